@@ -1,0 +1,157 @@
+import type { Action, Actor, DebaterSeat, Refusal } from '../protocol/actions.ts';
+import { resolveSpeech } from '../evidence/speech.ts';
+import { roundKindAt } from '../rules/rules.ts';
+import { log2Score, probabilityProblem, uniform } from '../scoring/scoring.ts';
+import { canContinue, canEnd, currentRound, nextRoundIndex, toMove } from './turns.ts';
+import type { ApplyResult, DebateState, JudgeTurn, Round, Speech, Verdict } from './types.ts';
+
+const refuse = (code: Refusal['code'], message: string): ApplyResult => ({ ok: false, refusal: { code, message } });
+
+/**
+ * apply(state, action, actor, now): the next state, or a typed refusal. Pure: the
+ * input state is not modified, and time comes in as `now` (ms on the room clock).
+ */
+export function apply(state: DebateState, action: Action, actor: Actor, now: number): ApplyResult {
+  switch (action.type) {
+    case 'start':
+      if (actor !== 'system') return refuse('not-a-participant', 'only the room starts a debate');
+      if (state.status !== 'waiting') return refuse('finished', 'the debate has already started');
+      return ok(openRound({ ...state, status: 'running' }, 0, now));
+    case 'timeout':
+      if (actor !== 'system') return refuse('not-a-participant', 'only the room ends a turn on time');
+      if (state.status !== 'running') return refuse(state.status === 'waiting' ? 'not-started' : 'finished', 'no turn is running');
+      if (state.deadline === null || now < state.deadline) return refuse('too-early', 'the turn has time left');
+      return ok(expire(state, now));
+    case 'speech':
+    case 'judge': {
+      const problem = turnProblem(state, actor);
+      if (problem) return problem;
+      return action.type === 'speech' ? speak(state, action, actor as DebaterSeat, now) : judge(state, action, now);
+    }
+  }
+}
+
+function ok(state: DebateState): ApplyResult {
+  return { ok: true, state: { ...state, lastSeq: state.lastSeq + 1 } };
+}
+
+function turnProblem(state: DebateState, actor: Actor): ApplyResult | null {
+  if (state.status === 'waiting') return refuse('not-started', 'the debate has not started yet');
+  if (state.status === 'finished') return refuse('finished', 'the debate is over');
+  if (actor === 'observer' || actor === 'system') return refuse('not-a-participant', 'observers cannot act');
+  const isDebater = actor === 'judge' || actor in state.header.assignment.debaters;
+  if (!isDebater) return refuse('not-a-participant', `seat ${actor} is not part of this debate`);
+  if (!toMove(state).includes(actor)) {
+    const round = currentRound(state);
+    const spoke = round?.speeches.some((s) => s.seat === actor);
+    if (spoke) return refuse('already-spoke', 'you have already spoken this round');
+    return refuse('not-your-turn', `it is not your turn (waiting for ${toMove(state).join(', ')})`);
+  }
+  return null;
+}
+
+/** Replaces the current (last) round. */
+function withRound(state: DebateState, round: Round): DebateState {
+  return { ...state, rounds: [...state.rounds.slice(0, -1), round] };
+}
+
+function deadlineFor(state: DebateState, kind: Round['kind'], now: number): number | null {
+  const seconds = kind === 'judge' ? state.header.rules.judgeSeconds : state.header.rules.speechSeconds;
+  return seconds === null ? null : now + seconds * 1000;
+}
+
+function openRound(state: DebateState, index: number, now: number): DebateState {
+  const kind = roundKindAt(state.header.rules, index);
+  if (kind === null) throw new Error(`the rules have no round ${index}`);
+  const round: Round = { index, kind, startedAt: now, speeches: [], judge: null, complete: false };
+  return { ...state, rounds: [...state.rounds, round], deadline: deadlineFor(state, kind, now) };
+}
+
+function speak(state: DebateState, action: Extract<Action, { type: 'speech' }>, seat: DebaterSeat, now: number): ApplyResult {
+  const resolved = resolveSpeech(state.header.scenario.evidence, action, state.header.rules);
+  if ('code' in resolved) return { ok: false, refusal: resolved };
+  return ok(addSpeeches(state, [{ seat, ...resolved, timedOut: false, at: now }], now));
+}
+
+/** Records speeches; completes the round and opens the next when nobody is left to speak. */
+function addSpeeches(state: DebateState, speeches: Speech[], now: number): DebateState {
+  const round = currentRound(state) as Round;
+  let next = withRound(state, { ...round, speeches: [...round.speeches, ...speeches] });
+  if (toMove(next).length > 0) {
+    // Sequential rounds give each speaker a full turn of their own.
+    return round.kind === 'sequential' ? { ...next, deadline: deadlineFor(next, 'sequential', now) } : next;
+  }
+  next = withRound(next, { ...(currentRound(next) as Round), complete: true });
+  next = { ...next, speechRounds: next.speechRounds + 1 };
+  const index = nextRoundIndex(next, round.index);
+  if (index === null) throw new Error('the rules end on a speech round');
+  return openRound(next, index, now);
+}
+
+function judge(state: DebateState, action: Extract<Action, { type: 'judge' }>, now: number): ApplyResult {
+  const { rules, scenario } = state.header;
+  const problem = probabilityProblem(action.probabilities, scenario.answers.length);
+  if (problem) return refuse('bad-probabilities', problem);
+  const comment = action.comment ?? '';
+  if (comment.length > rules.judgeCommentChars) {
+    return refuse('comment-too-long', `the comment has ${comment.length} characters; the limit is ${rules.judgeCommentChars}`);
+  }
+  if (action.end && !canEnd(state)) {
+    return refuse('cannot-end-yet', `the judge may end after ${rules.minSpeechRoundsBeforeEnd} speech round(s)`);
+  }
+  if (!action.end && !canContinue(state)) return refuse('cannot-continue', 'no rounds are left: the judge must end the debate');
+  return ok(judgeTurn(state, { probabilities: [...action.probabilities], comment, end: action.end, timedOut: false, at: now }, now));
+}
+
+function judgeTurn(state: DebateState, turn: JudgeTurn, now: number): DebateState {
+  const round = currentRound(state) as Round;
+  const next = withRound(state, { ...round, judge: turn, complete: true });
+  if (turn.end) return { ...next, status: 'finished', deadline: null, verdict: verdictOf(next, turn, now) };
+  const continued = { ...next, continues: next.continues + 1 };
+  const index = nextRoundIndex(continued, round.index);
+  if (index === null) throw new Error('continue was allowed with no round left');
+  return openRound(continued, index, now);
+}
+
+/** What happens when a turn's time runs out (see Rules.speechSeconds / judgeSeconds). */
+function expire(state: DebateState, now: number): DebateState {
+  const round = currentRound(state) as Round;
+  if (round.kind !== 'judge') {
+    const late = toMove(state).map(
+      (seat): Speech => ({ seat: seat as DebaterSeat, segments: [], chars: 0, quoteChars: 0, timedOut: true, at: now }),
+    );
+    return addSpeeches(state, late, now);
+  }
+  const last = lastProbabilities(state) ?? uniform(state.header.scenario.answers.length);
+  const end = !canContinue(state);
+  return judgeTurn(state, { probabilities: last, comment: '', end, timedOut: true, at: now }, now);
+}
+
+export function lastProbabilities(state: DebateState): number[] | null {
+  for (let i = state.rounds.length - 1; i >= 0; i--) {
+    const turn = state.rounds[i]?.judge;
+    if (turn) return turn.probabilities;
+  }
+  return null;
+}
+
+function verdictOf(state: DebateState, turn: JudgeTurn, now: number): Verdict {
+  const { assignment, rules } = state.header;
+  const p = turn.probabilities;
+  const c = assignment.correctIndex;
+  const pc = p[c] ?? 0;
+  const debaterScores: Verdict['debaterScores'] = {};
+  for (const [seat, answer] of Object.entries(assignment.debaters)) {
+    debaterScores[seat as DebaterSeat] = Math.log2(p[answer] ?? 0);
+  }
+  return {
+    probabilities: p,
+    correctIndex: c,
+    correct: p.every((q, i) => i === c || q < pc),
+    judgeScore: log2Score(pc, state.continues, rules.judgePenalty),
+    debaterScores,
+    continues: state.continues,
+    speechRounds: state.speechRounds,
+    endedAt: now,
+  };
+}

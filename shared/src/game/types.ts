@@ -1,0 +1,119 @@
+import type { Actor, Action, DebaterSeat, Seat } from '../protocol/actions.ts';
+import type { RoundKind, Rules } from '../rules/rules.ts';
+import type { Scenario } from '../scenario/schema.ts';
+
+export const TRANSCRIPT_FORMAT = 'oversight-arena/transcript@1';
+export const ENGINE_VERSION = '1.0.0';
+
+/** Who fills a seat: a person, or an agent named by its configuration id. */
+export interface SeatConfig {
+  kind: 'human' | 'agent';
+  agent?: string;
+  /** A seat anyone may claim (without the seat's link). */
+  open?: boolean;
+}
+
+/** The seeded choices of a debate, recorded in its header. */
+export interface Assignment {
+  /** answerOrder[i] = index in scenario.answers of the answer shown at position i. */
+  answerOrder: number[];
+  /** Position (in shown order) of the correct answer. Hidden from judges until the verdict. */
+  correctIndex: number;
+  /** The shown answer each debater argues. */
+  debaters: Partial<Record<DebaterSeat, number>>;
+  /** Order of speeches in sequential rounds. */
+  speakingOrder: DebaterSeat[];
+}
+
+/** A debate's header: everything needed, with its events, to replay it exactly. */
+export interface DebateHeader {
+  format: typeof TRANSCRIPT_FORMAT;
+  engine: string;
+  id: string;
+  createdAt: number;
+  seed: string;
+  scenario: Scenario;
+  rules: Rules;
+  seats: Partial<Record<Seat, SeatConfig>>;
+  assignment: Assignment;
+  /** Where the debate came from when not played here (e.g. an imported dataset). */
+  source?: { name: string; id?: string; url?: string };
+  /** Free-form metadata kept with the transcript (experiment, original fields, …). */
+  meta?: Record<string, unknown>;
+}
+
+/** One accepted action. The transcript is the header plus these, in seq order. */
+export interface DebateEvent {
+  seq: number;
+  at: number;
+  seat: Actor;
+  action: Action;
+  /** Measurements that do not affect the game (tokens, latency, agent notes). */
+  meta?: Record<string, unknown>;
+}
+
+export type Segment =
+  | { kind: 'text'; text: string }
+  | { kind: 'quote'; text: string; verified: true; span: [number, number] }
+  | { kind: 'quote'; text: string; verified: false };
+
+export interface Speech {
+  seat: DebaterSeat;
+  segments: Segment[];
+  chars: number;
+  quoteChars: number;
+  timedOut: boolean;
+  at: number;
+}
+
+export interface JudgeTurn {
+  probabilities: number[];
+  comment: string;
+  end: boolean;
+  timedOut: boolean;
+  at: number;
+}
+
+export interface Round {
+  index: number;
+  kind: RoundKind;
+  startedAt: number;
+  speeches: Speech[];
+  judge: JudgeTurn | null;
+  complete: boolean;
+}
+
+export interface Verdict {
+  probabilities: number[];
+  correctIndex: number;
+  /** The judge put strictly more probability on the correct answer than on any other. */
+  correct: boolean;
+  /** log2 p(correct) − judgePenalty × continues. */
+  judgeScore: number;
+  /** log2 p(own answer) for every debater. */
+  debaterScores: Partial<Record<DebaterSeat, number>>;
+  continues: number;
+  speechRounds: number;
+  endedAt: number;
+}
+
+export type DebateStatus = 'waiting' | 'running' | 'finished';
+
+export interface DebateState {
+  header: DebateHeader;
+  status: DebateStatus;
+  rounds: Round[];
+  /** Completed speech rounds. */
+  speechRounds: number;
+  /** Times the judge chose to continue. */
+  continues: number;
+  /** When the current turn expires (room clock, ms), or null. */
+  deadline: number | null;
+  verdict: Verdict | null;
+  /** seq of the last applied event, -1 before any. */
+  lastSeq: number;
+}
+
+export type ApplyResult =
+  | { ok: true; state: DebateState }
+  | { ok: false; refusal: import('../protocol/actions.ts').Refusal };

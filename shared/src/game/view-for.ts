@@ -1,0 +1,145 @@
+import { PROTOCOL_VERSION, type DebaterSeat, type Seat } from '../protocol/actions.ts';
+import type { Rules } from '../rules/rules.ts';
+import { currentRound, legalActions, toMove, type LegalAction } from './turns.ts';
+import type { DebateState, DebateStatus, Round, Segment, Verdict } from './types.ts';
+
+export interface SpeechView {
+  seat: DebaterSeat;
+  segments: Segment[];
+  chars: number;
+  quoteChars: number;
+  timedOut: boolean;
+}
+
+export interface JudgeTurnView {
+  probabilities: number[];
+  comment: string;
+  end: boolean;
+  timedOut: boolean;
+}
+
+export interface RoundView {
+  index: number;
+  kind: Round['kind'];
+  complete: boolean;
+  speeches: SpeechView[];
+  judge: JudgeTurnView | null;
+}
+
+export interface QuoteView {
+  span: [number, number];
+  text: string;
+  seats: DebaterSeat[];
+}
+
+/**
+ * What one seat may know. This is the only thing any participant, human or AI,
+ * receives about a debate: rooms send it, agents read it, the HTTP API serves it.
+ */
+export interface DebateView {
+  protocol: number;
+  debateId: string;
+  seat: Seat;
+  role: 'debater' | 'judge' | 'observer';
+  status: DebateStatus;
+  title: string;
+  question: string;
+  /** Answers in the order shown to everyone in this debate. */
+  answers: string[];
+  rules: Rules;
+  /** Which shown answer each debater argues. */
+  debaters: { seat: DebaterSeat; answerIndex: number }[];
+  speakingOrder: DebaterSeat[];
+  rounds: RoundView[];
+  /** The current turn: who is awaited and until when (ms, server clock). */
+  turn: { round: number; kind: Round['kind']; toMove: Seat[]; deadline: number | null } | null;
+  /** What this seat may do now. */
+  legal: LegalAction[];
+  /** Verified quotes this seat has seen, in passage order. */
+  quotes: QuoteView[];
+  speechRounds: number;
+  continues: number;
+  /** Debaters only: the evidence itself. */
+  passage?: { text: string };
+  /** Debaters, and everyone once the debate is over. */
+  correctIndex?: number;
+  verdict?: Verdict;
+}
+
+function speechView(s: Round['speeches'][number]): SpeechView {
+  return { seat: s.seat, segments: s.segments, chars: s.chars, quoteChars: s.quoteChars, timedOut: s.timedOut };
+}
+
+/** The rounds a seat may see: debaters see their own and already-released speeches; others only complete rounds. */
+function visibleRounds(state: DebateState, seat: Seat, isDebater: boolean): RoundView[] {
+  return state.rounds.map((r) => {
+    let speeches: SpeechView[];
+    if (r.complete) speeches = r.speeches.map(speechView);
+    else if (!isDebater) speeches = [];
+    else if (r.kind === 'sequential') speeches = r.speeches.map(speechView);
+    else speeches = r.speeches.filter((s) => s.seat === seat).map(speechView);
+    const judge = r.judge
+      ? { probabilities: r.judge.probabilities, comment: r.judge.comment, end: r.judge.end, timedOut: r.judge.timedOut }
+      : null;
+    return { index: r.index, kind: r.kind, complete: r.complete, speeches, judge };
+  });
+}
+
+function gatherQuotes(rounds: RoundView[]): QuoteView[] {
+  const bySpan = new Map<string, QuoteView>();
+  for (const r of rounds) {
+    for (const s of r.speeches) {
+      for (const seg of s.segments) {
+        if (seg.kind !== 'quote' || !seg.verified) continue;
+        const key = seg.span.join(':');
+        const q = bySpan.get(key) ?? { span: seg.span, text: seg.text, seats: [] };
+        if (!q.seats.includes(s.seat)) q.seats.push(s.seat);
+        bySpan.set(key, q);
+      }
+    }
+  }
+  return [...bySpan.values()].sort((a, b) => a.span[0] - b.span[0] || a.span[1] - b.span[1]);
+}
+
+/** viewFor(state, seat): the one gate for hidden information. */
+export function viewFor(state: DebateState, seat: Seat): DebateView {
+  const { header } = state;
+  const isDebater = seat in header.assignment.debaters;
+  const finished = state.status === 'finished';
+  const rounds = visibleRounds(state, seat, isDebater);
+  const round = currentRound(state);
+  let turn: DebateView['turn'] = null;
+  if (round) {
+    // Judges and observers learn neither who has already spoken nor when: both could hint at who is lying.
+    const hidden = !isDebater && round.kind !== 'judge';
+    turn = {
+      round: round.index,
+      kind: round.kind,
+      toMove: hidden ? [...header.assignment.speakingOrder] : toMove(state),
+      deadline: hidden ? null : state.deadline,
+    };
+  }
+  const view: DebateView = {
+    protocol: PROTOCOL_VERSION,
+    debateId: header.id,
+    seat,
+    role: isDebater ? 'debater' : seat === 'judge' ? 'judge' : 'observer',
+    status: state.status,
+    title: header.scenario.title,
+    question: header.scenario.question,
+    answers: header.assignment.answerOrder.map((i) => header.scenario.answers[i] as string),
+    rules: header.rules,
+    debaters: Object.entries(header.assignment.debaters).map(([s, answerIndex]) => ({ seat: s as DebaterSeat, answerIndex })),
+    speakingOrder: header.assignment.speakingOrder,
+    rounds,
+    turn,
+    legal: seat === 'observer' ? [] : legalActions(state, seat),
+    quotes: gatherQuotes(rounds),
+    speechRounds: state.speechRounds,
+    continues: state.continues,
+  };
+  if (isDebater) view.passage = { text: header.scenario.evidence.text };
+  if (isDebater || finished) view.correctIndex = header.assignment.correctIndex;
+  if (finished && state.verdict) view.verdict = state.verdict;
+  return view;
+}

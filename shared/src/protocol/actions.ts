@@ -1,0 +1,88 @@
+import { z } from 'zod';
+
+/** Wire protocol version; clients send it on join, the server refuses a mismatch. */
+export const PROTOCOL_VERSION = 1;
+
+export const DEBATER_SEATS = ['A', 'B', 'C', 'D'] as const;
+export const DebaterSeat = z.enum(DEBATER_SEATS);
+export type DebaterSeat = z.infer<typeof DebaterSeat>;
+
+export const Seat = z.enum(['A', 'B', 'C', 'D', 'judge', 'observer']);
+export type Seat = z.infer<typeof Seat>;
+
+/** Who performed an event: a seat, or the room itself (start, timeouts). */
+export type Actor = Seat | 'system';
+
+/** A piece of a speech as a client sends it: own words, or a token span of the passage. */
+export const SegmentInput = z.union([
+  z.object({ text: z.string().max(20000) }).strict(),
+  z.object({ quote: z.tuple([z.number().int().nonnegative(), z.number().int().positive()]) }).strict(),
+]);
+export type SegmentInput = z.infer<typeof SegmentInput>;
+
+const SpeechAction = z
+  .object({
+    type: z.literal('speech'),
+    /** Structured speech (the browser): text and verified spans. */
+    segments: z.array(SegmentInput).max(200).optional(),
+    /** Free text with <quote>…</quote> (AI debaters); quotes are checked against the passage. */
+    text: z.string().max(40000).optional(),
+  })
+  .strict()
+  .refine((a) => (a.segments === undefined) !== (a.text === undefined), {
+    message: 'a speech has either segments or text, not both',
+  });
+
+const JudgeAction = z
+  .object({
+    type: z.literal('judge'),
+    probabilities: z.array(z.number().finite()).min(2).max(4),
+    comment: z.string().max(20000).optional(),
+    end: z.boolean(),
+  })
+  .strict();
+
+/** What a seated participant may send. */
+export const ClientAction = z.union([SpeechAction, JudgeAction]);
+export type ClientAction = z.infer<typeof ClientAction>;
+
+/** Actions the room itself takes. */
+export const SystemAction = z.union([
+  z.object({ type: z.literal('start') }).strict(),
+  z.object({ type: z.literal('timeout') }).strict(),
+]);
+export type SystemAction = z.infer<typeof SystemAction>;
+
+export const Action = z.union([ClientAction, SystemAction]);
+export type Action = ClientAction | SystemAction;
+
+/** Why an action was refused. The UI shows `message`; programs switch on `code`. */
+export const REFUSAL_CODES = [
+  'malformed',
+  'protocol-version',
+  'not-started',
+  'finished',
+  'not-your-turn',
+  'already-spoke',
+  'not-a-participant',
+  'over-char-limit',
+  'over-quote-limit',
+  'bad-span',
+  'empty-speech',
+  'bad-probabilities',
+  'cannot-end-yet',
+  'cannot-continue',
+  'comment-too-long',
+  'too-early',
+  'seat-taken',
+  'seat-not-yours',
+  'no-such-seat',
+  'not-found',
+  'server-error',
+] as const;
+export type RefusalCode = (typeof REFUSAL_CODES)[number];
+
+export interface Refusal {
+  code: RefusalCode;
+  message: string;
+}
