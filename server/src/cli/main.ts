@@ -1,0 +1,11 @@
+import { Command } from 'commander';
+
+/** The `arena` command line: batch work beside the server (self-play, import, report, export, …). */
+export function buildProgram(): Command {
+  const program = new Command('arena')
+    .description('Oversight Arena: debate and scalable-oversight experiments from the command line')
+    .showHelpAfterError()
+    .configureHelp({ sortSubcommands: true });
+  // Subcommands register themselves here, one line each.
+  return program;
+}

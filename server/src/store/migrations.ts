@@ -1,0 +1,53 @@
+import type { Sql } from './sql.ts';
+
+/**
+ * The schema, as an ordered list of migrations. Append new ones; never edit an
+ * applied one. The same list runs on the embedded database and on Postgres.
+ */
+export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'debates and events',
+    sql: `
+      CREATE TABLE debates (
+        id text PRIMARY KEY,
+        header jsonb NOT NULL,
+        status text NOT NULL,
+        verdict jsonb,
+        scenario_id text NOT NULL,
+        pack text,
+        preset text NOT NULL,
+        source text,
+        created_at double precision NOT NULL,
+        updated_at double precision NOT NULL
+      );
+      CREATE INDEX debates_created_at ON debates (created_at);
+      CREATE TABLE events (
+        debate_id text NOT NULL REFERENCES debates (id) ON DELETE CASCADE,
+        seq integer NOT NULL,
+        at double precision NOT NULL,
+        seat text NOT NULL,
+        action jsonb NOT NULL,
+        meta jsonb,
+        PRIMARY KEY (debate_id, seq)
+      );`,
+  },
+];
+
+export async function migrate(sql: Sql): Promise<number[]> {
+  return sql.transaction(async (tx) => {
+    // One migrator at a time, even with several server processes on one Postgres.
+    await tx.query('SELECT pg_advisory_xact_lock(716231)');
+    await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version integer PRIMARY KEY, name text NOT NULL, applied_at double precision NOT NULL)`);
+    const done = new Set((await tx.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version));
+    const applied: number[] = [];
+    for (const m of MIGRATIONS) {
+      if (done.has(m.version)) continue;
+      for (const statement of m.sql.split(';').map((s) => s.trim()).filter(Boolean)) await tx.query(statement);
+      await tx.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, Date.now()]);
+      applied.push(m.version);
+    }
+    return applied;
+  });
+}

@@ -1,0 +1,210 @@
+import type { DebateEvent, DebateHeader, DebateStatus, TranscriptRecord, Verdict } from '@arena/shared';
+import { migrate } from './migrations.ts';
+import type { Sql } from './sql.ts';
+
+/** A row of the debate list: what anyone may see about a debate without opening it. */
+export interface DebateSummary {
+  id: string;
+  scenarioId: string;
+  title: string;
+  pack: string | null;
+  preset: string;
+  source: string | null;
+  status: DebateStatus;
+  createdAt: number;
+  updatedAt: number;
+  /** Only for finished debates. */
+  outcome: { correct: boolean; judgeScore: number; continues: number } | null;
+}
+
+export interface ListFilter {
+  status?: DebateStatus;
+  preset?: string;
+  pack?: string;
+  source?: string | null;
+  /** created_at bounds, ms. */
+  since?: number;
+  until?: number;
+  limit?: number;
+  offset?: number;
+}
+
+interface DebateRow {
+  id: string;
+  header: DebateHeader;
+  status: DebateStatus;
+  verdict: Verdict | null;
+  scenario_id: string;
+  pack: string | null;
+  preset: string;
+  source: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+interface EventRow {
+  seq: number;
+  at: number;
+  seat: DebateEvent['seat'];
+  action: DebateEvent['action'];
+  meta: Record<string, unknown> | null;
+}
+
+/**
+ * Durable transcripts: a header plus append-only events per debate. The status and
+ * verdict columns are derived (by the engine) and stored beside them for listing.
+ */
+export class Store {
+  constructor(readonly sql: Sql) {}
+
+  async migrate(): Promise<number[]> {
+    return migrate(this.sql);
+  }
+
+  /** Creates a debate; returns false (and changes nothing) if the id exists. */
+  async createDebate(header: DebateHeader, status: DebateStatus = 'waiting', verdict: Verdict | null = null): Promise<boolean> {
+    const rows = await this.sql.query(
+      `INSERT INTO debates (id, header, status, verdict, scenario_id, pack, preset, source, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [header.id, header, status, verdict, header.scenario.id, header.scenario.pack ?? null, header.rules.preset, header.source?.name ?? null, header.createdAt],
+    );
+    return rows.length === 1;
+  }
+
+  /** Appends one event and the state it leads to, atomically. Fails if seq is taken. */
+  async appendEvent(id: string, event: DebateEvent, status: DebateStatus, verdict: Verdict | null): Promise<void> {
+    await this.sql.transaction(async (tx) => {
+      await tx.query('INSERT INTO events (debate_id, seq, at, seat, action, meta) VALUES ($1, $2, $3, $4, $5, $6)', [
+        id,
+        event.seq,
+        event.at,
+        event.seat,
+        event.action,
+        event.meta ?? null,
+      ]);
+      await tx.query('UPDATE debates SET status = $2, verdict = $3, updated_at = $4 WHERE id = $1', [id, status, verdict, event.at]);
+    });
+  }
+
+  /** Stores a whole transcript (an import, a batch debate) unless its id exists. */
+  async saveTranscript(record: TranscriptRecord): Promise<boolean> {
+    return this.sql.transaction(async (tx) => {
+      const store = new Store(tx);
+      const created = await store.createDebate(record.header as DebateHeader, record.status, record.verdict);
+      if (!created) return false;
+      for (const e of record.events) {
+        await tx.query('INSERT INTO events (debate_id, seq, at, seat, action, meta) VALUES ($1, $2, $3, $4, $5, $6)', [
+          record.header.id,
+          e.seq,
+          e.at,
+          e.seat,
+          e.action,
+          e.meta ?? null,
+        ]);
+      }
+      const last = record.events.at(-1);
+      if (last) await tx.query('UPDATE debates SET updated_at = $2 WHERE id = $1', [record.header.id, last.at]);
+      return true;
+    });
+  }
+
+  async getTranscript(id: string): Promise<TranscriptRecord | null> {
+    const [row] = await this.sql.query<DebateRow>('SELECT * FROM debates WHERE id = $1', [id]);
+    if (!row) return null;
+    const events = await this.sql.query<EventRow>('SELECT seq, at, seat, action, meta FROM events WHERE debate_id = $1 ORDER BY seq', [id]);
+    return toRecord(row, events);
+  }
+
+  async exists(id: string): Promise<boolean> {
+    return (await this.sql.query('SELECT 1 FROM debates WHERE id = $1', [id])).length > 0;
+  }
+
+  async listDebates(filter: ListFilter = {}): Promise<DebateSummary[]> {
+    const { where, params } = whereClause(filter);
+    params.push(filter.limit ?? 1000, filter.offset ?? 0);
+    const rows = await this.sql.query<DebateRow>(
+      `SELECT * FROM debates ${where} ORDER BY created_at DESC, id LIMIT $${params.length - 1} OFFSET $${params.length}`,
+      params,
+    );
+    return rows.map(toSummary);
+  }
+
+  async countDebates(filter: ListFilter = {}): Promise<number> {
+    const { where, params } = whereClause(filter);
+    const [row] = await this.sql.query<{ n: number | string }>(`SELECT count(*) AS n FROM debates ${where}`, params);
+    return Number(row?.n ?? 0);
+  }
+
+  /** Every transcript matching the filter, oldest first, a page at a time. */
+  async *transcripts(filter: ListFilter = {}, pageSize = 200): AsyncGenerator<TranscriptRecord> {
+    const { where, params } = whereClause(filter);
+    for (let offset = 0; ; offset += pageSize) {
+      const rows = await this.sql.query<DebateRow>(
+        `SELECT * FROM debates ${where} ORDER BY created_at, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+        [...params, pageSize, offset],
+      );
+      if (rows.length === 0) return;
+      const ids = rows.map((r) => r.id);
+      const events = await this.sql.query<EventRow & { debate_id: string }>(
+        'SELECT debate_id, seq, at, seat, action, meta FROM events WHERE debate_id = ANY($1) ORDER BY debate_id, seq',
+        [ids],
+      );
+      const byId = new Map<string, EventRow[]>();
+      for (const e of events) {
+        const list = byId.get(e.debate_id) ?? [];
+        list.push(e);
+        byId.set(e.debate_id, list);
+      }
+      for (const row of rows) yield toRecord(row, byId.get(row.id) ?? []);
+      if (rows.length < pageSize) return;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.sql.close();
+  }
+}
+
+function whereClause(filter: ListFilter): { where: string; params: unknown[] } {
+  const conds: string[] = [];
+  const params: unknown[] = [];
+  const add = (cond: string, value: unknown) => {
+    params.push(value);
+    conds.push(cond.replace('?', `$${params.length}`));
+  };
+  if (filter.status) add('status = ?', filter.status);
+  if (filter.preset) add('preset = ?', filter.preset);
+  if (filter.pack) add('pack = ?', filter.pack);
+  if (filter.source === null) conds.push('source IS NULL');
+  else if (filter.source) add('source = ?', filter.source);
+  if (filter.since !== undefined) add('created_at >= ?', filter.since);
+  if (filter.until !== undefined) add('created_at < ?', filter.until);
+  return { where: conds.length ? `WHERE ${conds.join(' AND ')}` : '', params };
+}
+
+function toRecord(row: DebateRow, events: EventRow[]): TranscriptRecord {
+  return {
+    header: row.header,
+    status: row.status,
+    verdict: row.verdict,
+    events: events.map((e) => ({ seq: e.seq, at: e.at, seat: e.seat, action: e.action, ...(e.meta ? { meta: e.meta } : {}) })),
+  } as TranscriptRecord;
+}
+
+function toSummary(row: DebateRow): DebateSummary {
+  return {
+    id: row.id,
+    scenarioId: row.scenario_id,
+    title: row.header.scenario.title,
+    pack: row.pack,
+    preset: row.preset,
+    source: row.source,
+    status: row.status,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    outcome:
+      row.status === 'finished' && row.verdict
+        ? { correct: row.verdict.correct, judgeScore: row.verdict.judgeScore, continues: row.verdict.continues }
+        : null,
+  };
+}
