@@ -1,65 +1,56 @@
 import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { join, relative } from 'node:path';
 import { describeIssues, PackInfo, Scenario } from '@arena/shared';
 
-export interface LoadedPacks {
-  packs: PackInfo[];
-  scenarios: Scenario[];
-}
-
-/** An error that names the file (and, through the message, the field) at fault. */
-export class ScenarioLoadError extends Error {
+export class ScenarioFileError extends Error {
   constructor(
     readonly file: string,
     detail: string,
   ) {
     super(`${file}: ${detail}`);
-    this.name = 'ScenarioLoadError';
+    this.name = 'ScenarioFileError';
   }
 }
 
-async function readJson(file: string): Promise<unknown> {
+async function readJson(file: string, shown: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new ScenarioLoadError(file, `cannot read (${(err as Error).message})`);
+    throw new ScenarioFileError(shown, `cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
   try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(text);
   } catch (err) {
-    throw new ScenarioLoadError(file, `not valid JSON (${(err as Error).message})`);
+    throw new ScenarioFileError(shown, `invalid JSON (${(err as Error).message})`);
   }
 }
 
 /**
- * Loads every scenario pack under `dir`: each sub-folder holding a pack.json plus one
- * JSON file per scenario. Validates with the shared schemas, sets `scenario.pack` to the
- * pack's id, and refuses duplicate scenario ids. Packs and scenarios come back sorted
- * (by id, then file name) so loading is deterministic.
+ * Loads every scenario pack under `dir`: each sub-folder with a pack.json and one
+ * JSON file per scenario. Errors name the file and the field.
  */
-export async function loadScenarioPacks(dir = 'scenarios'): Promise<LoadedPacks> {
-  const entries = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+export async function loadScenarioPacks(dir = 'scenarios'): Promise<{ packs: PackInfo[]; scenarios: Scenario[] }> {
   const packs: PackInfo[] = [];
   const scenarios: Scenario[] = [];
   const seen = new Map<string, string>();
-  for (const folder of entries) {
-    const packDir = path.join(dir, folder);
-    const files = (await readdir(packDir)).filter((f) => f.endsWith('.json')).sort();
-    if (!files.includes('pack.json')) continue;
-    const packFile = path.join(packDir, 'pack.json');
-    const pack = PackInfo.safeParse(await readJson(packFile));
-    if (!pack.success) throw new ScenarioLoadError(packFile, describeIssues(pack.error));
-    packs.push(pack.data);
-    for (const name of files) {
-      if (name === 'pack.json') continue;
-      const file = path.join(packDir, name);
-      const parsed = Scenario.safeParse(await readJson(file));
-      if (!parsed.success) throw new ScenarioLoadError(file, describeIssues(parsed.error));
-      const previous = seen.get(parsed.data.id);
-      if (previous) throw new ScenarioLoadError(file, `id: "${parsed.data.id}" is already used by ${previous}`);
-      seen.set(parsed.data.id, file);
-      scenarios.push({ ...parsed.data, pack: pack.data.id });
+  const entries = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name));
+  for (const entry of entries) {
+    const folder = join(dir, entry.name);
+    const shownPack = relative(process.cwd(), join(folder, 'pack.json'));
+    const parsedPack = PackInfo.safeParse(await readJson(join(folder, 'pack.json'), shownPack));
+    if (!parsedPack.success) throw new ScenarioFileError(shownPack, describeIssues(parsedPack.error));
+    packs.push(parsedPack.data);
+    const files = (await readdir(folder)).filter((f) => f.endsWith('.json') && f !== 'pack.json').sort();
+    for (const f of files) {
+      const shown = relative(process.cwd(), join(folder, f));
+      const parsed = Scenario.safeParse(await readJson(join(folder, f), shown));
+      if (!parsed.success) throw new ScenarioFileError(shown, describeIssues(parsed.error));
+      if (`${parsed.data.id}.json` !== f) throw new ScenarioFileError(shown, `id: "${parsed.data.id}" does not match the file name`);
+      const other = seen.get(parsed.data.id);
+      if (other) throw new ScenarioFileError(shown, `id: "${parsed.data.id}" is also used by ${other}`);
+      seen.set(parsed.data.id, shown);
+      scenarios.push({ ...parsed.data, pack: parsedPack.data.id });
     }
   }
   return { packs, scenarios };
