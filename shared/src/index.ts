@@ -13,3 +13,4 @@ export * from './scoring/scoring.ts';
 export * from './stats/intervals.ts';
 export * from './transcript/transcript.ts';
 export * from './random.ts';
+export * from './protocol/messages.ts';

@@ -30,6 +30,13 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
         action jsonb NOT NULL,
         meta jsonb,
         PRIMARY KEY (debate_id, seq)
+      );
+      CREATE TABLE seat_tokens (
+        debate_id text NOT NULL REFERENCES debates (id) ON DELETE CASCADE,
+        seat text NOT NULL,
+        token text NOT NULL,
+        claimed boolean NOT NULL DEFAULT false,
+        PRIMARY KEY (debate_id, seat)
       );`,
   },
 ];

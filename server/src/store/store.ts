@@ -115,6 +115,11 @@ export class Store {
     return toRecord(row, events);
   }
 
+  async summary(id: string): Promise<DebateSummary | null> {
+    const [row] = await this.sql.query<DebateRow>('SELECT * FROM debates WHERE id = $1', [id]);
+    return row ? toSummary(row) : null;
+  }
+
   async exists(id: string): Promise<boolean> {
     return (await this.sql.query('SELECT 1 FROM debates WHERE id = $1', [id])).length > 0;
   }
@@ -158,6 +163,30 @@ export class Store {
       for (const row of rows) yield toRecord(row, byId.get(row.id) ?? []);
       if (rows.length < pageSize) return;
     }
+  }
+
+  /** Records the secret token of each human seat (seat links carry it). */
+  async setSeatTokens(id: string, tokens: Partial<Record<string, string>>): Promise<void> {
+    for (const [seat, token] of Object.entries(tokens)) {
+      await this.sql.query('INSERT INTO seat_tokens (debate_id, seat, token) VALUES ($1, $2, $3)', [id, seat, token]);
+    }
+  }
+
+  async seatTokens(id: string): Promise<Map<string, { token: string; claimed: boolean }>> {
+    const rows = await this.sql.query<{ seat: string; token: string; claimed: boolean }>(
+      'SELECT seat, token, claimed FROM seat_tokens WHERE debate_id = $1',
+      [id],
+    );
+    return new Map(rows.map((r) => [r.seat, { token: r.token, claimed: r.claimed }]));
+  }
+
+  /** Marks an open seat as claimed; false if someone claimed it first. */
+  async claimSeat(id: string, seat: string): Promise<boolean> {
+    const rows = await this.sql.query(
+      'UPDATE seat_tokens SET claimed = true WHERE debate_id = $1 AND seat = $2 AND claimed = false RETURNING seat',
+      [id, seat],
+    );
+    return rows.length === 1;
   }
 
   close(): Promise<void> {

@@ -21,7 +21,12 @@ export function apply(state: DebateState, action: Action, actor: Actor, now: num
       if (actor !== 'system') return refuse('not-a-participant', 'only the room ends a turn on time');
       if (state.status !== 'running') return refuse(state.status === 'waiting' ? 'not-started' : 'finished', 'no turn is running');
       if (state.deadline === null || now < state.deadline) return refuse('too-early', 'the turn has time left');
-      return ok(expire(state, now));
+      return ok(expire(state, toMove(state), now));
+    case 'forfeit':
+      if (actor !== 'system') return refuse('not-a-participant', 'only the room forfeits a turn');
+      if (state.status !== 'running') return refuse(state.status === 'waiting' ? 'not-started' : 'finished', 'no turn is running');
+      if (!toMove(state).includes(action.seat)) return refuse('not-your-turn', `seat ${action.seat} has no turn to forfeit`);
+      return ok(expire(state, [action.seat], now));
     case 'speech':
     case 'judge': {
       const problem = turnProblem(state, actor);
@@ -113,11 +118,11 @@ function judgeTurn(state: DebateState, turn: JudgeTurn, now: number): DebateStat
   return openRound(continued, index, now);
 }
 
-/** What happens when a turn's time runs out (see Rules.speechSeconds / judgeSeconds). */
-function expire(state: DebateState, now: number): DebateState {
+/** What happens when a turn's time runs out for `seats` (see Rules.speechSeconds / judgeSeconds). */
+function expire(state: DebateState, seats: readonly string[], now: number): DebateState {
   const round = currentRound(state) as Round;
   if (round.kind !== 'judge') {
-    const late = toMove(state).map(
+    const late = seats.map(
       (seat): Speech => ({ seat: seat as DebaterSeat, segments: [], chars: 0, quoteChars: 0, timedOut: true, at: now }),
     );
     return addSpeeches(state, late, now);

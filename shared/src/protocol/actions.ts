@@ -50,6 +50,8 @@ export type ClientAction = z.infer<typeof ClientAction>;
 export const SystemAction = z.union([
   z.object({ type: z.literal('start') }).strict(),
   z.object({ type: z.literal('timeout') }).strict(),
+  /** A seat gives up its current turn (an agent that failed twice): the expiry path, for that seat only. */
+  z.object({ type: z.literal('forfeit'), seat: Seat, reason: z.string().max(2000) }).strict(),
 ]);
 export type SystemAction = z.infer<typeof SystemAction>;
 

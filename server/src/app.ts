@@ -1,0 +1,98 @@
+import { existsSync } from 'node:fs';
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { randomBytes, randomUUID } from 'node:crypto';
+import express from 'express';
+import { defineRoom, defineServer, matchMaker, type Server } from '@colyseus/core';
+import { WebSocketTransport } from '@colyseus/ws-transport';
+import { ROOM_NAME, type Scenario } from '@arena/shared';
+import { createAgent, listAgents } from './agents/registry.ts';
+import type { Config } from './config.ts';
+import { registerContext, unregisterContext, type ArenaContext } from './context.ts';
+import { errorHandler } from './http/errors.ts';
+import { apiRouter } from './http/routes.ts';
+import { DebateRoom } from './rooms/debate-room.ts';
+import { loadScenarioPacks } from './scenarios/load.ts';
+import { openStore } from './store/open.ts';
+import type { Store } from './store/store.ts';
+
+export interface Arena {
+  server: Server;
+  ctx: ArenaContext;
+  /** Starts listening; resolves with the bound port. */
+  listen(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** The researcher token: configured, else kept in the data folder (created once). */
+async function researcherToken(config: Config): Promise<string> {
+  if (config.researcherToken) return config.researcherToken;
+  const file = join(config.dataDir, 'researcher-token');
+  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
+  const token = randomBytes(24).toString('base64url');
+  await mkdir(config.dataDir, { recursive: true });
+  await writeFile(file, `${token}\n`, { mode: 0o600 });
+  return token;
+}
+
+/** Wires the store, scenarios, rooms and routes into one server. Nothing listens until listen(). */
+export async function createArena(config: Config, options: { store?: Store } = {}): Promise<Arena> {
+  const { packs, scenarios } = await loadScenarioPacks(config.scenariosDir);
+  const store =
+    options.store ??
+    (await openStore(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: join(config.dataDir, 'db') }));
+  const ctx: ArenaContext = {
+    config,
+    store,
+    packs,
+    scenarios: new Map<string, Scenario>(scenarios.map((s) => [s.id, s])),
+    makeAgent: (id, seed) => createAgent(id, { seed }),
+    agentIds: () => listAgents(),
+    researcherToken: await researcherToken(config),
+  };
+  const contextId = randomUUID();
+  registerContext(contextId, ctx);
+  const clientDir = resolve(config.clientDir);
+
+  const server = defineServer({
+    transport: new WebSocketTransport({ pingInterval: 5000, pingMaxRetries: 3 }),
+    gracefullyShutdown: false,
+    greet: false,
+    rooms: {
+      [ROOM_NAME]: defineRoom(DebateRoom, { contextId } as never).filterBy(['debateId']),
+    },
+    express: (app) => {
+      app.disable('x-powered-by');
+      app.use('/api', apiRouter(ctx));
+      if (existsSync(join(clientDir, 'index.html'))) {
+        app.use(express.static(clientDir, { index: false, maxAge: '1h' }));
+        // The client routes in the browser: every other GET gets the page.
+        app.get(/^\/(?!api\/|matchmake\/).*/, (_req, res) => res.sendFile(join(clientDir, 'index.html')));
+      } else {
+        app.get('/', (_req, res) => {
+          res.type('text').send('Oversight Arena server is running. The web client is not built: run `npm run build` (npm start does it).');
+        });
+      }
+      app.use(errorHandler);
+    },
+  } as Parameters<typeof defineServer>[0]);
+
+  let closed = false;
+  return {
+    server,
+    ctx,
+    async listen() {
+      await server.listen(config.port, config.host);
+      const address = (server as unknown as { transport: { server?: { address(): unknown } } }).transport.server?.address();
+      return typeof address === 'object' && address && 'port' in address ? Number(address.port) : config.port;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await matchMaker.disconnectAll();
+      await server.gracefullyShutdown(false).catch(() => {});
+      unregisterContext(contextId);
+      if (!options.store) await store.close();
+    },
+  };
+}

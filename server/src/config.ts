@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { describeIssues } from '@arena/shared';
+
+const Env = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(2567),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  ARENA_DATA_DIR: z.string().min(1).default('./data'),
+  ARENA_SCENARIOS_DIR: z.string().min(1).default('./scenarios'),
+  ARENA_CLIENT_DIR: z.string().min(1).default('./client/dist'),
+  ARENA_RESEARCHER_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+  ARENA_RECONNECT_SECONDS: z.coerce.number().int().min(0).max(86400).default(60),
+  /** Upper bound on an agent's turn, in seconds, even when the rules have no time limit. */
+  ARENA_AGENT_SECONDS: z.coerce.number().positive().max(3600).default(120),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  scenariosDir: string;
+  clientDir: string;
+  researcherToken: string | undefined;
+  reconnectSeconds: number;
+  agentSeconds: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads the configuration from the environment; a bad value is a clear error naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Env.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  if (!parsed.success) throw new ConfigError(`invalid configuration: ${describeIssues(parsed.error)}`);
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.ARENA_DATA_DIR,
+    scenariosDir: e.ARENA_SCENARIOS_DIR,
+    clientDir: e.ARENA_CLIENT_DIR,
+    researcherToken: e.ARENA_RESEARCHER_TOKEN,
+    reconnectSeconds: e.ARENA_RECONNECT_SECONDS,
+    agentSeconds: e.ARENA_AGENT_SECONDS,
+  };
+}

@@ -1,0 +1,229 @@
+import express, { type Request, type Router } from 'express';
+import { z } from 'zod';
+import {
+  createHeader,
+  PRESET_NAMES,
+  PRESETS,
+  PROTOCOL_VERSION,
+  replay,
+  Rules,
+  rulesFor,
+  Seat,
+  summarizeScenario,
+  transcriptJsonSchema,
+  viewFor,
+  type DebateView,
+  type PresetName,
+  type SeatConfig,
+  type TranscriptRecord,
+} from '@arena/shared';
+import type { ArenaContext } from '../context.ts';
+import { newToken } from '../rooms/debate-room.ts';
+import type { ListFilter } from '../store/store.ts';
+import { requestToken, tokensEqual } from './auth.ts';
+import { HttpError, parseOr400 } from './errors.ts';
+
+const SeatConfigInput = z
+  .object({
+    kind: z.enum(['human', 'agent']).default('human'),
+    agent: z.string().max(200).optional(),
+    open: z.boolean().optional(),
+  })
+  .strict();
+
+const CreateDebate = z
+  .object({
+    scenarioId: z.string().min(1),
+    preset: z.enum(PRESET_NAMES as [PresetName, ...PresetName[]]).default('debate'),
+    /** Overrides of the preset's rules (limits, timers, rounds). */
+    rules: z.record(z.string(), z.unknown()).optional(),
+    seats: z.partialRecord(Seat, SeatConfigInput).optional(),
+    seed: z.string().min(1).max(200).optional(),
+    meta: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
+const ListQuery = z.object({
+  status: z.enum(['waiting', 'running', 'finished']).optional(),
+  preset: z.string().optional(),
+  pack: z.string().optional(),
+  source: z.string().optional(),
+  since: z.coerce.number().optional(),
+  until: z.coerce.number().optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+const SeatQuery = z.object({ seat: z.union([Seat, z.literal('full')]).default('judge') });
+
+export function apiRouter(ctx: ArenaContext): Router {
+  const api = express.Router();
+  api.use(express.json({ limit: '1mb' }));
+
+  const isResearcher = (req: Request) => tokensEqual(requestToken(req), ctx.researcherToken);
+  const requireResearcher = (req: Request) => {
+    if (!isResearcher(req)) throw new HttpError(401, 'this endpoint needs the researcher token (Authorization: Bearer <token>)');
+  };
+
+  async function load(id: string): Promise<TranscriptRecord> {
+    const record = await ctx.store.getTranscript(id);
+    if (!record) throw new HttpError(404, `no debate "${id}"`);
+    return record;
+  }
+
+  /** True when the request carries the token of one of this debate's debater seats (or is the researcher). */
+  async function mayReadFull(req: Request, record: TranscriptRecord, seat?: Seat): Promise<boolean> {
+    if (isResearcher(req)) return true;
+    const token = requestToken(req);
+    if (!token) return false;
+    const tokens = await ctx.store.seatTokens(record.header.id);
+    for (const [s, entry] of tokens) {
+      if ((seat === undefined || s === seat) && s in record.header.assignment.debaters && tokensEqual(token, entry.token)) return true;
+    }
+    return false;
+  }
+
+  api.get('/health', async (_req, res) => {
+    const started = Date.now();
+    await ctx.store.sql.query('SELECT 1');
+    res.json({ ok: true, protocol: PROTOCOL_VERSION, store: ctx.store.sql.kind, storeMs: Date.now() - started, uptimeSeconds: Math.round(process.uptime()) });
+  });
+
+  api.get('/scenarios', (_req, res) => {
+    res.json({ packs: ctx.packs, scenarios: [...ctx.scenarios.values()].map(summarizeScenario) });
+  });
+
+  api.get('/presets', (_req, res) => {
+    res.json({ presets: PRESETS, agents: ctx.agentIds() });
+  });
+
+  api.post('/debates', async (req, res) => {
+    const body = parseOr400(CreateDebate, req.body, 'debate');
+    const scenario = ctx.scenarios.get(body.scenarioId);
+    if (!scenario) throw new HttpError(404, `no scenario "${body.scenarioId}"`);
+    let rules: Rules;
+    try {
+      rules = rulesFor(body.preset, body.rules as Partial<Rules> | undefined);
+    } catch (err) {
+      if (err instanceof z.ZodError) throw new HttpError(400, `invalid rules: ${err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      throw err;
+    }
+    const seats: Partial<Record<Seat, SeatConfig>> = {};
+    for (const [seat, c] of Object.entries(body.seats ?? {})) {
+      if (c.kind === 'agent') {
+        if (!c.agent) throw new HttpError(400, `seat ${seat}: an agent seat names its agent (one of ${ctx.agentIds().join(', ')})`);
+        try {
+          ctx.makeAgent(c.agent, 'probe');
+        } catch (err) {
+          throw new HttpError(400, `seat ${seat}: ${(err as Error).message}`);
+        }
+      }
+      seats[seat as Seat] = { kind: c.kind, ...(c.agent ? { agent: c.agent } : {}), ...(c.open ? { open: true } : {}) };
+    }
+    const id = newToken().slice(0, 12).replace(/[^A-Za-z0-9]/g, 'x');
+    const header = createHeader({
+      id,
+      scenario,
+      rules,
+      seed: body.seed ?? newToken(),
+      createdAt: Date.now(),
+      seats,
+      ...(body.meta ? { meta: body.meta } : {}),
+    });
+    for (const seat of Object.keys(seats)) {
+      if (!(seat in header.seats)) throw new HttpError(400, `seat ${seat} does not exist in a ${body.preset} debate over ${scenario.answers.length} answers`);
+    }
+    const tokens: Record<string, string> = {};
+    for (const [seat, c] of Object.entries(header.seats)) if (c.kind === 'human') tokens[seat] = newToken();
+    await ctx.store.createDebate(header);
+    await ctx.store.setSeatTokens(id, tokens);
+    const links: Record<string, { kind: string; open: boolean; token?: string; path?: string }> = {};
+    for (const [seat, c] of Object.entries(header.seats)) {
+      const token = tokens[seat];
+      links[seat] = { kind: c.kind, open: !!c.open, ...(token ? { token, path: `/debate/${id}/${seat}?token=${token}` } : {}) };
+    }
+    res.status(201).json({ id, preset: body.preset, seats: links, observerPath: `/debate/${id}/observer` });
+  });
+
+  api.get('/debates', async (req, res) => {
+    const q = parseOr400(ListQuery, req.query, 'query');
+    const filter: ListFilter = { ...q, source: q.source === 'arena' ? null : q.source };
+    const [debates, total] = await Promise.all([ctx.store.listDebates(filter), ctx.store.countDebates(filter)]);
+    res.json({ total, debates });
+  });
+
+  api.get('/debates/:id', async (req, res) => {
+    const record = await load(req.params.id);
+    const summary = await ctx.store.summary(record.header.id);
+    const tokens = await ctx.store.seatTokens(record.header.id);
+    const seats = Object.fromEntries(
+      Object.entries(record.header.seats).map(([seat, c]) => [
+        seat,
+        { kind: c.kind, agent: c.agent ?? null, open: !!c.open, claimed: !!tokens.get(seat)?.claimed },
+      ]),
+    );
+    res.json({ ...summary, question: record.header.scenario.question, seats });
+  });
+
+  /** The current view of a seat: judge and observer views are public; debater views need the seat's token. */
+  api.get('/debates/:id/view', async (req, res) => {
+    const { seat } = parseOr400(SeatQuery, req.query, 'query');
+    const record = await load(req.params.id);
+    const state = replay(record.header, record.events);
+    if (seat === 'full') throw new HttpError(400, 'use /transcript for the full record');
+    if (seat in record.header.assignment.debaters && !(await mayReadFull(req, record, seat))) {
+      throw new HttpError(403, `the view of seat ${seat} needs that seat's token`);
+    }
+    res.json(viewFor(state, seat));
+  });
+
+  /**
+   * A debate's transcript as a seat saw it: the seat's view after every event that
+   * changed it (judge and observer: public, redacted exactly like the live view), or
+   * with seat=full the header and events themselves (finished debates; before that,
+   * only its debaters and the researcher).
+   */
+  api.get('/debates/:id/transcript', async (req, res) => {
+    const { seat } = parseOr400(SeatQuery, req.query, 'query');
+    const record = await load(req.params.id);
+    if (seat === 'full') {
+      if (record.status !== 'finished' && !(await mayReadFull(req, record))) {
+        throw new HttpError(403, 'the full transcript of an unfinished debate is only for its debaters and researchers');
+      }
+      res.json(record);
+      return;
+    }
+    if (seat in record.header.assignment.debaters && !(await mayReadFull(req, record, seat))) {
+      throw new HttpError(403, `the transcript of seat ${seat} needs that seat's token`);
+    }
+    const steps: DebateView[] = [];
+    let last = '';
+    replay(record.header, record.events, (state) => {
+      const view = viewFor(state, seat);
+      const key = JSON.stringify({ ...view, legal: [], turn: view.turn && { ...view.turn, deadline: null } });
+      if (key !== last) steps.push(view);
+      last = key;
+    });
+    res.json({ debateId: record.header.id, seat, status: record.status, steps });
+  });
+
+  api.get('/export.jsonl', async (req, res) => {
+    requireResearcher(req);
+    const q = parseOr400(ListQuery.omit({ limit: true, offset: true }), req.query, 'query');
+    res.type('application/x-ndjson');
+    res.setHeader('content-disposition', 'attachment; filename="transcripts.jsonl"');
+    for await (const record of ctx.store.transcripts({ ...q, source: q.source === 'arena' ? null : q.source })) {
+      res.write(`${JSON.stringify(record)}\n`);
+    }
+    res.end();
+  });
+
+  api.get('/schema/transcript.json', (_req, res) => {
+    res.json(transcriptJsonSchema());
+  });
+
+  api.use((_req, _res) => {
+    throw new HttpError(404, 'no such API endpoint');
+  });
+  return api;
+}

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import type { DebateView } from '../game/view-for.ts';
+import { PROTOCOL_VERSION, Seat, type Refusal } from './actions.ts';
+
+/**
+ * The room protocol. A client joins the Colyseus room "debate" with
+ * `client.joinOrCreate('debate', JoinOptions)`, then:
+ *
+ *   client → server   "action"   ClientAction (speech or judge turn)
+ *   client → server   "sync"     {}            ask for the current view again
+ *   server → client   "welcome"  Welcome       the seat granted, its token, the server clock
+ *   server → client   "view"     ViewMessage   the seat's view, after every change
+ *   server → client   "refused"  RefusalMessage why an action or message was refused
+ *   server → client   "presence" Presence      which seats are connected
+ *
+ * The room keeps no Colyseus schema state: every participant receives only the
+ * view of its own seat, as a message, so hidden fields never reach its connection.
+ */
+export const ROOM_NAME = 'debate';
+
+export const JoinOptions = z
+  .object({
+    debateId: z.string().min(1).max(200),
+    seat: Seat,
+    /** The seat's secret from its link; omit to claim an open seat or to observe. */
+    token: z.string().max(200).optional(),
+    name: z.string().max(80).optional(),
+    protocol: z.number().int().optional(),
+  })
+  .strict();
+export type JoinOptions = z.infer<typeof JoinOptions>;
+
+export interface Welcome {
+  debateId: string;
+  seat: Seat;
+  /** Keep it to rejoin the same seat after a reload. */
+  token: string | null;
+  protocol: typeof PROTOCOL_VERSION;
+  serverNow: number;
+}
+
+export interface ViewMessage {
+  view: DebateView;
+  /** Server clock when sent, to turn deadlines into time left. */
+  serverNow: number;
+}
+
+export interface RefusalMessage extends Refusal {
+  /** The refused message's type ("action", …) and action type, when known. */
+  message: string;
+  about?: string;
+}
+
+export interface Presence {
+  seats: Partial<Record<Seat, { kind: 'human' | 'agent'; connected: boolean; open: boolean }>>;
+  observers: number;
+}
