@@ -1,22 +1,70 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { describeIssues } from '@arena/shared';
 import type { Agent } from './agent.ts';
 import { PassageDebater } from './builtin/passage-debater.ts';
 import { PassageJudge } from './builtin/passage-judge.ts';
 import { RandomAgent } from './builtin/random-agent.ts';
+import { chatClient } from './llm/client.ts';
+import { AgentsConfig, type AgentConfig } from './llm/config.ts';
+import { LlmAgent } from './llm/llm-agent.ts';
 
-/** Built-in agents: no network, deterministic under their seed. */
-const BUILTIN: Record<string, (id: string, seed: string) => Agent> = {
-  'builtin:passage-debater': (id, seed) => new PassageDebater(id, seed),
-  'builtin:passage-judge': (id, seed) => new PassageJudge(id, seed),
-  'builtin:random': (id, seed) => new RandomAgent(id, seed),
-};
+/** The agents every installation has, without configuration or network. */
+export const BUILTIN_AGENTS = {
+  'builtin:passage-debater': 'argues its answer with the passage sentences that best support it (BM25)',
+  'builtin:passage-judge': 'weighs the answers by the verified quotes cited for them',
+  'builtin:random': 'acts at random within the rules, in any seat',
+} as const;
 
-export function listAgents(): string[] {
-  return Object.keys(BUILTIN);
+export type BuiltinId = keyof typeof BUILTIN_AGENTS;
+
+/** Reads and validates an agents file; errors name the file and the field. */
+export function loadAgentsConfig(file: string): AgentsConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`${file}: ${(err as Error).message}`);
+  }
+  const parsed = AgentsConfig.safeParse(raw);
+  if (!parsed.success) throw new Error(`${file}: ${describeIssues(parsed.error)}`);
+  return parsed.data;
 }
 
-/** The agent configured under `id`; throws, naming the known ids, for an unknown one. */
-export function createAgent(id: string, opts: { seed: string }): Agent {
-  const make = BUILTIN[id];
-  if (!make) throw new Error(`unknown agent "${id}" (known: ${listAgents().join(', ')})`);
-  return make(id, opts.seed);
+/** The configuration file in use: $ARENA_AGENTS, else ./agents.json when present. */
+export function defaultAgentsConfig(env: NodeJS.ProcessEnv = process.env): AgentsConfig | undefined {
+  const file = env.ARENA_AGENTS ?? (existsSync('agents.json') ? 'agents.json' : undefined);
+  return file ? loadAgentsConfig(file) : undefined;
+}
+
+/** Every agent id available: the built-ins, then the configured ones. */
+export function listAgents(config: AgentsConfig | undefined = defaultAgentsConfig()): string[] {
+  return [...Object.keys(BUILTIN_AGENTS), ...Object.keys(config?.agents ?? {}).sort()];
+}
+
+/** The configuration of one id (a built-in id has none). */
+export function agentConfig(id: string, config: AgentsConfig | undefined): AgentConfig | undefined {
+  return config?.agents[id];
+}
+
+function builtin(kind: 'passage-debater' | 'passage-judge' | 'random', id: string, seed: string, options: Record<string, number> = {}): Agent {
+  if (kind === 'passage-debater') return new PassageDebater(id, seed, options);
+  if (kind === 'passage-judge') return new PassageJudge(id, seed, options);
+  return new RandomAgent(id, seed);
+}
+
+/**
+ * An agent by id: `builtin:passage-debater`, `builtin:passage-judge`, `builtin:random`,
+ * or an id of the agents configuration (opts.config, else $ARENA_AGENTS / ./agents.json).
+ * Throws, naming the known ids, for an unknown one; throws when an LLM agent's API key
+ * variable is not set. Deterministic agents use `seed`.
+ */
+export function createAgent(id: string, opts: { seed: string; config?: AgentsConfig; env?: NodeJS.ProcessEnv }): Agent {
+  if (id in BUILTIN_AGENTS) return builtin(id.slice('builtin:'.length) as 'random', id, opts.seed);
+  const config = opts.config ?? defaultAgentsConfig(opts.env);
+  const entry = config?.agents[id];
+  if (!entry) throw new Error(`unknown agent "${id}" (known: ${listAgents(config).join(', ')})`);
+  if ('builtin' in entry) return builtin(entry.builtin, id, opts.seed, entry.options);
+  const scorer =
+    entry.bestOf > 1 && entry.bestOfJudge !== id ? createAgent(entry.bestOfJudge, { ...opts, ...(config ? { config } : {}) }) : undefined;
+  return new LlmAgent(id, entry, chatClient(entry, opts.env), scorer);
 }

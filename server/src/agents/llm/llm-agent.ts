@@ -1,0 +1,118 @@
+import { resolveSpeech, type DebateView, type DebaterSeat, type RoundView } from '@arena/shared';
+import type { Agent, AgentReply, AgentTurn } from '../agent.ts';
+import { answerOf } from '../builtin/common.ts';
+import type { ChatClient, Completion } from './client.ts';
+import type { LlmAgentConfig } from './config.ts';
+import { providerLimiter } from './limiter.ts';
+import { ParseError, parseJudgeReply, trimSpeech } from './parse.ts';
+import { buildPrompt } from './prompts.ts';
+
+/** Usage across the calls of one turn, kept in the event's meta. */
+interface Usage {
+  calls: number;
+  tokensIn: number;
+  tokensOut: number;
+  latencyMs: number;
+  model: string;
+}
+
+/**
+ * A debater or judge backed by a chat model. Prompts come from template files (one per
+ * role and protocol), filled from the seat's view only. Debaters' replies are trimmed to
+ * the limits; judges' replies are parsed (JSON or "A: 0.7" lines) and an unreadable reply
+ * is asked again (up to `parseRetries` times). Errors from the provider propagate, so the
+ * driver can retry the transient ones within the turn's budget.
+ */
+export class LlmAgent implements Agent {
+  private readonly parseRetries = 2;
+
+  constructor(
+    readonly id: string,
+    private readonly config: LlmAgentConfig,
+    private readonly client: ChatClient,
+    /** Scores best-of-N candidates (a judge agent); required when config.bestOf > 1. */
+    private readonly scorer?: Agent,
+  ) {}
+
+  async act(turn: AgentTurn): Promise<AgentReply> {
+    const usage: Usage = { calls: 0, tokensIn: 0, tokensOut: 0, latencyMs: 0, model: this.config.model };
+    const reply = turn.view.role === 'judge' ? await this.judge(turn, usage) : await this.debate(turn, usage);
+    return { ...reply, meta: { ...reply.meta, agent: this.id, provider: this.config.provider, ...usage } };
+  }
+
+  private async call(system: string, user: string, signal: AbortSignal, usage: Usage): Promise<Completion> {
+    const limiter = providerLimiter(`${this.config.provider} ${this.config.baseURL ?? ''}`, this.config.concurrency);
+    const started = Date.now();
+    const result = await limiter.run(() => this.client.complete({ system, user, signal }), signal);
+    usage.calls++;
+    usage.latencyMs += Date.now() - started;
+    usage.tokensIn += result.tokensIn ?? 0;
+    usage.tokensOut += result.tokensOut ?? 0;
+    usage.model = result.model;
+    return result;
+  }
+
+  private async judge(turn: AgentTurn, usage: Usage): Promise<AgentReply> {
+    const { view } = turn;
+    const legal = turn.legal.find((l) => l.type === 'judge');
+    if (!legal || legal.type !== 'judge') throw new Error(`${this.id}: it is not the judge's turn`);
+    const prompt = buildPrompt(view, turn.refusal, this.config.promptsDir);
+    let user = prompt.user;
+    let lastError: ParseError | null = null;
+    for (let attempt = 0; attempt <= this.parseRetries; attempt++) {
+      const { text } = await this.call(prompt.system, user, turn.signal, usage);
+      try {
+        const d = parseJudgeReply(text, view.answers.length);
+        // Legal by construction: end only when allowed, and always when nothing else is.
+        const end = legal.canEnd && (!legal.canContinue || d.end === true);
+        const comment = d.comment.slice(0, legal.maxCommentChars);
+        return { action: { type: 'judge', probabilities: d.probabilities, end, ...(comment ? { comment } : {}) }, meta: { parseRetries: attempt } };
+      } catch (err) {
+        if (!(err instanceof ParseError)) throw err;
+        lastError = err;
+        user = `${prompt.user}\n\nYour previous reply could not be read (${err.message}). Reply with the JSON object only.`;
+      }
+    }
+    throw lastError ?? new ParseError('no reply');
+  }
+
+  private async debate(turn: AgentTurn, usage: Usage): Promise<AgentReply> {
+    const { view } = turn;
+    const passage = view.passage?.text ?? '';
+    const prompt = buildPrompt(view, turn.refusal, this.config.promptsDir);
+    const n = this.scorer ? this.config.bestOf : 1;
+    const drafts = await Promise.all(Array.from({ length: n }, () => this.call(prompt.system, prompt.user, turn.signal, usage)));
+    const candidates = drafts.map((d) => trimSpeech(d.text, passage, view.rules)).filter((t) => t.trim().length > 0);
+    if (candidates.length === 0) throw new ParseError('the model returned an empty speech');
+    if (candidates.length === 1 || !this.scorer) return { action: { type: 'speech', text: candidates[0] as string }, meta: {} };
+    const scores: number[] = [];
+    for (const text of candidates) scores.push(await scoreCandidate(this.scorer, view, text, turn.signal));
+    const best = scores.indexOf(Math.max(...scores));
+    return { action: { type: 'speech', text: candidates[best] as string }, meta: { bestOf: candidates.length, candidateScores: scores, chosen: best } };
+  }
+}
+
+/**
+ * How much a judge would believe the debater's answer after this speech: the speech is
+ * added, as a finished round, to a judge's-eye copy of the debater's view (no passage,
+ * no correct answer), and the scorer's probability for the debater's answer is read.
+ */
+export async function scoreCandidate(scorer: Agent, view: DebateView, text: string, signal: AbortSignal): Promise<number> {
+  const seat = view.seat as DebaterSeat;
+  const own = answerOf(view, seat);
+  if (own === undefined || !view.passage) return 0;
+  const resolved = resolveSpeech({ kind: 'passage', text: view.passage.text }, { type: 'speech', text }, view.rules);
+  if ('code' in resolved) return -1;
+  const round: RoundView = {
+    index: view.rounds.length,
+    kind: 'sequential',
+    complete: true,
+    speeches: [{ seat, ...resolved, timedOut: false }],
+    judge: null,
+  };
+  const { passage: _p, correctIndex: _c, verdict: _v, ...rest } = view;
+  const legal = [{ type: 'judge' as const, answers: view.answers.length, canEnd: true, canContinue: false, maxCommentChars: view.rules.judgeCommentChars }];
+  const judgeView: DebateView = { ...rest, seat: 'judge', role: 'judge', rounds: [...view.rounds, round], legal, speechRounds: view.speechRounds + 1 };
+  const reply = await scorer.act({ view: judgeView, legal, signal });
+  return reply.action.type === 'judge' ? (reply.action.probabilities[own] ?? 0) : 0;
+}

@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DebateView, Refusal, RoundView } from '@arena/shared';
+import { answerOf, letter } from '../builtin/common.ts';
+
+export const PROMPT_FILES = ['debater-debate', 'debater-consultancy', 'judge-debate', 'judge-consultancy', 'judge-blind'] as const;
+export type PromptName = (typeof PROMPT_FILES)[number];
+
+const BUILTIN_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'prompts');
+const cache = new Map<string, string>();
+
+/** A prompt template: `<dir>/<name>.md`, from the configured folder when it has one, else the built-in folder. */
+export function promptTemplate(name: PromptName, dir?: string): string {
+  const candidates = dir ? [path.join(dir, `${name}.md`), path.join(BUILTIN_DIR, `${name}.md`)] : [path.join(BUILTIN_DIR, `${name}.md`)];
+  for (const file of candidates) {
+    const hit = cache.get(file);
+    if (hit !== undefined) return hit;
+    try {
+      const text = readFileSync(file, 'utf8');
+      cache.set(file, text);
+      return text;
+    } catch {
+      // try the next folder
+    }
+  }
+  throw new Error(`prompt template ${name}.md not found`);
+}
+
+/** Fills `{{name}}` placeholders; an unknown placeholder is an error (a typo in a template should not pass silently). */
+export function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
+    const v = values[key];
+    if (v === undefined) throw new Error(`prompt placeholder {{${key}}} has no value`);
+    return String(v);
+  });
+}
+
+/** Which template a seat uses under a view's rules. */
+export function promptName(view: DebateView): PromptName {
+  const protocol = view.rules.debaters === 'none' ? 'blind' : view.rules.debaters === 'one' ? 'consultancy' : 'debate';
+  if (view.role === 'judge') return `judge-${protocol}`;
+  return protocol === 'consultancy' ? 'debater-consultancy' : 'debater-debate';
+}
+
+/** The transcript as a seat sees it, quotes marked [verified] / [unverified]. */
+export function renderTranscript(view: DebateView): string {
+  const lines: string[] = [];
+  const roundsDone = (r: RoundView) => r.speeches.length > 0 || r.judge !== null;
+  for (const r of view.rounds.filter(roundsDone)) {
+    for (const s of r.speeches) {
+      const side = answerOf(view, s.seat);
+      const who = view.rules.debaters === 'one' ? 'Consultant' : `Debater ${s.seat}`;
+      const body = s.timedOut
+        ? '(no speech: time ran out)'
+        : s.segments.map((g) => (g.kind === 'text' ? g.text : `<quote ${g.verified ? 'verified' : 'unverified'}>${g.text}</quote>`)).join('');
+      lines.push(`${who} (for answer ${side === undefined ? '?' : letter(side)}): ${body.trim()}`);
+    }
+    if (r.judge) {
+      const probs = r.judge.probabilities.map((p, i) => `${letter(i)}: ${p}`).join(', ');
+      lines.push(`Judge: ${probs}${r.judge.comment ? ` (“${r.judge.comment}”)` : ''}`);
+    }
+  }
+  return lines.length ? lines.join('\n\n') : '(nothing yet)';
+}
+
+/** The placeholder values for a view. */
+export function promptValues(view: DebateView, refusal?: Refusal): Record<string, string | number> {
+  const answers = view.answers.map((a, i) => `${letter(i)}. ${a}`).join('\n');
+  const own = view.role === 'debater' ? answerOf(view, view.seat as 'A') : undefined;
+  const legalJudge = view.legal.find((l) => l.type === 'judge');
+  const n = view.answers.length;
+  const example = `{${view.answers.map((_, i) => `"${letter(i)}": ${(i === 0 ? 1 - (n - 1) * Math.floor(100 / n) / 100 : Math.floor(100 / n) / 100).toFixed(2)}`).join(', ')}}`;
+  let decision = '';
+  if (legalJudge && legalJudge.type === 'judge') {
+    if (legalJudge.canEnd && legalJudge.canContinue) decision = 'You may end the debate now ("end": true) or ask for another round ("end": false); each extra round costs you a small penalty.';
+    else if (legalJudge.canEnd) decision = 'No rounds are left: you must end now ("end": true).';
+    else decision = 'You cannot end yet: give your current probabilities and "end": false.';
+  }
+  const round = view.speechRounds + 1;
+  return {
+    question: view.question,
+    answers,
+    ownLetter: own === undefined ? '?' : letter(own),
+    ownAnswer: own === undefined ? '' : (view.answers[own] ?? ''),
+    passage: view.passage?.text ?? '',
+    speechChars: view.rules.speechChars,
+    quoteChars: view.rules.quoteChars,
+    roundNumber: round,
+    maxRounds: view.rules.maxSpeechRounds,
+    roundNote: round === 1 ? 'Open with your strongest evidence.' : 'Answer your opponent’s latest points, then add new evidence.',
+    transcript: renderTranscript(view),
+    speechRounds: view.speechRounds,
+    decision,
+    example,
+    endExample: legalJudge?.type === 'judge' && !legalJudge.canContinue ? 'true' : 'false',
+    refusal: refusal ? `\nYour previous answer was refused: ${refusal.message}. Fix that and answer again.\n` : '',
+  };
+}
+
+/** System and user messages for a seat's turn. */
+export function buildPrompt(view: DebateView, refusal: Refusal | undefined, dir?: string): { system: string; user: string } {
+  const name = promptName(view);
+  const system =
+    view.role === 'judge'
+      ? 'You are a careful judge. You answer with JSON only.'
+      : 'You are a skilled debater who quotes evidence exactly.';
+  return { system, user: fill(promptTemplate(name, dir), promptValues(view, refusal)) };
+}
