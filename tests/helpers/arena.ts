@@ -116,6 +116,8 @@ export class SeatClient {
     readonly room: SdkRoom,
     readonly options: JoinOptions,
   ) {
+    // Reconnect at once after a drop, however young the connection.
+    room.reconnection.minUptime = 0;
     room.onMessage('welcome', (w: Welcome) => {
       this.welcome = w;
       this.wake();
@@ -192,7 +194,7 @@ export class SeatClient {
   }
 
   async leave(): Promise<void> {
-    await this.room.leave(true);
+    await Promise.race([this.room.leave(true), new Promise((resolve) => setTimeout(resolve, 1000))]);
   }
 }
 
