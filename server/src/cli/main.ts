@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerNyu } from './import.ts';
 
 /** The `arena` command line: batch work beside the server (self-play, import, report, export, …). */
 export function buildProgram(): Command {
@@ -7,5 +8,6 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .configureHelp({ sortSubcommands: true });
   // Subcommands register themselves here, one line each.
+  registerNyu(program);
   return program;
 }

@@ -118,7 +118,7 @@ export async function importNyuFolder(store: Store, folder: string, options: Imp
       for (const p of room.problems.length ? room.problems : ['unknown']) reasons.set(p, [...(reasons.get(p) ?? []), room.record.header.source?.id ?? room.record.header.id]);
     }
     for (const n of room.notes) {
-      const key = n.replace(/\d+/g, 'N');
+      const key = n.replace(/\d+/g, '#');
       notes.set(key, (notes.get(key) ?? 0) + 1);
     }
   };

@@ -1,0 +1,119 @@
+/**
+ * `arena import nyu <folder>`, `arena export nyu <out-folder>` and (until the general
+ * report command offers `--source nyu`) `arena report-nyu`: the NYU human-debate
+ * dataset (Michael et al. 2023, CC-BY 4.0) in and out of the store.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import type { TranscriptRecord } from '@arena/shared';
+import { loadConfig } from '../config.ts';
+import { NYU_SOURCE } from '../importers/nyu/convert.ts';
+import { exportNyu } from '../importers/nyu/export.ts';
+import { formatImportSummary, importNyuFolder } from '../importers/nyu/import.ts';
+import { formatNyuReport, nyuReport } from '../importers/nyu/report.ts';
+import type { ListFilter, Store } from '../store/store.ts';
+import { openStore } from '../store/open.ts';
+
+interface StoreFlags {
+  dataDir?: string;
+}
+
+/** The server's store: DATABASE_URL (Postgres) if set, else the embedded database in --data-dir or ./data. */
+export async function cliStore(flags: StoreFlags): Promise<Store> {
+  const config = loadConfig();
+  return openStore(config.databaseUrl && !flags.dataDir ? { databaseUrl: config.databaseUrl } : { dataDir: flags.dataDir ?? config.dataDir });
+}
+
+function progressBar(label: string): cliProgress.SingleBar | null {
+  if (!process.stderr.isTTY) return null;
+  return new cliProgress.SingleBar(
+    { format: `${label} [{bar}] {percentage}% {value}/{total} | {file}`, stream: process.stderr, hideCursor: true, clearOnComplete: true },
+    cliProgress.Presets.shades_classic,
+  );
+}
+
+/** A subcommand group (`import`, `export`) shared with other engineers' subcommands. */
+function group(program: Command, name: string, description: string): Command {
+  return program.commands.find((c) => c.name() === name) ?? program.command(name).description(description);
+}
+
+async function collect(store: Store, filter: ListFilter): Promise<TranscriptRecord[]> {
+  const out: TranscriptRecord[] = [];
+  for await (const r of store.transcripts(filter)) out.push(r);
+  return out;
+}
+
+/** Runs the NYU report against the store and prints it (table, or JSON with --json). */
+export async function runNyuReport(flags: StoreFlags & { json?: boolean }): Promise<void> {
+  const store = await cliStore(flags);
+  try {
+    const report = nyuReport(await collect(store, { source: NYU_SOURCE }));
+    console.log(flags.json ? JSON.stringify(report, null, 2) : formatNyuReport(report));
+  } finally {
+    await store.close();
+  }
+}
+
+export function registerNyu(program: Command): void {
+  group(program, 'import', 'import debates from other tools and datasets')
+    .command('nyu')
+    .description('import the NYU human-debate dataset (Michael et al. 2023): a dataset folder or a folder of room files')
+    .argument('<folder>', 'the dataset folder (with debates/official/ and debates-metadata.json)')
+    .option('--data-dir <dir>', 'embedded database folder (default ./data; DATABASE_URL selects Postgres)')
+    .option('--json', 'print the summary as JSON')
+    .action(async (folder: string, o: StoreFlags & { json?: boolean }) => {
+      if (!existsSync(folder)) throw new Error(`no such folder: ${folder}`);
+      const store = await cliStore(o);
+      const bar = progressBar('import');
+      try {
+        const summary = await importNyuFolder(store, folder, {
+          onProgress: (done, total, file) => {
+            if (!bar) return;
+            if (done === 1) bar.start(total, 0, { file });
+            bar.update(done, { file });
+          },
+        });
+        bar?.stop();
+        console.log(o.json ? JSON.stringify(summary, null, 2) : formatImportSummary(summary));
+        if (summary.skipped.length) process.exitCode = 2;
+      } finally {
+        bar?.stop();
+        await store.close();
+      }
+    });
+
+  group(program, 'export', 'export debates for other tools')
+    .command('nyu')
+    .description("write debates in the NYU dataset's own format (debates/official/*.json + debates-metadata.json)")
+    .argument('<out-folder>', 'folder to write (created if missing)')
+    .option('--source <name>', `only debates from this source (e.g. ${NYU_SOURCE}); "arena" for debates held here`)
+    .option('--status <status>', 'only debates in this status (waiting, running, finished)')
+    .option('--data-dir <dir>', 'embedded database folder (default ./data; DATABASE_URL selects Postgres)')
+    .action(async (out: string, o: StoreFlags & { source?: string; status?: string }) => {
+      if (o.status && !['waiting', 'running', 'finished'].includes(o.status)) throw new Error(`--status must be waiting, running or finished, got ${o.status}`);
+      const store = await cliStore(o);
+      try {
+        const filter: ListFilter = {};
+        if (o.source) filter.source = o.source === 'arena' ? null : o.source;
+        if (o.status) filter.status = o.status as ListFilter['status'];
+        const total = await store.countDebates(filter);
+        const bar = progressBar('export');
+        bar?.start(total, 0, { file: '' });
+        const summary = await exportNyu(store, out, filter, (done) => bar?.update(done, { file: '' }));
+        bar?.stop();
+        console.log(`exported ${summary.rooms} debate(s) to ${join(out, 'debates', 'official')} (metadata: ${join(out, 'debates-metadata.json')})`);
+      } finally {
+        await store.close();
+      }
+    });
+
+  // Temporary: the general `arena report` (another module) is to call nyuReport/formatNyuReport for --source nyu.
+  program
+    .command('report-nyu')
+    .description('judge accuracy (95% Wilson intervals) and calibration of the imported NYU debates, by setting')
+    .option('--json', 'machine-readable output')
+    .option('--data-dir <dir>', 'embedded database folder (default ./data; DATABASE_URL selects Postgres)')
+    .action(async (o: StoreFlags & { json?: boolean }) => runNyuReport(o));
+}
