@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { registerReport } from './report.ts';
+import { registerSelfplay } from './selfplay.ts';
 import { registerNyu } from './import.ts';
 
 /** The `arena` command line: batch work beside the server (self-play, import, report, export, …). */
@@ -9,5 +11,7 @@ export function buildProgram(): Command {
     .configureHelp({ sortSubcommands: true });
   // Subcommands register themselves here, one line each.
   registerNyu(program);
+  registerSelfplay(program);
+  registerReport(program);
   return program;
 }

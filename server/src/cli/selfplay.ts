@@ -1,0 +1,133 @@
+import path from 'node:path';
+import cliProgress from 'cli-progress';
+import { InvalidArgumentError, type Command } from 'commander';
+import { PRESET_NAMES, type PresetName } from '@arena/shared';
+import { createAgent, defaultAgentsConfig, listAgents, loadAgentsConfig } from '../agents/registry.ts';
+import { runBatch, planDebates, type SeatAgents } from '../selfplay/batch.ts';
+import { loadScenarioPacks } from '../scenarios/load.ts';
+import { openStore } from '../store/open.ts';
+
+const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+}
+
+/** Opens the store the server uses: $DATABASE_URL, else the embedded database in <data-dir>/db. */
+export function storeFor(opts: { dataDir: string }) {
+  const url = process.env.DATABASE_URL;
+  return openStore(url ? { databaseUrl: url } : { dataDir: path.join(opts.dataDir, 'db') });
+}
+
+interface SelfplayOptions {
+  scenariosDir: string;
+  pack?: string;
+  scenario?: string[];
+  presets: string[];
+  debaters: string[];
+  judges: string[];
+  seeds: number;
+  seedPrefix: string;
+  concurrency: number;
+  limit?: number;
+  dataDir: string;
+  agents?: string;
+  turnTimeout: number;
+  json?: boolean;
+  progress: boolean;
+}
+
+export function registerSelfplay(program: Command): void {
+  program
+    .command('selfplay')
+    .description('run AI-vs-AI debates in batch through the engine and store their transcripts (resumable)')
+    .option('--scenarios-dir <dir>', 'folder of scenario packs', process.env.ARENA_SCENARIOS_DIR ?? 'scenarios')
+    .option('--pack <id>', 'only scenarios of this pack')
+    .option('--scenario <ids>', 'only these scenario ids (comma-separated)', list)
+    .option('--presets <names>', `protocols (comma-separated; known: ${PRESET_NAMES.join(', ')})`, list, ['debate', 'consultancy', 'blind'])
+    .option('--debaters <ids>', 'debater agents, comma-separated; "x/y" seats x as A and y as B', list, ['builtin:passage-debater'])
+    .option('--judges <ids>', 'judge agents, comma-separated', list, ['builtin:passage-judge'])
+    .option('--seeds <n>', 'seeds per combination', positiveInt, 3)
+    .option('--seed-prefix <text>', 'seed names are <prefix>1 … <prefix>n', 's')
+    .option('--concurrency <n>', 'debates in flight at once', positiveInt, 4)
+    .option('--limit <n>', 'play at most n new debates, then stop (re-run to resume)', positiveInt)
+    .option('--data-dir <dir>', 'embedded database folder (ignored when DATABASE_URL is set)', process.env.ARENA_DATA_DIR ?? './data')
+    .option('--agents <file>', 'agents configuration (default $ARENA_AGENTS or ./agents.json)')
+    .option('--turn-timeout <ms>', 'real-time budget of one agent turn', positiveInt, 120_000)
+    .option('--no-progress', 'no progress bar even on a terminal')
+    .option('--json', 'print a JSON summary')
+    .addHelpText(
+      'after',
+      `\nExample:\n  arena selfplay --presets debate,consultancy,blind --seeds 6 --judges builtin:passage-judge\n\nBuilt-in agents: ${listAgents(undefined).join(', ')}`,
+    )
+    .action(async (opts: SelfplayOptions) => {
+      const config = opts.agents ? loadAgentsConfig(opts.agents) : defaultAgentsConfig();
+      const presets = opts.presets.map((p) => {
+        if (!(PRESET_NAMES as string[]).includes(p)) throw new Error(`unknown preset "${p}" (known: ${PRESET_NAMES.join(', ')})`);
+        return p as PresetName;
+      });
+      const assignments: SeatAgents[] = [];
+      for (const d of opts.debaters) for (const judge of opts.judges) assignments.push({ debaters: d.split('/'), judge });
+      // Fail before any debate on an unknown agent or a missing API key.
+      for (const id of new Set([...opts.debaters.flatMap((d) => d.split('/')), ...opts.judges])) createAgent(id, { seed: 'check', ...(config ? { config } : {}) });
+      let { scenarios } = await loadScenarioPacks(opts.scenariosDir);
+      if (opts.pack) scenarios = scenarios.filter((s) => s.pack === opts.pack);
+      if (opts.scenario) {
+        const wanted = new Set(opts.scenario);
+        scenarios = scenarios.filter((s) => wanted.has(s.id));
+      }
+      if (scenarios.length === 0) throw new Error('no scenarios match');
+      const plan = { scenarios, presets, assignments, seeds: Array.from({ length: opts.seeds }, (_, i) => `${opts.seedPrefix}${i + 1}`) };
+      const total = planDebates(plan).length;
+      const store = await storeFor(opts);
+      const abort = new AbortController();
+      const onSigint = () => {
+        if (abort.signal.aborted) process.exit(130);
+        abort.abort();
+        process.stderr.write('\nstopping after the debates in flight (Ctrl-C again to quit now)\n');
+      };
+      process.on('SIGINT', onSigint);
+      const tty = process.stderr.isTTY && opts.progress && !opts.json;
+      const bar = tty
+        ? new cliProgress.SingleBar({ format: 'selfplay [{bar}] {value}/{total} | {played} played, {skipped} skipped, {failed} failed | {eta_formatted}', stream: process.stderr }, cliProgress.Presets.shades_classic)
+        : null;
+      const counts = { played: 0, skipped: 0, failed: 0 };
+      bar?.start(total, 0, counts);
+      let done = 0;
+      try {
+        const summary = await runBatch(plan, {
+          store,
+          ...(config ? { config } : {}),
+          concurrency: opts.concurrency,
+          ...(opts.limit ? { limit: opts.limit } : {}),
+          signal: abort.signal,
+          turnTimeoutMs: opts.turnTimeout,
+          ...(tty ? {} : { log: (line: string) => process.stderr.write(`${line}\n`) }),
+          onDebate: ({ item, outcome, correct, error }) => {
+            done++;
+            counts[outcome]++;
+            if (bar) bar.update(done, counts);
+            else if (!opts.json && outcome !== 'skipped') {
+              process.stderr.write(`[${done}/${total}] ${item.id} ${outcome}${outcome === 'played' ? (correct ? ' correct' : ' wrong') : ''}${error ? `: ${error}` : ''}\n`);
+            }
+          },
+        });
+        bar?.stop();
+        if (opts.json) console.log(JSON.stringify(summary, null, 2));
+        else {
+          console.log(
+            `${summary.played} played, ${summary.skipped} already stored, ${summary.failed} failed, ${summary.unfinished} unfinished ` +
+              `of ${summary.planned} planned in ${summary.seconds.toFixed(1)} s (${summary.debatesPerSecond.toFixed(1)} debates/s)`,
+          );
+          for (const e of summary.errors.slice(0, 10)) console.log(`  ${e.id}: ${e.error}`);
+        }
+        if (summary.failed) process.exitCode = 1;
+      } finally {
+        bar?.stop();
+        process.off('SIGINT', onSigint);
+        await store.close();
+      }
+    });
+}

@@ -1,0 +1,159 @@
+import { createHash } from 'node:crypto';
+import { rulesFor, type PresetName, type Scenario, type Seat } from '@arena/shared';
+import type { Agent } from '../agents/agent.ts';
+import type { AgentsConfig } from '../agents/llm/config.ts';
+import { createAgent } from '../agents/registry.ts';
+import type { Store } from '../store/store.ts';
+import { playDebate } from './run-debate.ts';
+
+/** Who sits where: one debater agent per debater seat (cycled when fewer are named) and a judge. */
+export interface SeatAgents {
+  debaters: string[];
+  judge: string;
+}
+
+export interface BatchPlan {
+  scenarios: Scenario[];
+  presets: PresetName[];
+  assignments: SeatAgents[];
+  seeds: string[];
+}
+
+export interface PlannedDebate {
+  id: string;
+  scenario: Scenario;
+  preset: PresetName;
+  seed: string;
+  /** Agent id per seat the preset has. */
+  seats: Partial<Record<Seat, string>>;
+}
+
+export interface BatchOptions {
+  store: Store;
+  config?: AgentsConfig;
+  /** Debates in flight at once (LLM calls are further limited per provider). Default 4. */
+  concurrency?: number;
+  /** Play at most this many new debates, then stop (finished ones are kept; a re-run resumes). */
+  limit?: number;
+  /** Stops scheduling new debates (SIGINT); debates in flight finish and are saved. */
+  signal?: AbortSignal;
+  turnTimeoutMs?: number;
+  /** Virtual clock origin of every debate; default the batch's start time. */
+  startAt?: number;
+  onDebate?: (event: { item: PlannedDebate; outcome: 'played' | 'skipped' | 'failed'; correct?: boolean; error?: string }) => void;
+  log?: (line: string) => void;
+}
+
+export interface BatchSummary {
+  planned: number;
+  skipped: number;
+  played: number;
+  failed: number;
+  unfinished: number;
+  correct: number;
+  seconds: number;
+  debatesPerSecond: number;
+  errors: { id: string; error: string }[];
+}
+
+/** The seats a preset has, with their agents. */
+function seatAgents(preset: PresetName, scenario: Scenario, a: SeatAgents): Partial<Record<Seat, string>> {
+  const rules = rulesFor(preset);
+  const seats: Partial<Record<Seat, string>> = { judge: a.judge };
+  const count = rules.debaters === 'all' ? scenario.answers.length : rules.debaters === 'one' ? 1 : 0;
+  const names = ['A', 'B', 'C', 'D'] as const;
+  for (let i = 0; i < count; i++) seats[names[i] as Seat] = a.debaters[i % a.debaters.length] as string;
+  return seats;
+}
+
+/**
+ * A debate's id, a function of (scenario, preset, seated agents, seed) only, so a re-run
+ * of the same plan finds the debates it already played and skips them.
+ */
+export function selfplayId(scenario: string, preset: string, seats: Partial<Record<Seat, string>>, seed: string): string {
+  const agents = Object.entries(seats)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([s, id]) => `${s}=${id}`)
+    .join(',');
+  const hash = createHash('sha256').update(JSON.stringify([scenario, preset, agents, seed])).digest('hex').slice(0, 12);
+  return `sp-${preset}-${scenario}-${hash}`.slice(0, 200);
+}
+
+/** Every debate of the plan, in a fixed order, without duplicates (blind seats no debaters, so debater lists collapse). */
+export function planDebates(plan: BatchPlan): PlannedDebate[] {
+  const out = new Map<string, PlannedDebate>();
+  for (const seed of plan.seeds) {
+    for (const scenario of plan.scenarios) {
+      for (const preset of plan.presets) {
+        for (const a of plan.assignments) {
+          const seats = seatAgents(preset, scenario, a);
+          const id = selfplayId(scenario.id, preset, seats, seed);
+          if (!out.has(id)) out.set(id, { id, scenario, preset, seed, seats });
+        }
+      }
+    }
+  }
+  return [...out.values()];
+}
+
+/**
+ * Runs a batch through the engine and saves every debate as an ordinary transcript in
+ * the store. Debates already stored (same id) are skipped, so an interrupted batch
+ * resumes where it stopped. Each transcript is saved in one transaction: a debate is
+ * stored whole or not at all.
+ */
+export async function runBatch(plan: BatchPlan, options: BatchOptions): Promise<BatchSummary> {
+  const items = planDebates(plan);
+  const started = Date.now();
+  const startAt = options.startAt ?? started;
+  const summary: BatchSummary = { planned: items.length, skipped: 0, played: 0, failed: 0, unfinished: 0, correct: 0, seconds: 0, debatesPerSecond: 0, errors: [] };
+  let next = 0;
+  let launched = 0;
+  const limit = options.limit ?? Infinity;
+
+  const worker = async () => {
+    for (;;) {
+      if (options.signal?.aborted || launched >= limit) return;
+      const item = items[next++];
+      if (!item) return;
+      if (await options.store.exists(item.id)) {
+        summary.skipped++;
+        options.onDebate?.({ item, outcome: 'skipped' });
+        continue;
+      }
+      if (launched >= limit) return;
+      launched++;
+      try {
+        const agents: Partial<Record<Seat, Agent>> = {};
+        for (const [seat, id] of Object.entries(item.seats)) {
+          agents[seat as Seat] = createAgent(id, { seed: `${item.seed}/${seat}`, ...(options.config ? { config: options.config } : {}) });
+        }
+        const record = await playDebate({
+          id: item.id,
+          scenario: item.scenario,
+          rules: rulesFor(item.preset),
+          seed: item.seed,
+          agents,
+          startAt,
+          meta: { selfplay: { seats: item.seats, seed: item.seed } },
+          ...(options.turnTimeoutMs ? { turnTimeoutMs: options.turnTimeoutMs } : {}),
+          ...(options.log ? { drive: { log: options.log } } : {}),
+        });
+        await options.store.saveTranscript(record);
+        summary.played++;
+        if (record.status !== 'finished') summary.unfinished++;
+        if (record.verdict?.correct) summary.correct++;
+        options.onDebate?.({ item, outcome: 'played', correct: record.verdict?.correct ?? false });
+      } catch (err) {
+        const error = err instanceof Error ? err.message : String(err);
+        summary.failed++;
+        summary.errors.push({ id: item.id, error });
+        options.onDebate?.({ item, outcome: 'failed', error });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker));
+  summary.seconds = (Date.now() - started) / 1000;
+  summary.debatesPerSecond = summary.played / Math.max(summary.seconds, 1e-3);
+  return summary;
+}
