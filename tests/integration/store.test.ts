@@ -110,6 +110,30 @@ for (const backend of backends) {
       expect(record.status).toBe('running');
     });
 
+    it('writes appends that arrive together in one go, and a bad one fails alone', async () => {
+      const debates = Array.from({ length: 40 }, (_, i) => newDebate('blind', `group-${backend.name}-${i}`));
+      for (const d of debates) await store.createDebate(d.header);
+      const start = (d: DebateState) => play(d, [['system', { type: 'start' }]]);
+      const first = debates.map((d) => ({ d, ...start(d) }));
+      await Promise.all(first.map(({ d, events, state }) => store.appendEvent(d.header.id, events[0]!, state.status, null)));
+      // All at once again, one of them reusing a taken seq.
+      const results = await Promise.allSettled(
+        first.map(({ d, events, state }, i) => {
+          const r = apply(state, judge([0.7, 0.3], true), 'judge', 5);
+          if (!r.ok) throw new Error(r.refusal.message);
+          return store.appendEvent(d.header.id, { seq: i === 7 ? 0 : 1, at: 5, seat: 'judge', action: judge([0.7, 0.3], true) }, r.state.status, r.state.verdict);
+        }),
+      );
+      expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
+      expect(results[7]!.status).toBe('rejected');
+      const bad = (await store.getTranscript(debates[7]!.header.id))!;
+      expect(bad.events).toHaveLength(1);
+      expect(bad.status).toBe('running');
+      const good = (await store.getTranscript(debates[8]!.header.id))!;
+      expect(good.events).toHaveLength(2);
+      expect(good.status).toBe('finished');
+    });
+
     it('saves whole transcripts once, filters and pages through them', async () => {
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) {

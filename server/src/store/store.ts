@@ -29,6 +29,15 @@ export interface ListFilter {
   offset?: number;
 }
 
+interface PendingAppend {
+  id: string;
+  event: DebateEvent;
+  status: DebateStatus;
+  verdict: Verdict | null;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
 interface DebateRow {
   id: string;
   header: DebateHeader;
@@ -71,18 +80,69 @@ export class Store {
     return rows.length === 1;
   }
 
-  /** Appends one event and the state it leads to, atomically. Fails if seq is taken. */
-  async appendEvent(id: string, event: DebateEvent, status: DebateStatus, verdict: Verdict | null): Promise<void> {
+  /**
+   * Appends one event and the state it leads to, atomically; resolves once it is
+   * durable. Fails if the seq is taken. Appends from many rooms arriving together
+   * are written in one transaction (group commit), which keeps latency flat when
+   * hundreds of debates are live on the single-connection embedded database.
+   */
+  appendEvent(id: string, event: DebateEvent, status: DebateStatus, verdict: Verdict | null): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ id, event, status, verdict, resolve, reject });
+      if (!this.flushing) this.flushing = this.flush();
+    });
+  }
+
+  private pending: PendingAppend[] = [];
+  private flushing: Promise<void> | null = null;
+
+  private async flush(): Promise<void> {
+    while (this.pending.length) {
+      const batch = this.pending.splice(0, 500);
+      try {
+        await this.writeAppends(batch);
+        for (const p of batch) p.resolve();
+      } catch (err) {
+        if (batch.length === 1) {
+          batch[0]!.reject(err);
+          continue;
+        }
+        // One bad event must not sink the others: write them one by one.
+        for (const p of batch) {
+          try {
+            await this.writeAppends([p]);
+            p.resolve();
+          } catch (e) {
+            p.reject(e);
+          }
+        }
+      }
+    }
+    this.flushing = null;
+  }
+
+  private async writeAppends(batch: PendingAppend[]): Promise<void> {
+    const last = new Map<string, PendingAppend>();
+    for (const p of batch) last.set(p.id, p);
     await this.sql.transaction(async (tx) => {
-      await tx.query('INSERT INTO events (debate_id, seq, at, seat, action, meta) VALUES ($1, $2, $3, $4, $5, $6)', [
-        id,
-        event.seq,
-        event.at,
-        event.seat,
-        event.action,
-        event.meta ?? null,
-      ]);
-      await tx.query('UPDATE debates SET status = $2, verdict = $3, updated_at = $4 WHERE id = $1', [id, status, verdict, event.at]);
+      await tx.query(
+        `INSERT INTO events (debate_id, seq, at, seat, action, meta)
+         SELECT d, s, a, st, act::jsonb, m::jsonb FROM unnest($1::text[], $2::int[], $3::float8[], $4::text[], $5::text[], $6::text[]) AS t(d, s, a, st, act, m)`,
+        [
+          batch.map((p) => p.id),
+          batch.map((p) => p.event.seq),
+          batch.map((p) => p.event.at),
+          batch.map((p) => p.event.seat),
+          batch.map((p) => JSON.stringify(p.event.action)),
+          batch.map((p) => (p.event.meta ? JSON.stringify(p.event.meta) : null)),
+        ],
+      );
+      const rows = [...last.values()];
+      await tx.query(
+        `UPDATE debates SET status = u.st, verdict = u.v::jsonb, updated_at = u.a
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[]) AS u(id, st, v, a) WHERE debates.id = u.id`,
+        [rows.map((p) => p.id), rows.map((p) => p.status), rows.map((p) => (p.verdict ? JSON.stringify(p.verdict) : null)), rows.map((p) => p.event.at)],
+      );
     });
   }
 
