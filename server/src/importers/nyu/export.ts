@@ -250,7 +250,8 @@ export async function exportNyu(store: Store, folder: string, filter: ListFilter
     const out = transcriptToNyu(record);
     await writeFile(join(dir, `${fileName(out.name)}.json`), JSON.stringify(out.room));
     metadata.push(out.metadata);
-    onProgress?.(++n);
+    n++;
+    onProgress?.(n);
   }
   await writeFile(join(folder, 'debates-metadata.json'), JSON.stringify(metadata, null, 2));
   await writeFile(join(folder, 'debates-metadata.jsonl'), metadata.map((m) => JSON.stringify(m)).join('\n') + (metadata.length ? '\n' : ''));
