@@ -64,7 +64,7 @@ function fromJson(text: string, answers: number): JudgeDecision | null {
 
 function fromLines(text: string, answers: number): JudgeDecision | null {
   const found = new Map<number, number>();
-  const re = /(?:^|\n)\s*[*_]*\(?(?:answer\s+)?([A-D])\)?[*_]*\s*[:=\-–]\s*([0-9]*\.?[0-9]+)\s*(%?)/gi;
+  const re = /^[ \t]*[*_]*\(?(?:answer[ \t]+)?([A-D])\)?[*_]*[ \t]*[:=\-–][ \t]*([0-9]*\.?[0-9]+)[ \t]*(%?)/gim;
   for (const m of text.matchAll(re)) {
     const i = LETTERS.indexOf((m[1] ?? '').toUpperCase());
     if (i < 0 || i >= answers || found.has(i)) continue;

@@ -1,0 +1,187 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { replay, wilson, type TranscriptRecord } from '@arena/shared';
+import { loadScenarioPacks } from '../../server/src/scenarios/load.ts';
+import { planDebates, runBatch, type BatchPlan, type BatchSummary } from '../../server/src/selfplay/batch.ts';
+import { computeReport } from '../../server/src/selfplay/report.ts';
+import { benchSelfplay } from '../../server/src/selfplay/bench.ts';
+import { openStore } from '../../server/src/store/open.ts';
+import type { Store } from '../../server/src/store/store.ts';
+
+const BUILTIN = [{ debaters: ['builtin:passage-debater'], judge: 'builtin:passage-judge' }];
+
+async function allTranscripts(store: Store): Promise<TranscriptRecord[]> {
+  const out: TranscriptRecord[] = [];
+  for await (const r of store.transcripts()) out.push(r);
+  return out;
+}
+
+describe('a batch of 216 built-in debates (12 scenarios × 3 protocols × 6 seeds)', () => {
+  let store: Store;
+  let plan: BatchPlan;
+  let summary: BatchSummary;
+  let records: TranscriptRecord[];
+
+  beforeAll(async () => {
+    const { scenarios } = await loadScenarioPacks('scenarios');
+    plan = { scenarios, presets: ['debate', 'consultancy', 'blind'], assignments: BUILTIN, seeds: ['1', '2', '3', '4', '5', '6'] };
+    store = await openStore({});
+    summary = await runBatch(plan, { store, concurrency: 2, startAt: 1_700_000_000_000 });
+    records = await allTranscripts(store);
+  }, 60_000);
+  afterAll(async () => {
+    await store.close();
+  });
+
+  it('stores every planned debate, finished, as an ordinary transcript', () => {
+    expect(scenariosCount(plan)).toBe(12);
+    expect(summary).toMatchObject({ planned: 216, played: 216, failed: 0, unfinished: 0, skipped: 0 });
+    expect(records).toHaveLength(216);
+    expect(new Set(records.map((r) => r.header.id)).size).toBe(216);
+    for (const r of records) {
+      expect(r.status).toBe('finished');
+      expect(r.header.source?.name).toBe('selfplay');
+      expect(r.header.seats.judge).toEqual({ kind: 'agent', agent: 'builtin:passage-judge' });
+    }
+  });
+
+  it('reports accuracies that a replay of the stored events reproduces', () => {
+    const report = computeReport(records);
+    // Recompute from scratch: replay every transcript's events with the engine.
+    const tally = new Map<string, { n: number; hits: number; honest: [number, number]; dishonest: [number, number] }>();
+    const perScenario = new Map<string, Map<string, boolean[][]>>();
+    for (const r of records) {
+      const state = replay(r.header as never, r.events as never);
+      expect(state.status).toBe('finished');
+      const v = state.verdict!;
+      const p = v.probabilities;
+      const c = r.header.assignment.correctIndex;
+      const correct = p.every((q, i) => i === c || q < p[c]!);
+      expect(correct).toBe(v.correct);
+      expect(v).toEqual(r.verdict);
+      const preset = r.header.rules.preset;
+      const t = tally.get(preset) ?? { n: 0, hits: 0, honest: [0, 0], dishonest: [0, 0] };
+      t.n++;
+      if (correct) t.hits++;
+      if (preset === 'consultancy') {
+        const honest = r.header.assignment.debaters.A === c;
+        const bucket = honest ? t.honest : t.dishonest;
+        bucket[0] += correct ? 1 : 0;
+        bucket[1]++;
+      }
+      tally.set(preset, t);
+      const byPreset = perScenario.get(preset) ?? new Map<string, boolean[][]>();
+      const cell = byPreset.get(r.header.scenario.id) ?? [[], []];
+      cell[preset === 'consultancy' && r.header.assignment.debaters.A !== c ? 1 : 0]!.push(correct);
+      byPreset.set(r.header.scenario.id, cell);
+      perScenario.set(preset, byPreset);
+    }
+    expect(report.byProtocol.map((g) => g.preset)).toEqual(['debate', 'consultancy', 'blind']);
+    for (const g of report.byProtocol) {
+      const t = tally.get(g.preset)!;
+      expect(g.n).toBe(72);
+      expect(g.accuracy).toEqual(wilson(t.hits, t.n));
+      if (g.preset === 'consultancy') {
+        const rate = t.honest[0] / t.honest[1] / 2 + t.dishonest[0] / t.dishonest[1] / 2;
+        expect(g.balanced!.rate).toBeCloseTo(rate, 12);
+        expect(g.balanced!.honest.n + g.balanced!.dishonest.n).toBe(72);
+      } else expect(g.balanced).toBeNull();
+    }
+    // Paired differences: the mean over scenarios of per-scenario accuracy differences.
+    const acc = (cell: boolean[][], balanced: boolean) => {
+      const rate = (xs: boolean[]) => xs.filter(Boolean).length / xs.length;
+      const [h, d] = cell as [boolean[], boolean[]];
+      return balanced && h.length && d.length ? (rate(h) + rate(d)) / 2 : rate([...h, ...d]);
+    };
+    for (const cmp of report.comparisons) {
+      const a = perScenario.get(cmp.a)!;
+      const b = perScenario.get(cmp.b)!;
+      const diffs = [...a.keys()].map((s) => acc(a.get(s)!, cmp.a === 'consultancy') - acc(b.get(s)!, cmp.b === 'consultancy'));
+      expect(cmp.result.n).toBe(12);
+      expect(cmp.result.difference).toBeCloseTo(diffs.reduce((x, y) => x + y, 0) / diffs.length, 12);
+      expect(cmp.result.low).toBeLessThanOrEqual(cmp.result.difference);
+      expect(cmp.result.high).toBeGreaterThanOrEqual(cmp.result.difference);
+    }
+    expect(report.comparisons.map((c) => `${c.a}-${c.b}`)).toEqual(['debate-consultancy', 'debate-blind']);
+    // Same input, same numbers (the bootstrap is seeded).
+    expect(computeReport(records)).toEqual(report);
+  });
+
+  it('filters by preset, pack and source', () => {
+    expect(computeReport(records, { preset: 'blind' }).finished).toBe(72);
+    expect(computeReport(records, { pack: 'originals' }).finished).toBe(216);
+    expect(computeReport(records, { pack: 'other' }).finished).toBe(0);
+    expect(computeReport(records, { source: 'none' }).finished).toBe(0);
+  });
+
+  it('plays the same debate identically from the same seed', async () => {
+    const other = await openStore({});
+    try {
+      const small = { ...plan, scenarios: plan.scenarios.slice(0, 2), seeds: ['1'] };
+      await runBatch(small, { store: other, startAt: 1_700_000_000_000 });
+      // Everything but the measured real-time latency in the events' meta is the same.
+      const game = (r: TranscriptRecord) => ({ ...r, events: r.events.map(({ meta: _m, ...e }) => e) });
+      const again = await allTranscripts(other);
+      expect(again).toHaveLength(6);
+      for (const r of again) {
+        const same = records.find((x) => x.header.id === r.header.id);
+        expect(game(same!)).toEqual(game(r));
+      }
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+function scenariosCount(plan: BatchPlan): number {
+  return plan.scenarios.length;
+}
+
+describe('resuming an interrupted batch', () => {
+  it('skips finished debates and completes the rest without duplicates', async () => {
+    const { scenarios } = await loadScenarioPacks('scenarios');
+    const plan: BatchPlan = { scenarios: scenarios.slice(0, 4), presets: ['debate', 'consultancy', 'blind'], assignments: BUILTIN, seeds: ['a', 'b'] };
+    const planned = planDebates(plan).length;
+    expect(planned).toBe(24);
+    const store = await openStore({});
+    try {
+      const first = await runBatch(plan, { store, limit: 10, concurrency: 3 });
+      expect(first.played).toBe(10);
+      expect(await store.countDebates()).toBe(10);
+      const second = await runBatch(plan, { store, concurrency: 3 });
+      expect(second.skipped).toBe(10);
+      expect(second.played).toBe(planned - 10);
+      const ids = (await allTranscripts(store)).map((r) => r.header.id);
+      expect(ids).toHaveLength(planned);
+      expect(new Set(ids)).toEqual(new Set(planDebates(plan).map((p) => p.id)));
+      const third = await runBatch(plan, { store });
+      expect(third).toMatchObject({ played: 0, skipped: planned });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('stops scheduling on abort but saves the debates already played', async () => {
+    const { scenarios } = await loadScenarioPacks('scenarios');
+    const store = await openStore({});
+    try {
+      const abort = new AbortController();
+      let seen = 0;
+      const s = await runBatch(
+        { scenarios, presets: ['debate'], assignments: BUILTIN, seeds: ['z'] },
+        { store, concurrency: 1, signal: abort.signal, onDebate: () => ++seen === 3 && abort.abort() },
+      );
+      expect(s.played).toBe(3);
+      expect(await store.countDebates()).toBe(3);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('the self-play bench', () => {
+  it('measures debates per second', async () => {
+    const r = await benchSelfplay({ seeds: 1 });
+    expect(r.debates).toBe(36);
+    expect(r.debatesPerSecond).toBeGreaterThan(1);
+  });
+});
