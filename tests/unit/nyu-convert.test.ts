@@ -36,7 +36,7 @@ function debateRoom() {
       question: 'Why did the lamp go dark?',
       answers: ['The keeper was ordered to dim it', 'The oil was stolen'],
       correctAnswerIndex: 1,
-      roles: { 'Debater A': 'Alice', 'Debater B': 'Bob', Judge: 'Judy' },
+      roles: { 'Debater A': 'Alice', 'Debater B': 'Bob', Judge: 'Judy' } as Record<string, string>,
       offlineJudges: {},
       creationTime: 1000,
     },
