@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { replay, wilson, type TranscriptRecord } from '@arena/shared';
+import { replay, rulesFor, wilson, type TranscriptRecord } from '@arena/shared';
+import type { Agent } from '../../server/src/agents/agent.ts';
+import { createAgent } from '../../server/src/agents/registry.ts';
+import { playDebate } from '../../server/src/selfplay/run-debate.ts';
 import { loadScenarioPacks } from '../../server/src/scenarios/load.ts';
 import { planDebates, runBatch, type BatchPlan, type BatchSummary } from '../../server/src/selfplay/batch.ts';
 import { computeReport } from '../../server/src/selfplay/report.ts';
@@ -175,6 +178,38 @@ describe('resuming an interrupted batch', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('an agent that fails in a batch debate', () => {
+  it('forfeits its turn with the reason in the event, and the debate still finishes', async () => {
+    const { scenarios } = await loadScenarioPacks('scenarios');
+    const hangs: Agent = { id: 'test:hangs', act: () => new Promise(() => {}) };
+    const judge = createAgent('builtin:passage-judge', { seed: 'j' });
+    const debater = createAgent('builtin:passage-debater', { seed: 'd' });
+    const started = Date.now();
+    const record = await playDebate({
+      id: 'forfeits',
+      scenario: scenarios[0]!,
+      rules: rulesFor('debate'),
+      seed: 'f',
+      agents: { A: hangs, B: debater, judge },
+      startAt: 0,
+      turnTimeoutMs: 150,
+    });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(record.status).toBe('finished');
+    const forfeits = record.events.filter((e) => e.action.type === 'forfeit');
+    expect(forfeits.length).toBe(record.verdict!.speechRounds);
+    for (const e of forfeits) {
+      expect(e.seat).toBe('system');
+      expect(e.meta).toMatchObject({ seat: 'A', agent: 'test:hangs' });
+      expect(String(e.meta!.failure)).toMatch(/within 150 ms/);
+    }
+    // The replayed transcript agrees: A's speeches are empty and marked as timed out.
+    const state = replay(record.header as never, record.events as never);
+    const aSpeeches = state.rounds.flatMap((r) => r.speeches).filter((s) => s.seat === 'A');
+    expect(aSpeeches.every((s) => s.timedOut && s.chars === 0)).toBe(true);
   });
 });
 

@@ -1,4 +1,3 @@
-import { PRESET_NAMES } from '@arena/shared';
 import { loadScenarioPacks } from '../scenarios/load.ts';
 import { openStore } from '../store/open.ts';
 import { runBatch } from './batch.ts';
@@ -14,7 +13,7 @@ export async function benchSelfplay(options: { seeds?: number; scenariosDir?: st
     const summary = await runBatch(
       {
         scenarios,
-        presets: PRESET_NAMES,
+        presets: ['debate', 'consultancy', 'blind'],
         assignments: [{ debaters: ['builtin:passage-debater'], judge: 'builtin:passage-judge' }],
         seeds: Array.from({ length: options.seeds ?? 4 }, (_, i) => `bench-${i + 1}`),
       },

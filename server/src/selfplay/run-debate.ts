@@ -41,8 +41,8 @@ const MAX_EVENTS = 500;
  * Plays one debate entirely through the shared engine, with a virtual clock: setup →
  * start → each awaited seat's agent acts through the driver → apply. An agent that fails
  * (timeout, twice refused, permanent error) leaves its turn to the rules' expiry path:
- * the engine's system `timeout` at the deadline instant, with the reason in the event's
- * meta. Seats awaited together (simultaneous speeches) are asked concurrently. Returns
+ * the engine's system `forfeit` of that seat (the same expiry as a timeout, for that seat
+ * alone, and usable when the rules have no clock), with the reason in the event's meta. Seats awaited together (simultaneous speeches) are asked concurrently. Returns
  * an ordinary transcript.
  */
 export async function playDebate(d: SelfplayDebate): Promise<TranscriptRecord> {
@@ -99,16 +99,15 @@ export async function playDebate(d: SelfplayDebate): Promise<TranscriptRecord> {
         if (!result.ok) failures.push({ seat, reason: result.reason, meta: result.meta });
       }),
     );
-    const stillAwaited = failures.filter((f) => toMove(state).includes(f.seat));
-    if (stillAwaited.length === 0) continue;
-    if (state.deadline === null) {
-      // No clock in these rules: nothing can expire the turn, so the debate stops here, unfinished.
-      header.meta = { ...header.meta, abandoned: stillAwaited.map((f) => `${f.seat}: ${f.reason}`) };
-      break;
+    // A failed seat forfeits its turn: the rules' expiry path for that seat alone (its
+    // speech is recorded empty, a judge's last probabilities stand), reason in the meta.
+    for (const f of failures) {
+      if (!toMove(state).includes(f.seat)) continue;
+      now += STEP_MS;
+      const reason = f.reason.slice(0, 2000);
+      const forfeited = record('system', { type: 'forfeit', seat: f.seat, reason }, { ...f.meta, seat: f.seat, failure: reason });
+      if (!forfeited.ok) throw new Error(`${d.id}: forfeit refused: ${forfeited.refusal.message}`);
     }
-    now = Math.max(now, state.deadline);
-    const timedOut = record('system', { type: 'timeout' }, { expired: stillAwaited.map((f) => ({ seat: f.seat, reason: f.reason, ...f.meta })) });
-    if (!timedOut.ok) throw new Error(`${d.id}: timeout refused: ${timedOut.refusal.message}`);
   }
   return { header, events, status: state.status, verdict: state.verdict } as TranscriptRecord;
 }
