@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { replay } from '@arena/shared';
+import { passageText, replay } from '@arena/shared';
 import { framesText, startArena, type TestArena } from '../helpers/arena.ts';
 
 let t: TestArena;
@@ -33,7 +33,7 @@ describe('agents in live rooms', () => {
     // Agents quote the passage, but the judge received only what was quoted.
     const bytes = framesText(judge.frames());
     const quoted = judge.view.quotes.map((q) => q.text).join(' ');
-    const unquoted = scenario.evidence.text
+    const unquoted = passageText(scenario)
       .split(/(?<=[.!?])\s+|\n+/)
       .filter((s) => s.length >= 40 && !quoted.includes(s));
     for (const s of unquoted) expect(bytes).not.toContain(s);
@@ -52,7 +52,7 @@ describe('agents in live rooms', () => {
     });
     const a = await t.join({ debateId: created.id, seat: 'A', token: created.seats.A!.token! });
     await a.until((c) => c.views.length > 0, 'its first view');
-    for (let turn = 0; turn < 8 && a.view.status !== 'finished'; turn++) {
+    for (let turn = 0; turn < 8; turn++) {
       await a.until((c) => c.views.length > 0 && (c.view.legal.length > 0 || c.view.status === 'finished'), 'its turn or the end', 15_000);
       if (a.view.status === 'finished') break;
       await a.act({ type: 'speech', text: `My answer holds, turn ${turn}.` });

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { passageIndex, replay, spanText, tokenize, type TranscriptRecord } from '@arena/shared';
+import { passageIndex, passageText, replay, spanText, tokenize, type TranscriptRecord } from '@arena/shared';
 import { openStore } from '../../server/src/store/open.ts';
 import type { Store } from '../../server/src/store/store.ts';
 import { importNyuFolder, type NyuImportSummary } from '../../server/src/importers/nyu/import.ts';
@@ -146,7 +146,7 @@ describe('importing the whole NYU dataset', () => {
       const name = record.header.source?.id as string;
       const room = rawRoom(name);
       const tokens = room.setup.sourceMaterial.QuALITYSourceMaterial.contents;
-      const text = record.header.scenario.evidence.text;
+      const text = passageText(record.header.scenario);
       const plain = tokens.every((t) => t === '\n' || /^\S+$/.test(t));
       const nyu = record.header.meta?.['nyu'] as { tokens?: string[] };
       if (!plain) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { replay, type DebateView, type Scenario } from '@arena/shared';
+import { passageText, replay, type DebateView, type Scenario } from '@arena/shared';
 import { framesText, RESEARCHER_TOKEN, startArena, type SeatClient, type TestArena } from '../helpers/arena.ts';
 
 let t: TestArena;
@@ -41,10 +41,10 @@ describe('a debate played with SDK clients', () => {
     const { judge, debaters, observer } = await seatAll(created);
     await judge.myTurn();
     expect(judge.view.passage).toBeUndefined();
-    expect(debaters.A!.view.passage?.text).toBe(scenario.evidence.text);
+    expect(debaters.A!.view.passage?.text).toBe(passageText(scenario));
 
     await judge.act(p(judge.view, 0));
-    const quoted = sentences(scenario.evidence.text)[2]!;
+    const quoted = sentences(passageText(scenario))[2]!;
     await debaters.A!.myTurn();
     await debaters.A!.act({ type: 'speech', text: `Consider this: <quote>${quoted}</quote> It settles the matter.` });
     // The speech is not released to the judge until B has spoken too.
@@ -69,7 +69,7 @@ describe('a debate played with SDK clients', () => {
     // What must never reach the judge or an observer: passage sentences that nobody quoted, the answer, the seed.
     const judgeBytes = framesText(judge.frames());
     for (const text of [judgeBytes, framesText(observer.frames())]) {
-      for (const s of sentences(scenario.evidence.text)) {
+      for (const s of sentences(passageText(scenario))) {
         if (s === quoted) expect(text).toContain(s);
         else expect(text).not.toContain(s);
       }
@@ -103,7 +103,7 @@ describe('a debate played with SDK clients', () => {
     await judge.act(p(judge.view, 1, true));
     await judge.until((c) => c.view.status === 'finished', 'the verdict');
     expect(before).not.toContain('correctIndex');
-    for (const s of sentences(scenario.evidence.text)) expect(framesText(judge.frames())).not.toContain(s);
+    for (const s of sentences(passageText(scenario))) expect(framesText(judge.frames())).not.toContain(s);
     expect((await t.store.getTranscript(created.id))!.status).toBe('finished');
   });
 
@@ -117,7 +117,7 @@ describe('a debate played with SDK clients', () => {
     await judge.act(p(judge.view, 0, true));
     await judge.until((c) => c.view.status === 'finished', 'the verdict');
     expect(before).not.toContain('correctIndex');
-    for (const s of sentences(scenario.evidence.text)) expect(framesText(judge.frames())).not.toContain(s);
+    for (const s of sentences(passageText(scenario))) expect(framesText(judge.frames())).not.toContain(s);
     const stored = (await t.store.getTranscript(created.id))!;
     expect(stored.verdict?.continues).toBe(0);
   });
@@ -147,7 +147,7 @@ describe('refusals', () => {
     await debaters.A!.myTurn();
     await debaters.A!.act({ type: 'speech', text: 'x'.repeat(61) });
     expect(debaters.A!.refusals.at(-1)?.code).toBe('over-char-limit');
-    const q = sentences(scenario.evidence.text)[0]!;
+    const q = sentences(passageText(scenario))[0]!;
     await debaters.A!.act({ type: 'speech', text: `<quote>${q}</quote>` });
     expect(debaters.A!.refusals.at(-1)?.code).toMatch(/over-(quote|char)-limit/);
     expect(await events()).toBe(n0 + 1);
@@ -207,7 +207,7 @@ describe('HTTP API', () => {
     const scenarios = await t.api('/api/scenarios');
     expect(scenarios.body.scenarios.length).toBeGreaterThanOrEqual(12);
     const listing = JSON.stringify(scenarios.body);
-    expect(listing).not.toContain(sentences(scenario.evidence.text)[0]!);
+    expect(listing).not.toContain(sentences(passageText(scenario))[0]!);
     expect(listing).not.toContain('correctIndex');
     const bad = await t.api('/api/debates', { method: 'POST', json: { scenarioId: scenario.id, preset: 'shouting' } });
     expect(bad.status).toBe(400);
@@ -222,7 +222,7 @@ describe('HTTP API', () => {
 
   it('gives the full view of an unfinished debate to its debaters and researchers only', async () => {
     const created = await t.createDebate({ scenarioId: scenario.id, preset: 'debate' });
-    const hidden = sentences(scenario.evidence.text)[5]!;
+    const hidden = sentences(passageText(scenario))[5]!;
     const judgeView = await t.api(`/api/debates/${created.id}/transcript?seat=judge`);
     expect(judgeView.status).toBe(200);
     expect(JSON.stringify(judgeView.body)).not.toContain(hidden);

@@ -2,6 +2,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { passageText } from '@arena/shared';
 import { ConfigError, loadConfig } from '../../server/src/config.ts';
 import { loadScenarioPacks } from '../../server/src/scenarios/load.ts';
 
@@ -26,12 +27,12 @@ describe('scenario packs', () => {
     const originals = scenarios.filter((s) => s.pack === 'originals');
     expect(originals.length).toBeGreaterThanOrEqual(12);
     for (const s of originals) {
-      const words = s.evidence.text.split(/\s+/).filter(Boolean).length;
+      const words = passageText(s).split(/\s+/).filter(Boolean).length;
       expect(words, s.id).toBeGreaterThanOrEqual(300);
       expect(words, s.id).toBeLessThanOrEqual(1500);
       expect(s.answers.length).toBeGreaterThanOrEqual(2);
       // The question needs the passage: no answer is a verbatim sentence of it.
-      for (const a of s.answers) expect(s.evidence.text.toLowerCase()).not.toContain(a.toLowerCase().replace(/\.$/, ''));
+      for (const a of s.answers) expect(passageText(s).toLowerCase()).not.toContain(a.toLowerCase().replace(/\.$/, ''));
     }
   });
 

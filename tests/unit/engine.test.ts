@@ -4,6 +4,7 @@ import {
   drawAssignment,
   findQuote,
   passageIndex,
+  passageText,
   replay,
   rulesFor,
   spanText,
@@ -134,7 +135,7 @@ describe('consultancy and blind', () => {
 });
 
 describe('quotes', () => {
-  const index = passageIndex(LIGHTHOUSE.evidence.text);
+  const index = passageIndex(passageText(LIGHTHOUSE));
 
   it('matches a quote ignoring case, punctuation, curly quotes and spacing', () => {
     const span = findQuote(index, '  SOMEBODY had rolled   every barrel of oil down to the “jetty” ');

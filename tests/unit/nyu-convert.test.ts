@@ -1,6 +1,6 @@
 /** NYU room conversion, passage building, the report and the exporter, on small rooms made here. */
 import { describe, expect, it } from 'vitest';
-import { apply, passageIndex, replay, spanText, tokenize, type Action, type Actor, type DebateEvent, type DebateState, type TranscriptRecord } from '@arena/shared';
+import { apply, passageIndex, passageText, replay, spanText, tokenize, type Action, type Actor, type DebateEvent, type DebateState, type TranscriptRecord } from '@arena/shared';
 import { convertRoom, MalformedRoomError } from '../../server/src/importers/nyu/convert.ts';
 import { buildPassage, joinTokens, mapSpan } from '../../server/src/importers/nyu/passage.ts';
 import { formatNyuReport, nyuReport } from '../../server/src/importers/nyu/report.ts';
@@ -224,7 +224,7 @@ describe('exporting a debate held in the arena', () => {
     expect(back.replay).toBe('finished');
     expect(back.record.verdict?.probabilities).toEqual([0.35, 0.65]);
     expect(back.record.verdict?.correct).toBe(state.verdict?.correct);
-    expect(back.record.header.scenario.evidence.text.split(/\s+/)).toEqual(state.header.scenario.evidence.text.split(/\s+/));
+    expect(passageText(back.record.header.scenario).split(/\s+/)).toEqual(passageText(state.header.scenario).split(/\s+/));
     const quoted = back.record.events.flatMap((e) => (e.action.type === 'speech' ? (e.action.segments ?? []) : [])).filter((g) => 'quote' in g);
     expect(quoted).toEqual([{ quote: [2, 6] }]);
   });

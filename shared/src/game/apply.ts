@@ -73,7 +73,8 @@ function openRound(state: DebateState, index: number, now: number): DebateState 
 }
 
 function speak(state: DebateState, action: Extract<Action, { type: 'speech' }>, seat: DebaterSeat, now: number): ApplyResult {
-  const resolved = resolveSpeech(state.header.scenario.evidence, action, state.header.rules);
+  const previous = state.rounds.flatMap((r) => r.speeches.flatMap((s) => s.segments));
+  const resolved = resolveSpeech(state.header.scenario.evidence, action, state.header.rules, previous);
   if ('code' in resolved) return { ok: false, refusal: resolved };
   return ok(addSpeeches(state, [{ seat, ...resolved, timedOut: false, at: now }], now));
 }

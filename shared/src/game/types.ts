@@ -55,7 +55,15 @@ export interface DebateEvent {
 export type Segment =
   | { kind: 'text'; text: string }
   | { kind: 'quote'; text: string; verified: true; span: [number, number] }
-  | { kind: 'quote'; text: string; verified: false };
+  | { kind: 'quote'; text: string; verified: false }
+  | { kind: 'reveal'; index: number; value: number };
+
+/** A segment as plain text: quotes in double quotes, reveals as [pixel i]. */
+export function segmentText(seg: Segment): string {
+  if (seg.kind === 'text') return seg.text;
+  if (seg.kind === 'quote') return `"${seg.text}"`;
+  return `[pixel ${seg.index}]`;
+}
 
 export interface Speech {
   seat: DebaterSeat;

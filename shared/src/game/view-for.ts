@@ -26,6 +26,12 @@ export interface RoundView {
   judge: JudgeTurnView | null;
 }
 
+export interface RevealView {
+  index: number;
+  value: number;
+  seat: DebaterSeat;
+}
+
 export interface QuoteView {
   span: [number, number];
   text: string;
@@ -55,12 +61,18 @@ export interface DebateView {
   turn: { round: number; kind: Round['kind']; toMove: Seat[]; deadline: number | null } | null;
   /** What this seat may do now. */
   legal: LegalAction[];
+  /** What kind of evidence the debaters hold. */
+  evidenceKind: 'passage' | 'image';
   /** Verified quotes this seat has seen, in passage order. */
   quotes: QuoteView[];
+  /** Pixels this seat has seen revealed (image evidence), in reveal order. */
+  reveals: RevealView[];
   speechRounds: number;
   continues: number;
-  /** Debaters only: the evidence itself. */
+  /** Debaters only: the passage itself. */
   passage?: { text: string };
+  /** Debaters, and everyone once the debate is over: the whole image. */
+  image?: { width: number; height: number; pixels: string };
   /** Debaters, and everyone once the debate is over. */
   correctIndex?: number;
   verdict?: Verdict;
@@ -83,6 +95,10 @@ function visibleRounds(state: DebateState, seat: Seat, isDebater: boolean): Roun
       : null;
     return { index: r.index, kind: r.kind, complete: r.complete, speeches, judge };
   });
+}
+
+function gatherReveals(rounds: RoundView[]): RevealView[] {
+  return rounds.flatMap((r) => r.speeches.flatMap((s) => s.segments.flatMap((seg) => (seg.kind === 'reveal' ? [{ index: seg.index, value: seg.value, seat: s.seat }] : []))));
 }
 
 function gatherQuotes(rounds: RoundView[]): QuoteView[] {
@@ -134,11 +150,15 @@ export function viewFor(state: DebateState, seat: Seat): DebateView {
     rounds,
     turn,
     legal: seat === 'observer' ? [] : legalActions(state, seat),
+    evidenceKind: header.scenario.evidence.kind,
     quotes: gatherQuotes(rounds),
+    reveals: gatherReveals(rounds),
     speechRounds: state.speechRounds,
     continues: state.continues,
   };
-  if (isDebater) view.passage = { text: header.scenario.evidence.text };
+  const evidence = header.scenario.evidence;
+  if (evidence.kind === 'passage' && isDebater) view.passage = { text: evidence.text };
+  if (evidence.kind === 'image' && (isDebater || finished)) view.image = { width: evidence.width, height: evidence.height, pixels: evidence.pixels };
   if (isDebater || finished) view.correctIndex = header.assignment.correctIndex;
   if (finished && state.verdict) view.verdict = state.verdict;
   return view;

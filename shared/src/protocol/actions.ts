@@ -17,6 +17,8 @@ export type Actor = Seat | 'system';
 export const SegmentInput = z.union([
   z.object({ text: z.string().max(20000) }).strict(),
   z.object({ quote: z.tuple([z.number().int().nonnegative(), z.number().int().positive()]) }).strict(),
+  /** Image evidence: reveal this pixel (row-major index). */
+  z.object({ reveal: z.number().int().nonnegative() }).strict(),
 ]);
 export type SegmentInput = z.infer<typeof SegmentInput>;
 
@@ -70,6 +72,8 @@ export const REFUSAL_CODES = [
   'over-char-limit',
   'over-quote-limit',
   'bad-span',
+  'bad-reveal',
+  'over-reveal-limit',
   'empty-speech',
   'bad-probabilities',
   'cannot-end-yet',

@@ -32,6 +32,8 @@ export const Rules = z
     judgeSeconds: z.number().positive().max(86400).nullable(),
     /** Subtracted from the judge's log2 score for every time the judge continues. */
     judgePenalty: z.number().nonnegative().max(10),
+    /** Image evidence: pixels a speech may reveal (0 for passage protocols). */
+    revealsPerSpeech: z.number().int().nonnegative().max(100).default(0),
     /** Maximum characters of a judge's comment or question. */
     judgeCommentChars: z.number().int().nonnegative().max(20000),
   })
@@ -47,7 +49,7 @@ export const Rules = z
   .refine((r) => r.opening[0] === 'judge' || r.debaters !== 'none', { message: 'the first round must be a judge round', path: ['opening'] });
 export type Rules = z.infer<typeof Rules>;
 
-const NYU_LIMITS = { speechChars: 750, quoteChars: 250, judgePenalty: 0.05, judgeCommentChars: 750 } as const;
+const NYU_LIMITS = { speechChars: 750, quoteChars: 250, revealsPerSpeech: 0, judgePenalty: 0.05, judgeCommentChars: 750 } as const;
 
 /** The protocol presets. Each is plain data; see README "Protocols". */
 export const PRESETS = {
@@ -88,6 +90,25 @@ export const PRESETS = {
     minSpeechRoundsBeforeEnd: 0,
     speechSeconds: null,
     judgeSeconds: 300,
+  },
+  /**
+   * Irving et al. 2018, with precommit: each debater argues a label; they take turns
+   * revealing one inked pixel each (3 each: 6 pixels), then the judge decides.
+   */
+  pixels: {
+    preset: 'pixels',
+    debaters: 'all',
+    opening: ['sequential', 'sequential', 'sequential', 'judge'],
+    repeating: [],
+    speechChars: 200,
+    quoteChars: 0,
+    revealsPerSpeech: 1,
+    maxSpeechRounds: 3,
+    minSpeechRoundsBeforeEnd: 3,
+    speechSeconds: 120,
+    judgeSeconds: 300,
+    judgePenalty: 0,
+    judgeCommentChars: 750,
   },
 } as const satisfies Record<string, Rules>;
 

@@ -7,7 +7,19 @@ export const PassageEvidence = z.object({
 });
 export type PassageEvidence = z.infer<typeof PassageEvidence>;
 
-export const Evidence = z.discriminatedUnion('kind', [PassageEvidence]);
+/** A grayscale image the judge sees only pixel by pixel, as debaters reveal them. */
+export const ImageEvidence = z
+  .object({
+    kind: z.literal('image'),
+    width: z.number().int().min(1).max(256),
+    height: z.number().int().min(1).max(256),
+    /** Two hex digits a pixel (00 = blank, ff = full ink), row-major. */
+    pixels: z.string().regex(/^[0-9a-f]*$/, 'pixels are lower-case hex digits'),
+  })
+  .refine((e) => e.pixels.length === e.width * e.height * 2, { message: 'pixels must hold two hex digits for each of width × height pixels', path: ['pixels'] });
+export type ImageEvidence = z.infer<typeof ImageEvidence>;
+
+export const Evidence = z.discriminatedUnion('kind', [PassageEvidence, ImageEvidence]);
 export type Evidence = z.infer<typeof Evidence>;
 
 /** One question with its hidden evidence. The correct answer is never shown to a judge. */
@@ -40,6 +52,12 @@ export const PackInfo = z.object({
 });
 export type PackInfo = z.infer<typeof PackInfo>;
 
+/** The passage of a passage scenario; throws for other evidence kinds. */
+export function passageText(s: Pick<Scenario, 'id' | 'evidence'>): string {
+  if (s.evidence.kind !== 'passage') throw new Error(`scenario ${s.id} has ${s.evidence.kind} evidence, not a passage`);
+  return s.evidence.text;
+}
+
 /** What anyone may know about a scenario before a debate: no evidence, no correct answer. */
 export interface ScenarioSummary {
   id: string;
@@ -62,7 +80,7 @@ export function summarizeScenario(s: Scenario): ScenarioSummary {
     question: s.question,
     answerCount: s.answers.length,
     evidenceKind: s.evidence.kind,
-    words: s.evidence.text.split(/\s+/).filter(Boolean).length,
+    words: s.evidence.kind === 'passage' ? s.evidence.text.split(/\s+/).filter(Boolean).length : 0,
     source: s.source,
     licence: s.licence,
     tags: s.tags ?? [],

@@ -1,4 +1,4 @@
-import { rngFromSeed, type DebateView, type DebaterSeat, type Rng, type SpeechView } from '@arena/shared';
+import { rngFromSeed, segmentText, type DebateView, type DebaterSeat, type Rng, type SpeechView } from '@arena/shared';
 
 export const LETTERS = ['A', 'B', 'C', 'D'] as const;
 
@@ -25,7 +25,7 @@ export function speechesIn(view: DebateView): { round: number; speech: SpeechVie
 
 /** Plain text of a speech, quotes marked. */
 export function speechText(s: SpeechView): string {
-  return s.segments.map((g) => (g.kind === 'quote' ? `"${g.text}"` : g.text)).join('');
+  return s.segments.map(segmentText).join('');
 }
 
 /** Clamps to [0.01, 0.99] and normalises so the numbers sum to exactly 1 (in floating point, within 1e-12). */

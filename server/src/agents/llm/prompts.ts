@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DebateView, Refusal, RoundView } from '@arena/shared';
+import { segmentText, type DebateView, type Refusal, type RoundView } from '@arena/shared';
 import { answerOf, letter } from '../builtin/common.ts';
 
 export const PROMPT_FILES = ['debater-debate', 'debater-consultancy', 'judge-debate', 'judge-consultancy', 'judge-blind'] as const;
@@ -53,7 +53,9 @@ export function renderTranscript(view: DebateView): string {
       const who = view.rules.debaters === 'one' ? 'Consultant' : `Debater ${s.seat}`;
       const body = s.timedOut
         ? '(no speech: time ran out)'
-        : s.segments.map((g) => (g.kind === 'text' ? g.text : `<quote ${g.verified ? 'verified' : 'unverified'}>${g.text}</quote>`)).join('');
+        : s.segments
+            .map((g) => (g.kind === 'quote' ? `<quote ${g.verified ? 'verified' : 'unverified'}>${g.text}</quote>` : segmentText(g)))
+            .join('');
       lines.push(`${who} (for answer ${side === undefined ? '?' : letter(side)}): ${body.trim()}`);
     }
     if (r.judge) {

@@ -7,6 +7,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  passageText,
+  segmentText,
   apply,
   initialState,
   type DebateEvent,
@@ -146,13 +148,14 @@ export function transcriptToNyu(record: TranscriptRecord): NyuExport {
         let q = 0;
         content = e.action.segments.map((g): NyuContent => {
           if ('text' in g) return { Text: { text: g.text } };
+          if ('reveal' in g) throw new Error('a debate over an image has no form in the NYU dataset');
           const span = m.spans?.[q++] ?? g.quote;
           return { Quote: { span: [span[0], span[1]] } };
         });
       } else if (m.content) content = m.content;
       else {
         content = sp.segments.map((g): NyuContent =>
-          g.kind === 'text' ? { Text: { text: g.text } } : g.verified ? { Quote: { span: [g.span[0], g.span[1]] } } : { Text: { text: `"${g.text}"` } },
+          g.kind === 'quote' && g.verified ? { Quote: { span: [g.span[0], g.span[1]] } } : { Text: { text: g.kind === 'text' ? g.text : segmentText(g) } },
         );
       }
       speeches[String(indexOf(sp.seat))] = { speaker: m.speaker ?? speakerOf(sp.seat), timestamp: sp.at, content };
@@ -171,7 +174,7 @@ export function transcriptToNyu(record: TranscriptRecord): NyuExport {
         QuALITYSourceMaterial: {
           articleId: nyu?.articleId ?? scenario.id,
           title: scenario.title,
-          contents: nyu?.tokens ?? tokenStrings(scenario.evidence.text),
+          contents: nyu?.tokens ?? tokenStrings(passageText(scenario)),
         },
       },
       question: scenario.question,
