@@ -2,6 +2,7 @@ export * from './protocol/actions.ts';
 export * from './rules/rules.ts';
 export * from './scenario/schema.ts';
 export * from './evidence/passage.ts';
+export * from './evidence/image.ts';
 export * from './evidence/speech.ts';
 export * from './game/types.ts';
 export * from './game/setup.ts';
