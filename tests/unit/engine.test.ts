@@ -187,3 +187,19 @@ describe('views and replay', () => {
     expect(replay(header, out.log)).toEqual(out.state);
   });
 });
+
+describe('more than two answers', () => {
+  it('gives every answer a debater and waits for all of them in a simultaneous round', () => {
+    const four = { ...LIGHTHOUSE, id: 'four', answers: [...LIGHTHOUSE.answers, 'A storm broke the lens.', 'The keeper fell asleep.'] };
+    let s = newDebate('debate', 'four-1', {}, four);
+    expect(Object.keys(s.header.assignment.debaters).sort()).toEqual(['A', 'B', 'C', 'D']);
+    expect(Object.values(s.header.assignment.debaters).sort()).toEqual([0, 1, 2, 3]);
+    ({ state: s } = play(s, [['system', { type: 'start' }], ['judge', judgeTurn([0.25, 0.25, 0.25, 0.25])]]));
+    ({ state: s } = play(s, [['A', say('a')], ['B', say('b')], ['C', say('c')]]));
+    expect(s.rounds.at(-1)!.complete).toBe(false);
+    ({ state: s } = play(s, [['D', say('d')]]));
+    expect(s.rounds[1]!.complete).toBe(true);
+    const bad = apply(s, judgeTurn([0.5, 0.5]), 'judge', 99);
+    expect(!bad.ok && bad.refusal.code).toBe('bad-probabilities');
+  });
+});
