@@ -1,4 +1,6 @@
+import { matchMaker } from '@colyseus/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DebateRoom } from '../../server/src/rooms/debate-room.ts';
 import { passageText, replay, type DebateView, type Scenario } from '@arena/shared';
 import { framesText, RESEARCHER_TOKEN, startArena, type SeatClient, type TestArena } from '../helpers/arena.ts';
 
@@ -85,6 +87,9 @@ describe('a debate played with SDK clients', () => {
     const stored = (await t.store.getTranscript(created.id))!;
     expect(stored.status).toBe('finished');
     const replayed = replay(stored.header, stored.events);
+    // The stored transcript replays to exactly the state the live room holds.
+    const live = matchMaker.getLocalRoomById(created.id) as DebateRoom;
+    expect(replayed).toEqual(live.state_);
     expect(replayed.verdict).toEqual(stored.verdict);
     expect(replayed.verdict).toEqual(judge.view.verdict);
     expect(stored.verdict!.correct).toBe(favour === stored.header.assignment.correctIndex);
