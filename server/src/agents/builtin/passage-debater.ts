@@ -1,6 +1,6 @@
 import { resolveSpeech, type DebateView, type DebaterSeat, type Rules } from '@arena/shared';
 import type { Agent, AgentReply, AgentTurn } from '../agent.ts';
-import { Bm25, fitQuote, passageUnits, terms, type Unit } from './text.ts';
+import { Bm25, fitQuote, hasNegation, passageUnits, terms, type Unit } from './text.ts';
 import { answerOf, decisionRng, letter, speechesIn } from './common.ts';
 
 export interface PassageDebaterOptions {
@@ -53,7 +53,10 @@ export class PassageDebater implements Agent {
       })
       .sort((a, b) => b.s - a.s);
 
-    const rebuttal = this.rebuttal(view, seat, own);
+    let rebuttal = this.rebuttal(view, seat, own);
+    // After the opening, lead with a sentence that denies a rival answer, if the passage has one.
+    const refutation = view.speechRounds >= 1 ? this.refutation(view, own, units, bm25, quoted) : null;
+    if (refutation) rebuttal = `${rebuttal} Answer ${letter(refutation.answer)} is ruled out: <quote>${refutation.text}</quote>.`.trim();
     // On a refused first attempt, halve the budget: the refusal was about limits.
     const shrink = turn.refusal ? 0.5 : 1;
     const speech = compose(passage, rules, {
@@ -64,6 +67,24 @@ export class PassageDebater implements Agent {
       shrink,
     });
     return { action: { type: 'speech', text: speech }, meta: { agent: this.id, quotes: (speech.match(/<quote>/g) ?? []).length } };
+  }
+
+  /** The passage unit that best denies a rival answer (it mentions the answer's words and a negation). */
+  private refutation(view: DebateView, own: number, units: Unit[], bm25: Bm25, quoted: [number, number][]): { answer: number; text: string } | null {
+    let best: { answer: number; unit: Unit; score: number } | null = null;
+    view.answers.forEach((answer, i) => {
+      if (i === own) return;
+      const q = terms(answer);
+      units.forEach((u, k) => {
+        if (!hasNegation(u.text) || quoted.some((s) => overlaps(s, u.span))) return;
+        const score = bm25.score(k, q);
+        if (score > 0 && (!best || score > best.score)) best = { answer: i, unit: u, score };
+      });
+    });
+    const chosen = best as { answer: number; unit: Unit; score: number } | null;
+    if (!chosen) return null;
+    const fit = fitQuote(view.passage?.text ?? '', chosen.unit, Math.floor(view.rules.quoteChars / 2));
+    return fit ? { answer: chosen.answer, text: fit.text } : null;
   }
 
   private rebuttal(view: DebateView, seat: DebaterSeat, own: number): string {

@@ -1,7 +1,7 @@
 import type { DebateView, DebaterSeat, LegalAction } from '@arena/shared';
 import type { Agent, AgentReply, AgentTurn } from '../agent.ts';
 import { answerOf, decisionRng, speechesIn, toProbabilities } from './common.ts';
-import { terms } from './text.ts';
+import { hasNegation, terms } from './text.ts';
 
 export interface PassageJudgeOptions {
   /** End the debate (when allowed) once this many speech rounds are complete. */
@@ -12,13 +12,16 @@ export interface PassageJudgeOptions {
   crossWeight?: number;
   /** Score removed from an answer for each unverified quote cited for it. */
   unverifiedPenalty?: number;
+  /** Weight of a verified quote from the other side that mentions an answer's words and denies something. */
+  refuteWeight?: number;
 }
 
 /**
  * Judges from the verified quotes in its view alone (it never sees the passage): an
  * answer scores by the idf-weighted share of its content words that appear in the
  * verified quotes cited for it (quotes cited by the other side count a little too),
- * minus a penalty for every unverified quote cited for it. Scores become probabilities
+ * less the share that appears in the other side's quotes that deny something ("not",
+ * "never", "no" …), minus a penalty for every unverified quote cited for it. Scores become probabilities
  * by a softmax, clamped to [0.01, 0.99] and summing to 1. With no evidence (the blind
  * protocol, the prior) a small question–answer overlap plus a seeded jitter breaks ties.
  */
@@ -35,7 +38,7 @@ export class PassageJudge implements Agent {
     if (!legal) throw new Error(`${this.id}: it is not the judge's turn`);
     const rng = decisionRng(this.seed, view, turn.refusal ? 1 : 0);
     const scores = this.scores(view);
-    const sharpness = this.options.sharpness ?? 4;
+    const sharpness = this.options.sharpness ?? 2;
     const jitter = scores.map(() => (rng() - 0.5) * 0.02);
     const max = Math.max(...scores);
     const weights = scores.map((s, i) => Math.exp(sharpness * (s - max) + (jitter[i] ?? 0)));
@@ -54,6 +57,7 @@ export class PassageJudge implements Agent {
     const idf = (t: string) => Math.log(1 + view.answers.length / (df.get(t) ?? 1));
     const cited: string[][] = view.answers.map(() => []);
     const others: string[][] = view.answers.map(() => []);
+    const denials: string[][] = view.answers.map(() => []);
     const unverified = view.answers.map(() => 0);
     for (const { speech } of speechesIn(view)) {
       const side = answerOf(view, speech.seat as DebaterSeat);
@@ -65,7 +69,8 @@ export class PassageJudge implements Agent {
           continue;
         }
         const ts = terms(g.text);
-        view.answers.forEach((_, i) => (i === side ? cited[i] : others[i])?.push(...ts));
+        const denies = hasNegation(g.text);
+        view.answers.forEach((_, i) => (i === side ? cited[i] : denies ? denials[i] : others[i])?.push(...ts));
       }
     }
     const question = new Set(terms(view.question));
@@ -75,10 +80,13 @@ export class PassageJudge implements Agent {
       const total = ts.reduce((a, t) => a + idf(t), 0) || 1;
       const own = new Set(cited[i]);
       const cross = new Set(others[i]);
+      const denied = new Set(denials[i]);
+      const refute = this.options.refuteWeight ?? 1;
       let s = 0;
       for (const t of ts) {
         if (own.has(t)) s += idf(t);
         else if (cross.has(t)) s += crossWeight * idf(t);
+        if (denied.has(t)) s -= refute * idf(t);
         if (question.has(t)) s += 0.05 * idf(t);
       }
       return s / total - penalty * (unverified[i] ?? 0);

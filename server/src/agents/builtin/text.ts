@@ -127,3 +127,8 @@ export function fitQuote(passage: string, unit: Unit, budget: number): { text: s
   }
   return null;
 }
+
+/** Whether a sentence denies something ("no", "not", "never", "didn't" …): such a quote can rule an answer out. */
+export function hasNegation(text: string): boolean {
+  return /\b(no|not|never|nothing|nobody|none|nor|neither|without)\b|n['\u2019]t\b/i.test(text);
+}
