@@ -89,7 +89,7 @@ describe('a debate played with SDK clients', () => {
     const replayed = replay(stored.header, stored.events);
     // The stored transcript replays to exactly the state the live room holds.
     const live = matchMaker.getLocalRoomById(created.id) as DebateRoom;
-    expect(replayed).toEqual(live.state_);
+    expect(replayed).toEqual(live.engineState);
     expect(replayed.verdict).toEqual(stored.verdict);
     expect(replayed.verdict).toEqual(judge.view.verdict);
     expect(stored.verdict!.correct).toBe(favour === stored.header.assignment.correctIndex);

@@ -22,6 +22,7 @@ import { newToken } from '../rooms/debate-room.ts';
 import type { ListFilter } from '../store/store.ts';
 import { requestToken, tokensEqual } from './auth.ts';
 import { HttpError, parseOr400 } from './errors.ts';
+import { resultsRouter } from './results.ts';
 
 const SeatConfigInput = z
   .object({
@@ -221,6 +222,8 @@ export function apiRouter(ctx: ArenaContext): Router {
   api.get('/schema/transcript.json', (_req, res) => {
     res.json(transcriptJsonSchema());
   });
+
+  api.use('/results', resultsRouter(ctx));
 
   api.use((_req, _res) => {
     throw new HttpError(404, 'no such API endpoint');

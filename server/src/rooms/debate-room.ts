@@ -63,7 +63,7 @@ export class DebateRoom extends Room {
   }
 
   /** The current engine state (tests and benchmarks read it). */
-  get state_(): DebateState {
+  get engineState(): DebateState {
     return this.game;
   }
 
