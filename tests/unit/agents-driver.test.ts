@@ -93,6 +93,12 @@ describe('the agent driver', () => {
     expect(agent.turns[0]!.signal.aborted).toBe(true);
   });
 
+  it('treats an infinite budget as no time limit rather than an instant timeout', async () => {
+    const agent = scripted([async () => new Promise((r) => setTimeout(() => r({ action: { type: 'judge', probabilities: [0.5, 0.5], end: false } }), 30))]);
+    const { result } = await run(agent, Number.POSITIVE_INFINITY);
+    expect(result.ok).toBe(true);
+  });
+
   it('classifies errors', () => {
     expect(isTransient(Object.assign(new Error('x'), { status: 429 }))).toBe(true);
     expect(isTransient(Object.assign(new Error('x'), { status: 500 }))).toBe(true);

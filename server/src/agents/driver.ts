@@ -5,7 +5,7 @@ import type { Agent, AgentReply } from './agent.ts';
 export type Submit = (action: ClientAction, meta: Record<string, unknown>) => Refusal | null | Promise<Refusal | null>;
 
 export interface DriveOptions {
-  /** The agent's whole budget for this turn, ms (every attempt and retry included). */
+  /** The agent's whole budget for this turn, ms (every attempt and retry included); Infinity for none. */
   timeoutMs: number;
   /** Retries of transient errors (network, 429, 5xx) per attempt. Default 3. */
   retries?: number;
@@ -106,7 +106,9 @@ const describe = (err: unknown): string => (err instanceof Error ? `${err.name}:
 export async function actWithRules(agent: Agent, getView: () => DebateView, seat: Seat, submit: Submit, options: DriveOptions): Promise<DriveResult> {
   const started = Date.now();
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new TurnTimeout(options.timeoutMs)), options.timeoutMs);
+  // setTimeout fires at once for delays past 2^31 − 1 ms (or Infinity): clamp to ~24.8 days.
+  const budget = Number.isFinite(options.timeoutMs) ? Math.max(0, Math.min(options.timeoutMs, 2_147_483_647)) : 2_147_483_647;
+  const timer = setTimeout(() => controller.abort(new TurnTimeout(options.timeoutMs)), budget);
   const onOuterAbort = () => controller.abort(options.signal?.reason ?? new Error('the turn was cancelled'));
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const signal = controller.signal;
