@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { rngFromSeed } from '@arena/shared';
 import { SparseJudge, decodeJudge, encodeJudge, loadJudge } from '../../server/src/pixels/judge-model.ts';
 import type { JudgeProvenance } from '../../server/src/pixels/judge-model.ts';
-import { splitMnist } from '../../server/src/pixels/mnist-data.ts';
+import { sampleDigits, splitMnist } from '../../server/src/pixels/mnist-data.ts';
 import { initWeights, judgeAccuracy, trainJudge } from '../../server/src/pixels/train.ts';
 
 describe('pixels: the committed sparse judges', () => {
   const { test } = splitMnist();
-  const images = test.slice(0, 500);
+  // A seeded sample: the test list is ordered by id, i.e. by label.
+  const images = sampleDigits(test, 500, 'judge-test');
 
   it('k = 4 beats chance (10%) by a wide margin on 500 held-out digits', () => {
     const { judge, provenance } = loadJudge(4);
