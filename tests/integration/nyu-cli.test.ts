@@ -1,0 +1,65 @@
+/** `arena import nyu`, `arena export nyu` and `arena report-nyu` through the command line, on an embedded store in a temp folder. */
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { buildProgram } from '../../server/src/cli/main.ts';
+
+const ROOMS = fileURLToPath(new URL('../../../shared/data/nyu-debate-2023/debates/official/', import.meta.url));
+const META = fileURLToPath(new URL('../../../shared/data/nyu-debate-2023/debates-metadata.json', import.meta.url));
+const root = mkdtempSync(join(tmpdir(), 'nyu-cli-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+async function run(...args: string[]): Promise<string> {
+  const lines: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
+  try {
+    await buildProgram().exitOverride().parseAsync(['node', 'arena', ...args]);
+  } finally {
+    log.mockRestore();
+  }
+  return lines.join('\n');
+}
+
+describe('arena import nyu / export nyu / report-nyu', () => {
+  const data = join(root, 'dataset');
+  const db = join(root, 'db');
+  const official = join(data, 'debates', 'official');
+  mkdirSync(official, { recursive: true });
+  for (const name of ['ambition-8', 'a-pail-of-air-7', 'pied-piper-of-mars-3']) copyFileSync(join(ROOMS, `${name}.json`), join(official, `${name}.json`));
+  copyFileSync(META, join(data, 'debates-metadata.json'));
+  writeFileSync(join(official, 'broken-room.json'), '{ not json');
+
+  it('imports, names the malformed file, and says what is already present the second time', async () => {
+    const first = await run('import', 'nyu', data, '--data-dir', db);
+    expect(first).toMatch(/imported:\s+3/);
+    expect(first).toMatch(/skipped:\s+1/);
+    expect(first).toContain('broken-room.json: not valid JSON');
+    expect(first).toMatch(/1 × no live judge/);
+    expect(process.exitCode).toBe(2);
+    process.exitCode = 0;
+
+    const second = JSON.parse(await run('import', 'nyu', data, '--data-dir', db, '--json')) as { imported: number; alreadyPresent: number };
+    expect(second).toMatchObject({ imported: 0, alreadyPresent: 3 });
+    process.exitCode = 0;
+  });
+
+  it('reports on the imported rooms, as a table or JSON', async () => {
+    const table = await run('report-nyu', '--data-dir', db);
+    expect(table).toContain('| in paper | Human consultancy | 2 |');
+    const json = JSON.parse(await run('report-nyu', '--data-dir', db, '--json')) as { rooms: number; finished: number };
+    expect(json).toMatchObject({ rooms: 3, finished: 2 });
+  });
+
+  it('exports in the dataset layout', async () => {
+    const out = join(root, 'out');
+    const text = await run('export', 'nyu', out, '--data-dir', db, '--source', 'nyu-debate-2023');
+    expect(text).toContain('exported 3 debate(s)');
+    expect(existsSync(join(out, 'debates', 'official', 'ambition-8.json'))).toBe(true);
+    expect(JSON.parse(readFileSync(join(out, 'debates', 'official', 'ambition-8.json'), 'utf8'))).toEqual(
+      JSON.parse(readFileSync(join(ROOMS, 'ambition-8.json'), 'utf8')),
+    );
+    expect(JSON.parse(readFileSync(join(out, 'debates-metadata.json'), 'utf8'))).toHaveLength(3);
+  });
+});
