@@ -1,0 +1,149 @@
+import { useEffect, useMemo, useRef } from 'react';
+import type { ClientAction, DebateView, LegalAction, Seat } from '@arena/shared';
+import { Composer, useDraft } from '../components/Composer.tsx';
+import { Answers, Countdown, ErrorBox, Loading, PresenceBar, QuoteList, Refusal, Rounds, seatName, turnText, VerdictBox } from '../components/common.tsx';
+import { JudgePanel } from '../components/JudgePanel.tsx';
+import { Passage } from '../components/Passage.tsx';
+import { useDebateRoom, type DebateRoomState } from '../room.ts';
+import { Link } from '../router.tsx';
+import { draftKey } from '../storage.ts';
+
+const SEATS = new Set(['A', 'B', 'C', 'D', 'judge', 'observer']);
+
+/** /debate/:id/:seat — one page for debaters, the judge and observers. */
+export function DebatePage({ id, seat, token }: { id: string; seat: string; token: string | null }) {
+  if (!SEATS.has(seat)) return <ErrorBox>There is no seat “{seat}”. Seats are A, B, judge and observer.</ErrorBox>;
+  return <Debate id={id} seat={seat as Seat} token={token} />;
+}
+
+function Debate({ id, seat, token }: { id: string; seat: Seat; token: string | null }) {
+  const room = useDebateRoom(id, seat, token);
+  const { view } = room;
+  useEffect(() => {
+    document.title = view ? `${view.title} · ${seatName(seat)} · Oversight Arena` : 'Oversight Arena';
+  }, [view, seat]);
+
+  return (
+    <div className="debate-page">
+      <header className="debate-head">
+        <div>
+          <p className="role-line">
+            <span className={`role role-${view?.role ?? 'unknown'}`}>{seat === 'observer' ? 'Watching' : `You are ${seat === 'judge' ? 'the judge' : seatName(seat)}`}</span>
+            <ConnectionBadge connection={room.connection} />
+          </p>
+          <h1>{view?.title ?? 'Debate'}</h1>
+        </div>
+        {view && (
+          <div className="turn" aria-live="polite">
+            <span data-testid="turn-text">{turnText(view)}</span> <Countdown deadline={view.turn?.deadline ?? null} clockOffset={room.clockOffset} />
+          </div>
+        )}
+        <PresenceBar presence={room.presence} />
+      </header>
+      {room.error && <ErrorBox>{room.error}</ErrorBox>}
+      <Refusal refusal={room.refusal} onDismiss={room.dismissRefusal} />
+      {!view && !room.error && <Loading what="the debate" />}
+      {view && (
+        <>
+          <section className="question" aria-label="Question">
+            <h2>{view.question}</h2>
+          </section>
+          {view.role === 'debater' ? <DebaterView view={view} room={room} /> : <JudgeView view={view} room={room} />}
+          {view.status === 'finished' && (
+            <p>
+              <Link href={`/replay/${encodeURIComponent(view.debateId)}`}>Replay this debate step by step →</Link>
+            </p>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+function ConnectionBadge({ connection }: { connection: DebateRoomState['connection'] }) {
+  const text = { connecting: 'connecting…', connected: 'connected', reconnecting: 'reconnecting…', closed: 'disconnected', failed: 'not connected' }[connection];
+  return <span className={`conn conn-${connection}`}>{text}</span>;
+}
+
+function legalOf<T extends LegalAction['type']>(view: DebateView, type: T): Extract<LegalAction, { type: T }> | undefined {
+  return view.legal.find((l): l is Extract<LegalAction, { type: T }> => l.type === type);
+}
+
+function DebaterView({ view, room }: { view: DebateView; room: DebateRoomState }) {
+  const draft = useDraft(draftKey(view.debateId, view.seat));
+  const insertRef = useRef<((span: [number, number]) => void) | null>(null);
+  const submittedRound = useRef<number | null>(null);
+  const own = view.debaters.find((d) => d.seat === view.seat)?.answerIndex;
+  const legal = legalOf(view, 'speech');
+
+  // Once our speech for the round we submitted is in the view, the draft is done.
+  useEffect(() => {
+    const r = submittedRound.current;
+    if (r === null) return;
+    if (view.rounds[r]?.speeches.some((s) => s.seat === view.seat)) {
+      draft.clear();
+      submittedRound.current = null;
+    }
+  });
+
+  const highlights = useMemo(() => {
+    const spans: [number, number][] = view.quotes.map((q) => q.span);
+    for (const s of draft.segments) if (s.kind === 'quote') spans.push(s.span);
+    return spans;
+  }, [view.quotes, draft.segments]);
+
+  const submit = (action: ClientAction) => {
+    submittedRound.current = view.turn?.round ?? null;
+    room.send(action);
+  };
+
+  return (
+    <div className="debater-layout">
+      <Passage text={view.passage?.text ?? ''} highlights={highlights} onQuote={view.status === 'finished' ? undefined : (span) => insertRef.current?.(span)} />
+      <div className="debate-side">
+        <Answers view={view} own={own} />
+        <p className="muted small">
+          You argue for <strong>{own !== undefined ? view.answers[own] : '—'}</strong>. The judge cannot see the passage: only what you quote.
+        </p>
+        <VerdictBox view={view} />
+        <h3>The debate</h3>
+        <Rounds view={view} ownSeat={view.seat} />
+        {view.status !== 'finished' && (
+          <Composer
+            passage={view.passage?.text ?? ''}
+            segments={draft.segments}
+            setSegments={draft.setSegments}
+            maxChars={legal?.maxChars ?? view.rules.speechChars}
+            maxQuoteChars={legal?.maxQuoteChars ?? view.rules.quoteChars}
+            canSubmit={!!legal}
+            pending={room.pending}
+            onSubmit={submit}
+            insertRef={insertRef}
+          />
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** What the judge sees (and, read-only, an observer): no passage, only quotes. */
+export function JudgeView({ view, room }: { view: DebateView; room?: DebateRoomState }) {
+  const legal = legalOf(view, 'judge');
+  const last = [...view.rounds].reverse().find((r) => r.judge)?.judge;
+  return (
+    <div className="judge-layout">
+      <div className="judge-main">
+        <Answers view={view} chosen={view.verdict?.probabilities ?? last?.probabilities} />
+        <VerdictBox view={view} />
+        {room && view.role === 'judge' && view.status === 'running' && legal && <JudgePanel view={view} legal={legal} pending={room.pending} onAct={room.send} />}
+        <h3>The debate</h3>
+        <Rounds view={view} />
+      </div>
+      <aside className="judge-aside" aria-label="Evidence quoted so far">
+        <h3>Quoted evidence</h3>
+        <p className="muted small">Verified quotes, in passage order. The rest of the passage is hidden from the judge.</p>
+        <QuoteList view={view} />
+      </aside>
+    </div>
+  );
+}

@@ -1,0 +1,254 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import type { ScenarioSummary } from '@arena/shared';
+import { api, type CreatedDebate, type DebateSummary, type SeatRequest } from '../api.ts';
+import { ErrorBox, Loading, PresenceBar, seatName } from '../components/common.tsx';
+import { useDebateRoom } from '../room.ts';
+import { Link } from '../router.tsx';
+
+interface Presets {
+  names: string[];
+  debaters: Record<string, string>;
+  agents: string[];
+}
+
+type SeatChoice = 'link' | 'open' | `agent:${string}`;
+
+/** The seats a protocol has: one debater per answer, one consultant, or the judge alone. */
+function seatsFor(debaters: string | undefined, answers: number): string[] {
+  if (debaters === 'none') return ['judge'];
+  if (debaters === 'one') return ['A', 'judge'];
+  return [...['A', 'B', 'C', 'D'].slice(0, answers), 'judge'];
+}
+
+export function Lobby() {
+  const [scenarios, setScenarios] = useState<ScenarioSummary[] | null>(null);
+  const [presets, setPresets] = useState<Presets | null>(null);
+  const [debates, setDebates] = useState<DebateSummary[] | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+
+  useEffect(() => {
+    document.title = 'Oversight Arena';
+    Promise.all([api.scenarios(), api.presets()])
+      .then(([s, p]) => {
+        setScenarios(s.scenarios);
+        setPresets({ names: Object.keys(p.presets), debaters: Object.fromEntries(Object.entries(p.presets).map(([k, r]) => [k, r.debaters as string])), agents: p.agents });
+      })
+      .catch((e: Error) => setLoadError(e.message));
+    const load = () =>
+      api
+        .debates('?limit=30')
+        .then((d) => setDebates(d.debates))
+        .catch((e: Error) => setLoadError(e.message));
+    void load();
+    const t = setInterval(load, 10_000);
+    return () => clearInterval(t);
+  }, []);
+
+  return (
+    <div className="lobby">
+      <section className="intro" aria-label="What this is">
+        <h1>Oversight Arena</h1>
+        <p className="lead">
+          A debate game for studying scalable oversight: two debaters who can read a passage argue for different answers, and a judge who cannot see the passage decides
+          which answer is right from their arguments and verified quotes. Every action is logged, so each debate can be replayed and counted in the results.
+        </p>
+        <p>
+          <strong>How to play:</strong> create a debate below, send each seat's link to a player (or open them in separate windows), and play: debaters select passage
+          text to quote it, the judge sets a probability for each answer and continues or ends the debate.
+        </p>
+      </section>
+      {loadError && <ErrorBox>Could not reach the server: {loadError}</ErrorBox>}
+      <div className="lobby-grid">
+        <CreateForm scenarios={scenarios} presets={presets} />
+        <section aria-labelledby="debates-h">
+          <h2 id="debates-h">Open and recent debates</h2>
+          {!debates && !loadError && <Loading what="debates" />}
+          {debates && debates.length === 0 && <p className="muted">No debates yet: create the first one.</p>}
+          {debates && debates.length > 0 && (
+            <ul className="debate-list">
+              {debates.map((d) => (
+                <li key={d.id}>
+                  <div>
+                    <strong>{d.title}</strong> <span className="tag">{d.preset}</span> <span className={`tag status-${d.status}`}>{d.status}</span>
+                    {d.source && <span className="tag">{d.source}</span>}
+                    <div className="muted small">
+                      {new Date(d.createdAt).toLocaleString()}
+                      {d.outcome && <> · judge {d.outcome.correct ? 'right' : 'wrong'}, score {d.outcome.judgeScore.toFixed(2)}</>}
+                    </div>
+                  </div>
+                  <div className="row-actions">
+                    {d.status !== 'finished' && <Link href={`/debate/${d.id}/observer`}>Watch</Link>}
+                    <Link href={`/replay/${d.id}`}>Replay</Link>
+                  </div>
+                </li>
+              ))}
+            </ul>
+          )}
+          <p>
+            <Link href="/results">Results: judge accuracy by protocol →</Link>
+          </p>
+        </section>
+      </div>
+      <section aria-labelledby="scen-h">
+        <h2 id="scen-h">Scenarios</h2>
+        {!scenarios && !loadError && <Loading what="scenarios" />}
+        {scenarios && scenarios.length === 0 && <p className="muted">No scenarios are loaded on this server.</p>}
+        {scenarios && (
+          <ul className="scenario-list">
+            {scenarios.map((s) => (
+              <li key={s.id}>
+                <strong>{s.title}</strong> <span className="muted small">{s.pack} · {s.words} words · {s.answerCount} answers</span>
+                <div className="small">{s.question}</div>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function CreateForm({ scenarios, presets }: { scenarios: ScenarioSummary[] | null; presets: Presets | null }) {
+  const [scenarioId, setScenarioId] = useState('');
+  const [preset, setPreset] = useState('debate');
+  const [choices, setChoices] = useState<Record<string, SeatChoice>>({});
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [created, setCreated] = useState<CreatedDebate | null>(null);
+  const scenario = scenarios?.find((s) => s.id === scenarioId) ?? scenarios?.[0];
+  const seats = seatsFor(presets?.debaters[preset], scenario?.answerCount ?? 2);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!scenario) return;
+    setBusy(true);
+    setError(null);
+    const body: Record<string, SeatRequest> = {};
+    for (const seat of seats) {
+      const c = choices[seat] ?? 'link';
+      body[seat] = c.startsWith('agent:') ? { kind: 'agent', agent: c.slice(6) } : { kind: 'human', ...(c === 'open' ? { open: true } : {}) };
+    }
+    try {
+      setCreated(await api.create({ scenarioId: scenario.id, preset, seats: body }));
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby="create-h" className="card">
+      <h2 id="create-h">Create a debate</h2>
+      {!scenarios || !presets ? (
+        <Loading what="scenarios and protocols" />
+      ) : (
+        <form onSubmit={submit} className="create-form">
+          <label htmlFor="scenario">Scenario</label>
+          <select id="scenario" value={scenario?.id ?? ''} onChange={(e) => setScenarioId(e.target.value)}>
+            {scenarios.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.title} ({s.pack})
+              </option>
+            ))}
+          </select>
+          {scenario && <p className="muted small">{scenario.question}</p>}
+          <fieldset>
+            <legend>Protocol</legend>
+            {presets.names.map((p) => (
+              <label key={p} className="inline">
+                <input type="radio" name="preset" value={p} checked={preset === p} onChange={() => setPreset(p)} /> {p}
+              </label>
+            ))}
+            <p className="muted small">
+              {preset === 'debate' && 'One debater per answer; openings at once, then turns; the judge decides between rounds.'}
+              {preset === 'consultancy' && 'One consultant argues an answer (right half of the time); the judge questions and decides.'}
+              {preset === 'blind' && 'The judge alone, from the question and answers: the baseline.'}
+            </p>
+          </fieldset>
+          <fieldset>
+            <legend>Seats</legend>
+            {seats.map((seat) => (
+              <div key={seat} className="seat-row">
+                <label htmlFor={`seat-${seat}`}>{seatName(seat)}</label>
+                <select id={`seat-${seat}`} value={choices[seat] ?? 'link'} onChange={(e) => setChoices({ ...choices, [seat]: e.target.value as SeatChoice })}>
+                  <option value="link">Human (private link)</option>
+                  <option value="open">Human (open seat: anyone may take it)</option>
+                  {presets.agents.map((a) => (
+                    <option key={a} value={`agent:${a}`}>
+                      AI: {a}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            ))}
+          </fieldset>
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? 'Creating…' : 'Create debate'}
+          </button>
+          {error && <ErrorBox>{error}</ErrorBox>}
+        </form>
+      )}
+      {created && <CreatedLinks created={created} />}
+    </section>
+  );
+}
+
+function CreatedLinks({ created }: { created: CreatedDebate }) {
+  const abs = (path: string) => new URL(path, location.origin).toString();
+  const rows: { label: string; url: string }[] = [];
+  for (const [seat, s] of Object.entries(created.seats)) {
+    if (s.kind === 'agent') continue;
+    const path = s.open ? `/debate/${created.id}/${seat}` : s.path;
+    if (path) rows.push({ label: `${seatName(seat)}${s.open ? ' (open seat)' : ''}`, url: abs(path) });
+  }
+  rows.push({ label: 'Observers', url: abs(created.observerPath) });
+  return (
+    <div className="created" aria-live="polite" data-testid="created">
+      <h3>Debate {created.id} is ready</h3>
+      <p className="small">Send each link to one person. A private link is that seat's key: whoever opens it plays the seat.</p>
+      <ul className="links">
+        {rows.map((r) => (
+          <li key={r.label}>
+            <span className="link-label">{r.label}</span>
+            <input readOnly value={r.url} aria-label={`${r.label} link`} onFocus={(e) => e.currentTarget.select()} />
+            <CopyButton text={r.url} label={r.label} />
+            <a href={r.url} target="_blank" rel="noreferrer">
+              Open
+            </a>
+          </li>
+        ))}
+      </ul>
+      <LobbyPresence id={created.id} />
+    </div>
+  );
+}
+
+function CopyButton({ text, label }: { text: string; label: string }) {
+  const [done, setDone] = useState(false);
+  return (
+    <button
+      type="button"
+      aria-label={`Copy the ${label} link`}
+      onClick={() => {
+        void navigator.clipboard?.writeText(text).then(() => {
+          setDone(true);
+          setTimeout(() => setDone(false), 1500);
+        });
+      }}
+    >
+      {done ? 'Copied' : 'Copy'}
+    </button>
+  );
+}
+
+/** Who has joined the new debate, watched through an observer connection. */
+function LobbyPresence({ id }: { id: string }) {
+  const room = useDebateRoom(id, 'observer', null);
+  return (
+    <div className="small">
+      <strong>In the room:</strong> {room.presence ? <PresenceBar presence={room.presence} /> : <span className="muted">connecting…</span>}
+      {room.view && <span className="muted">Status: {room.view.status}</span>}
+    </div>
+  );
+}

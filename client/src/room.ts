@@ -1,0 +1,145 @@
+import { useEffect, useRef, useState } from 'react';
+import { Client } from '@colyseus/sdk';
+import {
+  PROTOCOL_VERSION,
+  ROOM_NAME,
+  type ClientAction,
+  type DebateView,
+  type Presence,
+  type RefusalMessage,
+  type Seat,
+  type ViewMessage,
+  type Welcome,
+} from '@arena/shared';
+import { store, tokenKey } from './storage.ts';
+
+export type Connection = 'connecting' | 'connected' | 'reconnecting' | 'closed' | 'failed';
+
+export interface DebateRoomState {
+  connection: Connection;
+  /** Why joining failed or the room closed. */
+  error: string | null;
+  welcome: Welcome | null;
+  view: DebateView | null;
+  presence: Presence | null;
+  refusal: RefusalMessage | null;
+  /** serverNow − Date.now(), to turn server deadlines into time left. */
+  clockOffset: number;
+  /** True between sending an action and hearing back (a view or a refusal). */
+  pending: boolean;
+  send(action: ClientAction): void;
+  dismissRefusal(): void;
+}
+
+/** The room endpoint: this page's own origin, or the API server when on Vite's dev server. */
+function endpoint(): string {
+  if (import.meta.env.DEV) return `ws://${location.hostname}:2567`;
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`;
+}
+
+/**
+ * Joins one seat of a debate and keeps its latest view. The seat's token comes from
+ * the link (stored per debate and seat, so a reload rejoins the same seat) or, for an
+ * open seat, from the server's welcome.
+ */
+export function useDebateRoom(debateId: string, seat: Seat, linkToken: string | null): DebateRoomState {
+  const [connection, setConnection] = useState<Connection>('connecting');
+  const [error, setError] = useState<string | null>(null);
+  const [welcome, setWelcome] = useState<Welcome | null>(null);
+  const [view, setView] = useState<DebateView | null>(null);
+  const [presence, setPresence] = useState<Presence | null>(null);
+  const [refusal, setRefusal] = useState<RefusalMessage | null>(null);
+  const [clockOffset, setClockOffset] = useState(0);
+  const [pending, setPending] = useState(false);
+  const roomRef = useRef<Awaited<ReturnType<Client['joinOrCreate']>> | null>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    const key = tokenKey(debateId, seat);
+    if (linkToken) store.set(key, linkToken);
+    const token = linkToken ?? store.get<string>(key) ?? undefined;
+    const client = new Client(endpoint());
+    setConnection('connecting');
+    setError(null);
+    client
+      .joinOrCreate(ROOM_NAME, { debateId, seat, ...(token ? { token } : {}), protocol: PROTOCOL_VERSION })
+      .then((room) => {
+        if (cancelled) {
+          void room.leave(true);
+          return;
+        }
+        roomRef.current = room;
+        // Reconnect at once after a drop, however young the connection.
+        room.reconnection.minUptime = 0;
+        setConnection('connected');
+        room.onMessage('welcome', (w: Welcome) => {
+          setWelcome(w);
+          setClockOffset(w.serverNow - Date.now());
+          if (w.token && seat !== 'observer') store.set(key, w.token);
+        });
+        room.onMessage('view', (m: ViewMessage) => {
+          setView(m.view);
+          setClockOffset(m.serverNow - Date.now());
+          setPending(false);
+        });
+        room.onMessage('presence', (p: Presence) => setPresence(p));
+        room.onMessage('refused', (r: RefusalMessage) => {
+          setRefusal(r);
+          setPending(false);
+        });
+        room.onDrop(() => setConnection('reconnecting'));
+        room.onReconnect(() => {
+          setConnection('connected');
+          room.send('sync', {});
+        });
+        room.onLeave((code, reason) => {
+          if (cancelled) return;
+          setConnection('closed');
+          setPending(false);
+          setError(code === 4000 ? 'This seat was opened in another tab or window; this page no longer controls it.' : reason || `Disconnected (code ${code}).`);
+        });
+        room.onError((code, message) => setError(`Room error ${code}: ${message ?? ''}`));
+      })
+      .catch((err: unknown) => {
+        if (cancelled) return;
+        setConnection('failed');
+        setError(joinErrorMessage(err));
+      });
+    return () => {
+      cancelled = true;
+      const room = roomRef.current;
+      roomRef.current = null;
+      if (room) void room.leave(true);
+    };
+  }, [debateId, seat, linkToken]);
+
+  return {
+    connection,
+    error,
+    welcome,
+    view,
+    presence,
+    refusal,
+    clockOffset,
+    pending,
+    send(action) {
+      const room = roomRef.current;
+      if (!room) {
+        setRefusal({ code: 'server-error', message: 'Not connected: wait for the connection to come back, then try again.' });
+        return;
+      }
+      setRefusal(null);
+      setPending(true);
+      room.send('action', action);
+    },
+    dismissRefusal: () => setRefusal(null),
+  };
+}
+
+function joinErrorMessage(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/seat-not-yours/.test(message)) return `${message.replace(/^seat-not-yours:\s*/, '')}. Open the exact link you were given for this seat.`;
+  if (/seat-taken/.test(message)) return message.replace(/^seat-taken:\s*/, '');
+  if (/no debate/.test(message)) return message;
+  return `Could not join: ${message || 'the server is unreachable'}`;
+}
