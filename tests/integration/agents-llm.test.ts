@@ -149,6 +149,20 @@ describe.each(['openai', 'anthropic'] as const)('an LLM agent over the %s SDK ag
   });
 });
 
+describe('an endpoint that refuses connections', () => {
+  it('is retried as a network error, then reported as a failure', async () => {
+    const closed = await startFakeLlmServer();
+    const baseURL = closed.openaiBaseURL;
+    await closed.close();
+    const cfg = { agents: { down: { ...config('openai').agents.llm!, baseURL } } } as AgentsConfig;
+    const agent = createAgent('down', { seed: 's', config: cfg, env });
+    const state = atJudgePrior();
+    const result = await actWithRules(agent, () => viewFor(state, 'judge'), 'judge', () => null, { timeoutMs: 5000, retries: 2, backoffMs: 10 });
+    expect(result.ok).toBe(false);
+    expect(result.meta.retries).toBe(2);
+  });
+});
+
 describe('best-of-N debaters', () => {
   it('draws N speeches and keeps the one the scoring judge likes best', async () => {
     const candidates = [

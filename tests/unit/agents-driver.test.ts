@@ -3,6 +3,8 @@ import { apply, viewFor, type DebateState, type Refusal } from '@arena/shared';
 import type { Agent, AgentTurn } from '../../server/src/agents/agent.ts';
 import { actWithRules, isTransient } from '../../server/src/agents/driver.ts';
 import { parseJudgeReply, trimSpeech } from '../../server/src/agents/llm/parse.ts';
+import { APIConnectionError, APIConnectionTimeoutError, APIUserAbortError } from 'openai';
+import Anthropic from '@anthropic-ai/sdk';
 import { newDebate } from '../helpers/fixtures.ts';
 
 function judgeTurnState(): DebateState {
@@ -106,6 +108,14 @@ describe('the agent driver', () => {
     expect(isTransient(Object.assign(new Error('x'), { code: 'ECONNRESET' }))).toBe(true);
     expect(isTransient(new Error('fetch failed'))).toBe(true);
     expect(isTransient(new Error('bad answer'))).toBe(false);
+    expect(isTransient(Object.assign(new Error('Request timed out.'), { name: 'APIConnectionTimeoutError' }))).toBe(true);
+    expect(isTransient(Object.assign(new Error('Request was aborted.'), { name: 'APIUserAbortError' }))).toBe(false);
+    // The SDKs' own error classes.
+    expect(isTransient(new APIConnectionError({ message: 'Connection error.' }))).toBe(true);
+    expect(isTransient(new APIConnectionTimeoutError())).toBe(true);
+    expect(isTransient(new APIUserAbortError())).toBe(false);
+    expect(isTransient(new Anthropic.APIConnectionError({ message: 'Connection error.' }))).toBe(true);
+    expect(isTransient(new Anthropic.APIUserAbortError())).toBe(false);
   });
 });
 

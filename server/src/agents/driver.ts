@@ -33,12 +33,15 @@ class TurnTimeout extends Error {
 /** Whether an error is worth retrying: rate limits, server errors, dropped connections. */
 export function isTransient(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
-  if (err.name === 'AbortError' || err instanceof TurnTimeout) return false;
+  // The SDKs' error classes do not set `name`; their class names tell them apart.
+  const kind = `${err.name} ${err.constructor?.name ?? ''}`;
+  // Our own deadline or a cancellation is final; an SDK's per-request timeout is not.
+  if (err instanceof TurnTimeout || /Abort/.test(kind)) return false;
   const status = (err as { status?: unknown }).status;
   if (typeof status === 'number') return status === 408 || status === 409 || status === 429 || status >= 500;
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EAI_AGAIN|UND_ERR_SOCKET|UND_ERR_CONNECT_TIMEOUT)$/.test(code)) return true;
-  if (/APIConnectionError|ConnectionError|FetchError/.test(err.name) && !/Timeout/.test(err.name)) return true;
+  if (/APIConnection(Timeout)?Error|ConnectionError|FetchError/.test(kind)) return true;
   return /fetch failed|socket hang up|network/i.test(err.message);
 }
 
