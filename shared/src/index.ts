@@ -15,3 +15,4 @@ export * from './stats/intervals.ts';
 export * from './transcript/transcript.ts';
 export * from './random.ts';
 export * from './protocol/messages.ts';
+export * from './stats/paired.ts';

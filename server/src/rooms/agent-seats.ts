@@ -1,15 +1,16 @@
 import { toMove, viewFor, type Action, type Actor, type DebateHeader, type DebateState, type Refusal, type Seat } from '@arena/shared';
 import type { Agent } from '../agents/agent.ts';
+import { actWithRules } from '../agents/driver.ts';
 import type { ArenaContext } from '../context.ts';
 
 type Submit = (actor: Actor, action: Action, meta?: Record<string, unknown>) => Promise<Refusal | null>;
 
 /**
- * Plays the agent seats of a live room. Whenever the engine waits on an agent seat,
- * the agent gets that seat's view; an action the engine refuses goes back to it once
- * with the reason; after a second failure the seat forfeits the turn (the rules'
- * expiry path) with the reason in the event. A room never waits on an agent for
- * longer than the turn's deadline or ARENA_AGENT_SECONDS.
+ * Plays the agent seats of a live room through the agent driver (actWithRules): the
+ * agent gets its seat's view; transient errors are retried; a refused action goes back
+ * to it once with the reason; after that the seat forfeits the turn (the rules' expiry
+ * path) with the reason in the event. A room never waits on an agent for longer than
+ * the turn's deadline or ARENA_AGENT_SECONDS.
  */
 export class AgentSeats {
   private readonly agents = new Map<Seat, Agent>();
@@ -26,11 +27,13 @@ export class AgentSeats {
   update(state: DebateState): void {
     this.state = state;
     if (this.stopped) return;
+    // A seat no longer waited on (its turn timed out) stops thinking.
+    for (const [seat, controller] of this.running) if (!toMove(state).includes(seat)) controller.abort(new Error('the turn is over'));
     for (const seat of toMove(state)) {
       if (this.header.seats[seat]?.kind !== 'agent' || this.running.has(seat)) continue;
       const controller = new AbortController();
       this.running.set(seat, controller);
-      void this.play(seat, state.lastSeq, controller).finally(() => {
+      void this.play(seat, controller).finally(() => {
         this.running.delete(seat);
         if (this.state && this.state.lastSeq !== state.lastSeq) this.update(this.state);
       });
@@ -51,38 +54,20 @@ export class AgentSeats {
     return agent;
   }
 
-  private async play(seat: Seat, seq: number, controller: AbortController): Promise<void> {
+  private async play(seat: Seat, controller: AbortController): Promise<void> {
     const state = this.state as DebateState;
     const budget = Math.min(
       this.ctx.config.agentSeconds * 1000,
       state.deadline === null ? Number.POSITIVE_INFINITY : Math.max(0, state.deadline - Date.now()),
     );
-    const timer = setTimeout(() => controller.abort(new Error('the agent ran out of time')), budget);
-    let refusal: Refusal | undefined;
-    let reason = '';
-    try {
-      for (let attempt = 0; attempt < 2 && !this.stopped; attempt++) {
-        if (this.state?.lastSeq !== seq && !toMove(this.state as DebateState).includes(seat)) return;
-        const view = viewFor(this.state as DebateState, seat);
-        const started = Date.now();
-        try {
-          const reply = await this.agentFor(seat).act({ view, legal: view.legal, signal: controller.signal, ...(refusal ? { refusal } : {}) });
-          if (controller.signal.aborted) throw controller.signal.reason;
-          const meta = { ...reply.meta, agent: this.agentFor(seat).id, latencyMs: Date.now() - started, attempt: attempt + 1 };
-          const refused = await this.submit(seat, reply.action, meta);
-          if (!refused) return;
-          refusal = refused;
-          reason = `refused: ${refused.message}`;
-        } catch (err) {
-          reason = `agent error: ${err instanceof Error ? err.message : String(err)}`;
-          if (controller.signal.aborted) break;
-        }
-      }
-    } finally {
-      clearTimeout(timer);
-    }
-    if (this.stopped) return;
-    console.warn(`debate ${this.header.id}: agent seat ${seat} forfeits its turn (${reason})`);
-    await this.submit('system', { type: 'forfeit', seat, reason: reason.slice(0, 2000) });
+    const result = await actWithRules(
+      this.agentFor(seat),
+      () => viewFor(this.state as DebateState, seat),
+      seat,
+      (action, meta) => this.submit(seat, action, meta),
+      { timeoutMs: budget, signal: controller.signal, log: (line) => console.warn(`debate ${this.header.id}: ${line}`) },
+    );
+    if (result.ok || this.stopped || !toMove(this.state as DebateState).includes(seat)) return;
+    await this.submit('system', { type: 'forfeit', seat, reason: result.reason.slice(0, 2000) }, result.meta);
   }
 }
