@@ -2,6 +2,7 @@
  * `npm run bench`: prints the project's speed figures. Each part is measured with
  * the production code paths on this machine; figures go into the README.
  */
+import { existsSync } from 'node:fs';
 import { loadScenarioPacks } from '../../server/src/scenarios/load.ts';
 import { benchEngine, benchRoomLatency } from './rooms.ts';
 
@@ -28,7 +29,27 @@ if (want('rooms')) {
   }
 }
 
-// Further parts register below as they are built.
+if (want('selfplay')) {
+  const { benchSelfplay } = await import('../../server/src/selfplay/bench.ts');
+  const r = await benchSelfplay();
+  results.selfplay = r;
+  console.log(`selfplay    built-in self-play debates/s: ${fmt(r.debatesPerSecond, 1)}  (${r.debates} debates, stored)`);
+}
+
+const NYU = '../shared/data/nyu-debate-2023';
+if (want('nyu') && existsSync(NYU)) {
+  const { benchNyu } = await import('../../server/src/importers/nyu/bench.ts');
+  const r = await benchNyu(NYU);
+  results.nyu = r;
+  console.log(`nyu         import of ${r.rooms} NYU rooms: ${fmt(r.importSeconds, 1)} s; report over them: ${fmt(r.reportSeconds, 2)} s`);
+}
+
+if (want('pixels')) {
+  const { benchPixels } = await import('../../server/src/pixels/bench.ts');
+  const r = await benchPixels();
+  results.pixels = r;
+  console.log(`pixels      sparse judge evaluations/s: ${fmt(r.judgeEvalsPerSecond)}; MCTS rollouts/s: ${fmt(r.mctsRolloutsPerSecond)}`);
+}
 
 if (process.env.BENCH_JSON) console.log(JSON.stringify(results));
 process.exit(0);
