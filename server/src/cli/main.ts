@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerPixels } from './pixels.ts';
 import { registerReport } from './report.ts';
 import { registerSelfplay } from './selfplay.ts';
 import { registerNyu } from './import.ts';
@@ -13,5 +14,6 @@ export function buildProgram(): Command {
   registerNyu(program);
   registerSelfplay(program);
   registerReport(program);
+  registerPixels(program);
   return program;
 }

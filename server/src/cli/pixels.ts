@@ -73,9 +73,9 @@ export function registerPixels(program: Command): void {
         baselineMasks: o.baselineMasks,
         seed: o.seed,
         workers: Math.max(1, o.workers),
-        progress: o.progress && !o.json && process.stderr.isTTY === true,
+        progress: o.progress && process.stderr.isTTY === true,
       };
-      const report = await runPixelsEval(opts, o.json ? () => {} : (l) => console.error(l));
+      const report = await runPixelsEval(opts, o.progress ? (l) => console.error(l) : () => {});
       console.log(o.json ? JSON.stringify(report, null, 2) : formatPixelsTable(report));
     });
 }

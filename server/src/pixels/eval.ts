@@ -40,9 +40,9 @@ export interface PixelsEvalOptions {
 
 export const DEFAULT_EVAL: PixelsEvalOptions = {
   ks: [4, 6],
-  images: 200,
+  images: 100,
   full: false,
-  rollouts: 200,
+  rollouts: 100,
   c: DEFAULT_MCTS.c,
   prior: DEFAULT_MCTS.prior,
   exactLastMove: true,
@@ -63,8 +63,8 @@ export interface PixelsEvalRow {
   rate: number;
   low: number;
   high: number;
-  /** Summed compute time of the row's tasks (seconds, across workers). */
-  cpuSeconds: number;
+  /** Summed wall time of the row's tasks (seconds, added over workers; inflated when the machine is busy). */
+  taskSeconds: number;
   /** Reference figure from the paper (Irving et al. 2018), when it reports one. */
   paper: number | null;
 }
@@ -75,7 +75,8 @@ export interface PixelsEvalReport {
   wallSeconds: number;
   judgeEvals: number;
   rollouts: number;
-  judgeEvalsPerCpuSecond: number;
+  /** Judge (margin) evaluations per second of task time, i.e. per busy core. */
+  judgeEvalsPerCoreSecond: number;
 }
 
 const PAPER: Record<string, number> = { 'judge-4': 0.482, 'judge-6': 0.594, 'pre-4': 0.852, 'pre-6': 0.889 };
@@ -176,7 +177,7 @@ export async function runPixelsEval(partial: Partial<PixelsEvalOptions> = {}, lo
     const b0 = performance.now();
     const acc = judgeAccuracy(loadJudge(judgePaths[k] as string).judge, digits, k, `${o.seed}/baseline/k${k}`, o.baselineMasks);
     const w = wilson(acc.correct, acc.n);
-    rows.push({ k, condition: 'judge alone, random pixels', order: null, correct: acc.correct, n: acc.n, rate: w.rate, low: w.low, high: w.high, cpuSeconds: (performance.now() - b0) / 1000, paper: PAPER[`judge-${k}`] ?? null });
+    rows.push({ k, condition: 'judge alone, random pixels', order: null, correct: acc.correct, n: acc.n, rate: w.rate, low: w.low, high: w.high, taskSeconds: (performance.now() - b0) / 1000, paper: PAPER[`judge-${k}`] ?? null });
   }
 
   const tasks: EvalTask[] = [];
@@ -206,6 +207,8 @@ export async function runPixelsEval(partial: Partial<PixelsEvalOptions> = {}, lo
     rollouts += r.rollouts;
     cpuMs += r.ms;
     bar?.update(++done);
+    if (!bar && (done % Math.max(1, Math.round(tasks.length / 10)) === 0 || done === tasks.length))
+      log(`  ${done}/${tasks.length} image-games, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   });
   bar?.stop();
   for (const k of o.ks)
@@ -213,7 +216,7 @@ export async function runPixelsEval(partial: Partial<PixelsEvalOptions> = {}, lo
       for (const order of o.orders) {
         const s = tally.get(keyOf(k, pre, order === 'honest-first')) as { correct: number; n: number; ms: number };
         const w = wilson(s.correct, s.n);
-        rows.push({ k, condition: pre ? 'debate, precommit' : 'debate, no precommit', order, correct: s.correct, n: s.n, rate: w.rate, low: w.low, high: w.high, cpuSeconds: s.ms / 1000, paper: pre ? (PAPER[`pre-${k}`] ?? null) : null });
+        rows.push({ k, condition: pre ? 'debate, precommit' : 'debate, no precommit', order, correct: s.correct, n: s.n, rate: w.rate, low: w.low, high: w.high, taskSeconds: s.ms / 1000, paper: pre ? (PAPER[`pre-${k}`] ?? null) : null });
       }
   rows.sort((a, b) => a.k - b.k);
   const { progress: _p, judgePaths: _j, ...config } = o;
@@ -223,7 +226,7 @@ export async function runPixelsEval(partial: Partial<PixelsEvalOptions> = {}, lo
     wallSeconds: (performance.now() - t0) / 1000,
     judgeEvals: evals,
     rollouts,
-    judgeEvalsPerCpuSecond: cpuMs > 0 ? evals / (cpuMs / 1000) : 0,
+    judgeEvalsPerCoreSecond: cpuMs > 0 ? evals / (cpuMs / 1000) : 0,
   };
 }
 
@@ -236,7 +239,7 @@ export function formatPixelsTable(r: PixelsEvalReport): string {
     `MNIST pixel debate: ${c.imagesUsed} test images, ${c.rollouts} MCTS rollouts a move (c = ${c.c}, prior ${c.prior}, exact last move ${c.exactLastMove ? 'on' : 'off'}), seed ${c.seed}`,
   );
   lines.push('');
-  const head = ['k', 'condition', 'order', 'accuracy', '95% Wilson', 'n', 'paper', 'cpu s'];
+  const head = ['k', 'condition', 'order', 'accuracy', '95% Wilson', 'n', 'paper', 'task s'];
   const body = r.rows.map((row) => [
     String(row.k),
     row.condition,
@@ -245,7 +248,7 @@ export function formatPixelsTable(r: PixelsEvalReport): string {
     `${pct(row.low)}–${pct(row.high)}`,
     String(row.n),
     row.paper === null ? '-' : pct(row.paper),
-    row.cpuSeconds.toFixed(1),
+    row.taskSeconds.toFixed(1),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] as string).length)));
   const fmt = (cells: string[]) => cells.map((x, i) => x.padEnd(widths[i] as number)).join('  ');
@@ -257,7 +260,7 @@ export function formatPixelsTable(r: PixelsEvalReport): string {
     `judge alone: n = images × ${c.baselineMasks} random masks. Debate: the honest debater wins the image (precommit: against all 9 false labels; no precommit: the judge's argmax is the true label).`,
   );
   lines.push(
-    `wall ${r.wallSeconds.toFixed(1)} s with ${c.workers} worker(s); ${r.judgeEvals.toLocaleString('en-US')} judge evaluations (${Math.round(r.judgeEvalsPerCpuSecond).toLocaleString('en-US')}/s per core), ${r.rollouts.toLocaleString('en-US')} rollouts`,
+    `wall ${r.wallSeconds.toFixed(1)} s with ${c.workers} worker(s); ${r.judgeEvals.toLocaleString('en-US')} judge evaluations (${Math.round(r.judgeEvalsPerCoreSecond).toLocaleString('en-US')}/s per core), ${r.rollouts.toLocaleString('en-US')} rollouts`,
   );
   for (const [k, j] of Object.entries(c.judges)) lines.push(`judge k=${k}: held-out ${pct(j.heldOut)} (${j.steps} steps), ${j.path}`);
   return lines.join('\n');
