@@ -1,0 +1,156 @@
+import { expect, test, type Page } from '@playwright/test';
+import { expectNoLeak, judge, myTurn, person, quoteBySelecting, shot, speak } from './helpers.ts';
+
+test.describe.configure({ mode: 'serial' });
+
+/** Filled by the first test, replayed by the later ones. */
+let debateId = '';
+
+async function passageOf(page: Page): Promise<string> {
+  return page.getByTestId('passage').innerText();
+}
+
+test('a debate created in the lobby is played to a verdict by two debaters and a judge', async ({ browser, page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Oversight Arena' })).toBeVisible();
+  await page.getByLabel('Scenario', { exact: true }).selectOption('the-lantern-room');
+  await page.getByRole('radio', { name: 'debate' }).check();
+  await page.getByRole('button', { name: 'Create debate' }).click();
+  const created = page.getByTestId('created');
+  await expect(created).toBeVisible();
+  const link = (label: string) => created.getByRole('textbox', { name: `${label} link` }).inputValue();
+  const [linkA, linkB, linkJudge, linkObserver] = await Promise.all([link('Debater A'), link('Debater B'), link('Judge'), link('Observers')]);
+  debateId = new URL(linkA).pathname.split('/')[2]!;
+
+  const a = await person(browser, linkA);
+  const b = await person(browser, linkB);
+  const j = await person(browser, linkJudge);
+  const watcher = await person(browser, linkObserver);
+  // The lobby's own observer connection sees everyone arrive.
+  await expect(created.getByRole('list', { name: 'Who is in the room' })).toContainText('Judge');
+  await shot(page, 'lobby');
+
+  await expect(a.getByTestId('passage')).toBeVisible();
+  const passage = await passageOf(a);
+  await expect(j.getByTestId('passage')).toHaveCount(0);
+  const quotes: string[] = [];
+
+  // Round 1: the judge's prior.
+  await judge(j, 0, 50, false);
+  // Round 2: openings, written at once; each quotes by selecting passage text.
+  quotes.push((await speak(a, 'The passage settles this for my answer: ', [4, 14]))!);
+  // Until B has spoken, A sees only its own opening and the judge sees neither.
+  await expect(a.locator('.speech.mine')).toHaveCount(1);
+  await expect(a.locator('.speech')).toHaveCount(1);
+  await expect(j.getByText('Speeches are shown once the round is complete.')).toBeVisible();
+  await expect(j.getByText('The passage settles this for my answer')).toHaveCount(0);
+  await myTurn(b);
+  await shot(b, 'debater');
+  quotes.push((await speak(b, 'My opponent skips the decisive line: ', [20, 31]))!);
+  await expect(j.getByText('The passage settles this for my answer')).toBeVisible();
+  await expectNoLeak(j, passage, quotes);
+  await expect(j.getByRole('list', { name: 'Quoted evidence in passage order' }).locator('li')).toHaveCount(2);
+
+  // Round 3: the judge asks for more.
+  await judge(j, 1, 60, false, 'Which line in the passage decides it?');
+  await expect(a.getByText('Which line in the passage decides it?')).toBeVisible();
+
+  // Round 4: turns. The first speaker drafts, reloads (from the bare seat URL: the stored token rejoins), and carries on.
+  const order = await Promise.all([a, b].map(async (p) => ((await p.getByTestId('turn-text').innerText()).includes('Your turn') ? p : null)));
+  const first = order.find((p) => p) ?? a;
+  const second = first === a ? b : a;
+  const seat = first === a ? 'A' : 'B';
+  await myTurn(first);
+  await first.getByRole('textbox', { name: 'Your speech', exact: true }).fill('Look again at this: ');
+  const drafted = await quoteBySelecting(first, 40, 48);
+  await first.goto(`/debate/${debateId}/${seat}`);
+  await expect(first.getByTestId('passage')).toBeVisible();
+  await myTurn(first);
+  await expect(first.getByRole('textbox', { name: 'Your speech', exact: true })).toHaveValue(/Look again at this:/);
+  await expect(first.getByTestId('quote-chip')).toHaveCount(1);
+  await expect(first.getByTestId('quote-count')).toContainText(`${drafted.length}/`);
+  quotes.push(drafted);
+  await first.getByRole('button', { name: 'Submit speech' }).click();
+  await expect(first.getByTestId('turn-text')).not.toContainText('Your turn');
+  await expect(first.getByTestId('quote-chip')).toHaveCount(0);
+  quotes.push((await speak(second, 'That line says nothing of the kind. ', [60, 66]))!);
+
+  // Round 5: the verdict.
+  await expect(j.getByRole('button', { name: 'End and give verdict' })).toBeEnabled();
+  await expectNoLeak(j, passage, quotes);
+  await shot(j, 'judge', true);
+  await shot(watcher, 'observer');
+  await expect(watcher.getByRole('button', { name: 'End and give verdict' })).toHaveCount(0);
+  await judge(j, 0, 80, true);
+  for (const p of [j, a, b, watcher]) await expect(p.getByRole('region', { name: 'Verdict' })).toBeVisible();
+  await expect(j.getByText('Correct answer:')).toBeVisible();
+  await expectNoLeak(j, passage, quotes);
+  await expectNoLeak(watcher, passage, quotes);
+  await shot(j, 'judge-verdict');
+});
+
+test('consultancy: one consultant and a judge, to a verdict', async ({ browser, request }) => {
+  const res = await request.post('/api/debates', { data: { scenarioId: 'the-lantern-room', preset: 'consultancy' } });
+  expect(res.status()).toBe(201);
+  const created = (await res.json()) as { seats: Record<string, { path: string }> };
+  expect(Object.keys(created.seats).sort()).toEqual(['A', 'judge']);
+  const a = await person(browser, created.seats.A!.path);
+  const j = await person(browser, created.seats.judge!.path);
+  await expect(a.getByTestId('passage')).toBeVisible();
+  const passage = await passageOf(a);
+  await judge(j, 0, 50, false);
+  const q = await speak(a, 'Trust me, and the passage: ', [10, 22]);
+  await expect(j.getByText('Trust me, and the passage:')).toBeVisible();
+  await expectNoLeak(j, passage, [q!]);
+  await judge(j, 1, 65, true);
+  await expect(j.getByRole('region', { name: 'Verdict' })).toBeVisible();
+  await expectNoLeak(j, passage, [q!]);
+});
+
+test('the finished debate replays step by step, as the judge saw it and with everything', async ({ page }) => {
+  await page.goto(`/replay/${debateId}`);
+  const label = page.getByTestId('step-label');
+  await expect(label).toContainText('1 /');
+  const total = Number((await label.innerText()).match(/\/ (\d+)/)![1]);
+  expect(total).toBeGreaterThan(4);
+  await expect(page.getByTestId('passage')).toHaveCount(0);
+  await page.keyboard.press('ArrowRight');
+  await expect(label).toContainText('2 /');
+  await page.keyboard.press('ArrowLeft');
+  await expect(label).toContainText('1 /');
+  await page.getByRole('button', { name: 'Next step' }).click();
+  await expect(label).toContainText('2 /');
+  await page.getByLabel('Jump to a round').selectOption('1');
+  await expect(page.getByText('The passage settles this for my answer')).toBeVisible();
+  await page.keyboard.press('End');
+  await expect(page.getByRole('region', { name: 'Verdict' })).toBeVisible();
+  await shot(page, 'replay-judge');
+
+  await page.getByRole('radio', { name: 'Everything' }).click();
+  await expect(page.getByTestId('passage')).toBeVisible();
+  await expect(page.locator('.answers .correct-tag')).toHaveCount(1);
+  await page.keyboard.press('Home');
+  await expect(label).toContainText('Before the start');
+  // Step to the first speech: everything shows it before its round is released.
+  for (let i = 0; i < 8 && !(await label.innerText()).includes('speaks'); i++) await page.keyboard.press('ArrowRight');
+  await expect(label).toContainText('speaks');
+  await expect(page.locator('.speech')).toHaveCount(1);
+  await page.keyboard.press('ArrowRight');
+  await expect(page.locator('.speech')).toHaveCount(2);
+  await page.keyboard.press('End');
+  await expect(page.getByRole('region', { name: 'Verdict' })).toBeVisible();
+  await shot(page, 'replay', true);
+});
+
+test('the results page counts the finished debates by protocol', async ({ page }) => {
+  await page.goto('/results');
+  const table = page.getByRole('table');
+  await expect(table).toBeVisible();
+  await expect(table.getByRole('row', { name: /^debate 1 / })).toBeVisible();
+  await expect(table.getByRole('row', { name: /^consultancy 1 / })).toBeVisible();
+  await expect(page.getByRole('img', { name: /Calibration plot/ })).toBeVisible();
+  await shot(page, 'results');
+  await page.getByLabel('Scenario pack').selectOption({ index: 0 });
+  await page.getByLabel('Until').fill('2000-01-01');
+  await expect(page.getByText('No finished debates match these filters yet.')).toBeVisible();
+});
