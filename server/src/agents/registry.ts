@@ -52,6 +52,18 @@ function builtin(kind: 'passage-debater' | 'passage-judge' | 'random', id: strin
   return new RandomAgent(id, seed);
 }
 
+/** Makes an agent of a kind another module adds (see registerAgentKind). */
+export type AgentFactory = (id: string, opts: { seed: string }) => Agent;
+const AGENT_KINDS = new Map<string, AgentFactory>();
+
+/**
+ * Adds a kind of agent named by an id prefix (e.g. `replay:` for re-judging, whose
+ * agents replay a stored debate's speeches). createAgent hands such ids to `make`.
+ */
+export function registerAgentKind(prefix: string, make: AgentFactory): void {
+  AGENT_KINDS.set(prefix, make);
+}
+
 /**
  * An agent by id: `builtin:passage-debater`, `builtin:passage-judge`, `builtin:random`,
  * or an id of the agents configuration (opts.config, else $ARENA_AGENTS / ./agents.json).
@@ -60,6 +72,7 @@ function builtin(kind: 'passage-debater' | 'passage-judge' | 'random', id: strin
  */
 export function createAgent(id: string, opts: { seed: string; config?: AgentsConfig; env?: NodeJS.ProcessEnv }): Agent {
   if (id in BUILTIN_AGENTS) return builtin(id.slice('builtin:'.length) as 'random', id, opts.seed);
+  for (const [prefix, make] of AGENT_KINDS) if (id.startsWith(prefix)) return make(id, opts);
   const config = opts.config ?? defaultAgentsConfig(opts.env);
   const entry = config?.agents[id];
   if (!entry) throw new Error(`unknown agent "${id}" (known: ${listAgents(config).join(', ')})`);

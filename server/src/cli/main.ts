@@ -3,6 +3,7 @@ import { registerPixels } from './pixels.ts';
 import { registerReport } from './report.ts';
 import { registerSelfplay } from './selfplay.ts';
 import { registerNyu } from './import.ts';
+import { registerRejudge } from './rejudge.ts';
 
 /** The `arena` command line: batch work beside the server (self-play, import, report, export, …). */
 export function buildProgram(): Command {
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
   registerNyu(program);
   registerSelfplay(program);
   registerReport(program);
+  registerRejudge(program);
   registerPixels(program);
   return program;
 }

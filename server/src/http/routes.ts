@@ -23,6 +23,7 @@ import type { ListFilter } from '../store/store.ts';
 import { requestToken, tokensEqual } from './auth.ts';
 import { HttpError, parseOr400 } from './errors.ts';
 import { resultsRouter } from './results.ts';
+import { rejudgeRouter } from './rejudge.ts';
 
 const SeatConfigInput = z
   .object({
@@ -224,6 +225,7 @@ export function apiRouter(ctx: ArenaContext): Router {
   });
 
   api.use('/results', resultsRouter(ctx));
+  api.use(rejudgeRouter(ctx));
 
   api.use((_req, _res) => {
     throw new HttpError(404, 'no such API endpoint');

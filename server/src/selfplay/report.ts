@@ -69,6 +69,9 @@ const protocolOf = (r: TranscriptRecord): Outcome['protocol'] =>
   r.header.rules.debaters === 'none' ? 'blind' : r.header.rules.debaters === 'one' ? 'consultancy' : 'debate';
 
 export function matchesFilter(r: TranscriptRecord, f: ReportFilter): boolean {
+  // Re-judging debates are compared with their originals separately (server/src/rejudge/report.ts);
+  // they count here only when asked for by their source.
+  if (r.header.source?.name === 'rejudge' && f.source !== 'rejudge') return false;
   if (f.preset && r.header.rules.preset !== f.preset) return false;
   if (f.pack && r.header.scenario.pack !== f.pack) return false;
   if (f.source) {

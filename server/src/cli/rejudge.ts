@@ -1,0 +1,110 @@
+import cliProgress from 'cli-progress';
+import { InvalidArgumentError, type Command } from 'commander';
+import { defaultAgentsConfig, loadAgentsConfig } from '../agents/registry.ts';
+import { commandStore } from '../rejudge/cli-store.ts';
+import { runRejudgeBatch } from '../rejudge/run.ts';
+import { sourceName } from './report.ts';
+
+const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+}
+
+interface RejudgeOptions {
+  source?: string;
+  ids?: string[];
+  judge: string;
+  seed: string;
+  limit?: number;
+  concurrency: number;
+  dataDir: string;
+  agents?: string;
+  turnTimeout: number;
+  json?: boolean;
+  progress: boolean;
+}
+
+export function registerRejudge(program: Command): void {
+  program
+    .command('rejudge')
+    .description('judge stored debates again, round by round, with an AI judge (same speeches, same assignment); resumable')
+    .option('--source <name>', 'originals from this source ("nyu" = nyu-debate-2023, "selfplay", "none" for debates played live)')
+    .option('--ids <ids>', 'only these original debate ids (comma-separated)', list)
+    .option('--judge <id>', 'the new judge agent', 'builtin:passage-judge')
+    .option('--seed <text>', 'seed of the re-judging (with the original and the judge, it names the new debate)', 'r1')
+    .option('--limit <n>', 're-judge at most n new originals, then stop (re-run to resume)', positiveInt)
+    .option('--concurrency <n>', 'debates in flight at once', positiveInt, 4)
+    .option('--data-dir <dir>', 'embedded database folder (ignored when DATABASE_URL is set)', process.env.ARENA_DATA_DIR ?? './data')
+    .option('--agents <file>', 'agents configuration (default $ARENA_AGENTS or ./agents.json)')
+    .option('--turn-timeout <ms>', 'real-time budget of one agent turn', positiveInt, 120_000)
+    .option('--no-progress', 'no progress bar even on a terminal')
+    .option('--json', 'print a JSON summary')
+    .addHelpText(
+      'after',
+      '\nEach re-judging debate copies the original\'s scenario, assignment and rules (ending after the speech rounds it had);\n' +
+        'its debaters replay the original speeches (agent replay:<id>), its judge is --judge. Compare with: arena report --source <name>\n\n' +
+        'Example:\n  arena rejudge --source nyu --judge builtin:passage-judge --limit 50',
+    )
+    .action(async (opts: RejudgeOptions) => {
+      const config = opts.agents ? loadAgentsConfig(opts.agents) : defaultAgentsConfig();
+      const store = await commandStore(opts.dataDir);
+      const abort = new AbortController();
+      const onSigint = () => {
+        if (abort.signal.aborted) process.exit(130);
+        abort.abort();
+        process.stderr.write('\nstopping after the debates in flight (Ctrl-C again to quit now)\n');
+      };
+      process.on('SIGINT', onSigint);
+      const tty = process.stderr.isTTY && opts.progress && !opts.json;
+      const bar = tty
+        ? new cliProgress.SingleBar({ format: 'rejudge [{bar}] {value}/{total} | {played} played, {skipped} skipped, {failed} failed | {eta_formatted}', stream: process.stderr }, cliProgress.Presets.shades_classic)
+        : null;
+      const counts = { played: 0, skipped: 0, failed: 0 };
+      let done = 0;
+      let total = 0;
+      try {
+        const source = sourceName(opts.source);
+        const summary = await runRejudgeBatch({
+          store,
+          judge: opts.judge,
+          seed: opts.seed,
+          ...(source ? { source } : {}),
+          ...(opts.ids ? { ids: opts.ids } : {}),
+          ...(config ? { config } : {}),
+          ...(opts.limit ? { limit: opts.limit } : {}),
+          concurrency: opts.concurrency,
+          signal: abort.signal,
+          turnTimeoutMs: opts.turnTimeout,
+          onTotal: (n) => {
+            total = n;
+            bar?.start(n, 0, counts);
+          },
+          onDebate: ({ id, outcome, correct, error }) => {
+            done++;
+            counts[outcome]++;
+            if (bar) bar.update(done, counts);
+            else if (!opts.json && outcome !== 'skipped') {
+              process.stderr.write(`[${done}/${total}] ${id} ${outcome}${outcome === 'played' ? (correct ? ' correct' : ' wrong') : ''}${error ? `: ${error}` : ''}\n`);
+            }
+          },
+        });
+        bar?.stop();
+        if (opts.json) console.log(JSON.stringify(summary, null, 2));
+        else {
+          console.log(
+            `${summary.played} re-judged by ${summary.judge}, ${summary.skipped} already stored, ${summary.notRejudgeable} without speeches, ${summary.failed} failed ` +
+              `of ${summary.selected} selected in ${summary.seconds.toFixed(1)} s`,
+          );
+          for (const e of summary.errors.slice(0, 10)) console.log(`  ${e.id}: ${e.error}`);
+        }
+        if (summary.failed) process.exitCode = 1;
+      } finally {
+        bar?.stop();
+        process.off('SIGINT', onSigint);
+        await store.close();
+      }
+    });
+}

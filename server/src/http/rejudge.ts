@@ -1,0 +1,91 @@
+/**
+ * Re-judging over HTTP:
+ * - POST /rejudge { debateId, judge?: {kind:'human'} | {kind:'agent', agent}, count? }
+ *   (researcher token) creates `count` re-judging debates of a stored debate. A human
+ *   judge gets one judge link per debate (the ordinary judge page); an AI judge's
+ *   debates are played through the engine at once and stored.
+ * - GET /debates/:id/rejudges lists the re-judgings of a debate.
+ */
+import express, { type Router } from 'express';
+import { z } from 'zod';
+import type { ArenaContext } from '../context.ts';
+import { NotRejudgeable, listRejudges, rejudgeHeader } from '../rejudge/header.ts';
+import { addTranscriptSource } from '../rejudge/replay-agent.ts';
+import { playHeader } from '../rejudge/run.ts';
+import { newToken } from '../rooms/debate-room.ts';
+import { requestToken, tokensEqual } from './auth.ts';
+import { HttpError, parseOr400 } from './errors.ts';
+import type { Agent } from '../agents/agent.ts';
+import type { Seat } from '@arena/shared';
+
+const RejudgeRequest = z
+  .object({
+    debateId: z.string().min(1).max(300),
+    judge: z
+      .discriminatedUnion('kind', [z.object({ kind: z.literal('human') }).strict(), z.object({ kind: z.literal('agent'), agent: z.string().min(1).max(200) }).strict()])
+      .default({ kind: 'human' }),
+    count: z.number().int().min(1).max(100).default(1),
+  })
+  .strict();
+
+export function rejudgeRouter(ctx: ArenaContext): Router {
+  const router = express.Router();
+  // Replay agents in this server's rooms read the originals from its store.
+  addTranscriptSource((id) => ctx.store.getTranscript(id));
+
+  router.post('/rejudge', async (req, res) => {
+    if (!tokensEqual(requestToken(req), ctx.researcherToken)) {
+      throw new HttpError(401, 'this endpoint needs the researcher token (Authorization: Bearer <token>)');
+    }
+    const body = parseOr400(RejudgeRequest, req.body, 'rejudge request');
+    const original = await ctx.store.getTranscript(body.debateId);
+    if (!original) throw new HttpError(404, `no debate "${body.debateId}"`);
+    let judgeAgent: string | null = null;
+    if (body.judge.kind === 'agent') {
+      judgeAgent = body.judge.agent;
+      try {
+        ctx.makeAgent(judgeAgent, 'probe');
+      } catch (err) {
+        throw new HttpError(400, `judge: ${(err as Error).message}`);
+      }
+    }
+    const debates: { id: string; judge: string; path: string; token?: string; status: string }[] = [];
+    const played: Promise<unknown>[] = [];
+    for (let i = 0; i < body.count; i++) {
+      const id = `rj-${newToken().slice(0, 12).replace(/[^A-Za-z0-9]/g, 'x')}`;
+      const seed = newToken();
+      let header;
+      try {
+        header = rejudgeHeader(original, { id, seed, createdAt: Date.now(), judge: judgeAgent ? { kind: 'agent', agent: judgeAgent } : { kind: 'human' } });
+      } catch (err) {
+        if (err instanceof NotRejudgeable) throw new HttpError(422, err.message);
+        throw err;
+      }
+      if (!judgeAgent) {
+        const token = newToken();
+        await ctx.store.createDebate(header);
+        await ctx.store.setSeatTokens(id, { judge: token });
+        debates.push({ id, judge: 'human', token, path: `/debate/${id}/judge?token=${token}`, status: 'waiting' });
+        continue;
+      }
+      // An AI judge: the whole debate runs through the engine now; its transcript is stored when done.
+      const agents: Partial<Record<Seat, Agent>> = {};
+      for (const [seat, c] of Object.entries(header.seats)) agents[seat as Seat] = ctx.makeAgent(c.agent as string, `${header.seed}/${seat}`);
+      played.push(playHeader(header, agents, { turnTimeoutMs: ctx.config.agentSeconds * 1000 }).then((record) => ctx.store.saveTranscript(record)));
+      debates.push({ id, judge: judgeAgent, path: `/debate/${id}/observer`, status: 'finished' });
+    }
+    await Promise.all(played);
+    res.status(201).json({ rejudgeOf: original.header.id, debates });
+  });
+
+  router.get('/debates/:id/rejudges', async (req, res) => {
+    // Researchers only: a judge who learnt which debate theirs re-judges could read the original.
+    if (!tokensEqual(requestToken(req), ctx.researcherToken)) {
+      throw new HttpError(401, 'this endpoint needs the researcher token (Authorization: Bearer <token>)');
+    }
+    if (!(await ctx.store.exists(req.params.id))) throw new HttpError(404, `no debate "${req.params.id}"`);
+    res.json({ debateId: req.params.id, rejudges: await listRejudges(ctx.store, req.params.id) });
+  });
+
+  return router;
+}

@@ -1,0 +1,206 @@
+/**
+ * Re-judging in batch: each selected original is judged again by an AI judge, through
+ * the engine with a virtual clock (as self-play does), and stored as an ordinary
+ * transcript. Ids depend on (original, judge, seed) only, so a re-run skips what is done.
+ */
+import {
+  apply,
+  initialState,
+  toMove,
+  viewFor,
+  type ClientAction,
+  type DebateEvent,
+  type DebateHeader,
+  type DebateState,
+  type Seat,
+  type TranscriptRecord,
+} from '@arena/shared';
+import type { Agent } from '../agents/agent.ts';
+import { actWithRules, type DriveOptions } from '../agents/driver.ts';
+import type { AgentsConfig } from '../agents/llm/config.ts';
+import { createAgent } from '../agents/registry.ts';
+import type { ListFilter, Store } from '../store/store.ts';
+import { NotRejudgeable, REJUDGE_SOURCE, rejudgeHeader, rejudgeId } from './header.ts';
+import { ReplayAgent } from './replay-agent.ts';
+
+const STEP_MS = 1000;
+const MAX_EVENTS = 500;
+
+/**
+ * Plays a debate whose header is given (assignment and all) through the engine with a
+ * virtual clock. A seat whose agent fails forfeits its turn (the engine's system
+ * `forfeit`, the rules' expiry path), the reason in the event's meta.
+ */
+export async function playHeader(
+  header: DebateHeader,
+  agents: Partial<Record<Seat, Agent>>,
+  options: { turnTimeoutMs?: number; drive?: Omit<DriveOptions, 'timeoutMs'> } = {},
+): Promise<TranscriptRecord> {
+  let state: DebateState = initialState(header);
+  let now = header.createdAt;
+  const events: DebateEvent[] = [];
+  const record = (seat: DebateEvent['seat'], action: DebateEvent['action'], meta?: Record<string, unknown>) => {
+    const result = apply(state, action, seat, now);
+    if (result.ok) {
+      state = result.state;
+      events.push({ seq: state.lastSeq, at: now, seat, action, ...(meta && Object.keys(meta).length ? { meta } : {}) });
+    }
+    return result;
+  };
+  const started = record('system', { type: 'start' });
+  if (!started.ok) throw new Error(`${header.id}: start refused: ${started.refusal.message}`);
+  while (state.status === 'running') {
+    if (events.length > MAX_EVENTS) throw new Error(`${header.id}: more than ${MAX_EVENTS} events; the rules never end`);
+    const failures: { seat: Seat; reason: string; meta: Record<string, unknown> }[] = [];
+    await Promise.all(
+      toMove(state).map(async (seat) => {
+        const agent = agents[seat];
+        if (!agent) return void failures.push({ seat, reason: `no agent in seat ${seat}`, meta: {} });
+        const result = await actWithRules(
+          agent,
+          () => viewFor(state, seat),
+          seat,
+          (action: ClientAction, meta) => {
+            now += STEP_MS;
+            const r = record(seat, action, meta);
+            return r.ok ? null : r.refusal;
+          },
+          { ...options.drive, timeoutMs: options.turnTimeoutMs ?? 120_000 },
+        );
+        if (!result.ok) failures.push({ seat, reason: result.reason, meta: result.meta });
+      }),
+    );
+    for (const f of failures) {
+      if (!toMove(state).includes(f.seat)) continue;
+      now += STEP_MS;
+      const reason = f.reason.slice(0, 2000);
+      const forfeited = record('system', { type: 'forfeit', seat: f.seat, reason }, { ...f.meta, seat: f.seat, failure: reason });
+      if (!forfeited.ok) throw new Error(`${header.id}: forfeit refused: ${forfeited.refusal.message}`);
+    }
+  }
+  return { header, events, status: state.status, verdict: state.verdict } as TranscriptRecord;
+}
+
+export interface RejudgeSelection {
+  /** Originals from this source (header.source.name; "none" for debates played here). */
+  source?: string;
+  /** These originals only. */
+  ids?: string[];
+}
+
+export interface RejudgeBatchOptions extends RejudgeSelection {
+  store: Store;
+  /** The judge agent id. Default builtin:passage-judge. */
+  judge?: string;
+  config?: AgentsConfig;
+  /** Seed of the re-judging (part of the id). Default "r1". */
+  seed?: string;
+  /** Re-judge at most this many new originals, then stop (a re-run resumes). */
+  limit?: number;
+  concurrency?: number;
+  signal?: AbortSignal;
+  turnTimeoutMs?: number;
+  startAt?: number;
+  onTotal?: (total: number) => void;
+  onDebate?: (e: { originalId: string; id: string; outcome: 'played' | 'skipped' | 'failed'; correct?: boolean; error?: string }) => void;
+  log?: (line: string) => void;
+}
+
+export interface RejudgeBatchSummary {
+  judge: string;
+  selected: number;
+  /** Originals that cannot be re-judged (no speeches, no debaters). */
+  notRejudgeable: number;
+  skipped: number;
+  played: number;
+  failed: number;
+  correct: number;
+  seconds: number;
+  errors: { id: string; error: string }[];
+}
+
+/** The ids of the originals in a selection, oldest first (re-judging debates themselves excluded). */
+export async function selectOriginals(store: Store, sel: RejudgeSelection): Promise<string[]> {
+  const filter: ListFilter = {};
+  if (sel.source) filter.source = sel.source === 'none' ? null : sel.source;
+  const rows = await store.sql.query<{ id: string; source: string | null }>(
+    `SELECT id, source FROM debates ORDER BY created_at, id`,
+  );
+  const wanted = sel.ids ? new Set(sel.ids) : null;
+  return rows
+    .filter((r) => r.source !== REJUDGE_SOURCE)
+    .filter((r) => (filter.source === undefined ? true : filter.source === null ? r.source === null : r.source === filter.source))
+    .filter((r) => !wanted || wanted.has(r.id))
+    .map((r) => r.id);
+}
+
+/** Re-judges the selected originals with one AI judge; resumable. */
+export async function runRejudgeBatch(o: RejudgeBatchOptions): Promise<RejudgeBatchSummary> {
+  const judge = o.judge ?? 'builtin:passage-judge';
+  const seed = o.seed ?? 'r1';
+  const started = Date.now();
+  const startAt = o.startAt ?? started;
+  // Fail before any work on an unknown judge or a missing API key.
+  createAgent(judge, { seed: 'check', ...(o.config ? { config: o.config } : {}) });
+  const ids = await selectOriginals(o.store, o);
+  if (o.ids) {
+    const missing = o.ids.filter((id) => !ids.includes(id));
+    if (missing.length) throw new Error(`no such original debate(s): ${missing.join(', ')}`);
+  }
+  o.onTotal?.(ids.length);
+  const summary: RejudgeBatchSummary = { judge, selected: ids.length, notRejudgeable: 0, skipped: 0, played: 0, failed: 0, correct: 0, seconds: 0, errors: [] };
+  const limit = o.limit ?? Infinity;
+  let next = 0;
+  let launched = 0;
+  const worker = async () => {
+    for (;;) {
+      if (o.signal?.aborted || launched >= limit) return;
+      const originalId = ids[next++];
+      if (originalId === undefined) return;
+      const id = rejudgeId(originalId, judge, seed);
+      if (await o.store.exists(id)) {
+        summary.skipped++;
+        o.onDebate?.({ originalId, id, outcome: 'skipped' });
+        continue;
+      }
+      const original = await o.store.getTranscript(originalId);
+      let header: DebateHeader;
+      try {
+        if (!original) throw new NotRejudgeable(`no debate "${originalId}"`);
+        header = rejudgeHeader(original, { id, judge: { kind: 'agent', agent: judge }, seed, createdAt: startAt });
+      } catch (err) {
+        if (!(err instanceof NotRejudgeable)) throw err;
+        summary.notRejudgeable++;
+        o.onDebate?.({ originalId, id, outcome: 'skipped', error: err.message });
+        continue;
+      }
+      launched++;
+      try {
+        const agents: Partial<Record<Seat, Agent>> = {};
+        const load = async () => original;
+        for (const [seat, c] of Object.entries(header.seats)) {
+          agents[seat as Seat] =
+            seat === 'judge'
+              ? createAgent(judge, { seed: `${header.seed}/judge`, ...(o.config ? { config: o.config } : {}) })
+              : new ReplayAgent(c.agent as string, originalId, load);
+        }
+        const record = await playHeader(header, agents, {
+          ...(o.turnTimeoutMs ? { turnTimeoutMs: o.turnTimeoutMs } : {}),
+          ...(o.log ? { drive: { log: o.log } } : {}),
+        });
+        await o.store.saveTranscript(record);
+        summary.played++;
+        if (record.verdict?.correct) summary.correct++;
+        o.onDebate?.({ originalId, id, outcome: 'played', correct: record.verdict?.correct ?? false });
+      } catch (err) {
+        const error = err instanceof Error ? err.message : String(err);
+        summary.failed++;
+        summary.errors.push({ id, error });
+        o.onDebate?.({ originalId, id, outcome: 'failed', error });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, o.concurrency ?? 4) }, worker));
+  summary.seconds = (Date.now() - started) / 1000;
+  return summary;
+}
