@@ -1,10 +1,14 @@
+import { lazy, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
-import { DebatePage } from './pages/DebatePage.tsx';
+import { Loading } from './components/common.tsx';
 import { Lobby } from './pages/Lobby.tsx';
-import { Replay } from './pages/Replay.tsx';
-import { Results } from './pages/Results.tsx';
 import { Link, match, useLocation } from './router.tsx';
 import './styles.css';
+
+// Pages load on demand: the lobby needs neither the room SDK nor the engine.
+const DebatePage = lazy(() => import('./pages/DebatePage.tsx').then((m) => ({ default: m.DebatePage })));
+const Replay = lazy(() => import('./pages/Replay.tsx').then((m) => ({ default: m.Replay })));
+const Results = lazy(() => import('./pages/Results.tsx').then((m) => ({ default: m.Results })));
 
 function Page() {
   const { path, search } = useLocation();
@@ -37,7 +41,9 @@ function App() {
         <Link href="/results">Results</Link>
       </nav>
       <main id="main">
-        <Page />
+        <Suspense fallback={<Loading what="the page" />}>
+          <Page />
+        </Suspense>
       </main>
     </>
   );

@@ -154,3 +154,26 @@ test('the results page counts the finished debates by protocol', async ({ page }
   await page.getByLabel('Until').fill('2000-01-01');
   await expect(page.getByText('No finished debates match these filters yet.')).toBeVisible();
 });
+
+test('on a phone, the lobby, debater and judge pages fit the screen', async ({ browser, request }) => {
+  const res = await request.post('/api/debates', { data: { scenarioId: 'the-lantern-room', preset: 'debate' } });
+  const created = (await res.json()) as { seats: Record<string, { path: string }> };
+  const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+  const open = async (path: string) => {
+    const page = await (await browser.newContext(phone)).newPage();
+    await page.goto(path);
+    return page;
+  };
+  const lobby = await open('/');
+  await expect(lobby.getByRole('button', { name: 'Create debate' })).toBeVisible();
+  const a = await open(created.seats.A!.path);
+  await open(created.seats.B!.path);
+  const j = await open(created.seats.judge!.path);
+  await expect(j.getByRole('button', { name: 'Continue the debate' })).toBeEnabled();
+  await expect(a.getByTestId('passage')).toBeVisible();
+  for (const [page, name] of [[lobby, 'lobby-phone'], [a, 'debater-phone'], [j, 'judge-phone']] as const) {
+    // Nothing wider than the screen.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await shot(page, name);
+  }
+});

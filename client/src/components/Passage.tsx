@@ -106,7 +106,8 @@ const Tokens = memo(function Tokens({ text, tokens, marked }: { text: string; to
   const out: (string | React.JSX.Element)[] = [];
   let at = 0;
   tokens.forEach((t, i) => {
-    if (t.start > at) out.push(text.slice(at, t.start));
+    // The gap inside a highlighted run is highlighted too, so a quote reads as one mark.
+    if (t.start > at) out.push(marked.has(i - 1) && marked.has(i) ? <span key={`g${i}`} className="hl">{text.slice(at, t.start)}</span> : text.slice(at, t.start));
     out.push(
       <span key={i} data-i={i} className={marked.has(i) ? 'hl' : undefined}>
         {text.slice(t.start, t.end)}

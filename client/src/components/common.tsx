@@ -151,8 +151,8 @@ function answerOf(view: DebateView, seat: string): number | undefined {
 
 /** The debate so far: speech rounds and judge turns, oldest first. */
 export function Rounds({ view, ownSeat }: { view: DebateView; ownSeat?: string | undefined }) {
-  const shown = view.rounds.filter((r) => r.speeches.length > 0 || r.judge || r.kind !== 'judge');
-  if (view.rounds.length === 0) return <p className="muted">Nothing has been said yet.</p>;
+  const shown = view.rounds.filter((r) => r.kind !== 'judge' || r.judge);
+  if (shown.length === 0) return <p className="muted">Nothing has been said yet.</p>;
   return (
     <ol className="rounds" aria-label="Rounds">
       {shown.map((r) => (

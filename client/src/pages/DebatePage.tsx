@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useRef } from 'react';
 import type { ClientAction, DebateView, LegalAction, Seat } from '@arena/shared';
 import { Composer, useDraft } from '../components/Composer.tsx';
-import { Answers, Countdown, ErrorBox, Loading, PresenceBar, QuoteList, Refusal, Rounds, seatName, turnText, VerdictBox } from '../components/common.tsx';
-import { JudgePanel } from '../components/JudgePanel.tsx';
+import { Answers, Countdown, ErrorBox, Loading, PresenceBar, Refusal, Rounds, seatName, turnText, VerdictBox } from '../components/common.tsx';
+import { JudgeView } from '../components/JudgeView.tsx';
 import { Passage } from '../components/Passage.tsx';
 import { useDebateRoom, type DebateRoomState } from '../room.ts';
 import { Link } from '../router.tsx';
@@ -65,7 +65,7 @@ function ConnectionBadge({ connection }: { connection: DebateRoomState['connecti
   return <span className={`conn conn-${connection}`}>{text}</span>;
 }
 
-function legalOf<T extends LegalAction['type']>(view: DebateView, type: T): Extract<LegalAction, { type: T }> | undefined {
+export function legalOf<T extends LegalAction['type']>(view: DebateView, type: T): Extract<LegalAction, { type: T }> | undefined {
   return view.legal.find((l): l is Extract<LegalAction, { type: T }> => l.type === type);
 }
 
@@ -103,7 +103,7 @@ function DebaterView({ view, room }: { view: DebateView; room: DebateRoomState }
       <div className="debate-side">
         <Answers view={view} own={own} />
         <p className="muted small">
-          You argue for <strong>{own !== undefined ? view.answers[own] : '—'}</strong>. The judge cannot see the passage: only what you quote.
+          You argue for <strong>{own !== undefined ? view.answers[own]?.replace(/\.$/, '') : '—'}</strong>. The judge cannot see the passage: only what you quote.
         </p>
         <VerdictBox view={view} />
         <h3>The debate</h3>
@@ -122,28 +122,6 @@ function DebaterView({ view, room }: { view: DebateView; room: DebateRoomState }
           />
         )}
       </div>
-    </div>
-  );
-}
-
-/** What the judge sees (and, read-only, an observer): no passage, only quotes. */
-export function JudgeView({ view, room }: { view: DebateView; room?: DebateRoomState }) {
-  const legal = legalOf(view, 'judge');
-  const last = [...view.rounds].reverse().find((r) => r.judge)?.judge;
-  return (
-    <div className="judge-layout">
-      <div className="judge-main">
-        <Answers view={view} chosen={view.verdict?.probabilities ?? last?.probabilities} />
-        <VerdictBox view={view} />
-        {room && view.role === 'judge' && view.status === 'running' && legal && <JudgePanel view={view} legal={legal} pending={room.pending} onAct={room.send} />}
-        <h3>The debate</h3>
-        <Rounds view={view} />
-      </div>
-      <aside className="judge-aside" aria-label="Evidence quoted so far">
-        <h3>Quoted evidence</h3>
-        <p className="muted small">Verified quotes, in passage order. The rest of the passage is hidden from the judge.</p>
-        <QuoteList view={view} />
-      </aside>
     </div>
   );
 }

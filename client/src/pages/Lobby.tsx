@@ -1,8 +1,7 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useEffect, useState, type FormEvent } from 'react';
 import type { ScenarioSummary } from '@arena/shared';
 import { api, type CreatedDebate, type DebateSummary, type SeatRequest } from '../api.ts';
-import { ErrorBox, Loading, PresenceBar, seatName } from '../components/common.tsx';
-import { useDebateRoom } from '../room.ts';
+import { ErrorBox, Loading, seatName } from '../components/common.tsx';
 import { Link } from '../router.tsx';
 
 interface Presets {
@@ -10,6 +9,9 @@ interface Presets {
   debaters: Record<string, string>;
   agents: string[];
 }
+
+// The room connection (and its SDK) loads only once a debate exists.
+const LobbyPresence = lazy(() => import('../components/LobbyPresence.tsx'));
 
 type SeatChoice = 'link' | 'open' | `agent:${string}`;
 
@@ -219,7 +221,9 @@ function CreatedLinks({ created }: { created: CreatedDebate }) {
           </li>
         ))}
       </ul>
-      <LobbyPresence id={created.id} />
+      <Suspense fallback={<span className="muted small">connecting…</span>}>
+        <LobbyPresence id={created.id} />
+      </Suspense>
     </div>
   );
 }
@@ -239,16 +243,5 @@ function CopyButton({ text, label }: { text: string; label: string }) {
     >
       {done ? 'Copied' : 'Copy'}
     </button>
-  );
-}
-
-/** Who has joined the new debate, watched through an observer connection. */
-function LobbyPresence({ id }: { id: string }) {
-  const room = useDebateRoom(id, 'observer', null);
-  return (
-    <div className="small">
-      <strong>In the room:</strong> {room.presence ? <PresenceBar presence={room.presence} /> : <span className="muted">connecting…</span>}
-      {room.view && <span className="muted">Status: {room.view.status}</span>}
-    </div>
   );
 }

@@ -3,7 +3,7 @@ import { initialState, replay, viewFor, type DebateEvent, type DebateState, type
 import { api } from '../api.ts';
 import { Answers, ErrorBox, Loading, QuoteList, Rounds, seatName, VerdictBox } from '../components/common.tsx';
 import { Passage } from '../components/Passage.tsx';
-import { JudgeView } from './DebatePage.tsx';
+import { JudgeView } from '../components/JudgeView.tsx';
 
 type Mode = 'judge' | 'full';
 
@@ -155,7 +155,7 @@ export function Replay({ id }: { id: string }) {
         {fullError && !full && <p className="muted small">{fullError}</p>}
         <div className="stepper" aria-label="Step through the debate">
           <button type="button" onClick={() => go(0)} disabled={at === 0} aria-label="First step">
-            ⏮
+            First
           </button>
           <button type="button" onClick={() => go(at - 1)} disabled={at === 0} aria-label="Previous step">
             ← Back
@@ -167,7 +167,7 @@ export function Replay({ id }: { id: string }) {
             Forward →
           </button>
           <button type="button" onClick={() => go(n - 1)} disabled={at >= n - 1} aria-label="Last step">
-            ⏭
+            Last
           </button>
           <label className="sr-only" htmlFor="jump">
             Jump to a round

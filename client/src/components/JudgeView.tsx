@@ -1,0 +1,26 @@
+import type { DebateView, LegalAction } from '@arena/shared';
+import type { DebateRoomState } from '../room.ts';
+import { Answers, QuoteList, Rounds, VerdictBox } from './common.tsx';
+import { JudgePanel } from './JudgePanel.tsx';
+
+/** What the judge sees (and, read-only, an observer): no passage, only quotes. */
+export function JudgeView({ view, room }: { view: DebateView; room?: DebateRoomState }) {
+  const legal = view.legal.find((l): l is Extract<LegalAction, { type: 'judge' }> => l.type === 'judge');
+  const last = [...view.rounds].reverse().find((r) => r.judge)?.judge;
+  return (
+    <div className="judge-layout">
+      <div className="judge-main">
+        <Answers view={view} chosen={view.verdict?.probabilities ?? last?.probabilities} />
+        <VerdictBox view={view} />
+        <h3>The debate</h3>
+        <Rounds view={view} />
+        {room && view.role === 'judge' && view.status === 'running' && legal && <JudgePanel view={view} legal={legal} pending={room.pending} onAct={room.send} />}
+      </div>
+      <aside className="judge-aside" aria-label="Evidence quoted so far">
+        <h3>Quoted evidence</h3>
+        <p className="muted small">Verified quotes, in passage order. The rest of the passage is hidden from the judge.</p>
+        <QuoteList view={view} />
+      </aside>
+    </div>
+  );
+}
