@@ -1,0 +1,72 @@
+/**
+ * The web client's figures: the gzipped size of the built JavaScript, and the time
+ * from opening a seat link in headless Chromium to an interactive debater page (the
+ * passage and the submit button on screen), against a server started here.
+ * Run alone with `npx tsx tests/bench/client.ts`.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium } from '@playwright/test';
+import { createArena } from '../../server/src/app.ts';
+import { loadConfig } from '../../server/src/config.ts';
+import { openStore } from '../../server/src/store/open.ts';
+
+const DIST = 'client/dist';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Sum of the gzipped sizes of every JavaScript file of the build, in kB (1024 bytes). */
+export function gzippedJsKb(dist = DIST): number {
+  const assets = join(dist, 'assets');
+  let bytes = 0;
+  for (const f of readdirSync(assets)) if (f.endsWith('.js')) bytes += gzipSync(readFileSync(join(assets, f)), { level: 9 }).length;
+  return bytes / 1024;
+}
+
+export async function benchClient(runs = 5): Promise<{ gzippedJsKb: number; seatLinkToInteractiveMs: number }> {
+  if (!existsSync(join(DIST, 'index.html'))) execFileSync('npm', ['run', 'build', '--silent', '-w', 'client'], { stdio: 'inherit' });
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ARENA_DATA_DIR: mkdtempSync(join(tmpdir(), 'arena-bench-client-')),
+    ARENA_RESEARCHER_TOKEN: 'bench-researcher-token-0123456789',
+    ARENA_CLIENT_DIR: DIST,
+  });
+  const store = await openStore({});
+  const arena = await createArena(config, { store });
+  const port = await arena.listen();
+  const base = `http://127.0.0.1:${port}`;
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const times: number[] = [];
+  try {
+    const scenarioId = [...arena.ctx.scenarios.keys()][0]!;
+    for (let i = 0; i < runs + 1; i++) {
+      const res = await fetch(`${base}/api/debates`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scenarioId, preset: 'debate' }) });
+      const created = (await res.json()) as { seats: Record<string, { path: string }> };
+      // A fresh context each time: an empty cache, like a person opening the link for the first time.
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const started = performance.now();
+      await page.goto(`${base}${created.seats.A!.path}`);
+      await page.getByTestId('passage').waitFor({ state: 'visible' });
+      await page.getByRole('button', { name: 'Submit speech' }).waitFor({ state: 'visible' });
+      const ms = performance.now() - started;
+      if (i > 0) times.push(ms); // the first run warms the server's scenario and module caches
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+    await arena.close();
+    await store.close();
+  }
+  times.sort((a, b) => a - b);
+  return { gzippedJsKb: Math.round(gzippedJsKb() * 10) / 10, seatLinkToInteractiveMs: Math.round(times[Math.floor(times.length / 2)]!) };
+}
+
+if (process.argv[1]?.endsWith('tests/bench/client.ts')) {
+  const r = await benchClient();
+  console.log(`client      gzipped JS: ${r.gzippedJsKb} kB; seat link → interactive debater page: ${r.seatLinkToInteractiveMs} ms (median of 5, headless Chromium)`);
+  process.exit(0);
+}
