@@ -163,6 +163,8 @@ export async function runRejudgeBatch(o: RejudgeBatchOptions): Promise<RejudgeBa
         o.onDebate?.({ originalId, id, outcome: 'skipped' });
         continue;
       }
+      if (launched >= limit) return;
+      launched++;
       const original = await o.store.getTranscript(originalId);
       let header: DebateHeader;
       try {
@@ -171,10 +173,10 @@ export async function runRejudgeBatch(o: RejudgeBatchOptions): Promise<RejudgeBa
       } catch (err) {
         if (!(err instanceof NotRejudgeable)) throw err;
         summary.notRejudgeable++;
+        launched--;
         o.onDebate?.({ originalId, id, outcome: 'skipped', error: err.message });
         continue;
       }
-      launched++;
       try {
         const agents: Partial<Record<Seat, Agent>> = {};
         const load = async () => original;
