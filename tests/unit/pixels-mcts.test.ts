@@ -103,7 +103,7 @@ describe('pixels: MCTS debaters', () => {
   it('is deterministic under a seed on a real digit and the committed judge', () => {
     const { judge: real } = loadJudge(4);
     const d = splitMnist().test[3]!;
-    const opts = { ...DEFAULT_MCTS, rollouts: 60 };
+    const opts = { ...DEFAULT_MCTS, rollouts: 30 };
     const a = debateImage(real, d.pixels, d.nonzero, d.label, 4, true, true, opts, 'det');
     const b = debateImage(real, d.pixels, d.nonzero, d.label, 4, true, true, opts, 'det');
     expect(b.games).toEqual(a.games);
@@ -112,5 +112,5 @@ describe('pixels: MCTS debaters', () => {
     const c = debateImage(real, d.pixels, d.nonzero, d.label, 4, false, false, opts, 'det');
     expect(c.games.length).toBe(1);
     expect(c.games[0]!.liarLabel).toBeNull();
-  });
+  }, 60_000);
 });
