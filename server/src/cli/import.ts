@@ -1,18 +1,16 @@
 /**
- * `arena import nyu <folder>`, `arena export nyu <out-folder>` and (until the general
- * report command offers `--source nyu`) `arena report-nyu`: the NYU human-debate
- * dataset (Michael et al. 2023, CC-BY 4.0) in and out of the store.
+ * `arena import nyu <folder>` and `arena export nyu <out-folder>`: the NYU human-debate
+ * dataset (Michael et al. 2023, CC-BY 4.0) in and out of the store. Its report is
+ * `arena report --source nyu`.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import type { TranscriptRecord } from '@arena/shared';
 import { loadConfig } from '../config.ts';
 import { NYU_SOURCE } from '../importers/nyu/convert.ts';
 import { exportNyu } from '../importers/nyu/export.ts';
 import { formatImportSummary, importNyuFolder } from '../importers/nyu/import.ts';
-import { formatNyuReport, nyuReport } from '../importers/nyu/report.ts';
 import type { ListFilter, Store } from '../store/store.ts';
 import { openStore } from '../store/open.ts';
 
@@ -37,23 +35,6 @@ function progressBar(label: string): cliProgress.SingleBar | null {
 /** A subcommand group (`import`, `export`) shared with other engineers' subcommands. */
 function group(program: Command, name: string, description: string): Command {
   return program.commands.find((c) => c.name() === name) ?? program.command(name).description(description);
-}
-
-async function collect(store: Store, filter: ListFilter): Promise<TranscriptRecord[]> {
-  const out: TranscriptRecord[] = [];
-  for await (const r of store.transcripts(filter)) out.push(r);
-  return out;
-}
-
-/** Runs the NYU report against the store and prints it (table, or JSON with --json). */
-export async function runNyuReport(flags: StoreFlags & { json?: boolean }): Promise<void> {
-  const store = await cliStore(flags);
-  try {
-    const report = nyuReport(await collect(store, { source: NYU_SOURCE }));
-    console.log(flags.json ? JSON.stringify(report, null, 2) : formatNyuReport(report));
-  } finally {
-    await store.close();
-  }
 }
 
 export function registerNyu(program: Command): void {
@@ -108,12 +89,4 @@ export function registerNyu(program: Command): void {
         await store.close();
       }
     });
-
-  // Temporary: the general `arena report` (another module) is to call nyuReport/formatNyuReport for --source nyu.
-  program
-    .command('report-nyu')
-    .description('judge accuracy (95% Wilson intervals) and calibration of the imported NYU debates, by setting')
-    .option('--json', 'machine-readable output')
-    .option('--data-dir <dir>', 'embedded database folder (default ./data; DATABASE_URL selects Postgres)')
-    .action(async (o: StoreFlags & { json?: boolean }) => runNyuReport(o));
 }
