@@ -5,10 +5,10 @@ import { expect, type Browser, type Page } from '@playwright/test';
 export const SHOTS = 'tests/artifacts/screenshots';
 
 /** Saves a screenshot under tests/artifacts/screenshots (and, when asked, into docs/screenshots). */
-export async function shot(page: Page, name: string, docs = false): Promise<void> {
+export async function shot(page: Page, name: string, docs = false, fullPage = false): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   const path = join(SHOTS, `${name}.png`);
-  await page.screenshot({ path });
+  await page.screenshot({ path, fullPage });
   if (docs) {
     const target = join('docs/screenshots', `${name.replace(/-.*$/, '')}.png`);
     mkdirSync(dirname(target), { recursive: true });

@@ -78,7 +78,7 @@ test('a debate created in the lobby is played to a verdict by two debaters and a
   // Round 5: the verdict.
   await expect(j.getByRole('button', { name: 'End and give verdict' })).toBeEnabled();
   await expectNoLeak(j, passage, quotes);
-  await shot(j, 'judge', true);
+  await shot(j, 'judge', true, true);
   await shot(watcher, 'observer');
   await expect(watcher.getByRole('button', { name: 'End and give verdict' })).toHaveCount(0);
   await judge(j, 0, 80, true);
@@ -173,7 +173,7 @@ test('on a phone, the lobby, debater and judge pages fit the screen', async ({ b
   await expect(a.getByTestId('passage')).toBeVisible();
   for (const [page, name] of [[lobby, 'lobby-phone'], [a, 'debater-phone'], [j, 'judge-phone']] as const) {
     // Nothing wider than the screen.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.locator('html').evaluate((el) => (el as unknown as { scrollWidth: number }).scrollWidth)).toBeLessThanOrEqual(390);
     await shot(page, name);
   }
 });

@@ -181,7 +181,8 @@ function RoundItem({ round, view, ownSeat }: { round: RoundView; view: DebateVie
       </li>
     );
   }
-  const pendingNote = !round.complete && round.speeches.length === 0 ? 'Speeches are shown once the round is complete.' : null;
+  const pendingNote =
+    !round.complete && round.speeches.length === 0 ? (view.passage ? 'No speeches yet in this round.' : 'Speeches are shown once the round is complete.') : null;
   return (
     <li className="round speech-round">
       <h4>

@@ -97,6 +97,9 @@ function DebaterView({ view, room }: { view: DebateView; room: DebateRoomState }
     room.send(action);
   };
 
+  if (view.evidenceKind !== 'passage') {
+    return <p className="error">This debate's evidence is an image, which this page cannot show; open it in the pixel game.</p>;
+  }
   return (
     <div className="debater-layout">
       <Passage text={view.passage?.text ?? ''} highlights={highlights} onQuote={view.status === 'finished' ? undefined : (span) => insertRef.current?.(span)} />

@@ -114,7 +114,8 @@ export function Replay({ id }: { id: string }) {
     const target = mode === m ? null : step?.view.rounds.length;
     setMode(m);
     const list = m === 'judge' ? judge : full;
-    if (list && target !== null && target !== undefined) {
+    if (list && at >= n - 1) setAt(list.length - 1);
+    else if (list && target !== null && target !== undefined) {
       const i = list.findIndex((s) => s.view.rounds.length >= target);
       setAt(i < 0 ? list.length - 1 : i);
     } else setAt(0);

@@ -134,7 +134,7 @@ function IntervalBar({ low, high, rate }: { low: number; high: number; rate: num
 function CalibrationPlot({ bins }: { bins: ResultsData['calibration']['bins'] }) {
   const W = 320;
   const H = 320;
-  const m = { l: 44, r: 12, t: 12, b: 40 };
+  const m = { l: 44, r: 20, t: 12, b: 40 };
   const x = (p: number) => m.l + p * (W - m.l - m.r);
   const y = (p: number) => H - m.b - p * (H - m.t - m.b);
   const maxN = Math.max(1, ...bins.map((b) => b.n));
