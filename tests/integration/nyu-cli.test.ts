@@ -1,4 +1,4 @@
-/** `arena import nyu`, `arena export nyu` and `arena report-nyu` through the command line, on an embedded store in a temp folder. */
+/** `arena import nyu`, `arena export nyu` and `arena report --source nyu` through the command line, on an embedded store in a temp folder. */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +22,7 @@ async function run(...args: string[]): Promise<string> {
   return lines.join('\n');
 }
 
-describe('arena import nyu / export nyu / report-nyu', () => {
+describe('arena import nyu / export nyu / report --source nyu', () => {
   const data = join(root, 'dataset');
   const db = join(root, 'db');
   const official = join(data, 'debates', 'official');
@@ -46,9 +46,9 @@ describe('arena import nyu / export nyu / report-nyu', () => {
   });
 
   it('reports on the imported rooms, as a table or JSON', async () => {
-    const table = await run('report-nyu', '--data-dir', db);
+    const table = await run('report', '--source', 'nyu', '--data-dir', db);
     expect(table).toContain('| in paper | Human consultancy | 2 |');
-    const json = JSON.parse(await run('report-nyu', '--data-dir', db, '--json')) as { rooms: number; finished: number };
+    const json = JSON.parse(await run('report', '--source', 'nyu', '--data-dir', db, '--json')) as { rooms: number; finished: number };
     expect(json).toMatchObject({ rooms: 3, finished: 2 });
   });
 

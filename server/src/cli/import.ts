@@ -7,21 +7,19 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { loadConfig } from '../config.ts';
 import { NYU_SOURCE } from '../importers/nyu/convert.ts';
 import { exportNyu } from '../importers/nyu/export.ts';
 import { formatImportSummary, importNyuFolder } from '../importers/nyu/import.ts';
 import type { ListFilter, Store } from '../store/store.ts';
-import { openStore } from '../store/open.ts';
+import { commandStore } from './store.ts';
 
 interface StoreFlags {
   dataDir?: string;
 }
 
-/** The server's store: DATABASE_URL (Postgres) if set, else the embedded database in --data-dir or ./data. */
-export async function cliStore(flags: StoreFlags): Promise<Store> {
-  const config = loadConfig();
-  return openStore(config.databaseUrl && !flags.dataDir ? { databaseUrl: config.databaseUrl } : { dataDir: flags.dataDir ?? config.dataDir });
+/** The server's store (see commandStore). */
+export function cliStore(flags: StoreFlags): Promise<Store> {
+  return commandStore(flags.dataDir);
 }
 
 function progressBar(label: string): cliProgress.SingleBar | null {

@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 import { InvalidArgumentError, type Command } from 'commander';
 import { defaultAgentsConfig, loadAgentsConfig } from '../agents/registry.ts';
-import { commandStore } from '../rejudge/cli-store.ts';
+import { commandStore } from './store.ts';
 import { runRejudgeBatch } from '../rejudge/run.ts';
 import { sourceName } from './report.ts';
 

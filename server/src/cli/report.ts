@@ -6,7 +6,7 @@ import { REJUDGE_SOURCE, rejudgeOf } from '../rejudge/header.ts';
 import { compareRejudged, formatRejudgeComparison, type RejudgeComparison } from '../rejudge/report.ts';
 import { computeReport, formatReport, matchesFilter, type ReportFilter } from '../selfplay/report.ts';
 import type { Store } from '../store/store.ts';
-import { commandStore } from '../rejudge/cli-store.ts';
+import { commandStore } from './store.ts';
 
 interface ReportOptions {
   source?: string;

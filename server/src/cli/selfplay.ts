@@ -1,11 +1,10 @@
-import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { InvalidArgumentError, type Command } from 'commander';
 import { PRESET_NAMES, type PresetName } from '@arena/shared';
 import { createAgent, defaultAgentsConfig, listAgents, loadAgentsConfig } from '../agents/registry.ts';
 import { runBatch, planDebates, type SeatAgents } from '../selfplay/batch.ts';
 import { loadScenarioPacks } from '../scenarios/load.ts';
-import { openStore } from '../store/open.ts';
+import { commandStore } from './store.ts';
 
 const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
 
@@ -15,11 +14,6 @@ function positiveInt(value: string): number {
   return n;
 }
 
-/** Opens the store the server uses: $DATABASE_URL, else the embedded database in <data-dir>/db. */
-export function storeFor(opts: { dataDir: string }) {
-  const url = process.env.DATABASE_URL;
-  return openStore(url ? { databaseUrl: url } : { dataDir: path.join(opts.dataDir, 'db') });
-}
 
 interface SelfplayOptions {
   scenariosDir: string;
@@ -81,7 +75,7 @@ export function registerSelfplay(program: Command): void {
       if (scenarios.length === 0) throw new Error('no scenarios match');
       const plan = { scenarios, presets, assignments, seeds: Array.from({ length: opts.seeds }, (_, i) => `${opts.seedPrefix}${i + 1}`) };
       const total = planDebates(plan).length;
-      const store = await storeFor(opts);
+      const store = await commandStore(opts.dataDir);
       const abort = new AbortController();
       const onSigint = () => {
         if (abort.signal.aborted) process.exit(130);

@@ -1,0 +1,15 @@
+import path from 'node:path';
+import { loadConfig } from '../config.ts';
+import { openStore } from '../store/open.ts';
+import type { Store } from '../store/store.ts';
+
+/**
+ * The store a command works on, the same one the server uses: Postgres when
+ * DATABASE_URL is set, else the embedded database in <data-dir>/db (the data folder
+ * defaults to ARENA_DATA_DIR or ./data).
+ */
+export function commandStore(dataDir?: string): Promise<Store> {
+  const config = loadConfig();
+  if (config.databaseUrl) return openStore({ databaseUrl: config.databaseUrl });
+  return openStore({ dataDir: path.join(dataDir ?? config.dataDir, 'db') });
+}
