@@ -177,3 +177,21 @@ test('on a phone, the lobby, debater and judge pages fit the screen', async ({ b
     await shot(page, name);
   }
 });
+
+test('an open seat is taken from the lobby, and a reload keeps it', async ({ browser, request }) => {
+  const res = await request.post('/api/debates', { data: { scenarioId: 'the-lantern-room', preset: 'debate', seats: { B: { kind: 'human', open: true } } } });
+  const created = (await res.json()) as { id: string };
+  const page = await person(browser, '/');
+  const row = page.locator('.debate-list li').filter({ has: page.locator(`a[href="/debate/${created.id}/observer"]`) });
+  await row.getByRole('link', { name: 'Take seat B' }).click();
+  await expect(page).toHaveURL(new RegExp(`/debate/${created.id}/B$`));
+  await expect(page.getByText('You are Debater B')).toBeVisible();
+  await expect(page.getByTestId('passage')).toBeVisible();
+  // The seat is now this browser's: a reload rejoins it with the token the welcome gave.
+  await page.reload();
+  await expect(page.getByTestId('passage')).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  // Anyone else finds it taken.
+  const other = await person(browser, `/debate/${created.id}/B`);
+  await expect(other.getByRole('alert')).toContainText('taken');
+});

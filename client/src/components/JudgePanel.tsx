@@ -45,7 +45,7 @@ export function JudgePanel({ view, legal, pending, onAct }: { view: DebateView; 
   const maxComment = legal?.maxCommentChars ?? view.rules.judgeCommentChars;
   const disabled = !legal || pending;
   return (
-    <section className="judge-panel" aria-label="Your judgement">
+    <section className="judge-panel" id="judgement" aria-label="Your judgement" tabIndex={-1}>
       <h3>How likely is each answer?</h3>
       <p className="muted small">The probabilities always sum to 100%: moving one rescales the others.</p>
       <div className="probabilities">

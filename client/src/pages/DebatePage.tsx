@@ -36,6 +36,11 @@ function Debate({ id, seat, token }: { id: string; seat: Seat; token: string | n
         {view && (
           <div className="turn" aria-live="polite">
             <span data-testid="turn-text">{turnText(view)}</span> <Countdown deadline={view.turn?.deadline ?? null} clockOffset={room.clockOffset} />
+            {view.role === 'judge' && view.legal.length > 0 && (
+              <a className="small jump" href="#judgement">
+                Go to your judgement ↓
+              </a>
+            )}
           </div>
         )}
         <PresenceBar presence={room.presence} />

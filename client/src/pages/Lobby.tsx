@@ -79,6 +79,7 @@ export function Lobby() {
                     </div>
                   </div>
                   <div className="row-actions">
+                    {d.status === 'waiting' && <OpenSeats id={d.id} />}
                     {d.status !== 'finished' && <Link href={`/debate/${d.id}/observer`}>Watch</Link>}
                     <Link href={`/replay/${d.id}`}>Replay</Link>
                   </div>
@@ -225,6 +226,26 @@ function CreatedLinks({ created }: { created: CreatedDebate }) {
         <LobbyPresence id={created.id} />
       </Suspense>
     </div>
+  );
+}
+
+/** Links to a waiting debate's open seats that nobody has taken yet. */
+function OpenSeats({ id }: { id: string }) {
+  const [seats, setSeats] = useState<string[]>([]);
+  useEffect(() => {
+    api
+      .debate(id)
+      .then((d) => setSeats(Object.entries(d.seats).filter(([, s]) => s.kind === 'human' && s.open && !s.claimed).map(([seat]) => seat)))
+      .catch(() => setSeats([]));
+  }, [id]);
+  return (
+    <>
+      {seats.map((seat) => (
+        <Link key={seat} href={`/debate/${id}/${seat}`} className="take-seat">
+          Take seat {seat === 'judge' ? 'judge' : seat}
+        </Link>
+      ))}
+    </>
   );
 }
 
