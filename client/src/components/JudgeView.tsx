@@ -11,7 +11,7 @@ export function JudgeView({ view, room }: { view: DebateView; room?: DebateRoomS
     <div className="judge-layout">
       <div className="judge-main">
         <Answers view={view} chosen={view.verdict?.probabilities ?? last?.probabilities} />
-        <VerdictBox view={view} />
+        <VerdictBox view={view} announce={!!room} />
         <h3>The debate</h3>
         <Rounds view={view} />
         {room && view.role === 'judge' && view.status === 'running' && legal && <JudgePanel view={view} legal={legal} pending={room.pending} onAct={room.send} />}

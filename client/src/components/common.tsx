@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { DebateView, Presence, RefusalMessage, RoundView, SpeechView } from '@arena/shared';
 
 export const LETTERS = ['A', 'B', 'C', 'D'];
@@ -230,12 +230,18 @@ export function QuoteList({ view }: { view: DebateView }) {
   );
 }
 
-export function VerdictBox({ view }: { view: DebateView }) {
+/** The verdict; `announce` (live pages) brings it into view and focus when it arrives. */
+export function VerdictBox({ view, announce = false }: { view: DebateView; announce?: boolean }) {
   const v = view.verdict;
+  const ref = useRef<HTMLElement>(null);
+  const shown = !!v && view.correctIndex !== undefined;
+  useEffect(() => {
+    if (announce && shown) ref.current?.focus();
+  }, [announce, shown]);
   if (!v || view.correctIndex === undefined) return null;
   const favoured = v.probabilities.indexOf(Math.max(...v.probabilities));
   return (
-    <section className={`verdict ${v.correct ? 'right' : 'wrong'}`} aria-label="Verdict">
+    <section ref={ref} tabIndex={-1} className={`verdict ${v.correct ? 'right' : 'wrong'}`} aria-label="Verdict">
       <h3>{v.correct ? 'The judge was right' : 'The judge was wrong'}</h3>
       <p>
         Correct answer: <strong>{LETTERS[view.correctIndex]}. {view.answers[view.correctIndex]}</strong>

@@ -113,7 +113,7 @@ function DebaterView({ view, room }: { view: DebateView; room: DebateRoomState }
         <p className="muted small">
           You argue for <strong>{own !== undefined ? view.answers[own]?.replace(/\.$/, '') : '—'}</strong>. The judge cannot see the passage: only what you quote.
         </p>
-        <VerdictBox view={view} />
+        <VerdictBox view={view} announce />
         <h3>The debate</h3>
         <Rounds view={view} ownSeat={view.seat} />
         {view.status !== 'finished' && (
