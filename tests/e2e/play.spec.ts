@@ -99,12 +99,20 @@ test('consultancy: one consultant and a judge, to a verdict', async ({ browser, 
   await expect(a.getByTestId('passage')).toBeVisible();
   const passage = await passageOf(a);
   await judge(j, 0, 50, false);
+  // Quoting by keyboard: type a phrase from the passage into the find box and press Enter.
+  await myTurn(a);
+  const phrase = (await a.locator('[data-testid="passage"] [data-i]').evaluateAll((els) => els.slice(30, 36).map((e) => e.textContent).join(' '))).trim();
+  await a.getByLabel('Find a phrase in the passage to quote').fill(phrase);
+  await a.getByLabel('Find a phrase in the passage to quote').press('Enter');
+  await expect(a.getByTestId('quote-chip')).toHaveCount(1);
+  const typed = (await a.getByTestId('quote-chip').locator('mark').innerText()).replace(/^“|”$/g, '');
   const q = await speak(a, 'Trust me, and the passage: ', [10, 22]);
   await expect(j.getByText('Trust me, and the passage:')).toBeVisible();
-  await expectNoLeak(j, passage, [q!]);
+  await expect(j.getByRole('list', { name: 'Quoted evidence in passage order' }).locator('li')).toHaveCount(2);
+  await expectNoLeak(j, passage, [q!, typed]);
   await judge(j, 1, 65, true);
   await expect(j.getByRole('region', { name: 'Verdict' })).toBeVisible();
-  await expectNoLeak(j, passage, [q!]);
+  await expectNoLeak(j, passage, [q!, typed]);
 });
 
 test('the finished debate replays step by step, as the judge saw it and with everything', async ({ page }) => {

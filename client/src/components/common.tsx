@@ -239,7 +239,8 @@ export function VerdictBox({ view, announce = false }: { view: DebateView; annou
     if (announce && shown) ref.current?.focus();
   }, [announce, shown]);
   if (!v || view.correctIndex === undefined) return null;
-  const favoured = v.probabilities.indexOf(Math.max(...v.probabilities));
+  const top = Math.max(...v.probabilities);
+  const favoured = v.probabilities.filter((p) => p === top).length === 1 ? `favoured ${LETTERS[v.probabilities.indexOf(top)]}` : 'no single favourite';
   return (
     <section ref={ref} tabIndex={-1} className={`verdict ${v.correct ? 'right' : 'wrong'}`} aria-label="Verdict">
       <h3>{v.correct ? 'The judge was right' : 'The judge was wrong'}</h3>
@@ -247,7 +248,7 @@ export function VerdictBox({ view, announce = false }: { view: DebateView; annou
         Correct answer: <strong>{LETTERS[view.correctIndex]}. {view.answers[view.correctIndex]}</strong>
       </p>
       <p>
-        Judge's final probabilities: {v.probabilities.map((p, i) => `${LETTERS[i]} ${pct(p)}`).join(' · ')} (favoured {LETTERS[favoured]})
+        Judge's final probabilities: {v.probabilities.map((p, i) => `${LETTERS[i]} ${pct(p)}`).join(' · ')} ({favoured})
       </p>
       <p>
         Judge score <strong>{fmt(v.judgeScore)}</strong> (log₂ p(correct) − penalty × {v.continues} continues)

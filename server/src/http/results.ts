@@ -61,9 +61,8 @@ export function resultsRouter(ctx: ArenaContext): Router {
       if (v.correct) row.correct++;
       row.scores.push(v.judgeScore);
       byPreset.set(preset, row);
-      const top = Math.max(...v.probabilities);
-      const favoured = v.probabilities.indexOf(top);
-      points.push({ p: top, outcome: favoured === v.correctIndex });
+      // The favoured answer was right exactly when the verdict is correct (a tie favours none, and counts as wrong, as in the accuracy).
+      points.push({ p: Math.max(...v.probabilities), outcome: v.correct });
     }
     const byProtocol = [...byPreset.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
