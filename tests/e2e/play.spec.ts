@@ -150,7 +150,18 @@ test('the finished debate replays step by step, as the judge saw it and with eve
   await shot(page, 'replay', true);
 });
 
-test('the results page counts the finished debates by protocol', async ({ page }) => {
+test('the results page counts the finished debates by protocol', async ({ page, request }) => {
+  // The endpoint serves aggregates of finished debates only: no transcript content.
+  const api = await request.get('/api/results');
+  const body = (await api.json()) as { total: number; byProtocol: { preset: string; n: number }[] };
+  expect(body.total).toBe(2);
+  expect(body.byProtocol.map((r) => [r.preset, r.n])).toEqual([
+    ['consultancy', 1],
+    ['debate', 1],
+  ]);
+  expect(JSON.stringify(body)).not.toContain('Calloway');
+  expect((await request.get('/api/results?since=not-a-date')).status()).toBe(400);
+
   await page.goto('/results');
   const table = page.getByRole('table');
   await expect(table).toBeVisible();
@@ -202,4 +213,9 @@ test('an open seat is taken from the lobby, and a reload keeps it', async ({ bro
   // Anyone else finds it taken.
   const other = await person(browser, `/debate/${created.id}/B`);
   await expect(other.getByRole('alert')).toContainText('taken');
+  // The same person opening the seat in a second tab moves it there; the first tab says so.
+  const second = await page.context().newPage();
+  await second.goto(`/debate/${created.id}/B`);
+  await expect(second.getByTestId('passage')).toBeVisible();
+  await expect(page.getByRole('alert')).toContainText('another tab');
 });
