@@ -59,6 +59,17 @@ function describe(event: DebateEvent): string {
   }
 }
 
+/** What changed for the judge at this step, in words. */
+function judgeStepLabel(view: DebateView): string {
+  if (view.status === 'waiting') return 'Before the start';
+  if (view.status === 'finished') return 'The verdict';
+  const last = view.rounds[view.rounds.length - 1];
+  if (!last) return 'The debate starts';
+  const n = last.index + 1;
+  if (last.kind === 'judge') return `Round ${n}: the judge's turn`;
+  return last.complete ? `Round ${n}: speeches released` : `Round ${n}: the debaters write`;
+}
+
 function fullSteps(record: TranscriptRecord): Step[] {
   const steps: Step[] = [{ view: fullView(initialState(record.header)), label: 'Before the start' }];
   replay(record.header, record.events, (state, event) => steps.push({ view: fullView(state), label: `#${event.seq} · ${describe(event)}` }));
@@ -78,7 +89,7 @@ export function Replay({ id }: { id: string }) {
     api
       .judgeSteps(id)
       .then((t) => {
-        setJudge(t.steps.map((v, i) => ({ view: v, label: `Step ${i + 1}` })));
+        setJudge(t.steps.map((v) => ({ view: v, label: judgeStepLabel(v) })));
         if (t.status === 'finished') {
           api
             .full(id)
