@@ -8,6 +8,8 @@ export const SHOTS = 'tests/artifacts/screenshots';
 export async function shot(page: Page, name: string, docs = false, fullPage = false): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   const path = join(SHOTS, `${name}.png`);
+  // Sticky panels sit where the scroll left them; a full-page picture starts from the top.
+  if (fullPage) await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path, fullPage });
   if (docs) {
     const target = join('docs/screenshots', `${name.replace(/-.*$/, '')}.png`);
