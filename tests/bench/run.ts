@@ -51,5 +51,12 @@ if (want('pixels')) {
   console.log(`pixels      sparse judge evaluations/s: ${fmt(r.judgeEvalsPerSecond)}; MCTS rollouts/s: ${fmt(r.mctsRolloutsPerSecond)}`);
 }
 
+if (want('client')) {
+  const { benchClient } = await import('./client.ts');
+  const r = await benchClient();
+  results.client = r;
+  console.log(`client      gzipped JavaScript: ${fmt(r.gzippedJsKb, 1)} kB; seat link → interactive page: ${fmt(r.seatLinkToInteractiveMs)} ms (headless Chromium)`);
+}
+
 if (process.env.BENCH_JSON) console.log(JSON.stringify(results));
 process.exit(0);

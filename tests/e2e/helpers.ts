@@ -4,14 +4,18 @@ import { expect, type Browser, type Page } from '@playwright/test';
 
 export const SHOTS = 'tests/artifacts/screenshots';
 
-/** Saves a screenshot under tests/artifacts/screenshots (and, when asked, into docs/screenshots). */
+/**
+ * Saves a screenshot under tests/artifacts/screenshots. The README's pictures in
+ * docs/screenshots are refreshed only when UPDATE_DOCS_SCREENSHOTS=1, so ordinary
+ * test runs leave the working tree clean.
+ */
 export async function shot(page: Page, name: string, docs = false, fullPage = false): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   const path = join(SHOTS, `${name}.png`);
   // Sticky panels sit where the scroll left them; a full-page picture starts from the top.
   if (fullPage) await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path, fullPage });
-  if (docs) {
+  if (docs && process.env.UPDATE_DOCS_SCREENSHOTS === '1') {
     const target = join('docs/screenshots', `${name.replace(/-.*$/, '')}.png`);
     mkdirSync(dirname(target), { recursive: true });
     copyFileSync(path, target);
