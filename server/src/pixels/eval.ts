@@ -206,7 +206,8 @@ export async function runPixelsEval(partial: Partial<PixelsEvalOptions> = {}, lo
     evals += r.evals;
     rollouts += r.rollouts;
     cpuMs += r.ms;
-    bar?.update(++done);
+    done++;
+    bar?.update(done);
     if (!bar && (done % Math.max(1, Math.round(tasks.length / 10)) === 0 || done === tasks.length))
       log(`  ${done}/${tasks.length} image-games, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   });
