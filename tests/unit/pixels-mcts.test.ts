@@ -3,7 +3,8 @@ import { rngFromSeed } from '@arena/shared';
 import { CLASSES, SparseJudge } from '../../server/src/pixels/judge-model.ts';
 import type { JudgeWeights } from '../../server/src/pixels/judge-model.ts';
 import { DEFAULT_MCTS, MarginEvaluator, PixelPosition, chooseMove, debateImage, playGame } from '../../server/src/pixels/mcts.ts';
-import { checkReveal, liarMargin, moverAt, revealsPerRole } from '../../server/src/pixels/game.ts';
+import { asImage, checkReveal, legalReveals, liarMargin, moverAt, revealsPerRole } from '../../server/src/pixels/game.ts';
+import { decodeImage, encodePixels, revealProblem } from '@arena/shared';
 import { loadJudge } from '../../server/src/pixels/judge-model.ts';
 import { splitMnist } from '../../server/src/pixels/mnist-data.ts';
 
@@ -46,10 +47,20 @@ describe('pixels: game rules', () => {
     expect(revealsPerRole(3, false)).toEqual({ honest: 1, liar: 2 });
   });
   it('refuses zero, repeated and out-of-range reveals', () => {
-    expect(checkReveal(pixels, [], 0)).toBe('zero-pixel');
-    expect(checkReveal(pixels, [PIX.X], PIX.X)).toBe('already-revealed');
-    expect(checkReveal(pixels, [], 784)).toBe('out-of-range');
-    expect(checkReveal(pixels, [], PIX.A1)).toBeNull();
+    const image = asImage(pixels);
+    expect(checkReveal(image, [], 0)).toMatch(/blank/);
+    expect(checkReveal(image, [PIX.X], PIX.X)).toMatch(/already been revealed/);
+    expect(checkReveal(image, [], 784)).toMatch(/outside/);
+    expect(checkReveal(image, [], PIX.A1)).toBeNull();
+    expect(legalReveals(image, [PIX.X])).toEqual(nonzero.filter((p) => p !== PIX.X));
+  });
+  it('uses the engine\'s reveal rule: same answers as revealProblem on the decoded scenario image', () => {
+    const decoded = decodeImage(28, 28, encodePixels(pixels));
+    for (const i of [0, 783, 784, -1, 1.5, ...nonzero]) {
+      for (const taken of [[], [PIX.X], nonzero]) {
+        expect(checkReveal(asImage(pixels), taken, i)).toBe(revealProblem(decoded, new Set(taken), i));
+      }
+    }
   });
   it('defines the margins with and without precommit', () => {
     const logits = [2, 1, 3, 0, 0, 0, 0, 0, 0, 0];

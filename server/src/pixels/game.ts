@@ -18,6 +18,8 @@
  * max over L ≠ true of logit[L] − logit[true] (no precommit); the liar wins iff margin > 0.
  */
 
+import { revealProblem, type ImageData } from '@arena/shared';
+
 export type Rng = () => number;
 
 export type Role = 'honest' | 'liar';
@@ -56,18 +58,29 @@ export function nonzeroPixels(pixels: ArrayLike<number>): number[] {
   return out;
 }
 
-/** Legal reveals: nonzero pixels not yet revealed. */
-export function legalReveals(pixels: ArrayLike<number>, revealed: readonly number[]): number[] {
-  const taken = new Set(revealed);
-  return nonzeroPixels(pixels).filter((i) => !taken.has(i));
+/**
+ * A digit as the shared engine's image evidence (28×28 unless told). The values are
+ * used as they are (no copy when already a Float32Array), so callers decode or wrap an
+ * image once and reuse it for every check.
+ */
+export function asImage(pixels: ArrayLike<number>, width = 28, height = pixels.length / width): ImageData {
+  return { width, height, values: pixels instanceof Float32Array ? pixels : Float32Array.from(pixels) };
 }
 
-/** Checks a reveal; returns a reason string when refused, null when legal. */
-export function checkReveal(pixels: ArrayLike<number>, revealed: readonly number[], index: number): string | null {
-  if (!Number.isInteger(index) || index < 0 || index >= pixels.length) return 'out-of-range';
-  if ((pixels[index] ?? 0) <= 0) return 'zero-pixel';
-  if (revealed.includes(index)) return 'already-revealed';
-  return null;
+/** Legal reveals: inked pixels not yet revealed (the engine's rule, revealProblem). */
+export function legalReveals(image: ImageData, revealed: readonly number[]): number[] {
+  const taken = new Set(revealed);
+  const out: number[] = [];
+  for (let i = 0; i < image.values.length; i++) if (revealProblem(image, taken, i) === null) out.push(i);
+  return out;
+}
+
+/**
+ * Checks a reveal with the engine's own rule (shared revealProblem): the reason the
+ * engine would give when refused, null when legal.
+ */
+export function checkReveal(image: ImageData, revealed: readonly number[] | ReadonlySet<number>, index: number): string | null {
+  return revealProblem(image, revealed instanceof Set ? revealed : new Set(revealed as readonly number[]), index);
 }
 
 /** The liar's margin from the judge's logits (see the header). */
