@@ -7,15 +7,19 @@ import { RandomAgent } from './builtin/random-agent.ts';
 import { chatClient } from './llm/client.ts';
 import { AgentsConfig, type AgentConfig } from './llm/config.ts';
 import { LlmAgent } from './llm/llm-agent.ts';
+import { PixelDebater, PixelJudge } from '../pixels/agents.ts';
 
 /** The agents every installation has, without configuration or network. */
 export const BUILTIN_AGENTS = {
   'builtin:passage-debater': 'argues its answer with the passage sentences that best support it (BM25)',
   'builtin:passage-judge': 'weighs the answers by the verified quotes cited for them',
   'builtin:random': 'acts at random within the rules, in any seat',
+  'builtin:pixel-debater': 'image debates: reveals pixels chosen by MCTS against the sparse MNIST judge (200 rollouts a move)',
+  'builtin:pixel-judge': 'image debates: the sparse MNIST judge on the revealed pixels',
 } as const;
 
 export type BuiltinId = keyof typeof BUILTIN_AGENTS;
+type BuiltinKind = BuiltinId extends `builtin:${infer K}` ? K : never;
 
 /** Reads and validates an agents file; errors name the file and the field. */
 export function loadAgentsConfig(file: string): AgentsConfig {
@@ -46,7 +50,9 @@ export function agentConfig(id: string, config: AgentsConfig | undefined): Agent
   return config?.agents[id];
 }
 
-function builtin(kind: 'passage-debater' | 'passage-judge' | 'random', id: string, seed: string, options: Record<string, number> = {}): Agent {
+function builtin(kind: 'passage-debater' | 'passage-judge' | 'random' | 'pixel-debater' | 'pixel-judge', id: string, seed: string, options: Record<string, number> = {}): Agent {
+  if (kind === 'pixel-debater') return new PixelDebater(id, seed, options);
+  if (kind === 'pixel-judge') return new PixelJudge(id);
   if (kind === 'passage-debater') return new PassageDebater(id, seed, options);
   if (kind === 'passage-judge') return new PassageJudge(id, seed, options);
   return new RandomAgent(id, seed);
@@ -55,6 +61,12 @@ function builtin(kind: 'passage-debater' | 'passage-judge' | 'random', id: strin
 /** Makes an agent of a kind another module adds (see registerAgentKind). */
 export type AgentFactory = (id: string, opts: { seed: string }) => Agent;
 const AGENT_KINDS = new Map<string, AgentFactory>();
+/** `builtin:pixel-debater@N`: the pixel debater with N MCTS rollouts a move. */
+AGENT_KINDS.set('builtin:pixel-debater@', (id, opts) => {
+  const rollouts = Number(id.slice('builtin:pixel-debater@'.length));
+  if (!Number.isInteger(rollouts) || rollouts < 1 || rollouts > 100_000) throw new Error(`${id}: rollouts must be a whole number from 1 to 100000`);
+  return new PixelDebater(id, opts.seed, { rollouts });
+});
 
 /**
  * Adds a kind of agent named by an id prefix (e.g. `replay:` for re-judging, whose
@@ -71,7 +83,7 @@ export function registerAgentKind(prefix: string, make: AgentFactory): void {
  * variable is not set. Deterministic agents use `seed`.
  */
 export function createAgent(id: string, opts: { seed: string; config?: AgentsConfig; env?: NodeJS.ProcessEnv }): Agent {
-  if (id in BUILTIN_AGENTS) return builtin(id.slice('builtin:'.length) as 'random', id, opts.seed);
+  if (id in BUILTIN_AGENTS) return builtin(id.slice('builtin:'.length) as BuiltinKind, id, opts.seed);
   for (const [prefix, make] of AGENT_KINDS) if (id.startsWith(prefix)) return make(id, opts);
   const config = opts.config ?? defaultAgentsConfig(opts.env);
   const entry = config?.agents[id];

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { runTrainCommand } from '../pixels/train-command.ts';
 import { DEFAULT_EVAL, formatPixelsTable, runPixelsEval } from '../pixels/eval.ts';
 import type { PixelsEvalOptions } from '../pixels/eval.ts';
+import { PACK_DEFAULTS, packJudgeAccuracy, writePack } from '../pixels/pack.ts';
 
 const int = (name: string) => (v: string) => {
   const n = Number(v);
@@ -77,5 +78,20 @@ export function registerPixels(program: Command): void {
       };
       const report = await runPixelsEval(opts, o.progress ? (l) => console.error(l) : () => {});
       console.log(o.json ? JSON.stringify(report, null, 2) : formatPixelsTable(report));
+    });
+
+  pixels
+    .command('pack')
+    .description('write a scenario pack of held-out MNIST digits for live pixel debates (question, true label and a confusable false label)')
+    .option('--count <n>', 'digits', int('--count'), PACK_DEFAULTS.count)
+    .option('--seed <seed>', 'which digits, answer order and judge masks', PACK_DEFAULTS.seed)
+    .option('--out <dir>', 'pack folder', PACK_DEFAULTS.out)
+    .option('--masks <n>', 'random 6-pixel masks a digit for picking the confusable label', int('--masks'), PACK_DEFAULTS.masks)
+    .action((o: { count: number; seed: string; out: string; masks: number }) => {
+      if (o.count < 1) throw new Error('--count must be at least 1');
+      const { files, scenarios } = writePack(o);
+      const acc = packJudgeAccuracy(scenarios, 6, 20, o.seed);
+      console.log(`wrote ${files.length} files to ${o.out} (${scenarios.length} digits)`);
+      console.log(`judge alone (k=6, 20 random masks a digit, choosing between the two answers): ${(100 * acc).toFixed(1)}%`);
     });
 }

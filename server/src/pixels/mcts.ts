@@ -164,6 +164,11 @@ export interface SearchContext {
   k: number;
   honestFirst: boolean;
   opts: MctsOptions;
+  /**
+   * Who reveals at each depth (true: the liar side), for games whose order is not a
+   * plain alternation (a live debate's schedule). Default: moverAt(depth, honestFirst).
+   */
+  liarMoves?: readonly boolean[];
 }
 
 /**
@@ -184,7 +189,7 @@ export function chooseMove(ctx: SearchContext, revealed: readonly number[], rng:
     used[c] = 1;
     pos.add(acc0, acc0, c);
   }
-  const liarAt = (d: number) => moverAt(d, honestFirst) === 'liar';
+  const liarAt = ctx.liarMoves ? (d: number) => ctx.liarMoves?.[d] === true : (d: number) => moverAt(d, honestFirst) === 'liar';
   if (d0 >= k) throw new Error('game already over');
   if (d0 === k - 1) return ev.solveLast(acc0, used, liarAt(d0)).move;
   const free = pos.n - d0;

@@ -1,0 +1,151 @@
+/**
+ * Agents for the seats of a live pixel debate (image evidence, e.g. the `pixels`
+ * preset over the MNIST pack). Like every agent they see only their seat's view:
+ * the judge reads `view.reveals` (never the image), debaters read `view.image`.
+ *
+ * - `builtin:pixel-judge`: the committed sparse judge (k = 6 weights when the debate
+ *   has revealed at least 6 pixels, else k = 4) on the revealed pixels; probabilities
+ *   are a softmax of the logits of the shown answers' labels, clamped to [0.01, 0.99]
+ *   and summing to 1. Ends the debate as soon as the rules allow.
+ * - `builtin:pixel-debater`: MCTS over reveals (mcts.ts) against that judge, arguing
+ *   its label against the opponent's (precommit: both labels are in the view), with
+ *   a one-line templated message.
+ */
+import { decodeImage, roundKindAt, type DebateView, type DebaterSeat, type LegalAction } from '@arena/shared';
+import type { Agent, AgentReply, AgentTurn } from '../agents/agent.ts';
+import { answerOf, decisionRng, toProbabilities } from '../agents/builtin/common.ts';
+import { nonzeroPixels } from './game.ts';
+import { loadJudge, type SparseJudge } from './judge-model.ts';
+import { DEFAULT_MCTS, MarginEvaluator, PixelPosition, chooseMove, type MctsOptions } from './mcts.ts';
+
+/** A shown answer as a digit label, or null when it is not a single digit. */
+export function labelOf(answer: string | undefined): number | null {
+  const m = /^\s*(\d)\s*$/.exec(answer ?? '');
+  return m ? Number(m[1]) : null;
+}
+
+/** The judge weights a debate of `reveals` pixels is judged with (k = 6 from 6 reveals, else k = 4). */
+export function judgeFor(reveals: number): { k: 4 | 6; judge: SparseJudge } {
+  const k = reveals >= 6 ? 6 : 4;
+  return { k, judge: loadJudge(k).judge };
+}
+
+/** The pixel judge's probabilities over the shown answers, from the revealed pixels alone. */
+export function pixelJudgement(view: Pick<DebateView, 'answers' | 'reveals'>): { probabilities: number[]; logits: number[]; k: number } {
+  const { k, judge } = judgeFor(view.reveals.length);
+  const z = judge.logits(view.reveals.map(({ index, value }) => ({ index, value })));
+  const labels = view.answers.map(labelOf);
+  const logits = labels.map((l) => (l === null ? Number.NEGATIVE_INFINITY : (z[l] as number)));
+  const finite = logits.filter(Number.isFinite);
+  const mx = finite.length ? Math.max(...finite) : 0;
+  const weights = finite.length ? logits.map((x) => (Number.isFinite(x) ? Math.exp(x - mx) : 0)) : logits.map(() => 1);
+  return { probabilities: toProbabilities(weights), logits: logits.map((x) => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 : Number.NaN)), k };
+}
+
+export class PixelJudge implements Agent {
+  constructor(readonly id: string) {}
+
+  async act(turn: AgentTurn): Promise<AgentReply> {
+    const { view } = turn;
+    const legal = turn.legal.find((l): l is Extract<LegalAction, { type: 'judge' }> => l.type === 'judge');
+    if (!legal) throw new Error(`${this.id}: it is not the judge's turn`);
+    const { probabilities, logits, k } = pixelJudgement(view);
+    const shown = view.answers.map((a, i) => `${a}: ${Number.isNaN(logits[i]) ? '–' : (logits[i] as number).toFixed(2)}`).join(', ');
+    const comment = `From ${view.reveals.length} revealed pixel${view.reveals.length === 1 ? '' : 's'}, the ${k}-pixel judge's logits are ${shown}.`;
+    return { action: { type: 'judge', probabilities, end: legal.canEnd, comment }, meta: { agent: this.id, k, logits } };
+  }
+}
+
+export interface PixelDebaterOptions {
+  /** MCTS rollouts a move (the last reveal of the debate is solved exactly). */
+  rollouts?: number;
+  c?: number;
+  prior?: 'judge' | 'uniform';
+}
+
+export const DEFAULT_LIVE_ROLLOUTS = 200;
+
+/**
+ * The debaters who reveal from now to the end of the debate, one entry a reveal, in
+ * order, planned from the view's rules (every speech round up to maxSpeechRounds).
+ */
+export function revealSchedule(view: DebateView): DebaterSeat[] {
+  const { rules } = view;
+  const out: DebaterSeat[] = [];
+  const start = view.turn?.round ?? view.rounds.length;
+  let speechRounds = view.speechRounds;
+  for (let i = start; i < start + 200; i++) {
+    const kind = roundKindAt(rules, i);
+    if (kind === null) break;
+    if (kind === 'judge') continue;
+    if (speechRounds >= rules.maxSpeechRounds) break;
+    speechRounds++;
+    const spoken = new Set(i === start ? (view.rounds[i]?.speeches ?? []).map((s) => s.seat) : []);
+    for (const seat of view.speakingOrder) if (!spoken.has(seat)) for (let r = 0; r < rules.revealsPerSpeech; r++) out.push(seat);
+  }
+  return out;
+}
+
+interface Prepared {
+  pos: PixelPosition;
+  k: number;
+}
+
+export class PixelDebater implements Agent {
+  private readonly opts: MctsOptions;
+  private prepared: { key: string; value: Prepared } | null = null;
+
+  constructor(
+    readonly id: string,
+    private readonly seed: string,
+    options: PixelDebaterOptions = {},
+  ) {
+    this.opts = { ...DEFAULT_MCTS, rollouts: options.rollouts ?? DEFAULT_LIVE_ROLLOUTS, ...(options.c ? { c: options.c } : {}), ...(options.prior ? { prior: options.prior } : {}) };
+  }
+
+  /** The search's view of the image (built once a debate: the judge's rows of its inked pixels). */
+  private prepare(view: DebateView, totalReveals: number): Prepared {
+    const image = view.image;
+    if (!image) throw new Error(`${this.id}: a pixel debater needs the image in its view`);
+    const { k, judge } = judgeFor(totalReveals);
+    const key = `${k}/${image.width}x${image.height}/${image.pixels}`;
+    if (this.prepared?.key === key) return this.prepared.value;
+    const decoded = decodeImage(image.width, image.height, image.pixels);
+    const value = { pos: new PixelPosition(judge, decoded.values, nonzeroPixels(decoded.values)), k };
+    this.prepared = { key, value };
+    return value;
+  }
+
+  async act(turn: AgentTurn): Promise<AgentReply> {
+    const { view } = turn;
+    const legal = turn.legal.find((l) => l.type === 'speech');
+    if (!legal) throw new Error(`${this.id}: it is not this debater's turn`);
+    const seat = view.seat as DebaterSeat;
+    const ownIndex = answerOf(view, seat);
+    const opponent = view.debaters.find((d) => d.seat !== seat);
+    const own = labelOf(ownIndex === undefined ? undefined : view.answers[ownIndex]);
+    const other = labelOf(opponent ? view.answers[opponent.answerIndex] : undefined);
+    if (own === null || other === null) throw new Error(`${this.id}: the answers are not digit labels`);
+    const schedule = revealSchedule(view);
+    const done = view.reveals.length;
+    const started = performance.now();
+    const { pos, k } = this.prepare(view, done + schedule.length);
+    // The search's liar side is this debater: it maximises logit[own] − logit[other].
+    const ev = new MarginEvaluator(pos, other, own);
+    const liarMoves = [...view.reveals.map((r) => r.seat === seat), ...schedule.map((s) => s === seat)];
+    const revealed = view.reveals.map((r) => pos.candidates.indexOf(r.index)).filter((c) => c >= 0);
+    let index = -1;
+    if (schedule[0] === seat && revealed.length < pos.n) {
+      const c = chooseMove({ ev, k: liarMoves.length, honestFirst: false, opts: this.opts, liarMoves }, revealed, decisionRng(this.seed, view, turn.refusal ? 1 : 0));
+      index = c >= 0 ? (pos.candidates[c] as number) : -1;
+    }
+    const ms = Math.round(performance.now() - started);
+    const meta = { agent: this.id, rollouts: this.opts.rollouts, k, ms };
+    if (index < 0) return { action: { type: 'speech', text: `It is a ${own}, not a ${other}.` }, meta };
+    const width = view.image?.width ?? 28;
+    const row = Math.floor(index / width) + 1;
+    const col = (index % width) + 1;
+    const text = ` Pixel at row ${row}, column ${col} is inked: it fits a ${own}, not a ${other}.`;
+    return { action: { type: 'speech', segments: [{ reveal: index }, { text }] }, meta: { ...meta, pixel: index } };
+  }
+}
