@@ -1,4 +1,4 @@
-import { apply, rulesFor, setup, type Action, type Actor, type DebateState, type Scenario } from '@arena/shared';
+import { apply, rngFromSeed, rulesFor, setup, type Action, type Actor, type DebateState, type Scenario } from '@arena/shared';
 import { startArena, type SeatClient } from '../helpers/arena.ts';
 
 /** Engine throughput: whole debates played with apply(), counted in apply calls per second. */
@@ -35,8 +35,16 @@ function percentile(sorted: number[], q: number): number {
 /**
  * Latency from a debater's action to the judge's update, with `rooms` debates live
  * at once (three SDK clients each), all in this process against the real server.
+ * Each debater "thinks" a random 0–`thinkMs` before speaking, as people and agents
+ * do, so the figure is latency under load rather than the queue of a lockstep burst.
  */
-export async function benchRoomLatency(rooms = 100, roundsPerRoom = 3): Promise<{ rooms: number; samples: number; p50: number; p95: number; p99: number }> {
+export async function benchRoomLatency(
+  rooms = 100,
+  roundsPerRoom = 3,
+  thinkMs = 2000,
+): Promise<{ rooms: number; samples: number; p50: number; p95: number; p99: number }> {
+  const rng = rngFromSeed(`bench-${rooms}`);
+  const think = () => new Promise((resolve) => setTimeout(resolve, rng() * thinkMs));
   const t = await startArena({ env: { ARENA_RECONNECT_SECONDS: '0' } });
   try {
     const scenarioId = [...t.arena.ctx.scenarios.keys()][0]!;
@@ -58,6 +66,7 @@ export async function benchRoomLatency(rooms = 100, roundsPerRoom = 3): Promise<
           // Simultaneous opening first, then sequential rounds: the judge sees each once it is complete.
           for (const d of r === 0 ? [A, B] : judge.view.speakingOrder.map((s) => (s === 'A' ? A : B))) {
             await d.myTurn();
+            await think();
             const before = judge.views.length;
             const sent = performance.now();
             d.send('action', { type: 'speech', text: `Round ${r}: my answer is right.` });

@@ -24,7 +24,7 @@ if (want('rooms')) {
     const r = await benchRoomLatency(rooms);
     results[`rooms${rooms}`] = r;
     console.log(
-      `rooms       debater action → judge update, ${rooms} live rooms × 3 SDK clients: p50 ${fmt(r.p50, 1)} ms, p95 ${fmt(r.p95, 1)} ms, p99 ${fmt(r.p99, 1)} ms (${r.samples} samples)`,
+      `rooms       debater action → judge update, ${rooms} live rooms × 3 SDK clients (0–2 s think time): p50 ${fmt(r.p50, 1)} ms, p95 ${fmt(r.p95, 1)} ms, p99 ${fmt(r.p99, 1)} ms (${r.samples} samples)`,
     );
   }
 }
