@@ -1,34 +1,18 @@
 /** `arena import nyu`, `arena export nyu` and `arena report --source nyu` through the command line, on an embedded store in a temp folder. */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { buildProgram } from '../../server/src/cli/main.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { nyuSample, runArena } from '../helpers/cli.ts';
 
-const ROOMS = fileURLToPath(new URL('../../../shared/data/nyu-debate-2023/debates/official/', import.meta.url));
-const META = fileURLToPath(new URL('../../../shared/data/nyu-debate-2023/debates-metadata.json', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'nyu-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-async function run(...args: string[]): Promise<string> {
-  const lines: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
-  try {
-    await buildProgram().exitOverride().parseAsync(['node', 'arena', ...args]);
-  } finally {
-    log.mockRestore();
-  }
-  return lines.join('\n');
-}
+const run = runArena;
 
 describe('arena import nyu / export nyu / report --source nyu', () => {
   const data = join(root, 'dataset');
   const db = join(root, 'db');
-  const official = join(data, 'debates', 'official');
-  mkdirSync(official, { recursive: true });
-  for (const name of ['ambition-8', 'a-pail-of-air-7', 'pied-piper-of-mars-3']) copyFileSync(join(ROOMS, `${name}.json`), join(official, `${name}.json`));
-  copyFileSync(META, join(data, 'debates-metadata.json'));
+  const official = nyuSample(data, ['ambition-8', 'a-pail-of-air-7', 'pied-piper-of-mars-3']);
   writeFileSync(join(official, 'broken-room.json'), '{ not json');
 
   it('imports, names the malformed file, and says what is already present the second time', async () => {
@@ -58,7 +42,7 @@ describe('arena import nyu / export nyu / report --source nyu', () => {
     expect(text).toContain('exported 3 debate(s)');
     expect(existsSync(join(out, 'debates', 'official', 'ambition-8.json'))).toBe(true);
     expect(JSON.parse(readFileSync(join(out, 'debates', 'official', 'ambition-8.json'), 'utf8'))).toEqual(
-      JSON.parse(readFileSync(join(ROOMS, 'ambition-8.json'), 'utf8')),
+      JSON.parse(readFileSync(join(official, 'ambition-8.json'), 'utf8')),
     );
     expect(JSON.parse(readFileSync(join(out, 'debates-metadata.json'), 'utf8'))).toHaveLength(3);
   });

@@ -1,34 +1,18 @@
 /** `arena rejudge` and `arena report --source nyu` through the command line, on an embedded store in a temp folder. */
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { buildProgram } from '../../server/src/cli/main.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { nyuSample, runArena } from '../helpers/cli.ts';
 
-const ROOMS = fileURLToPath(new URL('../../../shared/data/nyu-debate-2023/debates/official/', import.meta.url));
-const META = fileURLToPath(new URL('../../../shared/data/nyu-debate-2023/debates-metadata.json', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'rejudge-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-async function run(...args: string[]): Promise<string> {
-  const lines: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
-  try {
-    await buildProgram().exitOverride().parseAsync(['node', 'arena', ...args]);
-  } finally {
-    log.mockRestore();
-  }
-  return lines.join('\n');
-}
+const run = runArena;
 
 describe('arena rejudge / report --source nyu', () => {
   const data = join(root, 'dataset');
   const db = join(root, 'db');
-  const official = join(data, 'debates', 'official');
-  mkdirSync(official, { recursive: true });
-  for (const name of ['ambition-8', 'a-pail-of-air-0', 'a-pail-of-air-7', 'pied-piper-of-mars-3']) copyFileSync(join(ROOMS, `${name}.json`), join(official, `${name}.json`));
-  copyFileSync(META, join(data, 'debates-metadata.json'));
+  nyuSample(data, ['ambition-8', 'a-pail-of-air-0', 'a-pail-of-air-7', 'pied-piper-of-mars-3']);
 
   it('re-judges the imported debates, resumes, and reports original vs re-judged accuracy', async () => {
     await run('import', 'nyu', data, '--data-dir', db);
