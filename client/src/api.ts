@@ -1,18 +1,7 @@
-import type { DebateView, PRESETS, ScenarioSummary, TranscriptRecord } from '@arena/shared';
+import type { DebateSummary, DebateView, PRESETS, ScenarioSummary, TranscriptRecord } from '@arena/shared';
 
 /** Rows of GET /api/debates. */
-export interface DebateSummary {
-  id: string;
-  scenarioId: string;
-  title: string;
-  pack: string | null;
-  preset: string;
-  source: string | null;
-  status: 'waiting' | 'running' | 'finished';
-  createdAt: number;
-  updatedAt: number;
-  outcome: { correct: boolean; judgeScore: number; continues: number } | null;
-}
+export type { DebateSummary };
 
 export interface CreatedDebate {
   id: string;

@@ -1,21 +1,8 @@
-import type { DebateEvent, DebateHeader, DebateStatus, TranscriptRecord, Verdict } from '@arena/shared';
+import type { DebateEvent, DebateHeader, DebateStatus, DebateSummary, TranscriptRecord, Verdict } from '@arena/shared';
+
+export type { DebateSummary };
 import { migrate } from './migrations.ts';
 import type { Sql } from './sql.ts';
-
-/** A row of the debate list: what anyone may see about a debate without opening it. */
-export interface DebateSummary {
-  id: string;
-  scenarioId: string;
-  title: string;
-  pack: string | null;
-  preset: string;
-  source: string | null;
-  status: DebateStatus;
-  createdAt: number;
-  updatedAt: number;
-  /** Only for finished debates. */
-  outcome: { correct: boolean; judgeScore: number; continues: number } | null;
-}
 
 export interface ListFilter {
   status?: DebateStatus;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Action } from '../protocol/actions.ts';
 import { Rules } from '../rules/rules.ts';
 import { Scenario } from '../scenario/schema.ts';
-import { TRANSCRIPT_FORMAT } from '../game/types.ts';
+import { TRANSCRIPT_FORMAT, type DebateStatus } from '../game/types.ts';
 
 const SeatName = z.enum(['A', 'B', 'C', 'D', 'judge', 'observer']);
 const Actor = z.enum(['A', 'B', 'C', 'D', 'judge', 'observer', 'system']);
@@ -67,4 +67,19 @@ export function transcriptJsonSchema(): Record<string, unknown> {
     $id: 'https://oversight-arena.dev/schema/transcript-v1.json',
     title: 'Oversight Arena transcript (one JSON Lines record)',
   };
+}
+
+/** A row of the debate list: what anyone may see about a debate without opening it. */
+export interface DebateSummary {
+  id: string;
+  scenarioId: string;
+  title: string;
+  pack: string | null;
+  preset: string;
+  source: string | null;
+  status: DebateStatus;
+  createdAt: number;
+  updatedAt: number;
+  /** Only for finished debates. */
+  outcome: { correct: boolean; judgeScore: number; continues: number } | null;
 }
