@@ -1,6 +1,6 @@
-import cliProgress from 'cli-progress';
 import { InvalidArgumentError, type Command } from 'commander';
 import { defaultAgentsConfig, loadAgentsConfig } from '../agents/registry.ts';
+import { batchProgress } from './batch-progress.ts';
 import { commandStore } from './store.ts';
 import { runRejudgeBatch } from '../rejudge/run.ts';
 import { sourceName } from './report.ts';
@@ -51,20 +51,7 @@ export function registerRejudge(program: Command): void {
     .action(async (opts: RejudgeOptions) => {
       const config = opts.agents ? loadAgentsConfig(opts.agents) : defaultAgentsConfig();
       const store = await commandStore(opts.dataDir);
-      const abort = new AbortController();
-      const onSigint = () => {
-        if (abort.signal.aborted) process.exit(130);
-        abort.abort();
-        process.stderr.write('\nstopping after the debates in flight (Ctrl-C again to quit now)\n');
-      };
-      process.on('SIGINT', onSigint);
-      const tty = process.stderr.isTTY && opts.progress && !opts.json;
-      const bar = tty
-        ? new cliProgress.SingleBar({ format: 'rejudge [{bar}] {value}/{total} | {played} played, {skipped} skipped, {failed} failed | {eta_formatted}', stream: process.stderr }, cliProgress.Presets.shades_classic)
-        : null;
-      const counts = { played: 0, skipped: 0, failed: 0 };
-      let done = 0;
-      let total = 0;
+      const progress = batchProgress('rejudge', opts);
       try {
         const source = sourceName(opts.source);
         const summary = await runRejudgeBatch({
@@ -76,22 +63,12 @@ export function registerRejudge(program: Command): void {
           ...(config ? { config } : {}),
           ...(opts.limit ? { limit: opts.limit } : {}),
           concurrency: opts.concurrency,
-          signal: abort.signal,
+          signal: progress.signal,
           turnTimeoutMs: opts.turnTimeout,
-          onTotal: (n) => {
-            total = n;
-            bar?.start(n, 0, counts);
-          },
-          onDebate: ({ id, outcome, correct, error }) => {
-            done++;
-            counts[outcome]++;
-            if (bar) bar.update(done, counts);
-            else if (!opts.json && outcome !== 'skipped') {
-              process.stderr.write(`[${done}/${total}] ${id} ${outcome}${outcome === 'played' ? (correct ? ' correct' : ' wrong') : ''}${error ? `: ${error}` : ''}\n`);
-            }
-          },
+          onTotal: (n) => progress.start(n),
+          onDebate: ({ id, outcome, correct, error }) => progress.debate(id, outcome, correct, error),
         });
-        bar?.stop();
+        progress.stop();
         if (opts.json) console.log(JSON.stringify(summary, null, 2));
         else {
           console.log(
@@ -102,8 +79,7 @@ export function registerRejudge(program: Command): void {
         }
         if (summary.failed) process.exitCode = 1;
       } finally {
-        bar?.stop();
-        process.off('SIGINT', onSigint);
+        progress.stop();
         await store.close();
       }
     });

@@ -1,9 +1,9 @@
-import cliProgress from 'cli-progress';
 import { InvalidArgumentError, type Command } from 'commander';
 import { PRESET_NAMES, type PresetName } from '@arena/shared';
 import { createAgent, defaultAgentsConfig, listAgents, loadAgentsConfig } from '../agents/registry.ts';
 import { runBatch, planDebates, type SeatAgents } from '../selfplay/batch.ts';
 import { loadScenarioPacks } from '../scenarios/load.ts';
+import { batchProgress } from './batch-progress.ts';
 import { commandStore } from './store.ts';
 
 const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -76,39 +76,21 @@ export function registerSelfplay(program: Command): void {
       const plan = { scenarios, presets, assignments, seeds: Array.from({ length: opts.seeds }, (_, i) => `${opts.seedPrefix}${i + 1}`) };
       const total = planDebates(plan).length;
       const store = await commandStore(opts.dataDir);
-      const abort = new AbortController();
-      const onSigint = () => {
-        if (abort.signal.aborted) process.exit(130);
-        abort.abort();
-        process.stderr.write('\nstopping after the debates in flight (Ctrl-C again to quit now)\n');
-      };
-      process.on('SIGINT', onSigint);
+      const progress = batchProgress('selfplay', opts);
+      progress.start(total);
       const tty = process.stderr.isTTY && opts.progress && !opts.json;
-      const bar = tty
-        ? new cliProgress.SingleBar({ format: 'selfplay [{bar}] {value}/{total} | {played} played, {skipped} skipped, {failed} failed | {eta_formatted}', stream: process.stderr }, cliProgress.Presets.shades_classic)
-        : null;
-      const counts = { played: 0, skipped: 0, failed: 0 };
-      bar?.start(total, 0, counts);
-      let done = 0;
       try {
         const summary = await runBatch(plan, {
           store,
           ...(config ? { config } : {}),
           concurrency: opts.concurrency,
           ...(opts.limit ? { limit: opts.limit } : {}),
-          signal: abort.signal,
+          signal: progress.signal,
           turnTimeoutMs: opts.turnTimeout,
           ...(tty ? {} : { log: (line: string) => process.stderr.write(`${line}\n`) }),
-          onDebate: ({ item, outcome, correct, error }) => {
-            done++;
-            counts[outcome]++;
-            if (bar) bar.update(done, counts);
-            else if (!opts.json && outcome !== 'skipped') {
-              process.stderr.write(`[${done}/${total}] ${item.id} ${outcome}${outcome === 'played' ? (correct ? ' correct' : ' wrong') : ''}${error ? `: ${error}` : ''}\n`);
-            }
-          },
+          onDebate: ({ item, outcome, correct, error }) => progress.debate(item.id, outcome, correct, error),
         });
-        bar?.stop();
+        progress.stop();
         if (opts.json) console.log(JSON.stringify(summary, null, 2));
         else {
           console.log(
@@ -119,8 +101,7 @@ export function registerSelfplay(program: Command): void {
         }
         if (summary.failed) process.exitCode = 1;
       } finally {
-        bar?.stop();
-        process.off('SIGINT', onSigint);
+        progress.stop();
         await store.close();
       }
     });
