@@ -2,6 +2,7 @@ import type { DebateView, LegalAction } from '@arena/shared';
 import type { DebateRoomState } from '../room.ts';
 import { Answers, QuoteList, Rounds, VerdictBox } from './common.tsx';
 import { JudgePanel } from './JudgePanel.tsx';
+import { ImageEvidence } from './PixelGrid.tsx';
 
 /** What the judge sees (and, read-only, an observer): no passage, only quotes. */
 export function JudgeView({ view, room }: { view: DebateView; room?: DebateRoomState }) {
@@ -16,11 +17,23 @@ export function JudgeView({ view, room }: { view: DebateView; room?: DebateRoomS
         <Rounds view={view} />
         {room && view.role === 'judge' && view.status === 'running' && legal && <JudgePanel view={view} legal={legal} pending={room.pending} onAct={room.send} />}
       </div>
-      <aside className="judge-aside" aria-label="Evidence quoted so far">
-        <h3>Quoted evidence</h3>
-        <p className="muted small">Verified quotes, in passage order. The rest of the passage is hidden from the judge.</p>
-        <QuoteList view={view} />
-      </aside>
+      {view.evidenceKind === 'image' ? (
+        <aside className="judge-aside" aria-label="Pixels revealed so far">
+          <h3>{view.image ? 'The image' : 'Revealed pixels'}</h3>
+          <p className="muted small">
+            {view.image
+              ? 'The debate is over: the whole image, with the revealed pixels marked.'
+              : 'Only the pixels the debaters revealed; the rest of the image is hidden from the judge.'}
+          </p>
+          <ImageEvidence view={view} />
+        </aside>
+      ) : (
+        <aside className="judge-aside" aria-label="Evidence quoted so far">
+          <h3>Quoted evidence</h3>
+          <p className="muted small">Verified quotes, in passage order. The rest of the passage is hidden from the judge.</p>
+          <QuoteList view={view} />
+        </aside>
+      )}
     </div>
   );
 }

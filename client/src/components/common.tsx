@@ -125,8 +125,8 @@ export function SpeechText({ speech }: { speech: SpeechView }) {
         if (seg.kind === 'text') return <span key={i}>{seg.text}</span>;
         if (seg.kind === 'reveal')
           return (
-            <span key={i} className="tag" title="a revealed pixel of the image">
-              pixel {seg.index} = {seg.value}
+            <span key={i} className={`tag reveal-tag seat-${speech.seat.toLowerCase()}`} title={`a revealed pixel of the image (index ${seg.index})`}>
+              revealed pixel row {Math.floor(seg.index / 28) + 1} column {(seg.index % 28) + 1}, ink {Math.round(seg.value * 100)}%
             </span>
           );
         if (seg.verified)

@@ -4,6 +4,7 @@ import { Composer, useDraft } from '../components/Composer.tsx';
 import { Answers, Countdown, ErrorBox, Loading, PresenceBar, Refusal, Rounds, seatName, turnText, VerdictBox } from '../components/common.tsx';
 import { JudgeView } from '../components/JudgeView.tsx';
 import { Passage } from '../components/Passage.tsx';
+import { PixelDebaterView } from '../components/PixelDebater.tsx';
 import { useDebateRoom, type DebateRoomState } from '../room.ts';
 import { Link } from '../router.tsx';
 import { draftKey } from '../storage.ts';
@@ -53,7 +54,7 @@ function Debate({ id, seat, token }: { id: string; seat: Seat; token: string | n
           <section className="question" aria-label="Question">
             <h2>{view.question}</h2>
           </section>
-          {view.role === 'debater' ? <DebaterView view={view} room={room} /> : <JudgeView view={view} room={room} />}
+          {view.role === 'debater' ? view.evidenceKind === 'image' ? <PixelDebaterView view={view} room={room} /> : <DebaterView view={view} room={room} /> : <JudgeView view={view} room={room} />}
           {view.status === 'finished' && (
             <p>
               <Link href={`/replay/${encodeURIComponent(view.debateId)}`}>Replay this debate step by step →</Link>
@@ -102,9 +103,6 @@ function DebaterView({ view, room }: { view: DebateView; room: DebateRoomState }
     room.send(action);
   };
 
-  if (view.evidenceKind !== 'passage') {
-    return <p className="error">This debate's evidence is an image, which this page cannot show; open it in the pixel game.</p>;
-  }
   return (
     <div className="debater-layout">
       <Passage text={view.passage?.text ?? ''} highlights={highlights} onQuote={view.status === 'finished' ? undefined : (span) => insertRef.current?.(span)} />

@@ -120,6 +120,12 @@ function CreateForm({ scenarios, presets }: { scenarios: ScenarioSummary[] | nul
   const [created, setCreated] = useState<CreatedDebate | null>(null);
   const scenario = scenarios?.find((s) => s.id === scenarioId) ?? scenarios?.[0];
   const seats = seatsFor(presets?.debaters[preset], scenario?.answerCount ?? 2);
+  // Image scenarios are played with the pixel protocol; passages with the others.
+  const kind = scenario?.evidenceKind;
+  useEffect(() => {
+    if (kind === 'image' && preset !== 'pixels') setPreset('pixels');
+    if (kind === 'passage' && preset === 'pixels') setPreset('debate');
+  }, [kind, preset]);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -167,6 +173,7 @@ function CreateForm({ scenarios, presets }: { scenarios: ScenarioSummary[] | nul
               {preset === 'debate' && 'One debater per answer; openings at once, then turns; the judge decides between rounds.'}
               {preset === 'consultancy' && 'One consultant argues an answer (right half of the time); the judge questions and decides.'}
               {preset === 'blind' && 'The judge alone, from the question and answers: the baseline.'}
+              {preset === 'pixels' && 'Image debate: each debater reveals one inked pixel a turn (3 each); the judge sees only the revealed pixels, then decides.'}
             </p>
           </fieldset>
           <fieldset>

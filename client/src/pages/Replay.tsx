@@ -4,6 +4,7 @@ import { api } from '../api.ts';
 import { Answers, ErrorBox, Loading, QuoteList, Rounds, seatName, VerdictBox } from '../components/common.tsx';
 import { Passage } from '../components/Passage.tsx';
 import { JudgeView } from '../components/JudgeView.tsx';
+import { ImageEvidence } from '../components/PixelGrid.tsx';
 
 type Mode = 'judge' | 'full';
 
@@ -37,6 +38,12 @@ function fullView(state: DebateState): DebateView {
     rounds,
     quotes,
     ...(state.header.scenario.evidence.kind === 'passage' ? { passage: { text: state.header.scenario.evidence.text } } : {}),
+    ...(state.header.scenario.evidence.kind === 'image'
+      ? {
+          image: { width: state.header.scenario.evidence.width, height: state.header.scenario.evidence.height, pixels: state.header.scenario.evidence.pixels },
+          reveals: rounds.flatMap((r) => r.speeches.flatMap((s) => s.segments.flatMap((seg) => (seg.kind === 'reveal' ? [{ index: seg.index, value: seg.value, seat: s.seat }] : [])))),
+        }
+      : {}),
     correctIndex: state.header.assignment.correctIndex,
     ...(state.verdict ? { verdict: state.verdict } : {}),
   };
@@ -204,14 +211,24 @@ export function Replay({ id }: { id: string }) {
             <JudgeView view={view} />
           ) : (
             <div className="debater-layout">
-              {view.passage ? <Passage text={view.passage.text} highlights={view.quotes.map((q) => q.span)} /> : <p className="muted">This debate's evidence is an image; open it in the pixel viewer.</p>}
+              {view.passage ? (
+                <Passage text={view.passage.text} highlights={view.quotes.map((q) => q.span)} />
+              ) : view.image ? (
+                <div className="pixel-main">
+                  <ImageEvidence view={view} />
+                </div>
+              ) : null}
               <div className="debate-side">
                 <Answers view={view} />
                 <VerdictBox view={view} />
                 <h3>The debate</h3>
                 <Rounds view={view} />
-                <h3>Quoted evidence</h3>
-                <QuoteList view={view} />
+                {view.evidenceKind === 'passage' && (
+                  <>
+                    <h3>Quoted evidence</h3>
+                    <QuoteList view={view} />
+                  </>
+                )}
               </div>
             </div>
           )}
