@@ -25,7 +25,7 @@ describe('a batch of 216 built-in debates (12 scenarios × 3 protocols × 6 seed
   let records: TranscriptRecord[];
 
   beforeAll(async () => {
-    const { scenarios } = await loadScenarioPacks('scenarios');
+    const scenarios = await originals();
     plan = { scenarios, presets: ['debate', 'consultancy', 'blind'], assignments: BUILTIN, seeds: ['1', '2', '3', '4', '5', '6'] };
     store = await openStore({});
     summary = await runBatch(plan, { store, concurrency: 2, startAt: 1_700_000_000_000 });
@@ -135,13 +135,18 @@ describe('a batch of 216 built-in debates (12 scenarios × 3 protocols × 6 seed
   });
 });
 
+/** The passage scenarios written for the project (the built-in debaters argue over passages). */
+async function originals() {
+  return (await loadScenarioPacks('scenarios')).scenarios.filter((s) => s.pack === 'originals');
+}
+
 function scenariosCount(plan: BatchPlan): number {
   return plan.scenarios.length;
 }
 
 describe('resuming an interrupted batch', () => {
   it('skips finished debates and completes the rest without duplicates', async () => {
-    const { scenarios } = await loadScenarioPacks('scenarios');
+    const scenarios = await originals();
     const plan: BatchPlan = { scenarios: scenarios.slice(0, 4), presets: ['debate', 'consultancy', 'blind'], assignments: BUILTIN, seeds: ['a', 'b'] };
     const planned = planDebates(plan).length;
     expect(planned).toBe(24);
@@ -164,7 +169,7 @@ describe('resuming an interrupted batch', () => {
   });
 
   it('stops scheduling on abort but saves the debates already played', async () => {
-    const { scenarios } = await loadScenarioPacks('scenarios');
+    const scenarios = await originals();
     const store = await openStore({});
     try {
       const abort = new AbortController();
@@ -183,7 +188,7 @@ describe('resuming an interrupted batch', () => {
 
 describe('an agent that fails in a batch debate', () => {
   it('forfeits its turn with the reason in the event, and the debate still finishes', async () => {
-    const { scenarios } = await loadScenarioPacks('scenarios');
+    const scenarios = await originals();
     const hangs: Agent = { id: 'test:hangs', act: () => new Promise(() => {}) };
     const judge = createAgent('builtin:passage-judge', { seed: 'j' });
     const debater = createAgent('builtin:passage-debater', { seed: 'd' });

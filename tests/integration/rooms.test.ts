@@ -219,6 +219,9 @@ describe('HTTP API', () => {
     expect(bad.body.error).toMatch(/preset/);
     const missing = await t.api('/api/debates', { method: 'POST', json: { scenarioId: 'nope' } });
     expect(missing.status).toBe(404);
+    const mismatch = await t.api('/api/debates', { method: 'POST', json: { scenarioId: scenario.id, preset: 'pixels' } });
+    expect(mismatch.status).toBe(400);
+    expect(mismatch.body.error).toMatch(/cannot be played over passage evidence/);
     const rules = await t.api('/api/debates', { method: 'POST', json: { scenarioId: scenario.id, rules: { quoteChars: 5000 } } });
     expect(rules.status).toBe(400);
     expect(rules.body.error).toMatch(/quoteChars/);

@@ -171,7 +171,7 @@ describe('the random agent and the registry', () => {
   });
 
   it('lists the built-ins and refuses an unknown id, naming the known ones', () => {
-    expect(listAgents(undefined)).toEqual(['builtin:passage-debater', 'builtin:passage-judge', 'builtin:random']);
+    expect(listAgents(undefined)).toEqual(['builtin:passage-debater', 'builtin:passage-judge', 'builtin:random', 'builtin:pixel-debater', 'builtin:pixel-judge']);
     expect(() => createAgent('nope', { seed: 's', config: { agents: {} } })).toThrow(/unknown agent "nope".*builtin:random/);
   });
 

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { ArenaContext } from '../context.ts';
 import { NotRejudgeable, listRejudges, rejudgeHeader } from '../rejudge/header.ts';
 import { addTranscriptSource } from '../rejudge/replay-agent.ts';
-import { playHeader } from '../rejudge/run.ts';
+import { playHeader } from '../selfplay/run-debate.ts';
 import { newToken } from '../rooms/debate-room.ts';
 import { requestToken, tokensEqual } from './auth.ts';
 import { HttpError, parseOr400 } from './errors.ts';

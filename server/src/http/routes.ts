@@ -8,6 +8,7 @@ import {
   replay,
   Rules,
   rulesFor,
+  rulesSuitEvidence,
   Seat,
   summarizeScenario,
   transcriptJsonSchema,
@@ -109,6 +110,9 @@ export function apiRouter(ctx: ArenaContext): Router {
     } catch (err) {
       if (err instanceof z.ZodError) throw new HttpError(400, `invalid rules: ${err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
       throw err;
+    }
+    if (!rulesSuitEvidence(rules, scenario.evidence.kind)) {
+      throw new HttpError(400, `the ${body.preset} protocol cannot be played over ${scenario.evidence.kind} evidence (scenario ${scenario.id})`);
     }
     const seats: Partial<Record<Seat, SeatConfig>> = {};
     for (const [seat, c] of Object.entries(body.seats ?? {})) {

@@ -3,83 +3,15 @@
  * the engine with a virtual clock (as self-play does), and stored as an ordinary
  * transcript. Ids depend on (original, judge, seed) only, so a re-run skips what is done.
  */
-import {
-  apply,
-  initialState,
-  toMove,
-  viewFor,
-  type ClientAction,
-  type DebateEvent,
-  type DebateHeader,
-  type DebateState,
-  type Seat,
-  type TranscriptRecord,
-} from '@arena/shared';
 import type { Agent } from '../agents/agent.ts';
-import { actWithRules, type DriveOptions } from '../agents/driver.ts';
+import type { DriveOptions } from '../agents/driver.ts';
+import { playHeader } from '../selfplay/run-debate.ts';
+import type { DebateHeader, Seat } from '@arena/shared';
 import type { AgentsConfig } from '../agents/llm/config.ts';
 import { createAgent } from '../agents/registry.ts';
 import type { ListFilter, Store } from '../store/store.ts';
 import { NotRejudgeable, REJUDGE_SOURCE, rejudgeHeader, rejudgeId } from './header.ts';
 import { ReplayAgent } from './replay-agent.ts';
-
-const STEP_MS = 1000;
-const MAX_EVENTS = 500;
-
-/**
- * Plays a debate whose header is given (assignment and all) through the engine with a
- * virtual clock. A seat whose agent fails forfeits its turn (the engine's system
- * `forfeit`, the rules' expiry path), the reason in the event's meta.
- */
-export async function playHeader(
-  header: DebateHeader,
-  agents: Partial<Record<Seat, Agent>>,
-  options: { turnTimeoutMs?: number; drive?: Omit<DriveOptions, 'timeoutMs'> } = {},
-): Promise<TranscriptRecord> {
-  let state: DebateState = initialState(header);
-  let now = header.createdAt;
-  const events: DebateEvent[] = [];
-  const record = (seat: DebateEvent['seat'], action: DebateEvent['action'], meta?: Record<string, unknown>) => {
-    const result = apply(state, action, seat, now);
-    if (result.ok) {
-      state = result.state;
-      events.push({ seq: state.lastSeq, at: now, seat, action, ...(meta && Object.keys(meta).length ? { meta } : {}) });
-    }
-    return result;
-  };
-  const started = record('system', { type: 'start' });
-  if (!started.ok) throw new Error(`${header.id}: start refused: ${started.refusal.message}`);
-  while (state.status === 'running') {
-    if (events.length > MAX_EVENTS) throw new Error(`${header.id}: more than ${MAX_EVENTS} events; the rules never end`);
-    const failures: { seat: Seat; reason: string; meta: Record<string, unknown> }[] = [];
-    await Promise.all(
-      toMove(state).map(async (seat) => {
-        const agent = agents[seat];
-        if (!agent) return void failures.push({ seat, reason: `no agent in seat ${seat}`, meta: {} });
-        const result = await actWithRules(
-          agent,
-          () => viewFor(state, seat),
-          seat,
-          (action: ClientAction, meta) => {
-            now += STEP_MS;
-            const r = record(seat, action, meta);
-            return r.ok ? null : r.refusal;
-          },
-          { ...options.drive, timeoutMs: options.turnTimeoutMs ?? 120_000 },
-        );
-        if (!result.ok) failures.push({ seat, reason: result.reason, meta: result.meta });
-      }),
-    );
-    for (const f of failures) {
-      if (!toMove(state).includes(f.seat)) continue;
-      now += STEP_MS;
-      const reason = f.reason.slice(0, 2000);
-      const forfeited = record('system', { type: 'forfeit', seat: f.seat, reason }, { ...f.meta, seat: f.seat, failure: reason });
-      if (!forfeited.ok) throw new Error(`${header.id}: forfeit refused: ${forfeited.refusal.message}`);
-    }
-  }
-  return { header, events, status: state.status, verdict: state.verdict } as TranscriptRecord;
-}
 
 export interface RejudgeSelection {
   /** Originals from this source (header.source.name; "none" for debates played here). */

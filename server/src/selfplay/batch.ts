@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { rulesFor, type PresetName, type Scenario, type Seat } from '@arena/shared';
+import { PRESETS, rulesFor, rulesSuitEvidence, type PresetName, type Scenario, type Seat } from '@arena/shared';
 import type { Agent } from '../agents/agent.ts';
 import type { AgentsConfig } from '../agents/llm/config.ts';
 import { createAgent } from '../agents/registry.ts';
@@ -85,6 +85,7 @@ export function planDebates(plan: BatchPlan): PlannedDebate[] {
   for (const seed of plan.seeds) {
     for (const scenario of plan.scenarios) {
       for (const preset of plan.presets) {
+        if (!rulesSuitEvidence(PRESETS[preset], scenario.evidence.kind)) continue;
         for (const a of plan.assignments) {
           const seats = seatAgents(preset, scenario, a);
           const id = selfplayId(scenario.id, preset, seats, seed);

@@ -7,7 +7,7 @@ import { runBatch } from './batch.ts';
  * every preset, four seeds, into an in-memory store (the store's inserts included).
  */
 export async function benchSelfplay(options: { seeds?: number; scenariosDir?: string } = {}): Promise<{ debatesPerSecond: number; debates: number }> {
-  const { scenarios } = await loadScenarioPacks(options.scenariosDir ?? 'scenarios');
+  const scenarios = (await loadScenarioPacks(options.scenariosDir ?? 'scenarios')).scenarios.filter((s) => s.pack === 'originals');
   const store = await openStore({});
   try {
     const summary = await runBatch(

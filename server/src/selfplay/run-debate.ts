@@ -6,8 +6,8 @@ import {
   viewFor,
   type ClientAction,
   type DebateEvent,
+  type DebateHeader,
   type DebateState,
-  type DebaterSeat,
   type Rules,
   type Scenario,
   type Seat,
@@ -38,12 +38,8 @@ const STEP_MS = 1000;
 const MAX_EVENTS = 500;
 
 /**
- * Plays one debate entirely through the shared engine, with a virtual clock: setup →
- * start → each awaited seat's agent acts through the driver → apply. An agent that fails
- * (timeout, twice refused, permanent error) leaves its turn to the rules' expiry path:
- * the engine's system `forfeit` of that seat (the same expiry as a timeout, for that seat
- * alone, and usable when the rules have no clock), with the reason in the event's meta. Seats awaited together (simultaneous speeches) are asked concurrently. Returns
- * an ordinary transcript.
+ * Plays one debate entirely through the shared engine, with a virtual clock (see
+ * playHeader), and returns an ordinary transcript.
  */
 export async function playDebate(d: SelfplayDebate): Promise<TranscriptRecord> {
   const seats: Partial<Record<Seat, SeatConfig>> = {};
@@ -58,11 +54,25 @@ export async function playDebate(d: SelfplayDebate): Promise<TranscriptRecord> {
     ...(d.meta ? { meta: d.meta } : {}),
   });
   header.source = { name: 'selfplay' };
-  let state: DebateState = initialState(header);
-  let now = d.startAt;
-  const events: DebateEvent[] = [];
+  return playHeader(header, d.agents, { ...(d.turnTimeoutMs ? { turnTimeoutMs: d.turnTimeoutMs } : {}), ...(d.drive ? { drive: d.drive } : {}) });
+}
 
-  const record = (seat: DebateEvent['seat'], action: DebateEvent['action'], meta?: Record<string, unknown>): ReturnType<typeof apply> => {
+/**
+ * Plays a debate whose header is given (assignment and all) through the engine with a
+ * virtual clock: start → each awaited seat's agent acts through the driver → apply.
+ * Seats awaited together (simultaneous speeches) are asked concurrently. An agent that
+ * fails (timeout, twice refused, permanent error) leaves its turn to the rules' expiry
+ * path: the engine's system `forfeit` of that seat, with the reason in the event's meta.
+ */
+export async function playHeader(
+  header: DebateHeader,
+  agents: Partial<Record<Seat, Agent>>,
+  options: { turnTimeoutMs?: number; drive?: Omit<DriveOptions, 'timeoutMs'> } = {},
+): Promise<TranscriptRecord> {
+  let state: DebateState = initialState(header);
+  let now = header.createdAt;
+  const events: DebateEvent[] = [];
+  const record = (seat: DebateEvent['seat'], action: DebateEvent['action'], meta?: Record<string, unknown>) => {
     const result = apply(state, action, seat, now);
     if (result.ok) {
       state = result.state;
@@ -70,43 +80,35 @@ export async function playDebate(d: SelfplayDebate): Promise<TranscriptRecord> {
     }
     return result;
   };
-
   const started = record('system', { type: 'start' });
-  if (!started.ok) throw new Error(`${d.id}: start refused: ${started.refusal.message}`);
-
+  if (!started.ok) throw new Error(`${header.id}: start refused: ${started.refusal.message}`);
   while (state.status === 'running') {
-    if (events.length > MAX_EVENTS) throw new Error(`${d.id}: more than ${MAX_EVENTS} events; the rules never end`);
-    const awaited = toMove(state);
+    if (events.length > MAX_EVENTS) throw new Error(`${header.id}: more than ${MAX_EVENTS} events; the rules never end`);
     const failures: { seat: Seat; reason: string; meta: Record<string, unknown> }[] = [];
     await Promise.all(
-      awaited.map(async (seat) => {
-        const agent = d.agents[seat];
-        if (!agent) {
-          failures.push({ seat, reason: `no agent in seat ${seat}`, meta: {} });
-          return;
-        }
+      toMove(state).map(async (seat) => {
+        const agent = agents[seat];
+        if (!agent) return void failures.push({ seat, reason: `no agent in seat ${seat}`, meta: {} });
         const result = await actWithRules(
           agent,
           () => viewFor(state, seat),
           seat,
           (action: ClientAction, meta) => {
             now += STEP_MS;
-            const r = record(seat as DebaterSeat, action, meta);
+            const r = record(seat, action, meta);
             return r.ok ? null : r.refusal;
           },
-          { ...d.drive, timeoutMs: d.turnTimeoutMs ?? 120_000 },
+          { ...options.drive, timeoutMs: options.turnTimeoutMs ?? 120_000 },
         );
         if (!result.ok) failures.push({ seat, reason: result.reason, meta: result.meta });
       }),
     );
-    // A failed seat forfeits its turn: the rules' expiry path for that seat alone (its
-    // speech is recorded empty, a judge's last probabilities stand), reason in the meta.
     for (const f of failures) {
       if (!toMove(state).includes(f.seat)) continue;
       now += STEP_MS;
       const reason = f.reason.slice(0, 2000);
       const forfeited = record('system', { type: 'forfeit', seat: f.seat, reason }, { ...f.meta, seat: f.seat, failure: reason });
-      if (!forfeited.ok) throw new Error(`${d.id}: forfeit refused: ${forfeited.refusal.message}`);
+      if (!forfeited.ok) throw new Error(`${header.id}: forfeit refused: ${forfeited.refusal.message}`);
     }
   }
   return { header, events, status: state.status, verdict: state.verdict } as TranscriptRecord;

@@ -121,6 +121,15 @@ export function rulesFor(preset: PresetName, overrides: Partial<Rules> = {}): Ru
   return Rules.parse({ ...base, opening: [...base.opening], repeating: [...base.repeating], ...overrides });
 }
 
+/**
+ * Whether a protocol can be played over a kind of evidence: image debates need
+ * reveals, passage debates quote instead; a protocol without debaters suits both.
+ */
+export function rulesSuitEvidence(rules: Pick<Rules, 'debaters' | 'revealsPerSpeech'>, kind: 'passage' | 'image'): boolean {
+  if (rules.debaters === 'none') return true;
+  return kind === 'image' ? rules.revealsPerSpeech > 0 : rules.revealsPerSpeech === 0;
+}
+
 /** The kind of round number `index` (0-based), or null once the schedule is exhausted. */
 export function roundKindAt(rules: Rules, index: number): RoundKind | null {
   if (index < rules.opening.length) return rules.opening[index] ?? null;
