@@ -111,6 +111,13 @@ export function Lobby() {
   );
 }
 
+function groupByPack(scenarios: ScenarioSummary[]): [string, ScenarioSummary[]][] {
+  const groups = new Map<string, ScenarioSummary[]>();
+  for (const s of scenarios) groups.set(s.pack ?? 'other', [...(groups.get(s.pack ?? 'other') ?? []), s]);
+  const passageFirst = (list: ScenarioSummary[]) => (list[0]?.evidenceKind === 'passage' ? 0 : 1);
+  return [...groups.entries()].sort((a, b) => passageFirst(a[1]) - passageFirst(b[1]));
+}
+
 function CreateForm({ scenarios, presets }: { scenarios: ScenarioSummary[] | null; presets: Presets | null }) {
   const [scenarioId, setScenarioId] = useState('');
   const [preset, setPreset] = useState('debate');
@@ -118,7 +125,9 @@ function CreateForm({ scenarios, presets }: { scenarios: ScenarioSummary[] | nul
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [created, setCreated] = useState<CreatedDebate | null>(null);
-  const scenario = scenarios?.find((s) => s.id === scenarioId) ?? scenarios?.[0];
+  // Packs in the order passages first (the main game), each pack a group of the menu.
+  const packs = groupByPack(scenarios ?? []);
+  const scenario = scenarios?.find((s) => s.id === scenarioId) ?? packs[0]?.[1][0];
   const seats = seatsFor(presets?.debaters[preset], scenario?.answerCount ?? 2);
   // Image scenarios are played with the pixel protocol; passages with the others.
   const kind = scenario?.evidenceKind;
@@ -155,10 +164,14 @@ function CreateForm({ scenarios, presets }: { scenarios: ScenarioSummary[] | nul
         <form onSubmit={submit} className="create-form">
           <label htmlFor="scenario">Scenario</label>
           <select id="scenario" value={scenario?.id ?? ''} onChange={(e) => setScenarioId(e.target.value)}>
-            {scenarios.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.title} ({s.pack})
-              </option>
+            {packs.map(([pack, list]) => (
+              <optgroup key={pack} label={pack}>
+                {list.map((s) => (
+                  <option key={s.id} value={s.id}>
+                    {s.title}
+                  </option>
+                ))}
+              </optgroup>
             ))}
           </select>
           {scenario && <p className="muted small">{scenario.question}</p>}
