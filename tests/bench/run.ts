@@ -11,10 +11,10 @@ const want = (name: string) => only.length === 0 || only.includes(name);
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 const results: Record<string, unknown> = {};
-const { scenarios } = await loadScenarioPacks('scenarios');
+const passages = (await loadScenarioPacks('scenarios')).scenarios.filter((s) => s.evidence.kind === 'passage');
 
 if (want('engine')) {
-  const r = benchEngine(scenarios[0]!);
+  const r = benchEngine(passages[0]!);
   results.engine = r;
   console.log(`engine      apply() calls/s: ${fmt(r.applyPerSecond)}  (${fmt(r.debates)} whole debates in 2 s)`);
 }
