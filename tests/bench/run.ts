@@ -20,7 +20,7 @@ if (want('engine')) {
 }
 
 if (want('rooms')) {
-  for (const rooms of [10, 200]) {
+  for (const rooms of [10, 200, 500]) {
     const r = await benchRoomLatency(rooms);
     results[`rooms${rooms}`] = r;
     console.log(
