@@ -55,7 +55,8 @@ export async function createArena(config: Config, options: { store?: Store } = {
   const clientDir = resolve(config.clientDir);
 
   const server = defineServer({
-    transport: new WebSocketTransport({ pingInterval: 5000, pingMaxRetries: 3 }),
+    // The longest legal action (a 20,000-character speech in any script) fits well within 256 KiB.
+    transport: new WebSocketTransport({ pingInterval: 5000, pingMaxRetries: 3, maxPayload: 256 * 1024 }),
     gracefullyShutdown: false,
     greet: false,
     rooms: {

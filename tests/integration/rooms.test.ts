@@ -93,6 +93,14 @@ describe('a debate played with SDK clients', () => {
     expect(replayed.verdict).toEqual(stored.verdict);
     expect(replayed.verdict).toEqual(judge.view.verdict);
     expect(stored.verdict!.correct).toBe(favour === stored.header.assignment.correctIndex);
+
+    // The judge's transcript over HTTP is redacted like the live view, with no times at all.
+    const steps = (await t.api(`/api/debates/${created.id}/transcript?seat=judge`)).body.steps as DebateView[];
+    expect(steps.length).toBeGreaterThan(5);
+    expect(steps.every((s) => s.turn === null || s.turn.deadline === null)).toBe(true);
+    const stepBytes = JSON.stringify(steps);
+    for (const s of sentences(passageText(scenario))) if (s !== quoted) expect(stepBytes).not.toContain(s);
+    expect(JSON.stringify(steps.slice(0, -1))).not.toContain('correctIndex');
   });
 
   it('consultancy: one consultant, to a stored verdict, without leaks', async () => {
@@ -228,7 +236,7 @@ describe('HTTP API', () => {
     expect((await t.api('/api/debates/nope')).status).toBe(404);
   });
 
-  it('gives the full view of an unfinished debate to its debaters and researchers only', async () => {
+  it('gives the full view of an unfinished debate to its debaters (their own seat) and researchers only', async () => {
     const created = await t.createDebate({ scenarioId: scenario.id, preset: 'debate' });
     const hidden = sentences(passageText(scenario))[5]!;
     const judgeView = await t.api(`/api/debates/${created.id}/transcript?seat=judge`);
@@ -237,10 +245,17 @@ describe('HTTP API', () => {
     expect((await t.api(`/api/debates/${created.id}/transcript?seat=full`)).status).toBe(403);
     expect((await t.api(`/api/debates/${created.id}/transcript?seat=full`, { token: created.seats.judge!.token })).status).toBe(403);
     expect((await t.api(`/api/debates/${created.id}/view?seat=A`)).status).toBe(403);
-    const asDebater = await t.api(`/api/debates/${created.id}/transcript?seat=full`, { token: created.seats.A!.token });
+    // A debater reads its own seat, never the full record (which holds the other side's unreleased speech and the seed).
+    expect((await t.api(`/api/debates/${created.id}/transcript?seat=full`, { token: created.seats.A!.token })).status).toBe(403);
+    expect((await t.api(`/api/debates/${created.id}/transcript?seat=B`, { token: created.seats.A!.token })).status).toBe(403);
+    expect((await t.api(`/api/debates/${created.id}/transcript?seat=A`, { token: created.seats.A!.token })).status).toBe(200);
+    const asDebater = await t.api(`/api/debates/${created.id}/view?seat=A`, { token: created.seats.A!.token });
     expect(asDebater.status).toBe(200);
     expect(JSON.stringify(asDebater.body)).toContain(hidden);
     expect((await t.api(`/api/debates/${created.id}/transcript?seat=full`, { token: RESEARCHER_TOKEN })).status).toBe(200);
+    expect((await t.api(`/api/debates/${created.id}/view?seat=D`)).status).toBe(404);
+    const tooMuch = await t.api('/api/debates', { method: 'POST', json: { scenarioId: scenario.id, meta: { note: 'x'.repeat(20_000) } } });
+    expect(tooMuch.status).toBe(400);
   });
 
   it('exports transcripts as JSON Lines for researchers, valid against the published schema', async () => {

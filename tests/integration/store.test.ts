@@ -166,11 +166,13 @@ for (const backend of backends) {
 }
 
 describe('the embedded database on disk', () => {
-  it('keeps transcripts across a restart', async () => {
+  it('keeps transcripts across a restart, and refuses a second user while open', async () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'arena-store-')), 'db');
     const s0 = newDebate('blind', 'disk-1');
     const first = await openStore({ dataDir });
     await first.createDebate(s0.header);
+    // One user at a time: a second opening is refused with a reason, not allowed to corrupt it.
+    await expect(openStore({ dataDir })).rejects.toThrow(/in use by process \d+/);
     await first.close();
     const second = await openStore({ dataDir });
     expect((await second.getTranscript(s0.header.id))?.header).toEqual(s0.header);

@@ -203,3 +203,15 @@ describe('more than two answers', () => {
     expect(!bad.ok && bad.refusal.code).toBe('bad-probabilities');
   });
 });
+
+describe('schedules that end on speeches', () => {
+  it('close with a final judge round, so the debate can always end', () => {
+    let s = newDebate('debate', 'tail-1', { opening: ['judge', 'simultaneous'], repeating: [] });
+    ({ state: s } = play(s, [['system', { type: 'start' }], ['judge', judgeTurn([0.5, 0.5])], ['A', say('a')], ['B', say('b')]]));
+    expect(s.rounds.at(-1)?.kind).toBe('judge');
+    const cont = apply(s, judgeTurn([0.5, 0.5]), 'judge', 99);
+    expect(!cont.ok && cont.refusal.code).toBe('cannot-continue');
+    ({ state: s } = play(s, [['judge', judgeTurn([0.6, 0.4], true)]]));
+    expect(s.status).toBe('finished');
+  });
+});

@@ -42,7 +42,11 @@ const CreateDebate = z
     rules: z.record(z.string(), z.unknown()).optional(),
     seats: z.partialRecord(Seat, SeatConfigInput).optional(),
     seed: z.string().min(1).max(200).optional(),
-    meta: z.record(z.string(), z.unknown()).optional(),
+    /** Free-form labels kept in the header (experiment, condition…), at most 10 kB as JSON. */
+    meta: z
+      .record(z.string(), z.unknown())
+      .refine((m) => JSON.stringify(m).length <= 10_000, { message: 'at most 10 kB of JSON' })
+      .optional(),
   })
   .strict();
 
@@ -74,16 +78,18 @@ export function apiRouter(ctx: ArenaContext): Router {
     return record;
   }
 
-  /** True when the request carries the token of one of this debate's debater seats (or is the researcher). */
-  async function mayReadFull(req: Request, record: TranscriptRecord, seat?: Seat): Promise<boolean> {
+  /** True when the request carries the token of debater seat `seat` (or is the researcher). */
+  async function holdsDebaterSeat(req: Request, record: TranscriptRecord, seat: Seat): Promise<boolean> {
     if (isResearcher(req)) return true;
     const token = requestToken(req);
-    if (!token) return false;
-    const tokens = await ctx.store.seatTokens(record.header.id);
-    for (const [s, entry] of tokens) {
-      if ((seat === undefined || s === seat) && s in record.header.assignment.debaters && tokensEqual(token, entry.token)) return true;
-    }
-    return false;
+    const entry = (await ctx.store.seatTokens(record.header.id)).get(seat);
+    return !!token && !!entry && seat in record.header.assignment.debaters && tokensEqual(token, entry.token);
+  }
+
+  /** A seat of this debate (or observer), else 404. */
+  function seatOf(record: TranscriptRecord, seat: Seat): Seat {
+    if (seat !== 'observer' && !(seat in record.header.seats)) throw new HttpError(404, `this debate has no seat ${seat}`);
+    return seat;
   }
 
   api.get('/health', async (_req, res) => {
@@ -141,8 +147,7 @@ export function apiRouter(ctx: ArenaContext): Router {
     }
     const tokens: Record<string, string> = {};
     for (const [seat, c] of Object.entries(header.seats)) if (c.kind === 'human') tokens[seat] = newToken();
-    await ctx.store.createDebate(header);
-    await ctx.store.setSeatTokens(id, tokens);
+    await ctx.store.createDebateWithTokens(header, tokens);
     const links: Record<string, { kind: string; open: boolean; token?: string; path?: string }> = {};
     for (const [seat, c] of Object.entries(header.seats)) {
       const token = tokens[seat];
@@ -177,7 +182,8 @@ export function apiRouter(ctx: ArenaContext): Router {
     const record = await load(req.params.id);
     const state = replay(record.header, record.events);
     if (seat === 'full') throw new HttpError(400, 'use /transcript for the full record');
-    if (seat in record.header.assignment.debaters && !(await mayReadFull(req, record, seat))) {
+    seatOf(record, seat);
+    if (seat in record.header.assignment.debaters && !(await holdsDebaterSeat(req, record, seat))) {
       throw new HttpError(403, `the view of seat ${seat} needs that seat's token`);
     }
     res.json(viewFor(state, seat));
@@ -186,27 +192,31 @@ export function apiRouter(ctx: ArenaContext): Router {
   /**
    * A debate's transcript as a seat saw it: the seat's view after every event that
    * changed it (judge and observer: public, redacted exactly like the live view), or
-   * with seat=full the header and events themselves (finished debates; before that,
-   * only its debaters and the researcher).
+   * with seat=full the header and events themselves (finished debates; before the
+   * verdict only researchers: a debater's token gives that debater's own views, never
+   * the other side's unreleased speech). Step views carry no deadlines: absolute times
+   * would tell when each event happened.
    */
   api.get('/debates/:id/transcript', async (req, res) => {
     const { seat } = parseOr400(SeatQuery, req.query, 'query');
     const record = await load(req.params.id);
     if (seat === 'full') {
-      if (record.status !== 'finished' && !(await mayReadFull(req, record))) {
-        throw new HttpError(403, 'the full transcript of an unfinished debate is only for its debaters and researchers');
+      if (record.status !== 'finished' && !isResearcher(req)) {
+        throw new HttpError(403, 'the full transcript of an unfinished debate is only for researchers; a debater can read its own seat (seat=A with its token)');
       }
       res.json(record);
       return;
     }
-    if (seat in record.header.assignment.debaters && !(await mayReadFull(req, record, seat))) {
+    seatOf(record, seat);
+    if (seat in record.header.assignment.debaters && !(await holdsDebaterSeat(req, record, seat))) {
       throw new HttpError(403, `the transcript of seat ${seat} needs that seat's token`);
     }
     const steps: DebateView[] = [];
     let last = '';
     replay(record.header, record.events, (state) => {
-      const view = viewFor(state, seat);
-      const key = JSON.stringify({ ...view, legal: [], turn: view.turn && { ...view.turn, deadline: null } });
+      const live = viewFor(state, seat);
+      const view: DebateView = { ...live, legal: [], turn: live.turn && { ...live.turn, deadline: null } };
+      const key = JSON.stringify(view);
       if (key !== last) steps.push(view);
       last = key;
     });

@@ -172,7 +172,13 @@ export class DebateRoom extends Room {
    */
   private async act(actor: Actor, action: Action, meta?: Record<string, unknown>): Promise<Refusal | null> {
     const now = Date.now();
-    const result = apply(this.game, action, actor, now);
+    let result: ReturnType<typeof apply>;
+    try {
+      result = apply(this.game, action, actor, now);
+    } catch (err) {
+      console.error(`debate ${this.debateId}: the engine failed on a ${action.type} by ${actor}:`, err);
+      return { code: 'server-error', message: 'the server could not apply this action; nothing changed' };
+    }
     if (!result.ok) return result.refusal;
     const event = { seq: this.game.lastSeq + 1, at: now, seat: actor, action, ...(meta ? { meta } : {}) };
     try {

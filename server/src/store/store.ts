@@ -212,6 +212,15 @@ export class Store {
     }
   }
 
+  /** Creates a debate and the secret tokens of its human seats, in one transaction. */
+  async createDebateWithTokens(header: DebateHeader, tokens: Partial<Record<string, string>>): Promise<void> {
+    await this.sql.transaction(async (tx) => {
+      const store = new Store(tx);
+      if (!(await store.createDebate(header))) throw new Error(`debate ${header.id} exists`);
+      await store.setSeatTokens(header.id, tokens);
+    });
+  }
+
   /** Records the secret token of each human seat (seat links carry it). */
   async setSeatTokens(id: string, tokens: Partial<Record<string, string>>): Promise<void> {
     for (const [seat, token] of Object.entries(tokens)) {

@@ -65,9 +65,9 @@ function deadlineFor(state: DebateState, kind: Round['kind'], now: number): numb
   return seconds === null ? null : now + seconds * 1000;
 }
 
+/** Opens round `index`; past the end of the schedule that is a final judge round, so every debate can end. */
 function openRound(state: DebateState, index: number, now: number): DebateState {
-  const kind = roundKindAt(state.header.rules, index);
-  if (kind === null) throw new Error(`the rules have no round ${index}`);
+  const kind = roundKindAt(state.header.rules, index) ?? 'judge';
   const round: Round = { index, kind, startedAt: now, speeches: [], judge: null, complete: false };
   return { ...state, rounds: [...state.rounds, round], deadline: deadlineFor(state, kind, now) };
 }
@@ -89,9 +89,8 @@ function addSpeeches(state: DebateState, speeches: Speech[], now: number): Debat
   }
   next = withRound(next, { ...(currentRound(next) as Round), complete: true });
   next = { ...next, speechRounds: next.speechRounds + 1 };
-  const index = nextRoundIndex(next, round.index);
-  if (index === null) throw new Error('the rules end on a speech round');
-  return openRound(next, index, now);
+  // A schedule that ends on speeches still ends with the judge's decision.
+  return openRound(next, nextRoundIndex(next, round.index) ?? round.index + 1, now);
 }
 
 function judge(state: DebateState, action: Extract<Action, { type: 'judge' }>, now: number): ApplyResult {
@@ -112,7 +111,7 @@ function judge(state: DebateState, action: Extract<Action, { type: 'judge' }>, n
 function judgeTurn(state: DebateState, turn: JudgeTurn, now: number): DebateState {
   const round = currentRound(state) as Round;
   const next = withRound(state, { ...round, judge: turn, complete: true });
-  if (turn.end) return { ...next, status: 'finished', deadline: null, verdict: verdictOf(next, turn, now) };
+  if (turn.end) return { ...next, status: 'finished', deadline: null, verdict: verdictOf(next, turn) };
   const continued = { ...next, continues: next.continues + 1 };
   const index = nextRoundIndex(continued, round.index);
   if (index === null) throw new Error('continue was allowed with no round left');
@@ -141,7 +140,7 @@ export function lastProbabilities(state: DebateState): number[] | null {
   return null;
 }
 
-function verdictOf(state: DebateState, turn: JudgeTurn, now: number): Verdict {
+function verdictOf(state: DebateState, turn: JudgeTurn): Verdict {
   const { assignment, rules } = state.header;
   const p = turn.probabilities;
   const c = assignment.correctIndex;
@@ -158,6 +157,5 @@ function verdictOf(state: DebateState, turn: JudgeTurn, now: number): Verdict {
     debaterScores,
     continues: state.continues,
     speechRounds: state.speechRounds,
-    endedAt: now,
   };
 }

@@ -102,7 +102,6 @@ export interface Verdict {
   debaterScores: Partial<Record<DebaterSeat, number>>;
   continues: number;
   speechRounds: number;
-  endedAt: number;
 }
 
 export type DebateStatus = 'waiting' | 'running' | 'finished';

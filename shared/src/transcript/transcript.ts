@@ -54,7 +54,6 @@ export const TranscriptSchema = z.object({
       debaterScores: z.partialRecord(z.enum(['A', 'B', 'C', 'D']), z.number()),
       continues: z.number().int(),
       speechRounds: z.number().int(),
-      endedAt: z.number(),
     })
     .nullable(),
 });

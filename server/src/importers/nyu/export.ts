@@ -202,7 +202,7 @@ function metadataFor(record: TranscriptRecord, name: string, roles: Record<strin
     ? {
         Complete: {
           result: {
-            timestamp: v.endedAt,
+            timestamp: last,
             correctAnswerIndex: v.correctIndex,
             endedBy: { JudgeDecided: {} },
             judgingInfo: { correctAnswerIndex: v.correctIndex, numContinues: v.continues, finalJudgement: v.probabilities, judgeReward: v.judgeScore },
