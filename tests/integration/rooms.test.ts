@@ -167,6 +167,15 @@ describe('refusals', () => {
     expect(debaters.A!.view.legal).toHaveLength(1);
   });
 
+  it('a long action within the rules (a 7,000-character comment in 2-byte letters) goes through', async () => {
+    const created = await t.createDebate({ scenarioId: scenario.id, preset: 'debate', rules: { judgeCommentChars: 8000 } });
+    const { judge } = await seatAll(created);
+    await judge.myTurn();
+    await judge.act({ ...p(judge.view, 0), comment: 'é'.repeat(7000) });
+    expect(judge.refusals).toHaveLength(0);
+    expect(judge.view.rounds[0]!.judge?.comment).toHaveLength(7000);
+  });
+
   it('a seat that is not yours, or taken, is refused with a reason', async () => {
     const created = await t.createDebate({ scenarioId: scenario.id, preset: 'debate', seats: { B: { kind: 'human', open: true } } });
     await expect(t.join({ debateId: created.id, seat: 'judge', token: 'wrong-token' })).rejects.toThrow(/seat-not-yours/);
