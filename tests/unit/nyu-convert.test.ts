@@ -184,7 +184,8 @@ describe('the report', () => {
     expect(paper?.accuracy.successes).toBe(2); // 0.5/0.5 is not correct
     expect(all?.n).toBe(4);
     expect(all?.accuracy.successes).toBe(2);
-    expect(all?.brier).toBeCloseTo((0.2 ** 2 + 0.1 ** 2 + 0.7 ** 2 + 0.5 ** 2) / 4, 12);
+    // Brier summed over both answers: 2 × (1 − p(correct))² for two answers.
+    expect(all?.brier).toBeCloseTo((2 * (0.2 ** 2 + 0.1 ** 2 + 0.7 ** 2 + 0.5 ** 2)) / 4, 12);
     expect(all?.accuracy.low).toBeGreaterThan(0);
     expect(all?.accuracy.high).toBeLessThan(1);
     expect(report.rows.find((r) => r.setting === 'AI debate')?.n).toBe(0);

@@ -79,7 +79,8 @@ export function pairedBootstrap(
     method: 'paired-bootstrap',
     resamples,
     seed,
-    normal: { low: mean - half, high: mean + half },
+    // A difference of proportions lies in [−1, 1]; so does its interval.
+    normal: { low: Math.max(-1, mean - half), high: Math.min(1, mean + half) },
   };
 }
 

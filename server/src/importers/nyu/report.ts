@@ -3,7 +3,7 @@
  * debate/consultancy), for the rooms the original analysis used (`includedInPaper`) and
  * for every finished room. Pure: transcripts in, numbers out.
  */
-import { calibration, wilson, type CalibrationBin, type Proportion, type TranscriptRecord } from '@arena/shared';
+import { brierScore, calibration, mean, wilson, type CalibrationBin, type Proportion, type TranscriptRecord } from '@arena/shared';
 import { NYU_SOURCE, settingLabel } from './convert.ts';
 
 export const NYU_SETTINGS = [
@@ -71,7 +71,6 @@ function row(points: readonly Point[], setting: { isHuman: boolean; isDebate: bo
   const n = pts.length;
   const cal = calibration(pts.flatMap((p) => p.probabilities.map((q, i) => ({ p: q, outcome: i === p.correctIndex }))));
   const pc = pts.map((p) => p.probabilities[p.correctIndex] ?? 0);
-  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN);
   return {
     setting: settingLabel(setting),
     ...setting,
@@ -79,7 +78,7 @@ function row(points: readonly Point[], setting: { isHuman: boolean; isDebate: bo
     n,
     accuracy: wilson(pts.filter((p) => p.correct).length, n),
     ece: cal.ece,
-    brier: mean(pc.map((q) => (1 - q) ** 2)),
+    brier: mean(pts.map((p) => brierScore(p.probabilities, p.correctIndex))),
     meanPCorrect: mean(pc),
     meanJudgeScore: mean(pts.map((p) => p.judgeScore)),
     bins: cal.bins,
@@ -131,7 +130,7 @@ export function formatNyuReport(report: NyuReport): string {
   }
   lines.push(
     '',
-    'Accuracy: the final judgement puts strictly more probability on the correct answer. ECE: each final probability (both answers) against whether that answer was correct, 10% bins. Brier: (1 − p(correct))².',
+    'Accuracy: the final judgement puts strictly more probability on the correct answer. ECE: each final probability (both answers) against whether that answer was correct, 10% bins. Brier: summed over answers.',
   );
   return lines.join('\n');
 }
