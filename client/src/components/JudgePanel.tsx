@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { ClientAction, DebateView, LegalAction } from '@arena/shared';
 import { store, judgeDraftKey } from '../storage.ts';
-import { LETTERS } from './common.tsx';
+import { ANSWER_LABELS } from './common.tsx';
 
 /**
  * Sets answer i to v percent and rescales the others to fill the rest, each at least
@@ -52,7 +52,7 @@ export function JudgePanel({ view, legal, pending, onAct }: { view: DebateView; 
         {view.answers.map((a, i) => (
           <div key={i} className="prob-row">
             <label htmlFor={`p-${i}`} className="prob-label">
-              <span className="letter">{LETTERS[i]}</span> {a}
+              <span className="letter">{ANSWER_LABELS[i]}</span> {a}
             </label>
             <input
               id={`p-${i}`}
@@ -71,7 +71,7 @@ export function JudgePanel({ view, legal, pending, onAct }: { view: DebateView; 
               max={99}
               value={ps[i]}
               disabled={disabled}
-              aria-label={`Probability of answer ${LETTERS[i]}, percent`}
+              aria-label={`Probability of answer ${ANSWER_LABELS[i]}, percent`}
               onChange={(e) => set(i, Number(e.target.value))}
               data-testid={`prob-${i}`}
             />

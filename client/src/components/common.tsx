@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { DebateView, Presence, RefusalMessage, RoundView, SpeechView } from '@arena/shared';
 
-export const LETTERS = ['A', 'B', 'C', 'D'];
+/** Answers are numbered, so they are never mistaken for the lettered debater seats. */
+export const ANSWER_LABELS = ['1', '2', '3', '4'];
 export const pct = (p: number) => `${Math.round(p * 100)}%`;
 export const fmt = (x: number | null | undefined, digits = 2) => (x === null || x === undefined || Number.isNaN(x) ? '—' : x.toFixed(digits));
 
@@ -85,9 +86,11 @@ export function turnText(view: DebateView): string {
   if (t.kind === 'judge') return view.seat === 'judge' ? 'Your turn: weigh the answers.' : 'The judge is deciding.';
   const mine = t.toMove.includes(view.seat as never);
   if (view.role === 'debater') {
+    if (mine && view.evidenceKind === 'image') return 'Your turn: reveal a pixel.';
     if (mine) return t.kind === 'simultaneous' ? 'Your turn: write your speech (both debaters write at once).' : 'Your turn: write your speech.';
     return `Waiting for ${t.toMove.map(seatName).join(' and ')}.`;
   }
+  if (view.evidenceKind === 'image') return 'The debaters are revealing pixels.';
   return view.debaters.length > 1 ? 'The debaters are writing.' : 'The consultant is writing.';
 }
 
@@ -101,7 +104,7 @@ export function Answers({ view, own, chosen }: { view: DebateView; own?: number 
         return (
           <li key={i} className={`${own === i ? 'own' : ''} ${correct ? 'correct' : ''}`}>
             <span className="letter" aria-hidden="true">
-              {LETTERS[i]}
+              {ANSWER_LABELS[i]}
             </span>
             <span className="answer-text">{a}</span>
             <span className="tags">
@@ -171,7 +174,7 @@ function RoundItem({ round, view, ownSeat }: { round: RoundView; view: DebateVie
         <p className="probs">
           {round.judge.probabilities.map((p, i) => (
             <span key={i} className="prob-chip">
-              {LETTERS[i]} {pct(p)}
+              {ANSWER_LABELS[i]}: {pct(p)}
             </span>
           ))}
           {round.judge.timedOut && <span className="muted"> (timed out)</span>}
@@ -196,8 +199,10 @@ function RoundItem({ round, view, ownSeat }: { round: RoundView; view: DebateVie
           <article key={s.seat} className={`speech${s.seat === ownSeat ? ' mine' : ''}`} aria-label={`${seatName(s.seat)}'s speech`}>
             <header>
               <strong>{s.seat === ownSeat ? 'You' : seatName(s.seat)}</strong>
-              {a !== undefined && <span className="muted"> for {LETTERS[a]}</span>}
-              <span className="muted small"> · {s.chars} chars, {s.quoteChars} quoted</span>
+              {a !== undefined && <span className="muted"> for answer {ANSWER_LABELS[a]}</span>}
+              <span className="muted small">
+                {view.evidenceKind === 'image' ? '' : ` · ${s.chars} chars, ${s.quoteChars} quoted`}
+              </span>
             </header>
             <SpeechText speech={s} />
           </article>
@@ -240,15 +245,15 @@ export function VerdictBox({ view, announce = false }: { view: DebateView; annou
   }, [announce, shown]);
   if (!v || view.correctIndex === undefined) return null;
   const top = Math.max(...v.probabilities);
-  const favoured = v.probabilities.filter((p) => p === top).length === 1 ? `favoured ${LETTERS[v.probabilities.indexOf(top)]}` : 'no single favourite';
+  const favoured = v.probabilities.filter((p) => p === top).length === 1 ? `favoured answer ${ANSWER_LABELS[v.probabilities.indexOf(top)]}` : 'no single favourite';
   return (
     <section ref={ref} tabIndex={-1} className={`verdict ${v.correct ? 'right' : 'wrong'}`} aria-label="Verdict">
       <h3>{v.correct ? 'The judge was right' : 'The judge was wrong'}</h3>
       <p>
-        Correct answer: <strong>{LETTERS[view.correctIndex]}. {view.answers[view.correctIndex]}</strong>
+        Correct answer: <strong>{ANSWER_LABELS[view.correctIndex]}. {view.answers[view.correctIndex]}</strong>
       </p>
       <p>
-        Judge's final probabilities: {v.probabilities.map((p, i) => `${LETTERS[i]} ${pct(p)}`).join(' · ')} ({favoured})
+        Judge's final probabilities: {v.probabilities.map((p, i) => `${ANSWER_LABELS[i]}: ${pct(p)}`).join(' · ')} ({favoured})
       </p>
       <p>
         Judge score <strong>{fmt(v.judgeScore)}</strong> (log₂ p(correct) − penalty × {v.continues} continues)

@@ -98,9 +98,12 @@ export function Lobby() {
         {scenarios && scenarios.length === 0 && <p className="muted">No scenarios are loaded on this server.</p>}
         {scenarios && (
           <ul className="scenario-list">
-            {scenarios.map((s) => (
+            {groupByPack(scenarios).flatMap(([, list]) => list).map((s) => (
               <li key={s.id}>
-                <strong>{s.title}</strong> <span className="muted small">{s.pack} · {s.words} words · {s.answerCount} answers</span>
+                <strong>{s.title}</strong>{' '}
+                <span className="muted small">
+                  {s.pack} · {s.evidenceKind === 'image' ? 'image' : `${s.words} words`} · {s.answerCount} answers
+                </span>
                 <div className="small">{s.question}</div>
               </li>
             ))}

@@ -74,6 +74,7 @@ export function Results({ search }: { search: URLSearchParams }) {
       {data && data.total === 0 && <p className="muted">No finished debates match these filters yet.</p>}
       {data && data.total > 0 && (
         <>
+          <div className="table-scroll">
           <table className="results-table">
             <caption>Judge accuracy by protocol (95% Wilson intervals)</caption>
             <thead>
@@ -104,13 +105,14 @@ export function Results({ search }: { search: URLSearchParams }) {
               ))}
             </tbody>
           </table>
+          </div>
           <p className="muted small">
             The judge is correct when it puts strictly more probability on the correct answer than on any other. Judge score: log₂ p(correct) minus a penalty for each
             continue.
           </p>
           <h2>Calibration</h2>
           <p className="muted small">
-            The judge's final probability on the answer it favoured, against how often that answer was correct ({data.calibration.points} verdicts, expected calibration error{' '}
+            The judge's final probability on the answer it favoured, against how often that answer was correct ({data.calibration.points} {data.calibration.points === 1 ? 'verdict' : 'verdicts'}, expected calibration error{' '}
             {fmt(data.calibration.ece)}).
           </p>
           <CalibrationPlot bins={data.calibration.bins} />
