@@ -1,17 +1,11 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
+import { list, positiveInt } from './options.ts';
 import { defaultAgentsConfig, loadAgentsConfig } from '../agents/registry.ts';
 import { batchProgress } from './batch-progress.ts';
 import { commandStore } from './store.ts';
 import { runRejudgeBatch } from '../rejudge/run.ts';
 import { sourceName } from './report.ts';
 
-const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number');
-  return n;
-}
 
 interface RejudgeOptions {
   source?: string;

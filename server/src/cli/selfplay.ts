@@ -1,4 +1,5 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
+import { list, positiveInt } from './options.ts';
 import { PRESET_NAMES, type PresetName } from '@arena/shared';
 import { createAgent, defaultAgentsConfig, listAgents, loadAgentsConfig } from '../agents/registry.ts';
 import { runBatch, planDebates, type SeatAgents } from '../selfplay/batch.ts';
@@ -6,13 +7,6 @@ import { loadScenarioPacks } from '../scenarios/load.ts';
 import { batchProgress } from './batch-progress.ts';
 import { commandStore } from './store.ts';
 
-const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number');
-  return n;
-}
 
 
 interface SelfplayOptions {
