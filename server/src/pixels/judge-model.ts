@@ -53,13 +53,11 @@ export class SparseJudge {
   readonly hidden: number;
   readonly weights: JudgeWeights;
   private readonly acc: Float32Array;
-  private readonly out: Float32Array;
 
   constructor(weights: JudgeWeights) {
     this.weights = weights;
     this.hidden = weights.hidden;
     this.acc = new Float32Array(weights.hidden);
-    this.out = new Float32Array(CLASSES);
   }
 
   /** acc += first-layer vector of one revealed pixel. */

@@ -4,7 +4,6 @@
  * transcript. Ids depend on (original, judge, seed) only, so a re-run skips what is done.
  */
 import type { Agent } from '../agents/agent.ts';
-import type { DriveOptions } from '../agents/driver.ts';
 import { playHeader } from '../selfplay/run-debate.ts';
 import type { DebateHeader, Seat } from '@arena/shared';
 import type { AgentsConfig } from '../agents/llm/config.ts';
