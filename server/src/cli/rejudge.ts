@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { list, positiveInt } from './options.ts';
+import { batchOptions, list, positiveInt } from './options.ts';
 import { defaultAgentsConfig, loadAgentsConfig } from '../agents/registry.ts';
 import { batchProgress } from './batch-progress.ts';
 import { commandStore } from './store.ts';
@@ -22,20 +22,13 @@ interface RejudgeOptions {
 }
 
 export function registerRejudge(program: Command): void {
-  program
-    .command('rejudge')
+  batchOptions(program.command('rejudge'))
     .description('judge stored debates again, round by round, with an AI judge (same speeches, same assignment); resumable')
     .option('--source <name>', 'originals from this source ("nyu" = nyu-debate-2023, "selfplay", "none" for debates played live)')
     .option('--ids <ids>', 'only these original debate ids (comma-separated)', list)
     .option('--judge <id>', 'the new judge agent', 'builtin:passage-judge')
     .option('--seed <text>', 'seed of the re-judging (with the original and the judge, it names the new debate)', 'r1')
     .option('--limit <n>', 're-judge at most n new originals, then stop (re-run to resume)', positiveInt)
-    .option('--concurrency <n>', 'debates in flight at once', positiveInt, 4)
-    .option('--data-dir <dir>', 'embedded database folder (ignored when DATABASE_URL is set)', process.env.ARENA_DATA_DIR ?? './data')
-    .option('--agents <file>', 'agents configuration (default $ARENA_AGENTS or ./agents.json)')
-    .option('--turn-timeout <ms>', 'real-time budget of one agent turn', positiveInt, 120_000)
-    .option('--no-progress', 'no progress bar even on a terminal')
-    .option('--json', 'print a JSON summary')
     .addHelpText(
       'after',
       '\nEach re-judging debate copies the original\'s scenario, assignment and rules (ending after the speech rounds it had);\n' +

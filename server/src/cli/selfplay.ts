@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { list, positiveInt } from './options.ts';
+import { batchOptions, list, positiveInt } from './options.ts';
 import { PRESET_NAMES, type PresetName } from '@arena/shared';
 import { createAgent, defaultAgentsConfig, listAgents, loadAgentsConfig } from '../agents/registry.ts';
 import { runBatch, planDebates, type SeatAgents } from '../selfplay/batch.ts';
@@ -28,8 +28,7 @@ interface SelfplayOptions {
 }
 
 export function registerSelfplay(program: Command): void {
-  program
-    .command('selfplay')
+  batchOptions(program.command('selfplay'))
     .description('run AI-vs-AI debates in batch through the engine and store their transcripts (resumable)')
     .option('--scenarios-dir <dir>', 'folder of scenario packs', process.env.ARENA_SCENARIOS_DIR ?? 'scenarios')
     .option('--pack <id>', 'only scenarios of this pack')
@@ -39,13 +38,7 @@ export function registerSelfplay(program: Command): void {
     .option('--judges <ids>', 'judge agents, comma-separated', list, ['builtin:passage-judge'])
     .option('--seeds <n>', 'seeds per combination', positiveInt, 3)
     .option('--seed-prefix <text>', 'seed names are <prefix>1 … <prefix>n', 's')
-    .option('--concurrency <n>', 'debates in flight at once', positiveInt, 4)
     .option('--limit <n>', 'play at most n new debates, then stop (re-run to resume)', positiveInt)
-    .option('--data-dir <dir>', 'embedded database folder (ignored when DATABASE_URL is set)', process.env.ARENA_DATA_DIR ?? './data')
-    .option('--agents <file>', 'agents configuration (default $ARENA_AGENTS or ./agents.json)')
-    .option('--turn-timeout <ms>', 'real-time budget of one agent turn', positiveInt, 120_000)
-    .option('--no-progress', 'no progress bar even on a terminal')
-    .option('--json', 'print a JSON summary')
     .addHelpText(
       'after',
       `\nExample:\n  arena selfplay --presets debate,consultancy,blind --seeds 6 --judges builtin:passage-judge\n\nBuilt-in agents: ${listAgents(undefined).join(', ')}`,
