@@ -1,0 +1,43 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { passageText, replay, type DebateView, type TranscriptRecord } from '@arena/shared';
+import { importNyuFolder } from '../../server/src/importers/nyu/import.ts';
+import { startArena, type TestArena } from '../helpers/arena.ts';
+import { nyuSample } from '../helpers/cli.ts';
+
+let t: TestArena;
+beforeAll(async () => {
+  t = await startArena();
+  const folder = mkdtempSync(join(tmpdir(), 'nyu-replay-'));
+  nyuSample(folder, ['a-pail-of-air-0', 'ambition-8']);
+  await importNyuFolder(t.store, folder);
+});
+afterAll(() => t.close());
+
+describe('an imported NYU debate in the replay API', () => {
+  it('opens as the judge saw it, redacted like a live debate, and in full once finished', async () => {
+    const id = 'nyu-a-pail-of-air-0';
+    const full = await t.api<TranscriptRecord>(`/api/debates/${id}/transcript?seat=full`);
+    expect(full.status).toBe(200);
+    expect(full.body.status).toBe('finished');
+    const state = replay(full.body.header, full.body.events);
+    expect(state.verdict).toEqual(full.body.verdict);
+
+    const judge = await t.api<{ steps: DebateView[] }>(`/api/debates/${id}/transcript?seat=judge`);
+    expect(judge.status).toBe(200);
+    const steps = judge.body.steps;
+    expect(steps.length).toBeGreaterThan(3);
+    const last = steps.at(-1)!;
+    expect(last.verdict?.probabilities).toEqual(full.body.verdict?.probabilities);
+    // The story stays hidden: a long stretch of it that nobody quoted never appears.
+    const quoted = last.quotes.map((q) => q.text).join(' ');
+    const story = passageText(full.body.header.scenario);
+    const lines = story.split(/\n+/).map((l) => l.trim()).filter((l) => l.length > 80 && !quoted.includes(l.slice(0, 60)));
+    expect(lines.length).toBeGreaterThan(10);
+    const bytes = JSON.stringify(steps);
+    for (const l of lines) expect(bytes).not.toContain(l);
+    expect(JSON.stringify(steps.slice(0, -1))).not.toContain('correctIndex');
+  });
+});
