@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { DebateView, LegalAction, SegmentInput } from '@arena/shared';
 import type { DebateRoomState } from '../room.ts';
 import { Answers, Rounds, VerdictBox } from './common.tsx';
-import { decodeHex, PixelGrid, pixelName, RevealLegend } from './PixelGrid.tsx';
+import { imageValues, PixelGrid, pixelName, RevealLegend } from './PixelGrid.tsx';
 
 /**
  * A debater's page for image evidence: the whole picture, the reveals so far marked by
@@ -12,7 +12,7 @@ import { decodeHex, PixelGrid, pixelName, RevealLegend } from './PixelGrid.tsx';
 export function PixelDebaterView({ view, room }: { view: DebateView; room: DebateRoomState }) {
   const width = view.image?.width ?? 28;
   const height = view.image?.height ?? 28;
-  const values = useMemo(() => (view.image ? decodeHex(view.image.pixels) : []), [view.image]);
+  const values = useMemo(() => (view.image ? imageValues(view.image) : []), [view.image]);
   const legal = view.legal.find((l): l is Extract<LegalAction, { type: 'speech' }> => l.type === 'speech');
   const own = view.debaters.find((d) => d.seat === view.seat)?.answerIndex;
   const [picked, setPicked] = useState<number | null>(null);

@@ -1,5 +1,5 @@
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import type { DebateView, RevealView } from '@arena/shared';
+import { decodeImage, type DebateView, type RevealView } from '@arena/shared';
 
 /** Grey level of a pixel value in [0, 1]: ink is dark on white. */
 const shade = (v: number) => {
@@ -7,11 +7,9 @@ const shade = (v: number) => {
   return `rgb(${g}, ${g}, ${g})`;
 };
 
-/** Values in [0, 1] from the hex string image evidence travels as. */
-export function decodeHex(hex: string): number[] {
-  const out: number[] = [];
-  for (let i = 0; i + 1 < hex.length; i += 2) out.push(Number.parseInt(hex.slice(i, i + 2), 16) / 255);
-  return out;
+/** Values in [0, 1] of the image a view carries (decoded by the engine's own image code). */
+export function imageValues(image: NonNullable<DebateView['image']>): number[] {
+  return Array.from(decodeImage(image.width, image.height, image.pixels).values);
 }
 
 export const pixelName = (index: number, width: number) => `row ${Math.floor(index / width) + 1} column ${(index % width) + 1}`;
@@ -168,7 +166,7 @@ export function RevealLegend({ view }: { view: DebateView }) {
 export function ImageEvidence({ view, label }: { view: DebateView; label?: string }) {
   const width = view.image?.width ?? 28;
   const height = view.image?.height ?? 28;
-  const values = useMemo(() => (view.image ? decodeHex(view.image.pixels) : undefined), [view.image]);
+  const values = useMemo(() => (view.image ? imageValues(view.image) : undefined), [view.image]);
   const text =
     label ??
     (values

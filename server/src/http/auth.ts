@@ -1,5 +1,7 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
+import type { ArenaContext } from '../context.ts';
+import { tokensEqual } from '../tokens.ts';
+import { HttpError } from './errors.ts';
 
 /** The bearer token of a request: `Authorization: Bearer …` or `?token=…`. */
 export function requestToken(req: Request): string | undefined {
@@ -9,9 +11,11 @@ export function requestToken(req: Request): string | undefined {
   return typeof q === 'string' ? q : undefined;
 }
 
-export function tokensEqual(a: string | undefined, b: string): boolean {
-  if (a === undefined) return false;
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+export function isResearcher(req: Request, ctx: ArenaContext): boolean {
+  return tokensEqual(requestToken(req), ctx.researcherToken);
+}
+
+/** Refuses (401) a request without the researcher token. */
+export function requireResearcher(req: Request, ctx: ArenaContext): void {
+  if (!isResearcher(req, ctx)) throw new HttpError(401, 'this endpoint needs the researcher token (Authorization: Bearer <token>)');
 }

@@ -12,8 +12,8 @@ import type { ArenaContext } from '../context.ts';
 import { NotRejudgeable, listRejudges, rejudgeHeader } from '../rejudge/header.ts';
 import { addTranscriptSource } from '../rejudge/replay-agent.ts';
 import { playHeader } from '../selfplay/run-debate.ts';
-import { newToken } from '../rooms/debate-room.ts';
-import { requestToken, tokensEqual } from './auth.ts';
+import { newDebateId, newToken } from '../tokens.ts';
+import { requireResearcher } from './auth.ts';
 import { HttpError, parseOr400 } from './errors.ts';
 import type { Agent } from '../agents/agent.ts';
 import type { Seat } from '@arena/shared';
@@ -34,9 +34,7 @@ export function rejudgeRouter(ctx: ArenaContext): Router {
   addTranscriptSource((id) => ctx.store.getTranscript(id));
 
   router.post('/rejudge', async (req, res) => {
-    if (!tokensEqual(requestToken(req), ctx.researcherToken)) {
-      throw new HttpError(401, 'this endpoint needs the researcher token (Authorization: Bearer <token>)');
-    }
+    requireResearcher(req, ctx);
     const body = parseOr400(RejudgeRequest, req.body, 'rejudge request');
     const original = await ctx.store.getTranscript(body.debateId);
     if (!original) throw new HttpError(404, `no debate "${body.debateId}"`);
@@ -52,7 +50,7 @@ export function rejudgeRouter(ctx: ArenaContext): Router {
     const debates: { id: string; judge: string; path: string; token?: string; status: string }[] = [];
     const played: Promise<unknown>[] = [];
     for (let i = 0; i < body.count; i++) {
-      const id = `rj-${newToken().slice(0, 12).replace(/[^A-Za-z0-9]/g, 'x')}`;
+      const id = `rj-${newDebateId()}`;
       const seed = newToken();
       let header;
       try {
@@ -80,9 +78,7 @@ export function rejudgeRouter(ctx: ArenaContext): Router {
 
   router.get('/debates/:id/rejudges', async (req, res) => {
     // Researchers only: a judge who learnt which debate theirs re-judges could read the original.
-    if (!tokensEqual(requestToken(req), ctx.researcherToken)) {
-      throw new HttpError(401, 'this endpoint needs the researcher token (Authorization: Bearer <token>)');
-    }
+    requireResearcher(req, ctx);
     if (!(await ctx.store.exists(req.params.id))) throw new HttpError(404, `no debate "${req.params.id}"`);
     res.json({ debateId: req.params.id, rejudges: await listRejudges(ctx.store, req.params.id) });
   });

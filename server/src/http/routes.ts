@@ -19,9 +19,9 @@ import {
   type TranscriptRecord,
 } from '@arena/shared';
 import type { ArenaContext } from '../context.ts';
-import { newToken } from '../rooms/debate-room.ts';
+import { newDebateId, newToken, tokensEqual } from '../tokens.ts';
 import type { ListFilter } from '../store/store.ts';
-import { requestToken, tokensEqual } from './auth.ts';
+import { isResearcher, requestToken, requireResearcher } from './auth.ts';
 import { HttpError, parseOr400 } from './errors.ts';
 import { resultsRouter } from './results.ts';
 import { rejudgeRouter } from './rejudge.ts';
@@ -67,10 +67,6 @@ export function apiRouter(ctx: ArenaContext): Router {
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
 
-  const isResearcher = (req: Request) => tokensEqual(requestToken(req), ctx.researcherToken);
-  const requireResearcher = (req: Request) => {
-    if (!isResearcher(req)) throw new HttpError(401, 'this endpoint needs the researcher token (Authorization: Bearer <token>)');
-  };
 
   async function load(id: string): Promise<TranscriptRecord> {
     const record = await ctx.store.getTranscript(id);
@@ -80,7 +76,7 @@ export function apiRouter(ctx: ArenaContext): Router {
 
   /** True when the request carries the token of debater seat `seat` (or is the researcher). */
   async function holdsDebaterSeat(req: Request, record: TranscriptRecord, seat: Seat): Promise<boolean> {
-    if (isResearcher(req)) return true;
+    if (isResearcher(req, ctx)) return true;
     const token = requestToken(req);
     const entry = (await ctx.store.seatTokens(record.header.id)).get(seat);
     return !!token && !!entry && seat in record.header.assignment.debaters && tokensEqual(token, entry.token);
@@ -132,7 +128,7 @@ export function apiRouter(ctx: ArenaContext): Router {
       }
       seats[seat as Seat] = { kind: c.kind, ...(c.agent ? { agent: c.agent } : {}), ...(c.open ? { open: true } : {}) };
     }
-    const id = newToken().slice(0, 12).replace(/[^A-Za-z0-9]/g, 'x');
+    const id = newDebateId();
     const header = createHeader({
       id,
       scenario,
@@ -201,7 +197,7 @@ export function apiRouter(ctx: ArenaContext): Router {
     const { seat } = parseOr400(SeatQuery, req.query, 'query');
     const record = await load(req.params.id);
     if (seat === 'full') {
-      if (record.status !== 'finished' && !isResearcher(req)) {
+      if (record.status !== 'finished' && !isResearcher(req, ctx)) {
         throw new HttpError(403, 'the full transcript of an unfinished debate is only for researchers; a debater can read its own seat (seat=A with its token)');
       }
       res.json(record);
@@ -224,7 +220,7 @@ export function apiRouter(ctx: ArenaContext): Router {
   });
 
   api.get('/export.jsonl', async (req, res) => {
-    requireResearcher(req);
+    requireResearcher(req, ctx);
     const q = parseOr400(ListQuery.omit({ limit: true, offset: true }), req.query, 'query');
     res.type('application/x-ndjson');
     res.setHeader('content-disposition', 'attachment; filename="transcripts.jsonl"');

@@ -1,4 +1,3 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { Room, ServerError, type Client } from '@colyseus/core';
 import {
   apply,
@@ -7,7 +6,6 @@ import {
   JoinOptions,
   PROTOCOL_VERSION,
   replay,
-  toMove,
   viewFor,
   type Action,
   type Actor,
@@ -20,6 +18,7 @@ import {
   type Welcome,
 } from '@arena/shared';
 import { contextFor, type ArenaContext } from '../context.ts';
+import { tokensEqual } from '../tokens.ts';
 import { AgentSeats } from './agent-seats.ts';
 
 export interface DebateRoomOptions {
@@ -30,16 +29,6 @@ export interface DebateRoomOptions {
 interface Seated {
   seat: Seat;
   token: string | null;
-}
-
-export function newToken(): string {
-  return randomBytes(18).toString('base64url');
-}
-
-function sameToken(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /**
@@ -96,7 +85,7 @@ export class DebateRoom extends Room {
     const entry = tokens.get(seat);
     if (!entry) throw new ServerError(403, `seat-not-yours: seat ${seat} has no link`);
     if (token !== undefined) {
-      if (!sameToken(token, entry.token)) throw new ServerError(403, `seat-not-yours: the link for seat ${seat} is not valid`);
+      if (!tokensEqual(token, entry.token)) throw new ServerError(403, `seat-not-yours: the link for seat ${seat} is not valid`);
       return { seat, token };
     }
     if (!config.open) throw new ServerError(403, `seat-not-yours: seat ${seat} needs its link`);
@@ -250,11 +239,6 @@ export class DebateRoom extends Room {
       presence.seats[seat as Seat] = { kind: c.kind, connected: c.kind === 'agent' || connected.has(seat as Seat), open: !!c.open };
     }
     this.broadcast('presence', presence);
-  }
-
-  /** Seats the engine is waiting on (for tests and the lobby). */
-  waitingFor(): Seat[] {
-    return toMove(this.game);
   }
 }
 

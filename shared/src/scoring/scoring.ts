@@ -14,11 +14,6 @@ export function brierScore(probabilities: readonly number[], correctIndex: numbe
   return probabilities.reduce((sum, p, i) => sum + (p - (i === correctIndex ? 1 : 0)) ** 2, 0);
 }
 
-/** Spherical score: p(correct) / ||p||. */
-export function sphericalScore(probabilities: readonly number[], correctIndex: number): number {
-  const norm = Math.sqrt(probabilities.reduce((s, p) => s + p * p, 0));
-  return (probabilities[correctIndex] ?? 0) / norm;
-}
 
 /** Why a probability vector is not acceptable, or null when it is. */
 export function probabilityProblem(probabilities: readonly number[], answers: number): string | null {

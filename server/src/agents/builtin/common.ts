@@ -1,4 +1,4 @@
-import { rngFromSeed, segmentText, type DebateView, type DebaterSeat, type Rng, type SpeechView } from '@arena/shared';
+import { PROBABILITY_MAX, PROBABILITY_MIN, rngFromSeed, segmentText, type DebateView, type DebaterSeat, type Rng, type SpeechView } from '@arena/shared';
 
 export const LETTERS = ['A', 'B', 'C', 'D'] as const;
 
@@ -31,8 +31,8 @@ export function speechText(s: SpeechView): string {
 /** Clamps to [0.01, 0.99] and normalises so the numbers sum to exactly 1 (in floating point, within 1e-12). */
 export function toProbabilities(weights: readonly number[]): number[] {
   const n = weights.length;
-  const min = 0.01;
-  const max = 0.99;
+  const min = PROBABILITY_MIN;
+  const max = PROBABILITY_MAX;
   const w = weights.map((x) => (Number.isFinite(x) && x > 0 ? x : 0));
   const total = w.reduce((a, b) => a + b, 0);
   let p = total > 0 ? w.map((x) => x / total) : w.map(() => 1 / n);
