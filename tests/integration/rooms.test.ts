@@ -82,7 +82,6 @@ describe('a debate played with SDK clients', () => {
       expect(before).not.toContain('correctIndex');
       expect(before).not.toContain('verdict');
     }
-    expect(judge.view.correctIndex).toBeDefined();
 
     const stored = (await t.store.getTranscript(created.id))!;
     expect(stored.status).toBe('finished');
@@ -93,6 +92,8 @@ describe('a debate played with SDK clients', () => {
     expect(replayed.verdict).toEqual(stored.verdict);
     expect(replayed.verdict).toEqual(judge.view.verdict);
     expect(stored.verdict!.correct).toBe(favour === stored.header.assignment.correctIndex);
+    // After the verdict, and only then, the judge learns the correct answer.
+    expect(judge.view.correctIndex).toBe(stored.header.assignment.correctIndex);
 
     // The judge's transcript over HTTP is redacted like the live view, with no times at all.
     const steps = (await t.api(`/api/debates/${created.id}/transcript?seat=judge`)).body.steps as DebateView[];
