@@ -84,8 +84,8 @@ export async function createArena(config: Config, options: { store?: Store } = {
     ctx,
     async listen() {
       await server.listen(config.port, config.host);
-      const address = (server as unknown as { transport: { server?: { address(): unknown } } }).transport.server?.address();
-      return typeof address === 'object' && address && 'port' in address ? Number(address.port) : config.port;
+      const address = server.transport.server?.address();
+      return typeof address === 'object' && address ? address.port : config.port;
     },
     async close() {
       if (closed) return;

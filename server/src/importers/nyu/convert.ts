@@ -353,7 +353,7 @@ export function convertRoom(name: string, raw: unknown, metadata: NyuMetadata | 
       // An empty speech: the engine refuses those from a debater, but records a forfeited turn as an empty speech.
       if (!FORFEIT_SUPPORTED) return 'an empty speech (the engine has no forfeit action to record it)';
       notes.add('an empty speech in the data is recorded as a forfeited turn (an empty speech in the engine)');
-      return { action: { type: 'forfeit', seat, reason: 'empty speech in the NYU data' } as unknown as Action, meta: { nyu: { ...(meta['nyu'] as object), content: s.content } }, system: true };
+      return { action: { type: 'forfeit', seat, reason: 'empty speech in the NYU data' }, meta: { nyu: { ...(meta['nyu'] as object), content: s.content } }, system: true };
     }
     return { action: { type: 'speech', segments }, meta };
   };
