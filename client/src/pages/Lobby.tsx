@@ -56,7 +56,8 @@ export function Lobby() {
         </p>
         <p>
           <strong>How to play:</strong> create a debate below, send each seat's link to a player (or open them in separate windows), and play: debaters select passage
-          text to quote it, the judge sets a probability for each answer and continues or ends the debate.
+          text to quote it, the judge sets a probability for each answer and continues or ends the debate. In a handwritten-digit scenario the debaters
+          reveal pixels of the image instead, and the judge sees only those.
         </p>
       </section>
       {loadError && <ErrorBox>Could not reach the server: {loadError}</ErrorBox>}
