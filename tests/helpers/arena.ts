@@ -94,7 +94,7 @@ export async function startArena(options: { store?: StoreOptions; env?: Record<s
       return c;
     },
     async close() {
-      for (const c of clients) await c.leave().catch(() => {});
+      await Promise.all(clients.map((c) => c.leave().catch(() => {})));
       await arena.close();
       await store.close();
     },

@@ -47,6 +47,9 @@ export function rejudgeRouter(ctx: ArenaContext): Router {
         throw new HttpError(400, `judge: ${(err as Error).message}`);
       }
     }
+    // A person re-judging must not be able to read the original: it becomes private (its full
+    // transcript for researchers only), and so are the re-judgings themselves.
+    if (!judgeAgent) await ctx.store.setVisibility(original.header.id, 'private');
     const debates: { id: string; judge: string; path: string; token?: string; status: string }[] = [];
     const played: Promise<unknown>[] = [];
     for (let i = 0; i < body.count; i++) {
@@ -61,15 +64,14 @@ export function rejudgeRouter(ctx: ArenaContext): Router {
       }
       if (!judgeAgent) {
         const token = newToken();
-        await ctx.store.createDebate(header);
-        await ctx.store.setSeatTokens(id, { judge: token });
+        await ctx.store.createDebateWithTokens(header, { judge: token }, 'private');
         debates.push({ id, judge: 'human', token, path: `/debate/${id}/judge?token=${token}`, status: 'waiting' });
         continue;
       }
       // An AI judge: the whole debate runs through the engine now; its transcript is stored when done.
       const agents: Partial<Record<Seat, Agent>> = {};
       for (const [seat, c] of Object.entries(header.seats)) agents[seat as Seat] = ctx.makeAgent(c.agent as string, `${header.seed}/${seat}`);
-      played.push(playHeader(header, agents, { turnTimeoutMs: ctx.config.agentSeconds * 1000 }).then((record) => ctx.store.saveTranscript(record)));
+      played.push(playHeader(header, agents, { turnTimeoutMs: ctx.config.agentSeconds * 1000 }).then((record) => ctx.store.saveTranscript(record, 'private')));
       debates.push({ id, judge: judgeAgent, path: `/debate/${id}/observer`, status: 'finished' });
     }
     await Promise.all(played);

@@ -13,6 +13,7 @@ import {
   summarizeScenario,
   transcriptJsonSchema,
   viewFor,
+  type DebateSummary,
   type DebateView,
   type PresetName,
   type SeatConfig,
@@ -25,6 +26,7 @@ import { isResearcher, requestToken, requireResearcher } from './auth.ts';
 import { HttpError, parseOr400 } from './errors.ts';
 import { resultsRouter } from './results.ts';
 import { rejudgeRouter } from './rejudge.ts';
+import { REPLAY_PREFIX } from '../rejudge/replay-agent.ts';
 
 const SeatConfigInput = z
   .object({
@@ -62,6 +64,17 @@ const ListQuery = z.object({
 });
 
 const SeatQuery = z.object({ seat: z.union([Seat, z.literal('full')]).default('judge') });
+
+/** A debate's summary as the caller may see it: no last-change time of an unfinished debate for the public. */
+function summaryFor(summary: DebateSummary, researcher: boolean): DebateSummary {
+  return researcher || summary.status === 'finished' ? summary : { ...summary, updatedAt: null };
+}
+
+/** An agent id as shown to anyone: a replay agent's id names its original, which a re-judge must not learn. */
+function publicAgentId(agent: string | undefined): string | null {
+  if (agent === undefined) return null;
+  return agent.startsWith(REPLAY_PREFIX) ? REPLAY_PREFIX.slice(0, -1) : agent;
+}
 
 export function apiRouter(ctx: ArenaContext): Router {
   const api = express.Router();
@@ -154,19 +167,21 @@ export function apiRouter(ctx: ArenaContext): Router {
 
   api.get('/debates', async (req, res) => {
     const q = parseOr400(ListQuery, req.query, 'query');
-    const filter: ListFilter = { ...q, source: q.source === 'arena' ? null : q.source };
+    const researcher = isResearcher(req, ctx);
+    // Private debates (experiments, re-judgings and their originals) are unlisted for the public.
+    const filter: ListFilter = { ...q, source: q.source === 'arena' ? null : q.source, ...(researcher ? {} : { visibility: 'public' as const }) };
     const [debates, total] = await Promise.all([ctx.store.listDebates(filter), ctx.store.countDebates(filter)]);
-    res.json({ total, debates });
+    res.json({ total, debates: debates.map((d) => summaryFor(d, researcher)) });
   });
 
   api.get('/debates/:id', async (req, res) => {
     const record = await load(req.params.id);
-    const summary = await ctx.store.summary(record.header.id);
+    const summary = summaryFor((await ctx.store.summary(record.header.id)) as DebateSummary, isResearcher(req, ctx));
     const tokens = await ctx.store.seatTokens(record.header.id);
     const seats = Object.fromEntries(
       Object.entries(record.header.seats).map(([seat, c]) => [
         seat,
-        { kind: c.kind, agent: c.agent ?? null, open: !!c.open, claimed: !!tokens.get(seat)?.claimed },
+        { kind: c.kind, agent: publicAgentId(c.agent), open: !!c.open, claimed: !!tokens.get(seat)?.claimed },
       ]),
     );
     res.json({ ...summary, question: record.header.scenario.question, seats });
@@ -197,8 +212,12 @@ export function apiRouter(ctx: ArenaContext): Router {
     const { seat } = parseOr400(SeatQuery, req.query, 'query');
     const record = await load(req.params.id);
     if (seat === 'full') {
-      if (record.status !== 'finished' && !isResearcher(req, ctx)) {
-        throw new HttpError(403, 'the full transcript of an unfinished debate is only for researchers; a debater can read its own seat (seat=A with its token)');
+      if (!isResearcher(req, ctx)) {
+        if (record.status !== 'finished') {
+          throw new HttpError(403, 'the full transcript of an unfinished debate is only for researchers; a debater can read its own seat (seat=A with its token)');
+        }
+        const summary = await ctx.store.summary(record.header.id);
+        if (summary?.visibility !== 'public') throw new HttpError(403, 'the full transcript of a private debate is only for researchers');
       }
       res.json(record);
       return;

@@ -121,7 +121,7 @@ export async function runRejudgeBatch(o: RejudgeBatchOptions): Promise<RejudgeBa
           ...(o.turnTimeoutMs ? { turnTimeoutMs: o.turnTimeoutMs } : {}),
           ...(o.log ? { drive: { log: o.log } } : {}),
         });
-        await o.store.saveTranscript(record);
+        await o.store.saveTranscript(record, 'private');
         summary.played++;
         if (record.verdict?.correct) summary.correct++;
         o.onDebate?.({ originalId, id, outcome: 'played', correct: record.verdict?.correct ?? false });

@@ -29,6 +29,8 @@ export interface DebateRoomOptions {
 interface Seated {
   seat: Seat;
   token: string | null;
+  /** The last view sent to this connection, serialised: a seat hears of a change only when its own view changed. */
+  lastView?: string;
 }
 
 /**
@@ -63,8 +65,8 @@ export class DebateRoom extends Room {
     this.game = replay(record.header, record.events);
     this.roomId = options.debateId;
     this.agents = new AgentSeats(this.ctx, this.game.header, (seat, action, meta) => this.enqueue(() => this.act(seat, action, meta)));
-    this.onMessage('action', (client, payload) => this.enqueue(() => this.onAction(client, payload)));
-    this.onMessage('sync', (client) => this.sendView(client));
+    this.onMessage('action', (client, payload) => this.onAction(client, payload));
+    this.onMessage('sync', (client) => this.sendView(client, true));
     this.onMessage('*', (client, type) => this.refuse(client, { code: 'malformed', message: `unknown message type "${String(type)}"` }));
     await this.enqueue(() => this.maybeStart());
   }
@@ -104,10 +106,10 @@ export class DebateRoom extends Room {
         other.leave(4000, 'seat taken over by a newer connection');
       }
     }
-    this.seated.set(client.sessionId, auth);
+    this.seated.set(client.sessionId, { seat: auth.seat, token: auth.token });
     const welcome: Welcome = { debateId: this.debateId, seat: auth.seat, token: auth.token, protocol: PROTOCOL_VERSION, serverNow: Date.now() };
     client.send('welcome', welcome);
-    this.sendView(client);
+    this.sendView(client, true);
     this.broadcastPresence();
     return this.enqueue(() => this.maybeStart());
   }
@@ -122,7 +124,7 @@ export class DebateRoom extends Room {
   }
 
   override onReconnect(client: Client) {
-    this.sendView(client);
+    this.sendView(client, true);
     this.broadcastPresence();
   }
 
@@ -143,6 +145,11 @@ export class DebateRoom extends Room {
     return next;
   }
 
+  /**
+   * A refusal is decided at once on the current state, without waiting behind queued
+   * work (a debater's speech being stored, say), so how long a refusal takes tells a
+   * seat nothing about events it cannot see. An action that passes is applied in turn.
+   */
   private async onAction(client: Client, payload: unknown) {
     const who = this.seated.get(client.sessionId);
     if (!who) return this.refuse(client, { code: 'not-a-participant', message: 'join a seat first' });
@@ -150,8 +157,14 @@ export class DebateRoom extends Room {
     if (!parsed.success) {
       return this.refuse(client, { code: 'malformed', message: `malformed action: ${describeIssues(parsed.error)}` });
     }
-    if (who.seat === 'observer') return this.refuse(client, { code: 'not-a-participant', message: 'observers cannot act' });
-    const refusal = await this.act(who.seat, parsed.data);
+    let early: ReturnType<typeof apply> | null = null;
+    try {
+      early = apply(this.game, parsed.data, who.seat, Date.now());
+    } catch {
+      // act() below logs the engine's failure and answers it.
+    }
+    if (early && !early.ok) return this.refuse(client, { ...early.refusal, about: parsed.data.type });
+    const refusal = await this.enqueue(() => this.act(who.seat, parsed.data));
     if (refusal) this.refuse(client, { ...refusal, about: parsed.data.type });
   }
 
@@ -214,10 +227,20 @@ export class DebateRoom extends Room {
     }, Math.max(0, deadline - Date.now()));
   }
 
-  private sendView(client: Client) {
+  /**
+   * Sends a connection its seat's view when that view changed since the last one it
+   * got (or always, when `force`: a join, a reconnect, a sync). A seat whose view an
+   * event leaves unchanged receives nothing, so the timing of messages tells it
+   * nothing its view hides (a debater's speech in a round the judge cannot see yet).
+   */
+  private sendView(client: Client, force = false) {
     const who = this.seated.get(client.sessionId);
     if (!who) return;
-    const message: ViewMessage = { view: viewFor(this.game, who.seat), serverNow: Date.now() };
+    const view = viewFor(this.game, who.seat);
+    const serialised = JSON.stringify(view);
+    if (!force && serialised === who.lastView) return;
+    who.lastView = serialised;
+    const message: ViewMessage = { view, serverNow: Date.now() };
     client.send('view', message);
   }
 

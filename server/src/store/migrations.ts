@@ -39,6 +39,12 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
         PRIMARY KEY (debate_id, seat)
       );`,
   },
+  {
+    version: 2,
+    name: 'debate visibility',
+    // public: listed, full replay open to anyone once finished; private: unlisted, full transcript for researchers only.
+    sql: `ALTER TABLE debates ADD COLUMN visibility text NOT NULL DEFAULT 'public'`,
+  },
 ];
 
 export async function migrate(sql: Sql): Promise<number[]> {

@@ -1,4 +1,4 @@
-import type { DebateEvent, DebateHeader, DebateStatus, DebateSummary, TranscriptRecord, Verdict } from '@arena/shared';
+import type { DebateEvent, DebateHeader, DebateStatus, DebateSummary, TranscriptRecord, Verdict, Visibility } from '@arena/shared';
 
 export type { DebateSummary };
 import { migrate } from './migrations.ts';
@@ -6,6 +6,7 @@ import type { Sql } from './sql.ts';
 
 export interface ListFilter {
   status?: DebateStatus;
+  visibility?: Visibility;
   preset?: string;
   pack?: string;
   source?: string | null;
@@ -36,6 +37,7 @@ interface DebateRow {
   source: string | null;
   created_at: number;
   updated_at: number;
+  visibility: Visibility;
 }
 
 interface EventRow {
@@ -58,11 +60,11 @@ export class Store {
   }
 
   /** Creates a debate; returns false (and changes nothing) if the id exists. */
-  async createDebate(header: DebateHeader, status: DebateStatus = 'waiting', verdict: Verdict | null = null): Promise<boolean> {
+  async createDebate(header: DebateHeader, status: DebateStatus = 'waiting', verdict: Verdict | null = null, visibility: Visibility = 'public'): Promise<boolean> {
     const rows = await this.sql.query(
-      `INSERT INTO debates (id, header, status, verdict, scenario_id, pack, preset, source, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [header.id, header, status, verdict, header.scenario.id, header.scenario.pack ?? null, header.rules.preset, header.source?.name ?? null, header.createdAt],
+      `INSERT INTO debates (id, header, status, verdict, scenario_id, pack, preset, source, created_at, updated_at, visibility)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [header.id, header, status, verdict, header.scenario.id, header.scenario.pack ?? null, header.rules.preset, header.source?.name ?? null, header.createdAt, visibility],
     );
     return rows.length === 1;
   }
@@ -134,10 +136,10 @@ export class Store {
   }
 
   /** Stores a whole transcript (an import, a batch debate) unless its id exists. */
-  async saveTranscript(record: TranscriptRecord): Promise<boolean> {
+  async saveTranscript(record: TranscriptRecord, visibility: Visibility = 'public'): Promise<boolean> {
     return this.sql.transaction(async (tx) => {
       const store = new Store(tx);
-      const created = await store.createDebate(record.header as DebateHeader, record.status, record.verdict);
+      const created = await store.createDebate(record.header as DebateHeader, record.status, record.verdict, visibility);
       if (!created) return false;
       for (const e of record.events) {
         await tx.query('INSERT INTO events (debate_id, seq, at, seat, action, meta) VALUES ($1, $2, $3, $4, $5, $6)', [
@@ -213,12 +215,17 @@ export class Store {
   }
 
   /** Creates a debate and the secret tokens of its human seats, in one transaction. */
-  async createDebateWithTokens(header: DebateHeader, tokens: Partial<Record<string, string>>): Promise<void> {
+  async createDebateWithTokens(header: DebateHeader, tokens: Partial<Record<string, string>>, visibility: Visibility = 'public'): Promise<void> {
     await this.sql.transaction(async (tx) => {
       const store = new Store(tx);
-      if (!(await store.createDebate(header))) throw new Error(`debate ${header.id} exists`);
+      if (!(await store.createDebate(header, 'waiting', null, visibility))) throw new Error(`debate ${header.id} exists`);
       await store.setSeatTokens(header.id, tokens);
     });
+  }
+
+  /** Makes a debate public or private (e.g. private once it is being re-judged). */
+  async setVisibility(id: string, visibility: Visibility): Promise<void> {
+    await this.sql.query('UPDATE debates SET visibility = $2 WHERE id = $1', [id, visibility]);
   }
 
   /** Records the secret token of each human seat (seat links carry it). */
@@ -258,6 +265,7 @@ function whereClause(filter: ListFilter): { where: string; params: unknown[] } {
     conds.push(cond.replace('?', `$${params.length}`));
   };
   if (filter.status) add('status = ?', filter.status);
+  if (filter.visibility) add('visibility = ?', filter.visibility);
   if (filter.preset) add('preset = ?', filter.preset);
   if (filter.pack) add('pack = ?', filter.pack);
   if (filter.source === null) conds.push('source IS NULL');
@@ -287,6 +295,7 @@ function toSummary(row: DebateRow): DebateSummary {
     status: row.status,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    visibility: row.visibility,
     outcome:
       row.status === 'finished' && row.verdict
         ? { correct: row.verdict.correct, judgeScore: row.verdict.judgeScore, continues: row.verdict.continues }

@@ -1,8 +1,9 @@
-import type { Action, Actor, DebaterSeat, Refusal } from '../protocol/actions.ts';
+import type { Action, Actor, DebaterSeat, Refusal, Seat } from '../protocol/actions.ts';
 import { resolveSpeech } from '../evidence/speech.ts';
 import { roundKindAt } from '../rules/rules.ts';
 import { log2Score, probabilityProblem, uniform } from '../scoring/scoring.ts';
-import { canContinue, canEnd, currentRound, nextRoundIndex, toMove } from './turns.ts';
+import { roleMayTake, roleOf, roleRefusalMessage, type Role } from './roles.ts';
+import { canContinue, canEnd, currentRound, legalActions, nextRoundIndex, toMove } from './turns.ts';
 import type { ApplyResult, DebateState, JudgeTurn, Round, Speech, Verdict } from './types.ts';
 
 const refuse = (code: Refusal['code'], message: string): ApplyResult => ({ ok: false, refusal: { code, message } });
@@ -12,24 +13,25 @@ const refuse = (code: Refusal['code'], message: string): ApplyResult => ({ ok: f
  * input state is not modified, and time comes in as `now` (ms on the room clock).
  */
 export function apply(state: DebateState, action: Action, actor: Actor, now: number): ApplyResult {
+  // Who may take which kind of action is decided before anything else, from the role alone.
+  const role = roleOf(state.header, actor);
+  if (role === null) return refuse('not-a-participant', `this debate has no seat ${actor}`);
+  if (!roleMayTake(role, action.type)) return refuse('not-your-role', roleRefusalMessage(role, action.type));
   switch (action.type) {
     case 'start':
-      if (actor !== 'system') return refuse('not-a-participant', 'only the room starts a debate');
       if (state.status !== 'waiting') return refuse('finished', 'the debate has already started');
       return ok(openRound({ ...state, status: 'running' }, 0, now));
     case 'timeout':
-      if (actor !== 'system') return refuse('not-a-participant', 'only the room ends a turn on time');
       if (state.status !== 'running') return refuse(state.status === 'waiting' ? 'not-started' : 'finished', 'no turn is running');
       if (state.deadline === null || now < state.deadline) return refuse('too-early', 'the turn has time left');
       return ok(expire(state, toMove(state), now));
     case 'forfeit':
-      if (actor !== 'system') return refuse('not-a-participant', 'only the room forfeits a turn');
       if (state.status !== 'running') return refuse(state.status === 'waiting' ? 'not-started' : 'finished', 'no turn is running');
       if (!toMove(state).includes(action.seat)) return refuse('not-your-turn', `seat ${action.seat} has no turn to forfeit`);
       return ok(expire(state, [action.seat], now));
     case 'speech':
     case 'judge': {
-      const problem = turnProblem(state, actor);
+      const problem = turnProblem(state, action.type, actor as Seat, role);
       if (problem) return problem;
       return action.type === 'speech' ? speak(state, action, actor as DebaterSeat, now) : judge(state, action, now);
     }
@@ -40,19 +42,21 @@ function ok(state: DebateState): ApplyResult {
   return { ok: true, state: { ...state, lastSeq: state.lastSeq + 1 } };
 }
 
-function turnProblem(state: DebateState, actor: Actor): ApplyResult | null {
+/**
+ * Why `seat` may not take an action of this type now, or null. The answer is built
+ * only from what the seat's own view holds: a judge or an observer learns nothing
+ * about which debater has already spoken (their view hides it), a debater learns only
+ * what its view of the round shows.
+ */
+function turnProblem(state: DebateState, type: 'speech' | 'judge', seat: Seat, role: Role): ApplyResult | null {
   if (state.status === 'waiting') return refuse('not-started', 'the debate has not started yet');
   if (state.status === 'finished') return refuse('finished', 'the debate is over');
-  if (actor === 'observer' || actor === 'system') return refuse('not-a-participant', 'observers cannot act');
-  const isDebater = actor === 'judge' || actor in state.header.assignment.debaters;
-  if (!isDebater) return refuse('not-a-participant', `seat ${actor} is not part of this debate`);
-  if (!toMove(state).includes(actor)) {
-    const round = currentRound(state);
-    const spoke = round?.speeches.some((s) => s.seat === actor);
-    if (spoke) return refuse('already-spoke', 'you have already spoken this round');
-    return refuse('not-your-turn', `it is not your turn (waiting for ${toMove(state).join(', ')})`);
-  }
-  return null;
+  if (legalActions(state, seat).some((l) => l.type === type)) return null;
+  const round = currentRound(state) as Round;
+  if (round.kind === 'judge') return refuse('not-your-turn', 'it is the judge’s turn');
+  if (role !== 'debater') return refuse('not-your-turn', 'the debaters are speaking; the judge’s turn comes when the round is complete');
+  if (round.speeches.some((s) => s.seat === seat)) return refuse('already-spoke', 'you have already spoken this round');
+  return refuse('not-your-turn', `it is not your turn (waiting for ${toMove(state).join(', ')})`);
 }
 
 /** Replaces the current (last) round. */

@@ -117,6 +117,22 @@ function gatherQuotes(rounds: RoundView[]): QuoteView[] {
   return [...bySpan.values()].sort((a, b) => a.span[0] - b.span[0] || a.span[1] - b.span[1]);
 }
 
+/**
+ * Who a seat sees as awaited, and until when. Judges and observers learn neither who
+ * has already spoken in a speech round nor when (both could hint at who is lying); in
+ * a simultaneous round a debater learns only whether it has spoken itself.
+ */
+function awaited(state: DebateState, round: Round, seat: Seat, isDebater: boolean): { toMove: Seat[]; deadline: number | null } {
+  const order = state.header.assignment.speakingOrder;
+  if (round.kind === 'judge') return { toMove: ['judge'], deadline: state.deadline };
+  if (!isDebater) return { toMove: [...order], deadline: null };
+  if (round.kind === 'simultaneous') {
+    const spoke = round.speeches.some((s) => s.seat === seat);
+    return { toMove: order.filter((s) => s !== seat || !spoke), deadline: state.deadline };
+  }
+  return { toMove: toMove(state), deadline: state.deadline };
+}
+
 /** viewFor(state, seat): the one gate for hidden information. */
 export function viewFor(state: DebateState, seat: Seat): DebateView {
   const { header } = state;
@@ -125,16 +141,7 @@ export function viewFor(state: DebateState, seat: Seat): DebateView {
   const rounds = visibleRounds(state, seat, isDebater);
   const round = currentRound(state);
   let turn: DebateView['turn'] = null;
-  if (round) {
-    // Judges and observers learn neither who has already spoken nor when: both could hint at who is lying.
-    const hidden = !isDebater && round.kind !== 'judge';
-    turn = {
-      round: round.index,
-      kind: round.kind,
-      toMove: hidden ? [...header.assignment.speakingOrder] : toMove(state),
-      deadline: hidden ? null : state.deadline,
-    };
-  }
+  if (round) turn = { round: round.index, kind: round.kind, ...awaited(state, round, seat, isDebater) };
   const view: DebateView = {
     protocol: PROTOCOL_VERSION,
     debateId: header.id,

@@ -69,6 +69,7 @@ export const REFUSAL_CODES = [
   'not-your-turn',
   'already-spoke',
   'not-a-participant',
+  'not-your-role',
   'over-char-limit',
   'over-quote-limit',
   'bad-span',

@@ -68,6 +68,12 @@ export function transcriptJsonSchema(): Record<string, unknown> {
   };
 }
 
+/**
+ * Who may find and read a debate. Public: listed, and once finished its full replay
+ * is open to anyone. Private: unlisted, its full transcript for researchers only.
+ */
+export type Visibility = 'public' | 'private';
+
 /** A row of the debate list: what anyone may see about a debate without opening it. */
 export interface DebateSummary {
   id: string;
@@ -78,7 +84,12 @@ export interface DebateSummary {
   source: string | null;
   status: DebateStatus;
   createdAt: number;
-  updatedAt: number;
+  /**
+   * When the debate last changed. Null in public answers about an unfinished debate:
+   * a time that moves when a debater speaks would tell a judge when a hidden action happened.
+   */
+  updatedAt: number | null;
+  visibility: Visibility;
   /** Only for finished debates. */
   outcome: { correct: boolean; judgeScore: number; continues: number } | null;
 }

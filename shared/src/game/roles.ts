@@ -1,0 +1,36 @@
+import type { Action, Actor } from '../protocol/actions.ts';
+import type { DebateHeader } from './types.ts';
+
+/**
+ * What an actor is in a debate. The role decides which kinds of action it may ever
+ * take; the turn (see turns.ts) decides when. Every transport reaches the engine
+ * through apply(), so this table is the only place the rule lives.
+ */
+export type Role = 'debater' | 'judge' | 'observer' | 'system';
+
+/** The action types each role may take. A judge never speaks or reveals; a debater never judges. */
+export const ROLE_ACTIONS = {
+  debater: ['speech'],
+  judge: ['judge'],
+  observer: [],
+  system: ['start', 'timeout', 'forfeit'],
+} as const satisfies Record<Role, readonly Action['type'][]>;
+
+/** The role of `actor` in this debate, or null for a debater seat the debate does not have. */
+export function roleOf(header: Pick<DebateHeader, 'assignment'>, actor: Actor): Role | null {
+  if (actor === 'system' || actor === 'judge' || actor === 'observer') return actor;
+  return actor in header.assignment.debaters ? 'debater' : null;
+}
+
+/** Whether a role may ever take an action of this type. */
+export function roleMayTake(role: Role, type: Action['type']): boolean {
+  return (ROLE_ACTIONS[role] as readonly string[]).includes(type);
+}
+
+/** Why a role may not take an action of this type, in words built from the role alone. */
+export function roleRefusalMessage(role: Role, type: Action['type']): string {
+  if (role === 'observer') return 'observers watch; they cannot act';
+  if (role === 'judge') return type === 'speech' ? 'the judge does not speak or cite evidence: give probabilities, a comment or a question' : 'that action is the room’s, not the judge’s';
+  if (role === 'debater') return type === 'judge' ? 'debaters argue; only the judge gives probabilities' : 'that action is the room’s, not a debater’s';
+  return `the room does not take "${type}" actions`;
+}

@@ -1,0 +1,280 @@
+/**
+ * An adversarial judge and observer, over many random debates of every preset and
+ * evidence kind, against the real server: between their own legal moves they send
+ * random and malicious actions out of turn (speeches with quote spans, pixel reveals,
+ * judge turns, system actions, malformed payloads, unknown messages), and probe every
+ * public HTTP endpoint with and without tokens. Every byte they receive (WebSocket
+ * frames and HTTP bodies) is searched for unquoted passage text, unrevealed pixels,
+ * the correct answer before the verdict and the seed; the views they receive must be
+ * exactly the changes of their own view (no message that only tells when a hidden
+ * action happened), and public summaries must not move while their view stands still.
+ * ADVERSARIAL_DEBATES sets the number of debates (default 120).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeImage, encodePixels, initialState, passageText, replay, rngFromSeed, viewFor, type DebateView, type Scenario } from '@arena/shared';
+import { framesText, RESEARCHER_TOKEN, startArena, type SeatClient, type TestArena } from '../helpers/arena.ts';
+
+const DEBATES = Number(process.env.ADVERSARIAL_DEBATES ?? 120);
+const PARALLEL = 8;
+
+let t: TestArena;
+let passages: Scenario[];
+let digits: Scenario[];
+
+beforeAll(async () => {
+  t = await startArena();
+  const all = [...t.arena.ctx.scenarios.values()];
+  passages = all.filter((s) => s.evidence.kind === 'passage').slice(0, 4);
+  digits = all.filter((s) => s.evidence.kind === 'image').slice(0, 3);
+});
+afterAll(() => t.close());
+
+/** Passage sentences long enough to be unmistakable. */
+function sentences(text: string): string[] {
+  return text
+    .split(/(?<=[.!?])\s+|\n+/)
+    .map((s) => s.trim())
+    .filter((s) => s.length >= 40);
+}
+
+/** Every 4-pixel window of the image that holds ink, as hex: none may reach a judge before the verdict, unless revealed. */
+function inkedWindows(scenario: Scenario): Map<string, number[]> {
+  if (scenario.evidence.kind !== 'image') return new Map();
+  const { width, height, pixels } = scenario.evidence;
+  const values = decodeImage(width, height, pixels).values;
+  const windows = new Map<string, number[]>();
+  for (let i = 0; i + 4 <= values.length; i++) {
+    const idx = [i, i + 1, i + 2, i + 3];
+    if (idx.filter((j) => (values[j] ?? 0) > 0).length >= 3) windows.set(encodePixels(idx.map((j) => values[j] ?? 0)), idx);
+  }
+  return windows;
+}
+
+type Plan = { scenario: Scenario; preset: string; seats: Record<string, unknown> };
+
+function planFor(i: number): Plan {
+  const kind = i % 5;
+  if (kind === 4) {
+    const scenario = digits[i % digits.length]!;
+    return { scenario, preset: i % 2 ? 'pixels' : 'blind', seats: i % 2 ? { A: { kind: 'agent', agent: 'builtin:pixel-debater@4' }, B: { kind: 'agent', agent: 'builtin:pixel-debater@4' } } : {} };
+  }
+  const scenario = passages[i % passages.length]!;
+  const preset = (['debate', 'consultancy', 'blind', 'debate'] as const)[kind]!;
+  const agent = i % 3 === 0 ? 'builtin:random' : 'builtin:passage-debater';
+  const debaters = preset === 'blind' ? [] : preset === 'consultancy' ? ['A'] : ['A', 'B', 'C', 'D'].slice(0, scenario.answers.length);
+  const seats = Object.fromEntries(debaters.map((seat) => [seat, { kind: 'agent', agent }]));
+  return { scenario, preset, seats };
+}
+
+/** Malicious or random actions a judge or an observer tries at any time. */
+function attacks(rng: () => number, view: DebateView | undefined): unknown[] {
+  const n = view?.answers.length ?? 2;
+  const span = (): [number, number] => {
+    const start = Math.floor(rng() * 900);
+    return [start, start + 1 + Math.floor(rng() * 60)];
+  };
+  return [
+    { type: 'speech', segments: [{ quote: span() }] },
+    { type: 'speech', segments: [{ text: 'x' }, { quote: span() }, { quote: span() }] },
+    { type: 'speech', text: 'I quote <quote>the</quote>' },
+    { type: 'speech', segments: [{ reveal: Math.floor(rng() * 784) }] },
+    { type: 'judge', probabilities: Array.from({ length: n }, () => 1 / n), end: rng() < 0.5 },
+    { type: 'judge', probabilities: [2, -1], end: true },
+    { type: 'start' },
+    { type: 'timeout' },
+    { type: 'forfeit', seat: 'A', reason: 'x' },
+    { type: 'speech' },
+    'not even an object',
+  ];
+}
+
+/** Every public endpoint about this debate and the lists, with no token, a seat's token as bearer, and as a query parameter. */
+function endpoints(id: string): string[] {
+  const paths = ['/api/debates', `/api/debates?status=running`, `/api/debates/${id}`, '/api/results', '/api/scenarios', '/api/presets', `/api/debates/${id}/rejudges`, '/api/export.jsonl'];
+  for (const seat of ['A', 'B', 'C', 'judge', 'observer', 'full']) {
+    paths.push(`/api/debates/${id}/view?seat=${seat}`, `/api/debates/${id}/transcript?seat=${seat}`);
+  }
+  return paths;
+}
+
+interface Received {
+  /** HTTP bodies received before the verdict. */
+  bytes: string[];
+  afterVerdict: string[];
+  /** /api/debates/:id bodies, by the status they report. */
+  summaries: Map<string, Set<string>>;
+}
+
+async function probeHttp(id: string, token: string | undefined, rng: () => number, into: Received): Promise<void> {
+  const all = endpoints(id);
+  for (let k = 0; k < 3; k++) {
+    const path = all[Math.floor(rng() * all.length)]!;
+    const variants: (string | undefined)[] = [undefined, token];
+    const withQuery = token ? `${path}${path.includes('?') ? '&' : '?'}token=${token}` : path;
+    for (const [p, bearer] of [[path, variants[0]], [path, variants[1]], [withQuery, undefined]] as [string, string | undefined][]) {
+      const res = await t.api(p, bearer ? { token: bearer } : {});
+      const text = typeof res.body === 'string' ? res.body : JSON.stringify(res.body);
+      // An answer given once the verdict is in may show everything (a finished public debate's replay).
+      const after = (await t.store.summary(id))?.status === 'finished';
+      (after ? into.afterVerdict : into.bytes).push(text);
+      if (p === `/api/debates/${id}` && res.status === 200) {
+        const set = into.summaries.get(res.body.status) ?? new Set<string>();
+        set.add(text);
+        into.summaries.set(res.body.status, set);
+      }
+    }
+  }
+}
+
+/** Plays one debate with an adversarial judge and observer; returns what they received. */
+async function adversarialDebate(i: number) {
+  const plan = planFor(i);
+  const seed = `adv-seed-${i}-${Math.random().toString(36).slice(2)}`;
+  const res = await t.api('/api/debates', { method: 'POST', token: RESEARCHER_TOKEN, json: { scenarioId: plan.scenario.id, preset: plan.preset, seats: plan.seats, seed } });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  const id: string = res.body.id;
+  const judgeToken: string = res.body.seats.judge.token;
+  const rng = rngFromSeed(`adversary-${i}`);
+  const received: Received = { bytes: [], afterVerdict: [], summaries: new Map() };
+  const judge = await t.join({ debateId: id, seat: 'judge', token: judgeToken });
+  const observer = await t.join({ debateId: id, seat: 'observer' });
+  let syncs = 0;
+  const attack = async (who: SeatClient, token: string | undefined) => {
+    // A few messages a turn: the room's flood limit (20 a second) is another test's subject.
+    const list = attacks(rng, who.views.at(-1));
+    for (let k = 0; k < 3; k++) who.send('action', list[Math.floor(rng() * list.length)]);
+    if (rng() < 0.2) who.send('teleport', { to: 'A' });
+    if (who === judge && rng() < 0.2) {
+      who.send('sync', {});
+      syncs++;
+    }
+    if (rng() < 0.5) await probeHttp(id, token, rng, received);
+  };
+  for (let turn = 0; turn < 40; turn++) {
+    // Six messages at most per pass, at most three passes a second: under the room's flood limit of 20 a second.
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    await judge.until((c) => c.views.length > 0 && (c.view.legal.length > 0 || c.view.status === 'finished'), `its turn or the end in ${id} (${plan.preset})`, 20_000);
+    if (judge.view.status === 'finished') break;
+    await attack(judge, judgeToken);
+    await attack(observer, undefined);
+    const legal = judge.view.legal.find((l) => l.type === 'judge');
+    if (!legal || legal.type !== 'judge') continue;
+    const favour = Math.floor(rng() * legal.answers);
+    const probabilities = Array.from({ length: legal.answers }, (_, k) => (k === favour ? 0.7 : 0.3 / (legal.answers - 1)));
+    const end = legal.canEnd && (!legal.canContinue || rng() < 0.3);
+    const [views, refusals] = [judge.views.length, judge.refusals.length];
+    judge.send('action', { type: 'judge', probabilities, end });
+    // A judge turn among the attacks may already have been accepted: then this one is refused.
+    await judge.until((c) => c.views.length > views || c.refusals.length > refusals, `the answer to its turn in ${id} (${plan.preset})`, 20_000);
+  }
+  await judge.until((c) => c.view.status === 'finished', 'the verdict', 20_000);
+  await observer.until((c) => c.views.at(-1)?.status === 'finished', 'the verdict (observer)', 20_000);
+  await judge.leave();
+  await observer.leave();
+  return { plan, id, seed, judge, observer, received, syncs };
+}
+
+/** The views a seat's own view went through, from the stored transcript, without repeats. */
+function viewChanges(record: Parameters<typeof replay>[0], events: Parameters<typeof replay>[1], seat: 'judge' | 'observer'): string[] {
+  const out: string[] = [JSON.stringify(viewFor(initialState(record), seat))];
+  replay(record, events, (state) => {
+    const v = JSON.stringify(viewFor(state, seat));
+    if (v !== out.at(-1)) out.push(v);
+  });
+  return out;
+}
+
+describe('an adversarial judge and observer', () => {
+  it(`learn nothing hidden, on the wire or over HTTP, over ${DEBATES} random debates of every preset and evidence kind`, async () => {
+    const results: Awaited<ReturnType<typeof adversarialDebate>>[] = [];
+    for (let start = 0; start < DEBATES; start += PARALLEL) {
+      const batch = Array.from({ length: Math.min(PARALLEL, DEBATES - start) }, (_, k) => adversarialDebate(start + k));
+      results.push(...(await Promise.all(batch)));
+    }
+    const presets = new Set<string>();
+    for (const r of results) {
+      presets.add(r.plan.preset);
+      const record = (await t.store.getTranscript(r.id))!;
+      expect(record.status).toBe('finished');
+      // Nothing a judge or observer did was stored: every event is a debater's, the judge's own turn, or the room's.
+      for (const e of record.events) {
+        if (e.action.type === 'speech') expect(e.seat in record.header.assignment.debaters, `speech by ${e.seat}`).toBe(true);
+        if (e.action.type === 'judge') expect(e.seat).toBe('judge');
+      }
+      const final = replay(record.header, record.events);
+      const quotedText = final.rounds.flatMap((x) => x.speeches.flatMap((sp) => sp.segments.map((g) => ('text' in g ? g.text : '')))).join('\n');
+      const finishedAt = (c: SeatClient) => {
+        const frames = c.frames();
+        // Frames up to (not including) the first that carries the verdict.
+        const k = frames.findIndex((f) => Buffer.from(f).toString('utf8').includes('judgeScore'));
+        return framesText(k < 0 ? frames : frames.slice(0, k));
+      };
+      const everything = framesText([...r.judge.frames(), ...r.observer.frames()]) + [...r.received.bytes, ...r.received.afterVerdict].join('\n');
+      expect(everything, 'the seed').not.toContain(r.seed);
+      for (const before of [finishedAt(r.judge), finishedAt(r.observer), r.received.bytes.join('\n')]) {
+        expect(before).not.toContain('correctIndex');
+        if (r.plan.scenario.evidence.kind === 'passage') {
+          for (const s of sentences(passageText(r.plan.scenario))) if (!quotedText.includes(s)) expect(before, `unquoted passage text in ${r.id}`).not.toContain(s);
+        } else {
+          const revealed = new Set(final.rounds.flatMap((x) => x.speeches.flatMap((s) => s.segments.flatMap((g) => (g.kind === 'reveal' ? [g.index] : [])))));
+          for (const [hex, idx] of inkedWindows(r.plan.scenario)) {
+            if (idx.every((j) => revealed.has(j))) continue;
+            expect(before.includes(hex), `unrevealed pixels ${idx.join(',')} in ${r.id}`).toBe(false);
+          }
+        }
+      }
+      // Messages only when the seat's own view changed: the views received are exactly its view's changes.
+      for (const [seat, c, syncs] of [['judge', r.judge, r.syncs], ['observer', r.observer, 0]] as const) {
+        const changes = viewChanges(record.header, record.events, seat);
+        const got = c.views.map((v) => JSON.stringify(v));
+        let repeats = 0;
+        for (let k = 1; k < got.length; k++) if (got[k] === got[k - 1]) repeats++;
+        expect(repeats, `${seat} received an unchanged view (a timing channel) in ${r.id}`).toBeLessThanOrEqual(syncs);
+        const distinct = got.filter((v, k) => k === 0 || v !== got[k - 1]);
+        expect(changes.slice(changes.length - distinct.length), `${seat}'s views in ${r.id}`).toEqual(distinct);
+      }
+      // A public summary of a running debate does not move when a hidden action happens.
+      for (const [status, bodies] of r.received.summaries) if (status !== 'finished') expect(bodies.size, `summaries of a ${status} debate`).toBe(1);
+    }
+    expect([...presets].sort()).toEqual(['blind', 'consultancy', 'debate', 'pixels']);
+  }, 600_000);
+
+  it('a person re-judging a debate finds nothing public that leads to the original', async () => {
+    const scenario = passages[0]!;
+    const created = await t.api('/api/debates', {
+      method: 'POST',
+      json: { scenarioId: scenario.id, preset: 'debate', seats: { A: { kind: 'agent', agent: 'builtin:passage-debater' }, B: { kind: 'agent', agent: 'builtin:passage-debater' }, judge: { kind: 'agent', agent: 'builtin:passage-judge' } } },
+    });
+    const originalId: string = created.body.id;
+    const watcher = await t.join({ debateId: originalId, seat: 'observer' });
+    await watcher.until((c) => c.views.at(-1)?.status === 'finished', 'the original verdict', 30_000);
+    await watcher.leave();
+    expect((await t.api(`/api/debates/${originalId}/transcript?seat=full`)).status).toBe(200);
+    const rj = await t.api('/api/rejudge', { method: 'POST', token: RESEARCHER_TOKEN, json: { debateId: originalId } });
+    expect(rj.status).toBe(201);
+    const { id, token } = rj.body.debates[0];
+    const seen: string[] = [];
+    const judge = await t.join({ debateId: id, seat: 'judge', token });
+    await judge.myTurn();
+    for (const path of [...endpoints(id), `/api/debates?limit=1000`, `/api/debates/${originalId}`, `/api/debates/${originalId}/transcript?seat=full`, `/api/debates/${originalId}/transcript?seat=judge`]) {
+      for (const bearer of [undefined, token]) {
+        const body = JSON.stringify((await t.api(path, bearer ? { token: bearer } : {})).body);
+        seen.push(body);
+        // Nothing the re-judge can ask about its own debate, or the lists, names the original.
+        if (!path.includes(originalId)) expect(body, path).not.toContain(originalId);
+      }
+    }
+    const bytes = seen.join('\n') + framesText(judge.frames());
+    expect(framesText(judge.frames())).not.toContain(originalId);
+    expect((await t.api(`/api/debates/${id}`)).body.seats.A.agent).toBe('replay');
+    expect((await t.api(`/api/debates/${originalId}/transcript?seat=full`)).status).toBe(403);
+    const listed = (await t.api('/api/debates?limit=1000')).body.debates.map((d: { id: string }) => d.id);
+    expect(listed).not.toContain(originalId);
+    expect(listed).not.toContain(id);
+    const original = (await t.store.getTranscript(originalId))!;
+    for (const s of sentences(passageText(scenario))) {
+      if (!JSON.stringify(original.events).includes(s)) expect(bytes).not.toContain(s);
+    }
+    await judge.leave();
+  }, 120_000);
+});
