@@ -16,14 +16,10 @@ export interface SeatRequest {
   open?: boolean;
 }
 
-export interface ResultsRow {
-  preset: string;
-  n: number;
-  correct: number;
-  accuracy: number | null;
-  low: number;
-  high: number;
-  meanJudgeScore: number | null;
+/** An interval as the report gives it (JSON null where it has no value). */
+export interface Interval {
+  low: number | null;
+  high: number | null;
 }
 
 export interface CalibrationBinOut {
@@ -34,12 +30,37 @@ export interface CalibrationBinOut {
   frequency: number | null;
 }
 
+/** One protocol's row of the report (server/src/report: the same numbers as `arena report`). */
+export interface ResultsRow {
+  preset: string;
+  n: number;
+  judges: number;
+  questions: number;
+  ties: number;
+  accuracy: Interval & { successes: number; n: number; rate: number | null };
+  accuracyCluster: Interval;
+  balanced: (Interval & { rate: number | null; cluster: Interval; honest: { n: number; rate: number | null }; dishonest: { n: number; rate: number | null } }) | null;
+  meanJudgeScore: number | null;
+  brier: number | null;
+  ece: number | null;
+  bins: CalibrationBinOut[];
+}
+
 export interface Results {
   total: number;
-  byProtocol: ResultsRow[];
-  calibration: { bins: CalibrationBinOut[]; ece: number | null; points: number };
+  report: {
+    debates: number;
+    finished: number;
+    ties: number;
+    byProtocol: ResultsRow[];
+    comparisons: { a: string; b: string; scoring: string; paired: boolean; questions: number; excluded: number; difference: number | null; normal: Interval; cluster: Interval }[];
+    balance: { preset: string; debates: number; questions: number; honest: number; dishonest: number; correctFirst: number; correctLater: number; balancedQuestions: number }[];
+    tieRule: string;
+    method: string;
+  };
   packs: string[];
   sources: string[];
+  agents: string[];
 }
 
 export class ApiError extends Error {

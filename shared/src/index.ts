@@ -17,3 +17,7 @@ export * from './transcript/transcript.ts';
 export * from './random.ts';
 export * from './protocol/messages.ts';
 export * from './stats/paired.ts';
+export * from './game/assignment.ts';
+export * from './stats/question-key.ts';
+export * from './stats/verdict.ts';
+export * from './stats/cluster.ts';

@@ -153,17 +153,17 @@ test('the finished debate replays step by step, as the judge saw it and with eve
 test('the results page counts the finished debates by protocol', async ({ page, request }) => {
   // The endpoint serves aggregates of finished debates only: no transcript content.
   const api = await request.get('/api/results');
-  const body = (await api.json()) as { total: number; byProtocol: { preset: string; n: number }[] };
+  const body = (await api.json()) as { total: number; report: { byProtocol: { preset: string; n: number }[] } };
   expect(body.total).toBe(2);
-  expect(body.byProtocol.map((r) => [r.preset, r.n])).toEqual([
-    ['consultancy', 1],
+  expect(body.report.byProtocol.map((r) => [r.preset, r.n])).toEqual([
     ['debate', 1],
+    ['consultancy', 1],
   ]);
   expect(JSON.stringify(body)).not.toContain('Calloway');
   expect((await request.get('/api/results?since=not-a-date')).status()).toBe(400);
 
   await page.goto('/results');
-  const table = page.getByRole('table');
+  const table = page.getByRole('table').first();
   await expect(table).toBeVisible();
   await expect(table.getByRole('row', { name: /^debate 1 / })).toBeVisible();
   await expect(table.getByRole('row', { name: /^consultancy 1 / })).toBeVisible();

@@ -5,7 +5,7 @@ import { createAgent } from '../../server/src/agents/registry.ts';
 import { playDebate } from '../../server/src/selfplay/run-debate.ts';
 import { loadScenarioPacks } from '../../server/src/scenarios/load.ts';
 import { planDebates, runBatch, type BatchPlan, type BatchSummary } from '../../server/src/selfplay/batch.ts';
-import { computeReport } from '../../server/src/selfplay/report.ts';
+import { computeReport } from '../../server/src/report/report.ts';
 import { benchSelfplay } from '../../server/src/selfplay/bench.ts';
 import { openStore } from '../../server/src/store/open.ts';
 import type { Store } from '../../server/src/store/store.ts';
@@ -66,7 +66,7 @@ describe('a batch of 216 built-in debates (12 scenarios × 3 protocols × 6 seed
       t.n++;
       if (correct) t.hits++;
       if (preset === 'consultancy') {
-        const honest = r.header.assignment.debaters.A === c;
+        const honest = Object.values(r.header.assignment.debaters).includes(c);
         const bucket = honest ? t.honest : t.dishonest;
         bucket[0] += correct ? 1 : 0;
         bucket[1]++;
@@ -74,7 +74,7 @@ describe('a batch of 216 built-in debates (12 scenarios × 3 protocols × 6 seed
       tally.set(preset, t);
       const byPreset = perScenario.get(preset) ?? new Map<string, boolean[][]>();
       const cell = byPreset.get(r.header.scenario.id) ?? [[], []];
-      cell[preset === 'consultancy' && r.header.assignment.debaters.A !== c ? 1 : 0]!.push(correct);
+      cell[preset === 'consultancy' && !Object.values(r.header.assignment.debaters).includes(c) ? 1 : 0]!.push(correct);
       byPreset.set(r.header.scenario.id, cell);
       perScenario.set(preset, byPreset);
     }
@@ -89,22 +89,34 @@ describe('a batch of 216 built-in debates (12 scenarios × 3 protocols × 6 seed
         expect(g.balanced!.honest.n + g.balanced!.dishonest.n).toBe(72);
       } else expect(g.balanced).toBeNull();
     }
-    // Paired differences: the mean over scenarios of per-scenario accuracy differences.
+    // Paired differences: the mean over questions of per-question accuracy differences.
     const acc = (cell: boolean[][], balanced: boolean) => {
       const rate = (xs: boolean[]) => xs.filter(Boolean).length / xs.length;
       const [h, d] = cell as [boolean[], boolean[]];
-      return balanced && h.length && d.length ? (rate(h) + rate(d)) / 2 : rate([...h, ...d]);
+      return balanced ? (rate(h) + rate(d)) / 2 : rate([...h, ...d]);
     };
     for (const cmp of report.comparisons) {
       const a = perScenario.get(cmp.a)!;
       const b = perScenario.get(cmp.b)!;
-      const diffs = [...a.keys()].map((s) => acc(a.get(s)!, cmp.a === 'consultancy') - acc(b.get(s)!, cmp.b === 'consultancy'));
-      expect(cmp.result.n).toBe(12);
-      expect(cmp.result.difference).toBeCloseTo(diffs.reduce((x, y) => x + y, 0) / diffs.length, 12);
-      expect(cmp.result.low).toBeLessThanOrEqual(cmp.result.difference);
-      expect(cmp.result.high).toBeGreaterThanOrEqual(cmp.result.difference);
+      const diffs = [...a.keys()].map((s) => acc(a.get(s)!, false) - acc(b.get(s)!, cmp.scoring === 'balanced' && cmp.b === 'consultancy'));
+      expect(cmp.paired).toBe(true);
+      expect(cmp.questions).toBe(12);
+      expect(cmp.excluded).toBe(0);
+      expect(cmp.difference).toBeCloseTo(diffs.reduce((x, y) => x + y, 0) / diffs.length, 12);
+      for (const ci of [cmp.normal, cmp.cluster]) {
+        expect(ci.low).toBeLessThanOrEqual(cmp.difference);
+        expect(ci.high).toBeGreaterThanOrEqual(cmp.difference);
+      }
     }
-    expect(report.comparisons.map((c) => `${c.a}-${c.b}`)).toEqual(['debate-consultancy', 'debate-blind']);
+    // Six seeds balance every scenario: three honest and three dishonest consultants, the correct debater first three times.
+    for (const [preset, byScenario] of perScenario) {
+      if (preset !== 'consultancy') continue;
+      for (const cell of byScenario.values()) expect([cell[0]!.length, cell[1]!.length]).toEqual([3, 3]);
+    }
+    const debateBalance = report.balance.find((b) => b.preset === 'debate')!;
+    expect(debateBalance).toMatchObject({ debates: 72, questions: 12, correctFirst: 36, correctLater: 36, balancedQuestions: 12 });
+    expect(report.balance.find((b) => b.preset === 'consultancy')).toMatchObject({ honest: 36, dishonest: 36, balancedQuestions: 12 });
+    expect(report.comparisons.map((c) => `${c.a}-${c.b}/${c.scoring}`)).toEqual(['debate-consultancy/raw', 'debate-consultancy/balanced', 'debate-blind/raw']);
     // Same input, same numbers (the bootstrap is seeded).
     expect(computeReport(records)).toEqual(report);
   });

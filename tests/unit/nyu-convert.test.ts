@@ -189,7 +189,7 @@ describe('the report', () => {
     expect(all?.accuracy.low).toBeGreaterThan(0);
     expect(all?.accuracy.high).toBeLessThan(1);
     expect(report.rows.find((r) => r.setting === 'AI debate')?.n).toBe(0);
-    expect(formatNyuReport(report)).toMatch(/\| in paper \| Human debate \| 3 \| 66\.7% \|/);
+    expect(formatNyuReport(report)).toMatch(/\| in paper \| Human debate \| 3 \| 1 \| 66\.7% \|/);
   });
 });
 

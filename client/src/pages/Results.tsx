@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { api, type Results as ResultsData } from '../api.ts';
+import { api, type CalibrationBinOut, type Results as ResultsData } from '../api.ts';
 import { ErrorBox, fmt, Loading, pct } from '../components/common.tsx';
 import { navigate } from '../router.tsx';
 
@@ -11,6 +11,9 @@ export function Results({ search }: { search: URLSearchParams }) {
   const source = search.get('source') ?? '';
   const since = search.get('since') ?? '';
   const until = search.get('until') ?? '';
+  const judge = search.get('judge') ?? '';
+  const agent = search.get('agent') ?? '';
+  const preset = search.get('preset') ?? '';
   const query = search.toString();
 
   useEffect(() => {
@@ -61,6 +64,36 @@ export function Results({ search }: { search: URLSearchParams }) {
           </select>
         </label>
         <label>
+          Protocol
+          <select value={preset} onChange={(e) => setFilter('preset', e.target.value)}>
+            <option value="">All protocols</option>
+            {['debate', 'consultancy', 'blind', 'pixels'].map((p) => (
+              <option key={p} value={p}>
+                {p}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Judge
+          <select value={judge} onChange={(e) => setFilter('judge', e.target.value)}>
+            <option value="">Human or AI</option>
+            <option value="human">Human</option>
+            <option value="ai">AI</option>
+          </select>
+        </label>
+        <label>
+          Agent
+          <select value={agent} onChange={(e) => setFilter('agent', e.target.value)}>
+            <option value="">Any agent</option>
+            {data?.agents.map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
           From
           <input type="date" value={since} onChange={(e) => setFilter('since', e.target.value)} />
         </label>
@@ -76,50 +109,108 @@ export function Results({ search }: { search: URLSearchParams }) {
         <>
           <div className="table-scroll">
           <table className="results-table">
-            <caption>Judge accuracy by protocol (95% Wilson intervals)</caption>
+            <caption>Judge accuracy by protocol (95% Wilson and judge × question cluster bootstrap intervals)</caption>
             <thead>
               <tr>
                 <th scope="col">Protocol</th>
                 <th scope="col">Debates</th>
                 <th scope="col">Correct</th>
                 <th scope="col">Accuracy</th>
-                <th scope="col">95% interval</th>
+                <th scope="col">95% Wilson</th>
+                <th scope="col">95% cluster</th>
+                <th scope="col">Balanced (honest/dishonest)</th>
                 <th scope="col">Mean judge score</th>
+                <th scope="col">Brier</th>
+                <th scope="col">ECE</th>
               </tr>
             </thead>
             <tbody>
-              {data.byProtocol.map((r) => (
+              {data.report.byProtocol.map((r) => (
                 <tr key={r.preset}>
                   <th scope="row">{r.preset}</th>
                   <td>{r.n}</td>
-                  <td>{r.correct}</td>
+                  <td>{r.accuracy.successes}</td>
                   <td>
-                    {r.accuracy === null ? '—' : pct(r.accuracy)}
-                    <IntervalBar low={r.low} high={r.high} rate={r.accuracy} />
+                    {r.accuracy.rate === null ? '—' : pct(r.accuracy.rate)}
+                    <IntervalBar low={r.accuracy.low ?? 0} high={r.accuracy.high ?? 1} rate={r.accuracy.rate} />
                   </td>
-                  <td>
-                    {pct(r.low)}–{pct(r.high)}
-                  </td>
+                  <td>{range(r.accuracy)}</td>
+                  <td>{range(r.accuracyCluster)}</td>
+                  <td>{r.balanced ? `${r.balanced.rate === null ? '—' : pct(r.balanced.rate)} (${r.balanced.honest.n}/${r.balanced.dishonest.n})` : ''}</td>
                   <td>{fmt(r.meanJudgeScore)}</td>
+                  <td>{fmt(r.brier)}</td>
+                  <td>{fmt(r.ece)}</td>
                 </tr>
               ))}
             </tbody>
           </table>
           </div>
+          {data.report.comparisons.length > 0 && (
+            <div className="table-scroll">
+              <table className="results-table">
+                <caption>Differences between protocols, paired over the questions judged under both</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Difference</th>
+                    <th scope="col">Scoring</th>
+                    <th scope="col">Questions</th>
+                    <th scope="col">Accuracy</th>
+                    <th scope="col">95% normal</th>
+                    <th scope="col">95% cluster</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.report.comparisons.map((c) => (
+                    <tr key={`${c.a}-${c.b}-${c.scoring}`}>
+                      <th scope="row">
+                        {c.a} − {c.b}
+                      </th>
+                      <td>{c.scoring}</td>
+                      <td>{c.paired ? c.questions : 'unpaired'}</td>
+                      <td>{fmt(c.difference)}</td>
+                      <td>{range(c.normal)}</td>
+                      <td>{range(c.cluster)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
           <p className="muted small">
-            The judge is correct when it puts strictly more probability on the correct answer than on any other. Judge score: log₂ p(correct) minus a penalty for each
-            continue.
+            {data.report.tieRule} Judge score: log₂ p(correct) minus a penalty for each continue. The same numbers as <code>arena report</code> with the same filters.{' '}
+            Download this selection: <a href={`/api/results?${withFormat(search, 'judgements')}`}>judgements.csv</a>, <a href={`/api/results?${withFormat(search, 'turns')}`}>turns.csv</a>.
           </p>
           <h2>Calibration</h2>
-          <p className="muted small">
-            The judge's final probability on the answer it favoured, against how often that answer was correct ({data.calibration.points} {data.calibration.points === 1 ? 'verdict' : 'verdicts'}, expected calibration error{' '}
-            {fmt(data.calibration.ece)}).
-          </p>
-          <CalibrationPlot bins={data.calibration.bins} />
+          <p className="muted small">Every final probability the judges stated (each answer), against how often that answer was correct; ECE by protocol is in the table.</p>
+          <CalibrationPlot bins={mergeBins(data.report.byProtocol)} />
         </>
       )}
     </div>
   );
+}
+
+const range = (r: { low: number | null; high: number | null }) => (r.low === null || r.high === null ? '—' : `${pct(r.low)}–${pct(r.high)}`);
+
+function withFormat(search: URLSearchParams, format: string): string {
+  const next = new URLSearchParams(search);
+  next.set('format', format);
+  return next.toString();
+}
+
+/** The protocols' reliability bins pooled (n-weighted), for one plot of the whole selection. */
+function mergeBins(rows: ResultsData['report']['byProtocol']): CalibrationBinOut[] {
+  const first = rows[0]?.bins ?? [];
+  return first.map((b, i) => {
+    let n = 0, sp = 0, sf = 0;
+    for (const r of rows) {
+      const x = r.bins[i];
+      if (!x || !x.n) continue;
+      n += x.n;
+      sp += x.n * (x.meanProbability ?? 0);
+      sf += x.n * (x.frequency ?? 0);
+    }
+    return { low: b.low, high: b.high, n, meanProbability: n ? sp / n : null, frequency: n ? sf / n : null };
+  });
 }
 
 function IntervalBar({ low, high, rate }: { low: number; high: number; rate: number | null }) {
@@ -133,7 +224,7 @@ function IntervalBar({ low, high, rate }: { low: number; high: number; rate: num
 }
 
 /** A small reliability diagram drawn in SVG: bins' mean probability vs. frequency correct. */
-function CalibrationPlot({ bins }: { bins: ResultsData['calibration']['bins'] }) {
+function CalibrationPlot({ bins }: { bins: CalibrationBinOut[] }) {
   const W = 320;
   const H = 320;
   const m = { l: 44, r: 20, t: 12, b: 40 };
@@ -165,7 +256,7 @@ function CalibrationPlot({ bins }: { bins: ResultsData['calibration']['bins'] })
           </circle>
         ))}
         <text x={(x(0) + x(1)) / 2} y={H - 6} textAnchor="middle" className="axis-label">
-          Judge's probability on its favoured answer
+          Stated probability
         </text>
         <text transform={`translate(12 ${(y(0) + y(1)) / 2}) rotate(-90)`} textAnchor="middle" className="axis-label">
           Frequency correct

@@ -12,6 +12,7 @@ import { exportNyu } from '../importers/nyu/export.ts';
 import { formatImportSummary, importNyuFolder } from '../importers/nyu/import.ts';
 import type { ListFilter, Store } from '../store/store.ts';
 import { commandStore } from './store.ts';
+import { sourceName, storeSources } from '../report/select.ts';
 
 interface StoreFlags {
   dataDir?: string;
@@ -67,7 +68,7 @@ export function registerNyu(program: Command): void {
     .command('nyu')
     .description("write debates in the NYU dataset's own format (debates/official/*.json + debates-metadata.json)")
     .argument('<out-folder>', 'folder to write (created if missing)')
-    .option('--source <name>', `only debates from this source (e.g. ${NYU_SOURCE}); "arena" for debates held here`)
+    .option('--source <name>', `only debates from this source ("nyu" = ${NYU_SOURCE}, "selfplay", …; "arena" for debates held here)`)
     .option('--status <status>', 'only debates in this status (waiting, running, finished)')
     .option('--data-dir <dir>', 'embedded database folder (default ./data; DATABASE_URL selects Postgres)')
     .action(async (out: string, o: StoreFlags & { source?: string; status?: string }) => {
@@ -75,7 +76,8 @@ export function registerNyu(program: Command): void {
       const store = await cliStore(o);
       try {
         const filter: ListFilter = {};
-        if (o.source) filter.source = o.source === 'arena' ? null : o.source;
+        const source = sourceName(o.source);
+        if (source) filter.source = source === 'none' ? null : source;
         if (o.status) filter.status = o.status as ListFilter['status'];
         const total = await store.countDebates(filter);
         const bar = progressBar('export');
@@ -83,6 +85,11 @@ export function registerNyu(program: Command): void {
         const summary = await exportNyu(store, out, filter, (done) => bar?.update(done, { file: '' }));
         bar?.stop();
         console.log(`exported ${summary.rooms} debate(s) to ${join(out, 'debates', 'official')} (metadata: ${join(out, 'debates-metadata.json')})`);
+        if (summary.skippedImages) console.log(`left out ${summary.skippedImages} debate(s) over an image: the NYU format has no form for them`);
+        if (total === 0 && o.source) {
+          const known = await storeSources(store);
+          console.log(`no debates from source "${o.source}" (sources in this store: ${known.join(', ') || 'none, the store is empty'}; "nyu" is short for ${NYU_SOURCE}, "arena" for debates held here)`);
+        }
       } finally {
         await store.close();
       }

@@ -1,10 +1,14 @@
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { TranscriptRecord } from '@arena/shared';
 import { NYU_SOURCE } from '../importers/nyu/convert.ts';
 import { formatNyuReport, nyuReport } from '../importers/nyu/report.ts';
 import { REJUDGE_SOURCE, rejudgeOf } from '../rejudge/header.ts';
 import { compareRejudged, formatRejudgeComparison, type RejudgeComparison } from '../rejudge/report.ts';
-import { computeReport, formatReport, matchesFilter, type ReportFilter } from '../selfplay/report.ts';
+import { formatReport } from '../report/format.ts';
+import type { ReportFilter } from '../report/outcomes.ts';
+import { computeReport } from '../report/report.ts';
+import { loadSelection, sourceName } from '../report/select.ts';
 import type { Store } from '../store/store.ts';
 import { commandStore } from './store.ts';
 
@@ -12,12 +16,40 @@ interface ReportOptions {
   source?: string;
   pack?: string;
   preset?: string;
+  judge?: string;
+  agent?: string;
+  inPaper?: boolean;
   dataDir: string;
   json?: boolean;
 }
 
-/** `--source nyu` is short for the NYU dataset's source name. */
-export const sourceName = (s: string | undefined): string | undefined => (s === 'nyu' ? NYU_SOURCE : s);
+export { sourceName };
+
+/** The report's filter from the shared command-line options. */
+export function reportFilter(opts: Pick<ReportOptions, 'source' | 'pack' | 'preset' | 'judge' | 'agent' | 'inPaper'>): ReportFilter {
+  if (opts.judge && opts.judge !== 'human' && opts.judge !== 'ai') throw new Error(`--judge must be "human" or "ai", got "${opts.judge}"`);
+  const source = sourceName(opts.source);
+  return {
+    ...(source ? { source } : {}),
+    ...(opts.pack ? { pack: opts.pack } : {}),
+    ...(opts.preset ? { preset: opts.preset } : {}),
+    ...(opts.judge ? { judge: opts.judge as 'human' | 'ai' } : {}),
+    ...(opts.agent ? { agent: opts.agent } : {}),
+    ...(opts.inPaper ? { inPaper: true } : {}),
+  };
+}
+
+/** The selection options every report and export command shares. */
+export function selectionOptions(cmd: Command): Command {
+  return cmd
+    .option('--source <name>', `only debates from this source ("selfplay", "nyu" = ${NYU_SOURCE}, an importer; "arena" for debates played live)`)
+    .option('--pack <id>', 'only debates on scenarios of this pack')
+    .option('--preset <name>', 'only debates under this protocol preset')
+    .option('--judge <kind>', 'only debates judged by a "human" or an "ai"')
+    .option('--agent <id>', 'only debates with this agent (or "human") in a seat')
+    .option('--in-paper', "only imported debates the original analysis included (NYU's includedInPaper)")
+    .option('--data-dir <dir>', 'embedded database folder (ignored when DATABASE_URL is set)', process.env.ARENA_DATA_DIR ?? './data');
+}
 
 /** The re-judging debates whose originals are among `originals`, compared with them (null when there are none). */
 export async function rejudgedOf(store: Store, originals: readonly TranscriptRecord[]): Promise<RejudgeComparison | null> {
@@ -32,40 +64,28 @@ export async function rejudgedOf(store: Store, originals: readonly TranscriptRec
 }
 
 export function registerReport(program: Command): void {
-  program
-    .command('report')
-    .description('judge accuracy by protocol and agent with 95% intervals, calibration, paired protocol differences, and original vs re-judged accuracy')
-    .option('--source <name>', `only debates from this source ("selfplay", "nyu" = ${NYU_SOURCE}, an importer; "none" for debates played live)`)
-    .option('--pack <id>', 'only debates on scenarios of this pack')
-    .option('--preset <name>', 'only debates under this protocol preset')
-    .option('--data-dir <dir>', 'embedded database folder (ignored when DATABASE_URL is set)', process.env.ARENA_DATA_DIR ?? './data')
+  selectionOptions(program.command('report'))
+    .description('judge accuracy by protocol and agent with Wilson and judge × question cluster intervals, calibration, balance, paired protocol differences, and original vs re-judged accuracy')
     .option('--json', 'print the report as JSON')
+    .option('--html <file>', 'also write a self-contained HTML report with plots to this file')
     .addHelpText('after', '\nWhen debates of the selection were re-judged (arena rejudge, POST /api/rejudge), a table compares the original judges with the new ones on the same debates.')
-    .action(async (opts: ReportOptions) => {
-      const source = sourceName(opts.source);
-      const filter: ReportFilter = {
-        ...(source ? { source } : {}),
-        ...(opts.pack ? { pack: opts.pack } : {}),
-        ...(opts.preset ? { preset: opts.preset } : {}),
-      };
+    .action(async (opts: ReportOptions & { html?: string }) => {
+      const filter = reportFilter(opts);
       const store = await commandStore(opts.dataDir);
       try {
-        const records: TranscriptRecord[] = [];
-        // The store filters what it can; the reports apply the whole filter again.
-        const listFilter = {
-          ...(opts.pack ? { pack: opts.pack } : {}),
-          ...(opts.preset ? { preset: opts.preset } : {}),
-          ...(source ? { source: source === 'none' ? null : source } : {}),
-        };
-        for await (const r of store.transcripts(listFilter)) records.push(r);
-        const rejudged = await rejudgedOf(store, records.filter((r) => matchesFilter(r, filter) && rejudgeOf(r) === undefined));
-        if (source === NYU_SOURCE) {
-          const report = nyuReport(records.filter((r) => matchesFilter(r, filter)));
-          if (opts.json) console.log(JSON.stringify({ ...report, ...(rejudged ? { rejudged } : {}) }, null, 2));
-          else console.log(formatNyuReport(report) + (rejudged ? `\n\n${formatRejudgeComparison(rejudged)}` : ''));
+        const records = await loadSelection(store, filter);
+        const rejudged = await rejudgedOf(store, records.filter((r) => rejudgeOf(r) === undefined));
+        const report = computeReport(records, filter);
+        if (opts.html) {
+          const { htmlReport } = await import('../report/html.ts');
+          await writeFile(opts.html, await htmlReport(report));
+        }
+        if (filter.source === NYU_SOURCE) {
+          const nyu = nyuReport(records);
+          if (opts.json) console.log(JSON.stringify({ ...nyu, report, ...(rejudged ? { rejudged } : {}) }, null, 2));
+          else console.log(formatNyuReport(nyu) + `\n\n${formatReport(report)}` + (rejudged ? `\n\n${formatRejudgeComparison(rejudged)}` : ''));
           return;
         }
-        const report = computeReport(records, filter);
         if (opts.json) console.log(JSON.stringify({ ...report, ...(rejudged ? { rejudged } : {}) }, null, 2));
         else console.log(formatReport(report) + (rejudged ? `\n\n${formatRejudgeComparison(rejudged)}` : ''));
       } finally {

@@ -31,7 +31,7 @@ export function registerSelfplay(program: Command): void {
   batchOptions(program.command('selfplay'))
     .description('run AI-vs-AI debates in batch through the engine and store their transcripts (resumable)')
     .option('--scenarios-dir <dir>', 'folder of scenario packs', process.env.ARENA_SCENARIOS_DIR ?? 'scenarios')
-    .option('--pack <id>', 'only scenarios of this pack')
+    .option('--pack <id>', 'only scenarios of this pack (default: every passage scenario; image scenarios too when --presets has pixels)')
     .option('--scenario <ids>', 'only these scenario ids (comma-separated)', list)
     .option('--presets <names>', `protocols (comma-separated; known: ${PRESET_NAMES.join(', ')})`, list, ['debate', 'consultancy', 'blind'])
     .option('--debaters <ids>', 'debater agents, comma-separated; "x/y" seats x as A and y as B', list, ['builtin:passage-debater'])
@@ -54,6 +54,9 @@ export function registerSelfplay(program: Command): void {
       // Fail before any debate on an unknown agent or a missing API key.
       for (const id of new Set([...opts.debaters.flatMap((d) => d.split('/')), ...opts.judges])) createAgent(id, { seed: 'check', ...(config ? { config } : {}) });
       let { scenarios } = await loadScenarioPacks(opts.scenariosDir);
+      // Image scenarios are played only when asked for: by pack, by id, or with an image preset.
+      // Otherwise blind debates over the digits would be judged by a passage judge and mixed into the passage figures.
+      if (!opts.pack && !opts.scenario && !presets.includes('pixels')) scenarios = scenarios.filter((s) => s.evidence.kind === 'passage');
       if (opts.pack) scenarios = scenarios.filter((s) => s.pack === opts.pack);
       if (opts.scenario) {
         const wanted = new Set(opts.scenario);

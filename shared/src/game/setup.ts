@@ -1,8 +1,8 @@
-import { DEBATER_SEATS, type DebaterSeat, type Seat } from '../protocol/actions.ts';
-import { rngFromSeed, randomInt, shuffled } from '../random.ts';
+import type { DebaterSeat, Seat } from '../protocol/actions.ts';
+import { drawAssignment } from './assignment.ts';
 import type { Rules } from '../rules/rules.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { ENGINE_VERSION, TRANSCRIPT_FORMAT, type Assignment, type DebateHeader, type DebateState, type SeatConfig } from './types.ts';
+import { ENGINE_VERSION, TRANSCRIPT_FORMAT, type DebateHeader, type DebateState, type SeatConfig } from './types.ts';
 
 export interface SetupParams {
   id: string;
@@ -13,28 +13,6 @@ export interface SetupParams {
   /** Configuration of seats (human/agent, open). Unnamed seats are human. */
   seats?: Partial<Record<Seat, SeatConfig>>;
   meta?: Record<string, unknown>;
-}
-
-/**
- * Draws the seeded choices: the answers' order, which debater argues which answer
- * (in consultancy, the correct one with probability 1/2), and who speaks first.
- */
-export function drawAssignment(scenario: Scenario, rules: Rules, seed: string): Assignment {
-  const rng = rngFromSeed(`${seed}/assignment`);
-  const n = scenario.answers.length;
-  const answerOrder = shuffled([...Array(n).keys()], rng);
-  const correctIndex = answerOrder.indexOf(scenario.correctIndex);
-  const debaters: Partial<Record<DebaterSeat, number>> = {};
-  if (rules.debaters === 'all') {
-    const positions = shuffled([...Array(n).keys()], rng);
-    positions.forEach((pos, i) => (debaters[DEBATER_SEATS[i] as DebaterSeat] = pos));
-  } else if (rules.debaters === 'one') {
-    const honest = rng() < 0.5;
-    const wrong = [...Array(n).keys()].filter((i) => i !== correctIndex);
-    debaters.A = honest ? correctIndex : (wrong[randomInt(wrong.length, rng)] as number);
-  }
-  const speakingOrder = shuffled(Object.keys(debaters) as DebaterSeat[], rng);
-  return { answerOrder, correctIndex, debaters, speakingOrder };
 }
 
 /** The seats a debate under these rules has. */

@@ -13,6 +13,7 @@ import {
   apply,
   initialState,
   passageIndex,
+  questionKey,
   spanText,
   type Action,
   type Actor,
@@ -307,7 +308,7 @@ export function convertRoom(name: string, raw: unknown, metadata: NyuMetadata | 
       speakingOrder,
     },
     source: { name: NYU_SOURCE, id: name, url: NYU_URL },
-    meta: { includedInPaper: nyuMeta.includedInPaper, setting: nyuMeta.setting.label, nyu: nyuMeta },
+    meta: { includedInPaper: nyuMeta.includedInPaper, setting: nyuMeta.setting.label, questionKey: questionKey(source.title, setup.question), nyu: nyuMeta },
   };
 
   // Events, applied one by one: a refusal stops the replay and is reported.

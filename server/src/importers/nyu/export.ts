@@ -237,6 +237,8 @@ function fileName(name: string): string {
 export interface NyuExportSummary {
   folder: string;
   rooms: number;
+  /** Debates over an image: the dataset has no form for them, so they are left out. */
+  skippedImages: number;
 }
 
 /**
@@ -249,7 +251,12 @@ export async function exportNyu(store: Store, folder: string, filter: ListFilter
   await mkdir(dir, { recursive: true });
   const metadata: Record<string, unknown>[] = [];
   let n = 0;
+  let skippedImages = 0;
   for await (const record of store.transcripts(filter)) {
+    if (record.header.scenario.evidence.kind !== 'passage') {
+      skippedImages++;
+      continue;
+    }
     const out = transcriptToNyu(record);
     await writeFile(join(dir, `${fileName(out.name)}.json`), JSON.stringify(out.room));
     metadata.push(out.metadata);
@@ -258,5 +265,5 @@ export async function exportNyu(store: Store, folder: string, filter: ListFilter
   }
   await writeFile(join(folder, 'debates-metadata.json'), JSON.stringify(metadata, null, 2));
   await writeFile(join(folder, 'debates-metadata.jsonl'), metadata.map((m) => JSON.stringify(m)).join('\n') + (metadata.length ? '\n' : ''));
-  return { folder, rooms: n };
+  return { folder, rooms: n, skippedImages };
 }

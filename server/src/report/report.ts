@@ -1,0 +1,100 @@
+/**
+ * The report: one pure function over transcripts, used by the CLI (`arena report`), the
+ * web results page (/api/results), the HTML report and the tests, so all print the same
+ * numbers on the same data.
+ */
+import { CLUSTER_RESAMPLES, CLUSTER_SEED, TIE_RULE, type TranscriptRecord } from '@arena/shared';
+import { balanceTable, coverageCurve, informationGain, positionEffect, speakingOrderEffect, type BalanceRow, type CoveragePoint, type Effect, type InformationGain } from './analyses.ts';
+import { compareProtocols, type Comparison } from './compare.ts';
+import { selectOutcomes, type Outcome, type ReportFilter } from './outcomes.ts';
+import { groupStats, type GroupStats, type StatsOptions } from './stats.ts';
+
+export interface ProtocolSection extends GroupStats {
+  preset: string;
+  coverage: CoveragePoint[];
+  informationGain: InformationGain;
+  meanContinues: number;
+  position: Effect;
+  speakingOrder: Effect | null;
+}
+
+export interface Report {
+  filter: ReportFilter;
+  debates: number;
+  finished: number;
+  ties: number;
+  byProtocol: ProtocolSection[];
+  byAgent: ({ preset: string; judge: string; debaters: string } & GroupStats)[];
+  balance: BalanceRow[];
+  comparisons: Comparison[];
+  bootstrap: { resamples: number; seed: string };
+  tieRule: string;
+  method: string;
+}
+
+const ORDER = ['debate', 'consultancy', 'blind', 'pixels'];
+const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+export const byPresetOrder = (a: string, b: string) => (ORDER.indexOf(a) + 1 || 99) - (ORDER.indexOf(b) + 1 || 99) || byString(a, b);
+
+function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const t of items) m.set(key(t), [...(m.get(key(t)) ?? []), t]);
+  return m;
+}
+
+export const REPORT_METHOD =
+  `Accuracy: ${TIE_RULE} 95% Wilson interval, and a 95% two-way cluster bootstrap over judges and questions (resampled independently; seed and resamples recorded). ` +
+  'Consultancy "balanced": mean of the honest- and dishonest-consultant accuracies (the consultant is honest when the answer it argues is the correct one), 95% Agresti–Caffo interval. ' +
+  'ECE: every stated final probability (each answer) against whether that answer is correct, 10 equal bins; Brier: summed over answers. ' +
+  'Questions: the story and the question, normalised. Differences: mean over the questions judged under both protocols of the per-question accuracy difference ' +
+  '(balanced rows: consultancy balanced per question, so only questions with both an honest and a dishonest consultancy), paired normal interval and two-way cluster bootstrap; ' +
+  'with no common question, the unpaired difference. Information gain: mean log2(p_final(correct) / p_prior(correct)) over debates that open with a judge turn.';
+
+/** The report over the records in the selection. Pure and deterministic (seeded bootstraps). */
+export function computeReport(records: Iterable<TranscriptRecord>, filter: ReportFilter = {}, options: StatsOptions = {}): Report {
+  const { debates, outcomes } = selectOutcomes(records, filter);
+  return reportOf(outcomes, debates, filter, options);
+}
+
+/** The report over outcomes already selected. */
+export function reportOf(outcomes: readonly Outcome[], debates: number, filter: ReportFilter = {}, options: StatsOptions = {}): Report {
+  const opts = { resamples: options.resamples ?? CLUSTER_RESAMPLES, seed: options.seed ?? CLUSTER_SEED };
+  const byPreset = new Map([...groupBy(outcomes, (o) => o.preset).entries()].sort(([a], [b]) => byPresetOrder(a, b)));
+  const byProtocol: ProtocolSection[] = [...byPreset.entries()].map(([preset, items]) => ({
+    preset,
+    ...groupStats(items, opts),
+    coverage: coverageCurve(items),
+    informationGain: informationGain(items, opts),
+    meanContinues: items.reduce((s, o) => s + o.continues, 0) / items.length,
+    position: positionEffect(items, opts),
+    speakingOrder: items.some((o) => o.correctFirst !== null) ? speakingOrderEffect(items, opts) : null,
+  }));
+  const byAgent = [...groupBy(outcomes, (o) => `${o.preset}\u0000${o.judgeLabel}\u0000${o.debaters}`).values()]
+    .map((items) => {
+      const first = items[0] as Outcome;
+      return { preset: first.preset, judge: first.judgeLabel, debaters: first.debaters, ...groupStats(items, opts) };
+    })
+    .sort((x, y) => byPresetOrder(x.preset, y.preset) || byString(x.judge, y.judge) || byString(x.debaters, y.debaters));
+  const comparisons: Comparison[] = [];
+  const debate = byPreset.get('debate');
+  const consultancy = byPreset.get('consultancy');
+  const blind = byPreset.get('blind');
+  if (debate && consultancy) {
+    comparisons.push(compareProtocols('debate', debate, 'consultancy', consultancy, 'raw', opts));
+    comparisons.push(compareProtocols('debate', debate, 'consultancy', consultancy, 'balanced', opts));
+  }
+  if (debate && blind) comparisons.push(compareProtocols('debate', debate, 'blind', blind, 'raw', opts));
+  return {
+    filter,
+    debates,
+    finished: outcomes.length,
+    ties: outcomes.filter((o) => o.tie).length,
+    byProtocol,
+    byAgent,
+    balance: balanceTable(byPreset),
+    comparisons,
+    bootstrap: opts,
+    tieRule: TIE_RULE,
+    method: REPORT_METHOD,
+  };
+}

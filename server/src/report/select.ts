@@ -1,0 +1,54 @@
+/**
+ * Loading a selection of transcripts from the store for the reports and exports: the
+ * store narrows what it can, the report's own filter decides. Shared by the CLI and the
+ * HTTP routes so both see the same debates.
+ */
+import type { TranscriptRecord } from '@arena/shared';
+import { NYU_SOURCE } from '../importers/nyu/convert.ts';
+import type { ListFilter, Store } from '../store/store.ts';
+import { matchesFilter, type ReportFilter } from './outcomes.ts';
+
+/** `nyu` is short for the NYU dataset's source name; `arena` and `none` both mean debates played here. */
+export function sourceName(s: string | undefined): string | undefined {
+  if (s === 'nyu') return NYU_SOURCE;
+  if (s === 'arena') return 'none';
+  return s;
+}
+
+export class UnknownSource extends Error {
+  override name = 'UnknownSource';
+}
+
+/** The store's narrowing for a report filter (the report applies the whole filter again). */
+export function listFilterOf(f: ReportFilter, extra: Pick<ListFilter, 'since' | 'until'> = {}): ListFilter {
+  return {
+    ...(f.pack ? { pack: f.pack } : {}),
+    ...(f.preset ? { preset: f.preset } : {}),
+    ...(f.source ? { source: f.source === 'none' ? null : f.source } : {}),
+    ...extra,
+  };
+}
+
+/** The sources present in the store ("arena" for debates played here). */
+export async function storeSources(store: Store): Promise<string[]> {
+  const out = new Set<string>();
+  for (const d of await store.listDebates({ limit: 1_000_000 })) out.add(d.source ?? 'arena');
+  return [...out].sort();
+}
+
+/**
+ * Every transcript in the selection. A source with no debates at all is an error that
+ * names the sources the store has (a typo should not print an empty table).
+ */
+export async function loadSelection(store: Store, filter: ReportFilter, extra: Pick<ListFilter, 'since' | 'until'> = {}): Promise<TranscriptRecord[]> {
+  const records: TranscriptRecord[] = [];
+  for await (const r of store.transcripts(listFilterOf(filter, extra))) if (matchesFilter(r, filter)) records.push(r);
+  if (records.length === 0 && filter.source) {
+    const known = await storeSources(store);
+    const wanted = filter.source === 'none' ? 'arena' : filter.source;
+    if (!known.includes(wanted)) {
+      throw new UnknownSource(`no debates from source "${filter.source}" (sources in this store: ${known.length ? known.join(', ') : 'none, the store is empty'}; "nyu" is short for ${NYU_SOURCE}, "arena" for debates played here)`);
+    }
+  }
+  return records;
+}

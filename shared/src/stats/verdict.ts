@@ -1,0 +1,21 @@
+/**
+ * The one rule for ties, used by every report, export and page: a verdict is correct when
+ * the judge puts strictly more probability on the correct answer than on any other.
+ * A tie for the most probability (e.g. 0.5/0.5) is not correct; reports count ties apart.
+ */
+
+export const TIE_RULE = 'A verdict is correct when the correct answer has strictly the most probability; a tie for the most (e.g. 0.5/0.5) counts as not correct.';
+
+/** Whether the correct answer has strictly the most probability. */
+export function judgedCorrect(probabilities: readonly number[], correctIndex: number): boolean {
+  const pc = probabilities[correctIndex];
+  if (pc === undefined) return false;
+  return probabilities.every((p, i) => i === correctIndex || p < pc);
+}
+
+/** Whether the correct answer shares the most probability with another answer. */
+export function tiedForMost(probabilities: readonly number[], correctIndex: number): boolean {
+  const pc = probabilities[correctIndex];
+  if (pc === undefined) return false;
+  return probabilities.every((p) => p <= pc) && probabilities.some((p, i) => i !== correctIndex && p === pc);
+}
