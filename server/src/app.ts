@@ -1,17 +1,18 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import express from 'express';
 import { defineRoom, defineServer, matchMaker, type Server } from '@colyseus/core';
 import { WebSocketTransport } from '@colyseus/ws-transport';
 import { ROOM_NAME, type Scenario } from '@arena/shared';
 import { createAgent, listAgents } from './agents/registry.ts';
 import type { Config } from './config.ts';
-import { registerContext, unregisterContext, type ArenaContext } from './context.ts';
+import type { ArenaContext } from './context.ts';
 import { errorHandler } from './http/errors.ts';
 import { apiRouter } from './http/routes.ts';
-import { DebateRoom } from './rooms/debate-room.ts';
+import { DebateRoom, type DebateRoomDeps } from './rooms/debate-room.ts';
+import { Sessions } from './sessions/sessions.ts';
 import { loadScenarioPacks } from './scenarios/load.ts';
 import { openStore } from './store/open.ts';
 import type { Store } from './store/store.ts';
@@ -41,17 +42,25 @@ export async function createArena(config: Config, options: { store?: Store } = {
   const store =
     options.store ??
     (await openStore(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: join(config.dataDir, 'db') }));
+  const makeAgent = (id: string, seed: string) => createAgent(id, { seed });
+  const sessions = new Sessions({
+    store,
+    makeAgent,
+    agentTurnMs: config.agentSeconds * 1000,
+    waitingMs: config.waitingSeconds * 1000,
+    log: (line) => console.warn(line),
+  });
   const ctx: ArenaContext = {
     config,
     store,
+    sessions,
     packs,
     scenarios: new Map<string, Scenario>(scenarios.map((s) => [s.id, s])),
-    makeAgent: (id, seed) => createAgent(id, { seed }),
+    makeAgent,
     agentIds: () => listAgents(),
     researcherToken: await researcherToken(config),
   };
-  const contextId = randomUUID();
-  registerContext(contextId, ctx);
+  const roomDeps: DebateRoomDeps = { sessions, store, reconnectSeconds: config.reconnectSeconds };
   const clientDir = resolve(config.clientDir);
 
   const server = defineServer({
@@ -60,7 +69,7 @@ export async function createArena(config: Config, options: { store?: Store } = {
     gracefullyShutdown: false,
     greet: false,
     rooms: {
-      [ROOM_NAME]: defineRoom(DebateRoom, { contextId } as never).filterBy(['debateId']),
+      [ROOM_NAME]: defineRoom(DebateRoom, { deps: roomDeps } as never).filterBy(['debateId']),
     },
     express: (app) => {
       app.disable('x-powered-by');
@@ -83,6 +92,8 @@ export async function createArena(config: Config, options: { store?: Store } = {
     server,
     ctx,
     async listen() {
+      // Debates that were live when the server last stopped carry on from their stored events.
+      await sessions.resumeAll();
       await server.listen(config.port, config.host);
       const address = server.transport.server?.address();
       return typeof address === 'object' && address ? address.port : config.port;
@@ -92,7 +103,7 @@ export async function createArena(config: Config, options: { store?: Store } = {
       closed = true;
       await matchMaker.disconnectAll();
       await server.gracefullyShutdown(false).catch(() => {});
-      unregisterContext(contextId);
+      await sessions.close();
       if (!options.store) await store.close();
     },
   };

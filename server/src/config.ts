@@ -15,6 +15,8 @@ const Env = z.object({
   ARENA_RECONNECT_SECONDS: z.coerce.number().int().min(0).max(86400).default(60),
   /** Upper bound on an agent's turn, in seconds, even when the rules have no time limit. */
   ARENA_AGENT_SECONDS: z.coerce.number().positive().max(3600).default(120),
+  /** How long a debate may wait for its players before it ends without a verdict. */
+  ARENA_WAITING_SECONDS: z.coerce.number().positive().max(30 * 86400).default(7200),
 });
 
 export interface Config {
@@ -27,6 +29,7 @@ export interface Config {
   researcherToken: string | undefined;
   reconnectSeconds: number;
   agentSeconds: number;
+  waitingSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -48,5 +51,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     researcherToken: e.ARENA_RESEARCHER_TOKEN,
     reconnectSeconds: e.ARENA_RECONNECT_SECONDS,
     agentSeconds: e.ARENA_AGENT_SECONDS,
+    waitingSeconds: e.ARENA_WAITING_SECONDS,
   };
 }

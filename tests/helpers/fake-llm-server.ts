@@ -75,7 +75,10 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
  * API and Anthropic's messages API for the official SDKs: text replies with token usage,
  * error statuses (429 with Retry-After, 5xx) and requests that never get an answer.
  */
-export async function startFakeLlmServer(respond: (prompt: string, req: RecordedRequest) => string = defaultResponder): Promise<FakeLlmServer> {
+export async function startFakeLlmServer(
+  respond: (prompt: string, req: RecordedRequest) => string = defaultResponder,
+  options: { delayMs?: number } = {},
+): Promise<FakeLlmServer> {
   const queue: FakeReply[] = [];
   const requests: RecordedRequest[] = [];
   const server: Server = createServer(async (req, res) => {
@@ -91,6 +94,8 @@ export async function startFakeLlmServer(respond: (prompt: string, req: Recorded
     const recorded: RecordedRequest = { api, path, headers: req.headers, body, prompt: userText(api, body), at: Date.now() };
     requests.push(recorded);
     const reply: FakeReply = queue.shift() ?? { kind: 'text', text: respond(recorded.prompt, recorded) };
+    // A model that takes its time (a slow local model): the answer comes after a delay.
+    if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
     if (reply.kind === 'hang') return; // keep the socket open, answer nothing
     if (reply.kind === 'status') {
       const err = api === 'openai' ? { error: { message: `fake status ${reply.status}`, type: 'fake' } } : { type: 'error', error: { type: 'fake', message: `fake status ${reply.status}` } };

@@ -81,6 +81,7 @@ export function seatName(seat: string): string {
 export function turnText(view: DebateView): string {
   if (view.status === 'waiting') return 'Waiting for every seat to join…';
   if (view.status === 'finished') return 'The debate is over.';
+  if (view.status === 'ended') return `The debate ended without a verdict: ${view.endReason ?? 'no reason given'}.`;
   const t = view.turn;
   if (!t) return '';
   if (t.kind === 'judge') return view.seat === 'judge' ? 'Your turn: weigh the answers.' : 'The judge is deciding.';

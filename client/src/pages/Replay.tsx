@@ -59,6 +59,8 @@ function describe(event: DebateEvent): string {
       return 'Time runs out';
     case 'forfeit':
       return `${seatName(a.seat)} forfeits the turn`;
+    case 'abandon':
+      return `The debate ends without a verdict (${a.reason})`;
     case 'speech':
       return `${who} speaks`;
     case 'judge':
@@ -70,6 +72,7 @@ function describe(event: DebateEvent): string {
 function judgeStepLabel(view: DebateView): string {
   if (view.status === 'waiting') return 'Before the start';
   if (view.status === 'finished') return 'The verdict';
+  if (view.status === 'ended') return 'Ended without a verdict';
   const last = view.rounds[view.rounds.length - 1];
   if (!last) return 'The debate starts';
   const n = last.index + 1;

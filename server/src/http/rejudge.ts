@@ -65,6 +65,7 @@ export function rejudgeRouter(ctx: ArenaContext): Router {
       if (!judgeAgent) {
         const token = newToken();
         await ctx.store.createDebateWithTokens(header, { judge: token }, 'private');
+        await ctx.sessions.created(id);
         debates.push({ id, judge: 'human', token, path: `/debate/${id}/judge?token=${token}`, status: 'waiting' });
         continue;
       }

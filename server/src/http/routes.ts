@@ -53,7 +53,7 @@ const CreateDebate = z
   .strict();
 
 const ListQuery = z.object({
-  status: z.enum(['waiting', 'running', 'finished']).optional(),
+  status: z.enum(['waiting', 'running', 'finished', 'ended']).optional(),
   preset: z.string().optional(),
   pack: z.string().optional(),
   source: z.string().optional(),
@@ -62,6 +62,8 @@ const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(200),
   offset: z.coerce.number().int().min(0).default(0),
 });
+
+const CancelBody = z.object({ reason: z.string().trim().min(1).max(500).default('by a researcher') }).strict();
 
 const SeatQuery = z.object({ seat: z.union([Seat, z.literal('full')]).default('judge') });
 
@@ -157,6 +159,8 @@ export function apiRouter(ctx: ArenaContext): Router {
     const tokens: Record<string, string> = {};
     for (const [seat, c] of Object.entries(header.seats)) if (c.kind === 'human') tokens[seat] = newToken();
     await ctx.store.createDebateWithTokens(header, tokens);
+    // An all-agent debate starts now; a waiting one can expire.
+    await ctx.sessions.created(id);
     const links: Record<string, { kind: string; open: boolean; token?: string; path?: string }> = {};
     for (const [seat, c] of Object.entries(header.seats)) {
       const token = tokens[seat];
@@ -236,6 +240,16 @@ export function apiRouter(ctx: ArenaContext): Router {
       last = key;
     });
     res.json({ debateId: record.header.id, seat, status: record.status, steps });
+  });
+
+  /** A researcher ends an unfinished debate without a verdict, with a reason. */
+  api.post('/debates/:id/cancel', async (req, res) => {
+    requireResearcher(req, ctx);
+    const { reason } = parseOr400(CancelBody, req.body ?? {}, 'cancellation');
+    if (!(await ctx.store.exists(req.params.id))) throw new HttpError(404, `no debate "${req.params.id}"`);
+    const refusal = await ctx.sessions.cancel(req.params.id, `cancelled: ${reason}`);
+    if (refusal) throw new HttpError(409, `debate "${req.params.id}" cannot be cancelled: ${refusal.message}`);
+    res.json(await ctx.store.summary(req.params.id));
   });
 
   api.get('/export.jsonl', async (req, res) => {

@@ -169,6 +169,12 @@ export class Store {
     return row ? toSummary(row) : null;
   }
 
+  /** The debates that are not over (waiting or running), oldest first: the server resumes them at start. */
+  async liveDebateIds(): Promise<string[]> {
+    const rows = await this.sql.query<{ id: string }>(`SELECT id FROM debates WHERE status IN ('waiting', 'running') ORDER BY created_at, id`);
+    return rows.map((r) => r.id);
+  }
+
   async exists(id: string): Promise<boolean> {
     return (await this.sql.query('SELECT 1 FROM debates WHERE id = $1', [id])).length > 0;
   }

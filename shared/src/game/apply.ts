@@ -25,6 +25,9 @@ export function apply(state: DebateState, action: Action, actor: Actor, now: num
       if (state.status !== 'running') return refuse(state.status === 'waiting' ? 'not-started' : 'finished', 'no turn is running');
       if (state.deadline === null || now < state.deadline) return refuse('too-early', 'the turn has time left');
       return ok(expire(state, toMove(state), now));
+    case 'abandon':
+      if (state.status === 'finished' || state.status === 'ended') return refuse('finished', 'the debate is over');
+      return ok({ ...state, status: 'ended', deadline: null, endReason: action.reason });
     case 'forfeit':
       if (state.status !== 'running') return refuse(state.status === 'waiting' ? 'not-started' : 'finished', 'no turn is running');
       if (!toMove(state).includes(action.seat)) return refuse('not-your-turn', `seat ${action.seat} has no turn to forfeit`);
@@ -50,7 +53,7 @@ function ok(state: DebateState): ApplyResult {
  */
 function turnProblem(state: DebateState, type: 'speech' | 'judge', seat: Seat, role: Role): ApplyResult | null {
   if (state.status === 'waiting') return refuse('not-started', 'the debate has not started yet');
-  if (state.status === 'finished') return refuse('finished', 'the debate is over');
+  if (state.status === 'finished' || state.status === 'ended') return refuse('finished', 'the debate is over');
   if (legalActions(state, seat).some((l) => l.type === type)) return null;
   const round = currentRound(state) as Round;
   if (round.kind === 'judge') return refuse('not-your-turn', 'it is the judge’s turn');

@@ -13,7 +13,7 @@ export const ROLE_ACTIONS = {
   debater: ['speech'],
   judge: ['judge'],
   observer: [],
-  system: ['start', 'timeout', 'forfeit'],
+  system: ['start', 'timeout', 'forfeit', 'abandon'],
 } as const satisfies Record<Role, readonly Action['type'][]>;
 
 /** The role of `actor` in this debate, or null for a debater seat the debate does not have. */

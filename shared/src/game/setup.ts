@@ -49,6 +49,7 @@ export function initialState(header: DebateHeader): DebateState {
     continues: 0,
     deadline: null,
     verdict: null,
+    endReason: null,
     lastSeq: -1,
   };
 }

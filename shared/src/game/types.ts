@@ -104,7 +104,8 @@ export interface Verdict {
   speechRounds: number;
 }
 
-export type DebateStatus = 'waiting' | 'running' | 'finished';
+/** `ended`: stopped without a verdict (nobody came in time, or a researcher cancelled it); see `endReason`. */
+export type DebateStatus = 'waiting' | 'running' | 'finished' | 'ended';
 
 export interface DebateState {
   header: DebateHeader;
@@ -117,6 +118,8 @@ export interface DebateState {
   /** When the current turn expires (room clock, ms), or null. */
   deadline: number | null;
   verdict: Verdict | null;
+  /** Why a debate ended without a verdict (status `ended`), else null. */
+  endReason: string | null;
   /** seq of the last applied event, -1 before any. */
   lastSeq: number;
 }

@@ -76,6 +76,8 @@ export interface DebateView {
   /** Debaters, and everyone once the debate is over. */
   correctIndex?: number;
   verdict?: Verdict;
+  /** Why the debate ended without a verdict (status `ended`). */
+  endReason?: string;
 }
 
 function speechView(s: Round['speeches'][number]): SpeechView {
@@ -168,5 +170,6 @@ export function viewFor(state: DebateState, seat: Seat): DebateView {
   if (evidence.kind === 'image' && (isDebater || finished)) view.image = { width: evidence.width, height: evidence.height, pixels: evidence.pixels };
   if (isDebater || finished) view.correctIndex = header.assignment.correctIndex;
   if (finished && state.verdict) view.verdict = state.verdict;
+  if (state.status === 'ended' && state.endReason) view.endReason = state.endReason;
   return view;
 }

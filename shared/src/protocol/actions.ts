@@ -54,6 +54,8 @@ export const SystemAction = z.union([
   z.object({ type: z.literal('timeout') }).strict(),
   /** A seat gives up its current turn (an agent that failed twice): the expiry path, for that seat only. */
   z.object({ type: z.literal('forfeit'), seat: Seat, reason: z.string().max(2000) }).strict(),
+  /** Ends an unfinished debate without a verdict: nobody came in time, or a researcher cancelled it. */
+  z.object({ type: z.literal('abandon'), reason: z.string().min(1).max(2000) }).strict(),
 ]);
 export type SystemAction = z.infer<typeof SystemAction>;
 
@@ -85,6 +87,7 @@ export const REFUSAL_CODES = [
   'seat-not-yours',
   'no-such-seat',
   'not-found',
+  'rate-limited',
   'server-error',
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];

@@ -44,7 +44,7 @@ export const EventSchema = z.object({
 export const TranscriptSchema = z.object({
   header: HeaderSchema,
   events: z.array(EventSchema),
-  status: z.enum(['waiting', 'running', 'finished']),
+  status: z.enum(['waiting', 'running', 'finished', 'ended']),
   verdict: z
     .object({
       probabilities: z.array(z.number()),

@@ -1,12 +1,21 @@
 import { toMove, viewFor, type Action, type Actor, type DebateHeader, type DebateState, type Refusal, type Seat } from '@arena/shared';
 import type { Agent } from '../agents/agent.ts';
 import { actWithRules } from '../agents/driver.ts';
-import type { ArenaContext } from '../context.ts';
 
 type Submit = (actor: Actor, action: Action, meta?: Record<string, unknown>) => Promise<Refusal | null>;
 
+/** Builds the agent of a seat from its configuration id and a seed. */
+export type MakeAgent = (id: string, seed: string) => Agent;
+
+interface AgentDeps {
+  makeAgent: MakeAgent;
+  /** Upper bound on an agent's turn, ms. */
+  agentTurnMs: number;
+  log: (line: string) => void;
+}
+
 /**
- * Plays the agent seats of a live room through the agent driver (actWithRules): the
+ * Plays the agent seats of a live debate through the agent driver (actWithRules): the
  * agent gets its seat's view; transient errors are retried; a refused action goes back
  * to it once with the reason; after that the seat forfeits the turn (the rules' expiry
  * path) with the reason in the event. A room never waits on an agent for longer than
@@ -15,17 +24,22 @@ type Submit = (actor: Actor, action: Action, meta?: Record<string, unknown>) => 
 export class AgentSeats {
   private readonly agents = new Map<Seat, Agent>();
   private readonly running = new Map<Seat, AbortController>();
-  private state: DebateState | null = null;
   private stopped = false;
 
   constructor(
-    private readonly ctx: ArenaContext,
+    private readonly deps: AgentDeps,
     private readonly header: DebateHeader,
     private readonly submit: Submit,
+    private readonly current: () => DebateState,
   ) {}
 
-  update(state: DebateState): void {
-    this.state = state;
+  private get state(): DebateState {
+    return this.current();
+  }
+
+  /** Starts the agents whose seats the current state awaits; stops those no longer awaited. */
+  update(): void {
+    const state = this.state;
     if (this.stopped) return;
     // A seat no longer waited on (its turn timed out) stops thinking.
     for (const [seat, controller] of this.running) if (!toMove(state).includes(seat)) controller.abort(new Error('the turn is over'));
@@ -35,7 +49,7 @@ export class AgentSeats {
       this.running.set(seat, controller);
       void this.play(seat, controller).finally(() => {
         this.running.delete(seat);
-        if (this.state && this.state.lastSeq !== state.lastSeq) this.update(this.state);
+        if (this.state.lastSeq !== state.lastSeq) this.update();
       });
     }
   }
@@ -48,26 +62,26 @@ export class AgentSeats {
   private agentFor(seat: Seat): Agent {
     let agent = this.agents.get(seat);
     if (!agent) {
-      agent = this.ctx.makeAgent(this.header.seats[seat]?.agent ?? '', `${this.header.seed}/${seat}`);
+      agent = this.deps.makeAgent(this.header.seats[seat]?.agent ?? '', `${this.header.seed}/${seat}`);
       this.agents.set(seat, agent);
     }
     return agent;
   }
 
   private async play(seat: Seat, controller: AbortController): Promise<void> {
-    const state = this.state as DebateState;
+    const state = this.state;
     const budget = Math.min(
-      this.ctx.config.agentSeconds * 1000,
+      this.deps.agentTurnMs,
       state.deadline === null ? Number.POSITIVE_INFINITY : Math.max(0, state.deadline - Date.now()),
     );
     const result = await actWithRules(
       this.agentFor(seat),
-      () => viewFor(this.state as DebateState, seat),
+      () => viewFor(this.state, seat),
       seat,
       (action, meta) => this.submit(seat, action, meta),
-      { timeoutMs: budget, signal: controller.signal, log: (line) => console.warn(`debate ${this.header.id}: ${line}`) },
+      { timeoutMs: budget, signal: controller.signal, log: (line) => this.deps.log(`debate ${this.header.id}: ${line}`) },
     );
-    if (result.ok || this.stopped || !toMove(this.state as DebateState).includes(seat)) return;
+    if (result.ok || this.stopped || !toMove(this.state).includes(seat)) return;
     await this.submit('system', { type: 'forfeit', seat, reason: result.reason.slice(0, 2000) }, result.meta);
   }
 }

@@ -1,0 +1,294 @@
+import {
+  apply,
+  viewFor,
+  type Action,
+  type Actor,
+  type DebateEvent,
+  type DebateState,
+  type DebateView,
+  type Presence,
+  type Refusal,
+  type Seat,
+} from '@arena/shared';
+import type { Store } from '../store/store.ts';
+import { AgentSeats, type MakeAgent } from './agent-seats.ts';
+
+/** What every session of one server shares, passed in when it is made (no process-wide registries). */
+export interface SessionDeps {
+  store: Store;
+  makeAgent: MakeAgent;
+  /** Upper bound on an agent's turn, ms. */
+  agentTurnMs: number;
+  /** How long a debate may wait for its players before it ends without a verdict, ms. */
+  waitingMs: number;
+  log: (line: string) => void;
+}
+
+/** Someone who receives a seat's view: a room connection, a remote agent, a study page. */
+export interface Subscriber {
+  /** The seat's view, sent only when it changed since the last one this subscriber got. */
+  view(view: DebateView): void;
+  /** Which seats are connected, whenever that changes. */
+  presence?(presence: Presence): void;
+  /** Another subscriber took this seat (a reload in another tab): this one is closed. */
+  evicted?(): void;
+}
+
+export interface Subscription {
+  readonly seat: Seat;
+  /** False once closed or evicted: a reconnecting transport must not act through it. */
+  readonly active: boolean;
+  /** Applies an action of this seat; resolves with null when it is stored and published, else the refusal. */
+  submit(action: Action): Promise<Refusal | null>;
+  /** Sends the current view again (a client asking, a reconnect). */
+  sync(): void;
+  close(): void;
+}
+
+/** A live debate's lifecycle, for whoever watches the session (sessions manager, studies, metrics). */
+export type SessionEvent =
+  | { type: 'started' }
+  | { type: 'appended'; event: DebateEvent }
+  | { type: 'finished' }
+  | { type: 'ended'; reason: string };
+
+interface Entry {
+  seat: Seat;
+  subscriber: Subscriber;
+  lastView: string | null;
+  active: boolean;
+}
+
+/**
+ * One live debate, whether or not anyone is connected: it applies actions through the
+ * engine, appends each event to the store before anyone sees its effect, publishes each
+ * subscriber's seat view when that view changes, owns the turn timer, the waiting
+ * expiry and the agent seats, and announces lifecycle events. Transports (the Colyseus
+ * room, the agent gateway, study pages) subscribe and forward; the session knows no socket.
+ */
+export class DebateSession {
+  private game: DebateState;
+  private readonly entries = new Set<Entry>();
+  private readonly listeners = new Set<(e: SessionEvent) => void>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private turnTimer: NodeJS.Timeout | undefined;
+  private waitTimer: NodeJS.Timeout | undefined;
+  private readonly agents: AgentSeats;
+  private closed = false;
+
+  constructor(
+    state: DebateState,
+    private readonly deps: SessionDeps,
+  ) {
+    this.game = state;
+    this.agents = new AgentSeats(deps, state.header, (seat, action, meta) => this.enqueue(() => this.act(seat, action, meta)), () => this.game);
+  }
+
+  get id(): string {
+    return this.game.header.id;
+  }
+
+  /** The current engine state (tests, benchmarks and the manager read it). */
+  get state(): DebateState {
+    return this.game;
+  }
+
+  get live(): boolean {
+    return this.game.status === 'waiting' || this.game.status === 'running';
+  }
+
+  get subscribers(): number {
+    return this.entries.size;
+  }
+
+  /** Starts what a debate does on its own: an all-agent debate starts, timers are (re)armed from the stored deadline. */
+  async resume(): Promise<void> {
+    await this.enqueue(() => this.maybeStart());
+  }
+
+  on(listener: (e: SessionEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Subscribes to a seat's view. A debater or judge seat has one subscriber at a time:
+   * a new one evicts the old (whatever the order of drops, reconnects and takeovers),
+   * so two connections can never act for one seat.
+   */
+  subscribe(seat: Seat, subscriber: Subscriber): Subscription {
+    if (seat !== 'observer') {
+      for (const other of this.entries) {
+        if (other.seat !== seat) continue;
+        other.active = false;
+        this.entries.delete(other);
+        other.subscriber.evicted?.();
+      }
+    }
+    const entry: Entry = { seat, subscriber, lastView: null, active: true };
+    this.entries.add(entry);
+    this.send(entry, true);
+    this.publishPresence();
+    void this.enqueue(() => this.maybeStart());
+    return {
+      seat,
+      get active() {
+        return entry.active;
+      },
+      submit: (action) => (entry.active ? this.submit(seat, action) : Promise.resolve({ code: 'seat-taken', message: 'this seat was taken over by a newer connection' })),
+      sync: () => entry.active && this.send(entry, true),
+      close: () => {
+        if (!this.entries.delete(entry)) return;
+        entry.active = false;
+        this.publishPresence();
+      },
+    };
+  }
+
+  /**
+   * Applies an action of a seat. A refusal is decided at once on the current state,
+   * without waiting behind queued work (a debater's speech being stored, say), so how
+   * long a refusal takes tells a seat nothing about events it cannot see.
+   */
+  async submit(actor: Actor, action: Action, meta?: Record<string, unknown>): Promise<Refusal | null> {
+    try {
+      const early = apply(this.game, action, actor, Date.now());
+      if (!early.ok) return early.refusal;
+    } catch {
+      // act() below logs the engine's failure and answers it.
+    }
+    return this.enqueue(() => this.act(actor, action, meta));
+  }
+
+  /** Ends an unfinished debate without a verdict (a researcher's cancellation, an expiry). */
+  async abandon(reason: string): Promise<Refusal | null> {
+    return this.enqueue(() => this.act('system', { type: 'abandon', reason: reason.slice(0, 2000) }));
+  }
+
+  /** Stops timers and agents (server shutdown, or the debate is over and nobody watches). */
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.turnTimer);
+    clearTimeout(this.waitTimer);
+    this.agents.stop();
+  }
+
+  /** Runs session work one item at a time, so events get consecutive seq numbers. */
+  private enqueue<T>(work: () => Promise<T> | T): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  /** Applies, stores, then publishes. Must run inside enqueue(). */
+  private async act(actor: Actor, action: Action, meta?: Record<string, unknown>): Promise<Refusal | null> {
+    if (this.closed) return { code: 'finished', message: 'this debate is no longer served here' };
+    const now = Date.now();
+    let result: ReturnType<typeof apply>;
+    try {
+      result = apply(this.game, action, actor, now);
+    } catch (err) {
+      this.deps.log(`debate ${this.id}: the engine failed on a ${action.type} by ${actor}: ${(err as Error).stack ?? String(err)}`);
+      return { code: 'server-error', message: 'the server could not apply this action; nothing changed' };
+    }
+    if (!result.ok) return result.refusal;
+    const event: DebateEvent = { seq: this.game.lastSeq + 1, at: now, seat: actor, action, ...(meta ? { meta } : {}) };
+    try {
+      await this.deps.store.appendEvent(this.id, event, result.state.status, result.state.verdict);
+    } catch (err) {
+      this.deps.log(`debate ${this.id}: could not store event ${event.seq}: ${(err as Error).message}`);
+      return { code: 'server-error', message: 'the action could not be saved; nothing changed, try again' };
+    }
+    const before = this.game.status;
+    this.game = result.state;
+    for (const entry of this.entries) this.send(entry);
+    this.afterChange();
+    this.emit({ type: 'appended', event });
+    if (before === 'waiting' && this.game.status === 'running') this.emit({ type: 'started' });
+    if (this.game.status === 'finished') this.emit({ type: 'finished' });
+    if (this.game.status === 'ended') this.emit({ type: 'ended', reason: this.game.endReason ?? '' });
+    return null;
+  }
+
+  private afterChange(): void {
+    this.armTimers();
+    if (this.live) this.agents.update();
+    else this.close();
+  }
+
+  private emit(e: SessionEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  /** Starts the debate once every human seat has a subscriber (at once when all seats are agents). */
+  private async maybeStart(): Promise<void> {
+    if (this.game.status !== 'waiting') {
+      this.afterChange();
+      return;
+    }
+    const present = new Set([...this.entries].map((e) => e.seat));
+    const ready = Object.entries(this.game.header.seats).every(([seat, c]) => c.kind === 'agent' || present.has(seat as Seat));
+    if (ready) await this.act('system', { type: 'start' });
+    else this.armTimers();
+  }
+
+  /**
+   * Arms the turn timer from the state's deadline (after a restart an expired one fires
+   * at once) and, while waiting, the expiry. Both go through the engine like any action.
+   */
+  private armTimers(): void {
+    clearTimeout(this.turnTimer);
+    clearTimeout(this.waitTimer);
+    this.turnTimer = this.waitTimer = undefined;
+    if (this.closed) return;
+    const { deadline, status, lastSeq } = this.game;
+    if (status === 'running' && deadline !== null) {
+      this.turnTimer = setTimeout(() => {
+        void this.enqueue(async () => {
+          if (this.game.lastSeq !== lastSeq) return;
+          const refusal = await this.act('system', { type: 'timeout' });
+          if (refusal?.code === 'too-early') this.armTimers();
+        });
+      }, Math.max(0, deadline - Date.now()));
+    }
+    if (status === 'waiting') {
+      const expiresAt = this.game.header.createdAt + this.deps.waitingMs;
+      this.waitTimer = setTimeout(() => {
+        void this.enqueue(async () => {
+          if (this.game.status !== 'waiting') return;
+          const minutes = Math.round(this.deps.waitingMs / 60_000);
+          await this.act('system', { type: 'abandon', reason: `expired: not every seat was taken within ${minutes} minute${minutes === 1 ? '' : 's'}` });
+        });
+      }, Math.min(Math.max(0, expiresAt - Date.now()), 2 ** 31 - 1));
+    }
+  }
+
+  /** Sends a subscriber its seat's view if it changed (or always, when forced: a subscribe, a sync). */
+  private send(entry: Entry, force = false): void {
+    const view = viewFor(this.game, entry.seat);
+    const serialised = JSON.stringify(view);
+    if (!force && serialised === entry.lastView) return;
+    entry.lastView = serialised;
+    entry.subscriber.view(view);
+  }
+
+  /** Which seats are connected; agent seats count as connected. */
+  presence(): Presence {
+    const connected = new Set<Seat>();
+    let observers = 0;
+    for (const e of this.entries) {
+      if (e.seat === 'observer') observers++;
+      else connected.add(e.seat);
+    }
+    const presence: Presence = { seats: {}, observers };
+    for (const [seat, c] of Object.entries(this.game.header.seats)) {
+      presence.seats[seat as Seat] = { kind: c.kind, connected: c.kind === 'agent' || connected.has(seat as Seat), open: !!c.open };
+    }
+    return presence;
+  }
+
+  private publishPresence(): void {
+    const presence = this.presence();
+    for (const e of this.entries) e.subscriber.presence?.(presence);
+  }
+}
