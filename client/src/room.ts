@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Client } from '@colyseus/sdk';
 import {
+  applyViewChange,
   PROTOCOL_VERSION,
   ROOM_NAME,
   type ClientAction,
@@ -8,6 +9,7 @@ import {
   type Presence,
   type RefusalMessage,
   type Seat,
+  type ChangeMessage,
   type ViewMessage,
   type Welcome,
 } from '@arena/shared';
@@ -77,8 +79,25 @@ export function useDebateRoom(debateId: string, seat: Seat, linkToken: string | 
           setClockOffset(w.serverNow - Date.now());
           if (w.token && seat !== 'observer') store.set(key, w.token);
         });
+        // The whole view comes on join, reconnect and sync; after that only what changed.
+        let n = 0;
+        let current: DebateView | null = null;
         room.onMessage('view', (m: ViewMessage) => {
+          n = m.n;
+          current = m.view;
           setView(m.view);
+          setClockOffset(m.serverNow - Date.now());
+          setPending(false);
+        });
+        room.onMessage('change', (m: ChangeMessage) => {
+          if (!current || m.n !== n + 1) {
+            // A change was missed: ask for the whole view again.
+            room.send('sync', {});
+            return;
+          }
+          n = m.n;
+          current = applyViewChange(current, m.change);
+          setView(current);
           setClockOffset(m.serverNow - Date.now());
           setPending(false);
         });

@@ -16,6 +16,7 @@ export * from './stats/intervals.ts';
 export * from './transcript/transcript.ts';
 export * from './random.ts';
 export * from './protocol/messages.ts';
+export * from './protocol/view-change.ts';
 export * from './stats/paired.ts';
 export * from './game/assignment.ts';
 export * from './stats/question-key.ts';

@@ -64,9 +64,15 @@ export async function benchRoomLatency(
         await judge.act(judgeTurn);
         for (let r = 0; r < roundsPerRoom; r++) {
           // Simultaneous opening first, then sequential rounds: the judge sees each once it is complete.
-          for (const d of r === 0 ? [A, B] : judge.view.speakingOrder.map((s) => (s === 'A' ? A : B))) {
+          const speakers = r === 0 ? [A, B] : judge.view.speakingOrder.map((s) => (s === 'A' ? A : B));
+          for (const [k, d] of speakers.entries()) {
             await d.myTurn();
             await think();
+            // The judge hears of a round only when it is complete: time the speech that completes it.
+            if (k < speakers.length - 1) {
+              await d.act({ type: 'speech', text: `Round ${r}: my answer is right.` });
+              continue;
+            }
             const before = judge.views.length;
             const sent = performance.now();
             d.send('action', { type: 'speech', text: `Round ${r}: my answer is right.` });

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DebateView, JoinOptions, Presence, RefusalMessage, Welcome } from '@arena/shared';
+import { applyViewChange, type ChangeMessage, type DebateView, type JoinOptions, type Presence, type RefusalMessage, type ViewMessage, type Welcome } from '@arena/shared';
 import { createArena, type Arena } from '../../server/src/app.ts';
 import { loadConfig } from '../../server/src/config.ts';
 import { openStore, type StoreOptions } from '../../server/src/store/open.ts';
@@ -106,7 +106,12 @@ type SdkRoom = Awaited<ReturnType<InstanceType<typeof Client>['joinOrCreate']>>;
 
 /** A participant connected with the real Colyseus SDK, keeping what it received. */
 export class SeatClient {
+  /** Every view this seat went through: whole views as sent, and views rebuilt from each change. */
   views: DebateView[] = [];
+  /** How many of `views` came whole, and how many as changes. */
+  wholeViews = 0;
+  changes = 0;
+  private n = 0;
   refusals: RefusalMessage[] = [];
   presence: Presence[] = [];
   welcome: Welcome | null = null;
@@ -122,8 +127,18 @@ export class SeatClient {
       this.welcome = w;
       this.wake();
     });
-    room.onMessage('view', (m: { view: DebateView }) => {
+    room.onMessage('view', (m: ViewMessage) => {
+      this.n = m.n;
+      this.wholeViews++;
       this.views.push(m.view);
+      this.wake();
+    });
+    room.onMessage('change', (m: ChangeMessage) => {
+      const last = this.views.at(-1);
+      if (!last || m.n !== this.n + 1) throw new Error(`seat ${options.seat}: change ${m.n} does not follow view ${this.n}`);
+      this.n = m.n;
+      this.changes++;
+      this.views.push(applyViewChange(last, m.change));
       this.wake();
     });
     room.onMessage('refused', (r: RefusalMessage) => {

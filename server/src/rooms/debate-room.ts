@@ -8,6 +8,8 @@ import {
   type Presence,
   type RefusalMessage,
   type Seat,
+  type ChangeMessage,
+  type ViewChange,
   type ViewMessage,
   type Welcome,
 } from '@arena/shared';
@@ -92,8 +94,11 @@ export class DebateRoom extends Room {
     // A reconnection brings a new Client object under the same session id: always send to the current one.
     const id = client.sessionId;
     const current = () => this.clients.getById(id) ?? client;
+    // Numbers the views and changes sent to this connection, so its client can spot a gap.
+    let n = 0;
     const subscription = this.session.subscribe(auth.seat, {
-      view: (view: DebateView) => current().send('view', { view, serverNow: Date.now() } satisfies ViewMessage),
+      view: (view: DebateView) => current().send('view', { view, n: ++n, serverNow: Date.now() } satisfies ViewMessage),
+      change: (change: ViewChange) => current().send('change', { change, n: ++n, serverNow: Date.now() } satisfies ChangeMessage),
       presence: (presence: Presence) => current().send('presence', presence),
       // A newer connection took the seat (a reload): this one no longer controls it.
       evicted: () => current().leave(4000, 'seat taken over by a newer connection'),

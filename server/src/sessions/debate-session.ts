@@ -9,6 +9,8 @@ import {
   type Presence,
   type Refusal,
   type Seat,
+  type ViewChange,
+  diffView,
 } from '@arena/shared';
 import type { Store } from '../store/store.ts';
 import { AgentSeats, type MakeAgent } from './agent-seats.ts';
@@ -26,8 +28,13 @@ export interface SessionDeps {
 
 /** Someone who receives a seat's view: a room connection, a remote agent, a study page. */
 export interface Subscriber {
-  /** The seat's view, sent only when it changed since the last one this subscriber got. */
+  /** The seat's whole view: on subscribing, on sync, and on every change when `change` is absent. */
   view(view: DebateView): void;
+  /**
+   * What changed in the seat's view since the last one this subscriber got (never sent
+   * when nothing did). `view` is the whole new view, for subscribers that want both.
+   */
+  change?(change: ViewChange, view: DebateView): void;
   /** Which seats are connected, whenever that changes. */
   presence?(presence: Presence): void;
   /** Another subscriber took this seat (a reload in another tab): this one is closed. */
@@ -55,8 +62,14 @@ export type SessionEvent =
 interface Entry {
   seat: Seat;
   subscriber: Subscriber;
-  lastView: string | null;
+  last: SeatView | null;
   active: boolean;
+}
+
+/** A seat's view and its serialised form, computed once per change for all subscribers of the seat. */
+interface SeatView {
+  view: DebateView;
+  json: string;
 }
 
 /**
@@ -125,7 +138,7 @@ export class DebateSession {
         other.subscriber.evicted?.();
       }
     }
-    const entry: Entry = { seat, subscriber, lastView: null, active: true };
+    const entry: Entry = { seat, subscriber, last: null, active: true };
     this.entries.add(entry);
     this.send(entry, true);
     this.publishPresence();
@@ -201,7 +214,8 @@ export class DebateSession {
     }
     const before = this.game.status;
     this.game = result.state;
-    for (const entry of this.entries) this.send(entry);
+    const views = new Map<Seat, SeatView>();
+    for (const entry of this.entries) this.send(entry, false, views);
     this.afterChange();
     this.emit({ type: 'appended', event });
     if (before === 'waiting' && this.game.status === 'running') this.emit({ type: 'started' });
@@ -263,13 +277,23 @@ export class DebateSession {
     }
   }
 
-  /** Sends a subscriber its seat's view if it changed (or always, when forced: a subscribe, a sync). */
-  private send(entry: Entry, force = false): void {
-    const view = viewFor(this.game, entry.seat);
-    const serialised = JSON.stringify(view);
-    if (!force && serialised === entry.lastView) return;
-    entry.lastView = serialised;
-    entry.subscriber.view(view);
+  /**
+   * Sends a subscriber what changed in its seat's view, if anything did (or the whole
+   * view, when forced: a subscribe, a sync). `views` shares one viewFor per seat.
+   */
+  private send(entry: Entry, force = false, views = new Map<Seat, SeatView>()): void {
+    let current = views.get(entry.seat);
+    if (!current) {
+      const view = viewFor(this.game, entry.seat);
+      current = { view, json: JSON.stringify(view) };
+      views.set(entry.seat, current);
+    }
+    const last = entry.last;
+    if (!force && last?.json === current.json) return;
+    entry.last = current;
+    const change = !force && last && entry.subscriber.change ? diffView(last.view, current.view) : null;
+    if (change) entry.subscriber.change!(change, current.view);
+    else entry.subscriber.view(current.view);
   }
 
   /** Which seats are connected; agent seats count as connected. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Wire protocol version; clients send it on join, the server refuses a mismatch. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 export const DEBATER_SEATS = ['A', 'B', 'C', 'D'] as const;
 export const DebaterSeat = z.enum(DEBATER_SEATS);

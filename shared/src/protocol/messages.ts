@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { DebateView } from '../game/view-for.ts';
 import { PROTOCOL_VERSION, Seat, type Refusal } from './actions.ts';
+import type { ViewChange } from './view-change.ts';
 
 /**
  * The room protocol. A client joins the Colyseus room "debate" with
@@ -9,7 +10,8 @@ import { PROTOCOL_VERSION, Seat, type Refusal } from './actions.ts';
  *   client → server   "action"   ClientAction (speech or judge turn)
  *   client → server   "sync"     {}            ask for the current view again
  *   server → client   "welcome"  Welcome       the seat granted, its token, the server clock
- *   server → client   "view"     ViewMessage   the seat's view, after every change
+ *   server → client   "view"     ViewMessage   the seat's whole view (on join, reconnect, sync)
+ *   server → client   "change"   ChangeMessage what changed in the seat's view since the last one
  *   server → client   "refused"  RefusalMessage why an action or message was refused
  *   server → client   "presence" Presence      which seats are connected
  *
@@ -41,7 +43,19 @@ export interface Welcome {
 
 export interface ViewMessage {
   view: DebateView;
+  /** Counts the views this connection was sent; the next change has n + 1. */
+  n: number;
   /** Server clock when sent, to turn deadlines into time left. */
+  serverNow: number;
+}
+
+/**
+ * What changed in the seat's view (see view-change.ts): apply it to the view numbered
+ * n − 1. A client that finds a gap asks for the whole view again with "sync".
+ */
+export interface ChangeMessage {
+  change: ViewChange;
+  n: number;
   serverNow: number;
 }
 
