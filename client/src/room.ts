@@ -61,10 +61,16 @@ export function useDebateRoom(debateId: string, seat: Seat, linkToken: string | 
     if (linkToken) store.set(key, linkToken);
     const token = linkToken ?? store.get<string>(key) ?? undefined;
     const client = new Client(endpoint());
+    let retryTimer: ReturnType<typeof setTimeout> | undefined;
     setConnection('connecting');
     setError(null);
-    client
-      .joinOrCreate(ROOM_NAME, { debateId, seat, ...(token ? { token } : {}), protocol: PROTOCOL_VERSION })
+    // After a server restart the old connection cannot be resumed: join again with the seat's token, backing off.
+    const retry = (attempt: number) => {
+      setConnection('reconnecting');
+      retryTimer = setTimeout(() => join(attempt + 1), Math.min(10_000, 500 * 2 ** attempt));
+    };
+    const join = (attempt: number) => client
+      .joinOrCreate(ROOM_NAME, { debateId, seat, ...(token ?? store.get<string>(key) ? { token: token ?? store.get<string>(key) } : {}), protocol: PROTOCOL_VERSION })
       .then((room) => {
         if (cancelled) {
           void room.leave(true);
@@ -111,21 +117,30 @@ export function useDebateRoom(debateId: string, seat: Seat, linkToken: string | 
           setConnection('connected');
           room.send('sync', {});
         });
-        room.onLeave((code, reason) => {
+        room.onLeave((code) => {
           if (cancelled) return;
-          setConnection('closed');
+          roomRef.current = null;
           setPending(false);
-          setError(code === 4000 ? 'This seat was opened in another tab or window; this page no longer controls it.' : reason || `Disconnected (code ${code}).`);
+          if (code === 4000) {
+            setConnection('closed');
+            setError('This seat was opened in another tab or window; this page no longer controls it.');
+            return;
+          }
+          retry(0);
         });
         room.onError((code, message) => setError(`Room error ${code}: ${message ?? ''}`));
       })
       .catch((err: unknown) => {
         if (cancelled) return;
+        // While rejoining, a server that is still down is waited for; a refusal is final.
+        if (attempt > 0 && !isRefusal(err)) return retry(attempt);
         setConnection('failed');
         setError(joinErrorMessage(err));
       });
+    void join(0);
     return () => {
       cancelled = true;
+      clearTimeout(retryTimer);
       const room = roomRef.current;
       roomRef.current = null;
       if (room) void room.leave(true);
@@ -153,6 +168,13 @@ export function useDebateRoom(debateId: string, seat: Seat, linkToken: string | 
     },
     dismissRefusal: () => setRefusal(null),
   };
+}
+
+/** Whether a join failed because the server said no (a 4xx-style answer), not because it was unreachable. */
+function isRefusal(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'number') return false;
+  return (code >= 400 && code < 500) || (code >= 4000 && code < 5000 && code !== 4002);
 }
 
 function joinErrorMessage(err: unknown): string {
