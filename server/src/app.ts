@@ -12,7 +12,10 @@ import type { ArenaContext } from './context.ts';
 import { errorHandler } from './http/errors.ts';
 import { apiRouter } from './http/routes.ts';
 import { DebateRoom, type DebateRoomDeps } from './rooms/debate-room.ts';
-import { Sessions } from './sessions/sessions.ts';
+import { LocalOwnership, RedisOwnership, type Ownership } from './sessions/ownership.ts';
+import { Sessions, type SessionCommand } from './sessions/sessions.ts';
+import { RedisDriver } from '@colyseus/redis-driver';
+import { RedisPresence } from '@colyseus/redis-presence';
 import { loadScenarioPacks } from './scenarios/load.ts';
 import { openStore } from './store/open.ts';
 import type { Store } from './store/store.ts';
@@ -25,8 +28,12 @@ export interface Arena {
   close(): Promise<void>;
 }
 
+/** How long a dead process's debates wait before another process takes them over. */
+const LEASE_MS = 10_000;
+const SESSION_COMMANDS = 'arena:sessions';
+
 /** The researcher token: configured, else kept in the data folder (created once). */
-async function researcherToken(config: Config): Promise<string> {
+export async function researcherToken(config: Config): Promise<string> {
   if (config.researcherToken) return config.researcherToken;
   const file = join(config.dataDir, 'researcher-token');
   if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
@@ -63,7 +70,20 @@ export async function createArena(config: Config, options: { store?: Store } = {
   const roomDeps: DebateRoomDeps = { sessions, store, reconnectSeconds: config.reconnectSeconds };
   const clientDir = resolve(config.clientDir);
 
+  // Several processes share matchmaking and presence through Redis; a debate's room is
+  // created in the process that owns its session.
+  const shared = config.redisUrl
+    ? {
+        presence: new RedisPresence(config.redisUrl),
+        driver: new RedisDriver(config.redisUrl),
+        publicAddress: config.publicAddress ?? `${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`,
+      }
+    : {};
+  let ownership: Ownership | null = null;
   const server = defineServer({
+    ...shared,
+    selectProcessIdToCreateRoom: async (_roomName: string, clientOptions: Record<string, unknown>) =>
+      (ownership && typeof clientOptions.debateId === 'string' ? await ownership.owner(clientOptions.debateId) : null) ?? matchMaker.processId,
     // The longest legal action (a 20,000-character speech in any script) fits well within 256 KiB.
     transport: new WebSocketTransport({ pingInterval: 5000, pingMaxRetries: 3, maxPayload: 256 * 1024 }),
     gracefullyShutdown: false,
@@ -92,9 +112,13 @@ export async function createArena(config: Config, options: { store?: Store } = {
     server,
     ctx,
     async listen() {
-      // Debates that were live when the server last stopped carry on from their stored events.
-      await sessions.resumeAll();
       await server.listen(config.port, config.host);
+      ownership = config.redisUrl
+        ? new RedisOwnership(config.redisUrl, matchMaker.processId, LEASE_MS, (id) => sessions.lost(id))
+        : new LocalOwnership(matchMaker.processId);
+      await matchMaker.presence.subscribe(SESSION_COMMANDS, (command: SessionCommand) => void sessions.handle(command));
+      // Debates that were live when the server last stopped (or whose process died) carry on from their stored events.
+      await sessions.start(ownership, (command) => void matchMaker.presence.publish(SESSION_COMMANDS, command), config.redisUrl ? LEASE_MS / 2 : undefined);
       const address = server.transport.server?.address();
       return typeof address === 'object' && address ? address.port : config.port;
     },

@@ -15,6 +15,13 @@ const Env = z.object({
   ARENA_RECONNECT_SECONDS: z.coerce.number().int().min(0).max(86400).default(60),
   /** Upper bound on an agent's turn, in seconds, even when the rules have no time limit. */
   ARENA_AGENT_SECONDS: z.coerce.number().positive().max(3600).default(120),
+  /** Several processes: shared matchmaking, presence and session leases (needs DATABASE_URL). */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  /** host:port other processes and clients use to reach this one (several processes). */
+  ARENA_PUBLIC_ADDRESS: z.string().min(1).optional(),
   /** How long a debate may wait for its players before it ends without a verdict. */
   ARENA_WAITING_SECONDS: z.coerce.number().positive().max(30 * 86400).default(7200),
 });
@@ -30,6 +37,8 @@ export interface Config {
   reconnectSeconds: number;
   agentSeconds: number;
   waitingSeconds: number;
+  redisUrl: string | undefined;
+  publicAddress: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -41,6 +50,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = Env.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
   if (!parsed.success) throw new ConfigError(`invalid configuration: ${describeIssues(parsed.error)}`);
   const e = parsed.data;
+  if (e.REDIS_URL && !e.DATABASE_URL) {
+    throw new ConfigError('invalid configuration: REDIS_URL (several processes) needs DATABASE_URL: processes share one Postgres, not the embedded database');
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -52,5 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reconnectSeconds: e.ARENA_RECONNECT_SECONDS,
     agentSeconds: e.ARENA_AGENT_SECONDS,
     waitingSeconds: e.ARENA_WAITING_SECONDS,
+    redisUrl: e.REDIS_URL,
+    publicAddress: e.ARENA_PUBLIC_ADDRESS,
   };
 }

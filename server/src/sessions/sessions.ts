@@ -1,20 +1,57 @@
 import { replay, type Refusal } from '@arena/shared';
 import { DebateSession, type SessionDeps, type SessionEvent } from './debate-session.ts';
+import type { Ownership } from './ownership.ts';
+
+/** A request for the process that owns a debate (several processes share these over Colyseus's presence). */
+export type SessionCommand = { type: 'cancel'; id: string; reason: string };
 
 /**
  * The live debates of one server process: each is loaded from its stored events at
  * most once, runs whether or not anyone is connected, and is dropped when it is over
  * and nobody watches it. Transports ask for a session here; nothing else holds them.
+ * With several processes, a process serves only the debates whose lease it holds
+ * (see ownership.ts) and takes over those whose owner died.
  */
 export class Sessions {
   private readonly live = new Map<string, Promise<DebateSession | null>>();
   private readonly listeners = new Set<(id: string, e: SessionEvent) => void>();
   private closed = false;
+  private ownership: Ownership | null = null;
+  private ready!: () => void;
+  private readonly started = new Promise<void>((resolve) => (this.ready = resolve));
+  private takeover: NodeJS.Timeout | undefined;
+  private publish: (command: SessionCommand) => void = () => {};
 
   constructor(private readonly deps: SessionDeps) {}
 
-  /** The session of a debate, loaded from the store on first use; null when there is no such debate. */
-  get(id: string): Promise<DebateSession | null> {
+  /**
+   * Starts serving once the process knows its id: sets who owns what, how to reach
+   * the other processes, resumes this process's share of the live debates, and (with
+   * several processes) keeps taking over debates whose owner is gone.
+   */
+  async start(ownership: Ownership, publish: (command: SessionCommand) => void, takeoverMs?: number): Promise<number> {
+    this.ownership = ownership;
+    this.publish = publish;
+    this.ready();
+    const resumed = await this.resumeAll();
+    if (takeoverMs) {
+      this.takeover = setInterval(() => void this.resumeAll().catch((err) => this.deps.log(`taking over debates failed: ${(err as Error).message}`)), takeoverMs);
+      this.takeover.unref();
+    }
+    return resumed;
+  }
+
+  /** A command another process published for the owner of a debate. */
+  async handle(command: SessionCommand): Promise<void> {
+    if (command.type === 'cancel' && this.live.has(command.id)) await (await this.live.get(command.id))?.abandon(command.reason);
+  }
+
+  /**
+   * The session of a debate, loaded from the store on first use; null when there is no
+   * such debate, or when another process owns it.
+   */
+  async get(id: string): Promise<DebateSession | null> {
+    await this.started;
     let session = this.live.get(id);
     if (!session) {
       session = this.load(id);
@@ -27,8 +64,12 @@ export class Sessions {
 
   private async load(id: string): Promise<DebateSession | null> {
     if (this.closed) return null;
+    if (!(await this.ownership!.acquire(id))) return null;
     const record = await this.deps.store.getTranscript(id);
-    if (!record) return null;
+    if (!record) {
+      await this.ownership!.release(id);
+      return null;
+    }
     const session = new DebateSession(replay(record.header, record.events), this.deps);
     session.on((e) => {
       for (const l of this.listeners) l(id, e);
@@ -43,18 +84,33 @@ export class Sessions {
     await this.get(id);
   }
 
-  /** At start: resumes every waiting and running debate from its stored events (timers re-armed, agents carry on). */
+  /**
+   * Resumes every waiting and running debate that no live process serves, from its
+   * stored events (timers re-armed, agents carry on): at start, and after another
+   * process died. Returns how many this process took.
+   */
   async resumeAll(): Promise<number> {
-    const ids = await this.deps.store.liveDebateIds();
-    await Promise.all(ids.map((id) => this.get(id)));
-    return ids.length;
+    const ids = (await this.deps.store.liveDebateIds()).filter((id) => !this.live.has(id));
+    const owners = await this.ownership!.owners(ids);
+    const orphans = ids.filter((_, i) => owners[i] === null || owners[i] === this.ownership!.processId);
+    const taken = await Promise.all(orphans.map((id) => this.get(id)));
+    return taken.filter(Boolean).length;
   }
 
-  /** Ends an unfinished debate without a verdict; null when done, else why not. */
+  /** Ends an unfinished debate without a verdict, wherever it is served; null when done, else why not. */
   async cancel(id: string, reason: string): Promise<Refusal | null> {
     const session = await this.get(id);
-    if (!session) return { code: 'not-found', message: `no debate "${id}"` };
-    return session.abandon(reason);
+    if (session) return session.abandon(reason);
+    const summary = await this.deps.store.summary(id);
+    if (!summary) return { code: 'not-found', message: `no debate "${id}"` };
+    if (summary.status === 'finished' || summary.status === 'ended') return { code: 'finished', message: 'the debate is over' };
+    // Another process serves it: ask that process, and wait for the store to show the end.
+    this.publish({ type: 'cancel', id, reason });
+    for (let i = 0; i < 100; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      if ((await this.deps.store.summary(id))?.status === 'ended') return null;
+    }
+    return { code: 'server-error', message: 'the process serving this debate did not answer; nothing changed' };
   }
 
   /** Lifecycle events of every session (started, appended, finished, ended). */
@@ -66,7 +122,18 @@ export class Sessions {
   /** Drops an over debate once its last subscriber leaves; transports call this when they let go. */
   release(id: string, session: DebateSession): void {
     if (session.live || session.subscribers > 0) return;
-    void this.live.get(id)?.then((s) => s === session && this.live.delete(id));
+    void this.live.get(id)?.then((s) => {
+      if (s !== session) return;
+      this.live.delete(id);
+      void this.ownership?.release(id).catch(() => {});
+    });
+  }
+
+  /** Another process took a debate over (this one's lease lapsed): stop serving it here. */
+  lost(id: string): void {
+    const session = this.live.get(id);
+    this.live.delete(id);
+    void session?.then((s) => s?.close());
   }
 
   /** Number of sessions held (tests, health). */
@@ -76,8 +143,10 @@ export class Sessions {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.takeover);
     const sessions = await Promise.all([...this.live.values()].map((p) => p.catch(() => null)));
     for (const s of sessions) s?.close();
     this.live.clear();
+    await this.ownership?.close();
   }
 }

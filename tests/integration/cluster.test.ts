@@ -1,0 +1,148 @@
+/**
+ * Two server processes sharing Redis (matchmaking, presence, session leases) and
+ * Postgres (the store): a debate created through one is joined through both and played;
+ * the process that owns it is killed, and the debate carries on in the other once its
+ * clients reconnect. Needs Redis and Postgres: ARENA_REQUIRE_POSTGRES=1 (CI) makes their
+ * absence a failure instead of a skip.
+ */
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { DebateView } from '@arena/shared';
+import { SeatClient } from '../helpers/arena.ts';
+import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
+
+const DATABASE = process.env.ARENA_TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
+const REDIS = process.env.ARENA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/5';
+const TOKEN = 'cluster-researcher-token-0123456789';
+
+async function available(): Promise<string | null> {
+  try {
+    const client = new pg.Client({ connectionString: DATABASE, connectionTimeoutMillis: 2000 });
+    await client.connect();
+    await client.end();
+  } catch (err) {
+    return `Postgres at ${DATABASE}: ${(err as Error).message}`;
+  }
+  const redis = new Redis(REDIS, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0 });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (err) {
+    return `Redis at ${REDIS}: ${(err as Error).message}`;
+  } finally {
+    redis.disconnect();
+  }
+  return null;
+}
+
+const missing = await available();
+if (missing && process.env.ARENA_REQUIRE_POSTGRES === '1') throw new Error(`the cluster test needs ${missing}`);
+if (missing) console.warn(`cluster test skipped: ${missing}`);
+
+const servers: ServerProcess[] = [];
+const clients: SeatClient[] = [];
+const schema = `cluster_${process.pid}_${Date.now()}`;
+
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.leave().catch(() => {})));
+  for (const s of servers) await s.kill('SIGKILL');
+  if (missing) return;
+  const client = new pg.Client({ connectionString: DATABASE });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await client.end();
+});
+
+async function api(base: string, path: string, init: { method?: string; json?: unknown } = {}): Promise<any> {
+  const res = await fetch(`${base}${path}`, {
+    method: init.method ?? 'GET',
+    headers: { authorization: `Bearer ${TOKEN}`, ...(init.json ? { 'content-type': 'application/json' } : {}) },
+    ...(init.json ? { body: JSON.stringify(init.json) } : {}),
+  });
+  const body = await res.json();
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+/** Joins a seat through a process, trying again while the debate has no live owner yet. */
+async function join(server: ServerProcess, debateId: string, seat: 'A' | 'B' | 'judge', token: string, ms = 40_000): Promise<SeatClient> {
+  const end = Date.now() + ms;
+  for (;;) {
+    try {
+      const c = await SeatClient.join(server.ws, { debateId, seat, token });
+      clients.push(c);
+      return c;
+    } catch (err) {
+      if (Date.now() > end) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+const judgeTurn = (v: DebateView, end: boolean) => ({ type: 'judge', probabilities: v.answers.map((_, i) => (i === 0 ? 0.6 : 0.4 / (v.answers.length - 1))), end });
+
+describe.skipIf(!!missing)('several processes with Redis and Postgres', () => {
+  it('a debate created through one process is joined through both, survives the death of its owner, and reaches its verdict', async () => {
+    const db = new pg.Client({ connectionString: DATABASE });
+    await db.connect();
+    await db.query(`CREATE SCHEMA ${schema}`);
+    await db.end();
+    const databaseUrl = `${DATABASE}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+    const base = 24_000 + (process.pid % 2000) * 2;
+    const env = (port: number) => ({
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: REDIS,
+      ARENA_PUBLIC_ADDRESS: `127.0.0.1:${port}`,
+      ARENA_RESEARCHER_TOKEN: TOKEN,
+      ARENA_RECONNECT_SECONDS: '1',
+      ARENA_DATA_DIR: `/tmp/arena-cluster-${process.pid}-${port}`,
+    });
+    const one = await startServerProcess(env(base));
+    const two = await startServerProcess(env(base + 1));
+    servers.push(one, two);
+
+    const created = await api(one.http, '/api/debates', { method: 'POST', json: { scenarioId: 'the-lantern-room', preset: 'debate' } });
+    // The judge comes in through the first process, the debaters through the second: one debate, one room.
+    const judge = await join(one, created.id, 'judge', created.seats.judge.token);
+    const a = await join(two, created.id, 'A', created.seats.A.token);
+    const b = await join(two, created.id, 'B', created.seats.B.token);
+    await judge.myTurn();
+    await judge.act(judgeTurn(judge.view, false));
+    await a.myTurn();
+    await a.act({ type: 'speech', text: 'Opening from A, through the second process.' });
+    await b.act({ type: 'speech', text: 'Opening from B, through the second process.' });
+    await judge.until((c) => c.view.rounds[1]?.complete === true && c.view.legal.length > 0, 'the opening round');
+    expect(JSON.stringify(judge.view)).toContain('Opening from A');
+    // Either process answers the API about it.
+    expect((await api(two.http, `/api/debates/${created.id}`)).status).toBe('running');
+
+    // The owner dies (the session lives where its room is).
+    const owner = [one, two].find((s) => judge.room.connection && s.port === Number(new URL((judge.room as unknown as { connection: { transport: { ws: WebSocket } } }).connection.transport.ws.url).port))!;
+    const survivor = owner === one ? two : one;
+    await owner.kill('SIGKILL');
+    for (const c of [judge, a, b]) await c.leave();
+
+    // Everyone rejoins through the survivor, which takes the debate over from its stored events.
+    const judge2 = await join(survivor, created.id, 'judge', created.seats.judge.token);
+    const a2 = await join(survivor, created.id, 'A', created.seats.A.token);
+    const b2 = await join(survivor, created.id, 'B', created.seats.B.token);
+    await judge2.myTurn();
+    expect(JSON.stringify(judge2.view)).toContain('Opening from B');
+    await judge2.act(judgeTurn(judge2.view, false));
+    for (const seat of judge2.view.speakingOrder) {
+      const d = seat === 'A' ? a2 : b2;
+      await d.myTurn();
+      await d.act({ type: 'speech', text: `After the takeover, ${seat}.` });
+    }
+    await judge2.myTurn();
+    await judge2.act(judgeTurn(judge2.view, true));
+    await judge2.until((c) => c.view.status === 'finished', 'the verdict');
+    const record = await api(survivor.http, `/api/debates/${created.id}/transcript?seat=full`);
+    expect(record.status).toBe('finished');
+    // Nothing from before the crash was lost, and seq numbers run on without a gap.
+    expect(record.events.map((e: { seq: number }) => e.seq)).toEqual(record.events.map((_: unknown, i: number) => i));
+    expect(JSON.stringify(record.events)).toContain('Opening from A');
+  }, 120_000);
+});
