@@ -2,8 +2,8 @@
  * Two server processes sharing Redis (matchmaking, presence, session leases) and
  * Postgres (the store): a debate created through one is joined through both and played;
  * the process that owns it is killed, and the debate carries on in the other once its
- * clients reconnect. Needs Redis and Postgres: ARENA_REQUIRE_POSTGRES=1 (CI) makes their
- * absence a failure instead of a skip.
+ * clients reconnect. Needs Redis and Postgres: ARENA_REQUIRE_POSTGRES=1 or
+ * ARENA_REQUIRE_REDIS=1 (CI sets both) makes their absence a failure instead of a skip.
  */
 import pg from 'pg';
 import { Redis } from 'ioredis';
@@ -37,7 +37,7 @@ async function available(): Promise<string | null> {
 }
 
 const missing = await available();
-if (missing && process.env.ARENA_REQUIRE_POSTGRES === '1') throw new Error(`the cluster test needs ${missing}`);
+if (missing && (process.env.ARENA_REQUIRE_POSTGRES === '1' || process.env.ARENA_REQUIRE_REDIS === '1')) throw new Error(`the cluster test needs ${missing}`);
 if (missing) console.warn(`cluster test skipped: ${missing}`);
 
 const servers: ServerProcess[] = [];
