@@ -16,6 +16,7 @@ import { LocalOwnership, RedisOwnership, type Ownership } from './sessions/owner
 import { Sessions, type SessionCommand } from './sessions/sessions.ts';
 import { RedisDriver } from '@colyseus/redis-driver';
 import { RedisPresence } from '@colyseus/redis-presence';
+import { StudyService } from './studies/service.ts';
 import { loadScenarioPacks } from './scenarios/load.ts';
 import { openStore } from './store/open.ts';
 import type { Store } from './store/store.ts';
@@ -57,15 +58,31 @@ export async function createArena(config: Config, options: { store?: Store } = {
     waitingMs: config.waitingSeconds * 1000,
     log: (line) => console.warn(line),
   });
+  const scenarioMap = new Map<string, Scenario>(scenarios.map((s) => [s.id, s]));
+  const studies = new StudyService({
+    store,
+    sessions,
+    scenarios: scenarioMap,
+    knownAgent: (id) => {
+      try {
+        makeAgent(id, 'probe');
+        return null;
+      } catch (err) {
+        return (err as Error).message;
+      }
+    },
+    log: (line) => console.warn(line),
+  });
   const ctx: ArenaContext = {
     config,
     store,
     sessions,
     packs,
-    scenarios: new Map<string, Scenario>(scenarios.map((s) => [s.id, s])),
+    scenarios: scenarioMap,
     makeAgent,
     agentIds: () => listAgents(),
     researcherToken: await researcherToken(config),
+    studies,
   };
   const roomDeps: DebateRoomDeps = { sessions, store, reconnectSeconds: config.reconnectSeconds };
   const clientDir = resolve(config.clientDir);
@@ -108,6 +125,7 @@ export async function createArena(config: Config, options: { store?: Store } = {
   } as Parameters<typeof defineServer>[0]);
 
   let closed = false;
+  let sweeper: NodeJS.Timeout | undefined;
   return {
     server,
     ctx,
@@ -119,12 +137,15 @@ export async function createArena(config: Config, options: { store?: Store } = {
       await matchMaker.presence.subscribe(SESSION_COMMANDS, (command: SessionCommand) => void sessions.handle(command));
       // Debates that were live when the server last stopped (or whose process died) carry on from their stored events.
       await sessions.start(ownership, (command) => void matchMaker.presence.publish(SESSION_COMMANDS, command), config.redisUrl ? LEASE_MS / 2 : undefined);
+      // Study time limits and dropouts are applied on a timer as well as when a page asks.
+      sweeper = setInterval(() => void studies.sweep().catch((err) => console.warn(`study sweep: ${(err as Error).message}`)), config.studySweepSeconds * 1000);
       const address = server.transport.server?.address();
       return typeof address === 'object' && address ? address.port : config.port;
     },
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(sweeper);
       await matchMaker.disconnectAll();
       await server.gracefullyShutdown(false).catch(() => {});
       await sessions.close();

@@ -24,6 +24,8 @@ const Env = z.object({
   ARENA_PUBLIC_ADDRESS: z.string().min(1).optional(),
   /** How long a debate may wait for its players before it ends without a verdict. */
   ARENA_WAITING_SECONDS: z.coerce.number().positive().max(30 * 86400).default(7200),
+  /** How often study time limits and dropouts are checked. */
+  ARENA_STUDY_SWEEP_SECONDS: z.coerce.number().positive().max(3600).default(5),
 });
 
 export interface Config {
@@ -39,6 +41,7 @@ export interface Config {
   waitingSeconds: number;
   redisUrl: string | undefined;
   publicAddress: string | undefined;
+  studySweepSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -66,5 +69,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     waitingSeconds: e.ARENA_WAITING_SECONDS,
     redisUrl: e.REDIS_URL,
     publicAddress: e.ARENA_PUBLIC_ADDRESS,
+    studySweepSeconds: e.ARENA_STUDY_SWEEP_SECONDS,
   };
 }

@@ -3,6 +3,7 @@ import type { Agent } from './agents/agent.ts';
 import type { Config } from './config.ts';
 import type { Sessions } from './sessions/sessions.ts';
 import type { Store } from './store/store.ts';
+import type { StudyService } from './studies/service.ts';
 
 /** What rooms and routes share within one server. */
 export interface ArenaContext {
@@ -18,5 +19,7 @@ export interface ArenaContext {
   agentIds: () => string[];
   /** The researcher token (configured, or generated at start). */
   researcherToken: string;
+  /** Studies with recruited judges. */
+  studies: StudyService;
 }
 

@@ -4,6 +4,7 @@ import { registerReport } from './report.ts';
 import { registerSelfplay } from './selfplay.ts';
 import { registerNyu } from './import.ts';
 import { registerRejudge } from './rejudge.ts';
+import { registerStudy } from './study.ts';
 
 /** The `arena` command line: batch work beside the server (self-play, import, report, export, …). */
 export function buildProgram(): Command {
@@ -17,5 +18,6 @@ export function buildProgram(): Command {
   registerReport(program);
   registerRejudge(program);
   registerPixels(program);
+  registerStudy(program);
   return program;
 }

@@ -26,6 +26,7 @@ import { isResearcher, requestToken, requireResearcher } from './auth.ts';
 import { HttpError, parseOr400 } from './errors.ts';
 import { resultsRouter } from './results.ts';
 import { rejudgeRouter } from './rejudge.ts';
+import { studiesRouter } from './studies.ts';
 import { REPLAY_PREFIX } from '../rejudge/replay-agent.ts';
 
 const SeatConfigInput = z
@@ -269,6 +270,7 @@ export function apiRouter(ctx: ArenaContext): Router {
 
   api.use('/results', resultsRouter(ctx));
   api.use(rejudgeRouter(ctx));
+  api.use(studiesRouter(ctx, ctx.studies));
 
   api.use((_req, _res) => {
     throw new HttpError(404, 'no such API endpoint');

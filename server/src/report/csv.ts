@@ -9,7 +9,10 @@ import { stringify } from 'csv-stringify/sync';
 import { brierScore } from '@arena/shared';
 import type { Outcome } from './outcomes.ts';
 
-type Cell = string | number | boolean | null;
+export type Cell = string | number | boolean | null;
+
+/** Per-row values that replace shared columns (a study fills study, participant, item, practice…). */
+export type RowOverrides = (o: Outcome) => Partial<Record<(typeof SHARED_COLUMNS)[number], Cell>> & Record<string, Cell>;
 
 /** The columns every export shares (a study export has the same ones first). */
 export const SHARED_COLUMNS = [
@@ -77,10 +80,17 @@ function shared(o: Outcome): Record<string, Cell> {
   };
 }
 
+function pick(row: Record<string, Cell> | undefined, keys: readonly string[]): Record<string, Cell> {
+  return row ? Object.fromEntries(keys.filter((k) => k in row).map((k) => [k, row[k] as Cell])) : {};
+}
+
+/** Formats a logical for a CSV cell (TRUE/FALSE; empty for null). */
+export const csvBool = bool;
+
 /** judgements.csv: one row per finished debate's final judgement. */
-export function judgementsCsv(outcomes: readonly Outcome[]): string {
+export function judgementsCsv(outcomes: readonly Outcome[], overrides?: RowOverrides, extraColumns: readonly string[] = []): string {
   return toCsv(
-    JUDGEMENT_COLUMNS,
+    [...JUDGEMENT_COLUMNS, ...extraColumns],
     outcomes.map((o) => ({
       ...shared(o),
       debate_id: o.id,
@@ -92,12 +102,13 @@ export function judgementsCsv(outcomes: readonly Outcome[]): string {
       brier: num(brierScore(o.probabilities, o.correctIndex)),
       answers: o.answers,
       in_paper: bool(o.inPaper),
+      ...overrides?.(o),
     })),
   );
 }
 
 /** turns.csv: one row per judge turn of every finished debate. */
-export function turnsCsv(outcomes: readonly Outcome[]): string {
+export function turnsCsv(outcomes: readonly Outcome[], overrides?: RowOverrides): string {
   return toCsv(
     TURN_COLUMNS,
     outcomes.flatMap((o) =>
@@ -116,7 +127,11 @@ export function turnsCsv(outcomes: readonly Outcome[]): string {
         continues: bool(t.continues),
         seconds: num(t.seconds),
         final: bool(i === o.turns.length - 1),
+        ...pick(overrides?.(o), ['study', 'participant', 'item', 'condition']),
       })),
     ),
   );
 }
+
+/** Any table as CSV in the same dialect (header row, TRUE/FALSE, empty cells for null). */
+export const csvOf = toCsv;

@@ -45,6 +45,82 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
     // public: listed, full replay open to anyone once finished; private: unlisted, full transcript for researchers only.
     sql: `ALTER TABLE debates ADD COLUMN visibility text NOT NULL DEFAULT 'public'`,
   },
+  {
+    version: 3,
+    name: 'studies',
+    // Queries live in server/src/studies/study-store.ts. study_panel_ids is the one
+    // place a participant's panel id is kept (researchers only, for payment).
+    sql: `
+      CREATE TABLE studies (
+        id text PRIMARY KEY,
+        spec jsonb NOT NULL,
+        spec_hash text NOT NULL,
+        status text NOT NULL,
+        secret text NOT NULL,
+        created_at double precision NOT NULL,
+        updated_at double precision NOT NULL
+      );
+      CREATE TABLE study_participants (
+        study_id text NOT NULL REFERENCES studies (id) ON DELETE CASCADE,
+        participant text NOT NULL,
+        token text NOT NULL,
+        stage text NOT NULL,
+        outcome text,
+        position integer NOT NULL DEFAULT 0,
+        failed_checks integer NOT NULL DEFAULT 0,
+        flags jsonb NOT NULL DEFAULT '[]',
+        entered_at double precision NOT NULL,
+        consented_at double precision,
+        finished_at double precision,
+        last_seen double precision NOT NULL,
+        PRIMARY KEY (study_id, participant)
+      );
+      CREATE TABLE study_panel_ids (
+        study_id text NOT NULL,
+        participant text NOT NULL,
+        panel_pid text NOT NULL,
+        panel_study text,
+        panel_session text,
+        PRIMARY KEY (study_id, participant)
+      );
+      CREATE TABLE study_slots (
+        study_id text NOT NULL REFERENCES studies (id) ON DELETE CASCADE,
+        slot text NOT NULL,
+        cell text NOT NULL,
+        scenario_id text NOT NULL,
+        condition text NOT NULL,
+        question_key text NOT NULL,
+        story_key text NOT NULL,
+        trial integer NOT NULL,
+        status text NOT NULL,
+        participant text,
+        draws integer NOT NULL DEFAULT 0,
+        PRIMARY KEY (study_id, slot)
+      );
+      CREATE TABLE study_items (
+        study_id text NOT NULL REFERENCES studies (id) ON DELETE CASCADE,
+        participant text NOT NULL,
+        position integer NOT NULL,
+        kind text NOT NULL,
+        slot text,
+        scenario_id text NOT NULL,
+        condition text NOT NULL,
+        debate_id text,
+        status text NOT NULL,
+        started_at double precision,
+        finished_at double precision,
+        PRIMARY KEY (study_id, participant, position)
+      );
+      CREATE INDEX study_items_debate ON study_items (debate_id);
+      CREATE TABLE study_bonus_ledger (
+        study_id text NOT NULL,
+        participant text NOT NULL,
+        amount double precision NOT NULL,
+        batch text NOT NULL,
+        paid_at double precision NOT NULL,
+        PRIMARY KEY (study_id, participant)
+      );`,
+  },
 ];
 
 export async function migrate(sql: Sql): Promise<number[]> {

@@ -1,0 +1,146 @@
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { createAgent, defaultAgentsConfig, loadAgentsConfig } from '../agents/registry.ts';
+import { loadScenarioPacks } from '../scenarios/load.ts';
+import { EXAMPLE_SPEC } from '../studies/example.ts';
+import { resolveStudy } from '../studies/resolve.ts';
+import { simulateStudy } from '../studies/simulate.ts';
+import { readSpecFile, specHash, type StudySpec } from '../studies/spec.ts';
+import { positiveInt } from './options.ts';
+
+const rate = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('expected a number between 0 and 1');
+  return n;
+};
+
+/** Reads a spec file and checks it against the scenarios and agents at hand; errors name the file and the field. */
+async function checkedSpec(file: string, agentsFile?: string): Promise<{ spec: StudySpec; slots: number; cells: number }> {
+  const spec = await readSpecFile(file);
+  const { scenarios } = await loadScenarioPacks(process.env.ARENA_SCENARIOS_DIR ?? 'scenarios');
+  const config = agentsFile ? loadAgentsConfig(agentsFile) : defaultAgentsConfig();
+  const design = resolveStudy(
+    spec,
+    new Map(scenarios.map((s) => [s.id, s])),
+    (id) => {
+      try {
+        createAgent(id, { seed: 'probe', ...(config ? { config } : {}) });
+        return null;
+      } catch (err) {
+        return (err as Error).message;
+      }
+    },
+    file,
+  );
+  return { spec, cells: design.cells.length, slots: design.cells.length * spec.judgementsPerCell };
+}
+
+/** The server and researcher token a steering command talks to. */
+function serverOptions(command: Command): Command {
+  return command
+    .option('--server <url>', 'the running server', process.env.ARENA_SERVER ?? 'http://localhost:2567')
+    .option('--token <token>', 'the researcher token (default $ARENA_RESEARCHER_TOKEN or ./data/researcher-token)');
+}
+
+async function researcherToken(opts: { token?: string }): Promise<string> {
+  const token = opts.token ?? process.env.ARENA_RESEARCHER_TOKEN;
+  if (token) return token;
+  const file = join(process.env.ARENA_DATA_DIR ?? './data', 'researcher-token');
+  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
+  throw new Error('no researcher token: pass --token or set ARENA_RESEARCHER_TOKEN');
+}
+
+async function post(opts: { server: string; token?: string }, path: string, body: unknown): Promise<unknown> {
+  const res = await fetch(`${opts.server.replace(/\/$/, '')}/api${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${await researcherToken(opts)}` },
+    body: JSON.stringify(body),
+  });
+  const json = (await res.json().catch(() => ({}))) as { error?: string };
+  if (!res.ok) throw new Error(json.error ?? `${res.status} ${res.statusText}`);
+  return json;
+}
+
+export function registerStudy(program: Command): void {
+  const study = program.command('study').description('studies with recruited judges: write, check, launch, steer and dry-run a study spec');
+
+  study
+    .command('init')
+    .description('write a commented example spec')
+    .requiredOption('--out <file>', 'where to write it')
+    .option('--force', 'overwrite an existing file')
+    .action(async (opts: { out: string; force?: boolean }) => {
+      if (existsSync(opts.out) && !opts.force) throw new Error(`${opts.out} exists; pass --force to overwrite it`);
+      await writeFile(opts.out, EXAMPLE_SPEC);
+      console.log(`wrote ${opts.out}: edit it, then run arena study validate ${opts.out}`);
+    });
+
+  study
+    .command('validate <file>')
+    .description('check a spec (fields, scenarios, agents, design); errors name the file and the field')
+    .option('--agents <file>', 'agents configuration (default $ARENA_AGENTS or ./agents.json)')
+    .option('--json', 'print a JSON summary')
+    .action(async (file: string, opts: { agents?: string; json?: boolean }) => {
+      const { spec, cells, slots } = await checkedSpec(file, opts.agents);
+      const summary = { id: spec.id, specHash: specHash(spec), conditions: spec.conditions.map((c) => c.name), cells, slots, participantsNeeded: Math.ceil(slots / spec.itemsPerParticipant) };
+      if (opts.json) console.log(JSON.stringify(summary, null, 2));
+      else {
+        console.log(`${file}: valid. Study ${spec.id}, conditions ${summary.conditions.join(', ')}: ${cells} cells × ${spec.judgementsPerCell} = ${slots} judgements,`);
+        console.log(`${spec.itemsPerParticipant} per participant: at least ${summary.participantsNeeded} participants who complete. Spec hash ${summary.specHash.slice(0, 16)}…`);
+      }
+    });
+
+  serverOptions(study.command('launch <file>'))
+    .description('launch a study on a running server (the spec is frozen from then on)')
+    .action(async (file: string, opts: { server: string; token?: string }) => {
+      const spec = await readSpecFile(file);
+      const launched = (await post(opts, '/studies', { spec })) as { id: string; specHash: string; slots: number; link: string };
+      console.log(`launched ${launched.id} (${launched.slots} slots, spec hash ${launched.specHash.slice(0, 16)}…)`);
+      console.log(`study link for your panel: ${opts.server.replace(/\/$/, '')}${launched.link}`);
+      console.log(`dashboard: ${opts.server.replace(/\/$/, '')}/studies/${launched.id}`);
+    });
+
+  for (const action of ['pause', 'resume', 'close'] as const) {
+    serverOptions(study.command(`${action} <id>`))
+      .description(`${action} a launched study`)
+      .action(async (id: string, opts: { server: string; token?: string }) => {
+        const { status } = (await post(opts, `/studies/${encodeURIComponent(id)}/${action}`, {})) as { status: string };
+        console.log(`${id}: ${status}`);
+      });
+  }
+
+  study
+    .command('simulate <file>')
+    .description('dry-run a study with AI judges through the real server path; writes the exports to --out')
+    .option('--participants <n>', 'simulated participants', positiveInt, 24)
+    .requiredOption('--out <dir>', 'folder for the exports')
+    .option('--dropout-rate <p>', 'share of participants who leave part-way', rate, 0.1)
+    .option('--fail-check-rate <p>', 'share of attention checks answered carelessly', rate, 0.05)
+    .option('--judge <id>', 'the AI judge in the participants\' place', 'builtin:passage-judge')
+    .option('--concurrency <n>', 'participants in the study at once', positiveInt, 6)
+    .option('--agents <file>', 'agents configuration (default $ARENA_AGENTS or ./agents.json)')
+    .option('--json', 'print a JSON summary')
+    .action(async (file: string, opts: { participants: number; out: string; dropoutRate: number; failCheckRate: number; judge: string; concurrency: number; agents?: string; json?: boolean }) => {
+      const { spec } = await checkedSpec(file, opts.agents);
+      const summary = await simulateStudy({
+        spec,
+        participants: opts.participants,
+        out: opts.out,
+        dropoutRate: opts.dropoutRate,
+        failCheckRate: opts.failCheckRate,
+        judge: opts.judge,
+        concurrency: opts.concurrency,
+        agentsConfig: opts.agents ? loadAgentsConfig(opts.agents) : defaultAgentsConfig(),
+        ...(opts.json || !process.stderr.isTTY ? {} : { onParticipant: (done: number, total: number) => process.stderr.write(`\r${done}/${total} participants`) }),
+      });
+      if (opts.json) console.log(JSON.stringify(summary, null, 2));
+      else {
+        if (process.stderr.isTTY) process.stderr.write('\n');
+        console.log(`${summary.participants} participants in ${summary.seconds.toFixed(1)} s: ${Object.entries(summary.outcomes).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+        console.log(`${summary.dropouts} dropouts, ${summary.refills} slots refilled; ${summary.slots.done} of ${summary.slots.planned} planned judgements done; ${summary.judgements} rows in judgements.csv`);
+        console.log(`wrote ${summary.files.join(', ')} to ${opts.out}`);
+      }
+    });
+}

@@ -1,0 +1,129 @@
+/**
+ * A study's progress as the researchers' dashboard shows it: participants by stage and
+ * outcome, judgements per cell against the plan, the balance achieved, dropouts and
+ * refills, flags, and each participant's items.
+ */
+import { outcomeOf } from '../report/outcomes.ts';
+import type { Store } from '../store/store.ts';
+import { studyMeta } from './exports.ts';
+import type { ItemRow, ParticipantRow, SlotRow, StudyRow } from './study-store.ts';
+import { studyTranscripts } from './study-store.ts';
+
+export interface CellProgress {
+  cell: string;
+  scenario: string;
+  condition: string;
+  planned: number;
+  done: number;
+  assigned: number;
+  open: number;
+}
+
+export interface BalanceRow {
+  condition: string;
+  judgements: number;
+  /** Judgements with the correct answer shown at position 1, 2, … */
+  correctAt: number[];
+  honest: number;
+  dishonest: number;
+  correctFirst: number;
+  correctLater: number;
+  accuracy: number | null;
+}
+
+export interface ParticipantProgress {
+  participant: string;
+  stage: string;
+  outcome: string | null;
+  position: number;
+  items: number;
+  done: number;
+  failedChecks: number;
+  flags: string[];
+  enteredAt: number;
+  lastSeen: number;
+  finishedAt: number | null;
+}
+
+export interface StudyProgress {
+  study: { id: string; title: string; status: string; specHash: string; seed: string; createdAt: number; itemsPerParticipant: number; judgementsPerCell: number };
+  stages: Record<string, number>;
+  outcomes: Record<string, number>;
+  plan: { slots: number; done: number; assigned: number; open: number };
+  cells: CellProgress[];
+  balance: BalanceRow[];
+  dropouts: number;
+  refills: number;
+  participants: ParticipantProgress[];
+  flagged: { participant: string; flags: string[] }[];
+}
+
+/** Builds the dashboard's figures from the study's tables and its debates. */
+export async function studyProgress(store: Store, study: StudyRow, participants: ParticipantRow[], slots: SlotRow[], items: ItemRow[]): Promise<StudyProgress> {
+  const count = <T>(xs: T[], key: (x: T) => string) => xs.reduce<Record<string, number>>((acc, x) => ((acc[key(x)] = (acc[key(x)] ?? 0) + 1), acc), {});
+  const cells = new Map<string, CellProgress>();
+  for (const s of slots) {
+    const c = cells.get(s.cell) ?? { cell: s.cell, scenario: s.scenarioId, condition: s.condition, planned: 0, done: 0, assigned: 0, open: 0 };
+    c.planned++;
+    c[s.status]++;
+    cells.set(s.cell, c);
+  }
+  const balance = new Map<string, BalanceRow>();
+  for await (const r of studyTranscripts(store, study.id)) {
+    const meta = studyMeta(r);
+    const o = outcomeOf(r);
+    if (!meta || meta.kind !== 'item' || !o) continue;
+    const b = balance.get(meta.condition) ?? { condition: meta.condition, judgements: 0, correctAt: [], honest: 0, dishonest: 0, correctFirst: 0, correctLater: 0, accuracy: 0 };
+    b.judgements++;
+    b.correctAt[o.correctIndex] = (b.correctAt[o.correctIndex] ?? 0) + 1;
+    if (o.honest === true) b.honest++;
+    if (o.honest === false) b.dishonest++;
+    if (o.correctFirst === true) b.correctFirst++;
+    if (o.correctFirst === false) b.correctLater++;
+    b.accuracy = (b.accuracy ?? 0) + (o.correct ? 1 : 0);
+    balance.set(meta.condition, b);
+  }
+  for (const b of balance.values()) {
+    b.accuracy = b.judgements ? (b.accuracy ?? 0) / b.judgements : null;
+    b.correctAt = Array.from({ length: b.correctAt.length }, (_, i) => b.correctAt[i] ?? 0);
+  }
+  const itemsOf = new Map<string, ItemRow[]>();
+  for (const i of items) itemsOf.set(i.participant, [...(itemsOf.get(i.participant) ?? []), i]);
+  return {
+    study: {
+      id: study.id,
+      title: study.spec.title,
+      status: study.status,
+      specHash: study.specHash,
+      seed: study.spec.seed,
+      createdAt: study.createdAt,
+      itemsPerParticipant: study.spec.itemsPerParticipant,
+      judgementsPerCell: study.spec.judgementsPerCell,
+    },
+    stages: count(participants, (p) => p.stage),
+    outcomes: count(participants.filter((p) => p.outcome), (p) => p.outcome as string),
+    plan: { slots: slots.length, done: slots.filter((s) => s.status === 'done').length, assigned: slots.filter((s) => s.status === 'assigned').length, open: slots.filter((s) => s.status === 'open').length },
+    cells: [...cells.values()],
+    balance: [...balance.values()],
+    dropouts: participants.filter((p) => p.flags.includes('idle')).length,
+    // A slot drawn more than once was handed back by someone who left and drawn again.
+    refills: slots.reduce((n, s) => n + Math.max(0, s.draws - 1), 0),
+    participants: participants.map((p) => {
+      const mine = itemsOf.get(p.participant) ?? [];
+      return {
+        participant: p.participant,
+        stage: p.stage,
+        outcome: p.outcome,
+        position: p.position,
+        items: mine.length,
+        done: mine.filter((i) => i.status === 'done').length,
+        failedChecks: p.failedChecks,
+        flags: p.flags,
+        enteredAt: p.enteredAt,
+        lastSeen: p.lastSeen,
+        finishedAt: p.finishedAt,
+      };
+    }),
+    flagged: participants.filter((p) => p.flags.length).map((p) => ({ participant: p.participant, flags: p.flags })),
+  };
+}

@@ -1,0 +1,176 @@
+/**
+ * A study is a file: the spec (YAML or JSON), validated with zod. Errors name the file
+ * and the field. A launched study's spec is frozen: its hash (SHA-256 of the canonical
+ * JSON of the parsed spec) is stamped on every debate it creates.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { PRESET_NAMES, describeIssues, type PresetName } from '@arena/shared';
+
+const Id = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lower-case letters, digits, "_" and "-" (at most 63)');
+const Code = z.string().regex(/^[A-Za-z0-9_-]{3,40}$/, 'a code of 3–40 letters, digits, "_" or "-"');
+
+/** Who fills a debater seat: a built-in or LLM agent by id (remote agents and human debaters later). */
+const DebaterFill = z.string().min(1).max(200);
+
+export const Condition = z
+  .object({
+    /** The condition's name, as exports and the dashboard show it. */
+    name: Id,
+    preset: z.enum(PRESET_NAMES as [PresetName, ...PresetName[]]),
+    /** Overrides of the preset's rules (limits, timers, rounds). */
+    rules: z.record(z.string(), z.unknown()).optional(),
+    /** The agent of each debater seat; one id for every seat, or per seat (A, B…). */
+    debaters: z.union([DebaterFill, z.record(z.enum(['A', 'B', 'C', 'D']), DebaterFill)]).optional(),
+  })
+  .strict();
+export type Condition = z.infer<typeof Condition>;
+
+/** An attention check: a catch question whose answer is plain from the question alone (or an instructed response). */
+export const AttentionCheck = z
+  .object({
+    /** Shown after this many counted items (0: before the first). */
+    after: z.number().int().nonnegative(),
+    question: z.string().min(1).max(1000),
+    answers: z.array(z.string().min(1).max(500)).min(2).max(4),
+    /** Index of the answer a reading participant gives. */
+    correct: z.number().int().nonnegative(),
+  })
+  .strict()
+  .refine((c) => c.correct < c.answers.length, { message: 'correct must point at one of the answers', path: ['correct'] });
+export type AttentionCheck = z.infer<typeof AttentionCheck>;
+
+export const OUTCOMES = ['completed', 'declined', 'failed', 'timedOut', 'noCapacity'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export const StudySpec = z
+  .object({
+    id: Id,
+    title: z.string().min(1).max(200),
+    /** The study seed: the assignment's randomisation is drawn from it (recorded with the study). */
+    seed: z.string().min(1).max(100),
+    /** Where items come from: scenario packs and/or ids (live debates). */
+    scenarios: z
+      .object({ packs: z.array(z.string().min(1)).default([]), ids: z.array(z.string().min(1)).default([]) })
+      .strict()
+      .refine((s) => s.packs.length + s.ids.length > 0, { message: 'name at least one pack or scenario id' }),
+    conditions: z.array(Condition).min(1),
+    itemsPerParticipant: z.number().int().min(1).max(100),
+    /** Judgements wanted in every scenario × condition cell. */
+    judgementsPerCell: z.number().int().min(1).max(1000),
+    /** Practice items (not counted), played before the queue. */
+    practice: z.array(z.object({ scenario: z.string().min(1), condition: Id }).strict()).default([]),
+    attentionChecks: z.array(AttentionCheck).default([]),
+    exclusion: z
+      .object({
+        /** A participant who fails more checks than this ends with the failed code. */
+        maxFailedChecks: z.number().int().nonnegative().default(0),
+        /** Items judged faster than this are flagged (speeders). */
+        minSecondsPerItem: z.number().nonnegative().default(0),
+      })
+      .strict()
+      .default({ maxFailedChecks: 0, minSecondsPerItem: 0 }),
+    consent: z.string().min(1).max(20000),
+    instructions: z.string().min(1).max(20000),
+    timeLimits: z
+      .object({
+        /** From consent to the end page. */
+        participantMinutes: z.number().positive().max(24 * 60).default(90),
+        /** From the start of an item to its verdict. */
+        itemMinutes: z.number().positive().max(24 * 60).default(20),
+        /** No page open for this long: the participant has dropped out. */
+        idleSeconds: z.number().positive().max(86400).default(300),
+      })
+      .strict()
+      .default({ participantMinutes: 90, itemMinutes: 20, idleSeconds: 300 }),
+    completion: z
+      .object({
+        codes: z.object({ completed: Code, declined: Code, failed: Code, timedOut: Code, noCapacity: Code }).strict(),
+        /** The panel's completion URL; {code} is replaced by the code. */
+        redirect: z
+          .string()
+          .url()
+          .refine((u) => /^https?:\/\//.test(u), { message: 'an http(s) URL' })
+          .refine((u) => u.includes('{code}'), { message: 'must contain {code}' }),
+      })
+      .strict()
+      .refine((c) => new Set(Object.values(c.codes)).size === OUTCOMES.length, { message: 'each outcome needs its own code', path: ['codes'] }),
+    bonus: z
+      .object({
+        /** Paid per point: a point is one bit of judge score above a uniform guess (see README). */
+        perPoint: z.number().nonnegative(),
+        floor: z.number().nonnegative().default(0),
+        cap: z.number().nonnegative(),
+        currency: z.string().min(1).max(10).default('GBP'),
+      })
+      .strict()
+      .refine((b) => b.floor <= b.cap, { message: 'floor cannot exceed cap', path: ['floor'] })
+      .optional(),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    const names = s.conditions.map((c) => c.name);
+    names.forEach((n, i) => names.indexOf(n) !== i && ctx.addIssue({ code: 'custom', message: `condition "${n}" is named twice`, path: ['conditions', i, 'name'] }));
+    s.practice.forEach((p, i) => {
+      if (!names.includes(p.condition)) ctx.addIssue({ code: 'custom', message: `no condition "${p.condition}" (conditions: ${names.join(', ')})`, path: ['practice', i, 'condition'] });
+    });
+    s.attentionChecks.forEach((c, i) => {
+      if (c.after > s.itemsPerParticipant) ctx.addIssue({ code: 'custom', message: `after ${c.after} items, but a participant judges ${s.itemsPerParticipant}`, path: ['attentionChecks', i, 'after'] });
+    });
+  });
+export type StudySpec = z.infer<typeof StudySpec>;
+
+export class SpecError extends Error {
+  override name = 'SpecError';
+}
+
+/** Parses a spec's text (YAML, of which JSON is a subset); errors name the source and the field. */
+export function parseSpec(text: string, source = 'the spec'): StudySpec {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text, { prettyErrors: true });
+  } catch (err) {
+    throw new SpecError(`${source}: not valid YAML or JSON: ${(err as Error).message}`);
+  }
+  const parsed = StudySpec.safeParse(raw);
+  if (!parsed.success) throw new SpecError(`${source}: ${describeIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+/** Reads and validates a spec file. */
+export async function readSpecFile(path: string): Promise<StudySpec> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new SpecError(`${path}: cannot read: ${(err as Error).message}`);
+  }
+  return parseSpec(text, path);
+}
+
+/** JSON with object keys sorted, so equal specs hash equally whatever their key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** The spec's hash: sha256 of its canonical JSON (after defaults are filled in). */
+export function specHash(spec: StudySpec): string {
+  return createHash('sha256').update(canonical(spec)).digest('hex');
+}
+
+/** The completion code of an outcome. */
+export function codeFor(spec: StudySpec, outcome: Outcome): string {
+  return spec.completion.codes[outcome];
+}
+
+/** The panel redirect for a code. */
+export function redirectFor(spec: StudySpec, code: string): string {
+  return spec.completion.redirect.replaceAll('{code}', encodeURIComponent(code));
+}
