@@ -52,8 +52,8 @@ function overrides(study: StudyRow, data: StudyData, participants: Map<string, P
   return (o) => {
     const meta = data.metaOf.get(o.id)!;
     const p = participants.get(meta.participant);
-    const itemTooFast = meta.kind === 'item' && o.seconds !== null && o.seconds < study.spec.exclusion.minSecondsPerItem;
-    const reason = exclusionOf(p) ?? (itemTooFast ? 'speeding' : null);
+    // Speeding is a flag for the researcher to weigh (participant_flags), not an exclusion.
+    const reason = exclusionOf(p);
     return {
       study: study.id,
       participant: meta.participant,
@@ -64,12 +64,13 @@ function overrides(study: StudyRow, data: StudyData, participants: Map<string, P
       excluded: csvBool(reason !== null),
       exclusion_reason: reason,
       participant_outcome: p?.outcome ?? null,
+      participant_flags: p?.flags.join(' ') ?? null,
       spec_hash: meta.specHash,
     };
   };
 }
 
-export const STUDY_EXTRA_COLUMNS = ['participant_outcome', 'spec_hash'] as const;
+export const STUDY_EXTRA_COLUMNS = ['participant_outcome', 'participant_flags', 'spec_hash'] as const;
 
 export function studyJudgementsCsv(study: StudyRow, data: StudyData, participants: ParticipantRow[]): string {
   const byId = new Map(participants.map((p) => [p.participant, p]));

@@ -1,0 +1,201 @@
+/**
+ * A study through the real server: launched over HTTP, participants arriving by study
+ * link, judging live debates as the judge seat over real SDK connections, a reload, a
+ * failed attention check, a dropout whose items are refilled, exports recomputed from
+ * the stored transcripts, and bonuses paid once.
+ */
+import { parse as parseCsv } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { judgedCorrect, type TranscriptRecord } from '@arena/shared';
+import { EXAMPLE_SPEC } from '../../server/src/studies/example.ts';
+import { parseSpec, type StudySpec } from '../../server/src/studies/spec.ts';
+import { RESEARCHER_TOKEN, startArena, type SeatClient, type TestArena } from '../helpers/arena.ts';
+
+let t: TestArena;
+const base = parseSpec(EXAMPLE_SPEC);
+const spec: StudySpec = {
+  ...base,
+  id: 'it-study',
+  scenarios: { packs: [], ids: ['the-lantern-room', 'log-of-the-petrel', 'the-quiet-relay'] },
+  conditions: base.conditions.map((c) => (c.preset === 'blind' ? c : { ...c, rules: { maxSpeechRounds: 1 } })),
+  itemsPerParticipant: 3,
+  judgementsPerCell: 1,
+  practice: [{ scenario: 'the-heron-and-the-three-stones', condition: 'blind' }],
+  bonus: { perPoint: 1, floor: 0.1, cap: 2, currency: 'GBP' },
+};
+
+type Page = { stage: string; item?: { position: number; total: number; kind: string; status: string; debateId: string; token: string }; end?: { outcome: string; code: string; redirect: string }; consentHtml?: string };
+
+beforeAll(async () => {
+  t = await startArena({ env: { ARENA_STUDY_SWEEP_SECONDS: '3600' } });
+});
+afterAll(async () => t?.close());
+
+const me = async (token: string) => (await t.api<Page>(`/api/studies/${spec.id}/me`, { token })).body;
+const post = async (path: string, token: string, json: unknown = {}) => (await t.api<Page>(`/api/studies/${spec.id}/me/${path}`, { method: 'POST', json, token })).body;
+
+/** Judges the current item through the judge seat: ends at the first chance, favouring answer `favour` (shown order) or the check's answer. */
+async function judgeItem(token: string, choose: (view: SeatClient['view']) => number[]): Promise<SeatClient> {
+  const page = await me(token);
+  const judge = await t.join({ debateId: page.item!.debateId, seat: 'judge', token: page.item!.token });
+  for (;;) {
+    await judge.until((c) => c.views.length > 0 && (c.view.status === 'finished' || c.view.legal.some((l) => l.type === 'judge')), 'the judge turn or the verdict', 20_000);
+    if (judge.view.status === 'finished') break;
+    const canEnd = judge.view.legal.some((l) => l.type === 'judge' && l.canEnd);
+    await judge.act({ type: 'judge', probabilities: choose(judge.view), end: canEnd });
+  }
+  for (let i = 0; i < 50 && (await me(token)).item?.status !== 'done' && (await me(token)).stage === 'items'; i++) await new Promise((r) => setTimeout(r, 50));
+  return judge;
+}
+
+const leaning = (view: SeatClient['view']) => view.answers.map((_, i) => (i === 0 ? 0.9 : 0.1 / (view.answers.length - 1)));
+const purple = (view: SeatClient['view']) => view.answers.map((a) => (a === 'Purple' ? 0.9 : 0.1));
+const green = (view: SeatClient['view']) => view.answers.map((a) => (a === 'Green' ? 0.9 : 0.1));
+
+describe('a study', () => {
+  it('is launched by researchers only, frozen, and walks participants from link to code', async () => {
+    expect((await t.api('/api/studies', { method: 'POST', json: { spec } })).status).toBe(401);
+    const launched = await t.api('/api/studies', { method: 'POST', json: { spec }, token: RESEARCHER_TOKEN });
+    expect(launched.status).toBe(201);
+    expect(launched.body.slots).toBe(9);
+    const again = await t.api('/api/studies', { method: 'POST', json: { spec: { ...spec, seed: 'other' } }, token: RESEARCHER_TOKEN });
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatch(/frozen/);
+
+    // Participant 1 arrives, consents, judges practice, items and the check.
+    const a = await t.api(`/api/studies/${spec.id}/enter`, { method: 'POST', json: { PROLIFIC_PID: 'PANEL-AAA', STUDY_ID: 'st', SESSION_ID: 'se1' } });
+    expect(a.status).toBe(200);
+    const tokenA = a.body.token as string;
+    expect((await me(tokenA)).consentHtml).toMatch(/<h2>Consent<\/h2>/);
+    expect((await post('consent', tokenA, { agree: true })).stage).toBe('instructions');
+    let page = await post('start', tokenA);
+    expect(page.item).toMatchObject({ position: 1, total: 5, kind: 'practice' });
+    const practice = await judgeItem(tokenA, leaning);
+    // The participant's connection never held the passage or the seed: it is the judge's view.
+    const practiceText = practice.frames().map((f) => Buffer.from(f).toString('utf8')).join('\n');
+    const header = (await t.api<TranscriptRecord>(`/api/debates/${page.item!.debateId}/transcript?seat=full`, { token: RESEARCHER_TOKEN })).body.header;
+    expect(practiceText).not.toContain(header.seed);
+    expect((header.meta?.['study'] as { specHash: string }).specHash).toBe(launched.body.specHash);
+    // The debate is private: nobody without the researcher token reads its full transcript.
+    expect((await t.api(`/api/debates/${page.item!.debateId}/transcript?seat=full`)).status).toBe(403);
+
+    page = await post('next', tokenA);
+    expect(page.item).toMatchObject({ position: 2, kind: 'item' });
+    const item2 = page.item!.debateId;
+    const first = await judgeItem(tokenA, leaning);
+    const passage = (await t.api<TranscriptRecord>(`/api/debates/${item2}/transcript?seat=full`, { token: RESEARCHER_TOKEN })).body.header.scenario;
+    const bytes = first.frames().map((f) => Buffer.from(f).toString('utf8')).join('\n');
+    const hidden = passage.evidence.kind === 'passage' ? passage.evidence.text.split(/\n/).filter((l) => l.length > 80) : [];
+    for (const line of hidden) expect(bytes).not.toContain(line.slice(0, 80));
+
+    // A reload: the same link returns the same participant at the same place.
+    page = await post('next', tokenA);
+    expect(page.item!.kind).toBe('check');
+    const reentered = await t.api(`/api/studies/${spec.id}/enter`, { method: 'POST', json: { PROLIFIC_PID: 'PANEL-AAA' } });
+    expect(reentered.body.token).toBe(tokenA);
+    expect((await me(tokenA)).item).toMatchObject({ position: 3, kind: 'check', debateId: page.item!.debateId });
+    await judgeItem(tokenA, purple);
+    for (let i = 0; i < 2; i++) {
+      page = await post('next', tokenA);
+      await judgeItem(tokenA, leaning);
+    }
+    page = await post('next', tokenA);
+    expect(page.stage).toBe('done');
+    expect(page.end).toEqual({ outcome: 'completed', code: 'C1A2B3C4', redirect: 'https://app.prolific.com/submissions/complete?cc=C1A2B3C4' });
+
+    // Participant 2 fails the check and gets the failed code at once.
+    const tokenB = (await t.api(`/api/studies/${spec.id}/enter`, { method: 'POST', json: { pid: 'PANEL-BBB' } })).body.token as string;
+    await post('consent', tokenB, { agree: true });
+    await post('start', tokenB);
+    await judgeItem(tokenB, leaning);
+    await post('next', tokenB);
+    await judgeItem(tokenB, leaning);
+    await post('next', tokenB);
+    await judgeItem(tokenB, green);
+    expect((await me(tokenB)).end).toMatchObject({ outcome: 'failed', code: 'FAILED01' });
+
+    // Participant 3 declines consent.
+    const tokenC = (await t.api(`/api/studies/${spec.id}/enter`, { method: 'POST', json: { pid: 'PANEL-CCC' } })).body.token as string;
+    expect((await post('consent', tokenC, { agree: false })).end).toMatchObject({ outcome: 'declined', code: 'DECLINE01' });
+
+    // Participant 4 starts an item and drops out: the sweep times them out and their slots return to the pool.
+    const tokenD = (await t.api(`/api/studies/${spec.id}/enter`, { method: 'POST', json: { pid: 'PANEL-DDD' } })).body.token as string;
+    await post('consent', tokenD, { agree: true });
+    await post('start', tokenD);
+    await judgeItem(tokenD, leaning);
+    page = await post('next', tokenD);
+    const abandoned = page.item!.debateId;
+    let progress = (await t.api(`/api/studies/${spec.id}/progress`, { token: RESEARCHER_TOKEN })).body;
+    const openBefore = progress.plan.open as number;
+    expect(await t.arena.ctx.studies.sweep(Date.now() + 301_000)).toBe(1);
+    expect((await me(tokenD)).end).toMatchObject({ outcome: 'timedOut', code: 'TIMEOUT01' });
+    expect((await t.api(`/api/debates/${abandoned}`)).body.status).toBe('ended');
+    progress = (await t.api(`/api/studies/${spec.id}/progress`, { token: RESEARCHER_TOKEN })).body;
+    // B's two unjudged items and D's three came back.
+    expect(progress.plan.open).toBe(openBefore + 3);
+    expect(progress.dropouts).toBe(1);
+
+    // Participant 5 takes up what was left: the refilled slots are drawn again.
+    const tokenE = (await t.api(`/api/studies/${spec.id}/enter`, { method: 'POST', json: { pid: 'PANEL-EEE' } })).body.token as string;
+    await post('consent', tokenE, { agree: true });
+    page = await post('start', tokenE);
+    while (page.stage === 'items') {
+      await judgeItem(tokenE, page.item!.kind === 'check' ? purple : leaning);
+      page = await post('next', tokenE);
+    }
+    expect(page.end?.outcome).toBe('completed');
+    progress = (await t.api(`/api/studies/${spec.id}/progress`, { token: RESEARCHER_TOKEN })).body;
+    expect(progress.refills).toBeGreaterThan(0);
+    expect(progress.outcomes).toEqual({ completed: 2, failed: 1, declined: 1, timedOut: 1 });
+    expect(JSON.stringify(progress)).not.toContain('PANEL-');
+
+    // judgements.csv recomputed from the stored transcripts.
+    const csv = parseCsv((await t.api(`/api/studies/${spec.id}/export/judgements.csv`, { token: RESEARCHER_TOKEN })).body as string, { columns: true }) as Record<string, string>[];
+    const jsonl = ((await t.api(`/api/studies/${spec.id}/export/transcripts.jsonl`, { token: RESEARCHER_TOKEN })).body as string)
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as TranscriptRecord);
+    const finished = jsonl.filter((r) => r.status === 'finished');
+    expect(csv).toHaveLength(finished.length);
+    for (const r of finished) {
+      const row = csv.find((x) => x.debate_id === r.header.id)!;
+      const meta = r.header.meta!['study'] as { participant: string; item: number; kind: string; condition: string };
+      const c = r.verdict!.correctIndex;
+      expect(row).toMatchObject({
+        study: spec.id,
+        participant: meta.participant,
+        item: String(meta.item),
+        practice: meta.kind === 'practice' ? 'TRUE' : 'FALSE',
+        check: meta.kind === 'check' ? 'TRUE' : 'FALSE',
+        condition: meta.condition,
+        correct_position: String(c + 1),
+        correct: judgedCorrect(r.verdict!.probabilities, c) ? 'TRUE' : 'FALSE',
+      });
+      expect(Number(row.p_correct_final)).toBeCloseTo(r.verdict!.probabilities[c]!, 9);
+      expect(row.participant).toMatch(/^p-[0-9a-f]{16}$/);
+      expect(row.excluded).toBe(row.participant_outcome === 'failed' ? 'TRUE' : 'FALSE');
+    }
+    expect(JSON.stringify(csv)).not.toContain('PANEL-');
+
+    // Bonuses: panel ids of the completed, each paid once.
+    const bonuses = parseCsv((await t.api(`/api/studies/${spec.id}/export/bonuses.csv`, { token: RESEARCHER_TOKEN })).body as string, { columns: true }) as { participant_id: string; amount: string }[];
+    expect(bonuses.map((b) => b.participant_id).sort()).toEqual(['PANEL-AAA', 'PANEL-EEE']);
+    for (const b of bonuses) expect(Number(b.amount)).toBeGreaterThanOrEqual(0.1);
+    const paid = await t.api(`/api/studies/${spec.id}/bonuses/paid`, { method: 'POST', json: { batch: 'b1' }, token: RESEARCHER_TOKEN });
+    expect(paid.body.recorded).toBe(2);
+    expect((await t.api(`/api/studies/${spec.id}/bonuses/paid`, { method: 'POST', json: { batch: 'b2' }, token: RESEARCHER_TOKEN })).body.recorded).toBe(0);
+    expect(((await t.api(`/api/studies/${spec.id}/export/bonuses.csv`, { token: RESEARCHER_TOKEN })).body as string).trim()).toBe('participant_id,amount');
+    const approvals = parseCsv((await t.api(`/api/studies/${spec.id}/export/approvals.csv`, { token: RESEARCHER_TOKEN })).body as string, { columns: true }) as Record<string, string>[];
+    expect(Object.fromEntries(approvals.map((a) => [a.participant_id, a.decision]))).toEqual({ 'PANEL-AAA': 'approve', 'PANEL-BBB': 'reject', 'PANEL-CCC': 'return', 'PANEL-DDD': 'review', 'PANEL-EEE': 'approve' });
+    expect((await t.api(`/api/studies/${spec.id}/export/bonuses.csv`)).status).toBe(401);
+  });
+
+  it('pause turns new arrivals away, close gives them the no-capacity code', async () => {
+    expect((await t.api(`/api/studies/${spec.id}/pause`, { method: 'POST', json: {}, token: RESEARCHER_TOKEN })).body.status).toBe('paused');
+    expect((await t.api(`/api/studies/${spec.id}/enter`, { method: 'POST', json: { pid: 'PANEL-FFF' } })).status).toBe(503);
+    await t.api(`/api/studies/${spec.id}/close`, { method: 'POST', json: {}, token: RESEARCHER_TOKEN });
+    const token = (await t.api(`/api/studies/${spec.id}/enter`, { method: 'POST', json: { pid: 'PANEL-FFF' } })).body.token as string;
+    expect((await me(token)).end).toMatchObject({ outcome: 'noCapacity', code: 'NOROOM01' });
+    expect((await t.api(`/api/studies/${spec.id}/enter`, { method: 'POST', json: {} })).status).toBe(400);
+  });
+});
