@@ -8,6 +8,9 @@ import './styles.css';
 // Pages load on demand: the lobby needs neither the room SDK nor the engine.
 const DebatePage = lazy(() => import('./pages/DebatePage.tsx').then((m) => ({ default: m.DebatePage })));
 const Replay = lazy(() => import('./pages/Replay.tsx').then((m) => ({ default: m.Replay })));
+const StudyPage = lazy(() => import('./pages/StudyPage.tsx').then((m) => ({ default: m.StudyPage })));
+const StudyList = lazy(() => import('./pages/StudyDashboard.tsx').then((m) => ({ default: m.StudyList })));
+const StudyDashboard = lazy(() => import('./pages/StudyDashboard.tsx').then((m) => ({ default: m.StudyDashboard })));
 const Results = lazy(() => import('./pages/Results.tsx').then((m) => ({ default: m.Results })));
 
 function Page() {
@@ -17,6 +20,8 @@ function Page() {
   if ((m = match('/debate/:id/:seat?', path))) return <DebatePage key={path} id={m.id!} seat={m.seat ?? 'observer'} token={search.get('token')} />;
   if ((m = match('/replay/:id', path))) return <Replay key={path} id={m.id!} />;
   if (path === '/results') return <Results search={search} />;
+  if (path === '/studies') return <StudyList search={search} />;
+  if ((m = match('/studies/:id', path))) return <StudyDashboard key={path} id={m.id!} search={search} />;
   return (
     <div>
       <h1>Not found</h1>
@@ -27,7 +32,19 @@ function Page() {
   );
 }
 
+/** A participant's study pages stand alone: no navigation, no way to the lobby, results or replays. */
+function StudyApp() {
+  const { path, search } = useLocation();
+  const m = match('/s/:id', path);
+  return (
+    <main id="main">
+      <Suspense fallback={<Loading what="the study" />}>{m ? <StudyPage key={m.id} studyId={m.id!} search={search} /> : null}</Suspense>
+    </main>
+  );
+}
+
 function App() {
+  if (location.pathname.startsWith('/s/')) return <StudyApp />;
   return (
     <>
       <a className="skip" href="#main">

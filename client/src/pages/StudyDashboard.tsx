@@ -1,0 +1,273 @@
+import { useEffect, useState } from 'react';
+import { ErrorBox, Loading } from '../components/common.tsx';
+import { Link, navigate } from '../router.tsx';
+import { store } from '../storage.ts';
+
+const TOKEN_KEY = 'arena:researcher-token';
+
+interface Progress {
+  study: { id: string; title: string; status: string; specHash: string; seed: string; createdAt: number; itemsPerParticipant: number; judgementsPerCell: number };
+  stages: Record<string, number>;
+  outcomes: Record<string, number>;
+  plan: { slots: number; done: number; assigned: number; open: number };
+  cells: { cell: string; scenario: string; condition: string; planned: number; done: number; assigned: number; open: number }[];
+  balance: { condition: string; judgements: number; correctAt: number[]; honest: number; dishonest: number; correctFirst: number; correctLater: number; accuracy: number | null }[];
+  dropouts: number;
+  refills: number;
+  participants: { participant: string; stage: string; outcome: string | null; position: number; items: number; done: number; failedChecks: number; flags: string[]; lastSeen: number }[];
+  flagged: { participant: string; flags: string[] }[];
+}
+
+/** The researcher token: from ?token= once (then kept in this browser), else asked for. */
+function useResearcherToken(search: URLSearchParams): [string | null, (t: string) => void] {
+  const [token, setToken] = useState<string | null>(() => search.get('token') ?? store.get<string>(TOKEN_KEY));
+  useEffect(() => {
+    const t = search.get('token');
+    if (t) {
+      store.set(TOKEN_KEY, t);
+      navigate(location.pathname, true);
+    }
+  }, [search]);
+  return [
+    token,
+    (t) => {
+      store.set(TOKEN_KEY, t);
+      setToken(t);
+    },
+  ];
+}
+
+function TokenForm({ onToken }: { onToken: (t: string) => void }) {
+  const [value, setValue] = useState('');
+  return (
+    <form
+      className="card"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onToken(value.trim());
+      }}
+    >
+      <label className="block">
+        Researcher token <input type="password" value={value} onChange={(e) => setValue(e.target.value)} />
+      </label>
+      <button className="primary">Open</button>
+    </form>
+  );
+}
+
+/** /studies — the studies on this server and their state. */
+export function StudyList({ search }: { search: URLSearchParams }) {
+  const [token, setToken] = useResearcherToken(search);
+  const [studies, setStudies] = useState<{ id: string; title: string; status: string; createdAt: number }[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (!token) return;
+    fetch('/api/studies', { headers: { authorization: `Bearer ${token}` } })
+      .then(async (r) => (r.ok ? setStudies((await r.json()).studies) : setError((await r.json()).error)))
+      .catch((e: Error) => setError(e.message));
+  }, [token]);
+  if (!token) return <TokenForm onToken={setToken} />;
+  return (
+    <div>
+      <h1>Studies</h1>
+      {error && <ErrorBox>{error}</ErrorBox>}
+      {!studies && !error && <Loading what="the studies" />}
+      {studies?.length === 0 && <p>No study yet: write one with <code>arena study init</code> and launch it with <code>arena study launch</code>.</p>}
+      <ul className="debate-list">
+        {studies?.map((s) => (
+          <li key={s.id}>
+            <Link href={`/studies/${encodeURIComponent(s.id)}`}>{s.title}</Link>
+            <span className={`tag status-${s.status}`}>{s.status}</span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+const EXPORTS = ['judgements.csv', 'turns.csv', 'transcripts.jsonl', 'spec.json', 'bonuses.csv', 'approvals.csv', 'ledger.csv'];
+
+/** /studies/:id — live progress (server-sent events), balance, flags, participants and exports. */
+export function StudyDashboard({ id, search }: { id: string; search: URLSearchParams }) {
+  const [token, setToken] = useResearcherToken(search);
+  const [progress, setProgress] = useState<Progress | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [items, setItems] = useState<{ position: number; kind: string; condition: string; scenarioId: string; status: string; debateId: string | null }[] | null>(null);
+
+  useEffect(() => {
+    if (!token) return;
+    // EventSource cannot send headers: the token goes in the query, as for downloads.
+    const source = new EventSource(`/api/studies/${encodeURIComponent(id)}/events?token=${encodeURIComponent(token)}`);
+    source.addEventListener('progress', (e) => {
+      setProgress(JSON.parse((e as MessageEvent<string>).data) as Progress);
+      setError(null);
+    });
+    source.onerror = () => setError('Live updates interrupted; reconnecting…');
+    return () => source.close();
+  }, [id, token]);
+
+  useEffect(() => {
+    if (!token || !selected) return;
+    fetch(`/api/studies/${encodeURIComponent(id)}/participants/${encodeURIComponent(selected)}`, { headers: { authorization: `Bearer ${token}` } })
+      .then(async (r) => setItems((await r.json()).items))
+      .catch((e: Error) => setError(e.message));
+  }, [id, token, selected, progress]);
+
+  const steer = (action: string) =>
+    token &&
+    fetch(`/api/studies/${encodeURIComponent(id)}/${action}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' }).then(async (r) => !r.ok && setError((await r.json()).error));
+
+  if (!token) return <TokenForm onToken={setToken} />;
+  if (!progress) return error ? <ErrorBox>{error}</ErrorBox> : <Loading what="the study" />;
+  const p = progress;
+  const stage = (s: string) => p.stages[s] ?? 0;
+  return (
+    <div className="dashboard" data-testid="dashboard">
+      <p className="small">
+        <Link href="/studies">← Studies</Link>
+      </p>
+      <h1>
+        {p.study.title} <span className={`tag status-${p.study.status}`} data-testid="study-status">{p.study.status}</span>
+      </h1>
+      <p className="muted small">
+        {p.study.id} · seed {p.study.seed} · spec hash <code>{p.study.specHash.slice(0, 16)}</code> · {p.study.itemsPerParticipant} items per participant, {p.study.judgementsPerCell} judgements per cell
+      </p>
+      <div className="study-actions">
+        {p.study.status === 'running' && <button onClick={() => steer('pause')}>Pause</button>}
+        {p.study.status === 'paused' && <button onClick={() => steer('resume')}>Resume</button>}
+        {p.study.status !== 'closed' && <button onClick={() => steer('close')}>Close</button>}
+      </div>
+      {error && <ErrorBox>{error}</ErrorBox>}
+      <div className="dash-grid">
+        {(['consent', 'instructions', 'items', 'done'] as const).map((s) => (
+          <div className="card" key={s} data-testid={`stage-${s}`}>
+            <span className="big">{stage(s)}</span> {s === 'items' ? 'judging' : s === 'done' ? 'finished' : `at ${s}`}
+          </div>
+        ))}
+        <div className="card" data-testid="plan-done">
+          <span className="big">
+            {p.plan.done}/{p.plan.slots}
+          </span>{' '}
+          judgements done
+        </div>
+        <div className="card" data-testid="dropouts">
+          <span className="big">{p.dropouts}</span> dropouts, {p.refills} refilled
+        </div>
+      </div>
+      <p className="small" data-testid="outcomes">
+        Outcomes: {Object.entries(p.outcomes).map(([k, v]) => `${k} ${v}`).join(' · ') || 'none yet'}
+      </p>
+      <h2>Balance achieved</h2>
+      <table className="dash">
+        <thead>
+          <tr>
+            <th>condition</th>
+            <th>judgements</th>
+            <th>correct at position 1/2/…</th>
+            <th>honest / dishonest</th>
+            <th>correct first / later</th>
+            <th>accuracy</th>
+          </tr>
+        </thead>
+        <tbody>
+          {p.balance.map((b) => (
+            <tr key={b.condition}>
+              <td>{b.condition}</td>
+              <td className="num">{b.judgements}</td>
+              <td className="num">{b.correctAt.join('/')}</td>
+              <td className="num">{b.honest + b.dishonest ? `${b.honest} / ${b.dishonest}` : ''}</td>
+              <td className="num">{b.correctFirst + b.correctLater ? `${b.correctFirst} / ${b.correctLater}` : ''}</td>
+              <td className="num">{b.accuracy === null ? '' : `${Math.round(b.accuracy * 100)}%`}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>Judgements per cell against the plan</h2>
+      <table className="dash">
+        <thead>
+          <tr>
+            <th>scenario</th>
+            <th>condition</th>
+            <th>done / planned</th>
+            <th>in progress</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {p.cells.map((c) => (
+            <tr key={c.cell}>
+              <td>{c.scenario}</td>
+              <td>{c.condition}</td>
+              <td className="num">
+                {c.done} / {c.planned}
+              </td>
+              <td className="num">{c.assigned}</td>
+              <td>
+                <span className="bar" style={{ width: `${(4 * c.done) / Math.max(1, c.planned)}rem` }} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>Participants</h2>
+      <table className="dash" data-testid="participants">
+        <thead>
+          <tr>
+            <th>pseudonym</th>
+            <th>stage</th>
+            <th>outcome</th>
+            <th>items done</th>
+            <th>failed checks</th>
+            <th>flags</th>
+          </tr>
+        </thead>
+        <tbody>
+          {p.participants.map((x) => (
+            <tr key={x.participant} data-testid="participant-row">
+              <td>
+                <button className="link" onClick={() => setSelected(x.participant)}>
+                  {x.participant}
+                </button>
+              </td>
+              <td>{x.stage}</td>
+              <td>{x.outcome ?? ''}</td>
+              <td className="num">
+                {x.done}/{x.items}
+              </td>
+              <td className="num">{x.failedChecks}</td>
+              <td>{x.flags.join(', ')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {selected && items && (
+        <section className="card">
+          <h3>{selected}</h3>
+          <table className="dash">
+            <tbody>
+              {items.map((i) => (
+                <tr key={i.position}>
+                  <td className="num">{i.position + 1}</td>
+                  <td>{i.kind}</td>
+                  <td>{i.condition}</td>
+                  <td>{i.scenarioId}</td>
+                  <td>{i.status}</td>
+                  <td>{i.debateId && <Link href={`/replay/${encodeURIComponent(i.debateId)}`}>replay</Link>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+      <h2>Exports</h2>
+      <p>
+        {EXPORTS.map((f) => (
+          <a key={f} className="tag" href={`/api/studies/${encodeURIComponent(id)}/export/${f}?token=${encodeURIComponent(token)}`}>
+            {f}
+          </a>
+        ))}
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,200 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Countdown, ErrorBox, Loading, Refusal, turnText } from '../components/common.tsx';
+import { JudgeView } from '../components/JudgeView.tsx';
+import { useDebateRoom } from '../room.ts';
+import { navigate } from '../router.tsx';
+import { store } from '../storage.ts';
+
+/** What GET /api/studies/:id/me answers: one stage of the participant's path. */
+interface StudyPageState {
+  study: { id: string; title: string };
+  stage: 'consent' | 'instructions' | 'items' | 'done';
+  consentHtml?: string;
+  instructionsHtml?: string;
+  item?: { position: number; total: number; kind: 'practice' | 'item' | 'check'; status: string; debateId: string; token: string };
+  end?: { outcome: string; code: string; redirect: string } | null;
+}
+
+const PANEL_PARAMS = ['PROLIFIC_PID', 'STUDY_ID', 'SESSION_ID', 'pid'];
+const tokenKey = (studyId: string) => `arena:study:${studyId}`;
+/** The page asks this often: it is also how the server knows the participant is still here. */
+const HEARTBEAT_MS = 3000;
+
+async function call(path: string, token: string, body?: unknown): Promise<StudyPageState> {
+  const res = await fetch(path, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const json = (await res.json().catch(() => ({}))) as StudyPageState & { error?: string };
+  if (!res.ok) throw new Error(json.error ?? `${res.status} ${res.statusText}`);
+  return json;
+}
+
+/**
+ * /s/:studyId — the participant's whole study: consent, instructions, each item as the
+ * judge of a live debate, and the end page with the completion code. Nothing else: no
+ * navigation, no lobby, results or replays. A reload comes back to the same place.
+ */
+export function StudyPage({ studyId, search }: { studyId: string; search: URLSearchParams }) {
+  const [token, setToken] = useState<string | null>(() => store.get<string>(tokenKey(studyId)));
+  const [page, setPage] = useState<StudyPageState | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  // Arriving by the panel's link: enter with its ids (the same ids come back to the same place).
+  useEffect(() => {
+    const panel = Object.fromEntries(PANEL_PARAMS.filter((k) => search.get(k)).map((k) => [k, search.get(k) as string]));
+    if (Object.keys(panel).length === 0) return;
+    fetch(`/api/studies/${encodeURIComponent(studyId)}/enter`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(panel) })
+      .then(async (res) => {
+        const json = (await res.json()) as { token?: string; error?: string };
+        if (!res.ok || !json.token) throw new Error(json.error ?? `${res.status}`);
+        store.set(tokenKey(studyId), json.token);
+        setToken(json.token);
+        navigate(`/s/${encodeURIComponent(studyId)}`, true);
+      })
+      .catch((err: Error) => setError(err.message));
+  }, [studyId, search]);
+
+  const base = `/api/studies/${encodeURIComponent(studyId)}/me`;
+  const refresh = useCallback(() => {
+    if (!token) return;
+    call(base, token)
+      .then((p) => {
+        setPage(p);
+        setError(null);
+      })
+      .catch((err: Error) => setError(err.message));
+  }, [base, token]);
+
+  useEffect(() => {
+    refresh();
+    const timer = setInterval(refresh, HEARTBEAT_MS);
+    return () => clearInterval(timer);
+  }, [refresh]);
+
+  useEffect(() => {
+    document.title = page ? page.study.title : 'Study';
+  }, [page]);
+
+  const act = (path: string, body: unknown = {}) => {
+    if (!token) return;
+    setBusy(true);
+    call(`${base}/${path}`, token, body)
+      .then(setPage)
+      .catch((err: Error) => setError(err.message))
+      .finally(() => setBusy(false));
+  };
+
+  if (!token && !PANEL_PARAMS.some((k) => search.get(k))) return <ErrorBox>Please open this study from the link your panel gave you.</ErrorBox>;
+  if (!page) return error ? <ErrorBox>{error}</ErrorBox> : <Loading what="the study" />;
+  return (
+    <div className="study-page" data-testid="study-page" data-stage={page.stage}>
+      <p className="muted small">{page.study.title}</p>
+      {error && <ErrorBox>{error}</ErrorBox>}
+      {page.stage === 'consent' && (
+        <section className="card study-text">
+          <div dangerouslySetInnerHTML={{ __html: page.consentHtml ?? '' }} />
+          <div className="study-actions">
+            <button className="primary" disabled={busy} onClick={() => act('consent', { agree: true })}>
+              I agree to take part
+            </button>
+            <button disabled={busy} onClick={() => act('consent', { agree: false })}>
+              I do not agree
+            </button>
+          </div>
+        </section>
+      )}
+      {page.stage === 'instructions' && (
+        <section className="card study-text">
+          <div dangerouslySetInnerHTML={{ __html: page.instructionsHtml ?? '' }} />
+          <div className="study-actions">
+            <button className="primary" disabled={busy} onClick={() => act('start')}>
+              Start
+            </button>
+          </div>
+        </section>
+      )}
+      {page.stage === 'items' && page.item && <StudyItem key={page.item.debateId} item={page.item} busy={busy} onNext={() => act('next')} onChange={refresh} />}
+      {page.stage === 'done' && page.end && <EndPage end={page.end} />}
+    </div>
+  );
+}
+
+const KIND_LABEL = { practice: 'Practice (not counted)', item: 'Item', check: 'Item' } as const;
+
+/** One item: the judge's seat of a live debate, then a button to go on once the verdict is in. */
+function StudyItem({ item, busy, onNext, onChange }: { item: NonNullable<StudyPageState['item']>; busy: boolean; onNext: () => void; onChange: () => void }) {
+  const room = useDebateRoom(item.debateId, 'judge', item.token);
+  const { view } = room;
+  const over = view?.status === 'finished';
+  useEffect(() => {
+    if (!over) return;
+    // The study records the verdict a moment after the debate announces it.
+    onChange();
+    const again = setTimeout(onChange, 400);
+    return () => clearTimeout(again);
+  }, [over, onChange]);
+  return (
+    <div className="study-item" data-testid="study-item" data-kind={item.kind}>
+      <header className="debate-head">
+        <div>
+          <p className="role-line">
+            <span className="role role-judge">You are the judge</span> <span className="tag">{KIND_LABEL[item.kind]}</span>
+          </p>
+          <h1>
+            {item.position} of {item.total}
+          </h1>
+        </div>
+        {view && (
+          <div className="turn" aria-live="polite">
+            <span data-testid="turn-text">{turnText(view)}</span> <Countdown deadline={view.turn?.deadline ?? null} clockOffset={room.clockOffset} />
+          </div>
+        )}
+      </header>
+      {room.error && <ErrorBox>{room.error}</ErrorBox>}
+      <Refusal refusal={room.refusal} onDismiss={room.dismissRefusal} />
+      {!view && !room.error && <Loading what="the debate" />}
+      {view && (
+        <>
+          <section className="question" aria-label="Question">
+            <h2>{view.question}</h2>
+          </section>
+          <JudgeView view={view} room={room} />
+        </>
+      )}
+      {over && (
+        <div className="study-actions">
+          <button className="primary" data-testid="study-next" disabled={busy || item.status !== 'done'} onClick={onNext}>
+            {item.position === item.total ? 'Finish' : 'Next'}
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+const OUTCOME_TEXT: Record<string, string> = {
+  completed: 'You have completed the study. Thank you!',
+  declined: 'You chose not to take part. Thank you for your time.',
+  failed: 'The study has ended: an attention check was not passed.',
+  timedOut: 'The study has ended: the time allowed ran out.',
+  noCapacity: 'Sorry: the study has no more places.',
+};
+
+function EndPage({ end }: { end: NonNullable<StudyPageState['end']> }) {
+  return (
+    <section className="card study-end" data-testid="study-end" data-outcome={end.outcome}>
+      <h1>{OUTCOME_TEXT[end.outcome] ?? 'The study has ended.'}</h1>
+      <p>
+        Your completion code: <strong data-testid="completion-code">{end.code}</strong>
+      </p>
+      <p>
+        <a className="button primary" data-testid="completion-link" href={end.redirect} rel="noreferrer">
+          Return to your panel
+        </a>
+      </p>
+    </section>
+  );
+}
