@@ -80,7 +80,7 @@ async function judgeItem(page: Page, pick: (answers: string[]) => number = () =>
   const position = await page.getByTestId('study-item').locator('h1').innerText();
   await next.click();
   // On to the next item (or the end page) before anything else looks at the page.
-  await expect.poll(async () => (await page.getByTestId('study-end').isVisible()) || (await page.getByTestId('study-item').locator('h1').innerText().catch(() => position)) !== position).toBe(true);
+  await expect.poll(async () => (await page.getByTestId('study-end').isVisible()) || (await page.getByTestId('study-item').locator('h1').innerText({ timeout: 500 }).catch(() => position)) !== position, { timeout: 15_000 }).toBe(true);
 }
 
 async function itemKind(page: Page): Promise<string> {
