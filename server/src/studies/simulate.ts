@@ -10,7 +10,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@colyseus/sdk';
-import { PROTOCOL_VERSION, ROOM_NAME, rngFromSeed, type DebateView, type LegalAction } from '@arena/shared';
+import { applyViewChange, PROTOCOL_VERSION, ROOM_NAME, rngFromSeed, type ChangeMessage, type DebateView, type LegalAction, type ViewMessage } from '@arena/shared';
 import { createAgent } from '../agents/registry.ts';
 import type { AgentsConfig } from '../agents/llm/config.ts';
 import { createArena } from '../app.ts';
@@ -151,7 +151,7 @@ async function judgeItem(port: number, item: NonNullable<Page['item']>, o: Simul
       room.onMessage('refused', () => {});
       room.onMessage('presence', () => {});
       room.onMessage('welcome', () => {});
-      room.onMessage('view', async ({ view }: { view: DebateView }) => {
+      const onView = async (view: DebateView) => {
         if (view.status === 'finished' || view.status === 'ended') {
           clearTimeout(timer);
           resolve();
@@ -174,6 +174,23 @@ async function judgeItem(port: number, item: NonNullable<Page['item']>, o: Simul
         } finally {
           busy = false;
         }
+      };
+      // The whole view on joining, then only what changed (the protocol's view changes).
+      let current: DebateView | null = null;
+      let n = 0;
+      room.onMessage('view', (m: ViewMessage) => {
+        n = m.n;
+        current = m.view;
+        void onView(current);
+      });
+      room.onMessage('change', (m: ChangeMessage) => {
+        if (!current || m.n !== n + 1) {
+          room.send('sync', {});
+          return;
+        }
+        n = m.n;
+        current = applyViewChange(current, m.change);
+        void onView(current);
       });
     });
   } finally {
