@@ -5,6 +5,7 @@ import { registerSelfplay } from './selfplay.ts';
 import { registerNyu } from './import.ts';
 import { registerRejudge } from './rejudge.ts';
 import { registerStudy } from './study.ts';
+import { registerExportCsv } from './export.ts';
 
 /** The `arena` command line: batch work beside the server (self-play, import, report, export, …). */
 export function buildProgram(): Command {
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .configureHelp({ sortSubcommands: true });
   // Subcommands register themselves here, one line each.
   registerNyu(program);
+  registerExportCsv(program);
   registerSelfplay(program);
   registerReport(program);
   registerRejudge(program);

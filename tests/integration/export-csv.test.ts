@@ -1,0 +1,94 @@
+/**
+ * `arena export csv` on a real embedded store (self-play and NYU rooms): the files read
+ * back with csv-parse as pandas would (header row, no options), every cell of the type
+ * the data dictionary states, and as many rows as the store has finished debates and
+ * judge turns in the selection.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JUDGEMENT_COLUMNS, TURN_COLUMNS } from '../../server/src/report/csv.ts';
+import { JUDGEMENT_DICTIONARY, TURN_DICTIONARY, type ColumnEntry } from '../../server/src/report/dictionary.ts';
+import { openStore } from '../../server/src/store/open.ts';
+import { nyuSample, runArena } from '../helpers/cli.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'export-csv-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const db = join(root, 'db');
+
+beforeAll(async () => {
+  await runArena('selfplay', '--presets', 'debate,consultancy', '--seeds', '2', '--debaters', 'builtin:passage-debater/builtin:random', '--data-dir', db, '--json', '--no-progress');
+  await runArena('import', 'nyu', nyuSample(join(root, 'nyu'), ['ambition-8', 'a-pail-of-air-7', 'pied-piper-of-mars-3']), '--data-dir', db, '--json');
+}, 120_000);
+
+/** What the store holds: finished debates and judge turns, counted from the transcripts. */
+async function counted(source: string | undefined): Promise<{ finished: number; turns: number }> {
+  const store = await openStore({ dataDir: join(db, 'db') });
+  let finished = 0;
+  let turns = 0;
+  try {
+    for await (const r of store.transcripts(source ? { source } : {})) {
+      if (r.status !== 'finished' || !r.verdict) continue;
+      finished++;
+      turns += r.events.filter((e) => e.seat === 'judge' && e.action.type === 'judge').length;
+    }
+  } finally {
+    await store.close();
+  }
+  return { finished, turns };
+}
+
+function checkTypes(rows: Record<string, string>[], dictionary: Record<string, ColumnEntry>): void {
+  for (const row of rows) {
+    for (const [column, cell] of Object.entries(row)) {
+      if (cell === '') continue;
+      const type = dictionary[column]?.type;
+      if (type === 'integer') expect(Number.isInteger(Number(cell)), `${column}=${cell}`).toBe(true);
+      else if (type === 'number') expect(Number.isFinite(Number(cell)), `${column}=${cell}`).toBe(true);
+      else if (type === 'logical') expect(['TRUE', 'FALSE'], `${column}=${cell}`).toContain(cell);
+      else expect(type, column).toBe('string');
+    }
+  }
+}
+
+describe('arena export csv', () => {
+  it('writes the selection, its turns and a data dictionary that read back with the stated types', async () => {
+    const out = join(root, 'all');
+    const summary = JSON.parse(await runArena('export', 'csv', '--out', out, '--data-dir', db, '--json')) as { judgements: number; turns: number };
+    const store = await counted(undefined);
+    expect(store.finished).toBeGreaterThan(40);
+    const judgements = parse(readFileSync(join(out, 'judgements.csv')), { columns: true, bom: false }) as Record<string, string>[];
+    const turns = parse(readFileSync(join(out, 'turns.csv')), { columns: true }) as Record<string, string>[];
+    expect(judgements).toHaveLength(store.finished);
+    expect(turns).toHaveLength(store.turns);
+    expect(summary).toMatchObject({ judgements: store.finished, turns: store.turns });
+    expect(Object.keys(judgements[0]!)).toEqual([...JUDGEMENT_COLUMNS]);
+    expect(Object.keys(turns[0]!)).toEqual([...TURN_COLUMNS]);
+    checkTypes(judgements, JUDGEMENT_DICTIONARY);
+    checkTypes(turns, TURN_DICTIONARY);
+    // Every debate's turns end with exactly one final turn, whose p(correct) is the judgement's.
+    const finals = turns.filter((t) => t.final === 'TRUE');
+    expect(finals).toHaveLength(judgements.length);
+    const final = new Map(finals.map((t) => [t.debate_id, Number(t.p_correct)]));
+    for (const j of judgements) expect(final.get(j.debate_id)).toBeCloseTo(Number(j.p_correct_final), 12);
+    // The dictionary names every column of both files, in order.
+    const dict = parse(readFileSync(join(out, 'data-dictionary.csv')), { columns: true }) as { file: string; column: string; type: string }[];
+    expect(dict.filter((d) => d.file === 'judgements.csv').map((d) => d.column)).toEqual([...JUDGEMENT_COLUMNS]);
+    expect(dict.filter((d) => d.file === 'turns.csv').map((d) => d.column)).toEqual([...TURN_COLUMNS]);
+  });
+
+  it('takes the report\'s selection filters', async () => {
+    const out = join(root, 'nyu');
+    const text = await runArena('export', 'csv', '--out', out, '--source', 'nyu', '--data-dir', db);
+    const store = await counted('nyu-debate-2023');
+    expect(text).toContain(`wrote ${store.finished} judgement(s)`);
+    const judgements = parse(readFileSync(join(out, 'judgements.csv')), { columns: true }) as Record<string, string>[];
+    expect(judgements).toHaveLength(store.finished);
+    expect(new Set(judgements.map((j) => j.source))).toEqual(new Set(['nyu-debate-2023']));
+    const consult = JSON.parse(await runArena('export', 'csv', '--out', join(root, 'c'), '--preset', 'consultancy', '--source', 'selfplay', '--data-dir', db, '--json')) as { judgements: number };
+    expect(consult.judgements).toBe(24);
+    await expect(runArena('export', 'csv', '--out', join(root, 'x'), '--source', 'bogus', '--data-dir', db)).rejects.toThrow(/no debates from source "bogus"/);
+  });
+});
