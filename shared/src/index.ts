@@ -22,3 +22,4 @@ export * from './game/assignment.ts';
 export * from './stats/question-key.ts';
 export * from './stats/verdict.ts';
 export * from './stats/cluster.ts';
+export * from './stats/mcnemar.ts';

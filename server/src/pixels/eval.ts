@@ -17,6 +17,7 @@ import { loadJudge } from './judge-model.ts';
 import { splitMnist, sampleDigits } from './mnist-data.ts';
 import type { Digit } from './mnist-data.ts';
 import { judgeAccuracy } from './train.ts';
+import { compareOrders, type ImageOutcome, type OrderComparison } from './order-pairs.ts';
 
 export interface PixelsEvalOptions {
   ks: number[];
@@ -72,6 +73,10 @@ export interface PixelsEvalRow {
 export interface PixelsEvalReport {
   config: Omit<PixelsEvalOptions, 'progress' | 'judgePaths'> & { imagesUsed: number; judges: Record<number, { path: string; heldOut: number; steps: number }> };
   rows: PixelsEvalRow[];
+  /** Per image and (k, precommit): whether the honest debater won under each move order. */
+  images: ImageOutcome[];
+  /** Honest-first against liar-first on the same images: paired difference, McNemar, bootstrap. */
+  orders: OrderComparison[];
   wallSeconds: number;
   judgeEvals: number;
   rollouts: number;
@@ -183,11 +188,15 @@ export async function runPixelsEval(partial: Partial<PixelsEvalOptions> = {}, lo
   const tasks: EvalTask[] = [];
   const keyOf = (k: number, pre: boolean, hf: boolean) => `${k}/${pre}/${hf}`;
   const tally = new Map<string, { correct: number; n: number; ms: number }>();
+  const perImage = new Map<string, ImageOutcome>();
   for (const k of o.ks)
     for (const pre of o.precommit)
       for (const order of o.orders) {
         tally.set(keyOf(k, pre, order === 'honest-first'), { correct: 0, n: 0, ms: 0 });
-        for (const d of digits) tasks.push({ id: tasks.length, k, precommit: pre, honestFirst: order === 'honest-first', digitId: d.id });
+        for (const d of digits) {
+          tasks.push({ id: tasks.length, k, precommit: pre, honestFirst: order === 'honest-first', digitId: d.id });
+          if (!perImage.has(`${k}/${pre}/${d.id}`)) perImage.set(`${k}/${pre}/${d.id}`, { k, precommit: pre, digitId: d.id, honestFirst: null, liarFirst: null });
+        }
       }
   log(`debate: ${tasks.length} image-games (k ${o.ks.join(',')}, ${digits.length} images), ${o.rollouts} rollouts a move, ${o.workers} worker(s)`);
   const bar = o.progress
@@ -203,6 +212,9 @@ export async function runPixelsEval(partial: Partial<PixelsEvalOptions> = {}, lo
       if (r.honestWins) s.correct++;
       s.ms += r.ms;
     }
+    const im = perImage.get(`${t.k}/${t.precommit}/${t.digitId}`) as ImageOutcome;
+    if (t.honestFirst) im.honestFirst = r.honestWins;
+    else im.liarFirst = r.honestWins;
     evals += r.evals;
     rollouts += r.rollouts;
     cpuMs += r.ms;
@@ -221,9 +233,12 @@ export async function runPixelsEval(partial: Partial<PixelsEvalOptions> = {}, lo
       }
   rows.sort((a, b) => a.k - b.k);
   const { progress: _p, judgePaths: _j, ...config } = o;
+  const images = [...perImage.values()];
   return {
     config: { ...config, imagesUsed: digits.length, judges },
     rows,
+    images,
+    orders: compareOrders(images, `${o.seed}/orders`),
     wallSeconds: (performance.now() - t0) / 1000,
     judgeEvals: evals,
     rollouts,
@@ -256,6 +271,15 @@ export function formatPixelsTable(r: PixelsEvalReport): string {
   lines.push(fmt(head));
   lines.push(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const b of body) lines.push(fmt(b));
+  if (r.orders.length) {
+    lines.push('', 'Move orders on the same images (honest-first − liar-first): both / honest-first only / liar-first only / neither');
+    for (const o of r.orders) {
+      lines.push(
+        `k=${o.k} ${o.precommit ? 'precommit   ' : 'no precommit'}  ${o.images} images  ${o.both}/${o.honestFirstOnly}/${o.liarFirstOnly}/${o.neither}  ` +
+          `difference ${o.difference >= 0 ? '+' : ''}${pct(o.difference)} (95% paired bootstrap ${pct(o.low)} to ${pct(o.high)}), McNemar exact p = ${o.mcnemarP.toPrecision(3)}`,
+      );
+    }
+  }
   lines.push('');
   lines.push(
     `judge alone: n = images × ${c.baselineMasks} random masks. Debate: the honest debater wins the image (precommit: against all 9 false labels; no precommit: the judge's argmax is the true label).`,
