@@ -23,3 +23,4 @@ export * from './stats/question-key.ts';
 export * from './stats/verdict.ts';
 export * from './stats/cluster.ts';
 export * from './stats/mcnemar.ts';
+export * from './stats/bradley-terry.ts';

@@ -64,6 +64,21 @@ export function formatReport(report: Report): string {
       ]),
     );
   }
+  for (const r of report.ratings) {
+    const elo = (x: number | null) => (x === null ? '–' : x.toFixed(0));
+    const rate = (x: { games: number; rate: number }) => (x.games ? `${f3(x.rate)} (${x.games})` : '–');
+    out.push(
+      '',
+      `Debater ratings, ${r.preset}: ${r.debates} two-debater debates (${r.crossPlay} between different debaters, ${r.selfPlay} self-play); honest debater won ${f3(r.honestWins.estimate)} ${ci(r.honestWins)}`,
+      table([
+        ['debater', 'debates', 'Elo (mean of roles)', '95% cluster', 'Elo honest', 'Elo dishonest', 'win rate as honest (n)', 'as dishonest (n)', 'win rate, both assignments'],
+        ...r.agents.map((a) => [a.agent, String(a.debates), elo(a.elo), Number.isFinite(a.low) ? `[${elo(a.low)}, ${elo(a.high)}]` : '–', elo(a.eloHonest), elo(a.eloDishonest), rate(a.asHonest), rate(a.asDishonest), a.winRate === null ? '–' : f3(a.winRate)]),
+      ]),
+    );
+    if (r.pairs.length > 1 && r.pairs.length <= 30) {
+      out.push('', table([['a vs b', 'a honest: a wins (n)', 'a dishonest: a wins (n)', 'a wins, both assignments'], ...r.pairs.map((p) => [`${p.a} vs ${p.b}`, rate(p.asHonest), rate(p.asDishonest), p.winRate === null ? '–' : f3(p.winRate)])]));
+    }
+  }
   const effects: string[][] = [];
   for (const g of report.byProtocol) {
     for (const e of [g.position, g.speakingOrder]) {

@@ -50,6 +50,8 @@ export interface Outcome {
   debaters: string;
   /** Per seat, who argued: agent id or participant name (for ratings). */
   debaterIds: Partial<Record<DebaterSeat, string>>;
+  /** Per seat, the position (in shown order) of the answer it argued. */
+  seatAnswers: Partial<Record<DebaterSeat, number>>;
   /** Strictly the most probability on the correct answer (the tie rule). */
   correct: boolean;
   tie: boolean;
@@ -160,6 +162,7 @@ export function outcomeOf(r: TranscriptRecord): Outcome | null {
     judgeLabel: judgeKind === 'ai' ? (who.judge ?? 'agent') : 'human',
     debaters: debaterSeats.length ? [...new Set(debaterSeats.map(seatLabel))].join(' vs ') : '-',
     debaterIds: who.debaters,
+    seatAnswers: { ...header.assignment.debaters },
     correct: judgedCorrect(verdict.probabilities, c),
     tie: tiedForMost(verdict.probabilities, c),
     pCorrect: verdict.probabilities[c] ?? 0,

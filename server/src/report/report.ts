@@ -6,6 +6,7 @@
 import { CLUSTER_RESAMPLES, CLUSTER_SEED, TIE_RULE, type TranscriptRecord } from '@arena/shared';
 import { balanceTable, coverageCurve, informationGain, positionEffect, speakingOrderEffect, type BalanceRow, type CoveragePoint, type Effect, type InformationGain } from './analyses.ts';
 import { compareProtocols, type Comparison } from './compare.ts';
+import { debaterRatings, type DebaterRatings } from './ratings.ts';
 import { selectOutcomes, type Outcome, type ReportFilter } from './outcomes.ts';
 import { groupStats, type GroupStats, type StatsOptions } from './stats.ts';
 
@@ -27,6 +28,8 @@ export interface Report {
   byAgent: ({ preset: string; judge: string; debaters: string } & GroupStats)[];
   balance: BalanceRow[];
   comparisons: Comparison[];
+  /** Debater ratings per preset with two-debater debates between different debaters. */
+  ratings: DebaterRatings[];
   bootstrap: { resamples: number; seed: string };
   tieRule: string;
   method: string;
@@ -48,7 +51,9 @@ export const REPORT_METHOD =
   'ECE: every stated final probability (each answer) against whether that answer is correct, 10 equal bins; Brier: summed over answers. ' +
   'Questions: the story and the question, normalised. Differences: mean over the questions judged under both protocols of the per-question accuracy difference ' +
   '(balanced rows: consultancy balanced per question, so only questions with both an honest and a dishonest consultancy), paired normal interval and two-way cluster bootstrap; ' +
-  'with no common question, the unpaired difference. Information gain: mean log2(p_final(correct) / p_prior(correct)) over debates that open with a judge turn.';
+  'with no common question, the unpaired difference. Debater ratings: Bradley–Terry by penalised maximum likelihood (MM iterations; one virtual tie per role against a reference, a weak prior), ' +
+  'one rating per debater as honest and as dishonest, the aggregate their mean (averaged over both assignments), Elo scale (1500 = mean role rating); a debater wins when the judge puts more probability on its answer than on the other debater\'s, a tie counts half; two-debater debates only. ' +
+  'Information gain: mean log2(p_final(correct) / p_prior(correct)) over debates that open with a judge turn.';
 
 /** The report over the records in the selection. Pure and deterministic (seeded bootstraps). */
 export function computeReport(records: Iterable<TranscriptRecord>, filter: ReportFilter = {}, options: StatsOptions = {}): Report {
@@ -84,6 +89,7 @@ export function reportOf(outcomes: readonly Outcome[], debates: number, filter: 
     comparisons.push(compareProtocols('debate', debate, 'consultancy', consultancy, 'balanced', opts));
   }
   if (debate && blind) comparisons.push(compareProtocols('debate', debate, 'blind', blind, 'raw', opts));
+  const ratings = [...byPreset.entries()].flatMap(([preset, items]) => debaterRatings(preset, items, opts) ?? []);
   return {
     filter,
     debates,
@@ -93,6 +99,7 @@ export function reportOf(outcomes: readonly Outcome[], debates: number, filter: 
     byAgent,
     balance: balanceTable(byPreset),
     comparisons,
+    ratings,
     bootstrap: opts,
     tieRule: TIE_RULE,
     method: REPORT_METHOD,

@@ -44,7 +44,8 @@ export interface ClusterInterval {
 export const CLUSTER_SEED = 'cluster-bootstrap';
 export const CLUSTER_RESAMPLES = 2000;
 
-function quantileSorted(sorted: readonly number[], q: number): number {
+/** The q-quantile of sorted values (linear interpolation, as R's type 7). */
+export function quantileSorted(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);

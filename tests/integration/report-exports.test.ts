@@ -2,7 +2,7 @@
  * `arena export csv` on a real embedded store (self-play and NYU rooms): the files read
  * back with csv-parse as pandas would (header row, no options), every cell of the type
  * the data dictionary states, and as many rows as the store has finished debates and
- * judge turns in the selection.
+ * judge turns in the selection. And `arena report` with debater ratings on that store.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +19,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const db = join(root, 'db');
 
 beforeAll(async () => {
-  await runArena('selfplay', '--presets', 'debate,consultancy', '--seeds', '2', '--debaters', 'builtin:passage-debater/builtin:random', '--data-dir', db, '--json', '--no-progress');
+  await runArena('selfplay', '--presets', 'debate,consultancy', '--seeds', '2', '--debaters', 'builtin:passage-debater/builtin:random,builtin:random/builtin:passage-debater', '--data-dir', db, '--json', '--no-progress');
   await runArena('import', 'nyu', nyuSample(join(root, 'nyu'), ['ambition-8', 'a-pail-of-air-7', 'pied-piper-of-mars-3']), '--data-dir', db, '--json');
 }, 120_000);
 
@@ -88,7 +88,23 @@ describe('arena export csv', () => {
     expect(judgements).toHaveLength(store.finished);
     expect(new Set(judgements.map((j) => j.source))).toEqual(new Set(['nyu-debate-2023']));
     const consult = JSON.parse(await runArena('export', 'csv', '--out', join(root, 'c'), '--preset', 'consultancy', '--source', 'selfplay', '--data-dir', db, '--json')) as { judgements: number };
-    expect(consult.judgements).toBe(24);
+    expect(consult.judgements).toBe(48);
     await expect(runArena('export', 'csv', '--out', join(root, 'x'), '--source', 'bogus', '--data-dir', db)).rejects.toThrow(/no debates from source "bogus"/);
+  });
+});
+
+describe('arena report: debater ratings', () => {
+  it('rates the self-play debaters by role in the table and the JSON', async () => {
+    const json = JSON.parse(await runArena('report', '--source', 'selfplay', '--preset', 'debate', '--data-dir', db, '--json')) as {
+      ratings: { preset: string; crossPlay: number; agents: { agent: string; elo: number; eloHonest: number; eloDishonest: number; asHonest: { games: number } }[] }[];
+    };
+    expect(json.ratings).toHaveLength(1);
+    const [r] = json.ratings;
+    expect(r!.preset).toBe('debate');
+    expect(r!.crossPlay).toBeGreaterThan(10);
+    expect(r!.agents.map((a) => a.agent)).toEqual(['builtin:passage-debater', 'builtin:random']);
+    for (const a of r!.agents) expect(a.elo).toBeCloseTo((a.eloHonest + a.eloDishonest) / 2, 9);
+    const text = await runArena('report', '--source', 'selfplay', '--preset', 'debate', '--data-dir', db);
+    expect(text).toMatch(/Debater ratings, debate: \d+ two-debater debates \(\d+ between different debaters, 0 self-play\)/);
   });
 });

@@ -1,0 +1,159 @@
+/**
+ * Debater ratings from two-debater debates, after Khan et al. (2024): a Bradley–Terry
+ * model (MM fit, Elo scale) in which every debater has one rating when it argues the
+ * correct answer (honest) and one when it argues a wrong one (dishonest), so the
+ * advantage of the truth is not credited to whoever happened to hold it; a debater's
+ * aggregate rating is the mean of its two, i.e. averaged over both assignments. Beside
+ * them, win rates against other debaters averaged over both assignments, and 95% two-way
+ * (judge × question) cluster bootstrap intervals. Pure.
+ */
+import { clusterBootstrap, ELO_PER_LOG, fitBradleyTerry, quantileSorted, weightedMean, type BtGame, type ClusterInterval, type DebaterSeat, type Weight } from '@arena/shared';
+import type { Outcome } from './outcomes.ts';
+import type { StatsOptions } from './stats.ts';
+
+/** One debate as a game: the honest debater against the dishonest one. */
+export interface Match {
+  id: string;
+  judge: string;
+  question: string;
+  honest: string;
+  dishonest: string;
+  /** The honest debater's score: 1 when the judge put more probability on its answer than on the other's, 0 when less, 0.5 when equal. */
+  score: number;
+}
+
+export interface RoleRate {
+  games: number;
+  rate: number;
+}
+
+export interface AgentRating {
+  agent: string;
+  debates: number;
+  /** Elo-scale ratings (1500 = the mean role rating): honest, dishonest, and their mean (null unless both roles were played). */
+  eloHonest: number | null;
+  eloDishonest: number | null;
+  elo: number | null;
+  /** 95% cluster bootstrap interval of `elo`. */
+  low: number;
+  high: number;
+  /** Against other debaters: score as honest, as dishonest, and their mean (null unless both). */
+  asHonest: RoleRate;
+  asDishonest: RoleRate;
+  winRate: number | null;
+}
+
+export interface PairRate {
+  a: string;
+  b: string;
+  /** a's score against b when a was honest, when a was dishonest, and their mean. */
+  asHonest: RoleRate;
+  asDishonest: RoleRate;
+  winRate: number | null;
+}
+
+export interface DebaterRatings {
+  preset: string;
+  debates: number;
+  /** Debates between two different debaters / one debater against itself. */
+  crossPlay: number;
+  selfPlay: number;
+  /** Share of the debates the honest debater won (ties count half), with its cluster interval. */
+  honestWins: ClusterInterval;
+  agents: AgentRating[];
+  pairs: PairRate[];
+  prior: number;
+}
+
+/** The debates that are games: two debaters, one of them honest, both known. */
+export function matchesOf(outcomes: readonly Outcome[]): Match[] {
+  const out: Match[] = [];
+  for (const o of outcomes) {
+    const seats = Object.keys(o.seatAnswers) as DebaterSeat[];
+    if (o.protocol !== 'debate' || seats.length !== 2 || !o.honestSeat) continue;
+    const other = seats.find((s) => s !== o.honestSeat) as DebaterSeat;
+    const honest = o.debaterIds[o.honestSeat];
+    const dishonest = o.debaterIds[other];
+    if (!honest || !dishonest) continue;
+    const ph = o.probabilities[o.seatAnswers[o.honestSeat] as number] ?? 0;
+    const pd = o.probabilities[o.seatAnswers[other] as number] ?? 0;
+    out.push({ id: o.id, judge: o.judge, question: o.question, honest, dishonest, score: ph > pd ? 1 : ph < pd ? 0 : 0.5 });
+  }
+  return out;
+}
+
+const H = (agent: string) => `${agent}\u0000honest`;
+const D = (agent: string) => `${agent}\u0000dishonest`;
+
+function roleRate(matches: readonly Match[], w: Weight<Match>, pick: (m: Match) => number | null): RoleRate {
+  const games = matches.filter((m) => pick(m) !== null);
+  return { games: games.length, rate: weightedMean(games, w, (m) => pick(m) as number) };
+}
+
+const mean2 = (a: RoleRate, b: RoleRate) => (a.games && b.games ? (a.rate + b.rate) / 2 : null);
+
+/** Ratings of the debaters of one preset's two-debater debates (null when no two different debaters met). */
+export function debaterRatings(preset: string, outcomes: readonly Outcome[], options: StatsOptions & { prior?: number } = {}): DebaterRatings | null {
+  const matches = matchesOf(outcomes);
+  const cross = matches.filter((m) => m.honest !== m.dishonest);
+  if (cross.length === 0) return null;
+  const prior = options.prior ?? 1;
+  const agents = [...new Set(matches.flatMap((m) => [m.honest, m.dishonest]))].sort();
+  const roles = [...new Set(matches.flatMap((m) => [H(m.honest), D(m.dishonest)]))].sort();
+  const games = (w: Weight<Match>): BtGame[] => matches.map((m) => ({ a: H(m.honest), b: D(m.dishonest), score: m.score, weight: w(m) }));
+  const fit = fitBradleyTerry(roles, games(() => 1), { prior });
+  const elo = (strength: Map<string, number>, role: string) => (strength.has(role) ? 1500 + ELO_PER_LOG * (strength.get(role) as number) : null);
+  const aggregate = (strength: Map<string, number>, agent: string) => {
+    const h = elo(strength, H(agent));
+    const d = elo(strength, D(agent));
+    return h !== null && d !== null ? (h + d) / 2 : null;
+  };
+  // One bootstrap: each resample refits (warm-started) and records every aggregate rating.
+  const draws = new Map(agents.map((a) => [a, [] as number[]]));
+  const ownMatches = new Map(agents.map((a) => [a, matches.filter((m) => m.honest === a || m.dishonest === a)]));
+  let first = true;
+  const honestWins = clusterBootstrap(
+    matches,
+    (w) => {
+      if (first) first = false;
+      else {
+        const refit = fitBradleyTerry(roles, games(w), { prior, start: fit.strength, tolerance: 1e-8 });
+        for (const a of agents) {
+          // A debater none of whose debates was drawn has no rating in this resample.
+          const played = (ownMatches.get(a) as Match[]).some((m) => w(m) > 0);
+          const v = aggregate(refit.strength, a);
+          if (played && v !== null) draws.get(a)?.push(v);
+        }
+      }
+      return weightedMean(matches, w, (m) => m.score);
+    },
+    { ...(options.resamples ? { resamples: options.resamples } : {}), ...(options.seed ? { seed: options.seed } : {}) },
+  );
+  const one = () => 1;
+  const rated: AgentRating[] = agents.map((agent) => {
+    const sorted = (draws.get(agent) ?? []).sort((x, y) => x - y);
+    const asHonest = roleRate(cross, one, (m) => (m.honest === agent ? m.score : null));
+    const asDishonest = roleRate(cross, one, (m) => (m.dishonest === agent ? 1 - m.score : null));
+    return {
+      agent,
+      debates: (ownMatches.get(agent) as Match[]).length,
+      eloHonest: elo(fit.strength, H(agent)),
+      eloDishonest: elo(fit.strength, D(agent)),
+      elo: aggregate(fit.strength, agent),
+      low: quantileSorted(sorted, 0.025),
+      high: quantileSorted(sorted, 0.975),
+      asHonest,
+      asDishonest,
+      winRate: mean2(asHonest, asDishonest),
+    };
+  });
+  const pairs: PairRate[] = [];
+  for (const a of agents)
+    for (const b of agents) {
+      if (a >= b) continue;
+      const asHonest = roleRate(cross, one, (m) => (m.honest === a && m.dishonest === b ? m.score : null));
+      const asDishonest = roleRate(cross, one, (m) => (m.dishonest === a && m.honest === b ? 1 - m.score : null));
+      if (asHonest.games + asDishonest.games > 0) pairs.push({ a, b, asHonest, asDishonest, winRate: mean2(asHonest, asDishonest) });
+    }
+  return { preset, debates: matches.length, crossPlay: cross.length, selfPlay: matches.length - cross.length, honestWins, agents: rated, pairs, prior };
+}

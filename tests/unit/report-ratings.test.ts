@@ -1,0 +1,120 @@
+/**
+ * Debater ratings against independent computations: Bradley–Terry by MM against the
+ * closed form for two players and against gradient ascent on the (penalised) log
+ * likelihood; the role-split ratings, win rates averaged over both assignments and the
+ * honest share by hand on a small fixture of debates.
+ */
+import { describe, expect, it } from 'vitest';
+import { ELO_PER_LOG, fitBradleyTerry, type BtGame } from '@arena/shared';
+import type { Outcome } from '../../server/src/report/outcomes.ts';
+import { debaterRatings, matchesOf } from '../../server/src/report/ratings.ts';
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+/** Second implementation: gradient ascent on Σ w[s log σ(λa−λb) + (1−s) log σ(λb−λa)] + prior · Σ_i ½[log σ(λi) + log σ(−λi)]. */
+function ascent(players: string[], games: BtGame[], prior: number): Map<string, number> {
+  const lambda = new Map(players.map((p) => [p, 0]));
+  for (let it = 0; it < 40_000; it++) {
+    const grad = new Map(players.map((p) => [p, 0]));
+    for (const g of games) {
+      const p = sigmoid(lambda.get(g.a)! - lambda.get(g.b)!);
+      const w = g.weight ?? 1;
+      grad.set(g.a, grad.get(g.a)! + w * (g.score - p));
+      grad.set(g.b, grad.get(g.b)! - w * (g.score - p));
+    }
+    for (const p of players) grad.set(p, grad.get(p)! + prior * (0.5 - sigmoid(lambda.get(p)!)));
+    for (const p of players) lambda.set(p, lambda.get(p)! + 0.05 * grad.get(p)!);
+    if (prior === 0) {
+      const m = [...lambda.values()].reduce((s, x) => s + x, 0) / players.length;
+      for (const p of players) lambda.set(p, lambda.get(p)! - m);
+    }
+  }
+  const m = [...lambda.values()].reduce((s, x) => s + x, 0) / players.length;
+  return new Map(players.map((p) => [p, lambda.get(p)! - m]));
+}
+
+describe('Bradley–Terry by MM', () => {
+  it('two players: the log-odds are the log of the win ratio', () => {
+    const games: BtGame[] = [1, 1, 1, 0].map((score) => ({ a: 'a', b: 'b', score }));
+    const fit = fitBradleyTerry(['a', 'b'], games, { prior: 0 });
+    expect(fit.converged).toBe(true);
+    expect(fit.strength.get('a')! - fit.strength.get('b')!).toBeCloseTo(Math.log(3), 9);
+    expect(ELO_PER_LOG * Math.log(3)).toBeCloseTo(400 * Math.log10(3), 9);
+  });
+
+  it('matches gradient ascent on the log likelihood, with ties, weights and the prior', () => {
+    const games: BtGame[] = [
+      { a: 'x', b: 'y', score: 1 }, { a: 'x', b: 'y', score: 0 }, { a: 'x', b: 'y', score: 1, weight: 2 },
+      { a: 'y', b: 'z', score: 1 }, { a: 'y', b: 'z', score: 0.5 }, { a: 'z', b: 'x', score: 1 },
+      { a: 'z', b: 'x', score: 0 }, { a: 'w', b: 'x', score: 0 }, { a: 'w', b: 'z', score: 0 },
+    ];
+    const players = ['w', 'x', 'y', 'z'];
+    for (const prior of [1, 3]) {
+      const mm = fitBradleyTerry(players, games, { prior });
+      const ga = ascent(players, games, prior);
+      for (const p of players) expect(mm.strength.get(p)!).toBeCloseTo(ga.get(p)!, 6);
+    }
+    // w never won: the plain MLE runs off to −∞; the prior keeps it finite and lowest.
+    const withPrior = fitBradleyTerry(players, games);
+    expect(Math.min(...withPrior.strength.values())).toBe(withPrior.strength.get('w'));
+    const noW = games.filter((g) => g.a !== 'w');
+    const mle = fitBradleyTerry(['x', 'y', 'z'], noW, { prior: 0 });
+    const ga0 = ascent(['x', 'y', 'z'], noW, 0);
+    for (const p of ['x', 'y', 'z']) expect(mle.strength.get(p)!).toBeCloseTo(ga0.get(p)!, 6);
+  });
+});
+
+/** A two-debater debate: `honest` argued the correct answer (position 0), `liar` the other; the judge's probabilities. */
+function debate(i: number, honest: string, liar: string, p: [number, number], judge = `j${i % 3}`): Outcome {
+  const honestSeat = i % 2 === 0 ? 'A' : 'B';
+  const liarSeat = honestSeat === 'A' ? 'B' : 'A';
+  return {
+    id: `d${String(i).padStart(3, '0')}`, source: 'selfplay', pack: 'p', scenario: `q${i % 4}`, question: `q${i % 4}`, preset: 'debate', protocol: 'debate', judge, judgeKind: 'ai', judgeLabel: judge,
+    debaters: `${honest} vs ${liar}`, debaterIds: { [honestSeat]: honest, [liarSeat]: liar }, seatAnswers: { [honestSeat]: 0, [liarSeat]: 1 },
+    correct: p[0] > p[1], tie: p[0] === p[1], pCorrect: p[0], pCorrectPrior: null, probabilities: p, correctIndex: 0, answers: 2, honest: null, honestSeat,
+    correctFirst: null, speakingOrder: [honestSeat, liarSeat], answerOrder: [0, 1], judgeScore: 0, continues: 0, inPaper: null, turns: [], seconds: null,
+  } as Outcome;
+}
+
+describe('debater ratings', () => {
+  // X honest beats Y 3 of 4; Y honest beats X 1 of 2 plus a tie; X and Y against themselves.
+  const fixture = [
+    debate(0, 'X', 'Y', [0.8, 0.2]), debate(1, 'X', 'Y', [0.7, 0.3]), debate(2, 'X', 'Y', [0.6, 0.4]), debate(3, 'X', 'Y', [0.3, 0.7]),
+    debate(4, 'Y', 'X', [0.9, 0.1]), debate(5, 'Y', 'X', [0.2, 0.8]), debate(6, 'Y', 'X', [0.5, 0.5]),
+    debate(7, 'X', 'X', [0.6, 0.4]), debate(8, 'Y', 'Y', [0.4, 0.6]), debate(9, 'Y', 'Y', [0.7, 0.3]),
+  ];
+
+  it('scores each debate for the honest debater by the two argued answers', () => {
+    expect(matchesOf(fixture).map((m) => m.score)).toEqual([1, 1, 1, 0, 1, 0, 0.5, 1, 0, 1]);
+  });
+
+  it('fits one rating per role, averages them, and computes win rates over both assignments by hand', () => {
+    const r = debaterRatings('debate', fixture, { resamples: 300, seed: 'ratings' })!;
+    expect(r).toMatchObject({ debates: 10, crossPlay: 7, selfPlay: 3 });
+    expect(r.honestWins.estimate).toBeCloseTo(6.5 / 10, 12);
+    // Role ratings against the second implementation on the same games.
+    const games: BtGame[] = matchesOf(fixture).map((m) => ({ a: `${m.honest}+`, b: `${m.dishonest}-`, score: m.score }));
+    const ga = ascent(['X+', 'X-', 'Y+', 'Y-'], games, 1);
+    const x = r.agents.find((a) => a.agent === 'X')!;
+    const y = r.agents.find((a) => a.agent === 'Y')!;
+    expect(x.eloHonest!).toBeCloseTo(1500 + ELO_PER_LOG * ga.get('X+')!, 3);
+    expect(x.eloDishonest!).toBeCloseTo(1500 + ELO_PER_LOG * ga.get('X-')!, 3);
+    expect(y.eloHonest!).toBeCloseTo(1500 + ELO_PER_LOG * ga.get('Y+')!, 3);
+    expect(x.elo!).toBeCloseTo((x.eloHonest! + x.eloDishonest!) / 2, 9);
+    expect((x.elo! + y.elo!) / 2).toBeCloseTo(1500, 9);
+    // X as honest vs Y: 3/4; X as dishonest vs Y: (0 + 1 + 0.5)/3; averaged.
+    expect(x.asHonest).toEqual({ games: 4, rate: 0.75 });
+    expect(x.asDishonest.rate).toBeCloseTo(1.5 / 3, 12);
+    expect(x.winRate!).toBeCloseTo((0.75 + 0.5) / 2, 12);
+    expect(y.winRate!).toBeCloseTo((1.5 / 3 + 0.25) / 2, 12);
+    expect(r.pairs).toHaveLength(1);
+    expect(r.pairs[0]!.winRate!).toBeCloseTo(x.winRate!, 12);
+    expect(x.low).toBeLessThanOrEqual(x.elo!);
+    expect(x.high).toBeGreaterThanOrEqual(x.elo!);
+    expect(debaterRatings('debate', fixture, { resamples: 300, seed: 'ratings' })).toEqual(r);
+  });
+
+  it('gives no ratings when no two different debaters met', () => {
+    expect(debaterRatings('debate', fixture.slice(7))).toBeNull();
+  });
+});
