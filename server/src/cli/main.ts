@@ -6,6 +6,7 @@ import { registerNyu } from './import.ts';
 import { registerRejudge } from './rejudge.ts';
 import { registerStudy } from './study.ts';
 import { registerExportCsv } from './export.ts';
+import { registerPower } from './power.ts';
 
 /** The `arena` command line: batch work beside the server (self-play, import, report, export, …). */
 export function buildProgram(): Command {
@@ -21,5 +22,6 @@ export function buildProgram(): Command {
   registerRejudge(program);
   registerPixels(program);
   registerStudy(program);
+  registerPower(program);
   return program;
 }

@@ -1,0 +1,96 @@
+/**
+ * `arena power`'s pieces against independent computations: the marginal accuracy of the
+ * random-effects model against Monte Carlo integration and the closed form without
+ * random effects; the design's counterbalancing; the power of the paired normal interval
+ * against the normal approximation; and the pilot estimator recovering known sds.
+ */
+import { describe, expect, it } from 'vitest';
+import { rngFromSeed } from '@arena/shared';
+import { crossedDesign, interceptFor, logistic, marginalAccuracy, normal, simulate } from '../../server/src/power/model.ts';
+import { estimateVarianceComponents } from '../../server/src/power/pilot.ts';
+import { estimatePower, type PowerPlan } from '../../server/src/power/power.ts';
+import type { Outcome } from '../../server/src/report/outcomes.ts';
+
+/** Standard normal CDF (Abramowitz–Stegun 26.2.17, |error| < 7.5e-8). */
+function phi(x: number): number {
+  const t = 1 / (1 + 0.2316419 * Math.abs(x));
+  const d = 0.3989422804014327 * Math.exp((-x * x) / 2);
+  const p = d * t * (0.31938153 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))));
+  return x >= 0 ? 1 - p : p;
+}
+
+describe('the random-effects model', () => {
+  it('solves intercepts whose marginal accuracy matches Monte Carlo integration', () => {
+    expect(interceptFor(0.75, 0)).toBeCloseTo(Math.log(3), 9);
+    const rng = rngFromSeed('mc');
+    for (const [p, sd] of [[0.75, 1], [0.6, 2], [0.9, 0.5]] as const) {
+      const beta = interceptFor(p, sd);
+      expect(marginalAccuracy(beta, sd)).toBeCloseTo(p, 9);
+      let s = 0;
+      const n = 200_000;
+      for (let i = 0; i < n; i++) s += logistic(beta + sd * normal(rng));
+      expect(Math.abs(s / n - p)).toBeLessThan(0.004);
+    }
+  });
+
+  it('draws standard normals', () => {
+    const rng = rngFromSeed('normals');
+    const xs = Array.from({ length: 100_000 }, () => normal(rng));
+    const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+    const v = xs.reduce((a, b) => a + (b - m) ** 2, 0) / xs.length;
+    expect(Math.abs(m)).toBeLessThan(0.01);
+    expect(Math.abs(v - 1)).toBeLessThan(0.02);
+  });
+
+  it('counterbalances the design: every judge and every question under both protocols', () => {
+    const cells = crossedDesign(6, 4, 2);
+    expect(cells).toHaveLength(12);
+    for (let j = 0; j < 6; j++) expect(new Set(cells.filter((c) => c.judge === j).map((c) => c.protocol)).size).toBe(2);
+    for (let q = 0; q < 4; q++) expect(new Set(cells.filter((c) => c.question === q).map((c) => c.protocol)).size).toBe(2);
+    expect(new Set(cells.map((c) => `${c.judge}/${c.question}`)).size).toBe(12);
+    // Each question alternates protocols over its visits; the full design is (judge + question) parity.
+    expect(cells.filter((c) => c.question === 0).map((c) => c.protocol)).toEqual([0, 1, 0]);
+    expect(crossedDesign(3, 5).map((c) => c.protocol)).toEqual(crossedDesign(3, 5).map((c) => ((c.judge + c.question) % 2) as 0 | 1));
+    expect(() => crossedDesign(1, 4)).toThrow();
+  });
+});
+
+describe('power by simulation', () => {
+  const plan: PowerPlan = { base: 0.75, diff: 0.1, judges: 40, items: 10, perJudge: 10, judgeSd: 0, questionSd: 0, simulations: 300, resamples: 100, seed: 'unit', a: 'debate', b: 'consultancy' };
+
+  it('matches the normal approximation for the paired normal interval without random effects', async () => {
+    const r = await estimatePower(plan);
+    // Each question: 20 verdicts per protocol; the difference's sd over 10 questions.
+    const se = Math.sqrt((0.85 * 0.15 + 0.75 * 0.25) / 20 / 10);
+    const analytic = phi(0.1 / se - 1.959964) + phi(-0.1 / se - 1.959964);
+    expect(Math.abs(r.normal.rate - analytic)).toBeLessThan(0.08);
+    expect(r.normal.low).toBeLessThanOrEqual(r.normal.rate);
+    expect(Math.abs(r.meanEstimate - 0.1)).toBeLessThan(0.01);
+    expect(r.judgements).toBe(400);
+    // The two-way cluster interval is wider, so it detects less often.
+    expect(r.cluster.rate).toBeLessThan(r.normal.rate);
+    expect(await estimatePower({ ...plan, simulations: 20 })).toMatchObject({ cluster: (await estimatePower({ ...plan, simulations: 20 })).cluster });
+  }, 60_000);
+
+  it('more judges, more power', async () => {
+    const small = await estimatePower({ ...plan, judges: 10, simulations: 150 });
+    const large = await estimatePower({ ...plan, judges: 80, simulations: 150 });
+    expect(large.normal.rate).toBeGreaterThan(small.normal.rate + 0.2);
+  }, 60_000);
+});
+
+describe('variance components from pilot data', () => {
+  it('recovers known judge and question sds from a simulated pilot', () => {
+    const cells = crossedDesign(100, 40, 20);
+    const [js, qs] = [1, 0.5];
+    const sd = Math.hypot(js, qs);
+    const y = simulate(cells, { beta: [interceptFor(0.8, sd), interceptFor(0.7, sd)], judgeSd: js, questionSd: qs }, rngFromSeed('pilot'));
+    const outcomes = cells.map((c, i) => ({ judge: `j${c.judge}`, question: `q${c.question}`, preset: c.protocol ? 'b' : 'a', correct: y[i] }) as unknown as Outcome);
+    const e = estimateVarianceComponents(outcomes, ['a', 'b'], { replicates: 40 });
+    expect(Math.abs(e.judgeSd - js)).toBeLessThan(0.3);
+    expect(Math.abs(e.questionSd - qs)).toBeLessThan(0.3);
+    expect(e).toMatchObject({ judgements: 2000, judges: 100, questions: 40, atBoundary: false });
+    expect(e.accuracy.a).toBeCloseTo(y.filter((v, i) => v && cells[i]!.protocol === 0).length / 1000, 12);
+    expect(() => estimateVarianceComponents(outcomes.slice(0, 5), ['a', 'b'])).toThrow(/too little pilot data/);
+  }, 60_000);
+});
