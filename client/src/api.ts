@@ -46,6 +46,16 @@ export interface ResultsRow {
   bins: CalibrationBinOut[];
 }
 
+/** Debater ratings of one protocol (server/src/report/ratings.ts); Elo scale, null where a role was not played. */
+export interface DebaterRatingsOut {
+  preset: string;
+  debates: number;
+  crossPlay: number;
+  selfPlay: number;
+  honestWins: Interval & { estimate: number | null };
+  agents: { agent: string; debates: number; elo: number | null; eloHonest: number | null; eloDishonest: number | null; low: number | null; high: number | null; winRate: number | null }[];
+}
+
 export interface Results {
   total: number;
   report: {
@@ -55,6 +65,7 @@ export interface Results {
     byProtocol: ResultsRow[];
     comparisons: { a: string; b: string; scoring: string; paired: boolean; questions: number; excluded: number; difference: number | null; normal: Interval; cluster: Interval }[];
     balance: { preset: string; debates: number; questions: number; honest: number; dishonest: number; correctFirst: number; correctLater: number; balancedQuestions: number }[];
+    ratings: DebaterRatingsOut[];
     tieRule: string;
     method: string;
   };

@@ -176,6 +176,40 @@ export function Results({ search }: { search: URLSearchParams }) {
               </table>
             </div>
           )}
+          {data.report.ratings.map((r) => (
+            <div className="table-scroll" key={`ratings-${r.preset}`}>
+              <table className="results-table">
+                <caption>
+                  Debater ratings, {r.preset}: Bradley–Terry on the Elo scale, one rating as honest and one as dishonest, averaged over both assignments ({r.debates} debates, {r.crossPlay} between different
+                  debaters; the honest debater won {r.honestWins.estimate === null ? '—' : pct(r.honestWins.estimate)})
+                </caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Debater</th>
+                    <th scope="col">Debates</th>
+                    <th scope="col">Elo</th>
+                    <th scope="col">95% cluster</th>
+                    <th scope="col">Elo honest</th>
+                    <th scope="col">Elo dishonest</th>
+                    <th scope="col">Win rate, both assignments</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {r.agents.map((a) => (
+                    <tr key={a.agent}>
+                      <th scope="row">{a.agent}</th>
+                      <td>{a.debates}</td>
+                      <td>{elo(a.elo)}</td>
+                      <td>{a.low === null || a.high === null ? '—' : `${elo(a.low)}–${elo(a.high)}`}</td>
+                      <td>{elo(a.eloHonest)}</td>
+                      <td>{elo(a.eloDishonest)}</td>
+                      <td>{a.winRate === null ? '—' : pct(a.winRate)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ))}
           <p className="muted small">
             {data.report.tieRule} Judge score: log₂ p(correct) minus a penalty for each continue. The same numbers as <code>arena report</code> with the same filters.{' '}
             Download this selection: <a href={`/api/results?${withFormat(search, 'judgements')}`}>judgements.csv</a>, <a href={`/api/results?${withFormat(search, 'turns')}`}>turns.csv</a>.
@@ -188,6 +222,8 @@ export function Results({ search }: { search: URLSearchParams }) {
     </div>
   );
 }
+
+const elo = (x: number | null) => (x === null ? '—' : x.toFixed(0));
 
 const range = (r: { low: number | null; high: number | null }) => (r.low === null || r.high === null ? '—' : `${pct(r.low)}–${pct(r.high)}`);
 
