@@ -106,6 +106,11 @@ describe('arena report: debater ratings', () => {
     for (const a of r!.agents) expect(a.elo).toBeCloseTo((a.eloHonest + a.eloDishonest) / 2, 9);
     const text = await runArena('report', '--source', 'selfplay', '--preset', 'debate', '--data-dir', db);
     expect(text).toMatch(/Debater ratings, debate: \d+ two-debater debates \(\d+ between different debaters, 0 self-play\)/);
+    const html = join(root, 'ratings.html');
+    await runArena('report', '--source', 'selfplay', '--preset', 'debate', '--data-dir', db, '--html', html);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('Debater ratings, debate:');
+    expect(page).toContain('"ratings":[{"preset":"debate"');
   });
 });
 
