@@ -1,5 +1,5 @@
 /**
- * Debater ratings against independent computations: Bradley–Terry by MM against the
+ * Debater ratings against independent computations: the Bradley–Terry fit against the
  * closed form for two players and against gradient ascent on the (penalised) log
  * likelihood; the role-split ratings, win rates averaged over both assignments and the
  * honest share by hand on a small fixture of debates.
@@ -33,7 +33,7 @@ function ascent(players: string[], games: BtGame[], prior: number): Map<string, 
   return new Map(players.map((p) => [p, lambda.get(p)! - m]));
 }
 
-describe('Bradley–Terry by MM', () => {
+describe('the Bradley–Terry fit', () => {
   it('two players: the log-odds are the log of the win ratio', () => {
     const games: BtGame[] = [1, 1, 1, 0].map((score) => ({ a: 'a', b: 'b', score }));
     const fit = fitBradleyTerry(['a', 'b'], games, { prior: 0 });

@@ -1,6 +1,6 @@
 /**
  * Debater ratings from two-debater debates, after Khan et al. (2024): a Bradley–Terry
- * model (MM fit, Elo scale) in which every debater has one rating when it argues the
+ * model (maximum likelihood, Elo scale) in which every debater has one rating when it argues the
  * correct answer (honest) and one when it argues a wrong one (dishonest), so the
  * advantage of the truth is not credited to whoever happened to hold it; a debater's
  * aggregate rating is the mean of its two, i.e. averaged over both assignments. Beside

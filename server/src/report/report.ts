@@ -51,7 +51,7 @@ export const REPORT_METHOD =
   'ECE: every stated final probability (each answer) against whether that answer is correct, 10 equal bins; Brier: summed over answers. ' +
   'Questions: the story and the question, normalised. Differences: mean over the questions judged under both protocols of the per-question accuracy difference ' +
   '(balanced rows: consultancy balanced per question, so only questions with both an honest and a dishonest consultancy), paired normal interval and two-way cluster bootstrap; ' +
-  'with no common question, the unpaired difference. Debater ratings: Bradley–Terry by penalised maximum likelihood (MM iterations; one virtual tie per role against a reference, a weak prior), ' +
+  'with no common question, the unpaired difference. Debater ratings: Bradley–Terry by penalised maximum likelihood (Newton–Raphson; one virtual tie per role against a reference, a weak prior), ' +
   'one rating per debater as honest and as dishonest, the aggregate their mean (averaged over both assignments), Elo scale (1500 = mean role rating); a debater wins when the judge puts more probability on its answer than on the other debater\'s, a tie counts half; two-debater debates only. ' +
   'Information gain: mean log2(p_final(correct) / p_prior(correct)) over debates that open with a judge turn.';
 
