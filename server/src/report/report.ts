@@ -3,7 +3,8 @@
  * web results page (/api/results), the HTML report and the tests, so all print the same
  * numbers on the same data.
  */
-import { CLUSTER_RESAMPLES, CLUSTER_SEED, TIE_RULE, type TranscriptRecord } from '@arena/shared';
+import { CLUSTER_RESAMPLES, CLUSTER_SEED, PRESET_NAMES, TIE_RULE, type TranscriptRecord } from '@arena/shared';
+import { choiceTable, type ChoiceRow } from './choices.ts';
 import { balanceTable, coverageCurve, informationGain, positionEffect, speakingOrderEffect, type BalanceRow, type CoveragePoint, type Effect, type InformationGain } from './analyses.ts';
 import { compareProtocols, type Comparison } from './compare.ts';
 import { selectOutcomes, type Outcome, type ReportFilter } from './outcomes.ts';
@@ -26,13 +27,16 @@ export interface Report {
   byProtocol: ProtocolSection[];
   byAgent: ({ preset: string; judge: string; debaters: string } & GroupStats)[];
   balance: BalanceRow[];
+  /** Open protocols: how often the chosen answer was the correct one, and the judge's accuracy after each. */
+  choices: ChoiceRow[];
   comparisons: Comparison[];
   bootstrap: { resamples: number; seed: string };
   tieRule: string;
   method: string;
 }
 
-const ORDER = ['debate', 'consultancy', 'blind', 'pixels'];
+/** Presets in the order of the preset table; unknown ones (imports) after, by name. */
+const ORDER: readonly string[] = PRESET_NAMES;
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 export const byPresetOrder = (a: string, b: string) => (ORDER.indexOf(a) + 1 || 99) - (ORDER.indexOf(b) + 1 || 99) || byString(a, b);
 
@@ -48,7 +52,7 @@ export const REPORT_METHOD =
   'ECE: every stated final probability (each answer) against whether that answer is correct, 10 equal bins; Brier: summed over answers. ' +
   'Questions: the story and the question, normalised. Differences: mean over the questions judged under both protocols of the per-question accuracy difference ' +
   '(balanced rows: consultancy balanced per question, so only questions with both an honest and a dishonest consultancy), paired normal interval and two-way cluster bootstrap; ' +
-  'with no common question, the unpaired difference. Information gain: mean log2(p_final(correct) / p_prior(correct)) over debates that open with a judge turn.';
+  'with no common question, the unpaired difference. Open protocols: share of choices of the correct answer (choices that timed out, where the drawn answer stood, counted apart), 95% Wilson interval; the judge\'s accuracy after a correct and after a wrong choice. Information gain: mean log2(p_final(correct) / p_prior(correct)) over debates that open with a judge turn.';
 
 /** The report over the records in the selection. Pure and deterministic (seeded bootstraps). */
 export function computeReport(records: Iterable<TranscriptRecord>, filter: ReportFilter = {}, options: StatsOptions = {}): Report {
@@ -84,6 +88,12 @@ export function reportOf(outcomes: readonly Outcome[], debates: number, filter: 
     comparisons.push(compareProtocols('debate', debate, 'consultancy', consultancy, 'balanced', opts));
   }
   if (debate && blind) comparisons.push(compareProtocols('debate', debate, 'blind', blind, 'raw', opts));
+  // Kenton et al. 2024 compare the open protocols with each other; the expert judge is the upper bound debate is measured against.
+  const openDebate = byPreset.get('open-debate');
+  const openConsultancy = byPreset.get('open-consultancy');
+  const expert = byPreset.get('expert');
+  if (openDebate && openConsultancy) comparisons.push(compareProtocols('open-debate', openDebate, 'open-consultancy', openConsultancy, 'raw', opts));
+  if (expert && debate) comparisons.push(compareProtocols('expert', expert, 'debate', debate, 'raw', opts));
   return {
     filter,
     debates,
@@ -92,6 +102,7 @@ export function reportOf(outcomes: readonly Outcome[], debates: number, filter: 
     byProtocol,
     byAgent,
     balance: balanceTable(byPreset),
+    choices: choiceTable(byPreset),
     comparisons,
     bootstrap: opts,
     tieRule: TIE_RULE,
