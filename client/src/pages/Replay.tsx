@@ -61,7 +61,7 @@ function describe(event: DebateEvent): string {
     case 'speech':
       return `${who} speaks`;
     case 'choose':
-      return `${who} chooses answer ${String.fromCharCode(65 + a.answer)}`;
+      return `${who} chooses answer ${a.answer + 1}`;
     case 'judge':
       return `${who} ${a.end ? 'ends the debate' : 'continues'} (${a.probabilities.map((p) => `${Math.round(p * 100)}%`).join(' / ')})`;
   }
