@@ -1,4 +1,4 @@
-import type { DebateSummary, DebateView, PRESETS, ScenarioSummary, TranscriptRecord } from '@arena/shared';
+import type { DebateSummary, DebateView, PresetEntry, ScenarioSummary, TranscriptRecord } from '@arena/shared';
 
 /** Rows of GET /api/debates. */
 export type { DebateSummary };
@@ -102,7 +102,7 @@ async function request<T>(path: string, init?: RequestInit): Promise<T> {
 
 export const api = {
   scenarios: () => request<{ packs: unknown[]; scenarios: ScenarioSummary[] }>('/api/scenarios'),
-  presets: () => request<{ presets: typeof PRESETS; agents: string[] }>('/api/presets'),
+  presets: () => request<{ presets: PresetEntry[]; agents: string[] }>('/api/presets'),
   debates: (query = '') => request<{ total: number; debates: DebateSummary[] }>(`/api/debates${query}`),
   debate: (id: string) => request<DebateSummary & { question: string; seats: Record<string, { kind: string; agent: string | null; open: boolean; claimed: boolean }> }>(`/api/debates/${encodeURIComponent(id)}`),
   create: (body: { scenarioId: string; preset: string; seats: Record<string, SeatRequest> }) =>

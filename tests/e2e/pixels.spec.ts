@@ -108,7 +108,7 @@ test('person vs person: two debaters reveal pixels, the judge sees only those, t
   const scenarioId = await firstMnistScenario();
   await page.goto('/');
   await page.getByLabel('Scenario', { exact: true }).selectOption(scenarioId);
-  await expect(page.getByRole('radio', { name: 'pixels' })).toBeChecked();
+  await expect(page.getByRole('radio', { name: 'Pixel debate' })).toBeChecked();
   await page.getByRole('button', { name: 'Create debate' }).click();
   const created = page.getByTestId('created');
   await expect(created).toBeVisible();

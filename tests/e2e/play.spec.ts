@@ -14,7 +14,7 @@ test('a debate created in the lobby is played to a verdict by two debaters and a
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'Oversight Arena' })).toBeVisible();
   await page.getByLabel('Scenario', { exact: true }).selectOption('the-lantern-room');
-  await page.getByRole('radio', { name: 'debate' }).check();
+  await page.getByRole('radio', { name: 'Debate', exact: true }).check();
   await page.getByRole('button', { name: 'Create debate' }).click();
   const created = page.getByTestId('created');
   await expect(created).toBeVisible();

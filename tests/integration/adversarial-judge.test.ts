@@ -1,6 +1,7 @@
 /**
  * An adversarial judge and observer, over many random debates of every preset and
- * evidence kind, against the real server: between their own legal moves they send
+ * evidence kind (the expert judge, who sees the evidence by design, is checked for the
+ * opposite: its frames hold the evidence, still never the answer or the seed), against the real server: between their own legal moves they send
  * random and malicious actions out of turn (speeches with quote spans, pixel reveals,
  * judge turns, system actions, malformed payloads, unknown messages), and probe every
  * public HTTP endpoint with and without tokens. Every byte they receive (WebSocket
@@ -53,15 +54,19 @@ function inkedWindows(scenario: Scenario): Map<string, number[]> {
 type Plan = { scenario: Scenario; preset: string; seats: Record<string, unknown> };
 
 function planFor(i: number): Plan {
-  const kind = i % 5;
+  const kind = i % 8;
+  // Every other pass over the eight kinds alternates the digit protocol and the expert's evidence.
+  const odd = Math.floor(i / 8) % 2 === 0;
   if (kind === 4) {
     const scenario = digits[i % digits.length]!;
-    return { scenario, preset: i % 2 ? 'pixels' : 'blind', seats: i % 2 ? { A: { kind: 'agent', agent: 'builtin:pixel-debater@4' }, B: { kind: 'agent', agent: 'builtin:pixel-debater@4' } } : {} };
+    return { scenario, preset: odd ? 'pixels' : 'blind', seats: odd ? { A: { kind: 'agent', agent: 'builtin:pixel-debater@4' }, B: { kind: 'agent', agent: 'builtin:pixel-debater@4' } } : {} };
   }
+  // The expert judge over a passage or a digit: the judge sees the evidence, by design.
+  if (kind === 7) return { scenario: odd ? passages[i % passages.length]! : digits[i % digits.length]!, preset: 'expert', seats: {} };
   const scenario = passages[i % passages.length]!;
-  const preset = (['debate', 'consultancy', 'blind', 'debate'] as const)[kind]!;
+  const preset = (['debate', 'consultancy', 'blind', 'debate', '', 'open-consultancy', 'open-debate'] as const)[kind]!;
   const agent = i % 3 === 0 ? 'builtin:random' : 'builtin:passage-debater';
-  const debaters = preset === 'blind' ? [] : preset === 'consultancy' ? ['A'] : ['A', 'B', 'C', 'D'].slice(0, scenario.answers.length);
+  const debaters = preset === 'blind' ? [] : preset.endsWith('consultancy') ? ['A'] : ['A', 'B', 'C', 'D'].slice(0, scenario.answers.length);
   const seats = Object.fromEntries(debaters.map((seat) => [seat, { kind: 'agent', agent }]));
   return { scenario, preset, seats };
 }
@@ -78,6 +83,7 @@ function attacks(rng: () => number, view: DebateView | undefined): unknown[] {
     { type: 'speech', segments: [{ text: 'x' }, { quote: span() }, { quote: span() }] },
     { type: 'speech', text: 'I quote <quote>the</quote>' },
     { type: 'speech', segments: [{ reveal: Math.floor(rng() * 784) }] },
+    { type: 'choose', answer: Math.floor(rng() * n) },
     { type: 'judge', probabilities: Array.from({ length: n }, () => 1 / n), end: rng() < 0.5 },
     { type: 'judge', probabilities: [2, -1], end: true },
     { type: 'start' },
@@ -198,7 +204,7 @@ describe('an adversarial judge and observer', () => {
       expect(record.status).toBe('finished');
       // Nothing a judge or observer did was stored: every event is a debater's, the judge's own turn, or the room's.
       for (const e of record.events) {
-        if (e.action.type === 'speech') expect(e.seat in record.header.assignment.debaters, `speech by ${e.seat}`).toBe(true);
+        if (e.action.type === 'speech' || e.action.type === 'choose') expect(e.seat in record.header.assignment.debaters, `${e.action.type} by ${e.seat}`).toBe(true);
         if (e.action.type === 'judge') expect(e.seat).toBe('judge');
       }
       const final = replay(record.header, record.events);
@@ -209,10 +215,27 @@ describe('an adversarial judge and observer', () => {
         const k = frames.findIndex((f) => Buffer.from(f).toString('utf8').includes('judgeScore'));
         return framesText(k < 0 ? frames : frames.slice(0, k));
       };
-      const everything = framesText([...r.judge.frames(), ...r.observer.frames()]) + [...r.received.bytes, ...r.received.afterVerdict].join('\n');
+      // The seed never reaches a live connection, nor any HTTP answer before the verdict; after it, only
+      // the full replay of a finished public debate holds it (README: "What the judge may know").
+      const everything = framesText([...r.judge.frames(), ...r.observer.frames()]) + r.received.bytes.join('\n');
       expect(everything, 'the seed').not.toContain(r.seed);
+      for (const body of r.received.afterVerdict.filter((b) => b.includes(r.seed))) expect(body.startsWith('{"header":'), `the seed after the verdict outside the full replay: ${body.slice(0, 80)}`).toBe(true);
+      // The expert judge sees the evidence by design: there, assert the opposite (the judge's own frames hold it whole).
+      const expert = record.header.rules.judgeSeesEvidence;
+      if (expert) {
+        const evidence = r.plan.scenario.evidence;
+        const frames = finishedAt(r.judge);
+        if (evidence.kind === 'passage') for (const s of sentences(evidence.text)) expect(frames, `the expert judge's passage in ${r.id}`).toContain(s);
+        else expect(frames, `the expert judge's image in ${r.id}`).toContain(evidence.pixels);
+      }
+      // Open protocols: the choice is stored as A's first action, and nobody else chose.
+      if (record.header.rules.opening[0] === 'choose') {
+        const chooses = record.events.filter((e) => e.action.type === 'choose');
+        expect(chooses.map((e) => e.seat), `the choice in ${r.id}`).toEqual(['A']);
+      }
       for (const before of [finishedAt(r.judge), finishedAt(r.observer), r.received.bytes.join('\n')]) {
         expect(before).not.toContain('correctIndex');
+        if (expert) continue;
         if (r.plan.scenario.evidence.kind === 'passage') {
           for (const s of sentences(passageText(r.plan.scenario))) if (!quotedText.includes(s)) expect(before, `unquoted passage text in ${r.id}`).not.toContain(s);
         } else {
@@ -236,7 +259,7 @@ describe('an adversarial judge and observer', () => {
       // A public summary of a running debate does not move when a hidden action happens.
       for (const [status, bodies] of r.received.summaries) if (status !== 'finished') expect(bodies.size, `summaries of a ${status} debate`).toBe(1);
     }
-    expect([...presets].sort()).toEqual(['blind', 'consultancy', 'debate', 'pixels']);
+    expect([...presets].sort()).toEqual(['blind', 'consultancy', 'debate', 'expert', 'open-consultancy', 'open-debate', 'pixels']);
   }, 600_000);
 
   it('a person re-judging a debate finds nothing public that leads to the original', async () => {

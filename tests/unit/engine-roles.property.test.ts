@@ -5,7 +5,10 @@
  * - a refusal is a function of what the actor's view holds (and the action), so it
  *   tells the actor nothing its view hides;
  * - nothing a judge or an observer does ever makes hidden evidence, the correct answer
- *   or an unreleased speech appear in their views.
+ *   or an unreleased speech appear in their views (under the expert judge, the opposite:
+ *   the judge and observers always hold the evidence itself, never the correct answer);
+ * - open protocols: only the protagonist chooses, once, in the first round; the judge
+ *   sees which answer each debater argues only once the choice is made.
  * FC_RUNS raises the number of random debates (default 250 per evidence kind).
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -68,6 +71,7 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
     comment: fc.option(fc.string({ maxLength: 30 }), { nil: undefined }),
     end: fc.boolean(),
   }),
+  fc.record({ type: fc.constant('choose' as const), answer: fc.nat(4) }),
   fc.constant({ type: 'start' as const }),
   fc.constant({ type: 'timeout' as const }),
   fc.record({ type: fc.constant('forfeit' as const), seat: fc.constantFrom(...SEATS), reason: fc.constant('gave up') }),
@@ -82,6 +86,8 @@ const PROBES: Action[] = [
   { type: 'speech', segments: [{ quote: [0, 3] }] },
   { type: 'speech', segments: [{ reveal: 400 }] },
   { type: 'speech', segments: [{ reveal: 0 }] },
+  { type: 'choose', answer: 0 },
+  { type: 'choose', answer: 1 },
 ];
 
 type Step = { kind: 'act'; actor: Actor; action: Action } | { kind: 'advance'; pick: number; coin: boolean } | { kind: 'wait' };
@@ -96,6 +102,8 @@ function advance(state: DebateState, pick: number, coin: boolean): [Seat, Action
   const seats = toMove(state);
   if (seats.length === 0) return null;
   const seat = seats[pick % seats.length] as Seat;
+  const choose = legalActions(state, seat).find((l) => l.type === 'choose');
+  if (choose?.type === 'choose') return [seat, { type: 'choose', answer: pick % choose.answers }];
   if (seat === 'judge') {
     const legal = legalActions(state, 'judge')[0];
     if (legal?.type !== 'judge') return null;
@@ -115,14 +123,28 @@ function advance(state: DebateState, pick: number, coin: boolean): [Seat, Action
   return [seat, { type: 'speech', text: coin ? `I say <quote>${sentence}</quote>` : `My case, round ${state.speechRounds}.` }];
 }
 
+const text = (view: unknown) => JSON.stringify(view);
+
 /** The failures of the judge's or an observer's view: anything it holds that the rules hide. */
 function hiddenInView(state: DebateState, seat: 'judge' | 'observer'): string[] {
   const view = viewFor(state, seat);
   const problems: string[] = [];
   const finished = state.status === 'finished';
+  if (!finished && view.correctIndex !== undefined) problems.push('the correct answer before the verdict');
+  if (text(view).includes(state.header.seed)) problems.push('the seed');
+  // Open protocols: which answer each debater argues appears with the choice, not before.
+  const chosen = state.rounds[0]?.kind === 'choose' ? state.rounds[0].choice : undefined;
+  if (chosen === null && view.debaters.length > 0) problems.push('the sides before the choice');
+  if (chosen && view.debaters.find((d) => d.seat === chosen.seat)?.answerIndex !== chosen.answer) problems.push('sides that are not the choice');
+  if (state.header.rules.judgeSeesEvidence) {
+    // The expert judge: seeing the evidence is the point; the answer and the seed stay hidden.
+    const evidence = state.header.scenario.evidence;
+    if (evidence.kind === 'passage' && view.passage?.text !== evidence.text) problems.push('no passage for the expert judge');
+    if (evidence.kind === 'image' && view.image?.pixels !== evidence.pixels) problems.push('no image for the expert judge');
+    return problems;
+  }
   if (view.passage) problems.push('the passage');
   if (!finished && view.image) problems.push('the image before the verdict');
-  if (!finished && view.correctIndex !== undefined) problems.push('the correct answer before the verdict');
   const released = new Set<string>();
   for (const r of state.rounds) if (r.complete) for (const s of r.speeches) released.add(JSON.stringify(s.segments));
   for (const r of view.rounds) {
@@ -132,13 +154,12 @@ function hiddenInView(state: DebateState, seat: 'judge' | 'observer'): string[] 
       if (!released.has(JSON.stringify(s.segments))) problems.push('an unreleased speech');
     }
   }
-  const text = JSON.stringify(view);
+  const json = text(view);
   for (const sentence of passageSentences) {
-    if (text.includes(sentence) && ![...released].some((segments) => segments.includes(sentence))) problems.push(`unquoted passage text "${sentence.slice(0, 30)}…"`);
+    if (json.includes(sentence) && ![...released].some((segments) => segments.includes(sentence))) problems.push(`unquoted passage text "${sentence.slice(0, 30)}…"`);
   }
   const releasedReveals = new Set(state.rounds.filter((r) => r.complete).flatMap((r) => r.speeches.flatMap((s) => s.segments.flatMap((g) => (g.kind === 'reveal' ? [g.index] : [])))));
   for (const r of view.reveals) if (!releasedReveals.has(r.index)) problems.push(`unreleased pixel ${r.index}`);
-  if (text.includes(state.header.seed)) problems.push('the seed');
   return problems;
 }
 
@@ -210,7 +231,7 @@ describe('the engine gate, over random debates and random actions from every sea
 
   it('the judge never speaks or reveals, a debater never judges, an observer never acts (in any state)', () => {
     fc.assert(
-      fc.property(fc.constantFrom<PresetName>('debate', 'consultancy', 'pixels'), fc.array(fc.record({ pick: fc.nat(1000), coin: fc.boolean() }), { maxLength: 12 }), (preset, moves) => {
+      fc.property(fc.constantFrom<PresetName>('debate', 'consultancy', 'pixels', 'open-debate', 'open-consultancy'), fc.array(fc.record({ pick: fc.nat(1000), coin: fc.boolean() }), { maxLength: 12 }), (preset, moves) => {
         const scenario = preset === 'pixels' ? DIGIT : LIGHTHOUSE;
         let state = apply(setup({ id: 'roles', scenario, rules: rulesFor(preset), seed: 'r', createdAt: 0 }), { type: 'start' }, 'system', 0);
         expect(state.ok).toBe(true);
@@ -223,6 +244,8 @@ describe('the engine gate, over random debates and random actions from every sea
             ['observer', { type: 'judge', probabilities: [0.5, 0.5], end: true }, 'not-your-role'],
             ['A', { type: 'judge', probabilities: [0.5, 0.5], end: true }, 'not-your-role'],
             ['judge', { type: 'start' }, 'not-your-role'],
+            ['judge', { type: 'choose', answer: 0 }, 'not-your-role'],
+            ['observer', { type: 'choose', answer: 1 }, 'not-your-role'],
             ['A', { type: 'forfeit', seat: 'B', reason: 'x' }, 'not-your-role'],
           ] as [Actor, Action, string][]) {
             const r = apply(s, action, actor, 1);

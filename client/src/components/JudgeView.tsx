@@ -2,9 +2,10 @@ import type { DebateView, LegalAction } from '@arena/shared';
 import type { DebateRoomState } from '../room.ts';
 import { Answers, QuoteList, Rounds, VerdictBox } from './common.tsx';
 import { JudgePanel } from './JudgePanel.tsx';
+import { Passage } from './Passage.tsx';
 import { ImageEvidence } from './PixelGrid.tsx';
 
-/** What the judge sees (and, read-only, an observer): no passage, only quotes. */
+/** What the judge sees (and, read-only, an observer): no passage, only quotes; the passage itself only under an expert-judge protocol. */
 export function JudgeView({ view, room }: { view: DebateView; room?: DebateRoomState }) {
   const legal = view.legal.find((l): l is Extract<LegalAction, { type: 'judge' }> => l.type === 'judge');
   const last = [...view.rounds].reverse().find((r) => r.judge)?.judge;
@@ -21,11 +22,19 @@ export function JudgeView({ view, room }: { view: DebateView; room?: DebateRoomS
         <aside className="judge-aside" aria-label="Pixels revealed so far">
           <h3>{view.image ? 'The image' : 'Revealed pixels'}</h3>
           <p className="muted small">
-            {view.image
+            {view.image && view.rules.judgeSeesEvidence
+              ? 'You see the whole image: this protocol lets the judge see the evidence.'
+              : view.image
               ? 'The debate is over: the whole image, with the revealed pixels marked.'
               : 'Only the pixels the debaters revealed; the rest of the image is hidden from the judge.'}
           </p>
           <ImageEvidence view={view} />
+        </aside>
+      ) : view.passage ? (
+        <aside className="judge-aside" aria-label="The passage">
+          <h3>The passage</h3>
+          <p className="muted small">This protocol lets the judge read the passage itself.</p>
+          <Passage text={view.passage.text} highlights={view.quotes.map((q) => q.span)} />
         </aside>
       ) : (
         <aside className="judge-aside" aria-label="Evidence quoted so far">

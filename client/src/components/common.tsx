@@ -86,6 +86,7 @@ export function turnText(view: DebateView): string {
   if (!t) return '';
   if (t.kind === 'judge') return view.seat === 'judge' ? 'Your turn: weigh the answers.' : 'The judge is deciding.';
   const mine = t.toMove.includes(view.seat as never);
+  if (t.kind === 'choose') return mine ? 'Your turn: choose the answer you will argue.' : `${t.toMove.map(seatName).join(', ')} is choosing which answer to argue.`;
   if (view.role === 'debater') {
     if (mine && view.evidenceKind === 'image') return 'Your turn: reveal a pixel.';
     if (mine) return t.kind === 'simultaneous' ? 'Your turn: write your speech (both debaters write at once).' : 'Your turn: write your speech.';
@@ -155,7 +156,7 @@ function answerOf(view: DebateView, seat: string): number | undefined {
 
 /** The debate so far: speech rounds and judge turns, oldest first. */
 export function Rounds({ view, ownSeat }: { view: DebateView; ownSeat?: string | undefined }) {
-  const shown = view.rounds.filter((r) => r.kind !== 'judge' || r.judge);
+  const shown = view.rounds.filter((r) => (r.kind !== 'judge' || r.judge) && (r.kind !== 'choose' || r.choice));
   if (shown.length === 0) return <p className="muted">Nothing has been said yet.</p>;
   return (
     <ol className="rounds" aria-label="Rounds">
@@ -182,6 +183,18 @@ function RoundItem({ round, view, ownSeat }: { round: RoundView; view: DebateVie
           {round.judge.end && <span className="tag">ended the debate</span>}
         </p>
         {round.judge.comment && <blockquote className="comment">{round.judge.comment}</blockquote>}
+      </li>
+    );
+  }
+  if (round.kind === 'choose') {
+    if (!round.choice) return null;
+    const { seat, answerIndex, timedOut } = round.choice;
+    return (
+      <li className="round choose-round">
+        <h4>Choice · round {round.index + 1}</h4>
+        <p>
+          {seat === ownSeat ? 'You' : seatName(seat)} {timedOut ? 'ran out of time and keeps the drawn answer' : 'chose to argue'} {ANSWER_LABELS[answerIndex]}.
+        </p>
       </li>
     );
   }

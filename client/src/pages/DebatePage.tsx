@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef } from 'react';
 import type { ClientAction, DebateView, LegalAction, Seat } from '@arena/shared';
+import { ChoosePanel } from '../components/ChoosePanel.tsx';
 import { Composer, useDraft } from '../components/Composer.tsx';
 import { Answers, Countdown, ErrorBox, Loading, PresenceBar, Refusal, Rounds, seatName, turnText, VerdictBox } from '../components/common.tsx';
 import { JudgeView } from '../components/JudgeView.tsx';
@@ -107,9 +108,17 @@ function DebaterView({ view, room }: { view: DebateView; room: DebateRoomState }
     <div className="debater-layout">
       <Passage text={view.passage?.text ?? ''} highlights={highlights} onQuote={view.status === 'finished' ? undefined : (span) => insertRef.current?.(span)} />
       <div className="debate-side">
+        <ChoosePanel view={view} pending={room.pending} onChoose={room.send} />
         <Answers view={view} own={own} />
         <p className="muted small">
-          You argue for <strong>{own !== undefined ? view.answers[own]?.replace(/\.$/, '') : '—'}</strong>. The judge cannot see the passage: only what you quote.
+          {own !== undefined ? (
+            <>
+              You argue for <strong>{view.answers[own]?.replace(/\.$/, '')}</strong>.
+            </>
+          ) : (
+            'Your answer is not settled yet.'
+          )}{' '}
+          The judge cannot see the passage: only what you quote.
         </p>
         <VerdictBox view={view} announce />
         <h3>The debate</h3>

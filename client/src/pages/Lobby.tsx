@@ -1,12 +1,12 @@
 import { lazy, Suspense, useEffect, useState, type FormEvent } from 'react';
-import type { ScenarioSummary } from '@arena/shared';
+import type { PresetEntry, ScenarioSummary } from '@arena/shared';
 import { api, type CreatedDebate, type DebateSummary, type SeatRequest } from '../api.ts';
 import { ErrorBox, Loading, seatName } from '../components/common.tsx';
 import { Link } from '../router.tsx';
 
+/** The protocols and agents the server offers: each preset describes itself (GET /api/presets). */
 interface Presets {
-  names: string[];
-  debaters: Record<string, string>;
+  list: PresetEntry[];
   agents: string[];
 }
 
@@ -33,7 +33,7 @@ export function Lobby() {
     Promise.all([api.scenarios(), api.presets()])
       .then(([s, p]) => {
         setScenarios(s.scenarios);
-        setPresets({ names: Object.keys(p.presets), debaters: Object.fromEntries(Object.entries(p.presets).map(([k, r]) => [k, r.debaters as string])), agents: p.agents });
+        setPresets({ list: p.presets, agents: p.agents });
       })
       .catch((e: Error) => setLoadError(e.message));
     const load = () =>
@@ -124,7 +124,7 @@ function groupByPack(scenarios: ScenarioSummary[]): [string, ScenarioSummary[]][
 
 function CreateForm({ scenarios, presets }: { scenarios: ScenarioSummary[] | null; presets: Presets | null }) {
   const [scenarioId, setScenarioId] = useState('');
-  const [preset, setPreset] = useState('debate');
+  const [preset, setPreset] = useState<string | null>(null);
   const [choices, setChoices] = useState<Record<string, SeatChoice>>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -132,17 +132,16 @@ function CreateForm({ scenarios, presets }: { scenarios: ScenarioSummary[] | nul
   // Packs in the order passages first (the main game), each pack a group of the menu.
   const packs = groupByPack(scenarios ?? []);
   const scenario = scenarios?.find((s) => s.id === scenarioId) ?? packs[0]?.[1][0];
-  const seats = seatsFor(presets?.debaters[preset], scenario?.answerCount ?? 2);
-  // Image scenarios are played with the pixel protocol; passages with the others.
+  // The protocols this scenario's kind of evidence can be played with, as each preset says.
   const kind = scenario?.evidenceKind;
-  useEffect(() => {
-    if (kind === 'image' && preset !== 'pixels') setPreset('pixels');
-    if (kind === 'passage' && preset === 'pixels') setPreset('debate');
-  }, [kind, preset]);
+  const offered = (presets?.list ?? []).filter((p) => kind === undefined || p.evidence.includes(kind));
+  // Until one is picked: the first that has debaters (the game itself), else the first offered.
+  const chosen = offered.find((p) => p.name === preset) ?? offered.find((p) => p.sides !== 'none') ?? offered[0];
+  const seats = seatsFor(chosen?.rules.debaters, scenario?.answerCount ?? 2);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!scenario) return;
+    if (!scenario || !chosen) return;
     setBusy(true);
     setError(null);
     const body: Record<string, SeatRequest> = {};
@@ -151,7 +150,7 @@ function CreateForm({ scenarios, presets }: { scenarios: ScenarioSummary[] | nul
       body[seat] = c.startsWith('agent:') ? { kind: 'agent', agent: c.slice(6) } : { kind: 'human', ...(c === 'open' ? { open: true } : {}) };
     }
     try {
-      setCreated(await api.create({ scenarioId: scenario.id, preset, seats: body }));
+      setCreated(await api.create({ scenarioId: scenario.id, preset: chosen.name, seats: body }));
     } catch (err) {
       setError((err as Error).message);
     } finally {
@@ -181,17 +180,16 @@ function CreateForm({ scenarios, presets }: { scenarios: ScenarioSummary[] | nul
           {scenario && <p className="muted small">{scenario.question}</p>}
           <fieldset>
             <legend>Protocol</legend>
-            {presets.names.map((p) => (
-              <label key={p} className="inline">
-                <input type="radio" name="preset" value={p} checked={preset === p} onChange={() => setPreset(p)} /> {p}
+            {offered.map((p) => (
+              <label key={p.name} className="inline" title={p.source}>
+                <input type="radio" name="preset" value={p.name} checked={chosen?.name === p.name} onChange={() => setPreset(p.name)} /> {p.title}
               </label>
             ))}
-            <p className="muted small">
-              {preset === 'debate' && 'One debater per answer; openings at once, then turns; the judge decides between rounds.'}
-              {preset === 'consultancy' && 'One consultant argues an answer (right half of the time); the judge questions and decides.'}
-              {preset === 'blind' && 'The judge alone, from the question and answers: the baseline.'}
-              {preset === 'pixels' && 'Image debate: each debater reveals one inked pixel a turn (3 each); the judge sees only the revealed pixels, then decides.'}
-            </p>
+            {chosen && (
+              <p className="muted small" data-testid="preset-description">
+                {chosen.description} <span className="nowrap">Seats: {chosen.seats}.</span>
+              </p>
+            )}
           </fieldset>
           <fieldset>
             <legend>Seats</legend>

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { initialState, replay, viewFor, type DebateEvent, type DebateState, type DebateView, type RoundView, type QuoteView, type TranscriptRecord } from '@arena/shared';
+import { evidenceKindOf, initialState, replay, viewFor, type DebateEvent, type DebateState, type DebateView, type RoundView, type QuoteView, type TranscriptRecord } from '@arena/shared';
 import { api } from '../api.ts';
 import { Answers, ErrorBox, Loading, QuoteList, Rounds, seatName, VerdictBox } from '../components/common.tsx';
 import { Passage } from '../components/Passage.tsx';
@@ -22,6 +22,7 @@ function fullView(state: DebateState): DebateView {
     complete: r.complete,
     speeches: r.speeches.map((s) => ({ seat: s.seat, segments: s.segments, chars: s.chars, quoteChars: s.quoteChars, timedOut: s.timedOut })),
     judge: r.judge && { probabilities: r.judge.probabilities, comment: r.judge.comment, end: r.judge.end, timedOut: r.judge.timedOut },
+    ...(r.kind === 'choose' ? { choice: r.choice ? { seat: r.choice.seat, answerIndex: r.choice.answer, timedOut: r.choice.timedOut } : null } : {}),
   }));
   const bySpan = new Map<string, QuoteView>();
   for (const r of rounds)
@@ -37,13 +38,9 @@ function fullView(state: DebateState): DebateView {
     ...base,
     rounds,
     quotes,
-    ...(state.header.scenario.evidence.kind === 'passage' ? { passage: { text: state.header.scenario.evidence.text } } : {}),
-    ...(state.header.scenario.evidence.kind === 'image'
-      ? {
-          image: { width: state.header.scenario.evidence.width, height: state.header.scenario.evidence.height, pixels: state.header.scenario.evidence.pixels },
-          reveals: rounds.flatMap((r) => r.speeches.flatMap((s) => s.segments.flatMap((seg) => (seg.kind === 'reveal' ? [{ index: seg.index, value: seg.value, seat: s.seat }] : [])))),
-        }
-      : {}),
+    // Everything the evidence holds, as a debater sees it.
+    ...evidenceKindOf(state.header.scenario.evidence).shown(state.header.scenario.evidence, { debater: true, judgeSeesEvidence: true, finished: true }),
+    reveals: rounds.flatMap((r) => r.speeches.flatMap((s) => s.segments.flatMap((seg) => (seg.kind === 'reveal' ? [{ index: seg.index, value: seg.value, seat: s.seat }] : [])))),
     correctIndex: state.header.assignment.correctIndex,
     ...(state.verdict ? { verdict: state.verdict } : {}),
   };
@@ -63,6 +60,8 @@ function describe(event: DebateEvent): string {
       return `The debate ends without a verdict (${a.reason})`;
     case 'speech':
       return `${who} speaks`;
+    case 'choose':
+      return `${who} chooses answer ${a.answer + 1}`;
     case 'judge':
       return `${who} ${a.end ? 'ends the debate' : 'continues'} (${a.probabilities.map((p) => `${Math.round(p * 100)}%`).join(' / ')})`;
   }
@@ -77,6 +76,7 @@ function judgeStepLabel(view: DebateView): string {
   if (!last) return 'The debate starts';
   const n = last.index + 1;
   if (last.kind === 'judge') return `Round ${n}: the judge's turn`;
+  if (last.kind === 'choose') return last.complete ? `Round ${n}: debater A chose its answer` : `Round ${n}: debater A chooses its answer`;
   return last.complete ? `Round ${n}: speeches released` : `Round ${n}: the debaters write`;
 }
 

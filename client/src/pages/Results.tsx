@@ -7,6 +7,7 @@ import { navigate } from '../router.tsx';
 export function Results({ search }: { search: URLSearchParams }) {
   const [data, setData] = useState<ResultsData | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [presets, setPresets] = useState<{ name: string; title: string }[]>([]);
   const pack = search.get('pack') ?? '';
   const source = search.get('source') ?? '';
   const since = search.get('since') ?? '';
@@ -15,6 +16,14 @@ export function Results({ search }: { search: URLSearchParams }) {
   const agent = search.get('agent') ?? '';
   const preset = search.get('preset') ?? '';
   const query = search.toString();
+
+  useEffect(() => {
+    // The protocols as the server describes them (a preset names and titles itself).
+    api
+      .presets()
+      .then((p) => setPresets(p.presets.map(({ name, title }) => ({ name, title }))))
+      .catch(() => setPresets([]));
+  }, []);
 
   useEffect(() => {
     document.title = 'Results · Oversight Arena';
@@ -67,9 +76,9 @@ export function Results({ search }: { search: URLSearchParams }) {
           Protocol
           <select value={preset} onChange={(e) => setFilter('preset', e.target.value)}>
             <option value="">All protocols</option>
-            {['debate', 'consultancy', 'blind', 'pixels'].map((p) => (
-              <option key={p} value={p}>
-                {p}
+            {presets.map((p) => (
+              <option key={p.name} value={p.name}>
+                {p.title}
               </option>
             ))}
           </select>

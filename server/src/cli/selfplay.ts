@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { batchOptions, list, positiveInt } from './options.ts';
-import { PRESET_NAMES, type PresetName } from '@arena/shared';
+import { PRESET_NAMES, rulesFor, rulesSuitEvidence, type PresetName } from '@arena/shared';
 import { createAgent, defaultAgentsConfig, listAgents, loadAgentsConfig } from '../agents/registry.ts';
 import { runBatch, planDebates, type SeatAgents } from '../selfplay/batch.ts';
 import { loadScenarioPacks } from '../scenarios/load.ts';
@@ -31,7 +31,7 @@ export function registerSelfplay(program: Command): void {
   batchOptions(program.command('selfplay'))
     .description('run AI-vs-AI debates in batch through the engine and store their transcripts (resumable)')
     .option('--scenarios-dir <dir>', 'folder of scenario packs', process.env.ARENA_SCENARIOS_DIR ?? 'scenarios')
-    .option('--pack <id>', 'only scenarios of this pack (default: every passage scenario; image scenarios too when --presets has pixels)')
+    .option('--pack <id>', 'only scenarios of this pack (default: every passage scenario; image scenarios too when --presets has an image-only protocol such as pixels)')
     .option('--scenario <ids>', 'only these scenario ids (comma-separated)', list)
     .option('--presets <names>', `protocols (comma-separated; known: ${PRESET_NAMES.join(', ')})`, list, ['debate', 'consultancy', 'blind'])
     .option('--debaters <ids>', 'debater agents, comma-separated; "x/y" seats x as A and y as B', list, ['builtin:passage-debater'])
@@ -56,7 +56,8 @@ export function registerSelfplay(program: Command): void {
       let { scenarios } = await loadScenarioPacks(opts.scenariosDir);
       // Image scenarios are played only when asked for: by pack, by id, or with an image preset.
       // Otherwise blind debates over the digits would be judged by a passage judge and mixed into the passage figures.
-      if (!opts.pack && !opts.scenario && !presets.includes('pixels')) scenarios = scenarios.filter((s) => s.evidence.kind === 'passage');
+      const imageOnly = presets.some((p) => !rulesSuitEvidence(rulesFor(p), 'passage'));
+      if (!opts.pack && !opts.scenario && !imageOnly) scenarios = scenarios.filter((s) => s.evidence.kind === 'passage');
       if (opts.pack) scenarios = scenarios.filter((s) => s.pack === opts.pack);
       if (opts.scenario) {
         const wanted = new Set(opts.scenario);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import {
   createHeader,
   PRESET_NAMES,
-  PRESETS,
+  presetCatalog,
   PROTOCOL_VERSION,
   replay,
   Rules,
@@ -115,7 +115,8 @@ export function apiRouter(ctx: ArenaContext): Router {
   });
 
   api.get('/presets', (_req, res) => {
-    res.json({ presets: PRESETS, agents: ctx.agentIds() });
+    // Each preset describes itself (family, title, description, seats, sides, evidence kinds) beside its rules.
+    res.json({ presets: presetCatalog(), agents: ctx.agentIds() });
   });
 
   api.post('/debates', async (req, res) => {

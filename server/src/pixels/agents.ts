@@ -42,6 +42,12 @@ export function pixelJudgement(view: Pick<DebateView, 'answers' | 'reveals'>): {
   return { probabilities: toProbabilities(weights), logits: logits.map((x) => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 : Number.NaN)), k };
 }
 
+/** Every inked pixel of an image, as reveals. */
+function inkedPixels(image: NonNullable<DebateView['image']>): DebateView['reveals'] {
+  const values = decodeImage(image.width, image.height, image.pixels).values;
+  return [...values.keys()].filter((i) => (values[i] ?? 0) > 0).map((index) => ({ index, value: values[index] as number, seat: 'A' as const }));
+}
+
 export class PixelJudge implements Agent {
   constructor(readonly id: string) {}
 
@@ -49,9 +55,10 @@ export class PixelJudge implements Agent {
     const { view } = turn;
     const legal = turn.legal.find((l): l is Extract<LegalAction, { type: 'judge' }> => l.type === 'judge');
     if (!legal) throw new Error(`${this.id}: it is not the judge's turn`);
-    const { probabilities, logits, k } = pixelJudgement(view);
+    // An expert judge sees the whole image: every inked pixel counts as revealed.
+    const { probabilities, logits, k } = pixelJudgement(view.image && view.status !== 'finished' ? { answers: view.answers, reveals: inkedPixels(view.image) } : view);
     const shown = view.answers.map((a, i) => `${a}: ${Number.isNaN(logits[i]) ? '–' : (logits[i] as number).toFixed(2)}`).join(', ');
-    const comment = `From ${view.reveals.length} revealed pixel${view.reveals.length === 1 ? '' : 's'}, the ${k}-pixel judge's logits are ${shown}.`;
+    const comment = view.image && view.status !== 'finished' ? `From the whole image, the ${k}-pixel judge's logits are ${shown}.` : `From ${view.reveals.length} revealed pixel${view.reveals.length === 1 ? '' : 's'}, the ${k}-pixel judge's logits are ${shown}.`;
     return { action: { type: 'judge', probabilities, end: legal.canEnd, comment }, meta: { agent: this.id, k, logits } };
   }
 }

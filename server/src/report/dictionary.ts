@@ -26,7 +26,7 @@ export const JUDGEMENT_DICTIONARY: Record<(typeof JUDGEMENT_COLUMNS)[number], Co
   item: S('the debate id'),
   practice: L('a practice item (empty: not a study)'),
   check: L('an attention check (empty: not a study)'),
-  condition: S('protocol: debate, consultancy or blind'),
+  condition: S('the protocol family: debate, consultancy, blind or expert'),
   preset: S('the rules preset'),
   scenario_id: S('the scenario'),
   question_key: S('the story and question, normalised (same key = same question)'),
@@ -52,6 +52,8 @@ export const JUDGEMENT_DICTIONARY: Record<(typeof JUDGEMENT_COLUMNS)[number], Co
   brier: N('Brier score summed over answers'),
   answers: I('number of answers'),
   in_paper: L("NYU's includedInPaper (empty when the data does not say)"),
+  chosen_position: I('open protocols: 1-based position of the answer the protagonist chose (empty: sides drawn by the seed, or the choice timed out)'),
+  chose_correct: L('open protocols: the protagonist chose the correct answer (empty otherwise)'),
 };
 
 /** turns.csv, one row per judge turn. */

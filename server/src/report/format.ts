@@ -55,6 +55,16 @@ export function formatReport(report: Report): string {
       ]),
     );
   }
+  if (report.choices.length) {
+    out.push(
+      '',
+      'Open protocols: the protagonist’s choice',
+      table([
+        ['protocol', 'debates', 'chosen', 'timed out', 'chose correct', '95% Wilson', 'accuracy after correct', '95% Wilson', 'accuracy after wrong', '95% Wilson'],
+        ...report.choices.map((c) => [c.preset, String(c.debates), String(c.chosen), String(c.timedOut), f3(c.choseCorrect.rate), ci(c.choseCorrect), f3(c.accuracyAfterCorrect.rate), ci(c.accuracyAfterCorrect), f3(c.accuracyAfterWrong.rate), ci(c.accuracyAfterWrong)]),
+      ]),
+    );
+  }
   if (report.comparisons.length) {
     out.push(
       '',

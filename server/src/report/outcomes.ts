@@ -2,9 +2,20 @@
  * A stored debate reduced to what the reports, the web page and the exports need: one
  * Outcome per finished debate, and its judge turns. Pure: transcripts in, rows out.
  */
-import { judgedCorrect, questionKeyOf, tiedForMost, type DebaterSeat, type TranscriptRecord } from '@arena/shared';
+import { choiceOf, familyOf, judgedCorrect, questionKeyOf, replay, sidesChosen, sidesOf, tiedForMost, type DebateHeader, type DebaterSeat, type PresetFamily, type TranscriptRecord } from '@arena/shared';
 
-export type Protocol = 'debate' | 'consultancy' | 'blind';
+/** The family of a debate's protocol, as its preset says (see shared/src/rules/presets.ts). */
+export type Protocol = PresetFamily;
+
+/** An open protocol's choice: which answer the protagonist argued, and whether it was the correct one. */
+export interface ChoiceOutcome {
+  seat: DebaterSeat;
+  /** Shown position of the chosen answer. */
+  answer: number;
+  correct: boolean;
+  /** Time ran out: the drawn answer stood. */
+  timedOut: boolean;
+}
 
 /** The selection a report, page or export works on. Every field narrows it. */
 export interface ReportFilter {
@@ -62,8 +73,10 @@ export interface Outcome {
   /** Position (in shown order) of the correct answer. */
   correctIndex: number;
   answers: number;
-  /** Consultancy: the consultant argued the correct answer. */
+  /** Consultancy: the consultant argued the correct answer (open consultancy: chose it). */
   honest: boolean | null;
+  /** Open protocols: the protagonist's choice; null when the seed drew the sides. */
+  choice: ChoiceOutcome | null;
   /** The seat that argued the correct answer (debate and consultancy when honest). */
   honestSeat: DebaterSeat | null;
   /** Debate: the debater with the correct answer spoke first in sequential rounds. */
@@ -79,8 +92,21 @@ export interface Outcome {
   seconds: number | null;
 }
 
-const protocolOf = (r: TranscriptRecord): Protocol =>
-  r.header.rules.debaters === 'none' ? 'blind' : r.header.rules.debaters === 'one' ? 'consultancy' : 'debate';
+const protocolOf = (r: TranscriptRecord): Protocol => familyOf(r.header.rules);
+
+/**
+ * Which shown answer each debater argued, and the choice under an open protocol (read by
+ * replaying the events with the engine, the one place that knows how a choice sets sides).
+ */
+function sidesPlayed(r: TranscriptRecord): { sides: Partial<Record<DebaterSeat, number>>; choice: ChoiceOutcome | null } {
+  const { header } = r;
+  if (!sidesChosen(header.rules)) return { sides: header.assignment.debaters, choice: null };
+  const state = replay(header as DebateHeader, r.events);
+  const made = choiceOf(state);
+  const sides = sidesOf(state) ?? header.assignment.debaters;
+  if (!made) return { sides, choice: null };
+  return { sides, choice: { seat: made.seat, answer: made.answer, correct: made.answer === header.assignment.correctIndex, timedOut: made.timedOut } };
+}
 
 const REJUDGE = 'rejudge';
 
@@ -130,7 +156,8 @@ export function outcomeOf(r: TranscriptRecord): Outcome | null {
   const who = participants(r);
   const debaterSeats = Object.keys(header.assignment.debaters).sort() as DebaterSeat[];
   const seatLabel = (s: DebaterSeat) => (header.seats[s]?.kind === 'agent' ? (header.seats[s]?.agent ?? 'agent') : 'human');
-  const honestSeat = debaterSeats.find((s) => header.assignment.debaters[s] === c) ?? null;
+  const played = sidesPlayed(r);
+  const honestSeat = debaterSeats.find((s) => played.sides[s] === c) ?? null;
   const judgeKind = header.seats.judge?.kind === 'agent' ? 'ai' : 'human';
   // A prior: a judge turn before any speech (protocols that open with the judge).
   const firstJudge = r.events.findIndex((e) => e.seat === 'judge' && e.action.type === 'judge');
@@ -172,6 +199,7 @@ export function outcomeOf(r: TranscriptRecord): Outcome | null {
     answers: verdict.probabilities.length,
     // The consultant is whichever seat argues: honest when its answer is the correct one.
     honest: protocol === 'consultancy' ? honestSeat !== null : null,
+    choice: played.choice,
     honestSeat,
     correctFirst: protocol === 'debate' && honestSeat ? header.assignment.speakingOrder[0] === honestSeat : null,
     speakingOrder: header.assignment.speakingOrder,

@@ -3,7 +3,8 @@
  * web results page (/api/results), the HTML report and the tests, so all print the same
  * numbers on the same data.
  */
-import { CLUSTER_RESAMPLES, CLUSTER_SEED, TIE_RULE, type TranscriptRecord } from '@arena/shared';
+import { CLUSTER_RESAMPLES, CLUSTER_SEED, PRESET_NAMES, TIE_RULE, type TranscriptRecord } from '@arena/shared';
+import { choiceTable, type ChoiceRow } from './choices.ts';
 import { balanceTable, coverageCurve, informationGain, positionEffect, speakingOrderEffect, type BalanceRow, type CoveragePoint, type Effect, type InformationGain } from './analyses.ts';
 import { compareProtocols, type Comparison } from './compare.ts';
 import { debaterRatings, type DebaterRatings } from './ratings.ts';
@@ -27,6 +28,8 @@ export interface Report {
   byProtocol: ProtocolSection[];
   byAgent: ({ preset: string; judge: string; debaters: string } & GroupStats)[];
   balance: BalanceRow[];
+  /** Open protocols: how often the chosen answer was the correct one, and the judge's accuracy after each. */
+  choices: ChoiceRow[];
   comparisons: Comparison[];
   /** Debater ratings per preset with two-debater debates between different debaters. */
   ratings: DebaterRatings[];
@@ -35,7 +38,8 @@ export interface Report {
   method: string;
 }
 
-const ORDER = ['debate', 'consultancy', 'blind', 'pixels'];
+/** Presets in the order of the preset table; unknown ones (imports) after, by name. */
+const ORDER: readonly string[] = PRESET_NAMES;
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 export const byPresetOrder = (a: string, b: string) => (ORDER.indexOf(a) + 1 || 99) - (ORDER.indexOf(b) + 1 || 99) || byString(a, b);
 
@@ -53,6 +57,7 @@ export const REPORT_METHOD =
   '(balanced rows: consultancy balanced per question, so only questions with both an honest and a dishonest consultancy), paired normal interval and two-way cluster bootstrap; ' +
   'with no common question, the unpaired difference. Debater ratings: Bradley–Terry by penalised maximum likelihood (Newton–Raphson; one virtual tie per role against a reference, a weak prior), ' +
   'one rating per debater as honest and as dishonest, the aggregate their mean (averaged over both assignments), Elo scale (1500 = mean role rating); a debater wins when the judge puts more probability on its answer than on the other debater\'s, a tie counts half; two-debater debates only. ' +
+  'Open protocols: share of choices of the correct answer (choices that timed out, where the drawn answer stood, counted apart), 95% Wilson interval; the judge\'s accuracy after a correct and after a wrong choice. ' +
   'Information gain: mean log2(p_final(correct) / p_prior(correct)) over debates that open with a judge turn.';
 
 /** The report over the records in the selection. Pure and deterministic (seeded bootstraps). */
@@ -90,6 +95,12 @@ export function reportOf(outcomes: readonly Outcome[], debates: number, filter: 
   }
   if (debate && blind) comparisons.push(compareProtocols('debate', debate, 'blind', blind, 'raw', opts));
   const ratings = [...byPreset.entries()].flatMap(([preset, items]) => debaterRatings(preset, items, opts) ?? []);
+  // Kenton et al. 2024 compare the open protocols with each other; the expert judge is the upper bound debate is measured against.
+  const openDebate = byPreset.get('open-debate');
+  const openConsultancy = byPreset.get('open-consultancy');
+  const expert = byPreset.get('expert');
+  if (openDebate && openConsultancy) comparisons.push(compareProtocols('open-debate', openDebate, 'open-consultancy', openConsultancy, 'raw', opts));
+  if (expert && debate) comparisons.push(compareProtocols('expert', expert, 'debate', debate, 'raw', opts));
   return {
     filter,
     debates,
@@ -98,6 +109,7 @@ export function reportOf(outcomes: readonly Outcome[], debates: number, filter: 
     byProtocol,
     byAgent,
     balance: balanceTable(byPreset),
+    choices: choiceTable(byPreset),
     comparisons,
     ratings,
     bootstrap: opts,

@@ -85,7 +85,7 @@ export function planDebates(plan: BatchPlan): PlannedDebate[] {
   for (const seed of plan.seeds) {
     for (const scenario of plan.scenarios) {
       for (const preset of plan.presets) {
-        if (!rulesSuitEvidence(PRESETS[preset], scenario.evidence.kind)) continue;
+        if (!rulesSuitEvidence(PRESETS[preset].rules, scenario.evidence.kind)) continue;
         for (const a of plan.assignments) {
           const seats = seatAgents(preset, scenario, a);
           const id = selfplayId(scenario.id, preset, seats, seed);

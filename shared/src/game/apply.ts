@@ -3,8 +3,9 @@ import { resolveSpeech } from '../evidence/speech.ts';
 import { roundKindAt } from '../rules/rules.ts';
 import { log2Score, probabilityProblem, uniform } from '../scoring/scoring.ts';
 import { roleMayTake, roleOf, roleRefusalMessage, type Role } from './roles.ts';
+import { sidesOf } from './sides.ts';
 import { canContinue, canEnd, currentRound, legalActions, nextRoundIndex, toMove } from './turns.ts';
-import type { ApplyResult, DebateState, JudgeTurn, Round, Speech, Verdict } from './types.ts';
+import type { ApplyResult, Choice, DebateState, JudgeTurn, Round, Speech, Verdict } from './types.ts';
 
 const refuse = (code: Refusal['code'], message: string): ApplyResult => ({ ok: false, refusal: { code, message } });
 
@@ -33,9 +34,11 @@ export function apply(state: DebateState, action: Action, actor: Actor, now: num
       if (!toMove(state).includes(action.seat)) return refuse('not-your-turn', `seat ${action.seat} has no turn to forfeit`);
       return ok(expire(state, [action.seat], now));
     case 'speech':
-    case 'judge': {
+    case 'judge':
+    case 'choose': {
       const problem = turnProblem(state, action.type, actor as Seat, role);
       if (problem) return problem;
+      if (action.type === 'choose') return choose(state, action, actor as DebaterSeat, now);
       return action.type === 'speech' ? speak(state, action, actor as DebaterSeat, now) : judge(state, action, now);
     }
   }
@@ -51,12 +54,14 @@ function ok(state: DebateState): ApplyResult {
  * about which debater has already spoken (their view hides it), a debater learns only
  * what its view of the round shows.
  */
-function turnProblem(state: DebateState, type: 'speech' | 'judge', seat: Seat, role: Role): ApplyResult | null {
+function turnProblem(state: DebateState, type: 'speech' | 'judge' | 'choose', seat: Seat, role: Role): ApplyResult | null {
   if (state.status === 'waiting') return refuse('not-started', 'the debate has not started yet');
   if (state.status === 'finished' || state.status === 'ended') return refuse('finished', 'the debate is over');
   if (legalActions(state, seat).some((l) => l.type === type)) return null;
   const round = currentRound(state) as Round;
   if (round.kind === 'judge') return refuse('not-your-turn', 'it is the judge’s turn');
+  if (round.kind === 'choose') return refuse('not-your-turn', 'the debate opens with the protagonist choosing its answer');
+  if (type === 'choose') return refuse('not-your-turn', 'answers are chosen only in the first round of an open protocol');
   if (role !== 'debater') return refuse('not-your-turn', 'the debaters are speaking; the judge’s turn comes when the round is complete');
   if (round.speeches.some((s) => s.seat === seat)) return refuse('already-spoke', 'you have already spoken this round');
   return refuse('not-your-turn', `it is not your turn (waiting for ${toMove(state).join(', ')})`);
@@ -67,6 +72,7 @@ function withRound(state: DebateState, round: Round): DebateState {
   return { ...state, rounds: [...state.rounds.slice(0, -1), round] };
 }
 
+/** A choose round has a speech's time. */
 function deadlineFor(state: DebateState, kind: Round['kind'], now: number): number | null {
   const seconds = kind === 'judge' ? state.header.rules.judgeSeconds : state.header.rules.speechSeconds;
   return seconds === null ? null : now + seconds * 1000;
@@ -75,8 +81,21 @@ function deadlineFor(state: DebateState, kind: Round['kind'], now: number): numb
 /** Opens round `index`; past the end of the schedule that is a final judge round, so every debate can end. */
 function openRound(state: DebateState, index: number, now: number): DebateState {
   const kind = roundKindAt(state.header.rules, index) ?? 'judge';
-  const round: Round = { index, kind, startedAt: now, speeches: [], judge: null, complete: false };
+  const round: Round = { index, kind, startedAt: now, speeches: [], judge: null, ...(kind === 'choose' ? { choice: null } : {}), complete: false };
   return { ...state, rounds: [...state.rounds, round], deadline: deadlineFor(state, kind, now) };
+}
+
+/** The protagonist's choice of answer; the choose round completes and the schedule moves on. */
+function choose(state: DebateState, action: Extract<Action, { type: 'choose' }>, seat: DebaterSeat, now: number): ApplyResult {
+  const n = state.header.scenario.answers.length;
+  if (action.answer >= n) return refuse('bad-choice', `there are ${n} answers: choose a position from 0 to ${n - 1}`);
+  return ok(recordChoice(state, { seat, answer: action.answer, timedOut: false, at: now }, now));
+}
+
+function recordChoice(state: DebateState, choice: Choice, now: number): DebateState {
+  const round = currentRound(state) as Round;
+  const next = withRound(state, { ...round, choice, complete: true });
+  return openRound(next, nextRoundIndex(next, round.index) ?? round.index + 1, now);
 }
 
 function speak(state: DebateState, action: Extract<Action, { type: 'speech' }>, seat: DebaterSeat, now: number): ApplyResult {
@@ -128,6 +147,11 @@ function judgeTurn(state: DebateState, turn: JudgeTurn, now: number): DebateStat
 /** What happens when a turn's time runs out for `seats` (see Rules.speechSeconds / judgeSeconds). */
 function expire(state: DebateState, seats: readonly string[], now: number): DebateState {
   const round = currentRound(state) as Round;
+  if (round.kind === 'choose') {
+    // The drawn answer stands.
+    const seat = seats[0] as DebaterSeat;
+    return recordChoice(state, { seat, answer: state.header.assignment.debaters[seat] ?? 0, timedOut: true, at: now }, now);
+  }
   if (round.kind !== 'judge') {
     const late = seats.map(
       (seat): Speech => ({ seat: seat as DebaterSeat, segments: [], chars: 0, quoteChars: 0, timedOut: true, at: now }),
@@ -149,11 +173,12 @@ export function lastProbabilities(state: DebateState): number[] | null {
 
 function verdictOf(state: DebateState, turn: JudgeTurn): Verdict {
   const { assignment, rules } = state.header;
+  const sides = sidesOf(state) ?? assignment.debaters;
   const p = turn.probabilities;
   const c = assignment.correctIndex;
   const pc = p[c] ?? 0;
   const debaterScores: Verdict['debaterScores'] = {};
-  for (const [seat, answer] of Object.entries(assignment.debaters)) {
+  for (const [seat, answer] of Object.entries(sides)) {
     debaterScores[seat as DebaterSeat] = Math.log2(p[answer] ?? 0);
   }
   return {

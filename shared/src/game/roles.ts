@@ -8,9 +8,12 @@ import type { DebateHeader } from './types.ts';
  */
 export type Role = 'debater' | 'judge' | 'observer' | 'system';
 
-/** The action types each role may take. A judge never speaks or reveals; a debater never judges. */
+/**
+ * The action types each role may take. A judge never speaks, reveals or chooses a side;
+ * a debater never judges; choosing an answer (open protocols) is a debater's action.
+ */
 export const ROLE_ACTIONS = {
-  debater: ['speech'],
+  debater: ['speech', 'choose'],
   judge: ['judge'],
   observer: [],
   system: ['start', 'timeout', 'forfeit', 'abandon'],
@@ -30,7 +33,11 @@ export function roleMayTake(role: Role, type: Action['type']): boolean {
 /** Why a role may not take an action of this type, in words built from the role alone. */
 export function roleRefusalMessage(role: Role, type: Action['type']): string {
   if (role === 'observer') return 'observers watch; they cannot act';
-  if (role === 'judge') return type === 'speech' ? 'the judge does not speak or cite evidence: give probabilities, a comment or a question' : 'that action is the room’s, not the judge’s';
+  if (role === 'judge') {
+    if (type === 'speech') return 'the judge does not speak or cite evidence: give probabilities, a comment or a question';
+    if (type === 'choose') return 'the judge does not choose a side: the debaters argue, the judge decides';
+    return 'that action is the room’s, not the judge’s';
+  }
   if (role === 'debater') return type === 'judge' ? 'debaters argue; only the judge gives probabilities' : 'that action is the room’s, not a debater’s';
   return `the room does not take "${type}" actions`;
 }

@@ -1,5 +1,6 @@
 import type { DebaterSeat, Seat } from '../protocol/actions.ts';
 import { roundKindAt } from '../rules/rules.ts';
+import { PROTAGONIST } from './sides.ts';
 import type { DebateState, Round } from './types.ts';
 
 /** The round in progress, or null when the debate has not started or is over. */
@@ -17,6 +18,7 @@ export function toMove(state: DebateState): Seat[] {
   const round = currentRound(state);
   if (!round) return [];
   if (round.kind === 'judge') return ['judge'];
+  if (round.kind === 'choose') return round.choice ? [] : [PROTAGONIST];
   const spoken = new Set(round.speeches.map((s) => s.seat));
   const missing = debaterSeats(state).filter((s) => !spoken.has(s));
   return round.kind === 'simultaneous' ? missing : missing.slice(0, 1);
@@ -52,7 +54,8 @@ export function canEnd(state: DebateState): boolean {
 
 export type LegalAction =
   | { type: 'speech'; maxChars: number; maxQuoteChars: number }
-  | { type: 'judge'; answers: number; canEnd: boolean; canContinue: boolean; maxCommentChars: number };
+  | { type: 'judge'; answers: number; canEnd: boolean; canContinue: boolean; maxCommentChars: number }
+  | { type: 'choose'; answers: number };
 
 /** What `seat` may do right now (empty when it is not their turn). */
 export function legalActions(state: DebateState, seat: Seat): LegalAction[] {
@@ -69,5 +72,6 @@ export function legalActions(state: DebateState, seat: Seat): LegalAction[] {
       },
     ];
   }
+  if (currentRound(state)?.kind === 'choose') return [{ type: 'choose', answers: scenario.answers.length }];
   return [{ type: 'speech', maxChars: rules.speechChars, maxQuoteChars: rules.quoteChars }];
 }

@@ -82,12 +82,24 @@ export interface JudgeTurn {
   at: number;
 }
 
+/** The protagonist's choice of answer in an open protocol's first round. */
+export interface Choice {
+  seat: DebaterSeat;
+  /** Position (in shown order) of the answer it argues. */
+  answer: number;
+  /** Time ran out (or the seat forfeited): the drawn answer stands. */
+  timedOut: boolean;
+  at: number;
+}
+
 export interface Round {
   index: number;
   kind: RoundKind;
   startedAt: number;
   speeches: Speech[];
   judge: JudgeTurn | null;
+  /** Choose rounds: the choice, once made. */
+  choice?: Choice | null;
   complete: boolean;
 }
 

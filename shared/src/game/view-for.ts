@@ -1,5 +1,7 @@
 import { PROTOCOL_VERSION, type DebaterSeat, type Seat } from '../protocol/actions.ts';
+import { evidenceKindOf, type EvidenceKindName } from '../evidence/kinds.ts';
 import type { Rules } from '../rules/rules.ts';
+import { PROTAGONIST, sidesOf } from './sides.ts';
 import { currentRound, legalActions, toMove, type LegalAction } from './turns.ts';
 import type { DebateState, DebateStatus, Round, Segment, Verdict } from './types.ts';
 
@@ -24,6 +26,8 @@ export interface RoundView {
   complete: boolean;
   speeches: SpeechView[];
   judge: JudgeTurnView | null;
+  /** Choose rounds (open protocols): which answer the protagonist chose, once it has. */
+  choice?: { seat: DebaterSeat; answerIndex: number; timedOut: boolean } | null;
 }
 
 export interface RevealView {
@@ -53,7 +57,7 @@ export interface DebateView {
   /** Answers in the order shown to everyone in this debate. */
   answers: string[];
   rules: Rules;
-  /** Which shown answer each debater argues. */
+  /** Which shown answer each debater argues (open protocols: empty until the protagonist has chosen). */
   debaters: { seat: DebaterSeat; answerIndex: number }[];
   speakingOrder: DebaterSeat[];
   rounds: RoundView[];
@@ -62,16 +66,16 @@ export interface DebateView {
   /** What this seat may do now. */
   legal: LegalAction[];
   /** What kind of evidence the debaters hold. */
-  evidenceKind: 'passage' | 'image';
+  evidenceKind: EvidenceKindName;
   /** Verified quotes this seat has seen, in passage order. */
   quotes: QuoteView[];
   /** Pixels this seat has seen revealed (image evidence), in reveal order. */
   reveals: RevealView[];
   speechRounds: number;
   continues: number;
-  /** Debaters only: the passage itself. */
+  /** Debaters, and the judge and observers when the rules let the judge see the evidence: the passage itself. */
   passage?: { text: string };
-  /** Debaters, and everyone once the debate is over: the whole image. */
+  /** Debaters, the judge under an expert-judge protocol, and everyone once the debate is over: the whole image. */
   image?: { width: number; height: number; pixels: string };
   /** Debaters, and everyone once the debate is over. */
   correctIndex?: number;
@@ -95,7 +99,9 @@ function visibleRounds(state: DebateState, seat: Seat, isDebater: boolean): Roun
     const judge = r.judge
       ? { probabilities: r.judge.probabilities, comment: r.judge.comment, end: r.judge.end, timedOut: r.judge.timedOut }
       : null;
-    return { index: r.index, kind: r.kind, complete: r.complete, speeches, judge };
+    const view: RoundView = { index: r.index, kind: r.kind, complete: r.complete, speeches, judge };
+    if (r.kind === 'choose') view.choice = r.choice ? { seat: r.choice.seat, answerIndex: r.choice.answer, timedOut: r.choice.timedOut } : null;
+    return view;
   });
 }
 
@@ -127,6 +133,7 @@ function gatherQuotes(rounds: RoundView[]): QuoteView[] {
 function awaited(state: DebateState, round: Round, seat: Seat, isDebater: boolean): { toMove: Seat[]; deadline: number | null } {
   const order = state.header.assignment.speakingOrder;
   if (round.kind === 'judge') return { toMove: ['judge'], deadline: state.deadline };
+  if (round.kind === 'choose') return { toMove: [PROTAGONIST], deadline: isDebater ? state.deadline : null };
   if (!isDebater) return { toMove: [...order], deadline: null };
   if (round.kind === 'simultaneous') {
     const spoke = round.speeches.some((s) => s.seat === seat);
@@ -154,7 +161,7 @@ export function viewFor(state: DebateState, seat: Seat): DebateView {
     question: header.scenario.question,
     answers: header.assignment.answerOrder.map((i) => header.scenario.answers[i] as string),
     rules: header.rules,
-    debaters: Object.entries(header.assignment.debaters).map(([s, answerIndex]) => ({ seat: s as DebaterSeat, answerIndex })),
+    debaters: Object.entries(sidesOf(state) ?? {}).map(([s, answerIndex]) => ({ seat: s as DebaterSeat, answerIndex })),
     speakingOrder: header.assignment.speakingOrder,
     rounds,
     turn,
@@ -166,8 +173,7 @@ export function viewFor(state: DebateState, seat: Seat): DebateView {
     continues: state.continues,
   };
   const evidence = header.scenario.evidence;
-  if (evidence.kind === 'passage' && isDebater) view.passage = { text: evidence.text };
-  if (evidence.kind === 'image' && (isDebater || finished)) view.image = { width: evidence.width, height: evidence.height, pixels: evidence.pixels };
+  Object.assign(view, evidenceKindOf(evidence).shown(evidence, { debater: isDebater, judgeSeesEvidence: header.rules.judgeSeesEvidence, finished }));
   if (isDebater || finished) view.correctIndex = header.assignment.correctIndex;
   if (finished && state.verdict) view.verdict = state.verdict;
   if (state.status === 'ended' && state.endReason) view.endReason = state.endReason;

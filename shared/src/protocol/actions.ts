@@ -44,8 +44,16 @@ const JudgeAction = z
   })
   .strict();
 
+/** Open protocols: the protagonist chooses the answer it will argue (a position in the shown order). */
+const ChooseAction = z
+  .object({
+    type: z.literal('choose'),
+    answer: z.number().int().nonnegative().max(3),
+  })
+  .strict();
+
 /** What a seated participant may send. */
-export const ClientAction = z.union([SpeechAction, JudgeAction]);
+export const ClientAction = z.union([SpeechAction, JudgeAction, ChooseAction]);
 export type ClientAction = z.infer<typeof ClientAction>;
 
 /** Actions the room itself takes. */
@@ -82,6 +90,7 @@ export const REFUSAL_CODES = [
   'cannot-end-yet',
   'cannot-continue',
   'comment-too-long',
+  'bad-choice',
   'too-early',
   'seat-taken',
   'seat-not-yours',

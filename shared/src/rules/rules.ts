@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EVIDENCE_KINDS, type EvidenceKindName } from '../evidence/kinds.ts';
 
 /**
  * A protocol is data: a fixed opening of rounds, then a repeating block, with limits.
@@ -6,8 +7,10 @@ import { z } from 'zod';
  * - `simultaneous`: every debater writes a speech; all are released together.
  * - `sequential`: debaters speak one after another in the debate's speaking order;
  *   each sees the speeches before theirs, the judge sees the round once it is complete.
+ * - `choose`: open protocols (Kenton et al. 2024) only, and only as the first round: the
+ *   protagonist (debater A) chooses which answer to argue; see game/sides.ts.
  */
-export const RoundKind = z.enum(['judge', 'simultaneous', 'sequential']);
+export const RoundKind = z.enum(['judge', 'simultaneous', 'sequential', 'choose']);
 export type RoundKind = z.infer<typeof RoundKind>;
 
 export const Rules = z
@@ -36,6 +39,8 @@ export const Rules = z
     revealsPerSpeech: z.number().int().nonnegative().max(100).default(0),
     /** Maximum characters of a judge's comment or question. */
     judgeCommentChars: z.number().int().nonnegative().max(20000),
+    /** The judge (and an observer) sees the evidence itself: the expert judge, an upper bound. */
+    judgeSeesEvidence: z.boolean().default(false),
   })
   .refine((r) => r.quoteChars <= r.speechChars, { message: 'quoteChars cannot exceed speechChars', path: ['quoteChars'] })
   .refine((r) => r.minSpeechRoundsBeforeEnd <= r.maxSpeechRounds, {
@@ -46,88 +51,27 @@ export const Rules = z
     message: 'a protocol without debaters has only judge rounds',
     path: ['opening'],
   })
-  .refine((r) => r.opening[0] === 'judge' || r.debaters !== 'none', { message: 'the first round must be a judge round', path: ['opening'] });
+  .refine((r) => r.opening[0] === 'judge' || r.debaters !== 'none', { message: 'the first round must be a judge round', path: ['opening'] })
+  .refine((r) => r.repeating.every((k) => k !== 'choose') && r.opening.slice(1).every((k) => k !== 'choose'), {
+    message: 'a choose round can only be the first round',
+    path: ['opening'],
+  })
+  .refine((r) => r.opening[0] !== 'choose' || r.debaters !== 'none', { message: 'a choose round needs a debater to choose', path: ['opening'] });
 export type Rules = z.infer<typeof Rules>;
 
-const NYU_LIMITS = { speechChars: 750, quoteChars: 250, revealsPerSpeech: 0, judgePenalty: 0.05, judgeCommentChars: 750 } as const;
-
-/** The protocol presets. Each is plain data; see README "Protocols". */
-export const PRESETS = {
-  /** Michael et al. 2023: prior → simultaneous openings → judge → A then B → judge → … */
-  debate: {
-    preset: 'debate',
-    debaters: 'all',
-    opening: ['judge', 'simultaneous', 'judge'],
-    repeating: ['sequential', 'judge'],
-    ...NYU_LIMITS,
-    maxSpeechRounds: 4,
-    minSpeechRoundsBeforeEnd: 1,
-    speechSeconds: 300,
-    judgeSeconds: 300,
-  },
-  /** One consultant, assigned the correct answer half of the time (by the seed); doubled limits. */
-  consultancy: {
-    preset: 'consultancy',
-    debaters: 'one',
-    opening: ['judge', 'sequential', 'judge'],
-    repeating: ['sequential', 'judge'],
-    ...NYU_LIMITS,
-    speechChars: 1500,
-    quoteChars: 500,
-    maxSpeechRounds: 4,
-    minSpeechRoundsBeforeEnd: 1,
-    speechSeconds: 300,
-    judgeSeconds: 300,
-  },
-  /** The judge alone: question and answers, no evidence, no debaters. */
-  blind: {
-    preset: 'blind',
-    debaters: 'none',
-    opening: ['judge'],
-    repeating: [],
-    ...NYU_LIMITS,
-    maxSpeechRounds: 0,
-    minSpeechRoundsBeforeEnd: 0,
-    speechSeconds: null,
-    judgeSeconds: 300,
-  },
-  /**
-   * Irving et al. 2018, with precommit: each debater argues a label; they take turns
-   * revealing one inked pixel each (3 each: 6 pixels), then the judge decides.
-   */
-  pixels: {
-    preset: 'pixels',
-    debaters: 'all',
-    opening: ['sequential', 'sequential', 'sequential', 'judge'],
-    repeating: [],
-    speechChars: 200,
-    quoteChars: 0,
-    revealsPerSpeech: 1,
-    maxSpeechRounds: 3,
-    minSpeechRoundsBeforeEnd: 3,
-    speechSeconds: 120,
-    judgeSeconds: 300,
-    judgePenalty: 0,
-    judgeCommentChars: 750,
-  },
-} as const satisfies Record<string, Rules>;
-
-export type PresetName = keyof typeof PRESETS;
-export const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];
-
-/** A preset's rules with optional overrides, validated. Throws a ZodError naming the field. */
-export function rulesFor(preset: PresetName, overrides: Partial<Rules> = {}): Rules {
-  const base = PRESETS[preset];
-  return Rules.parse({ ...base, opening: [...base.opening], repeating: [...base.repeating], ...overrides });
+/** Whether the debaters' answers are chosen by the protagonist (open protocols) rather than drawn by the seed. */
+export function sidesChosen(rules: Pick<Rules, 'opening'>): boolean {
+  return rules.opening[0] === 'choose';
 }
 
 /**
- * Whether a protocol can be played over a kind of evidence: image debates need
- * reveals, passage debates quote instead; a protocol without debaters suits both.
+ * Whether a protocol can be played over a kind of evidence: the kind decides from the
+ * citation limits (image debates need reveals, passage debates quote instead); a
+ * protocol without debaters suits every kind.
  */
-export function rulesSuitEvidence(rules: Pick<Rules, 'debaters' | 'revealsPerSpeech'>, kind: 'passage' | 'image'): boolean {
+export function rulesSuitEvidence(rules: Pick<Rules, 'debaters' | 'revealsPerSpeech' | 'quoteChars'>, kind: EvidenceKindName): boolean {
   if (rules.debaters === 'none') return true;
-  return kind === 'image' ? rules.revealsPerSpeech > 0 : rules.revealsPerSpeech === 0;
+  return EVIDENCE_KINDS[kind].suits(rules);
 }
 
 /** The kind of round number `index` (0-based), or null once the schedule is exhausted. */

@@ -1,26 +1,5 @@
 import { z } from 'zod';
-
-/** A text passage the debaters can read and quote; the judge sees only quoted spans. */
-export const PassageEvidence = z.object({
-  kind: z.literal('passage'),
-  text: z.string().min(1, 'the passage is empty'),
-});
-export type PassageEvidence = z.infer<typeof PassageEvidence>;
-
-/** A grayscale image the judge sees only pixel by pixel, as debaters reveal them. */
-export const ImageEvidence = z
-  .object({
-    kind: z.literal('image'),
-    width: z.number().int().min(1).max(256),
-    height: z.number().int().min(1).max(256),
-    /** Two hex digits a pixel (00 = blank, ff = full ink), row-major. */
-    pixels: z.string().regex(/^[0-9a-f]*$/, 'pixels are lower-case hex digits'),
-  })
-  .refine((e) => e.pixels.length === e.width * e.height * 2, { message: 'pixels must hold two hex digits for each of width × height pixels', path: ['pixels'] });
-export type ImageEvidence = z.infer<typeof ImageEvidence>;
-
-export const Evidence = z.discriminatedUnion('kind', [PassageEvidence, ImageEvidence]);
-export type Evidence = z.infer<typeof Evidence>;
+import { Evidence, evidenceKindOf } from '../evidence/kinds.ts';
 
 /** One question with its hidden evidence. The correct answer is never shown to a judge. */
 export const Scenario = z
@@ -80,7 +59,7 @@ export function summarizeScenario(s: Scenario): ScenarioSummary {
     question: s.question,
     answerCount: s.answers.length,
     evidenceKind: s.evidence.kind,
-    words: s.evidence.kind === 'passage' ? s.evidence.text.split(/\s+/).filter(Boolean).length : 0,
+    words: evidenceKindOf(s.evidence).words(s.evidence),
     source: s.source,
     licence: s.licence,
     tags: s.tags ?? [],

@@ -28,6 +28,7 @@ export class PassageDebater implements Agent {
 
   async act(turn: AgentTurn): Promise<AgentReply> {
     const { view } = turn;
+    if (turn.legal.some((l) => l.type === 'choose')) return this.choose(view);
     const passage = view.passage?.text;
     const seat = view.seat as DebaterSeat;
     const own = answerOf(view, seat);
@@ -67,6 +68,25 @@ export class PassageDebater implements Agent {
       shrink,
     });
     return { action: { type: 'speech', text: speech }, meta: { agent: this.id, quotes: (speech.match(/<quote>/g) ?? []).length } };
+  }
+
+  /**
+   * An open protocol's choice: the answer the passage supports best (the highest BM25
+   * score of any one sentence against the answer, a little of the question added).
+   */
+  private choose(view: DebateView): AgentReply {
+    const passage = view.passage?.text;
+    if (!passage) throw new Error(`${this.id}: seat ${view.seat} has no passage to choose from`);
+    const units = passageUnits(passage);
+    const bm25 = new Bm25(units.map((u) => u.terms));
+    const qTerms = terms(view.question);
+    const weight = this.options.questionWeight ?? 0.25;
+    const support = view.answers.map((a) => {
+      const q = terms(a);
+      return Math.max(0, ...units.map((_, i) => bm25.score(i, q) + weight * bm25.score(i, qTerms)));
+    });
+    const answer = support.indexOf(Math.max(...support));
+    return { action: { type: 'choose', answer }, meta: { agent: this.id, support: support.map((x) => Math.round(x * 1000) / 1000) } };
   }
 
   /** The passage unit that best denies a rival answer (it mentions the answer's words and a negation). */

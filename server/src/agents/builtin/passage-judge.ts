@@ -1,7 +1,7 @@
 import type { DebateView, DebaterSeat, LegalAction } from '@arena/shared';
 import type { Agent, AgentReply, AgentTurn } from '../agent.ts';
 import { answerOf, decisionRng, speechesIn, toProbabilities } from './common.ts';
-import { hasNegation, terms } from './text.ts';
+import { Bm25, hasNegation, passageUnits, terms } from './text.ts';
 
 export interface PassageJudgeOptions {
   /** End the debate (when allowed) once this many speech rounds are complete. */
@@ -24,6 +24,9 @@ export interface PassageJudgeOptions {
  * "never", "no" …), minus a penalty for every unverified quote cited for it. Scores become probabilities
  * by a softmax, clamped to [0.01, 0.99] and summing to 1. With no evidence (the blind
  * protocol, the prior) a small question–answer overlap plus a seeded jitter breaks ties.
+ * When its view holds the passage (the expert judge), it looks the evidence up itself:
+ * for every answer, the passage sentences that best match it (BM25) count as verified
+ * quotes cited for that answer.
  */
 export class PassageJudge implements Agent {
   constructor(
@@ -59,19 +62,21 @@ export class PassageJudge implements Agent {
     const others: string[][] = view.answers.map(() => []);
     const denials: string[][] = view.answers.map(() => []);
     const unverified = view.answers.map(() => 0);
+    const quotes: { side: number; text: string; verified: boolean }[] = [];
     for (const { speech } of speechesIn(view)) {
       const side = answerOf(view, speech.seat as DebaterSeat);
       if (side === undefined) continue;
-      for (const g of speech.segments) {
-        if (g.kind !== 'quote') continue;
-        if (!g.verified) {
-          unverified[side] = (unverified[side] ?? 0) + 1;
-          continue;
-        }
-        const ts = terms(g.text);
-        const denies = hasNegation(g.text);
-        view.answers.forEach((_, i) => (i === side ? cited[i] : denies ? denials[i] : others[i])?.push(...ts));
+      for (const g of speech.segments) if (g.kind === 'quote') quotes.push({ side, text: g.text, verified: g.verified });
+    }
+    if (view.passage) quotes.push(...lookedUp(view.passage.text, view.answers, view.question));
+    for (const { side, text, verified } of quotes) {
+      if (!verified) {
+        unverified[side] = (unverified[side] ?? 0) + 1;
+        continue;
       }
+      const ts = terms(text);
+      const denies = hasNegation(text);
+      view.answers.forEach((_, i) => (i === side ? cited[i] : denies ? denials[i] : others[i])?.push(...ts));
     }
     const question = new Set(terms(view.question));
     const crossWeight = this.options.crossWeight ?? 0.5;
@@ -92,4 +97,21 @@ export class PassageJudge implements Agent {
       return s / total - penalty * (unverified[i] ?? 0);
     });
   }
+}
+
+/** The passage sentences that best support each answer (BM25 against the answer and, a little, the question), as if cited for it. */
+function lookedUp(passage: string, answers: readonly string[], question: string): { side: number; text: string; verified: true }[] {
+  const units = passageUnits(passage);
+  if (units.length === 0) return [];
+  const bm25 = new Bm25(units.map((u) => u.terms));
+  const q = terms(question);
+  return answers.flatMap((answer, side) => {
+    const a = terms(answer);
+    return units
+      .map((u, i) => ({ u, s: bm25.score(i, a) + 0.25 * bm25.score(i, q) }))
+      .filter((x) => x.s > 0)
+      .sort((x, y) => y.s - x.s)
+      .slice(0, 2)
+      .map(({ u }) => ({ side, text: u.text, verified: true as const }));
+  });
 }

@@ -5,7 +5,7 @@ import { fitQuote, passageUnits } from './text.ts';
 
 /**
  * Takes any seat and acts at random within the rules: a debater quotes one or two random
- * passage sentences; a judge gives random probabilities and ends, when it may, with
+ * passage sentences (or, choosing its side in an open protocol, a random answer); a judge gives random probabilities and ends, when it may, with
  * probability 1/2. A baseline and a fuzzer; deterministic under its seed.
  */
 export class RandomAgent implements Agent {
@@ -23,6 +23,8 @@ export class RandomAgent implements Agent {
       const end = judge.canEnd && (!judge.canContinue || rng() < 0.5);
       return { action: { type: 'judge', probabilities, end }, meta: { agent: this.id } };
     }
+    const choose = turn.legal.find((l) => l.type === 'choose');
+    if (choose?.type === 'choose') return { action: { type: 'choose', answer: Math.floor(rng() * choose.answers) }, meta: { agent: this.id } };
     const passage = view.passage?.text ?? '';
     const units = passageUnits(passage);
     let budget = Math.floor(view.rules.quoteChars * (turn.refusal ? 0.5 : 1));

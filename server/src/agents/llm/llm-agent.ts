@@ -4,7 +4,7 @@ import { answerOf } from '../builtin/common.ts';
 import type { ChatClient, Completion } from './client.ts';
 import type { LlmAgentConfig } from './config.ts';
 import { providerLimiter } from './limiter.ts';
-import { ParseError, parseJudgeReply, trimSpeech } from './parse.ts';
+import { ParseError, parseChoiceReply, parseJudgeReply, trimSpeech } from './parse.ts';
 import { buildPrompt } from './prompts.ts';
 
 /** Usage across the calls of one turn, kept in the event's meta. */
@@ -36,7 +36,8 @@ export class LlmAgent implements Agent {
 
   async act(turn: AgentTurn): Promise<AgentReply> {
     const usage: Usage = { calls: 0, tokensIn: 0, tokensOut: 0, latencyMs: 0, model: this.config.model };
-    const reply = turn.view.role === 'judge' ? await this.judge(turn, usage) : await this.debate(turn, usage);
+    const reply =
+      turn.view.role === 'judge' ? await this.judge(turn, usage) : turn.legal.some((l) => l.type === 'choose') ? await this.choose(turn, usage) : await this.debate(turn, usage);
     return { ...reply, meta: { ...reply.meta, agent: this.id, provider: this.config.provider, ...usage } };
   }
 
@@ -67,6 +68,25 @@ export class LlmAgent implements Agent {
         const end = legal.canEnd && (!legal.canContinue || d.end === true);
         const comment = d.comment.slice(0, legal.maxCommentChars);
         return { action: { type: 'judge', probabilities: d.probabilities, end, ...(comment ? { comment } : {}) }, meta: { parseRetries: attempt } };
+      } catch (err) {
+        if (!(err instanceof ParseError)) throw err;
+        lastError = err;
+        user = `${prompt.user}\n\nYour previous reply could not be read (${err.message}). Reply with the JSON object only.`;
+      }
+    }
+    throw lastError ?? new ParseError('no reply');
+  }
+
+  /** An open protocol's choice of answer: the model names a letter; an unreadable reply is asked again. */
+  private async choose(turn: AgentTurn, usage: Usage): Promise<AgentReply> {
+    const { view } = turn;
+    const prompt = buildPrompt(view, turn.refusal, this.config.promptsDir);
+    let user = prompt.user;
+    let lastError: ParseError | null = null;
+    for (let attempt = 0; attempt <= this.parseRetries; attempt++) {
+      const { text } = await this.call(prompt.system, user, turn.signal, usage);
+      try {
+        return { action: { type: 'choose', answer: parseChoiceReply(text, view.answers.length) }, meta: { parseRetries: attempt } };
       } catch (err) {
         if (!(err instanceof ParseError)) throw err;
         lastError = err;

@@ -125,3 +125,17 @@ export function trimSpeech(reply: string, passage: string, rules: Pick<Rules, 's
   }
   return out.join('');
 }
+
+/**
+ * The answer an open protocol's debater chooses: JSON {"answer": "B"} (or a bare letter
+ * in the reply). Returns the shown position; a reply naming no answer is a ParseError.
+ */
+export function parseChoiceReply(text: string, answers: number): number {
+  const letters = 'ABCD'.slice(0, answers);
+  const json = /"answer"\s*:\s*"?\s*([A-Da-d])\b/.exec(text);
+  const bare = new RegExp(`\\b([${letters}])\\b`).exec(text.replace(/<[^>]*>/g, ' '));
+  const letter = (json?.[1] ?? bare?.[1])?.toUpperCase();
+  const index = letter === undefined ? -1 : letters.indexOf(letter);
+  if (index < 0) throw new ParseError(`no answer letter (${letters.split('').join(', ')}) in the reply`);
+  return index;
+}

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { segmentText, type DebateView, type Refusal, type RoundView } from '@arena/shared';
+import { familyOf, isPresetName, PRESETS, segmentText, sidesChosen, type DebateView, type Refusal, type RoundView } from '@arena/shared';
 import { answerOf, letter } from '../builtin/common.ts';
 
-export const PROMPT_FILES = ['debater-debate', 'debater-consultancy', 'judge-debate', 'judge-consultancy', 'judge-blind'] as const;
+export const PROMPT_FILES = ['debater-debate', 'debater-consultancy', 'debater-choose', 'judge-debate', 'judge-consultancy', 'judge-blind', 'judge-expert'] as const;
 export type PromptName = (typeof PROMPT_FILES)[number];
 
 const BUILTIN_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'prompts');
@@ -36,11 +36,21 @@ export function fill(template: string, values: Record<string, string | number>):
   });
 }
 
-/** Which template a seat uses under a view's rules. */
+/**
+ * Which template a seat uses: the role and the family of the protocol (from the preset
+ * itself), and `debater-choose` for an open protocol's choice of answer.
+ */
 export function promptName(view: DebateView): PromptName {
-  const protocol = view.rules.debaters === 'none' ? 'blind' : view.rules.debaters === 'one' ? 'consultancy' : 'debate';
-  if (view.role === 'judge') return `judge-${protocol}`;
-  return protocol === 'consultancy' ? 'debater-consultancy' : 'debater-debate';
+  const family = familyOf(view.rules);
+  if (view.role === 'judge') return `judge-${family}`;
+  if (view.legal.some((l) => l.type === 'choose')) return 'debater-choose';
+  return family === 'consultancy' ? 'debater-consultancy' : 'debater-debate';
+}
+
+/** The protocol's title and description as the preset gives them (a debate of unknown preset: its family). */
+function protocolText(view: DebateView): { title: string; description: string } {
+  if (isPresetName(view.rules.preset)) return { title: PRESETS[view.rules.preset].info.title.toLowerCase(), description: PRESETS[view.rules.preset].info.description };
+  return { title: familyOf(view.rules), description: '' };
 }
 
 /** The transcript as a seat sees it, quotes marked [verified] / [unverified]. */
@@ -80,11 +90,15 @@ export function promptValues(view: DebateView, refusal?: Refusal): Record<string
     else decision = 'You cannot end yet: give your current probabilities and "end": false.';
   }
   const round = view.speechRounds + 1;
+  const protocol = protocolText(view);
   return {
     question: view.question,
     answers,
     ownLetter: own === undefined ? '?' : letter(own),
     ownAnswer: own === undefined ? '' : (view.answers[own] ?? ''),
+    sideVerb: sidesChosen(view.rules) && own !== undefined && view.seat === 'A' ? 'chose' : 'have been assigned',
+    protocolTitle: protocol.title,
+    protocolDescription: protocol.description,
     passage: view.passage?.text ?? '',
     speechChars: view.rules.speechChars,
     quoteChars: view.rules.quoteChars,
