@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import express from 'express';
@@ -17,6 +17,7 @@ import { Sessions, type SessionCommand } from './sessions/sessions.ts';
 import { RedisDriver } from '@colyseus/redis-driver';
 import { RedisPresence } from '@colyseus/redis-presence';
 import { StudyService } from './studies/service.ts';
+import { applyCorsPolicy, securityHeaders } from './http/security.ts';
 import { loadScenarioPacks } from './scenarios/load.ts';
 import { openStore } from './store/open.ts';
 import type { Store } from './store/store.ts';
@@ -33,13 +34,24 @@ export interface Arena {
 const LEASE_MS = 10_000;
 const SESSION_COMMANDS = 'arena:sessions';
 
+/**
+ * The data folder, private to the server's user (0700): it holds the embedded database
+ * (transcripts, seat tokens) and the researcher token. A folder made earlier with looser
+ * permissions is tightened when this user owns it.
+ */
+export async function privateDataDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const s = await stat(dir);
+  if ((s.mode & 0o077) !== 0 && typeof process.getuid === 'function' && s.uid === process.getuid()) await chmod(dir, 0o700);
+}
+
 /** The researcher token: configured, else kept in the data folder (created once). */
 export async function researcherToken(config: Config): Promise<string> {
   if (config.researcherToken) return config.researcherToken;
   const file = join(config.dataDir, 'researcher-token');
   if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
   const token = randomBytes(24).toString('base64url');
-  await mkdir(config.dataDir, { recursive: true });
+  await privateDataDir(config.dataDir);
   await writeFile(file, `${token}\n`, { mode: 0o600 });
   return token;
 }
@@ -47,6 +59,7 @@ export async function researcherToken(config: Config): Promise<string> {
 /** Wires the store, scenarios, rooms and routes into one server. Nothing listens until listen(). */
 export async function createArena(config: Config, options: { store?: Store } = {}): Promise<Arena> {
   const { packs, scenarios } = await loadScenarioPacks(config.scenariosDir);
+  if (!options.store && !config.databaseUrl) await privateDataDir(config.dataDir);
   const store =
     options.store ??
     (await openStore(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: join(config.dataDir, 'db') }));
@@ -86,6 +99,7 @@ export async function createArena(config: Config, options: { store?: Store } = {
   };
   const roomDeps: DebateRoomDeps = { sessions, store, reconnectSeconds: config.reconnectSeconds };
   const clientDir = resolve(config.clientDir);
+  applyCorsPolicy(config.allowedOrigins);
 
   // Several processes share matchmaking and presence through Redis; a debate's room is
   // created in the process that owns its session.
@@ -110,6 +124,8 @@ export async function createArena(config: Config, options: { store?: Store } = {
     },
     express: (app) => {
       app.disable('x-powered-by');
+      app.set('trust proxy', config.trustProxy);
+      app.use(securityHeaders(join(clientDir, 'index.html')));
       app.use('/api', apiRouter(ctx));
       if (existsSync(join(clientDir, 'index.html'))) {
         app.use(express.static(clientDir, { index: false, maxAge: '1h' }));

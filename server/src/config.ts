@@ -26,6 +26,18 @@ const Env = z.object({
   ARENA_WAITING_SECONDS: z.coerce.number().positive().max(30 * 86400).default(7200),
   /** How often study time limits and dropouts are checked. */
   ARENA_STUDY_SWEEP_SECONDS: z.coerce.number().positive().max(3600).default(5),
+  /** Origins (scheme://host[:port]) whose pages may call the API; empty: same origin only. */
+  ARENA_ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean))
+    .pipe(z.array(z.union([z.literal('*'), z.string().regex(/^https?:\/\/[^/\s?#]+$/, 'each origin is scheme://host[:port], e.g. https://study.example.org')]))),
+  /** Whether anonymous visitors may create debates (what the lobby offers); off: researchers only. */
+  ARENA_LOBBY: z.enum(['on', 'off']).default('on'),
+  /** Debates one client (IP address) may create anonymously in 10 minutes. */
+  ARENA_LOBBY_CREATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
+  /** Reverse proxies in front of the server whose X-Forwarded-For to trust (0: none). */
+  ARENA_TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
 });
 
 export interface Config {
@@ -42,6 +54,14 @@ export interface Config {
   redisUrl: string | undefined;
   publicAddress: string | undefined;
   studySweepSeconds: number;
+  /** Cross-origin callers allowed (CORS); empty for same-origin only. */
+  allowedOrigins: string[];
+  /** Anonymous debate creation (the public lobby) is open. */
+  lobby: boolean;
+  /** Anonymous creations a client may make per 10 minutes. */
+  lobbyCreateLimit: number;
+  /** Proxy hops to trust for the client address. */
+  trustProxy: number;
 }
 
 export class ConfigError extends Error {
@@ -70,5 +90,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     publicAddress: e.ARENA_PUBLIC_ADDRESS,
     studySweepSeconds: e.ARENA_STUDY_SWEEP_SECONDS,
+    allowedOrigins: e.ARENA_ALLOWED_ORIGINS,
+    lobby: e.ARENA_LOBBY === 'on',
+    lobbyCreateLimit: e.ARENA_LOBBY_CREATE_LIMIT,
+    trustProxy: e.ARENA_TRUST_PROXY,
   };
 }

@@ -4,6 +4,8 @@ import { StoreInUseError } from './store/open.ts';
 
 /** `npm start`: one process serving the web client, the API and the rooms. */
 async function main() {
+  // Everything the server writes (the embedded database, the generated researcher token) is for its own user only.
+  process.umask(0o077);
   const config = loadConfig();
   const arena = await createArena(config);
   const port = await arena.listen();

@@ -23,6 +23,7 @@ export * from './transcript/transcript.ts';
 export * from './random.ts';
 export * from './protocol/messages.ts';
 export * from './protocol/view-change.ts';
+export * from './protocol/text.ts';
 export * from './stats/paired.ts';
 export * from './game/assignment.ts';
 export * from './stats/question-key.ts';

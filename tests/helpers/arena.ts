@@ -38,7 +38,8 @@ export interface TestArena {
   port: number;
   http: string;
   api<T = any>(path: string, init?: RequestInit & { json?: unknown; token?: string }): Promise<{ status: number; body: T }>;
-  createDebate(body: Record<string, unknown>): Promise<CreatedDebate>;
+  /** Creates a debate as a researcher (the default) or, with token null, anonymously. */
+  createDebate(body: Record<string, unknown>, token?: string | null): Promise<CreatedDebate>;
   join(options: JoinOptions): Promise<SeatClient>;
   close(): Promise<void>;
 }
@@ -83,8 +84,8 @@ export async function startArena(options: { store?: StoreOptions; env?: Record<s
       }
       return { status: res.status, body };
     },
-    async createDebate(body) {
-      const res = await t.api<CreatedDebate>('/api/debates', { method: 'POST', json: body });
+    async createDebate(body, token = RESEARCHER_TOKEN) {
+      const res = await t.api<CreatedDebate>('/api/debates', { method: 'POST', json: body, ...(token ? { token } : {}) });
       if (res.status !== 201) throw new Error(`create debate failed: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body;
     },

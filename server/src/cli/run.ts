@@ -1,5 +1,8 @@
 import { buildProgram } from './main.ts';
 
+// Databases and files the commands write (transcripts, seat tokens, exports) are for this user only.
+process.umask(0o077);
+
 buildProgram()
   .parseAsync(process.argv)
   .catch((err: unknown) => {

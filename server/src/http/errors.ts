@@ -19,16 +19,43 @@ export function parseOr400<T>(schema: z.ZodType<T>, value: unknown, what: string
   return parsed.data;
 }
 
-export function errorHandler(err: unknown, _req: Request, res: Response, _next: NextFunction): void {
+/**
+ * A log line about a failed request that names no secret: the path without its query
+ * string (seat links and old clients put tokens there), and the error's name, message
+ * and stack only (a database error also carries the query and its parameters, which
+ * may hold seat tokens), with anything shaped like a token in them masked.
+ */
+export function describeFailure(req: Pick<Request, 'method' | 'originalUrl'>, err: unknown): string {
+  const path = (req.originalUrl ?? '').split('?')[0];
+  const e = err instanceof Error ? err : new Error(String(err));
+  const text = `${req.method} ${path}: ${e.stack ?? `${e.name}: ${e.message}`}`;
+  return redactSecrets(text);
+}
+
+/** Masks bearer tokens and `token=…` values in a line of text. */
+export function redactSecrets(text: string): string {
+  return text.replace(/(bearer\s+|token["']?\s*[=:]\s*["']?)[A-Za-z0-9._~+/-]{8,}/gi, '$1[redacted]');
+}
+
+export function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunction): void {
   if (err instanceof HttpError) {
     res.status(err.status).json({ error: err.message, ...(err.details ? { details: err.details } : {}) });
     return;
   }
   const status = (err as { status?: number; statusCode?: number }).status ?? (err as { statusCode?: number }).statusCode;
   if (status && status >= 400 && status < 500) {
-    res.status(status).json({ error: (err as Error).message || 'bad request' });
+    res.status(status).json({ error: clientMessage(err) });
     return;
   }
-  console.error('unexpected error in an HTTP handler:', err);
+  console.error(`unexpected error in an HTTP handler: ${describeFailure(req, err)}`);
   res.status(500).json({ error: 'internal error; the server log has the details' });
+}
+
+/** What a caller is told about a 4xx raised by Express or its body parser. */
+function clientMessage(err: unknown): string {
+  const type = (err as { type?: string }).type;
+  if (type === 'entity.too.large') return `the request body is too large (at most ${(err as { limit?: number }).limit ?? '?'} bytes)`;
+  if (type === 'entity.parse.failed') return 'the request body is not valid JSON';
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') return 'the request body must be UTF-8 JSON';
+  return (err as Error).message || 'bad request';
 }

@@ -15,12 +15,13 @@ import { playHeader } from '../selfplay/run-debate.ts';
 import { newDebateId, newToken } from '../tokens.ts';
 import { requireResearcher } from './auth.ts';
 import { HttpError, parseOr400 } from './errors.ts';
+import { DebateIdParam, checkIdParam } from './input.ts';
 import type { Agent } from '../agents/agent.ts';
 import type { Seat } from '@arena/shared';
 
 const RejudgeRequest = z
   .object({
-    debateId: z.string().min(1).max(300),
+    debateId: DebateIdParam,
     judge: z
       .discriminatedUnion('kind', [z.object({ kind: z.literal('human') }).strict(), z.object({ kind: z.literal('agent'), agent: z.string().min(1).max(200) }).strict()])
       .default({ kind: 'human' }),
@@ -30,6 +31,7 @@ const RejudgeRequest = z
 
 export function rejudgeRouter(ctx: ArenaContext): Router {
   const router = express.Router();
+  router.param('id', checkIdParam);
   // Replay agents in this server's rooms read the originals from its store.
   addTranscriptSource((id) => ctx.store.getTranscript(id));
 

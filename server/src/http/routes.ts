@@ -1,14 +1,18 @@
 import express, { type Request, type Router } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import {
   createHeader,
   PRESET_NAMES,
   presetCatalog,
+  presetLabel,
   PROTOCOL_VERSION,
   replay,
   Rules,
   rulesFor,
   rulesSuitEvidence,
+  safeJsonRecord,
+  safeText,
   Seat,
   summarizeScenario,
   transcriptJsonSchema,
@@ -22,8 +26,12 @@ import {
 import type { ArenaContext } from '../context.ts';
 import { newDebateId, newToken, tokensEqual } from '../tokens.ts';
 import type { ListFilter } from '../store/store.ts';
+import { BUILTIN_AGENTS } from '../agents/registry.ts';
 import { isResearcher, requestToken, requireResearcher } from './auth.ts';
+import { checkCreation } from './create-policy.ts';
 import { HttpError, parseOr400 } from './errors.ts';
+import { checkIdParam, jsonBody } from './input.ts';
+import { noStore } from './security.ts';
 import { resultsRouter } from './results.ts';
 import { rejudgeRouter } from './rejudge.ts';
 import { studiesRouter } from './studies.ts';
@@ -32,22 +40,23 @@ import { REPLAY_PREFIX } from '../rejudge/replay-agent.ts';
 const SeatConfigInput = z
   .object({
     kind: z.enum(['human', 'agent']).default('human'),
-    agent: z.string().max(200).optional(),
+    agent: safeText(z.string().max(200)).optional(),
     open: z.boolean().optional(),
   })
   .strict();
 
 const CreateDebate = z
   .object({
-    scenarioId: z.string().min(1),
+    scenarioId: safeText(z.string().min(1).max(200)),
     preset: z.enum(PRESET_NAMES as [PresetName, ...PresetName[]]).default('debate'),
-    /** Overrides of the preset's rules (limits, timers, rounds). */
-    rules: z.record(z.string(), z.unknown()).optional(),
+    /** Overrides of the preset's rules (limits, timers, rounds); the label comes from `preset` and the rules' structure. */
+    rules: safeJsonRecord({ depth: 3, nodes: 100 })
+      .refine((r) => !('preset' in r), { message: 'the preset is named by the top-level "preset" field, not inside rules' })
+      .optional(),
     seats: z.partialRecord(Seat, SeatConfigInput).optional(),
-    seed: z.string().min(1).max(200).optional(),
+    seed: safeText(z.string().min(1).max(200)).optional(),
     /** Free-form labels kept in the header (experiment, condition…), at most 10 kB as JSON. */
-    meta: z
-      .record(z.string(), z.unknown())
+    meta: safeJsonRecord()
       .refine((m) => JSON.stringify(m).length <= 10_000, { message: 'at most 10 kB of JSON' })
       .optional(),
   })
@@ -55,16 +64,16 @@ const CreateDebate = z
 
 const ListQuery = z.object({
   status: z.enum(['waiting', 'running', 'finished', 'ended']).optional(),
-  preset: z.string().optional(),
-  pack: z.string().optional(),
-  source: z.string().optional(),
-  since: z.coerce.number().optional(),
-  until: z.coerce.number().optional(),
+  preset: safeText(z.string().max(100)).optional(),
+  pack: safeText(z.string().max(200)).optional(),
+  source: safeText(z.string().max(200)).optional(),
+  since: z.coerce.number().finite().optional(),
+  until: z.coerce.number().finite().optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
   offset: z.coerce.number().int().min(0).default(0),
 });
 
-const CancelBody = z.object({ reason: z.string().trim().min(1).max(500).default('by a researcher') }).strict();
+const CancelBody = z.object({ reason: safeText(z.string().trim().min(1).max(500)).default('by a researcher') }).strict();
 
 const SeatQuery = z.object({ seat: z.union([Seat, z.literal('full')]).default('judge') });
 
@@ -81,7 +90,28 @@ function publicAgentId(agent: string | undefined): string | null {
 
 export function apiRouter(ctx: ArenaContext): Router {
   const api = express.Router();
-  api.use(express.json({ limit: '1mb' }));
+  api.use(noStore);
+  api.use(...jsonBody());
+  api.param('id', checkIdParam);
+
+  /** Anonymous creations per client: counted when a debate is created, per 10 minutes. */
+  const lobbyLimit = rateLimit({
+    windowMs: 10 * 60_000,
+    limit: ctx.config.lobbyCreateLimit,
+    skip: (req) => isResearcher(req, ctx),
+    skipFailedRequests: true,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (_req, res, _next, options) => {
+      const reset = (_req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+      const seconds = reset ? Math.max(1, Math.ceil((reset.getTime() - Date.now()) / 1000)) : Math.round(options.windowMs / 1000);
+      res.status(429).json({
+        error: `rate-limited: at most ${ctx.config.lobbyCreateLimit} debates per 10 minutes from one address without the researcher token; the next one can be created in ${seconds} s`,
+        code: 'rate-limited',
+        retryAfterSeconds: seconds,
+      });
+    },
+  });
 
 
   async function load(id: string): Promise<TranscriptRecord> {
@@ -114,12 +144,16 @@ export function apiRouter(ctx: ArenaContext): Router {
     res.json({ packs: ctx.packs, scenarios: [...ctx.scenarios.values()].map(summarizeScenario) });
   });
 
-  api.get('/presets', (_req, res) => {
+  /** The presets, and the agents this caller may seat (configured agents only for researchers). */
+  api.get('/presets', (req, res) => {
+    const agents = isResearcher(req, ctx) ? ctx.agentIds() : ctx.agentIds().filter((a) => a in BUILTIN_AGENTS);
     // Each preset describes itself (family, title, description, seats, sides, evidence kinds) beside its rules.
-    res.json({ presets: presetCatalog(), agents: ctx.agentIds() });
+    res.json({ presets: presetCatalog(), agents });
   });
 
-  api.post('/debates', async (req, res) => {
+  api.post('/debates', lobbyLimit, async (req, res) => {
+    const researcher = isResearcher(req, ctx);
+    if (!researcher && !ctx.config.lobby) throw new HttpError(403, 'this server creates debates for researchers only (the public lobby is off): send the researcher token');
     const body = parseOr400(CreateDebate, req.body, 'debate');
     const scenario = ctx.scenarios.get(body.scenarioId);
     if (!scenario) throw new HttpError(404, `no scenario "${body.scenarioId}"`);
@@ -130,6 +164,8 @@ export function apiRouter(ctx: ArenaContext): Router {
       if (err instanceof z.ZodError) throw new HttpError(400, `invalid rules: ${err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
       throw err;
     }
+    // The label says what the rules are (a preset's structure, else "custom"), whatever was asked.
+    rules = { ...rules, preset: presetLabel(rules, body.preset) };
     if (!rulesSuitEvidence(rules, scenario.evidence.kind)) {
       throw new HttpError(400, `the ${body.preset} protocol cannot be played over ${scenario.evidence.kind} evidence (scenario ${scenario.id})`);
     }
@@ -145,6 +181,8 @@ export function apiRouter(ctx: ArenaContext): Router {
       }
       seats[seat as Seat] = { kind: c.kind, ...(c.agent ? { agent: c.agent } : {}), ...(c.open ? { open: true } : {}) };
     }
+    // What the request asks is valid; now whether this caller may ask it.
+    checkCreation(body, researcher);
     const id = newDebateId();
     const header = createHeader({
       id,
@@ -153,6 +191,7 @@ export function apiRouter(ctx: ArenaContext): Router {
       seed: body.seed ?? newToken(),
       createdAt: Date.now(),
       seats,
+      provenance: researcher ? 'researcher' : 'lobby',
       ...(body.meta ? { meta: body.meta } : {}),
     });
     for (const seat of Object.keys(seats)) {
@@ -168,7 +207,7 @@ export function apiRouter(ctx: ArenaContext): Router {
       const token = tokens[seat];
       links[seat] = { kind: c.kind, open: !!c.open, ...(token ? { token, path: `/debate/${id}/${seat}?token=${token}` } : {}) };
     }
-    res.status(201).json({ id, preset: body.preset, seats: links, observerPath: `/debate/${id}/observer` });
+    res.status(201).json({ id, preset: rules.preset, seats: links, observerPath: `/debate/${id}/observer` });
   });
 
   api.get('/debates', async (req, res) => {

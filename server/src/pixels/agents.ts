@@ -13,10 +13,11 @@
  */
 import { decodeImage, roundKindAt, type DebateView, type DebaterSeat, type LegalAction } from '@arena/shared';
 import type { Agent, AgentReply, AgentTurn } from '../agents/agent.ts';
-import { answerOf, decisionRng, toProbabilities } from '../agents/builtin/common.ts';
-import { nonzeroPixels } from './game.ts';
+import { answerOf, decisionSeed, toProbabilities } from '../agents/builtin/common.ts';
 import { loadJudge, type SparseJudge } from './judge-model.ts';
-import { DEFAULT_MCTS, MarginEvaluator, PixelPosition, chooseMove, type MctsOptions } from './mcts.ts';
+import { DEFAULT_MCTS, type MctsOptions } from './mcts.ts';
+import { searchReveal, type SearchRequest } from './search.ts';
+import { searchInWorker } from './search-pool.ts';
 
 /** A shown answer as a digit label, or null when it is not a single digit. */
 export function labelOf(answer: string | undefined): number | null {
@@ -93,34 +94,22 @@ export function revealSchedule(view: DebateView): DebaterSeat[] {
   return out;
 }
 
-interface Prepared {
-  pos: PixelPosition;
-  k: number;
-}
-
+/**
+ * The search runs in a worker thread (search-pool.ts), so even a large one leaves the
+ * server's event loop free; `inline: true` runs it in the calling thread instead (batch
+ * experiments that manage their own threads).
+ */
 export class PixelDebater implements Agent {
   private readonly opts: MctsOptions;
-  private prepared: { key: string; value: Prepared } | null = null;
+  private readonly inline: boolean;
 
   constructor(
     readonly id: string,
     private readonly seed: string,
-    options: PixelDebaterOptions = {},
+    options: PixelDebaterOptions & { inline?: boolean } = {},
   ) {
     this.opts = { ...DEFAULT_MCTS, rollouts: options.rollouts ?? DEFAULT_LIVE_ROLLOUTS, ...(options.c ? { c: options.c } : {}), ...(options.prior ? { prior: options.prior } : {}) };
-  }
-
-  /** The search's view of the image (built once a debate: the judge's rows of its inked pixels). */
-  private prepare(view: DebateView, totalReveals: number): Prepared {
-    const image = view.image;
-    if (!image) throw new Error(`${this.id}: a pixel debater needs the image in its view`);
-    const { k, judge } = judgeFor(totalReveals);
-    const key = `${k}/${image.width}x${image.height}/${image.pixels}`;
-    if (this.prepared?.key === key) return this.prepared.value;
-    const decoded = decodeImage(image.width, image.height, image.pixels);
-    const value = { pos: new PixelPosition(judge, decoded.values, nonzeroPixels(decoded.values)), k };
-    this.prepared = { key, value };
-    return value;
+    this.inline = options.inline ?? false;
   }
 
   async act(turn: AgentTurn): Promise<AgentReply> {
@@ -133,18 +122,25 @@ export class PixelDebater implements Agent {
     const own = labelOf(ownIndex === undefined ? undefined : view.answers[ownIndex]);
     const other = labelOf(opponent ? view.answers[opponent.answerIndex] : undefined);
     if (own === null || other === null) throw new Error(`${this.id}: the answers are not digit labels`);
+    const image = view.image;
+    if (!image) throw new Error(`${this.id}: a pixel debater needs the image in its view`);
     const schedule = revealSchedule(view);
     const done = view.reveals.length;
     const started = performance.now();
-    const { pos, k } = this.prepare(view, done + schedule.length);
-    // The search's liar side is this debater: it maximises logit[own] − logit[other].
-    const ev = new MarginEvaluator(pos, other, own);
-    const liarMoves = [...view.reveals.map((r) => r.seat === seat), ...schedule.map((s) => s === seat)];
-    const revealed = view.reveals.map((r) => pos.candidates.indexOf(r.index)).filter((c) => c >= 0);
+    const { k } = judgeFor(done + schedule.length);
     let index = -1;
-    if (schedule[0] === seat && revealed.length < pos.n) {
-      const c = chooseMove({ ev, k: liarMoves.length, honestFirst: false, opts: this.opts, liarMoves }, revealed, decisionRng(this.seed, view, turn.refusal ? 1 : 0));
-      index = c >= 0 ? (pos.candidates[c] as number) : -1;
+    if (schedule[0] === seat) {
+      const req: SearchRequest = {
+        k,
+        image: { width: image.width, height: image.height, pixels: image.pixels },
+        own,
+        other,
+        liarMoves: [...view.reveals.map((r) => r.seat === seat), ...schedule.map((s) => s === seat)],
+        revealed: view.reveals.map((r) => r.index),
+        opts: this.opts,
+        seed: decisionSeed(this.seed, view, turn.refusal ? 1 : 0),
+      };
+      index = this.inline ? searchReveal(req) : await searchInWorker(req, turn.signal);
     }
     const ms = Math.round(performance.now() - started);
     const meta = { agent: this.id, rollouts: this.opts.rollouts, k, ms };

@@ -107,6 +107,7 @@ export function rejudgeHeader(original: TranscriptRecord, o: RejudgeHeaderOption
     seats,
     assignment: structuredClone(h.assignment),
     source: { name: REJUDGE_SOURCE, id: h.id },
+    provenance: 'rejudge',
     meta: { rejudgeOf: h.id, rejudge: meta },
   };
 }

@@ -51,6 +51,7 @@ export async function playDebate(d: SelfplayDebate): Promise<TranscriptRecord> {
     seed: d.seed,
     createdAt: d.startAt,
     seats,
+    provenance: 'selfplay',
     ...(d.meta ? { meta: d.meta } : {}),
   });
   header.source = { name: 'selfplay' };

@@ -2,7 +2,7 @@ import type { DebaterSeat, Seat } from '../protocol/actions.ts';
 import { drawAssignment } from './assignment.ts';
 import type { Rules } from '../rules/rules.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { ENGINE_VERSION, TRANSCRIPT_FORMAT, type DebateHeader, type DebateState, type SeatConfig } from './types.ts';
+import { ENGINE_VERSION, TRANSCRIPT_FORMAT, type DebateHeader, type DebateState, type Provenance, type SeatConfig } from './types.ts';
 
 export interface SetupParams {
   id: string;
@@ -12,6 +12,8 @@ export interface SetupParams {
   createdAt: number;
   /** Configuration of seats (human/agent, open). Unnamed seats are human. */
   seats?: Partial<Record<Seat, SeatConfig>>;
+  /** The code path creating the debate (see Provenance). */
+  provenance?: Provenance;
   meta?: Record<string, unknown>;
 }
 
@@ -35,6 +37,7 @@ export function createHeader(p: SetupParams): DebateHeader {
     rules: p.rules,
     seats,
     assignment,
+    ...(p.provenance ? { provenance: p.provenance } : {}),
     ...(p.meta ? { meta: p.meta } : {}),
   };
 }

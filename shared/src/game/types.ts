@@ -25,6 +25,15 @@ export interface Assignment {
   speakingOrder: DebaterSeat[];
 }
 
+/**
+ * Which code path created a debate: the public lobby (an anonymous HTTP request), a
+ * researcher's request (with the researcher token), a study, batch self-play, an
+ * imported dataset, or a re-judging of a stored debate. Set by that code path, never
+ * taken from a request body, so results can be filtered by it.
+ */
+export const PROVENANCES = ['lobby', 'researcher', 'study', 'selfplay', 'import', 'rejudge'] as const;
+export type Provenance = (typeof PROVENANCES)[number];
+
 /** A debate's header: everything needed, with its events, to replay it exactly. */
 export interface DebateHeader {
   format: typeof TRANSCRIPT_FORMAT;
@@ -38,6 +47,8 @@ export interface DebateHeader {
   assignment: Assignment;
   /** Where the debate came from when not played here (e.g. an imported dataset). */
   source?: { name: string; id?: string; url?: string };
+  /** Who created the debate (absent in transcripts stored before it was recorded). */
+  provenance?: Provenance;
   /** Free-form metadata kept with the transcript (experiment, original fields, …). */
   meta?: Record<string, unknown>;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeText } from './text.ts';
 
 /** Wire protocol version; clients send it on join, the server refuses a mismatch. */
 export const PROTOCOL_VERSION = 2;
@@ -15,7 +16,7 @@ export type Actor = Seat | 'system';
 
 /** A piece of a speech as a client sends it: own words, or a token span of the passage. */
 export const SegmentInput = z.union([
-  z.object({ text: z.string().max(20000) }).strict(),
+  z.object({ text: safeText(z.string().max(20000)) }).strict(),
   z.object({ quote: z.tuple([z.number().int().nonnegative(), z.number().int().positive()]) }).strict(),
   /** Image evidence: reveal this pixel (row-major index). */
   z.object({ reveal: z.number().int().nonnegative() }).strict(),
@@ -28,7 +29,7 @@ const SpeechAction = z
     /** Structured speech (the browser): text and verified spans. */
     segments: z.array(SegmentInput).max(200).optional(),
     /** Free text with <quote>…</quote> (AI debaters); quotes are checked against the passage. */
-    text: z.string().max(40000).optional(),
+    text: safeText(z.string().max(40000)).optional(),
   })
   .strict()
   .refine((a) => (a.segments === undefined) !== (a.text === undefined), {
@@ -39,7 +40,7 @@ const JudgeAction = z
   .object({
     type: z.literal('judge'),
     probabilities: z.array(z.number().finite()).min(2).max(4),
-    comment: z.string().max(20000).optional(),
+    comment: safeText(z.string().max(20000)).optional(),
     end: z.boolean(),
   })
   .strict();

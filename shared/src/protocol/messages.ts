@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { DebateView } from '../game/view-for.ts';
 import { PROTOCOL_VERSION, Seat, type Refusal } from './actions.ts';
 import type { ViewChange } from './view-change.ts';
+import { safeText } from './text.ts';
 
 /**
  * The room protocol. A client joins the Colyseus room "debate" with
@@ -22,11 +23,11 @@ export const ROOM_NAME = 'debate';
 
 export const JoinOptions = z
   .object({
-    debateId: z.string().min(1).max(200),
+    debateId: safeText(z.string().min(1).max(200)),
     seat: Seat,
     /** The seat's secret from its link; omit to claim an open seat or to observe. */
-    token: z.string().max(200).optional(),
-    name: z.string().max(80).optional(),
+    token: safeText(z.string().max(200)).optional(),
+    name: safeText(z.string().max(80)).optional(),
     protocol: z.number().int().optional(),
   })
   .strict();

@@ -170,6 +170,23 @@ export function rulesFor(preset: PresetName, overrides: Partial<Rules> = {}): Ru
   return Rules.parse({ ...base, opening: [...base.opening], repeating: [...base.repeating], ...overrides });
 }
 
+/**
+ * The preset a rule set is an instance of, judged by its structure (who argues, the
+ * round schedule, whether speeches reveal pixels, whether the judge sees the evidence):
+ * the `requested` preset when its structure matches, else the first that does, else
+ * 'custom'. Limits and timers do not change the protocol. The stored label comes from
+ * here, never from a request's say-so, so it cannot be spoofed.
+ */
+export function presetLabel(rules: Pick<Rules, 'debaters' | 'opening' | 'repeating' | 'revealsPerSpeech' | 'judgeSeesEvidence'>, requested?: string): PresetName | 'custom' {
+  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+  const matches = (name: PresetName) => {
+    const p = PRESETS[name].rules;
+    return p.debaters === rules.debaters && same(p.opening, rules.opening) && same(p.repeating, rules.repeating) && p.revealsPerSpeech > 0 === rules.revealsPerSpeech > 0 && p.judgeSeesEvidence === rules.judgeSeesEvidence;
+  };
+  if (requested && isPresetName(requested) && matches(requested)) return requested;
+  return PRESET_NAMES.find(matches) ?? 'custom';
+}
+
 /** Whether `name` is a known preset. */
 export const isPresetName = (name: string): name is PresetName => Object.hasOwn(PRESETS, name);
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Action } from '../protocol/actions.ts';
 import { Rules } from '../rules/rules.ts';
 import { Scenario } from '../scenario/schema.ts';
-import { TRANSCRIPT_FORMAT, type DebateStatus } from '../game/types.ts';
+import { PROVENANCES, TRANSCRIPT_FORMAT, type DebateStatus } from '../game/types.ts';
 
 const SeatName = z.enum(['A', 'B', 'C', 'D', 'judge', 'observer']);
 const Actor = z.enum(['A', 'B', 'C', 'D', 'judge', 'observer', 'system']);
@@ -29,6 +29,7 @@ export const HeaderSchema = z.object({
     speakingOrder: z.array(z.enum(['A', 'B', 'C', 'D'])),
   }),
   source: z.object({ name: z.string(), id: z.string().optional(), url: z.string().optional() }).optional(),
+  provenance: z.enum(PROVENANCES).optional(),
   meta: z.record(z.string(), z.unknown()).optional(),
 });
 

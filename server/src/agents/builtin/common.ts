@@ -10,7 +10,12 @@ export const letter = (i: number): string => LETTERS[i] ?? String(i + 1);
  * seat, the round and the attempt, so a decision does not depend on what ran before it.
  */
 export function decisionRng(seed: string, view: DebateView, attempt: number): Rng {
-  return rngFromSeed(`${seed}/${view.debateId}/${view.seat}/${view.turn?.round ?? -1}/${attempt}`);
+  return rngFromSeed(decisionSeed(seed, view, attempt));
+}
+
+/** The seed string decisionRng draws from (for work handed to another thread). */
+export function decisionSeed(seed: string, view: DebateView, attempt: number): string {
+  return `${seed}/${view.debateId}/${view.seat}/${view.turn?.round ?? -1}/${attempt}`;
 }
 
 /** The shown answer a debater seat argues, from its view. */

@@ -308,6 +308,7 @@ export function convertRoom(name: string, raw: unknown, metadata: NyuMetadata | 
       speakingOrder,
     },
     source: { name: NYU_SOURCE, id: name, url: NYU_URL },
+    provenance: 'import',
     meta: { includedInPaper: nyuMeta.includedInPaper, setting: nyuMeta.setting.label, questionKey: questionKey(source.title, setup.question), nyu: nyuMeta },
   };
 
