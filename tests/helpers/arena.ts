@@ -71,7 +71,7 @@ export async function startArena(options: { store?: StoreOptions; env?: Record<s
     port,
     http,
     async api(path, init = {}) {
-      const headers: Record<string, string> = {};
+      const headers: Record<string, string> = { ...(init.headers as Record<string, string> | undefined) };
       if (init.json !== undefined) headers['content-type'] = 'application/json';
       if (init.token) headers.authorization = `Bearer ${init.token}`;
       const res = await fetch(`${http}${path}`, { ...init, headers, body: init.json === undefined ? init.body : JSON.stringify(init.json) });

@@ -1,5 +1,6 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
+import { PROVENANCES, safeText } from '@arena/shared';
 import type { ArenaContext } from '../context.ts';
 import { judgementsCsv, turnsCsv } from '../report/csv.ts';
 import { selectOutcomes, type ReportFilter } from '../report/outcomes.ts';
@@ -9,7 +10,7 @@ import { HttpError, parseOr400 } from './errors.ts';
 
 /** A date as ms since the epoch or anything Date parses ("2026-11-01"). */
 const When = z
-  .union([z.coerce.number().finite(), z.string().min(1)])
+  .union([z.coerce.number().finite(), safeText(z.string().min(1).max(100))])
   .transform((v, c) => {
     const ms = typeof v === 'number' ? v : Date.parse(v);
     if (!Number.isFinite(ms)) {
@@ -20,13 +21,15 @@ const When = z
   });
 
 const ResultsQuery = z.object({
-  pack: z.string().max(200).optional(),
-  preset: z.string().max(100).optional(),
+  pack: safeText(z.string().max(200)).optional(),
+  preset: safeText(z.string().max(100)).optional(),
   /** "arena" for debates played here, "nyu" for the NYU dataset; otherwise a source name. */
-  source: z.string().max(200).optional(),
+  source: safeText(z.string().max(200)).optional(),
   judge: z.enum(['human', 'ai']).optional(),
-  agent: z.string().max(200).optional(),
+  agent: safeText(z.string().max(200)).optional(),
   inPaper: z.enum(['true', 'false']).optional(),
+  /** Only debates created this way (header.provenance); "unknown" for those stored before it was recorded. */
+  provenance: z.enum([...PROVENANCES, 'unknown']).optional(),
   since: When.optional(),
   until: When.optional(),
   /** "json" (default), or a CSV of the selection: "judgements" or "turns". */
@@ -63,6 +66,7 @@ export function resultsRouter(ctx: ArenaContext): Router {
       if (e instanceof UnknownSource) throw new HttpError(400, e.message);
       throw e;
     }
+    if (q.provenance) records = records.filter((r) => (r.header.provenance ?? 'unknown') === q.provenance);
     const { debates, outcomes } = selectOutcomes(records, filter);
     if (q.format === 'judgements' || q.format === 'turns') {
       res.type('text/csv; charset=utf-8').attachment(`${q.format}.csv`);
