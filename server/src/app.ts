@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import express from 'express';
@@ -9,6 +9,7 @@ import { ROOM_NAME, type Scenario } from '@arena/shared';
 import { createAgent, listAgents } from './agents/registry.ts';
 import type { Config } from './config.ts';
 import type { ArenaContext } from './context.ts';
+import { privateDataDir, privateTree } from './data-dir.ts';
 import { errorHandler } from './http/errors.ts';
 import { apiRouter } from './http/routes.ts';
 import { DebateRoom, type DebateRoomDeps } from './rooms/debate-room.ts';
@@ -34,17 +35,6 @@ export interface Arena {
 const LEASE_MS = 10_000;
 const SESSION_COMMANDS = 'arena:sessions';
 
-/**
- * The data folder, private to the server's user (0700): it holds the embedded database
- * (transcripts, seat tokens) and the researcher token. A folder made earlier with looser
- * permissions is tightened when this user owns it.
- */
-export async function privateDataDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const s = await stat(dir);
-  if ((s.mode & 0o077) !== 0 && typeof process.getuid === 'function' && s.uid === process.getuid()) await chmod(dir, 0o700);
-}
-
 /** The researcher token: configured, else kept in the data folder (created once). */
 export async function researcherToken(config: Config): Promise<string> {
   if (config.researcherToken) return config.researcherToken;
@@ -63,6 +53,7 @@ export async function createArena(config: Config, options: { store?: Store } = {
   const store =
     options.store ??
     (await openStore(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: join(config.dataDir, 'db') }));
+  if (!options.store && !config.databaseUrl) privateTree(config.dataDir);
   const makeAgent = (id: string, seed: string) => createAgent(id, { seed });
   const sessions = new Sessions({
     store,

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { loadConfig } from '../config.ts';
+import { privateDataDir, privateTree } from '../data-dir.ts';
 import { openStore } from '../store/open.ts';
 import type { Store } from '../store/store.ts';
 
@@ -8,8 +9,12 @@ import type { Store } from '../store/store.ts';
  * DATABASE_URL is set, else the embedded database in <data-dir>/db (the data folder
  * defaults to ARENA_DATA_DIR or ./data).
  */
-export function commandStore(dataDir?: string): Promise<Store> {
+export async function commandStore(dataDir?: string): Promise<Store> {
   const config = loadConfig();
   if (config.databaseUrl) return openStore({ databaseUrl: config.databaseUrl });
-  return openStore({ dataDir: path.join(dataDir ?? config.dataDir, 'db') });
+  const dir = dataDir ?? config.dataDir;
+  await privateDataDir(dir);
+  const store = await openStore({ dataDir: path.join(dir, 'db') });
+  privateTree(dir);
+  return store;
 }
