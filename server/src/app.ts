@@ -18,6 +18,7 @@ import { Sessions, type SessionCommand } from './sessions/sessions.ts';
 import { RedisDriver } from '@colyseus/redis-driver';
 import { RedisPresence } from '@colyseus/redis-presence';
 import { StudyService } from './studies/service.ts';
+import { guardMatchmaking } from './http/matchmaking.ts';
 import { applyCorsPolicy, securityHeaders } from './http/security.ts';
 import { loadScenarioPacks } from './scenarios/load.ts';
 import { openStore } from './store/open.ts';
@@ -91,6 +92,7 @@ export async function createArena(config: Config, options: { store?: Store } = {
   const roomDeps: DebateRoomDeps = { sessions, store, reconnectSeconds: config.reconnectSeconds };
   const clientDir = resolve(config.clientDir);
   applyCorsPolicy(config.allowedOrigins);
+  guardMatchmaking();
 
   // Several processes share matchmaking and presence through Redis; a debate's room is
   // created in the process that owns its session.

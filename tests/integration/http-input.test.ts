@@ -62,6 +62,21 @@ describe('text that no store can hold is refused at the boundary', () => {
   });
 });
 
+describe('the matchmaker refuses options no store can hold', () => {
+  it('answers a NUL debate id or options that are not an object with a 400, not a database error', async () => {
+    const post = async (body: string) => {
+      const res = await fetch(`${t.http}/matchmake/joinOrCreate/debate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      return { status: res.status, body: (await res.json()) as { error: string } };
+    };
+    for (const body of ['{"debateId":"a\\u0000b","seat":"observer"}', '{"debateId":"\\ud800","seat":"observer"}', 'null', '[1]', '"x"']) {
+      const res = await post(body);
+      expect(res.status, body).toBe(400);
+      expect(res.body.error).toMatch(/malformed join options/);
+    }
+    expect((await post('{"debateId":"nope","seat":"observer","protocol":1}')).status).toBe(404);
+  });
+});
+
 describe('JSON bodies are bounded in size and depth', () => {
   it('refuses a body nested 20,000 deep, or too large, or not JSON, with a 4xx', async () => {
     const before = await debates();

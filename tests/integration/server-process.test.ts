@@ -100,7 +100,8 @@ describe('the server process (tsx server/src/main.ts)', () => {
       const transcript = (await (await fetch(`${base}/api/debates/${created.id}/transcript?seat=full`, { headers: { authorization: `Bearer ${researcher}` } })).json()) as { events: { action: { type: string } }[] };
       expect(transcript.events.filter((e) => e.action.type === 'speech')).toHaveLength(0);
       console.log(`/api/health during a 20,000-rollout search: max ${Math.round(Math.max(...latencies))} ms over ${latencies.length} requests`);
-      expect(Math.max(...latencies)).toBeLessThan(1000);
+      // A search on the event loop held every request for the whole search (20 s at 20,000 rollouts); a busy machine still answers well within this.
+      expect(Math.max(...latencies)).toBeLessThan(2000);
     } finally {
       await judge.leave();
     }
