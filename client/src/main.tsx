@@ -1,3 +1,4 @@
+import './no-eval.ts';
 import { lazy, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Loading } from './components/common.tsx';
