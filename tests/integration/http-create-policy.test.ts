@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PRESETS } from '@arena/shared';
+import { PRESETS, PROTOCOL_VERSION } from '@arena/shared';
 import { RESEARCHER_TOKEN, startArena, type TestArena } from '../helpers/arena.ts';
 
 // A configured LLM agent (its endpoint is never reached: every request here is refused or never plays it).
@@ -102,20 +102,21 @@ describe('the preset label is derived from the rules', () => {
 
 describe('provenance', () => {
   it('records who created a debate, and results can be filtered by it', async () => {
+    const total = async (p: string) => (await t.api(`/api/results?provenance=${p}`)).body.total as number;
+    const before = { lobby: await total('lobby'), researcher: await total('researcher') };
     const judgeAgent = { judge: { kind: 'agent', agent: 'builtin:passage-judge' } };
     const lobby = await create({ scenarioId: SCENARIO, preset: 'blind', seats: judgeAgent });
     const researcher = await create({ scenarioId: SCENARIO, preset: 'blind', seats: judgeAgent }, RESEARCHER_TOKEN);
     expect((await t.store.getTranscript(lobby.body.id))!.header.provenance).toBe('lobby');
     expect((await t.store.getTranscript(researcher.body.id))!.header.provenance).toBe('researcher');
-    // An all-agent debate starts when someone opens it; an observer does.
-    const before = { lobby: (await t.api('/api/results?provenance=lobby')).body.total, researcher: (await t.api('/api/results?provenance=researcher')).body.total };
+    // An all-agent debate plays by itself; an observer watches it to the verdict.
     for (const id of [lobby.body.id, researcher.body.id]) {
-      const observer = await t.join({ debateId: id, seat: 'observer', protocol: 1 });
+      const observer = await t.join({ debateId: id, seat: 'observer', protocol: PROTOCOL_VERSION });
       await observer.until((c) => c.views.at(-1)?.status === 'finished', 'the verdict', 15_000);
     }
-    expect((await t.api('/api/results?provenance=lobby')).body.total).toBe(before.lobby + 1);
-    expect((await t.api('/api/results?provenance=researcher')).body.total).toBe(before.researcher + 1);
-    expect((await t.api('/api/results?provenance=selfplay')).body.total).toBe(0);
+    expect(await total('lobby')).toBe(before.lobby + 1);
+    expect(await total('researcher')).toBe(before.researcher + 1);
+    expect(await total('selfplay')).toBe(0);
   });
 });
 

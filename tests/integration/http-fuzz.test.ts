@@ -8,6 +8,7 @@
  * A failure prints the seed and the shrunk request batch that broke the property.
  */
 import fc from 'fast-check';
+import { PROTOCOL_VERSION } from '@arena/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RESEARCHER_TOKEN, startArena, type TestArena } from '../helpers/arena.ts';
 
@@ -139,7 +140,7 @@ const joinOptions = fc.record({
   seat: field(fc.constantFrom('A', 'B', 'judge', 'observer'), nasty),
   token: field(fc.constantFrom('SEAT', 'wrong'), nasty),
   name: field(fc.string({ maxLength: 20 }), nasty),
-  protocol: field(fc.constant(1), json),
+  protocol: field(fc.constant(PROTOCOL_VERSION), json),
 });
 const matchmakeRequest: fc.Arbitrary<FuzzRequest> = fc
   .oneof({ weight: 4, arbitrary: joinOptions.map((o) => JSON.stringify(o)) }, { weight: 1, arbitrary: body })

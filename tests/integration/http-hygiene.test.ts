@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import type { Request, Response } from 'express';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { PROTOCOL_VERSION } from '@arena/shared';
 import { errorHandler } from '../../server/src/http/errors.ts';
 import { inlineScriptHashes } from '../../server/src/http/security.ts';
 import { RESEARCHER_TOKEN, startArena, type TestArena } from '../helpers/arena.ts';
@@ -23,7 +24,7 @@ const matchmake = (t: TestArena, origin: string, debateId: string) =>
   raw(t, '/matchmake/joinOrCreate/debate', {
     method: 'POST',
     headers: { origin, 'content-type': 'application/json' },
-    body: JSON.stringify({ debateId, seat: 'observer', protocol: 1 }),
+    body: JSON.stringify({ debateId, seat: 'observer', protocol: PROTOCOL_VERSION }),
   });
 
 describe('same-origin by default', () => {

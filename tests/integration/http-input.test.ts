@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClientAction, JoinOptions, jsonProblem, textProblem } from '@arena/shared';
+import { ClientAction, JoinOptions, jsonProblem, PROTOCOL_VERSION, textProblem } from '@arena/shared';
 import { RESEARCHER_TOKEN, startArena, type TestArena } from '../helpers/arena.ts';
 
 let t: TestArena;
@@ -73,7 +73,7 @@ describe('the matchmaker refuses options no store can hold', () => {
       expect(res.status, body).toBe(400);
       expect(res.body.error).toMatch(/malformed join options/);
     }
-    expect((await post('{"debateId":"nope","seat":"observer","protocol":1}')).status).toBe(404);
+    expect((await post(`{"debateId":"nope","seat":"observer","protocol":${PROTOCOL_VERSION}}`)).status).toBe(404);
   });
 });
 
@@ -118,9 +118,9 @@ describe('the wire schemas share the text check', () => {
 
   it('a NUL in a live speech is a typed refusal that does not say "try again", and the seat plays on', async () => {
     const created = await t.createDebate({ scenarioId: 'the-lantern-room', preset: 'debate' });
-    const a = await t.join({ debateId: created.id, seat: 'A', token: created.seats.A!.token!, protocol: 1 });
-    await t.join({ debateId: created.id, seat: 'B', token: created.seats.B!.token!, protocol: 1 });
-    const judge = await t.join({ debateId: created.id, seat: 'judge', token: created.seats.judge!.token!, protocol: 1 });
+    const a = await t.join({ debateId: created.id, seat: 'A', token: created.seats.A!.token!, protocol: PROTOCOL_VERSION });
+    await t.join({ debateId: created.id, seat: 'B', token: created.seats.B!.token!, protocol: PROTOCOL_VERSION });
+    const judge = await t.join({ debateId: created.id, seat: 'judge', token: created.seats.judge!.token!, protocol: PROTOCOL_VERSION });
     await judge.myTurn();
     await judge.act({ type: 'judge', probabilities: [0.5, 0.5], end: false });
     await a.myTurn();

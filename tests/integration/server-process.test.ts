@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from '@arena/shared';
 import { SeatClient } from '../helpers/arena.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -85,7 +86,7 @@ describe('the server process (tsx server/src/main.ts)', () => {
     expect(res.status).toBe(201);
     const created = (await res.json()) as { id: string; seats: Record<string, { token?: string }> };
     seatTokens.push(created.seats.judge!.token!);
-    const judge = await SeatClient.join(base.replace('http', 'ws'), { debateId: created.id, seat: 'judge', token: created.seats.judge!.token!, protocol: 1 });
+    const judge = await SeatClient.join(base.replace('http', 'ws'), { debateId: created.id, seat: 'judge', token: created.seats.judge!.token!, protocol: PROTOCOL_VERSION });
     try {
       await judge.until((c) => c.views.at(-1)?.status === 'running', 'the start');
       const latencies: number[] = [];
