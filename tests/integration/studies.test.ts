@@ -76,6 +76,7 @@ describe('a study', () => {
     const header = (await t.api<TranscriptRecord>(`/api/debates/${page.item!.debateId}/transcript?seat=full`, { token: RESEARCHER_TOKEN })).body.header;
     expect(practiceText).not.toContain(header.seed);
     expect((header.meta?.['study'] as { specHash: string }).specHash).toBe(launched.body.specHash);
+    expect(header.provenance).toBe('study');
     // The debate is private: nobody without the researcher token reads its full transcript.
     expect((await t.api(`/api/debates/${page.item!.debateId}/transcript?seat=full`)).status).toBe(403);
 

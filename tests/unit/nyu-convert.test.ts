@@ -84,6 +84,7 @@ describe('the story as a passage', () => {
 describe('converting a room', () => {
   it('turns a debate into events that replay to the judge verdict', () => {
     const { record, replay: outcome, problems } = convertRoom('the-lamp-0', debateRoom(), null);
+    expect(record.header.provenance).toBe('import');
     expect(problems).toEqual([]);
     expect(outcome).toBe('finished');
     expect(record.header.id).toBe('nyu-the-lamp-0');

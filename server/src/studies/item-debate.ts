@@ -39,6 +39,7 @@ export async function createStudyDebate(deps: { store: Store; sessions: Sessions
     seed: input.seed,
     createdAt: Date.now(),
     seats: input.seats as Partial<Record<Seat, SeatConfig>>,
+    provenance: 'study',
     meta: { study: input.meta },
   });
   const judgeToken = newToken();
