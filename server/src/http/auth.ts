@@ -24,3 +24,15 @@ export function requireResearcher(req: Request, ctx: ArenaContext): void {
   const inQuery = req.query.token !== undefined ? ' in the Authorization header (a token in the query string is not read)' : '';
   throw new HttpError(401, `this endpoint needs the researcher token${inQuery} (Authorization: Bearer <token>)`);
 }
+
+/**
+ * For the two researcher routes a browser cannot send a header to: the study
+ * dashboard's event stream (EventSource) and its download links. They also accept the
+ * token as `?token=`; nothing else does. Such URLs can reach logs and history: replace
+ * them with short-lived tickets when the dashboard can fetch instead.
+ */
+export function requireResearcherHeaderOrQuery(req: Request, ctx: ArenaContext): void {
+  const q = req.query.token;
+  if (typeof q === 'string' && tokensEqual(q, ctx.researcherToken)) return;
+  requireResearcher(req, ctx);
+}

@@ -14,7 +14,7 @@ import { studyData, studyJudgementsCsv, studySpecJson, studyTranscriptsJsonl, st
 import { studyProgress } from '../studies/progress.ts';
 import { StudyError, type StudyService } from '../studies/service.ts';
 import { parseSpec, redirectFor, SpecError, StudySpec } from '../studies/spec.ts';
-import { requestToken, requireResearcher } from './auth.ts';
+import { requestToken, requireResearcher, requireResearcherHeaderOrQuery } from './auth.ts';
 import { HttpError, parseOr400 } from './errors.ts';
 
 // Raw HTML in the researcher's Markdown is shown as text, never run.
@@ -129,7 +129,7 @@ export function studiesRouter(ctx: ArenaContext, studies: StudyService): Router 
   });
   /** Live progress: a server-sent event whenever the study changes (at most twice a second). */
   api.get('/studies/:id/events', async (req, res) => {
-    requireResearcher(req, ctx);
+    requireResearcherHeaderOrQuery(req, ctx);
     await studies.get(req.params.id).catch((err) => {
       throw err instanceof StudyError ? new HttpError(err.status, err.message) : err;
     });
@@ -161,7 +161,7 @@ export function studiesRouter(ctx: ArenaContext, studies: StudyService): Router 
     });
   });
   api.get('/studies/:id/export/:file', async (req, res) => {
-    requireResearcher(req, ctx);
+    requireResearcherHeaderOrQuery(req, ctx);
     const file = req.params.file as (typeof EXPORTS)[number];
     if (!EXPORTS.includes(file)) throw new HttpError(404, `no export "${file}"; there are ${EXPORTS.join(', ')}`);
     await handle(res, async () => {
