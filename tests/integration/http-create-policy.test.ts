@@ -84,7 +84,7 @@ describe('the preset label is derived from the rules', () => {
     const spoof = await create({ scenarioId: SCENARIO, preset: 'blind', rules: { preset: 'debate' } }, RESEARCHER_TOKEN);
     expect(spoof.status).toBe(400);
     expect(spoof.body.error).toMatch(/preset/);
-    const d = PRESETS.debate;
+    const d = PRESETS.debate.rules;
     // Blind by name, a debate by structure: stored as a debate.
     const asDebate = await create(
       { scenarioId: SCENARIO, preset: 'blind', rules: { debaters: 'all', opening: [...d.opening], repeating: [...d.repeating], maxSpeechRounds: 4, minSpeechRoundsBeforeEnd: 1, speechSeconds: 300 } },
