@@ -49,7 +49,7 @@ export async function createArena(config: Config, options: { store?: Store } = {
   const { packs, scenarios } = await loadScenarioPacks(config.scenariosDir);
   const store =
     options.store ??
-    (await openStore(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: join(config.dataDir, 'db') }));
+    (await openStore(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: join(config.dataDir, 'db'), exclusive: true }));
   const makeAgent = (id: string, seed: string) => createAgent(id, { seed });
   const sessions = new Sessions({
     store,
