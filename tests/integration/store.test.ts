@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -188,11 +188,5 @@ describe('the embedded database on disk', () => {
     await second.close();
     // Only the server's user may read the files.
     for (const f of readdirSync(dataDir)) expect(statSync(join(dataDir, f)).mode & 0o077).toBe(0);
-  });
-
-  it('names the old PGlite format instead of opening it', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'arena-old-'));
-    writeFileSync(join(dataDir, 'PG_VERSION'), '17\n');
-    await expect(openStore({ dataDir })).rejects.toThrow(`${dataDir} holds a database in the old embedded format (PGlite)`);
   });
 });
