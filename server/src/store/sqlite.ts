@@ -88,7 +88,8 @@ export async function openSqlite(file: string): Promise<Sql> {
     kind: 'embedded',
     dialect: 'sqlite',
     query: async <T>(text: string, params?: unknown[]) => (await send([{ text, params }], false))[0] as T[],
-    batch: async (statements) => (await send(statements, true)) as never,
+    // Already inside a transaction: the statements join it.
+    batch: (statements) => send(statements, false),
     transaction: (fn) => fn(inside()),
     close: async () => {},
   });
@@ -97,7 +98,7 @@ export async function openSqlite(file: string): Promise<Sql> {
     kind: 'embedded',
     dialect: 'sqlite',
     query: <T>(text: string, params?: unknown[]) => exclusive(async () => (await send([{ text, params }], false))[0] as T[]),
-    batch: (statements) => exclusive(() => send(statements, true)) as never,
+    batch: (statements) => exclusive(() => send(statements, true)),
     transaction: (fn) =>
       exclusive(async () => {
         const tx = inside();
