@@ -27,10 +27,10 @@ describe('a data folder of the old embedded format (PGlite)', () => {
       state = r.state;
     }
     const old = await PGlite.create(dir);
-    for (const statement of MIGRATIONS[0]!.sql.split(';').map((s) => s.trim()).filter(Boolean)) await old.query(statement);
+    for (const m of MIGRATIONS) for (const statement of m.sql.split(';').map((s) => s.trim()).filter(Boolean)) await old.query(statement);
     const h = s0.header;
     await old.query(
-      `INSERT INTO debates (id, header, status, verdict, scenario_id, pack, preset, source, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, null, $6, null, 5, 6)`,
+      `INSERT INTO debates (id, header, status, verdict, scenario_id, pack, preset, source, created_at, updated_at, visibility) VALUES ($1, $2, $3, $4, $5, null, $6, null, 5, 6, 'private')`,
       [h.id, h, state.status, state.verdict, h.scenario.id, h.rules.preset],
     );
     for (const e of events) await old.query('INSERT INTO events VALUES ($1, $2, $3, $4, $5, $6)', [h.id, e.seq, e.at, e.seat, e.action, e.meta ?? null]);
@@ -45,6 +45,7 @@ describe('a data folder of the old embedded format (PGlite)', () => {
     const record = (await store.getTranscript(h.id))!;
     expect(record).toEqual({ header: h, status: 'finished', verdict: state.verdict, events });
     expect((await store.seatTokens(h.id)).get('judge')).toEqual({ token: 'tok-j', claimed: true });
+    expect((await store.summary(h.id))?.visibility).toBe('private');
     await store.close();
   }, 60_000);
 });

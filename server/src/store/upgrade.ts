@@ -1,6 +1,6 @@
 import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DebateHeader, DebateStatus, TranscriptRecord, Verdict } from '@arena/shared';
+import type { DebateHeader, DebateStatus, TranscriptRecord, Verdict, Visibility } from '@arena/shared';
 import { openStore } from './open.ts';
 
 export interface UpgradeSummary {
@@ -27,8 +27,9 @@ export async function upgradePglite(dir: string): Promise<UpgradeSummary> {
   const store = await openStore({ dataDir: dir, exclusive: true });
   const summary: UpgradeSummary = { debates: 0, events: 0, seatTokens: 0, kept };
   try {
-    const debates = await old.query<{ id: string; header: DebateHeader; status: DebateStatus; verdict: Verdict | null }>(
-      'SELECT id, header, status, verdict FROM debates ORDER BY created_at, id',
+    // SELECT *: a folder written by a later PGlite version may have columns (visibility) an earlier one lacks.
+    const debates = await old.query<{ id: string; header: DebateHeader; status: DebateStatus; verdict: Verdict | null; visibility?: Visibility }>(
+      'SELECT * FROM debates ORDER BY created_at, id',
     );
     for (const d of debates.rows) {
       const events = await old.query<TranscriptRecord['events'][number] & { meta: Record<string, unknown> | null }>(
@@ -41,7 +42,7 @@ export async function upgradePglite(dir: string): Promise<UpgradeSummary> {
         verdict: d.verdict,
         events: events.rows.map(({ meta, ...e }) => ({ ...e, ...(meta ? { meta } : {}) })),
       } as TranscriptRecord;
-      await store.saveTranscript(record);
+      await store.saveTranscript(record, d.visibility ?? 'public');
       const tokens = await old.query<{ seat: string; token: string; claimed: boolean }>('SELECT seat, token, claimed FROM seat_tokens WHERE debate_id = $1', [d.id]);
       await store.setSeatTokens(d.id, Object.fromEntries(tokens.rows.map((t) => [t.seat, t.token])));
       for (const t of tokens.rows) if (t.claimed) await store.claimSeat(d.id, t.seat);
