@@ -1,12 +1,12 @@
 /**
  * The load benchmark's client side, run as its own process: sets up its share of the
  * debates (three Colyseus SDK clients each), waits for "go", then plays them. Each
- * debater thinks 0–thinkMs before speaking; the figure is the time from a debater's
- * action to the judge's next update. Against `bare` the same script runs without
+ * debater thinks 0–thinkMs before speaking; the figure is the time from the speech
+ * that completes a round to the judge's update (the judge hears of a round only then). Against `bare` the same script runs without
  * turn-taking (the relay room has none).
  */
 import { Client } from '@colyseus/sdk';
-import { rngFromSeed } from '@arena/shared';
+import { applyViewChange, rngFromSeed, type ChangeMessage } from '@arena/shared';
 import { LOAD_TOKEN, type GeneratorResult, type GeneratorSetup, type GeneratorTask } from './protocol.ts';
 
 type SdkRoom = Awaited<ReturnType<Client['joinOrCreate']>>;
@@ -21,14 +21,18 @@ class Seat {
   last: View = {};
   private waiters: (() => void)[] = [];
   constructor(readonly room: SdkRoom) {
-    room.onMessage('view', (m: { view?: View }) => {
-      this.updates++;
-      if (m.view) this.last = m.view;
-      const w = this.waiters;
-      this.waiters = [];
-      for (const f of w) f();
-    });
-    for (const type of ['welcome', 'presence', 'refused']) room.onMessage(type, () => {});
+    // The arena sends the whole view once, then changes; the bare relay sends "view" each time.
+    room.onMessage('view', (m: { view?: View }) => this.update(m.view ?? this.last));
+    room.onMessage('change', (m: ChangeMessage) => this.update(applyViewChange(this.last, m.change)));
+    for (const type of ['welcome', 'presence']) room.onMessage(type, () => {});
+    room.onMessage('refused', (r: { code: string; message: string }) => console.error(`refused: ${r.code}: ${r.message}`));
+  }
+  private update(view: View) {
+    this.updates++;
+    this.last = view;
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
   }
   async until(test: () => boolean, ms = 60_000): Promise<void> {
     const deadline = Date.now() + ms;
@@ -75,14 +79,22 @@ async function play(task: GeneratorTask, s: Record<'judge' | 'A' | 'B', Seat>, r
   await judgeAct();
   for (let r = 0; r < task.rounds; r++) {
     const order = r === 0 || !arena ? (['A', 'B'] as const) : (s.judge.last.speakingOrder ?? ['A', 'B']);
-    for (const who of order) {
+    for (const [k, who] of order.entries()) {
       const d = s[who];
       await myTurn(d);
       await new Promise((resolve) => setTimeout(resolve, rng() * task.thinkMs));
+      const speech = { type: 'speech', text: `Round ${r}: my answer is right, and the passage shows it.` };
+      out.actions++;
+      // The judge hears of a round only once it is complete: time the speech that completes it.
+      if (k < order.length - 1) {
+        const own = d.updates;
+        d.room.send('action', speech);
+        await d.until(() => d.updates > own);
+        continue;
+      }
       const before = s.judge.updates;
       const sent = performance.now();
-      d.room.send('action', { type: 'speech', text: `Round ${r}: my answer is right, and the passage shows it.` });
-      out.actions++;
+      d.room.send('action', speech);
       await s.judge.until(() => s.judge.updates > before);
       out.latencies.push(performance.now() - sent);
     }
@@ -107,5 +119,5 @@ process.send!({ load: { setupSeconds: (performance.now() - started) / 1000 } sat
 await new Promise<void>((resolve) => process.on('message', (m) => m === 'go' && resolve()));
 const result: GeneratorResult = { latencies: [], actions: 0, errors: 0 };
 const rng = rngFromSeed(task.seed);
-await Promise.all(debates.map((d) => play(task, d, rng, result).catch(() => void result.errors++)));
+await Promise.all(debates.map((d) => play(task, d, rng, result).catch((e: Error) => (result.errors++ === 0 && console.error(`a debate failed: ${e.message}`)))));
 process.send!({ load: result }, () => process.exit(0));
