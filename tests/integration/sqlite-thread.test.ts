@@ -36,5 +36,6 @@ describe('the SQLite connection in its own thread', () => {
   it('spells the shared SQL the SQLite way', () => {
     expect(toSqlite('SELECT $1, $12 FROM x WHERE a::text = $2')).toBe('SELECT ?1, ?12 FROM x WHERE a::text = ?2');
     expect(toSqlite('header jsonb NOT NULL, at double precision')).toBe('header text NOT NULL, at real');
+    expect(toSqlite('UPDATE t SET flags = $3::jsonb')).toBe('UPDATE t SET flags = ?3');
   });
 });

@@ -24,6 +24,11 @@ export interface Sql {
   close(): Promise<void>;
 }
 
+/** A JSON column's value: Postgres returns it parsed, SQLite as text. */
+export function jsonColumn<T>(v: T | string): T {
+  return typeof v === 'string' ? (JSON.parse(v) as T) : v;
+}
+
 export function postgresSql(pool: Pool): Sql {
   const onClient = (client: PoolClient): Sql => ({
     kind: 'postgres',

@@ -16,11 +16,13 @@ export class SqliteError extends Error {
 
 /**
  * The store's SQL in SQLite's spelling: `$1` placeholders become `?1`, Postgres
- * column types their SQLite equivalents (JSON is kept as text).
+ * column types their SQLite equivalents (JSON is kept as text, so a `::jsonb` cast
+ * is dropped).
  */
 export function toSqlite(text: string): string {
   return text
     .replace(/\$(\d+)/g, '?$1')
+    .replace(/::jsonb\b/g, '')
     .replace(/\bjsonb\b/g, 'text')
     .replace(/\bdouble precision\b/g, 'real');
 }

@@ -2,7 +2,7 @@ import type { DebateEvent, DebateHeader, DebateStatus, DebateSummary, Transcript
 
 export type { DebateSummary };
 import { migrate } from './migrations.ts';
-import type { Sql } from './sql.ts';
+import { jsonColumn, type Sql } from './sql.ts';
 
 export interface ListFilter {
   status?: DebateStatus;
@@ -53,7 +53,12 @@ interface EventRow {
  * verdict columns are derived (by the engine) and stored beside them for listing.
  */
 export class Store {
-  constructor(private readonly sql: Sql) {}
+  /**
+   * The connection, for modules that keep tables of their own in the same database
+   * (server/src/studies/study-store.ts): they write SQL both back ends accept and read
+   * JSON columns through jsonColumn().
+   */
+  constructor(readonly sql: Sql) {}
 
   /** Which back end this is, as the health check reports it. */
   get kind(): Sql['kind'] {
@@ -305,10 +310,7 @@ export class Store {
   }
 }
 
-/** A JSON column: Postgres returns it parsed, SQLite as text. */
-function json<T>(v: T | string): T {
-  return typeof v === 'string' ? (JSON.parse(v) as T) : v;
-}
+const json = jsonColumn;
 
 function whereClause(filter: ListFilter): { where: string; params: unknown[] } {
   const conds: string[] = [];
