@@ -49,10 +49,10 @@ async function drive(c: SeatClient, debateId: string, stop: { now: boolean }): P
     const legal = c.view.legal[0]!;
     const seen = c.views.length + c.refusals.length;
     if (legal.type === 'speech') c.send('action', { type: 'speech', text: `Speech ack-${debateId}-${c.options.seat}-${n++} for the record.` });
-    else {
+    else if (legal.type === 'judge') {
       const k = legal.answers;
       c.send('action', { type: 'judge', probabilities: Array.from({ length: k }, () => 1 / k), end: !legal.canContinue });
-    }
+    } else throw new Error(`a debate preset has no ${legal.type} turn`);
     try {
       await c.until((x) => stop.now || x.views.length + x.refusals.length > seen, 'an answer', 15_000);
     } catch {
