@@ -53,7 +53,7 @@ export async function createArena(config: Config, options: { store?: Store } = {
   if (!options.store && !config.databaseUrl) await privateDataDir(config.dataDir);
   const store =
     options.store ??
-    (await openStore(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: join(config.dataDir, 'db') }));
+    (await openStore(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: join(config.dataDir, 'db'), exclusive: true }));
   if (!options.store && !config.databaseUrl) privateTree(config.dataDir);
   const makeAgent = (id: string, seed: string) => createAgent(id, { seed });
   const sessions = new Sessions({

@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from './config.ts';
 import { createArena } from './app.ts';
-import { StoreInUseError } from './store/open.ts';
+import { StoreFormatError, StoreInUseError } from './store/open.ts';
 
 /** `npm start`: one process serving the web client, the API and the rooms. */
 async function main() {
@@ -23,7 +23,7 @@ async function main() {
 
 main().catch((err: unknown) => {
   const code = (err as NodeJS.ErrnoException).code;
-  if (err instanceof ConfigError || err instanceof StoreInUseError) console.error(err.message);
+  if (err instanceof ConfigError || err instanceof StoreInUseError || err instanceof StoreFormatError) console.error(err.message);
   else if (code === 'EADDRINUSE') console.error(`port ${loadConfig().port} is already in use: stop the other server or set PORT`);
   else console.error('Oversight Arena could not start:', err);
   process.exit(1);

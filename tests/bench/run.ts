@@ -51,6 +51,31 @@ if (want('pixels')) {
   console.log(`pixels      sparse judge evaluations/s: ${fmt(r.judgeEvalsPerSecond)}; MCTS rollouts/s: ${fmt(r.mctsRolloutsPerSecond)}`);
 }
 
+// The load benchmark is long; it runs only when named: npm run bench -- load
+if (only.includes('load')) {
+  const { measureLoad } = await import('./load/load.ts');
+  const sizes = (process.env.ARENA_LOAD_DEBATES ?? '200').split(',').map(Number);
+  const generators = Number(process.env.ARENA_LOAD_GENERATORS ?? 1);
+  const store = process.env.DATABASE_URL ? 'Postgres (DATABASE_URL)' : 'the embedded store';
+  for (const n of sizes) {
+    const bare = await measureLoad('bare', n, generators);
+    const arena = await measureLoad('arena', n, generators);
+    results[`load${n}`] = { bare, arena };
+    const ratio = (a: number, b: number) => `${fmt(a / b, 1)}×`;
+    console.log(`load        ${fmt(n)} live debates × 3 SDK clients (0–2 s think time), 1 server process, ${generators} load-generator process(es), arena on ${store}:`);
+    for (const r of [arena, bare]) {
+      console.log(
+        `  ${r.kind.padEnd(6)} action → judge update p50 ${fmt(r.p50, 1)} ms, p95 ${fmt(r.p95, 1)} ms, p99 ${fmt(r.p99, 1)} ms (${r.samples} samples${r.errors ? `, ${r.errors} debates failed` : ''}); ` +
+          `server CPU ${fmt(r.cpuMsPerAction, 2)} ms/action; heap ${fmt(r.heapKbPerDebate, 1)} kB/debate; ${fmt(r.debatesSetUpPerSecond, 1)} debates set up/s`,
+      );
+    }
+    console.log(
+      `  arena/bare  p50 ${ratio(arena.p50, bare.p50)}, p95 ${ratio(arena.p95, bare.p95)}, p99 ${ratio(arena.p99, bare.p99)}, CPU/action ${ratio(arena.cpuMsPerAction, bare.cpuMsPerAction)}, ` +
+        `heap/debate ${ratio(arena.heapKbPerDebate, bare.heapKbPerDebate)}, set-up rate ${ratio(arena.debatesSetUpPerSecond, bare.debatesSetUpPerSecond)}`,
+    );
+  }
+}
+
 if (want('client')) {
   const { benchClient } = await import('./client.ts');
   const r = await benchClient();

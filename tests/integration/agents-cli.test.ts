@@ -12,7 +12,7 @@ async function arena(args: string[], env: Record<string, string> = {}) {
   const { stdout, stderr } = await run('npx', ['--no-install', 'arena', ...args], {
     cwd: process.cwd(),
     env: { ...process.env, DATABASE_URL: '', ...env },
-    timeout: 60_000,
+    timeout: 120_000,
   });
   return { stdout, stderr };
 }
@@ -58,7 +58,8 @@ describe('arena selfplay and arena report on the command line', () => {
     expect(new Set(report.byAgent.map((g) => g.judge))).toEqual(new Set(['builtin:passage-judge', 'local-judge']));
     const text = (await arena(['report', '--data-dir', path.join(dir, 'data')])).stdout;
     expect(text).toMatch(/debate − blind/);
-  }, 60_000);
+    // Four runs of the command, each starting Node and opening the store.
+  }, 240_000);
 
   it('names the unknown agent and exits non-zero', async () => {
     await expect(arena(['selfplay', '--judges', 'no-such-judge', '--data-dir', path.join(dir, 'data2')])).rejects.toMatchObject({

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -61,8 +61,13 @@ for (const backend of backends) {
       store = await openStore(backend.options());
     });
     afterAll(async () => {
-      if (backend.name === 'postgres') await store.sql.query(`DROP SCHEMA ${schema} CASCADE`);
       await store.close();
+      if (backend.name === 'postgres') {
+        const client = new pg.Client({ connectionString: PG_URL });
+        await client.connect();
+        await client.query(`DROP SCHEMA ${schema} CASCADE`);
+        await client.end();
+      }
     });
 
     it('migrates once: a second run applies nothing', async () => {
@@ -166,16 +171,22 @@ for (const backend of backends) {
 }
 
 describe('the embedded database on disk', () => {
-  it('keeps transcripts across a restart, and refuses a second user while open', async () => {
+  it('keeps transcripts across a restart, refuses a second server while open, and shares with the CLI', async () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'arena-store-')), 'db');
     const s0 = newDebate('blind', 'disk-1');
-    const first = await openStore({ dataDir });
+    const first = await openStore({ dataDir, exclusive: true });
     await first.createDebate(s0.header);
-    // One user at a time: a second opening is refused with a reason, not allowed to corrupt it.
-    await expect(openStore({ dataDir })).rejects.toThrow(/in use by process \d+/);
+    // One server at a time: a second one is refused with a reason naming the folder.
+    await expect(openStore({ dataDir, exclusive: true })).rejects.toThrow(`the embedded database in ${dataDir} is in use by process ${process.pid} (this one)`);
+    // The CLI opens without the server lock and sees the server's writes.
+    const cli = await openStore({ dataDir });
+    expect((await cli.getTranscript(s0.header.id))?.header).toEqual(s0.header);
+    await cli.close();
     await first.close();
-    const second = await openStore({ dataDir });
+    const second = await openStore({ dataDir, exclusive: true });
     expect((await second.getTranscript(s0.header.id))?.header).toEqual(s0.header);
     await second.close();
+    // Only the server's user may read the files.
+    for (const f of readdirSync(dataDir)) expect(statSync(join(dataDir, f)).mode & 0o077).toBe(0);
   });
 });

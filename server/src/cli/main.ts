@@ -7,6 +7,7 @@ import { registerRejudge } from './rejudge.ts';
 import { registerStudy } from './study.ts';
 import { registerExportCsv } from './export.ts';
 import { registerPower } from './power.ts';
+import { registerStore } from './store-upgrade.ts';
 
 /** The `arena` command line: batch work beside the server (self-play, import, report, export, …). */
 export function buildProgram(): Command {
@@ -23,5 +24,6 @@ export function buildProgram(): Command {
   registerPixels(program);
   registerStudy(program);
   registerPower(program);
+  registerStore(program);
   return program;
 }

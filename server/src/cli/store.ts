@@ -7,7 +7,8 @@ import type { Store } from '../store/store.ts';
 /**
  * The store a command works on, the same one the server uses: Postgres when
  * DATABASE_URL is set, else the embedded database in <data-dir>/db (the data folder
- * defaults to ARENA_DATA_DIR or ./data).
+ * defaults to ARENA_DATA_DIR or ./data). It does not take the server's lock: SQLite
+ * in WAL mode lets a command and a running server share the database.
  */
 export async function commandStore(dataDir?: string): Promise<Store> {
   const config = loadConfig();

@@ -136,8 +136,8 @@ export function apiRouter(ctx: ArenaContext): Router {
 
   api.get('/health', async (_req, res) => {
     const started = Date.now();
-    await ctx.store.sql.query('SELECT 1');
-    res.json({ ok: true, protocol: PROTOCOL_VERSION, store: ctx.store.sql.kind, storeMs: Date.now() - started, uptimeSeconds: Math.round(process.uptime()) });
+    await ctx.store.ping();
+    res.json({ ok: true, protocol: PROTOCOL_VERSION, store: ctx.store.kind, storeMs: Date.now() - started, uptimeSeconds: Math.round(process.uptime()) });
   });
 
   api.get('/scenarios', (_req, res) => {

@@ -120,14 +120,11 @@ export function rejudgeOf(record: Pick<TranscriptRecord, 'header'>): string | un
 
 /** The ids of the re-judgings of one original, oldest first. */
 export async function listRejudges(store: Store, originalId: string): Promise<{ id: string; status: string; createdAt: number; judge: string | null; correct: boolean | null }[]> {
-  const rows = await store.sql.query<{ id: string; status: string; created_at: number; header: DebateHeader; verdict: { correct: boolean } | null }>(
-    `SELECT id, status, created_at, header, verdict FROM debates WHERE source = $1 AND header->'meta'->>'rejudgeOf' = $2 ORDER BY created_at, id`,
-    [REJUDGE_SOURCE, originalId],
-  );
+  const rows = await store.debatesWithMeta(REJUDGE_SOURCE, 'rejudgeOf', originalId);
   return rows.map((r) => ({
     id: r.id,
     status: r.status,
-    createdAt: Number(r.created_at),
+    createdAt: r.createdAt,
     judge: (r.header.meta?.['rejudge'] as RejudgeMeta | undefined)?.judge ?? null,
     correct: r.verdict ? r.verdict.correct : null,
   }));

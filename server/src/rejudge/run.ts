@@ -54,9 +54,7 @@ export interface RejudgeBatchSummary {
 export async function selectOriginals(store: Store, sel: RejudgeSelection): Promise<string[]> {
   const filter: ListFilter = {};
   if (sel.source) filter.source = sel.source === 'none' ? null : sel.source;
-  const rows = await store.sql.query<{ id: string; source: string | null }>(
-    `SELECT id, source FROM debates ORDER BY created_at, id`,
-  );
+  const rows = await store.debateSources();
   const wanted = sel.ids ? new Set(sel.ids) : null;
   return rows
     .filter((r) => r.source !== REJUDGE_SOURCE)

@@ -2,7 +2,8 @@ import type { Sql } from './sql.ts';
 
 /**
  * The schema, as an ordered list of migrations. Append new ones; never edit an
- * applied one. The same list runs on the embedded database and on Postgres.
+ * applied one. The same list runs on the embedded database and on Postgres: write
+ * the SQL both accept (SQLite reads `jsonb` as text and `double precision` as real).
  */
 export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
   {
@@ -125,8 +126,9 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
 
 export async function migrate(sql: Sql): Promise<number[]> {
   return sql.transaction(async (tx) => {
-    // One migrator at a time, even with several server processes on one Postgres.
-    await tx.query('SELECT pg_advisory_xact_lock(716231)');
+    // One migrator at a time, even with several server processes on one Postgres
+    // (on SQLite the transaction itself takes the write lock).
+    if (tx.dialect === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(716231)');
     await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version integer PRIMARY KEY, name text NOT NULL, applied_at double precision NOT NULL)`);
     const done = new Set((await tx.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version));

@@ -1,60 +1,41 @@
-import { mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
-import { pgliteSql, postgresSql } from './sql.ts';
+import { holdLock, StoreInUseError } from './lock.ts';
+import { postgresSql } from './sql.ts';
+import { openSqlite } from './sqlite.ts';
 import { Store } from './store.ts';
+
+export { StoreInUseError };
 
 export interface StoreOptions {
   /** A Postgres URL; when absent the embedded database is used. */
   databaseUrl?: string | undefined;
   /** Folder of the embedded database; absent for an in-memory one (tests). */
   dataDir?: string | undefined;
+  /**
+   * Hold the folder's server lock: one server process per embedded database. The
+   * `arena` CLI opens without it and shares the database with a running server
+   * (SQLite in WAL mode serves several processes).
+   */
+  exclusive?: boolean;
   /** Postgres schema to use (created if missing); lets tests share one database. */
   schema?: string | undefined;
 }
 
-export class StoreInUseError extends Error {
-  override name = 'StoreInUseError';
+/** The data folder holds something this version cannot open. */
+export class StoreFormatError extends Error {
+  override name = 'StoreFormatError';
 }
+
+/** The embedded database's file inside its folder. */
+export const DATABASE_FILE = 'arena.sqlite';
+const LOCK_FILE = 'server.lock';
 
 /**
- * The embedded database has one user at a time: a second process opening the same
- * folder would corrupt it. A lock file beside the folder holds the owner's pid; a lock
- * left by a process that is gone is taken over.
+ * Opens the store and brings its schema up to date: Postgres when a URL is given,
+ * else SQLite in `dataDir` (or in memory).
  */
-function lockFolder(dataDir: string): () => void {
-  const file = `${dataDir}.lock`;
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(file, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => rmSync(file, { force: true });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const pid = Number(readFileSync(file, 'utf8').trim());
-      if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
-        throw new StoreInUseError(
-          `the embedded database in ${dataDir} is in use by process ${pid}${pid === process.pid ? ' (this one)' : ''}: ` +
-            'stop that process (a running server?) first, or let both use one Postgres server through DATABASE_URL',
-        );
-      }
-      rmSync(file, { force: true });
-    }
-  }
-  throw new StoreInUseError(`could not lock ${dataDir}`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Opens the store and brings its schema up to date. */
 export async function openStore(options: StoreOptions): Promise<Store> {
   let store: Store;
   if (options.databaseUrl) {
@@ -69,18 +50,27 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     store = new Store(postgresSql(pool));
   } else if (options.dataDir) {
     const dataDir = options.dataDir;
-    mkdirSync(dataDir, { recursive: true });
-    const unlock = lockFolder(dataDir);
+    if (existsSync(join(dataDir, 'PG_VERSION'))) {
+      throw new StoreFormatError(
+        `${dataDir} holds a database in the old embedded format (PGlite), which this version no longer reads. ` +
+          `Copy its debates into the new format with \`npx arena store upgrade ${dataDir}\` (the old folder is kept as ${dataDir}.pglite), ` +
+          'or move the folder aside to start empty.',
+      );
+    }
+    // Readable by the server's user only; SQLite gives its -wal and -shm files the database file's mode.
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const file = join(dataDir, DATABASE_FILE);
+    if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+    const unlock = options.exclusive ? holdLock(join(dataDir, LOCK_FILE), `the embedded database in ${dataDir}`) : () => {};
     try {
-      const db = await PGlite.create(dataDir);
-      const sql = pgliteSql(db);
+      const sql = await openSqlite(file);
       store = new Store({ ...sql, close: async () => (await sql.close(), unlock()) });
     } catch (err) {
       unlock();
       throw err;
     }
   } else {
-    store = new Store(pgliteSql(await PGlite.create()));
+    store = new Store(await openSqlite(':memory:'));
   }
   await store.migrate();
   return store;

@@ -2,7 +2,7 @@ import type { DebateEvent, DebateHeader, DebateStatus, DebateSummary, Transcript
 
 export type { DebateSummary };
 import { migrate } from './migrations.ts';
-import type { Sql } from './sql.ts';
+import { jsonColumn, type Sql } from './sql.ts';
 
 export interface ListFilter {
   status?: DebateStatus;
@@ -53,7 +53,22 @@ interface EventRow {
  * verdict columns are derived (by the engine) and stored beside them for listing.
  */
 export class Store {
+  /**
+   * The connection, for modules that keep tables of their own in the same database
+   * (server/src/studies/study-store.ts): they write SQL both back ends accept and read
+   * JSON columns through jsonColumn().
+   */
   constructor(readonly sql: Sql) {}
+
+  /** Which back end this is, as the health check reports it. */
+  get kind(): Sql['kind'] {
+    return this.sql.kind;
+  }
+
+  /** A round trip to the database (the health check). */
+  async ping(): Promise<void> {
+    await this.sql.query('SELECT 1');
+  }
 
   async migrate(): Promise<number[]> {
     return migrate(this.sql);
@@ -113,11 +128,27 @@ export class Store {
   private async writeAppends(batch: PendingAppend[]): Promise<void> {
     const last = new Map<string, PendingAppend>();
     for (const p of batch) last.set(p.id, p);
-    await this.sql.transaction(async (tx) => {
-      await tx.query(
-        `INSERT INTO events (debate_id, seq, at, seat, action, meta)
+    const rows = [...last.values()];
+    if (this.sql.dialect === 'sqlite') {
+      // In the database's own thread each statement costs microseconds: one request, one commit.
+      await this.sql.batch([
+        ...batch.map((p) => ({
+          text: 'INSERT INTO events (debate_id, seq, at, seat, action, meta) VALUES ($1, $2, $3, $4, $5, $6)',
+          params: [p.id, p.event.seq, p.event.at, p.event.seat, p.event.action, p.event.meta ?? null],
+        })),
+        ...rows.map((p) => ({
+          text: 'UPDATE debates SET status = $2, verdict = $3, updated_at = $4 WHERE id = $1',
+          params: [p.id, p.status, p.verdict, p.event.at],
+        })),
+      ]);
+      return;
+    }
+    // Postgres: two statements whatever the batch size, each a network round trip.
+    await this.sql.batch([
+      {
+        text: `INSERT INTO events (debate_id, seq, at, seat, action, meta)
          SELECT d, s, a, st, act::jsonb, m::jsonb FROM unnest($1::text[], $2::int[], $3::float8[], $4::text[], $5::text[], $6::text[]) AS t(d, s, a, st, act, m)`,
-        [
+        params: [
           batch.map((p) => p.id),
           batch.map((p) => p.event.seq),
           batch.map((p) => p.event.at),
@@ -125,14 +156,13 @@ export class Store {
           batch.map((p) => JSON.stringify(p.event.action)),
           batch.map((p) => (p.event.meta ? JSON.stringify(p.event.meta) : null)),
         ],
-      );
-      const rows = [...last.values()];
-      await tx.query(
-        `UPDATE debates SET status = u.st, verdict = u.v::jsonb, updated_at = u.a
+      },
+      {
+        text: `UPDATE debates SET status = u.st, verdict = u.v::jsonb, updated_at = u.a
          FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[]) AS u(id, st, v, a) WHERE debates.id = u.id`,
-        [rows.map((p) => p.id), rows.map((p) => p.status), rows.map((p) => (p.verdict ? JSON.stringify(p.verdict) : null)), rows.map((p) => p.event.at)],
-      );
-    });
+        params: [rows.map((p) => p.id), rows.map((p) => p.status), rows.map((p) => (p.verdict ? JSON.stringify(p.verdict) : null)), rows.map((p) => p.event.at)],
+      },
+    ]);
   }
 
   /** Stores a whole transcript (an import, a batch debate) unless its id exists. */
@@ -206,8 +236,8 @@ export class Store {
       if (rows.length === 0) return;
       const ids = rows.map((r) => r.id);
       const events = await this.sql.query<EventRow & { debate_id: string }>(
-        'SELECT debate_id, seq, at, seat, action, meta FROM events WHERE debate_id = ANY($1) ORDER BY debate_id, seq',
-        [ids],
+        `SELECT debate_id, seq, at, seat, action, meta FROM events WHERE debate_id IN (${ids.map((_, i) => `$${i + 1}`).join(', ')}) ORDER BY debate_id, seq`,
+        ids,
       );
       const byId = new Map<string, EventRow[]>();
       for (const e of events) {
@@ -246,7 +276,8 @@ export class Store {
       'SELECT seat, token, claimed FROM seat_tokens WHERE debate_id = $1',
       [id],
     );
-    return new Map(rows.map((r) => [r.seat, { token: r.token, claimed: r.claimed }]));
+    // SQLite keeps booleans as 0 and 1.
+    return new Map(rows.map((r) => [r.seat, { token: r.token, claimed: Boolean(r.claimed) }]));
   }
 
   /** Marks an open seat as claimed; false if someone claimed it first. */
@@ -258,10 +289,28 @@ export class Store {
     return rows.length === 1;
   }
 
+  /** Every debate's id and source, oldest first. */
+  async debateSources(): Promise<{ id: string; source: string | null }[]> {
+    return this.sql.query<{ id: string; source: string | null }>('SELECT id, source FROM debates ORDER BY created_at, id');
+  }
+
+  /** The debates of one source whose header's `meta[key]` is `value`, oldest first. */
+  async debatesWithMeta(source: string, key: string, value: string): Promise<{ id: string; status: DebateStatus; createdAt: number; header: DebateHeader; verdict: Verdict | null }[]> {
+    // The key is spelled into the SQL (a parameter there is ambiguous to Postgres), so it must be a plain name.
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new Error(`invalid meta key "${key}"`);
+    const rows = await this.sql.query<Pick<DebateRow, 'id' | 'status' | 'created_at' | 'header' | 'verdict'>>(
+      `SELECT id, status, created_at, header, verdict FROM debates WHERE source = $1 AND header->'meta'->>'${key}' = $2 ORDER BY created_at, id`,
+      [source, value],
+    );
+    return rows.map((r) => ({ id: r.id, status: r.status, createdAt: Number(r.created_at), header: json(r.header), verdict: json(r.verdict) }));
+  }
+
   close(): Promise<void> {
     return this.sql.close();
   }
 }
+
+const json = jsonColumn;
 
 function whereClause(filter: ListFilter): { where: string; params: unknown[] } {
   const conds: string[] = [];
@@ -283,18 +332,20 @@ function whereClause(filter: ListFilter): { where: string; params: unknown[] } {
 
 function toRecord(row: DebateRow, events: EventRow[]): TranscriptRecord {
   return {
-    header: row.header,
+    header: json(row.header),
     status: row.status,
-    verdict: row.verdict,
-    events: events.map((e) => ({ seq: e.seq, at: e.at, seat: e.seat, action: e.action, ...(e.meta ? { meta: e.meta } : {}) })),
+    verdict: json(row.verdict),
+    events: events.map((e) => ({ seq: e.seq, at: e.at, seat: e.seat, action: json(e.action), ...(e.meta ? { meta: json(e.meta) } : {}) })),
   } as TranscriptRecord;
 }
 
 function toSummary(row: DebateRow): DebateSummary {
+  const header = json(row.header);
+  const verdict = json(row.verdict);
   return {
     id: row.id,
     scenarioId: row.scenario_id,
-    title: row.header.scenario.title,
+    title: header.scenario.title,
     pack: row.pack,
     preset: row.preset,
     source: row.source,
@@ -303,8 +354,8 @@ function toSummary(row: DebateRow): DebateSummary {
     updatedAt: row.updated_at,
     visibility: row.visibility,
     outcome:
-      row.status === 'finished' && row.verdict
-        ? { correct: row.verdict.correct, judgeScore: row.verdict.judgeScore, continues: row.verdict.continues }
+      row.status === 'finished' && verdict
+        ? { correct: verdict.correct, judgeScore: verdict.judgeScore, continues: verdict.continues }
         : null,
   };
 }

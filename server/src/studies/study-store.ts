@@ -3,7 +3,7 @@
  * the pool of slots, each participant's items, and the bonus ledger. Plain SQL that runs
  * on the embedded database and on Postgres.
  */
-import type { Sql } from '../store/sql.ts';
+import { jsonColumn, type Sql } from '../store/sql.ts';
 import type { Slot, SlotStatus } from './assignment.ts';
 import type { Outcome, StudySpec } from './spec.ts';
 
@@ -76,7 +76,7 @@ function toParticipant(r: Record<string, unknown>): ParticipantRow {
     outcome: (r.outcome as Outcome | null) ?? null,
     position: n(r.position),
     failedChecks: n(r.failed_checks),
-    flags: (r.flags as string[]) ?? [],
+    flags: jsonColumn(r.flags as string[] | string | null) ?? [],
     enteredAt: n(r.entered_at),
     consentedAt: nn(r.consented_at),
     finishedAt: nn(r.finished_at),
@@ -132,7 +132,7 @@ export class StudyStore {
   }
 
   private toStudy(r: Record<string, unknown>): StudyRow {
-    return { id: r.id as string, spec: r.spec as StudySpec, specHash: r.spec_hash as string, status: r.status as StudyStatus, secret: r.secret as string, createdAt: n(r.created_at), updatedAt: n(r.updated_at) };
+    return { id: r.id as string, spec: jsonColumn(r.spec as StudySpec | string), specHash: r.spec_hash as string, status: r.status as StudyStatus, secret: r.secret as string, createdAt: n(r.created_at), updatedAt: n(r.updated_at) };
   }
 
   async setStatus(id: string, status: StudyStatus): Promise<void> {
