@@ -56,13 +56,16 @@ if (only.includes('load')) {
   const { measureLoad } = await import('./load/load.ts');
   const sizes = (process.env.ARENA_LOAD_DEBATES ?? '200').split(',').map(Number);
   const generators = Number(process.env.ARENA_LOAD_GENERATORS ?? 1);
+  // Several server processes share Redis (REDIS_URL) and, for the arena, Postgres (DATABASE_URL).
+  const processes = Number(process.env.ARENA_LOAD_PROCESSES ?? 1);
+  if (processes > 1 && (!process.env.REDIS_URL || !process.env.DATABASE_URL)) throw new Error('ARENA_LOAD_PROCESSES > 1 needs REDIS_URL and DATABASE_URL');
   const store = process.env.DATABASE_URL ? 'Postgres (DATABASE_URL)' : 'the embedded store';
   for (const n of sizes) {
-    const bare = await measureLoad('bare', n, generators);
-    const arena = await measureLoad('arena', n, generators);
+    const bare = await measureLoad('bare', n, generators, 3, 2000, processes);
+    const arena = await measureLoad('arena', n, generators, 3, 2000, processes);
     results[`load${n}`] = { bare, arena };
     const ratio = (a: number, b: number) => `${fmt(a / b, 1)}×`;
-    console.log(`load        ${fmt(n)} live debates × 3 SDK clients (0–2 s think time), 1 server process, ${generators} load-generator process(es), arena on ${store}:`);
+    console.log(`load        ${fmt(n)} live debates × 3 SDK clients (0–2 s think time), ${processes} server process(es), ${generators} load-generator process(es), arena on ${store}:`);
     for (const r of [arena, bare]) {
       console.log(
         `  ${r.kind.padEnd(6)} action → judge update p50 ${fmt(r.p50, 1)} ms, p95 ${fmt(r.p95, 1)} ms, p99 ${fmt(r.p99, 1)} ms (${r.samples} samples${r.errors ? `, ${r.errors} debates failed` : ''}); ` +

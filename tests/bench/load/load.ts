@@ -43,20 +43,35 @@ async function sample(server: ChildProcess): Promise<ServeSample> {
 
 const percentile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 
+/** CPU and heap summed over every server process. */
+async function sampleAll(servers: ChildProcess[]): Promise<ServeSample> {
+  const all = await Promise.all(servers.map(sample));
+  return { cpuMicros: all.reduce((n, s) => n + s.cpuMicros, 0), heapUsed: all.reduce((n, s) => n + s.heapUsed, 0) };
+}
+
 /**
- * One server process (arena or bare Colyseus) under `debates` live debates driven by
- * `generators` load-generator processes; every figure is taken from outside the
- * server except its own CPU and heap, which it reports over IPC.
+ * `processes` server processes (arena or bare Colyseus; with more than one they share
+ * Redis, REDIS_URL, and the arena shares Postgres, DATABASE_URL) under `debates` live
+ * debates driven by `generators` load-generator processes, each talking to one server
+ * process in turn; every figure is taken from outside the servers except their CPU and
+ * heap, which they report over IPC.
  */
-export async function measureLoad(kind: 'arena' | 'bare', debates: number, generators = 1, rounds = 3, thinkMs = 2000): Promise<LoadFigures> {
-  const server = fork(here('./serve.ts'), [kind], { execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+export async function measureLoad(kind: 'arena' | 'bare', debates: number, generators = 1, rounds = 3, thinkMs = 2000, processes = 1): Promise<LoadFigures> {
+  const basePort = 26_000 + (process.pid % 1000) * 8;
+  const servers = Array.from({ length: processes }, (_, i) =>
+    fork(here('./serve.ts'), [kind], {
+      execArgv,
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      env: { ...process.env, ...(processes > 1 ? { LOAD_PORT: String(basePort + i) } : {}) },
+    }),
+  );
   try {
-    const { port } = await next<{ port: number }>(server);
-    const empty = await sample(server);
+    const ports = (await Promise.all(servers.map((s) => next<{ port: number }>(s)))).map((r) => r.port);
+    const empty = await sampleAll(servers);
     const gens = Array.from({ length: generators }, (_, g) => {
       const task: GeneratorTask = {
         kind,
-        port,
+        port: ports[g % ports.length]!,
         debates: Math.floor(debates / generators) + (g < debates % generators ? 1 : 0),
         rounds,
         thinkMs,
@@ -65,11 +80,11 @@ export async function measureLoad(kind: 'arena' | 'bare', debates: number, gener
       return fork(here('./generator.ts'), [JSON.stringify(task)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     });
     const setups = await Promise.all(gens.map((g) => next<GeneratorSetup>(g)));
-    const loaded = await sample(server);
+    const loaded = await sampleAll(servers);
     const results = gens.map((g) => next<GeneratorResult>(g));
     for (const g of gens) g.send('go');
     const done = await Promise.all(results);
-    const after = await sample(server);
+    const after = await sampleAll(servers);
     const latencies = done.flatMap((r) => r.latencies).sort((a, b) => a - b);
     const actions = done.reduce((n, r) => n + r.actions, 0);
     return {
@@ -85,7 +100,7 @@ export async function measureLoad(kind: 'arena' | 'bare', debates: number, gener
       debatesSetUpPerSecond: debates / Math.max(...setups.map((s) => s.setupSeconds)),
     };
   } finally {
-    server.send('stop');
-    await new Promise((resolve) => (server.exitCode !== null ? resolve(null) : server.once('exit', resolve)));
+    for (const server of servers) server.send('stop');
+    await Promise.all(servers.map((server) => new Promise((resolve) => (server.exitCode !== null ? resolve(null) : server.once('exit', resolve)))));
   }
 }

@@ -9,6 +9,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineRoom, defineServer, Room, type Client } from '@colyseus/core';
+import { RedisDriver } from '@colyseus/redis-driver';
+import { RedisPresence } from '@colyseus/redis-presence';
 import { WebSocketTransport } from '@colyseus/ws-transport';
 import { createArena } from '../../../server/src/app.ts';
 import { loadConfig } from '../../../server/src/config.ts';
@@ -22,11 +24,16 @@ class RelayRoom extends Room {
   }
 }
 
+/** With several processes (LOAD_PORT set): a fixed port, and Redis shared as the arena shares it. */
+const port = process.env.LOAD_PORT;
+const shared = port && process.env.REDIS_URL ? { presence: new RedisPresence(process.env.REDIS_URL), driver: new RedisDriver(process.env.REDIS_URL), publicAddress: `127.0.0.1:${port}` } : {};
+
 async function start(kind: string): Promise<{ port: number; close(): Promise<void> }> {
   if (kind === 'arena') {
     const config = loadConfig({
       ...process.env,
-      PORT: '0',
+      PORT: port ?? '0',
+      ...(port ? { ARENA_PUBLIC_ADDRESS: `127.0.0.1:${port}` } : { REDIS_URL: '' }),
       HOST: '127.0.0.1',
       ARENA_DATA_DIR: mkdtempSync(join(tmpdir(), 'arena-load-')),
       ARENA_RESEARCHER_TOKEN: LOAD_TOKEN,
@@ -36,12 +43,13 @@ async function start(kind: string): Promise<{ port: number; close(): Promise<voi
     return { port: await arena.listen(), close: () => arena.close() };
   }
   const server = defineServer({
+    ...shared,
     transport: new WebSocketTransport({ pingInterval: 5000, pingMaxRetries: 3 }),
     gracefullyShutdown: false,
     greet: false,
     rooms: { debate: defineRoom(RelayRoom).filterBy(['debateId']) },
   } as Parameters<typeof defineServer>[0]);
-  await server.listen(0, '127.0.0.1');
+  await server.listen(Number(port ?? 0), '127.0.0.1');
   const address = server.transport.server?.address();
   return { port: typeof address === 'object' && address ? address.port : 0, close: () => server.gracefullyShutdown(false) };
 }
