@@ -2,11 +2,13 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
 import express from 'express';
 import { defineRoom, defineServer, matchMaker, type Server } from '@colyseus/core';
 import { WebSocketTransport } from '@colyseus/ws-transport';
-import { ROOM_NAME, type Scenario } from '@arena/shared';
+import { REMOTE_PREFIX, ROOM_NAME, type Scenario } from '@arena/shared';
 import { createAgent, listAgents } from './agents/registry.ts';
+import { AgentGateway } from './agents/remote/gateway.ts';
 import type { Config } from './config.ts';
 import type { ArenaContext } from './context.ts';
 import { privateDataDir, privateTree } from './data-dir.ts';
@@ -21,6 +23,7 @@ import { StudyService } from './studies/service.ts';
 import { guardMatchmaking } from './http/matchmaking.ts';
 import { applyCorsPolicy, securityHeaders } from './http/security.ts';
 import { loadScenarioPacks } from './scenarios/load.ts';
+import { AgentKeys } from './store/agent-keys.ts';
 import { openStore } from './store/open.ts';
 import type { Store } from './store/store.ts';
 
@@ -55,7 +58,11 @@ export async function createArena(config: Config, options: { store?: Store } = {
     options.store ??
     (await openStore(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: join(config.dataDir, 'db'), exclusive: true }));
   if (!options.store && !config.databaseUrl) privateTree(config.dataDir);
-  const makeAgent = (id: string, seed: string) => createAgent(id, { seed });
+  const agentKeys = new AgentKeys(store.sql);
+  const gateway = new AgentGateway({ keys: agentKeys, log: (line) => console.warn(line) });
+  await gateway.load();
+  // `remote:<name>` seats are played through the gateway by a connected agent of that name.
+  const makeAgent = (id: string, seed: string) => (id.startsWith(REMOTE_PREFIX) ? gateway.agent(id) : createAgent(id, { seed }));
   const sessions = new Sessions({
     store,
     makeAgent,
@@ -78,6 +85,7 @@ export async function createArena(config: Config, options: { store?: Store } = {
     },
     log: (line) => console.warn(line),
   });
+  sessions.on((_id, e) => e.type === 'appended' && gateway.observe(e.event));
   const ctx: ArenaContext = {
     config,
     store,
@@ -85,7 +93,9 @@ export async function createArena(config: Config, options: { store?: Store } = {
     packs,
     scenarios: scenarioMap,
     makeAgent,
-    agentIds: () => listAgents(),
+    agentIds: () => [...listAgents(), ...gateway.agentIds()],
+    gateway,
+    agentKeys,
     researcherToken: await researcherToken(config),
     studies,
   };
@@ -104,12 +114,17 @@ export async function createArena(config: Config, options: { store?: Store } = {
       }
     : {};
   let ownership: Ownership | null = null;
+  // One HTTP server for the API, the Colyseus rooms and the agents' socket.io: Colyseus takes
+  // every WebSocket upgrade except socket.io's, which is attached once the server listens.
+  const httpServer = createServer();
+  // The longest legal action (a 20,000-character speech in any script) fits well within 256 KiB.
+  const transport = new WebSocketTransport({ noServer: true, pingInterval: 5000, pingMaxRetries: 3, maxPayload: 256 * 1024 });
+  transport.attachToServer(httpServer, { filter: (req) => !req.url?.startsWith('/socket.io/') });
   const server = defineServer({
     ...shared,
     selectProcessIdToCreateRoom: async (_roomName: string, clientOptions: Record<string, unknown>) =>
       (ownership && typeof clientOptions.debateId === 'string' ? await ownership.owner(clientOptions.debateId) : null) ?? matchMaker.processId,
-    // The longest legal action (a 20,000-character speech in any script) fits well within 256 KiB.
-    transport: new WebSocketTransport({ pingInterval: 5000, pingMaxRetries: 3, maxPayload: 256 * 1024 }),
+    transport,
     gracefullyShutdown: false,
     greet: false,
     rooms: {
@@ -140,6 +155,7 @@ export async function createArena(config: Config, options: { store?: Store } = {
     ctx,
     async listen() {
       await server.listen(config.port, config.host);
+      gateway.attach(httpServer);
       ownership = config.redisUrl
         ? new RedisOwnership(config.redisUrl, matchMaker.processId, LEASE_MS, (id) => sessions.lost(id))
         : new LocalOwnership(matchMaker.processId);
@@ -157,6 +173,9 @@ export async function createArena(config: Config, options: { store?: Store } = {
       clearInterval(sweeper);
       await matchMaker.disconnectAll();
       await server.gracefullyShutdown(false).catch(() => {});
+      await gateway.close();
+      httpServer.closeAllConnections();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await sessions.close();
       if (!options.store) await store.close();
     },

@@ -1,5 +1,7 @@
 import type { PackInfo, Scenario } from '@arena/shared';
 import type { Agent } from './agents/agent.ts';
+import type { AgentGateway } from './agents/remote/gateway.ts';
+import type { AgentKeys } from './store/agent-keys.ts';
 import type { Config } from './config.ts';
 import type { Sessions } from './sessions/sessions.ts';
 import type { Store } from './store/store.ts';
@@ -17,6 +19,10 @@ export interface ArenaContext {
   makeAgent: (id: string, seed: string) => Agent;
   /** Known agent ids, for validation and the lobby. */
   agentIds: () => string[];
+  /** Remote agents connected over socket.io (namespace /agents). */
+  gateway: AgentGateway;
+  /** Keys of remote agents, hashed and scoped to names. */
+  agentKeys: AgentKeys;
   /** The researcher token (configured, or generated at start). */
   researcherToken: string;
   /** Studies with recruited judges. */

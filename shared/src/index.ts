@@ -31,3 +31,4 @@ export * from './stats/verdict.ts';
 export * from './stats/cluster.ts';
 export * from './stats/mcnemar.ts';
 export * from './stats/bradley-terry.ts';
+export * from './protocol/agents.ts';

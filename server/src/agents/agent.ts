@@ -10,6 +10,8 @@ export interface AgentTurn {
   refusal?: Refusal;
   /** Aborted when the turn's time for the agent is up. */
   signal: AbortSignal;
+  /** When the agent's budget for this turn ends (ms since the epoch), if it has one. */
+  deadline?: number;
 }
 
 /** An agent's answer, with measurements to keep in the transcript (tokens, latency…). */
@@ -26,4 +28,16 @@ export interface Agent {
   /** Configuration id, recorded in the debate header's seats. */
   readonly id: string;
   act(turn: AgentTurn): Promise<AgentReply>;
+}
+
+/**
+ * Thrown by an agent whose answer could not even be read (a remote agent's malformed
+ * acknowledgement): the driver treats it like an action the engine refused, so the
+ * agent is asked once more with `refusal` set, then the seat forfeits.
+ */
+export class InvalidReply extends Error {
+  override name = 'InvalidReply';
+  constructor(readonly refusal: Refusal) {
+    super(refusal.message);
+  }
 }

@@ -1,5 +1,5 @@
 import type { ClientAction, DebateView, Refusal, Seat } from '@arena/shared';
-import type { Agent, AgentReply } from './agent.ts';
+import { InvalidReply, type Agent, type AgentReply } from './agent.ts';
 
 /** How the driver reaches the engine: submit an action, get null (accepted) or the refusal. */
 export type Submit = (action: ClientAction, meta: Record<string, unknown>) => Refusal | null | Promise<Refusal | null>;
@@ -36,7 +36,7 @@ export function isTransient(err: unknown): boolean {
   // The SDKs' error classes do not set `name`; their class names tell them apart.
   const kind = `${err.name} ${err.constructor?.name ?? ''}`;
   // Our own deadline or a cancellation is final; an SDK's per-request timeout is not.
-  if (err instanceof TurnTimeout || /Abort/.test(kind)) return false;
+  if (err instanceof TurnTimeout || err instanceof InvalidReply || /Abort/.test(kind)) return false;
   const status = (err as { status?: unknown }).status;
   if (typeof status === 'number') return status === 408 || status === 409 || status === 429 || status >= 500;
   const code = (err as { code?: unknown }).code;
@@ -115,6 +115,7 @@ export async function actWithRules(agent: Agent, getView: () => DebateView, seat
   const onOuterAbort = () => controller.abort(options.signal?.reason ?? new Error('the turn was cancelled'));
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const signal = controller.signal;
+  const deadline = Number.isFinite(options.timeoutMs) ? started + budget : undefined;
   const sleep = options.sleep ?? abortableSleep;
   const maxRetries = options.retries ?? 3;
   const backoff = options.backoffMs ?? 250;
@@ -128,7 +129,7 @@ export async function actWithRules(agent: Agent, getView: () => DebateView, seat
     for (let attempt = 0; ; attempt++) {
       const view = getView();
       try {
-        return await raceAbort(() => agent.act({ view, legal: view.legal, signal, ...(refusal ? { refusal } : {}) }), signal);
+        return await raceAbort(() => agent.act({ view, legal: view.legal, signal, ...(deadline ? { deadline } : {}), ...(refusal ? { refusal } : {}) }), signal);
       } catch (err) {
         if (signal.aborted) throw signal.reason;
         if (!isTransient(err) || attempt >= maxRetries) throw err;
@@ -143,11 +144,18 @@ export async function actWithRules(agent: Agent, getView: () => DebateView, seat
 
   try {
     for (let round = 0; round < 2; round++) {
-      const reply = await ask();
-      Object.assign(meta, reply.meta ?? {});
-      const eventMeta = { ...meta, ...(retries ? { retries, errors: [...errors] } : {}), ...(refusal ? { refusedOnce: refusal } : {}), latencyMs: Date.now() - started };
-      const submitted = await submit(reply.action, eventMeta);
-      if (submitted === null) return { ok: true, action: reply.action, meta: eventMeta };
+      let submitted: Refusal | null;
+      try {
+        const reply = await ask();
+        Object.assign(meta, reply.meta ?? {});
+        const eventMeta = { ...meta, ...(retries ? { retries, errors: [...errors] } : {}), ...(refusal ? { refusedOnce: refusal } : {}), latencyMs: Date.now() - started };
+        submitted = await submit(reply.action, eventMeta);
+        if (submitted === null) return { ok: true, action: reply.action, meta: eventMeta };
+      } catch (err) {
+        // An answer that could not be read counts as a refused one: one more try.
+        if (!(err instanceof InvalidReply) || signal.aborted) throw err;
+        submitted = err.refusal;
+      }
       log(`${agent.id} (${seat}): refused (${submitted.code}): ${submitted.message}`);
       if (refusal) {
         return fail(`refused twice: ${refusal.message}; then ${submitted.message}`);

@@ -35,6 +35,7 @@ import { noStore } from './security.ts';
 import { resultsRouter } from './results.ts';
 import { rejudgeRouter } from './rejudge.ts';
 import { studiesRouter } from './studies.ts';
+import { agentsRouter } from './agents.ts';
 import { REPLAY_PREFIX } from '../rejudge/replay-agent.ts';
 
 const SeatConfigInput = z
@@ -311,6 +312,7 @@ export function apiRouter(ctx: ArenaContext): Router {
   api.use('/results', resultsRouter(ctx));
   api.use(rejudgeRouter(ctx));
   api.use(studiesRouter(ctx, ctx.studies));
+  api.use(agentsRouter(ctx));
 
   api.use((_req, _res) => {
     throw new HttpError(404, 'no such API endpoint');

@@ -74,8 +74,17 @@ export class AgentSeats {
       this.deps.agentTurnMs,
       state.deadline === null ? Number.POSITIVE_INFINITY : Math.max(0, state.deadline - Date.now()),
     );
+    let agent: Agent;
+    try {
+      agent = this.agentFor(seat);
+    } catch (err) {
+      // An agent that can no longer be made (a remote agent whose key was revoked) forfeits its turns.
+      if (this.stopped || !toMove(this.state).includes(seat)) return;
+      await this.submit('system', { type: 'forfeit', seat, reason: (err as Error).message.slice(0, 2000) }, { agent: this.header.seats[seat]?.agent ?? '', seat });
+      return;
+    }
     const result = await actWithRules(
-      this.agentFor(seat),
+      agent,
       () => viewFor(this.state, seat),
       seat,
       (action, meta) => this.submit(seat, action, meta),

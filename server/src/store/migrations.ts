@@ -122,6 +122,21 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
         PRIMARY KEY (study_id, participant)
       );`,
   },
+  {
+    version: 4,
+    name: 'remote agent keys',
+    // Keys are kept as SHA-256 hashes (they are random 144-bit secrets, so no slow hash is needed); each is scoped to one agent name.
+    sql: `
+      CREATE TABLE agent_keys (
+        id text PRIMARY KEY,
+        name text NOT NULL,
+        hash text NOT NULL UNIQUE,
+        label text,
+        created_at double precision NOT NULL,
+        revoked_at double precision
+      );
+      CREATE INDEX agent_keys_name ON agent_keys (name)`,
+  },
 ];
 
 export async function migrate(sql: Sql): Promise<number[]> {
