@@ -86,6 +86,9 @@ export function connect(options: ConnectOptions, handler: TurnHandler): AgentCon
   connection.ready.catch(() => {});
 
   socket.on('turn', (turn: AgentTurnMessage, ack: (reply: unknown) => void) => {
+    // An answer that completes after its connection dropped is not sent on the next one (where
+    // its acknowledgement id could name another turn): the server sends the turn there again.
+    const connectionId = socket.id;
     const key = `${turn.turnId}/${turn.attempt}`;
     let run = running.get(key);
     if (!run) {
@@ -99,7 +102,9 @@ export function connect(options: ConnectOptions, handler: TurnHandler): AgentCon
       // Kept a minute after it settles: a resend after a reconnect gets the same answer without a second run.
       void reply.finally(() => setTimeout(() => running.delete(key), 60_000).unref?.());
     }
-    void run.reply.then(ack);
+    void run.reply.then((reply) => {
+      if (socket.connected && socket.id === connectionId) ack(reply);
+    });
   });
   socket.on('cancel', (c: AgentCancel) => {
     for (const [key, r] of running) if (key.startsWith(`${c.turnId}/`)) r.controller.abort(new Error(c.reason));

@@ -37,10 +37,12 @@ const agent = connect({ url, key, name }, async (turn) => {
   if (behaviour === 'refuse') return { type: 'judge', probabilities: [2, -1], end: true };
   if (behaviour === 'drop-once' && !dropped) {
     dropped = true;
-    // Drop the transport under the SDK (as a network failure would): it reconnects by itself.
+    // Drop the transport under the SDK (as a network failure would): it reconnects by itself,
+    // and the answer, ready only after that, goes out on the new connection.
+    const back = new Promise<void>((resolve) => agent.socket.once('connect', () => resolve()));
     agent.socket.io.engine.close();
     say({ event: 'dropped' });
-    return new Promise<never>(() => {});
+    await back;
   }
   return { action: legalMove(turn), meta: { model: 'ts-test', tokens: 12 } };
 });
@@ -55,6 +57,9 @@ if (framesFile) {
   agent.socket.io.on('reconnect_attempt', () => setImmediate(hook));
 }
 agent.socket.on('connect', () => say({ event: 'connected' }));
+// Every turn message as it arrives, resends included (the handler above runs once per turn attempt).
+agent.socket.on('turn', (turn: AgentTurnMessage) => say({ event: 'turn-message', turnId: turn.turnId, attempt: turn.attempt }));
+agent.socket.on('cancel', (c: { turnId: string; reason: string }) => say({ event: 'cancel', ...c }));
 agent.socket.on('disconnect', (reason) => say({ event: 'disconnected', reason, closing: agent.closing }));
 agent.ready.then(
   (w) => say({ event: 'welcome', name: w.name }),

@@ -1,6 +1,11 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { replay } from '@arena/shared';
+import { io } from 'socket.io-client';
+import { passageText, replay, viewFor } from '@arena/shared';
 import { RESEARCHER_TOKEN, startArena, type TestArena } from '../helpers/arena.ts';
+import { runArena } from '../helpers/cli.ts';
 import { startPythonAgent, startTsAgent, type AgentProcess } from '../helpers/agent-process.ts';
 
 let t: TestArena;
@@ -55,5 +60,120 @@ describe('remote agents over socket.io', () => {
     expect(spoken('B').every((e) => e.meta?.agent === 'remote:py-debater' && (e.meta?.remote as any)?.model === 'python-example')).toBe(true);
     expect(record.events.some((e) => e.action.type === 'forfeit')).toBe(false);
     expect(replay(record.header, record.events).verdict).toEqual(record.verdict);
+  });
+
+  it('a remote judge judges built-in debaters, and the raw frames it receives hold nothing beyond its seat\'s view', async () => {
+    const judgeKey = await issue('ts-judge');
+    const framesFile = join(mkdtempSync(join(tmpdir(), 'agent-frames-')), 'frames.jsonl');
+    const judge = startTsAgent(t.http, 'ts-judge', judgeKey.key, 'play', framesFile);
+    agents.push(judge);
+    await judge.until((e) => e.event === 'welcome', 'welcome');
+    const scenario = t.arena.ctx.scenarios.get('the-lantern-room')!;
+    const created = await t.createDebate({
+      scenarioId: scenario.id,
+      preset: 'debate',
+      seed: 'remote-judge-1',
+      rules: { minSpeechRoundsBeforeEnd: 2 },
+      seats: { A: { kind: 'agent', agent: 'builtin:passage-debater' }, B: { kind: 'agent', agent: 'builtin:passage-debater' }, judge: { kind: 'agent', agent: 'remote:ts-judge' } },
+    });
+    const record = await finished(created.id);
+    expect(record.status).toBe('finished');
+    const judged = record.events.filter((e) => e.seat === 'judge');
+    expect(judged.length).toBeGreaterThanOrEqual(3);
+    expect(judged.every((e) => e.meta?.agent === 'remote:ts-judge')).toBe(true);
+
+    // Every frame, parsed: socket.io packets of the /agents namespace (or engine.io's own).
+    const frames = readFileSync(framesFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string);
+    const judgeViews = new Set<string>();
+    replay(record.header, record.events, (state) => void judgeViews.add(JSON.stringify(viewFor(state, 'judge'))));
+    let turns = 0;
+    for (const frame of frames) {
+      const m = /^42\/agents,\d*(\[.*\])$/s.exec(frame);
+      if (!m) {
+        // engine.io open/ping, socket.io connect: no payload beyond ids and timings.
+        expect(frame).toMatch(/^(0\{"sid":"[^"]+","upgrades":\[\],"pingInterval":\d+,"pingTimeout":\d+,"maxPayload":\d+\}|2|40\/agents,\{"sid":"[^"]+"\})$/);
+        continue;
+      }
+      const [type, payload] = JSON.parse(m[1]!) as [string, any];
+      expect(['welcome', 'turn', 'cancel']).toContain(type);
+      if (type !== 'turn') continue;
+      turns++;
+      expect(Object.keys(payload).sort()).toEqual(['attempt', 'deadline', 'debateId', 'legal', 'seat', 'turnId', 'view']);
+      expect(payload.seat).toBe('judge');
+      // The view is exactly one of the judge's views as the engine's gate gives it.
+      expect(judgeViews.has(JSON.stringify(payload.view))).toBe(true);
+      expect(payload.legal).toEqual(payload.view.legal);
+    }
+    expect(turns).toBe(judged.length);
+    // And on the bytes: no passage sentence the debaters did not quote, no seed, no correct answer.
+    const bytes = frames.join('\n');
+    const last = JSON.parse([...judgeViews].at(-2)!);
+    const quoted = (last.quotes as { text: string }[]).map((q) => q.text).join(' ');
+    const unquoted = passageText(scenario).split(/(?<=[.!?])\s+|\n+/).filter((x) => x.length >= 40 && !quoted.includes(x));
+    expect(unquoted.length).toBeGreaterThan(0);
+    for (const sentence of unquoted) expect(bytes).not.toContain(sentence);
+    expect(bytes).not.toContain('remote-judge-1');
+    expect(bytes).not.toContain('correctIndex');
+  });
+
+  it('keys: a wrong key, a key for another name and another protocol version are refused with typed reasons; a revoked key is cut off', async () => {
+    const wrong = startTsAgent(t.http, 'ts-debater', 'arena_knope_not-a-key');
+    agents.push(wrong);
+    expect(await wrong.until((e) => e.event === 'refused', 'refusal')).toMatchObject({ code: 'bad-key' });
+    expect(await wrong.exited).toBe(2);
+
+    const other = await issue('someone-else');
+    const misnamed = startTsAgent(t.http, 'ts-debater', other.key);
+    agents.push(misnamed);
+    expect(await misnamed.until((e) => e.event === 'refused', 'refusal')).toMatchObject({ code: 'wrong-name' });
+
+    const socket = io(`${t.http}/agents`, { transports: ['websocket'], reconnection: false, auth: { key: other.key, name: 'someone-else', protocol: 99 } });
+    const refusal = await new Promise<any>((resolve) => socket.on('connect_error', (err: any) => resolve(err.data)));
+    socket.close();
+    expect(refusal).toEqual({ code: 'protocol-version', message: expect.stringMatching(/speaks agent protocol 1, the client 99/), serverProtocol: 1 });
+
+    // Revoking: the connected agent is told and disconnected; the key is refused afterwards.
+    const key = await issue('short-lived');
+    const live = startTsAgent(t.http, 'short-lived', key.key);
+    agents.push(live);
+    await live.until((e) => e.event === 'welcome', 'welcome');
+    const listed = await runArena('agents', 'keys', 'list', '--url', t.http, '--token', RESEARCHER_TOKEN);
+    expect(listed).toMatch(new RegExp(`${key.id}\\s+short-lived\\s+issued .* active`));
+    expect(listed).not.toContain(key.key);
+    const revoked = await runArena('agents', 'keys', 'revoke', key.id, '--url', t.http, '--token', RESEARCHER_TOKEN);
+    expect(revoked).toBe(`revoked ${key.id} (short-lived)`);
+    expect(await live.until((e) => e.event === 'disconnected', 'disconnect')).toMatchObject({ reason: 'io server disconnect', closing: { code: 'key-revoked' } });
+    const again = startTsAgent(t.http, 'short-lived', key.key);
+    agents.push(again);
+    expect(await again.until((e) => e.event === 'refused', 'refusal')).toMatchObject({ code: 'key-revoked' });
+    // A name without a live key cannot be seated; nor can a name that never had one.
+    for (const name of ['short-lived', 'never-issued']) {
+      const res = await t.api('/api/debates', { method: 'POST', json: { scenarioId: 'the-quiet-relay', seats: { A: { kind: 'agent', agent: `remote:${name}` } } } });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatch(new RegExp(`unknown remote agent "${name}"`));
+    }
+    expect((await t.api('/api/agents')).body.agents.map((a: any) => a.id)).not.toContain('remote:short-lived');
+  });
+
+  it('keys are for researchers only, kept hashed, and issued from the CLI too', async () => {
+    expect((await t.api('/api/agents/keys', { method: 'POST', json: { name: 'x' } })).status).toBe(401);
+    expect((await t.api('/api/agents/keys')).status).toBe(401);
+    expect((await t.api('/api/agents/remote')).status).toBe(401);
+    expect((await t.api('/api/agents/keys', { method: 'POST', json: { name: 'Bad Name!' }, token: RESEARCHER_TOKEN })).status).toBe(400);
+    const printed = await runArena('agents', 'keys', 'issue', 'cli-agent', '--label', 'lab X', '--url', t.http, '--token', RESEARCHER_TOKEN, '--json');
+    const issued = JSON.parse(printed);
+    expect(issued).toMatchObject({ name: 'cli-agent', label: 'lab X', agent: 'remote:cli-agent', revokedAt: null });
+    const rows = await t.store.sql.query<{ hash: string }>('SELECT hash FROM agent_keys WHERE id = $1', [issued.id]);
+    expect(rows[0]!.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(await t.store.sql.query('SELECT * FROM agent_keys'))).not.toContain(issued.key);
+    // The researchers' view: every name with its counters; the debaters of the first test answered turns.
+    const status = (await t.api('/api/agents/remote', { token: RESEARCHER_TOKEN })).body.agents;
+    const ts = status.find((a: any) => a.name === 'ts-debater');
+    expect(ts.connections).toHaveLength(1);
+    expect(ts.turns).toBeGreaterThan(0);
+    expect(ts.answered).toBe(ts.turns);
+    expect(ts.latencyMs.n).toBe(ts.answered);
+    expect(ts.latencyMs.p50).toBeGreaterThanOrEqual(0);
+    expect(ts).toMatchObject({ refusals: 0, malformed: 0, timeouts: 0, forfeits: 0 });
   });
 });

@@ -8,6 +8,7 @@ import { registerStudy } from './study.ts';
 import { registerExportCsv } from './export.ts';
 import { registerPower } from './power.ts';
 import { registerStore } from './store-upgrade.ts';
+import { registerAgents } from './agents.ts';
 
 /** The `arena` command line: batch work beside the server (self-play, import, report, export, …). */
 export function buildProgram(): Command {
@@ -25,5 +26,6 @@ export function buildProgram(): Command {
   registerStudy(program);
   registerPower(program);
   registerStore(program);
+  registerAgents(program);
   return program;
 }
