@@ -36,6 +36,15 @@ if (want('selfplay')) {
   console.log(`selfplay    built-in self-play debates/s: ${fmt(r.debatesPerSecond, 1)}  (${r.debates} debates, stored)`);
 }
 
+if (want('gateway')) {
+  const { benchGateway } = await import('./gateway.ts');
+  const r = await benchGateway(100);
+  results.gateway = r;
+  console.log(
+    `gateway     turn round trip (turn sent → acknowledgement), ${r.agents} remote SDK agents connected from another process: p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms (${fmt(r.turns)} turns, ${r.debates} debates in ${r.seconds} s)`,
+  );
+}
+
 const NYU = '../shared/data/nyu-debate-2023';
 if (want('nyu') && existsSync(NYU)) {
   const { benchNyu } = await import('../../server/src/importers/nyu/bench.ts');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { apply, viewFor, type DebateState, type Refusal } from '@arena/shared';
-import type { Agent, AgentTurn } from '../../server/src/agents/agent.ts';
+import { InvalidReply, type Agent, type AgentTurn } from '../../server/src/agents/agent.ts';
 import { actWithRules, isTransient } from '../../server/src/agents/driver.ts';
 import { parseJudgeReply, trimSpeech } from '../../server/src/agents/llm/parse.ts';
 import { APIConnectionError, APIConnectionTimeoutError, APIUserAbortError } from 'openai';
@@ -69,6 +69,31 @@ describe('the agent driver', () => {
     expect(!result.ok && result.reason).toMatch(/refused twice/);
     expect(agent.turns).toHaveLength(2);
     expect(state().rounds[0]!.judge).toBeNull();
+  });
+
+  it('treats an unreadable answer (InvalidReply) like a refusal: one more try with it, then a failure', async () => {
+    const unreadable = async () => {
+      throw new InvalidReply({ code: 'malformed', message: 'not an action' });
+    };
+    const once = scripted([unreadable, good]);
+    const first = await run(once);
+    expect(first.result.ok).toBe(true);
+    expect(once.turns[1]!.refusal).toEqual({ code: 'malformed', message: 'not an action' });
+    expect(first.submitted).toHaveLength(1);
+    expect(first.submitted[0]).toMatchObject({ refusedOnce: { code: 'malformed' } });
+    const twice = scripted([unreadable, unreadable, good]);
+    const second = await run(twice);
+    expect(second.result.ok).toBe(false);
+    expect(twice.turns).toHaveLength(2);
+    expect(second.result.ok || second.result.reason).toMatch(/^refused twice: not an action/);
+  });
+
+  it('gives the agent the end of its budget as a deadline', async () => {
+    const agent = scripted([good]);
+    const before = Date.now();
+    await run(agent, 1500);
+    expect(agent.turns[0]!.deadline).toBeGreaterThanOrEqual(before + 1500);
+    expect(agent.turns[0]!.deadline).toBeLessThanOrEqual(Date.now() + 1500);
   });
 
   it('retries transient errors with backoff and records them', async () => {

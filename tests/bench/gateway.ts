@@ -1,0 +1,67 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { quantile } from '../../server/src/agents/remote/stats.ts';
+import { startArena } from '../helpers/arena.ts';
+
+export interface GatewayBench {
+  agents: number;
+  debates: number;
+  turns: number;
+  seconds: number;
+  p50: number;
+  p99: number;
+}
+
+/**
+ * Turn round trip through the gateway (the server emits `turn` → the agent's
+ * acknowledgement arrives) with `agents` remote agents connected at once from another
+ * process, paired as the two debaters of `agents / 2` live debates (built-in judge),
+ * each replaced by a new one when it ends, for `seconds`.
+ */
+export async function benchGateway(agents = 100, seconds = 15): Promise<GatewayBench> {
+  const t = await startArena({ env: { ARENA_RECONNECT_SECONDS: '0' } });
+  const names: string[] = [];
+  const lines: string[] = [];
+  for (let i = 0; i < agents; i++) {
+    const name = `bench-${i}`;
+    const { key } = await t.arena.ctx.agentKeys.issue(name, 'benchmark');
+    t.arena.ctx.gateway.issued(name);
+    names.push(name);
+    lines.push(`${name}=${key}`);
+  }
+  const file = join(mkdtempSync(join(tmpdir(), 'gateway-bench-')), 'keys');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  const load = spawn(process.execPath, ['--import', 'tsx', 'tests/bench/gateway-agents.ts', t.http, file], { stdio: ['pipe', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    load.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+    load.once('exit', (code) => reject(new Error(`the agents' process exited with ${code}`)));
+  });
+  const before = t.arena.ctx.gateway.roundTrips().length;
+  const until = Date.now() + seconds * 1000;
+  let debates = 0;
+  const pair = async (i: number) => {
+    while (Date.now() < until) {
+      const created = await t.createDebate({
+        scenarioId: 'the-quiet-relay',
+        seed: `bench-${i}-${debates++}`,
+        seats: { A: { kind: 'agent', agent: `remote:${names[2 * i]}` }, B: { kind: 'agent', agent: `remote:${names[2 * i + 1]}` }, judge: { kind: 'agent', agent: 'builtin:passage-judge' } },
+      });
+      await new Promise<void>((resolve) => {
+        const off = t.arena.ctx.sessions.on((id, e) => {
+          if (id !== created.id || (e.type !== 'finished' && e.type !== 'ended')) return;
+          off();
+          resolve();
+        });
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: agents / 2 }, (_, i) => pair(i)));
+  // At most the last 1,000 answers per name are kept: with these runs every one is.
+  const samples = t.arena.ctx.gateway.roundTrips().slice(before).sort((a, b) => a - b);
+  load.stdin.end();
+  await new Promise((r) => load.once('exit', r));
+  await t.close();
+  return { agents, debates, turns: samples.length, seconds, p50: quantile(samples, 0.5) ?? NaN, p99: quantile(samples, 0.99) ?? NaN };
+}
