@@ -8,6 +8,8 @@ import { Link } from '../router.tsx';
 interface Presets {
   list: PresetEntry[];
   agents: string[];
+  /** Remote agents (`remote:<name>`): whether one of their connections is live. */
+  remote: Record<string, boolean>;
 }
 
 // The room connection (and its SDK) loads only once a debate exists.
@@ -30,10 +32,11 @@ export function Lobby() {
 
   useEffect(() => {
     document.title = 'Oversight Arena';
-    Promise.all([api.scenarios(), api.presets()])
-      .then(([s, p]) => {
+    Promise.all([api.scenarios(), api.presets(), api.agents()])
+      .then(([s, p, a]) => {
         setScenarios(s.scenarios);
-        setPresets({ list: p.presets, agents: p.agents });
+        const remote = Object.fromEntries(a.agents.filter((x) => x.kind === 'remote').map((x) => [x.id, !!x.connected]));
+        setPresets({ list: p.presets, agents: p.agents, remote });
       })
       .catch((e: Error) => setLoadError(e.message));
     const load = () =>
@@ -202,6 +205,7 @@ function CreateForm({ scenarios, presets }: { scenarios: ScenarioSummary[] | nul
                   {presets.agents.map((a) => (
                     <option key={a} value={`agent:${a}`}>
                       AI: {a}
+                      {a in presets.remote ? (presets.remote[a] ? ' (connected)' : ' (not connected)') : ''}
                     </option>
                   ))}
                 </select>
