@@ -38,11 +38,14 @@ if (want('selfplay')) {
 
 if (want('gateway')) {
   const { benchGateway } = await import('./gateway.ts');
-  const r = await benchGateway(100);
-  results.gateway = r;
-  console.log(
-    `gateway     turn round trip (turn sent → acknowledgement), ${r.agents} remote SDK agents connected from another process: p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms (${fmt(r.turns)} turns, ${r.debates} debates in ${r.seconds} s)`,
-  );
+  for (const think of [false, true]) {
+    const r = await benchGateway(100, think ? 20 : 15, think);
+    results[think ? 'gatewayThink' : 'gateway'] = r;
+    console.log(
+      `gateway     turn round trip through the gateway, ${r.agents} remote SDK agents connected from another process, ${think ? 'thinking 0–2 s (think time taken out)' : 'answering at once'}: ` +
+        `p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms (${fmt(r.turns)} turns, ${r.debates} debates in ${r.seconds} s)`,
+    );
+  }
 }
 
 const NYU = '../shared/data/nyu-debate-2023';
