@@ -155,7 +155,15 @@ export async function createArena(config: Config, options: { store?: Store } = {
     ctx,
     async listen() {
       await server.listen(config.port, config.host);
-      gateway.attach(httpServer);
+      // Remote agents' turns reach the process holding the agent's connection through the presence bus.
+      const presence = matchMaker.presence;
+      await gateway.attach(httpServer, {
+        processId: matchMaker.processId,
+        publish: (topic, data) => presence.publish(topic, data),
+        subscribe: (topic, callback) => presence.subscribe(topic, callback),
+        incr: (key) => presence.incr(key),
+        expire: (key, seconds) => presence.expire(key, seconds),
+      });
       ownership = config.redisUrl
         ? new RedisOwnership(config.redisUrl, matchMaker.processId, LEASE_MS, (id) => sessions.lost(id))
         : new LocalOwnership(matchMaker.processId);

@@ -1,21 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { Server as IoServer, type Namespace, type Socket } from 'socket.io';
-import {
-  AGENT_PROTOCOL_VERSION,
-  AGENTS_NAMESPACE,
-  AgentHandshake,
-  describeIssues,
-  REMOTE_PREFIX,
-  type AgentClosing,
-  type AgentTurnMessage,
-  type AgentWelcome,
-  type DebateEvent,
-  type HandshakeRefusal,
-  type HandshakeRefusalCode,
-} from '@arena/shared';
+import { AGENT_PROTOCOL_VERSION, AGENTS_NAMESPACE, REMOTE_PREFIX, type AgentClosing, type AgentTurnMessage, type AgentWelcome, type DebateEvent } from '@arena/shared';
 import type { AgentKeys } from '../../store/agent-keys.ts';
 import type { Agent } from '../agent.ts';
+import { checkHandshake, HandshakeError } from './handshake.ts';
 import { RemoteAgent } from './remote-agent.ts';
+import { ALL, claimKey, to, type BusMessage, type GatewayBus } from './relay.ts';
 import { NameStats, type RemoteAgentStats } from './stats.ts';
 
 interface Connection {
@@ -35,19 +26,18 @@ interface Pending {
   sentAt: number;
   settled: boolean;
   resolve(reply: unknown): void;
+  /** A turn of this process's debate offered to the other processes under `claim`, claimed by `by` once one takes it. */
+  remote: { claim: string; by: string | null } | null;
+  /** A turn served here for another process's debate. */
+  proxyFor?: { claim: string; origin: string };
 }
+
+/** How long another process's list of connected names counts without being repeated. */
+const NAMES_TTL_MS = 15_000;
 
 export interface GatewayDeps {
   keys: AgentKeys;
   log: (line: string) => void;
-}
-
-class HandshakeError extends Error {
-  readonly data: HandshakeRefusal;
-  constructor(code: HandshakeRefusalCode, message: string) {
-    super(message);
-    this.data = { code, message, serverProtocol: AGENT_PROTOCOL_VERSION };
-  }
 }
 
 /**
@@ -57,7 +47,10 @@ class HandshakeError extends Error {
  * through RemoteAgent and the ordinary agent driver (budget, one retry after a refusal,
  * then a forfeit). Several connections of one name share its turns, each turn going to
  * the connection with the fewest in flight; a turn whose connection drops goes to
- * another connection of the name, or to the next one that connects.
+ * another connection of the name, or to the next one that connects. With several
+ * server processes, a turn whose agent is connected to another process is relayed
+ * through the bus (relay.ts): offered to all, claimed by one process that holds a
+ * connection of the name, answered back.
  */
 export class AgentGateway {
   private io: IoServer | undefined;
@@ -67,6 +60,10 @@ export class AgentGateway {
   private readonly conns = new Map<string, Set<Connection>>();
   private readonly pending = new Set<Pending>();
   private readonly stats = new Map<string, NameStats>();
+  private bus: GatewayBus | undefined;
+  /** Names connected to other processes, as they last announced them. */
+  private readonly elsewhere = new Map<string, { names: string[]; at: number }>();
+  private announcer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: GatewayDeps) {}
 
@@ -75,40 +72,33 @@ export class AgentGateway {
     this.names = new Set(await this.deps.keys.activeNames());
   }
 
-  /** Attaches socket.io to the listening HTTP server (after Colyseus's transport, which ignores /socket.io/). */
-  attach(httpServer: HttpServer): void {
+  /**
+   * Attaches socket.io to the listening HTTP server (after Colyseus's transport, which
+   * ignores /socket.io/), and joins the other processes' gateways through `bus`.
+   */
+  async attach(httpServer: HttpServer, bus?: GatewayBus): Promise<void> {
+    if (bus) {
+      this.bus = bus;
+      await bus.subscribe(ALL, (m: BusMessage) => void this.onBus(m));
+      await bus.subscribe(to(bus.processId), (m: BusMessage) => void this.onBus(m));
+      this.announcer = setInterval(() => this.announce(), NAMES_TTL_MS / 3);
+      this.announcer.unref();
+    }
     this.io = new IoServer(httpServer, { serveClient: false, maxHttpBufferSize: 256 * 1024, pingInterval: 10_000, pingTimeout: 10_000 });
     const ns = this.io.of(AGENTS_NAMESPACE);
     this.namespace = ns;
     ns.use((socket, next) => {
-      this.authenticate(socket).then(
-        () => next(),
+      checkHandshake(socket.handshake.auth, this.deps.keys).then(
+        (who) => {
+          socket.data = who;
+          next();
+        },
         (err: unknown) => next(err instanceof HandshakeError ? err : new HandshakeError('bad-handshake', 'the handshake could not be checked')),
       );
     });
     ns.on('connection', (socket) => this.connected(socket));
     // The default namespace has no use: refuse it rather than hold idle sockets.
     this.io.of('/').use((_socket, next) => next(new Error(`connect to the ${AGENTS_NAMESPACE} namespace`)));
-  }
-
-  private async authenticate(socket: Socket): Promise<void> {
-    const parsed = AgentHandshake.safeParse(socket.handshake.auth);
-    if (!parsed.success) {
-      const protocol = (socket.handshake.auth as { protocol?: unknown } | undefined)?.protocol;
-      if (typeof protocol === 'number' && protocol !== AGENT_PROTOCOL_VERSION) throw this.versionError(protocol);
-      throw new HandshakeError('bad-handshake', `auth must be { key, name, protocol }: ${describeIssues(parsed.error)}`);
-    }
-    const { key, name, protocol, client } = parsed.data;
-    if (protocol !== AGENT_PROTOCOL_VERSION) throw this.versionError(protocol);
-    const found = await this.deps.keys.find(key);
-    if (!found) throw new HandshakeError('bad-key', 'this key is not known here');
-    if (found.revokedAt !== null) throw new HandshakeError('key-revoked', 'this key was revoked; ask the researcher for a new one');
-    if (found.name !== name) throw new HandshakeError('wrong-name', `this key is for the agent "${found.name}", not "${name}"`);
-    socket.data = { name, keyId: found.id, client: client ?? null };
-  }
-
-  private versionError(protocol: number): HandshakeError {
-    return new HandshakeError('protocol-version', `this server speaks agent protocol ${AGENT_PROTOCOL_VERSION}, the client ${protocol}: update the client`);
   }
 
   private connected(socket: Socket): void {
@@ -122,7 +112,10 @@ export class AgentGateway {
     socket.emit('welcome', welcome);
     socket.on('disconnect', () => {
       set.delete(conn);
-      if (set.size === 0) this.conns.delete(name);
+      if (set.size === 0) {
+        this.conns.delete(name);
+        this.announce();
+      }
       // Its unanswered turns go to another connection of the name, or wait for one.
       for (const p of this.pending) {
         if (p.conn !== conn) continue;
@@ -130,7 +123,17 @@ export class AgentGateway {
         this.dispatch(p);
       }
     });
-    for (const p of this.pending) if (p.name === name && !p.conn) this.dispatch(p);
+    if (set.size === 1) {
+      this.announce();
+      this.bus?.publish(ALL, { type: 'connected', name, process: this.bus.processId } satisfies BusMessage);
+    }
+    // Turns waiting for this name (not already taken by another process) come here.
+    for (const p of this.pending) if (p.name === name && !p.conn && !p.remote?.by) this.dispatch(p);
+  }
+
+  /** Tells the other processes which names are connected here. */
+  private announce(): void {
+    this.bus?.publish(ALL, { type: 'names', process: this.bus.processId, names: [...this.conns.keys()], at: Date.now() } satisfies BusMessage);
   }
 
   /** Whether a seat may name `remote:<name>`: the name holds a key that is not revoked. */
@@ -143,9 +146,12 @@ export class AgentGateway {
     return [...this.names].sort().map((n) => `${REMOTE_PREFIX}${n}`);
   }
 
-  /** Whether at least one connection of `name` is live. */
+  /** Whether at least one connection of `name` is live, here or (as last announced) in another process. */
   isConnected(name: string): boolean {
-    return (this.conns.get(name)?.size ?? 0) > 0;
+    if ((this.conns.get(name)?.size ?? 0) > 0) return true;
+    const fresh = Date.now() - NAMES_TTL_MS;
+    for (const e of this.elsewhere.values()) if (e.at > fresh && e.names.includes(name)) return true;
+    return false;
   }
 
   /** The agent that plays a `remote:<name>` seat. Throws for a name without a key. */
@@ -173,6 +179,7 @@ export class AgentGateway {
         conn: null,
         sentAt: Date.now(),
         settled: false,
+        remote: null,
         resolve: (reply) => {
           if (p.settled) return;
           settle();
@@ -191,6 +198,7 @@ export class AgentGateway {
         if (p.settled) return;
         const conn = p.conn;
         settle();
+        if (p.remote?.by) this.bus?.publish(to(p.remote.by), { type: 'cancel', claim: p.remote.claim } satisfies BusMessage);
         // The driver's own deadline (not a session closing, nor the rules' timer ending the turn first).
         if ((signal.reason as Error | undefined)?.name === 'TurnTimeout') stats.timeouts++;
         conn?.socket.emit('cancel', { turnId: message.turnId, reason: 'the turn is over' });
@@ -206,7 +214,16 @@ export class AgentGateway {
   private dispatch(p: Pending): void {
     if (p.settled) return;
     const set = this.conns.get(p.name);
-    if (!set || set.size === 0) return;
+    if (!set || set.size === 0) {
+      if (p.proxyFor) {
+        // Served here for another process and no connection is left: give it back.
+        p.settled = true;
+        this.pending.delete(p);
+        this.bus?.publish(to(p.proxyFor.origin), { type: 'unassigned', claim: p.proxyFor.claim } satisfies BusMessage);
+      } else this.offer(p);
+      return;
+    }
+    p.remote = null;
     let best: Connection | undefined;
     for (const c of set) if (!best || c.inFlight < best.inFlight) best = c;
     const conn = best as Connection;
@@ -216,6 +233,80 @@ export class AgentGateway {
     conn.socket.emit('turn', p.message, (reply: unknown) => {
       if (p.conn === conn) p.resolve(reply);
     });
+  }
+
+  /** Offers a turn of a debate served here to the processes that hold connections of its name. */
+  private offer(p: Pending): void {
+    if (!this.bus) return;
+    const claim = randomBytes(9).toString('base64url');
+    p.remote = { claim, by: null };
+    this.bus.publish(ALL, { type: 'turn', claim, origin: this.bus.processId, name: p.name, message: p.message } satisfies BusMessage);
+  }
+
+  private async onBus(m: BusMessage): Promise<void> {
+    const me = this.bus?.processId;
+    const byClaim = (claim: string) => [...this.pending].find((p) => p.remote?.claim === claim);
+    switch (m.type) {
+      case 'turn': {
+        if (m.origin === me || !this.conns.get(m.name)?.size || !this.bus) return;
+        // One process takes the turn: the first to count its claim.
+        if ((await this.bus.incr(claimKey(m.claim))) !== 1) return;
+        this.bus.expire(claimKey(m.claim), 3600);
+        const p: Pending = { message: m.message, name: m.name, conn: null, sentAt: Date.now(), settled: false, remote: null, proxyFor: { claim: m.claim, origin: m.origin }, resolve: () => {} };
+        p.resolve = (reply) => {
+          if (p.settled) return;
+          p.settled = true;
+          if (p.conn) p.conn.inFlight--;
+          this.pending.delete(p);
+          this.bus?.publish(to(m.origin), { type: 'reply', claim: m.claim, reply } satisfies BusMessage);
+        };
+        this.pending.add(p);
+        this.bus.publish(to(m.origin), { type: 'claimed', claim: m.claim, by: this.bus.processId } satisfies BusMessage);
+        this.dispatch(p);
+        return;
+      }
+      case 'claimed': {
+        const p = byClaim(m.claim);
+        if (p && !p.remote?.by) p.remote = { claim: m.claim, by: m.by };
+        // A stale offer (the turn was answered, withdrawn or taken here meanwhile): the claimer lets it go.
+        else this.bus?.publish(to(m.by), { type: 'cancel', claim: m.claim } satisfies BusMessage);
+        return;
+      }
+      case 'reply':
+        byClaim(m.claim)?.resolve(m.reply);
+        return;
+      case 'unassigned': {
+        const p = byClaim(m.claim);
+        if (p) this.dispatch(p);
+        return;
+      }
+      case 'cancel':
+        for (const p of this.pending) {
+          if (p.proxyFor?.claim !== m.claim) continue;
+          p.settled = true;
+          this.pending.delete(p);
+          if (p.conn) {
+            p.conn.inFlight--;
+            p.conn.socket.emit('cancel', { turnId: p.message.turnId, reason: 'the turn is over' });
+          }
+        }
+        return;
+      case 'connected':
+        // A name came up elsewhere: offer it the turns still waiting for one.
+        if (m.process === me) return;
+        for (const p of this.pending) if (p.name === m.name && !p.proxyFor && !p.conn && !p.remote?.by) this.offer(p);
+        return;
+      case 'names':
+        if (m.process !== me) this.elsewhere.set(m.process, { names: m.names, at: m.at });
+        return;
+      case 'keys':
+        this.names = new Set(await this.deps.keys.activeNames());
+        return;
+      case 'revoked':
+        this.names = new Set(await this.deps.keys.activeNames());
+        this.closeKey(m.keyId);
+        return;
+    }
   }
 
   /** Counts a refused and/or malformed answer for the researchers' view. */
@@ -236,14 +327,20 @@ export class AgentGateway {
     if (typeof event.meta?.failure === 'string' && event.meta.failure.startsWith('refused twice')) s.refusals++;
   }
 
-  /** A key was issued: its name may now be seated. */
+  /** A key was issued: its name may now be seated (in every process). */
   issued(name: string): void {
     this.names.add(name);
+    this.bus?.publish(ALL, { type: 'keys' } satisfies BusMessage);
   }
 
-  /** A key was revoked: its connections are closed, and its name dropped when it holds no other key. */
+  /** A key was revoked: its connections are closed in every process, and its name dropped when it holds no other key. */
   async revoked(keyId: string): Promise<void> {
     this.names = new Set(await this.deps.keys.activeNames());
+    this.closeKey(keyId);
+    this.bus?.publish(ALL, { type: 'revoked', keyId } satisfies BusMessage);
+  }
+
+  private closeKey(keyId: string): void {
     const closing: AgentClosing = { code: 'key-revoked', message: 'the key of this connection was revoked' };
     for (const set of this.conns.values()) {
       for (const c of set) {
@@ -278,6 +375,7 @@ export class AgentGateway {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.announcer);
     if (!this.io) return;
     const closing: AgentClosing = { code: 'server-closing', message: 'the server is shutting down' };
     this.namespace?.emit('closing', closing);
