@@ -65,5 +65,9 @@ describe('arena selfplay and arena report on the command line', () => {
     await expect(arena(['selfplay', '--judges', 'no-such-judge', '--data-dir', path.join(dir, 'data2')])).rejects.toMatchObject({
       stderr: expect.stringMatching(/unknown agent "no-such-judge"/),
     });
+    // A remote agent is refused with where it can play instead.
+    await expect(arena(['selfplay', '--judges', 'remote:lab-model', '--data-dir', path.join(dir, 'data3')])).rejects.toMatchObject({
+      stderr: expect.stringMatching(/remote:lab-model: remote agents play in a running server's live debates \(create them with POST \/api\/debates\)/),
+    });
   }, 60_000);
 });

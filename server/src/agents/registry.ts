@@ -84,6 +84,8 @@ export function registerAgentKind(prefix: string, make: AgentFactory): void {
  */
 export function createAgent(id: string, opts: { seed: string; config?: AgentsConfig; env?: NodeJS.ProcessEnv }): Agent {
   if (id in BUILTIN_AGENTS) return builtin(id.slice('builtin:'.length) as BuiltinKind, id, opts.seed);
+  // The server makes remote agents itself (through its gateway); batch commands have no gateway.
+  if (id.startsWith('remote:')) throw new Error(`${id}: remote agents play in a running server's live debates (create them with POST /api/debates), not in batch commands`);
   for (const [prefix, make] of AGENT_KINDS) if (id.startsWith(prefix)) return make(id, opts);
   const config = opts.config ?? defaultAgentsConfig(opts.env);
   const entry = config?.agents[id];
