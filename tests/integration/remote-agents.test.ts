@@ -62,6 +62,29 @@ describe('remote agents over socket.io', () => {
     expect(replay(record.header, record.events).verdict).toEqual(record.verdict);
   });
 
+  it('self-play seats remote agents on the server: each debate a live session, resumable like any batch', async () => {
+    const args = ['selfplay', '--server', t.http, '--token', RESEARCHER_TOKEN, '--debaters', 'remote:ts-debater/remote:py-debater', '--judges', 'builtin:passage-judge'];
+    const batch = [...args, '--presets', 'debate,consultancy', '--scenario', 'the-lantern-room', '--seeds', '2', '--json', '--no-progress'];
+    const first = JSON.parse(await runArena(...batch));
+    expect(first).toMatchObject({ planned: 4, played: 4, skipped: 0, failed: 0, unfinished: 0 });
+    const again = JSON.parse(await runArena(...batch));
+    expect(again).toMatchObject({ planned: 4, played: 0, skipped: 4 });
+    const listed = await t.api('/api/debates?source=selfplay', { token: RESEARCHER_TOKEN });
+    expect(listed.body.total).toBe(4);
+    for (const d of listed.body.debates) {
+      const record = (await t.store.getTranscript(d.id))!;
+      expect(record.header.source).toEqual({ name: 'selfplay' });
+      expect(record.status).toBe('finished');
+      const speeches = record.events.filter((e) => e.action.type === 'speech');
+      expect(speeches.length).toBeGreaterThan(0);
+      expect(speeches.every((e) => String(e.meta?.agent).startsWith('remote:'))).toBe(true);
+    }
+    // Agents the server cannot seat are refused before anything is played.
+    await expect(runArena('selfplay', '--server', t.http, '--token', RESEARCHER_TOKEN, '--debaters', 'remote:nobody', '--presets', 'debate', '--seeds', '1')).rejects.toThrow(
+      /400 unknown remote agent "nobody"/,
+    );
+  });
+
   it('a remote judge judges built-in debaters, and the raw frames it receives hold nothing beyond its seat\'s view', async () => {
     const judgeKey = await issue('ts-judge');
     const framesFile = join(mkdtempSync(join(tmpdir(), 'agent-frames-')), 'frames.jsonl');

@@ -10,7 +10,7 @@ interface ServerOptions {
 }
 
 /** The researcher token: --token, else ARENA_RESEARCHER_TOKEN, else the one the server keeps in its data folder. */
-function researcherToken(opts: ServerOptions): string {
+export function researcherToken(opts: { token?: string }): string {
   if (opts.token) return opts.token;
   const config = loadConfig();
   if (config.researcherToken) return config.researcherToken;
@@ -19,9 +19,12 @@ function researcherToken(opts: ServerOptions): string {
   throw new Error(`no researcher token: pass --token, set ARENA_RESEARCHER_TOKEN, or run where ${file} is`);
 }
 
+/** The server a command talks to: --url, else this machine's on $PORT. */
+export const serverUrl = (url?: string) => (url ?? `http://localhost:${loadConfig().port}`).replace(/\/$/, '');
+
 /** Calls the running server's agents API with the researcher token; throws with the server's error. */
 async function call(opts: ServerOptions, method: string, route: string, body?: unknown): Promise<any> {
-  const base = (opts.url ?? `http://localhost:${loadConfig().port}`).replace(/\/$/, '');
+  const base = serverUrl(opts.url);
   const res = await fetch(`${base}/api${route}`, {
     method,
     headers: { authorization: `Bearer ${researcherToken(opts)}`, ...(body ? { 'content-type': 'application/json' } : {}) },

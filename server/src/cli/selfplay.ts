@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { batchOptions, list, positiveInt } from './options.ts';
-import { PRESET_NAMES, rulesFor, rulesSuitEvidence, type PresetName } from '@arena/shared';
+import { PRESET_NAMES, type PresetName } from '@arena/shared';
 import { createAgent, defaultAgentsConfig, listAgents, loadAgentsConfig } from '../agents/registry.ts';
-import { runBatch, planDebates, type SeatAgents } from '../selfplay/batch.ts';
+import { runBatch, planDebates, selectScenarios, type SeatAgents } from '../selfplay/batch.ts';
+import { researcherToken, serverUrl } from './agents.ts';
 import { loadScenarioPacks } from '../scenarios/load.ts';
 import { batchProgress } from './batch-progress.ts';
 import { commandStore } from './store.ts';
@@ -25,6 +26,8 @@ interface SelfplayOptions {
   turnTimeout: number;
   json?: boolean;
   progress: boolean;
+  server?: string;
+  token?: string;
 }
 
 export function registerSelfplay(program: Command): void {
@@ -39,6 +42,8 @@ export function registerSelfplay(program: Command): void {
     .option('--seeds <n>', 'seeds per combination', positiveInt, 3)
     .option('--seed-prefix <text>', 'seed names are <prefix>1 … <prefix>n', 's')
     .option('--limit <n>', 'play at most n new debates, then stop (re-run to resume)', positiveInt)
+    .option('--server <url>', 'play on this running server, each debate a live session (needed for remote agents: remote:<name>)')
+    .option('--token <token>', 'with --server: the researcher token (default $ARENA_RESEARCHER_TOKEN or <data-dir>/researcher-token)')
     .addHelpText(
       'after',
       `\nExample:\n  arena selfplay --presets debate,consultancy,blind --seeds 6 --judges builtin:passage-judge\n\nBuilt-in agents: ${listAgents(undefined).join(', ')}`,
@@ -49,20 +54,16 @@ export function registerSelfplay(program: Command): void {
         if (!(PRESET_NAMES as string[]).includes(p)) throw new Error(`unknown preset "${p}" (known: ${PRESET_NAMES.join(', ')})`);
         return p as PresetName;
       });
+      if (opts.server) return selfplayOnServer(opts, presets);
       const assignments: SeatAgents[] = [];
       for (const d of opts.debaters) for (const judge of opts.judges) assignments.push({ debaters: d.split('/'), judge });
       // Fail before any debate on an unknown agent or a missing API key.
       for (const id of new Set([...opts.debaters.flatMap((d) => d.split('/')), ...opts.judges])) createAgent(id, { seed: 'check', ...(config ? { config } : {}) });
-      let { scenarios } = await loadScenarioPacks(opts.scenariosDir);
-      // Image scenarios are played only when asked for: by pack, by id, or with an image preset.
-      // Otherwise blind debates over the digits would be judged by a passage judge and mixed into the passage figures.
-      const imageOnly = presets.some((p) => !rulesSuitEvidence(rulesFor(p), 'passage'));
-      if (!opts.pack && !opts.scenario && !imageOnly) scenarios = scenarios.filter((s) => s.evidence.kind === 'passage');
-      if (opts.pack) scenarios = scenarios.filter((s) => s.pack === opts.pack);
-      if (opts.scenario) {
-        const wanted = new Set(opts.scenario);
-        scenarios = scenarios.filter((s) => wanted.has(s.id));
-      }
+      const scenarios = selectScenarios((await loadScenarioPacks(opts.scenariosDir)).scenarios, {
+        presets,
+        ...(opts.pack ? { pack: opts.pack } : {}),
+        ...(opts.scenario ? { ids: opts.scenario } : {}),
+      });
       if (scenarios.length === 0) throw new Error('no scenarios match');
       const plan = { scenarios, presets, assignments, seeds: Array.from({ length: opts.seeds }, (_, i) => `${opts.seedPrefix}${i + 1}`) };
       const total = planDebates(plan).length;
@@ -96,4 +97,54 @@ export function registerSelfplay(program: Command): void {
         await store.close();
       }
     });
+}
+
+/** `arena selfplay --server`: the server plays the batch as live sessions and streams each debate's outcome. */
+async function selfplayOnServer(opts: SelfplayOptions, presets: PresetName[]): Promise<void> {
+  const body = {
+    presets,
+    debaters: opts.debaters,
+    judges: opts.judges,
+    seeds: opts.seeds,
+    seedPrefix: opts.seedPrefix,
+    concurrency: opts.concurrency,
+    ...(opts.pack ? { pack: opts.pack } : {}),
+    ...(opts.scenario ? { scenarios: opts.scenario } : {}),
+    ...(opts.limit ? { limit: opts.limit } : {}),
+  };
+  // A first Ctrl-C closes the stream: the server finishes the debates in flight and starts no more.
+  const progress = batchProgress('selfplay', opts);
+  const res = await fetch(`${serverUrl(opts.server)}/api/selfplay`, {
+    method: 'POST',
+    signal: progress.signal,
+    headers: { authorization: `Bearer ${researcherToken(opts)}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok || !res.body) {
+    progress.stop();
+    throw new Error(`the server refused the batch: ${res.status} ${((await res.json().catch(() => ({}))) as { error?: string }).error ?? ''}`);
+  }
+  let summary: Record<string, any> | null = null;
+  let buffer = '';
+  try {
+    for await (const chunk of res.body.pipeThrough(new TextDecoderStream())) {
+      buffer += chunk;
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      for (const l of lines.filter(Boolean)) {
+        const m = JSON.parse(l) as Record<string, any>;
+        if (m.type === 'start') progress.start(m.planned);
+        else if (m.type === 'debate') progress.debate(m.id, m.outcome, m.correct, m.error);
+        else if (m.type === 'summary') summary = m;
+      }
+    }
+  } finally {
+    progress.stop();
+  }
+  if (!summary) throw new Error('the server ended the batch without a summary');
+  const { type: _type, ...rest } = summary;
+  if (opts.json) console.log(JSON.stringify(rest, null, 2));
+  else console.log(`${rest.played} played, ${rest.skipped} already stored, ${rest.failed} failed, ${rest.unfinished} unfinished of ${rest.planned} planned in ${rest.seconds.toFixed(1)} s on ${serverUrl(opts.server)}`);
+  for (const e of (rest.errors as { id: string; error: string }[]).slice(0, 10)) if (!opts.json) console.log(`  ${e.id}: ${e.error}`);
+  if (rest.failed) process.exitCode = 1;
 }

@@ -36,6 +36,7 @@ import { resultsRouter } from './results.ts';
 import { rejudgeRouter } from './rejudge.ts';
 import { studiesRouter } from './studies.ts';
 import { agentsRouter } from './agents.ts';
+import { selfplayRouter } from './selfplay.ts';
 import { REPLAY_PREFIX } from '../rejudge/replay-agent.ts';
 
 const SeatConfigInput = z
@@ -313,6 +314,7 @@ export function apiRouter(ctx: ArenaContext): Router {
   api.use(rejudgeRouter(ctx));
   api.use(studiesRouter(ctx, ctx.studies));
   api.use(agentsRouter(ctx));
+  api.use(selfplayRouter(ctx));
 
   api.use((_req, _res) => {
     throw new HttpError(404, 'no such API endpoint');

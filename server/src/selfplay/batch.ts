@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PRESETS, rulesFor, rulesSuitEvidence, type PresetName, type Scenario, type Seat } from '@arena/shared';
+import { PRESETS, rulesFor, rulesSuitEvidence, type PresetName, type Scenario, type Seat, type TranscriptRecord } from '@arena/shared';
 import type { Agent } from '../agents/agent.ts';
 import type { AgentsConfig } from '../agents/llm/config.ts';
 import { createAgent } from '../agents/registry.ts';
@@ -40,6 +40,12 @@ export interface BatchOptions {
   turnTimeoutMs?: number;
   /** Virtual clock origin of every debate; default the batch's start time. */
   startAt?: number;
+  /**
+   * Plays one planned debate and stores it, resolving with its transcript. Default: in
+   * this process, through the engine with a virtual clock, stored whole at the end. The
+   * server passes one that runs it as a live session (remote agents need one).
+   */
+  play?: (item: PlannedDebate) => Promise<TranscriptRecord>;
   onDebate?: (event: { item: PlannedDebate; outcome: 'played' | 'skipped' | 'failed'; correct?: boolean; error?: string }) => void;
   log?: (line: string) => void;
 }
@@ -77,6 +83,23 @@ export function selfplayId(scenario: string, preset: string, seats: Partial<Reco
     .join(',');
   const hash = createHash('sha256').update(JSON.stringify([scenario, preset, agents, seed])).digest('hex').slice(0, 12);
   return `sp-${preset}-${scenario}-${hash}`.slice(0, 200);
+}
+
+/**
+ * The scenarios a batch plays: those of `pack` or `ids` when given, else every passage
+ * scenario; image scenarios only when asked for (by pack, by id, or with an image preset),
+ * so blind debates over digits are not judged by a passage judge and mixed into passage figures.
+ */
+export function selectScenarios(all: Scenario[], opts: { presets: PresetName[]; pack?: string; ids?: string[] }): Scenario[] {
+  let scenarios = all;
+  const imageOnly = opts.presets.some((p) => !rulesSuitEvidence(rulesFor(p), 'passage'));
+  if (!opts.pack && !opts.ids && !imageOnly) scenarios = scenarios.filter((s) => s.evidence.kind === 'passage');
+  if (opts.pack) scenarios = scenarios.filter((s) => s.pack === opts.pack);
+  if (opts.ids) {
+    const wanted = new Set(opts.ids);
+    scenarios = scenarios.filter((s) => wanted.has(s.id));
+  }
+  return scenarios;
 }
 
 /** Every debate of the plan, in a fixed order, without duplicates (blind seats no debaters, so debater lists collapse). */
@@ -125,22 +148,7 @@ export async function runBatch(plan: BatchPlan, options: BatchOptions): Promise<
       if (launched >= limit) return;
       launched++;
       try {
-        const agents: Partial<Record<Seat, Agent>> = {};
-        for (const [seat, id] of Object.entries(item.seats)) {
-          agents[seat as Seat] = createAgent(id, { seed: `${item.seed}/${seat}`, ...(options.config ? { config: options.config } : {}) });
-        }
-        const record = await playDebate({
-          id: item.id,
-          scenario: item.scenario,
-          rules: rulesFor(item.preset),
-          seed: item.seed,
-          agents,
-          startAt,
-          meta: { selfplay: { seats: item.seats, seed: item.seed } },
-          ...(options.turnTimeoutMs ? { turnTimeoutMs: options.turnTimeoutMs } : {}),
-          ...(options.log ? { drive: { log: options.log } } : {}),
-        });
-        await options.store.saveTranscript(record);
+        const record = options.play ? await options.play(item) : await playHere(item, options, startAt);
         summary.played++;
         if (record.status !== 'finished') summary.unfinished++;
         if (record.verdict?.correct) summary.correct++;
@@ -157,4 +165,25 @@ export async function runBatch(plan: BatchPlan, options: BatchOptions): Promise<
   summary.seconds = (Date.now() - started) / 1000;
   summary.debatesPerSecond = summary.played / Math.max(summary.seconds, 1e-3);
   return summary;
+}
+
+/** Plays a debate in this process with a virtual clock and stores its transcript whole. */
+async function playHere(item: PlannedDebate, options: BatchOptions, startAt: number): Promise<TranscriptRecord> {
+  const agents: Partial<Record<Seat, Agent>> = {};
+  for (const [seat, id] of Object.entries(item.seats)) {
+    agents[seat as Seat] = createAgent(id, { seed: `${item.seed}/${seat}`, ...(options.config ? { config: options.config } : {}) });
+  }
+  const record = await playDebate({
+    id: item.id,
+    scenario: item.scenario,
+    rules: rulesFor(item.preset),
+    seed: item.seed,
+    agents,
+    startAt,
+    meta: { selfplay: { seats: item.seats, seed: item.seed } },
+    ...(options.turnTimeoutMs ? { turnTimeoutMs: options.turnTimeoutMs } : {}),
+    ...(options.log ? { drive: { log: options.log } } : {}),
+  });
+  await options.store.saveTranscript(record);
+  return record;
 }

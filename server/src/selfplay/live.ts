@@ -1,0 +1,39 @@
+import { createHeader, rulesFor, type SeatConfig, type Seat, type TranscriptRecord } from '@arena/shared';
+import type { Sessions } from '../sessions/sessions.ts';
+import type { Store } from '../store/store.ts';
+import type { PlannedDebate } from './batch.ts';
+
+/**
+ * Plays a planned self-play debate as a live session of the running server (real time,
+ * the session's agent seats and timers), for agents that need one: remote agents answer
+ * through the gateway. The transcript is the same as in-process self-play's (source
+ * `selfplay`, the same id, header meta and seeded assignment), with real times.
+ */
+export async function playLive(deps: { store: Store; sessions: Sessions }, item: PlannedDebate): Promise<TranscriptRecord> {
+  const seats: Partial<Record<Seat, SeatConfig>> = {};
+  for (const [seat, agent] of Object.entries(item.seats)) seats[seat as Seat] = { kind: 'agent', agent };
+  const header = createHeader({
+    id: item.id,
+    scenario: item.scenario,
+    rules: rulesFor(item.preset),
+    seed: item.seed,
+    createdAt: Date.now(),
+    seats,
+    meta: { selfplay: { seats: item.seats, seed: item.seed } },
+  });
+  header.source = { name: 'selfplay' };
+  const over = new Promise<void>((resolve) => {
+    const off = deps.sessions.on((id, e) => {
+      if (id !== item.id || (e.type !== 'finished' && e.type !== 'ended')) return;
+      off();
+      resolve();
+    });
+  });
+  if (!(await deps.store.createDebate(header))) throw new Error(`${item.id} exists already`);
+  // An all-agent debate starts as soon as its session is loaded.
+  await deps.sessions.created(item.id);
+  await over;
+  const record = await deps.store.getTranscript(item.id);
+  if (!record) throw new Error(`${item.id} vanished from the store`);
+  return record;
+}
