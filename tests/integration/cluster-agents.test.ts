@@ -64,7 +64,7 @@ async function api(base: string, path: string, init: { method?: string; json?: u
 }
 
 describe.skipIf(!!missing)('remote agents with several processes', () => {
-  it('agents connected to either process play a debate served by one; a revocation through one reaches the other', async () => {
+  it('agents connected to either process play a debate served by one; a revocation through one reaches the other; a restarted process is rejoined', async () => {
     const db = new pg.Client({ connectionString: DATABASE });
     await db.connect();
     await db.query(`CREATE SCHEMA ${schema}`);
@@ -114,5 +114,10 @@ describe.skipIf(!!missing)('remote agents with several processes', () => {
     // Revoked through the first process: the agent connected to the second is cut off.
     await api(one.http, `/api/agents/keys/${ts.id}`, { method: 'DELETE' });
     expect(await far.until((e) => e.event === 'disconnected', 'disconnect', 15_000)).toMatchObject({ reason: 'io server disconnect', closing: { code: 'key-revoked' } });
-  }, 150_000);
+
+    // A server that stops and comes back: the Python agent reconnects by itself.
+    await one.kill('SIGTERM');
+    servers.push(await startServerProcess(env(base)));
+    await near.until((e) => e.event === 'welcome' && near.events.filter((x) => x.event === 'welcome').length >= 2, 'welcome again', 30_000);
+  }, 180_000);
 });

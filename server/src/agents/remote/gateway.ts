@@ -379,7 +379,7 @@ export class AgentGateway {
     if (!this.io) return;
     const closing: AgentClosing = { code: 'server-closing', message: 'the server is shutting down' };
     this.namespace?.emit('closing', closing);
-    this.namespace?.disconnectSockets(true);
+    // Closing the transports (not the sockets) lets clients reconnect by themselves when the server is back.
     await this.io.close();
     this.io = undefined;
   }
