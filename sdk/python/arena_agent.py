@@ -40,7 +40,9 @@ def run(url, key, name):
     @sio.on("turn", namespace="/agents")
     def turn(data):  # the return value is the acknowledgement
         print(json.dumps({"event": "turn", "debateId": data["debateId"], "seat": data["seat"], "attempt": data["attempt"]}), flush=True)
-        return choose(data)
+        reply = choose(data)
+        reply = reply if "action" in reply else {"action": reply}
+        return {**reply, "turnId": data["turnId"]}  # names the turn, in case the answer goes out after a reconnect
 
     @sio.on("connect_error", namespace="/agents")
     def refused(data):

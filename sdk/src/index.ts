@@ -94,8 +94,8 @@ export function connect(options: ConnectOptions, handler: TurnHandler): AgentCon
     if (!run) {
       const controller = new AbortController();
       const reply = handler(turn, { signal: controller.signal }).then(
-        (r) => (isAction(r) ? { action: r } : r),
-        (err: unknown) => ({ error: err instanceof Error ? err.message : String(err) }),
+        (r) => ({ turnId: turn.turnId, ...(isAction(r) ? { action: r } : r) }),
+        (err: unknown) => ({ turnId: turn.turnId, error: err instanceof Error ? err.message : String(err) }),
       );
       run = { controller, reply };
       running.set(key, run);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RESEARCHER_TOKEN, startArena, type TestArena } from '../helpers/arena.ts';
 import { startTsAgent, type AgentProcess } from '../helpers/agent-process.ts';
+import { io } from 'socket.io-client';
 
 // A short agent budget, so a silent agent forfeits quickly; the rules' own turn limits stay long.
 let t: TestArena;
@@ -47,7 +48,7 @@ describe('remote agents that fail', () => {
     const turns = a.events.filter((e) => e.event === 'turn');
     expect(turns[0]).toMatchObject({ attempt: 1, seat: 'A', debateId: created.id, refusal: null });
     expect(turns[1]).toMatchObject({ attempt: 2, turnId: turns[0]!.turnId, refusal: { code: 'malformed' } });
-    expect(turns[1]!.refusal.message).toMatch(/not \{ action, meta\? \}/);
+    expect(turns[1]!.refusal.message).toMatch(/not \{ turnId\?, action, meta\? \}/);
     expect(speech.meta).toMatchObject({ agent: 'remote:garbler', refusedOnce: { code: 'malformed' }, remote: { model: 'ts-test' } });
     expect(await stats('garbler')).toMatchObject({ malformed: 1, refusals: 1, forfeits: 0 });
   });
@@ -110,5 +111,32 @@ describe('remote agents that fail', () => {
     expect(a.events.filter((e) => e.event === 'turn' && e.turnId === messages[0]!.turnId)).toHaveLength(1);
     const record = (await t.store.getTranscript(created.id))!;
     expect(record.events.some((e) => e.action.type === 'forfeit')).toBe(false);
+  });
+
+  it('an acknowledgement that names another turn is dropped and the turn is sent again', async () => {
+    const res = await t.api('/api/agents/keys', { method: 'POST', json: { name: 'raw' }, token: RESEARCHER_TOKEN });
+    const socket = io(`${t.http}/agents`, { transports: ['websocket'], auth: { key: res.body.key, name: 'raw', protocol: 1 } });
+    const seen: { turnId: string; attempt: number }[] = [];
+    socket.on('turn', (turn: any, ack: (reply: unknown) => void) => {
+      seen.push({ turnId: turn.turnId, attempt: turn.attempt });
+      const action = { type: 'speech', text: 'Raw client speaking.' };
+      // The first answer names some earlier turn (as a late answer after a reconnect would).
+      ack(seen.length === 1 ? { turnId: 'an-earlier-turn', action } : { turnId: turn.turnId, action });
+    });
+    try {
+      await new Promise((resolve) => socket.once('welcome', resolve));
+      const created = await t.createDebate({
+        scenarioId: 'the-quiet-relay',
+        seed: 'stale-1',
+        seats: { A: { kind: 'agent', agent: 'remote:raw' }, B: { kind: 'agent', agent: 'builtin:passage-debater' }, judge: { kind: 'agent', agent: 'builtin:passage-judge' } },
+      });
+      const speech = await event(created.id, (e) => e.seat === 'A' && e.action.type === 'speech', 'speech of A');
+      expect(speech.action.text).toBe('Raw client speaking.');
+      expect(speech.meta.refusedOnce).toBeUndefined();
+      expect(seen.slice(0, 2)).toEqual([seen[0], { turnId: seen[0]!.turnId, attempt: 1 }]);
+      expect((await stats('raw')).malformed).toBe(0);
+    } finally {
+      socket.close();
+    }
   });
 });

@@ -96,6 +96,12 @@ export const AGENT_META_MAX_BYTES = 4096;
 /** The acknowledgement of a turn. */
 export const AgentTurnReply = z
   .object({
+    /**
+     * The turn answered. Optional, but clients should send it: an answer sent late, after a
+     * reconnect, may otherwise be taken for another turn's (acknowledgement ids restart on
+     * each connection). A reply naming another turn is dropped and the turn sent again.
+     */
+    turnId: z.string().max(100).optional(),
     action: ClientAction,
     /** Model, prompt hash, tokens, latency, seed…: stored in the event under meta.remote. */
     meta: z

@@ -231,7 +231,16 @@ export class AgentGateway {
     conn.inFlight++;
     p.sentAt = Date.now();
     conn.socket.emit('turn', p.message, (reply: unknown) => {
-      if (p.conn === conn) p.resolve(reply);
+      if (p.conn !== conn) return;
+      const turnId = (reply as { turnId?: unknown } | null)?.turnId;
+      if (turnId !== undefined && turnId !== p.message.turnId) {
+        // A late answer to an earlier turn took this acknowledgement: ask for this turn again.
+        conn.inFlight--;
+        p.conn = null;
+        this.dispatch(p);
+        return;
+      }
+      p.resolve(reply);
     });
   }
 

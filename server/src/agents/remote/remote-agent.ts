@@ -49,7 +49,7 @@ export class RemoteAgent implements Agent {
     if (!parsed.success) {
       this.malformedBefore = true;
       if (turn.refusal) this.channel.note(this.name, { refused: false, malformed: true });
-      throw new InvalidReply({ code: 'malformed', message: `the acknowledgement is not { action, meta? }: ${describeIssues(parsed.error)}` });
+      throw new InvalidReply({ code: 'malformed', message: `the acknowledgement is not { turnId?, action, meta? }: ${describeIssues(parsed.error)}` });
     }
     return { action: parsed.data.action, meta: { remoteRoundTripMs: Date.now() - started, ...(parsed.data.meta ? { remote: parsed.data.meta } : {}) } };
   }
