@@ -103,8 +103,6 @@ async function request<T>(path: string, init?: RequestInit): Promise<T> {
 export const api = {
   scenarios: () => request<{ packs: unknown[]; scenarios: ScenarioSummary[] }>('/api/scenarios'),
   presets: () => request<{ presets: PresetEntry[]; agents: string[] }>('/api/presets'),
-  /** Every agent a seat may name; remote agents say whether one of their connections is live. */
-  agents: () => request<{ agents: { id: string; kind: 'builtin' | 'configured' | 'remote'; connected?: boolean }[] }>('/api/agents'),
   debates: (query = '') => request<{ total: number; debates: DebateSummary[] }>(`/api/debates${query}`),
   debate: (id: string) => request<DebateSummary & { question: string; seats: Record<string, { kind: string; agent: string | null; open: boolean; claimed: boolean }> }>(`/api/debates/${encodeURIComponent(id)}`),
   create: (body: { scenarioId: string; preset: string; seats: Record<string, SeatRequest> }) =>

@@ -40,7 +40,9 @@ describe('remote agents over socket.io', () => {
     const py = await issue('py-debater');
     agents.push(startTsAgent(t.http, 'ts-debater', ts.key), startPythonAgent(t.http, 'py-debater', py.key));
     await Promise.all(agents.map((a) => a.until((e) => e.event === 'welcome', 'welcome')));
-    const listed = await t.api('/api/agents');
+    // Remote agents are seated with the researcher token (like configured agents): only researchers see them listed.
+    expect((await t.api('/api/agents')).body.agents.every((a: any) => a.kind === 'builtin')).toBe(true);
+    const listed = await t.api('/api/agents', { token: RESEARCHER_TOKEN });
     expect(listed.body.agents).toEqual(expect.arrayContaining([
       { id: 'remote:ts-debater', kind: 'remote', connected: true },
       { id: 'remote:py-debater', kind: 'remote', connected: true },
@@ -171,11 +173,14 @@ describe('remote agents over socket.io', () => {
     expect(await again.until((e) => e.event === 'refused', 'refusal')).toMatchObject({ code: 'key-revoked' });
     // A name without a live key cannot be seated; nor can a name that never had one.
     for (const name of ['short-lived', 'never-issued']) {
-      const res = await t.api('/api/debates', { method: 'POST', json: { scenarioId: 'the-quiet-relay', seats: { A: { kind: 'agent', agent: `remote:${name}` } } } });
+      const res = await t.api('/api/debates', { method: 'POST', json: { scenarioId: 'the-quiet-relay', seats: { A: { kind: 'agent', agent: `remote:${name}` } } }, token: RESEARCHER_TOKEN });
       expect(res.status).toBe(400);
       expect(res.body.error).toMatch(new RegExp(`unknown remote agent "${name}"`));
     }
-    expect((await t.api('/api/agents')).body.agents.map((a: any) => a.id)).not.toContain('remote:short-lived');
+    expect((await t.api('/api/agents', { token: RESEARCHER_TOKEN })).body.agents.map((a: any) => a.id)).not.toContain('remote:short-lived');
+    // And without the token, no remote seat at all.
+    const anonymous = await t.api('/api/debates', { method: 'POST', json: { scenarioId: 'the-quiet-relay', seats: { A: { kind: 'agent', agent: 'remote:ts-debater' } } } });
+    expect(anonymous.status).toBe(403);
   });
 
   it('keys are for researchers only, kept hashed, and issued from the CLI too', async () => {

@@ -8,8 +8,6 @@ import { Link } from '../router.tsx';
 interface Presets {
   list: PresetEntry[];
   agents: string[];
-  /** Remote agents (`remote:<name>`): whether one of their connections is live. */
-  remote: Record<string, boolean>;
 }
 
 // The room connection (and its SDK) loads only once a debate exists.
@@ -32,11 +30,10 @@ export function Lobby() {
 
   useEffect(() => {
     document.title = 'Oversight Arena';
-    Promise.all([api.scenarios(), api.presets(), api.agents()])
-      .then(([s, p, a]) => {
+    Promise.all([api.scenarios(), api.presets()])
+      .then(([s, p]) => {
         setScenarios(s.scenarios);
-        const remote = Object.fromEntries(a.agents.filter((x) => x.kind === 'remote').map((x) => [x.id, !!x.connected]));
-        setPresets({ list: p.presets, agents: p.agents, remote });
+        setPresets({ list: p.presets, agents: p.agents });
       })
       .catch((e: Error) => setLoadError(e.message));
     const load = () =>
@@ -205,7 +202,6 @@ function CreateForm({ scenarios, presets }: { scenarios: ScenarioSummary[] | nul
                   {presets.agents.map((a) => (
                     <option key={a} value={`agent:${a}`}>
                       AI: {a}
-                      {a in presets.remote ? (presets.remote[a] ? ' (connected)' : ' (not connected)') : ''}
                     </option>
                   ))}
                 </select>

@@ -1,7 +1,8 @@
 /**
  * Agents over HTTP:
- * - GET /agents: every agent a seat may name (built-in, configured, remote) and, for
- *   remote agents, whether one of its connections is live.
+ * - GET /agents: every agent a seat may name and, for remote agents, whether one of its
+ *   connections is live; without the researcher token, the built-ins only (the others
+ *   need the token to be seated, as /presets lists them).
  * - GET /agents/remote (researcher): per remote agent name, its connections, turns,
  *   round-trip latency, refusals, timeouts and forfeits.
  * - POST /agents/keys { name, label? } (researcher): issues a key for a name; the key is
@@ -14,7 +15,7 @@ import { z } from 'zod';
 import { AgentName, REMOTE_PREFIX } from '@arena/shared';
 import { BUILTIN_AGENTS } from '../agents/registry.ts';
 import type { ArenaContext } from '../context.ts';
-import { requireResearcher } from './auth.ts';
+import { isResearcher, requireResearcher } from './auth.ts';
 import { HttpError, parseOr400 } from './errors.ts';
 
 const IssueKey = z.object({ name: AgentName, label: z.string().trim().max(200).optional() }).strict();
@@ -22,8 +23,9 @@ const IssueKey = z.object({ name: AgentName, label: z.string().trim().max(200).o
 export function agentsRouter(ctx: ArenaContext): Router {
   const api = express.Router();
 
-  api.get('/agents', (_req, res) => {
-    const agents = ctx.agentIds().map((id) => {
+  api.get('/agents', (req, res) => {
+    const ids = isResearcher(req, ctx) ? ctx.agentIds() : ctx.agentIds().filter((id) => id in BUILTIN_AGENTS);
+    const agents = ids.map((id) => {
       if (id.startsWith(REMOTE_PREFIX)) return { id, kind: 'remote', connected: ctx.gateway.isConnected(id.slice(REMOTE_PREFIX.length)) };
       if (id in BUILTIN_AGENTS) return { id, kind: 'builtin', description: BUILTIN_AGENTS[id as keyof typeof BUILTIN_AGENTS] };
       return { id, kind: 'configured' };

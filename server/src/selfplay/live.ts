@@ -19,6 +19,7 @@ export async function playLive(deps: { store: Store; sessions: Sessions }, item:
     seed: item.seed,
     createdAt: Date.now(),
     seats,
+    provenance: 'selfplay',
     meta: { selfplay: { seats: item.seats, seed: item.seed } },
   });
   header.source = { name: 'selfplay' };
