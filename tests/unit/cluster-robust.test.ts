@@ -2,10 +2,11 @@
  * The two-way cluster-robust (Cameron–Gelbach–Miller) interval against values computed by
  * hand on tiny crossed designs: an accuracy, and a protocol difference paired over
  * questions as `compareProtocols` computes it. The influences and the three variance
- * terms are worked out in the comments with exact fractions.
+ * terms are worked out in the comments with exact fractions. Student's t against R's
+ * qt and pt.
  */
 import { describe, expect, it } from 'vitest';
-import { clusterInterval, tQuantile, twoWayVariance, weightedMean } from '@arena/shared';
+import { clusterInterval, tCdf, tQuantile, twoWayVariance, weightedMean } from '@arena/shared';
 import { compareProtocols } from '../../server/src/report/compare.ts';
 import type { Outcome } from '../../server/src/report/outcomes.ts';
 import { groupStats } from '../../server/src/report/stats.ts';
@@ -85,5 +86,21 @@ describe('two-way cluster-robust variance by hand', () => {
     expect(twoWayVariance(square, [1, 1, -1, -1])).toEqual({ variance: 16 - 16 / 3, df: 1 });
     // 2, 0, −1, 1: judges 2, 0 → V_J = 4; questions 1, 1 → V_Q = 0; cells mean 1/2, Σ(d − d̄)² = 5 → V_C = 20/3; V = −8/3 < 0 → max(V_J, V_Q) = 4.
     expect(twoWayVariance(square, [2, 0, -1, 1])).toEqual({ variance: 4, df: 1 });
+  });
+});
+
+describe("Student's t", () => {
+  it("matches R's qt and pt", () => {
+    // qt(0.975, df) for df = 1, 2, 3, 10, 30; pt(-2, 4); qt(0.025, 7).
+    const qt: [number, number][] = [[1, 12.7062047361747], [2, 4.30265272974946], [3, 3.18244630528371], [10, 2.22813885198627], [30, 2.04227245630124]];
+    for (const [df, q] of qt) expect(tQuantile(0.975, df)).toBeCloseTo(q, 10);
+    expect(tCdf(-2, 4)).toBeCloseTo(0.0580582617584078, 12);
+    expect(tCdf(0, 5)).toBe(0.5);
+    expect(tQuantile(0.025, 7)).toBeCloseTo(-2.36462425159278, 10);
+    // Many degrees of freedom: the Cornish–Fisher expansion z + (z³ + z)/(4ν) + (5z⁵ + 16z³ + 3z)/(96ν²) + O(ν⁻³).
+    const z = 1.959963984540054;
+    const nu = 20_000;
+    expect(tQuantile(0.975, nu)).toBeCloseTo(z + (z ** 3 + z) / (4 * nu) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * nu ** 2), 11);
+    expect(() => tQuantile(0.975, 2.5)).toThrow(/integer/);
   });
 });

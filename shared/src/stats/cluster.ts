@@ -19,8 +19,7 @@
  * freedom); a two-way variance that comes out negative is replaced by the larger one-way
  * variance, as Cameron, Gelbach & Miller advise.
  */
-/// <reference path="./jstat.d.ts" />
-import jstat from 'jstat';
+import { tQuantile } from './student-t.ts';
 
 export interface Clustered {
   judge: string;
@@ -62,11 +61,6 @@ export function quantileSorted(sorted: readonly number[], q: number): number {
   const a = sorted[lo] as number;
   const b = sorted[hi] as number;
   return a + (b - a) * (pos - lo);
-}
-
-/** Quantile of Student's t distribution with `df` degrees of freedom. */
-export function tQuantile(p: number, df: number): number {
-  return jstat.jStat.studentt.inv(p, df);
 }
 
 /** G/(G−1) · Σ_g (D_g − D̄)² over the groups of `key`; NaN with fewer than 2 groups. */
