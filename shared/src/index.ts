@@ -29,6 +29,7 @@ export * from './game/assignment.ts';
 export * from './stats/question-key.ts';
 export * from './stats/verdict.ts';
 export * from './stats/cluster.ts';
+export * from './stats/student-t.ts';
 export * from './stats/mcnemar.ts';
 export * from './stats/bradley-terry.ts';
 export * from './protocol/agents.ts';

@@ -117,7 +117,7 @@ describe('a batch of 216 built-in debates (12 scenarios × 3 protocols × 6 seed
     expect(debateBalance).toMatchObject({ debates: 72, questions: 12, correctFirst: 36, correctLater: 36, balancedQuestions: 12 });
     expect(report.balance.find((b) => b.preset === 'consultancy')).toMatchObject({ honest: 36, dishonest: 36, balancedQuestions: 12 });
     expect(report.comparisons.map((c) => `${c.a}-${c.b}/${c.scoring}`)).toEqual(['debate-consultancy/raw', 'debate-consultancy/balanced', 'debate-blind/raw']);
-    // Same input, same numbers (the bootstrap is seeded).
+    // Same input, same numbers (deterministic intervals, seeded bootstraps).
     expect(computeReport(records)).toEqual(report);
   });
 

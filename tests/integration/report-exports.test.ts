@@ -116,14 +116,14 @@ describe('arena report: debater ratings', () => {
 
 describe('arena power', () => {
   it('estimates power from stated assumptions, seeded, and from the stored pilot', async () => {
-    const args = ['power', '--base', '0.7', '--diff', '0.15', '--judges', '12', '--items', '6', '--judge-sd', '0.8', '--question-sd', '0.4', '--simulations', '40', '--resamples', '60', '--json'];
+    const args = ['power', '--base', '0.7', '--diff', '0.15', '--judges', '12', '--items', '6', '--judge-sd', '0.8', '--question-sd', '0.4', '--simulations', '40', '--json'];
     const a = JSON.parse(await runArena(...args)) as { judgements: number; cluster: { rate: number; n: number }; normal: { rate: number }; plan: { perJudge: number } };
     expect(a).toMatchObject({ judgements: 72, plan: { perJudge: 6 }, cluster: { n: 40 } });
     expect(JSON.parse(await runArena(...args))).toMatchObject({ cluster: a.cluster, normal: a.normal });
-    const text = await runArena('power', '--from-store', '--source', 'selfplay', '--data-dir', db, '--simulations', '20', '--resamples', '50');
+    const text = await runArena('power', '--from-store', '--source', 'selfplay', '--data-dir', db, '--simulations', '20');
     expect(text).toMatch(/^Pilot \(source=selfplay\): 96 judgements by 1 judge\(s\) on 12 questions; accuracy debate [\d.]+, consultancy [\d.]+/);
     expect(text).toMatch(/95% judge × question cluster interval excludes 0: [\d.]+ {2}\(Monte Carlo 95% \[/);
-    const pilot = JSON.parse(await runArena('power', '--from-store', '--source', 'selfplay', '--data-dir', db, '--simulations', '5', '--resamples', '50', '--json')) as { plan: { base: number }; pilot: { accuracy: Record<string, number> } };
+    const pilot = JSON.parse(await runArena('power', '--from-store', '--source', 'selfplay', '--data-dir', db, '--simulations', '5', '--json')) as { plan: { base: number }; pilot: { accuracy: Record<string, number> } };
     expect(pilot.plan.base).toBe(pilot.pilot.accuracy.consultancy);
     await expect(runArena('power', '--base', '0.95', '--diff', '0.1', '--simulations', '5')).rejects.toThrow(/strictly between 0 and 1/);
     await expect(runArena('power', '--items', '4', '--per-judge', '6', '--simulations', '5')).rejects.toThrow(/cannot exceed --items/);

@@ -76,7 +76,7 @@ describe('self-play of the expert judge and the open protocols', () => {
   });
 
   it('reports how often the chosen answer was the correct one, as counted from the events', () => {
-    const report = computeReport(records, {}, { resamples: 200 });
+    const report = computeReport(records);
     expect(report.choices.map((c) => c.preset)).toEqual(['open-consultancy', 'open-debate']);
     for (const row of report.choices) {
       const mine = records.filter((r) => r.header.rules.preset === row.preset);

@@ -56,7 +56,7 @@ describe('the random-effects model', () => {
 });
 
 describe('power by simulation', () => {
-  const plan: PowerPlan = { base: 0.75, diff: 0.1, judges: 40, items: 10, perJudge: 10, judgeSd: 0, questionSd: 0, simulations: 300, resamples: 100, seed: 'unit', a: 'debate', b: 'consultancy' };
+  const plan: PowerPlan = { base: 0.75, diff: 0.1, judges: 40, items: 10, perJudge: 10, judgeSd: 0, questionSd: 0, simulations: 300, seed: 'unit', a: 'debate', b: 'consultancy' };
 
   it('matches the normal approximation for the paired normal interval without random effects', async () => {
     const r = await estimatePower(plan);

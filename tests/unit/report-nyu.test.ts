@@ -44,13 +44,13 @@ describe('the report on the imported NYU data', () => {
       else (dishonest++, dishonestRight += right ? 1 : 0);
     }
     expect(inSeatB).toBeGreaterThan(50);
-    const report = computeReport(rooms.map((r) => r.record), { pack: 'nyu-debate-2023' }, { resamples: 200 });
+    const report = computeReport(rooms.map((r) => r.record), { pack: 'nyu-debate-2023' });
     const g = report.byProtocol.find((x) => x.preset === 'consultancy')!;
     expect(g.balanced!.honest).toMatchObject({ n: honest, successes: honestRight });
     expect(g.balanced!.dishonest).toMatchObject({ n: dishonest, successes: dishonestRight });
     expect(g.balanced!.rate).toBeCloseTo((honestRight / honest + dishonestRight / dishonest) / 2, 12);
     // The NYU table gives the same split for its consultancy rows.
-    const nyu = nyuReport(rooms.map((r) => r.record), { resamples: 200 });
+    const nyu = nyuReport(rooms.map((r) => r.record));
     const rows = nyu.rows.filter((r) => r.subset === 'finished' && !r.isDebate);
     expect(rows.reduce((s, r) => s + r.stats.balanced!.honest.n, 0)).toBe(honest);
   });
@@ -67,7 +67,7 @@ describe('the report on the imported NYU data', () => {
     const rate = (xs: boolean[]) => xs.filter(Boolean).length / xs.length;
     const diff = both.reduce((s, x) => s + rate(x.d) - rate(x.c), 0) / both.length;
     expect(both.length).toBeGreaterThan(40);
-    const report = computeReport(rooms.map((r) => r.record), {}, { resamples: 200 });
+    const report = computeReport(rooms.map((r) => r.record));
     const raw = report.comparisons.find((c) => c.a === 'debate' && c.b === 'consultancy' && c.scoring === 'raw')!;
     expect(raw).toMatchObject({ paired: true, questions: both.length, excluded: 0 });
     expect(raw.difference).toBeCloseTo(diff, 12);
@@ -84,7 +84,7 @@ describe('the report on the imported NYU data', () => {
       if (Math.max(...p) === p[c] && p.filter((x) => x === p[c]).length > 1) ties++;
     }
     expect(ties).toBeGreaterThan(0);
-    const report = computeReport(rooms.map((r) => r.record), {}, { resamples: 100 });
+    const report = computeReport(rooms.map((r) => r.record));
     expect(report.ties).toBe(ties);
     expect(report.tieRule).toMatch(/tie .* counts as not correct/);
     const hits = finished.filter(({ raw }) => strictlyRight(finalOf(raw), raw.setup.correctAnswerIndex)).length;

@@ -2,7 +2,8 @@
  * Debater ratings against independent computations: the Bradley–Terry fit against the
  * closed form for two players and against gradient ascent on the (penalised) log
  * likelihood; the role-split ratings, win rates averaged over both assignments and the
- * honest share by hand on a small fixture of debates.
+ * honest share by hand on a small fixture of debates; the ratings' cluster-robust intervals
+ * against the fit's sandwich influences.
  */
 import { describe, expect, it } from 'vitest';
 import { ELO_PER_LOG, fitBradleyTerry, type BtGame } from '@arena/shared';
@@ -31,6 +32,22 @@ function ascent(players: string[], games: BtGame[], prior: number): Map<string, 
   }
   const m = [...lambda.values()].reduce((s, x) => s + x, 0) / players.length;
   return new Map(players.map((p) => [p, lambda.get(p)! - m]));
+}
+
+/** Solves A x = b by Gaussian elimination with partial pivoting. */
+function solve(A: number[][], b: number[]): number[] {
+  const n = b.length;
+  const m = A.map((row, i) => [...row, b[i]!]);
+  for (let c = 0; c < n; c++) {
+    const p = m.reduce((best, row, r) => (r >= c && Math.abs(row[c]!) > Math.abs(m[best]![c]!) ? r : best), c);
+    [m[c], m[p]] = [m[p]!, m[c]!];
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const f = m[r]![c]! / m[c]![c]!;
+      for (let k = c; k <= n; k++) m[r]![k]! -= f * m[c]![k]!;
+    }
+  }
+  return m.map((row, i) => row[n]! / row[i]!);
 }
 
 describe('the Bradley–Terry fit', () => {
@@ -89,7 +106,7 @@ describe('debater ratings', () => {
   });
 
   it('fits one rating per role, averages them, and computes win rates over both assignments by hand', () => {
-    const r = debaterRatings('debate', fixture, { resamples: 300, seed: 'ratings' })!;
+    const r = debaterRatings('debate', fixture)!;
     expect(r).toMatchObject({ debates: 10, crossPlay: 7, selfPlay: 3 });
     expect(r.honestWins.estimate).toBeCloseTo(6.5 / 10, 12);
     // Role ratings against the second implementation on the same games.
@@ -111,7 +128,57 @@ describe('debater ratings', () => {
     expect(r.pairs[0]!.winRate!).toBeCloseTo(x.winRate!, 12);
     expect(x.low).toBeLessThanOrEqual(x.elo!);
     expect(x.high).toBeGreaterThanOrEqual(x.elo!);
-    expect(debaterRatings('debate', fixture, { resamples: 300, seed: 'ratings' })).toEqual(r);
+    expect(debaterRatings('debate', fixture)).toEqual(r);
+  });
+
+  it("gives each rating a two-way cluster-robust interval from the fit's sandwich influences", () => {
+    // Independent: λ by gradient ascent; each debate's influence dλ/dw_i = −H⁻¹ g_i (g_i its score, H the penalised
+    // log likelihood's Hessian), centred like the ratings; then CGM over judges (i mod 3) and questions (i mod 4).
+    const matches = matchesOf(fixture);
+    const roles = ['X\u0000dishonest', 'X\u0000honest', 'Y\u0000dishonest', 'Y\u0000honest'];
+    const games: BtGame[] = matches.map((m) => ({ a: `${m.honest}\u0000honest`, b: `${m.dishonest}\u0000dishonest`, score: m.score }));
+    // ascent() returns λ centred; the prior acts on the uncentred λ, whose shift c solves Σ σ(λ_r + c) = n/2 (its gradient's sum).
+    const centred = ascent(roles, games, 1);
+    let [lo, hi] = [-5, 5];
+    for (let k = 0; k < 200; k++) {
+      const c = (lo + hi) / 2;
+      if (roles.reduce((sum, r) => sum + sigmoid(centred.get(r)! + c), 0) < roles.length / 2) lo = c;
+      else hi = c;
+    }
+    const lambda = new Map(roles.map((r) => [r, centred.get(r)! + lo]));
+    const at = (r: string) => roles.indexOf(r);
+    const H = roles.map((r) => roles.map((c) => (r === c ? -sigmoid(lambda.get(r)!) * (1 - sigmoid(lambda.get(r)!)) : 0)));
+    for (const g of games) {
+      const p = sigmoid(lambda.get(g.a)! - lambda.get(g.b)!);
+      const v = p * (1 - p);
+      H[at(g.a)]![at(g.a)]! -= v;
+      H[at(g.b)]![at(g.b)]! -= v;
+      H[at(g.a)]![at(g.b)]! += v;
+      H[at(g.b)]![at(g.a)]! += v;
+    }
+    const influence = games.map((g) => {
+      const score = roles.map(() => 0);
+      const r = g.score - sigmoid(lambda.get(g.a)! - lambda.get(g.b)!);
+      score[at(g.a)] = r;
+      score[at(g.b)] = -r;
+      const d = solve(H, score).map((x) => -x);
+      const mean = d.reduce((s, x) => s + x, 0) / d.length;
+      // X's aggregate: the mean of its two centred role ratings, in Elo.
+      return (ELO_PER_LOG * (d[at('X\u0000honest')]! + d[at('X\u0000dishonest')]!)) / 2 - ELO_PER_LOG * mean;
+    });
+    const cgm = (key: (i: number) => string) => {
+      const sums = new Map<string, number>();
+      influence.forEach((d, i) => sums.set(key(i), (sums.get(key(i)) ?? 0) + d));
+      const g = sums.size;
+      const m = [...sums.values()].reduce((s, x) => s + x, 0) / g;
+      return (g / (g - 1)) * [...sums.values()].reduce((s, x) => s + (x - m) ** 2, 0);
+    };
+    const v = cgm((i) => `j${i % 3}`) + cgm((i) => `q${i % 4}`) - cgm((i) => `j${i % 3}/q${i % 4}`);
+    const x = debaterRatings('debate', fixture)!.agents.find((a) => a.agent === 'X')!;
+    const t2 = 4.302652729749464; // 0.975 quantile of t with min(3 judges, 4 questions) − 1 = 2 degrees of freedom
+    expect(v).toBeGreaterThan(0);
+    expect((x.high - x.low) / 2).toBeCloseTo(t2 * Math.sqrt(v), 4);
+    expect((x.high + x.low) / 2).toBeCloseTo(x.elo!, 6);
   });
 
   it('gives no ratings when no two different debaters met', () => {

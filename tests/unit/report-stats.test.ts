@@ -1,11 +1,10 @@
 /**
- * The report's statistics against independent computations on small fixtures: the
- * two-way cluster bootstrap against a second implementation that copies observations,
- * calibration, Brier, coverage, information gain, the speaking-order effect; and the
- * blocked assignment's balance.
+ * The report's statistics against independent computations on small fixtures:
+ * calibration, Brier, coverage, information gain, the speaking-order effect; the cluster
+ * interval against Wilson; and the blocked assignment's balance.
  */
 import { describe, expect, it } from 'vitest';
-import { clusterBootstrap, drawAssignment, judgedCorrect, rngFromSeed, rulesFor, weightedMean, type Scenario } from '@arena/shared';
+import { drawAssignment, judgedCorrect, rulesFor, type Scenario } from '@arena/shared';
 import { coverageCurve, informationGain, speakingOrderEffect } from '../../server/src/report/analyses.ts';
 import { compareProtocols } from '../../server/src/report/compare.ts';
 import type { Outcome } from '../../server/src/report/outcomes.ts';
@@ -25,52 +24,13 @@ function outcome(o: Partial<Outcome> & { judge: string; question: string; p: num
   } as Outcome;
 }
 
-describe('two-way cluster bootstrap', () => {
-  const items = [
-    outcome({ judge: 'j1', question: 'q1', p: [0.8, 0.2] }),
-    outcome({ judge: 'j1', question: 'q2', p: [0.3, 0.7] }),
-    outcome({ judge: 'j2', question: 'q1', p: [0.9, 0.1] }),
-    outcome({ judge: 'j2', question: 'q3', p: [0.6, 0.4] }),
-    outcome({ judge: 'j3', question: 'q2', p: [0.2, 0.8] }),
-    outcome({ judge: 'j3', question: 'q3', p: [0.7, 0.3] }),
-    outcome({ judge: 'j3', question: 'q3', p: [0.4, 0.6] }),
-  ];
-  const hit = (o: Outcome) => (o.correct ? 1 : 0);
-
-  it('matches a second implementation that copies each drawn judge × question cell', () => {
-    const got = clusterBootstrap(items, (w) => weightedMean(items, w, hit), { resamples: 500, seed: 'fixture' });
-    // Second implementation: the documented draw order, resampled data materialised.
-    const judges = ['j1', 'j2', 'j3'];
-    const questions = ['q1', 'q2', 'q3'];
-    const rng = rngFromSeed('fixture');
-    const values: number[] = [];
-    for (let r = 0; r < 500; r++) {
-      const js = judges.map(() => judges[Math.floor(rng() * 3)]!);
-      const qs = questions.map(() => questions[Math.floor(rng() * 3)]!);
-      const data: Outcome[] = [];
-      for (const j of js) for (const q of qs) data.push(...items.filter((o) => o.judge === j && o.question === q));
-      if (data.length) values.push(data.filter((o) => o.correct).length / data.length);
-    }
-    values.sort((a, b) => a - b);
-    const q = (p: number) => {
-      const pos = (values.length - 1) * p;
-      return values[Math.floor(pos)]! + (values[Math.ceil(pos)]! - values[Math.floor(pos)]!) * (pos - Math.floor(pos));
-    };
-    expect(got.estimate).toBeCloseTo(4 / 7, 12);
-    expect(got.undefinedResamples).toBe(500 - values.length);
-    expect(got.low).toBeCloseTo(q(0.025), 12);
-    expect(got.high).toBeCloseTo(q(0.975), 12);
-    expect(got).toMatchObject({ judges: 3, questions: 3, seed: 'fixture', resamples: 500 });
-    // A rerun prints the same numbers.
-    expect(clusterBootstrap(items, (w) => weightedMean(items, w, hit), { resamples: 500, seed: 'fixture' })).toEqual(got);
-  });
-
+describe('two-way cluster-robust interval', () => {
   it('is wider than Wilson when one judge gives many of the verdicts', () => {
     const many = [
       ...Array.from({ length: 30 }, (_, i) => outcome({ judge: 'lenient', question: `q${i}`, p: [0.9, 0.1] })),
       ...Array.from({ length: 30 }, (_, i) => outcome({ judge: 'harsh', question: `q${i}`, p: [0.1, 0.9] })),
     ];
-    const g = groupStats(many, { resamples: 400 });
+    const g = groupStats(many);
     expect(g.accuracy.rate).toBe(0.5);
     expect(g.accuracyCluster.high - g.accuracyCluster.low).toBeGreaterThan(g.accuracy.high - g.accuracy.low);
   });
@@ -84,7 +44,7 @@ describe('group statistics by hand', () => {
       outcome({ judge: 'b', question: 'q3', p: [0.2, 0.8], protocol: 'consultancy', preset: 'consultancy', honest: false }),
       outcome({ judge: 'b', question: 'q4', p: [0.85, 0.15], protocol: 'consultancy', preset: 'consultancy', honest: false }),
     ];
-    const g = groupStats(items, { resamples: 100 });
+    const g = groupStats(items);
     // Brier: (0.3² + 0.3²), (0.5² + 0.5²), (0.8² + 0.8²), (0.15² + 0.15²) → mean.
     expect(g.brier).toBeCloseTo((0.18 + 0.5 + 1.28 + 0.045) / 4, 12);
     // ECE, 8 points in bins of 0.1: 0.7 (true) alone, 0.3 (false) alone, 0.5 true + 0.5 false (gap 0), 0.2 (true) alone,
@@ -109,10 +69,10 @@ describe('group statistics by hand', () => {
       { threshold: 0.65, kept: 3, coverage: 0.75, accuracy: 1 / 3 },
       { threshold: 0.9, kept: 2, coverage: 0.5, accuracy: 0.5 },
     ]);
-    const ig = informationGain(items, { resamples: 50 });
+    const ig = informationGain(items);
     expect(ig.n).toBe(3);
     expect(ig.bits).toBeCloseTo((Math.log2(0.95 / 0.5) + Math.log2(0.6 / 0.5) + Math.log2(0.3 / 0.6)) / 3, 12);
-    const so = speakingOrderEffect(items, { resamples: 50 });
+    const so = speakingOrderEffect(items);
     expect(so.rows.map((r) => [r.accuracy.successes, r.accuracy.n])).toEqual([[1, 2], [1, 2]]);
     expect(so.difference!.estimate).toBe(0);
   });
@@ -124,11 +84,11 @@ describe('group statistics by hand', () => {
       outcome({ judge: 'c', question: 'q1', p: [0.8, 0.2], protocol: 'consultancy', honest: false }),
       outcome({ judge: 'a', question: 'q2', p: [0.7, 0.3], protocol: 'consultancy', honest: true }),
     ];
-    const raw = compareProtocols('debate', d, 'consultancy', c, 'raw', { resamples: 100 });
+    const raw = compareProtocols('debate', d, 'consultancy', c, 'raw');
     // q1: 1 − 1/2; q2: 0 − 1 → mean −0.25.
     expect(raw).toMatchObject({ paired: true, questions: 2, excluded: 0 });
     expect(raw.difference).toBeCloseTo(-0.25, 12);
-    const bal = compareProtocols('debate', d, 'consultancy', c, 'balanced', { resamples: 100 });
+    const bal = compareProtocols('debate', d, 'consultancy', c, 'balanced');
     expect(bal).toMatchObject({ paired: true, questions: 1, excluded: 1 });
     expect(bal.difference).toBeCloseTo(0.5, 12);
   });

@@ -118,7 +118,7 @@ export function Results({ search }: { search: URLSearchParams }) {
         <>
           <div className="table-scroll">
           <table className="results-table">
-            <caption>Judge accuracy by protocol (95% Wilson and judge × question cluster bootstrap intervals)</caption>
+            <caption>Judge accuracy by protocol (95% Wilson and judge × question cluster-robust intervals)</caption>
             <thead>
               <tr>
                 <th scope="col">Protocol</th>

@@ -37,7 +37,6 @@ interface PowerOptions {
   questionSd?: number;
   fromStore?: boolean;
   simulations: number;
-  resamples: number;
   seed: string;
   json?: boolean;
   progress: boolean;
@@ -76,7 +75,7 @@ function formatPower(r: PowerResult, pilot: (PilotEstimate & { filter: string })
   }
   out.push(
     `Design: ${p.judges} judges × ${p.items} questions, ${p.perJudge} per judge (${r.judgements} judgements), crossed and counterbalanced; ${p.b} ${f3(p.base)}, ${p.a} ${f3(p.base + p.diff)} (difference ${sign(p.diff)}); judge sd ${p.judgeSd.toFixed(2)}, question sd ${p.questionSd.toFixed(2)}`,
-    `Power over ${p.simulations} simulated datasets (seed "${p.seed}"), each analysed as arena report does (${p.a} − ${p.b} paired over questions, ${p.resamples} cluster resamples):`,
+    `Power over ${p.simulations} simulated datasets (seed "${p.seed}"), each analysed as arena report does (${p.a} − ${p.b} paired over questions):`,
     `  95% judge × question cluster interval excludes 0: ${f3(r.cluster.rate)}  (Monte Carlo 95% [${f3(r.cluster.low)}, ${f3(r.cluster.high)}])`,
     `  95% paired normal interval excludes 0:             ${f3(r.normal.rate)}  (Monte Carlo 95% [${f3(r.normal.low)}, ${f3(r.normal.high)}])`,
     `mean estimated difference ${sign(r.meanEstimate)}, mean cluster interval width ${f3(r.meanClusterWidth)}; ${r.seconds.toFixed(1)} s`,
@@ -98,7 +97,6 @@ export function registerPower(program: Command): void {
     .option('--question-sd <sd>', "question random-effect sd, logit scale (default 0.5, or the pilot's)", number('--question-sd', 0, 10))
     .option('--from-store', 'estimate the sds (and the baseline accuracy) from the stored debates of the selection')
     .option('--simulations <n>', 'simulated datasets', count('--simulations', 1), 500)
-    .option('--resamples <n>', 'cluster bootstrap resamples per dataset', count('--resamples', 50), 1000)
     .option('--seed <seed>', 'simulation seed', 'power')
     .option('--json', 'print the result as JSON')
     .option('--no-progress', 'no progress bar')
@@ -113,7 +111,6 @@ export function registerPower(program: Command): void {
         judgeSd: o.judgeSd ?? pilot?.judgeSd ?? 0.5,
         questionSd: o.questionSd ?? pilot?.questionSd ?? 0.5,
         simulations: o.simulations,
-        resamples: o.resamples,
         seed: o.seed,
         a: o.a,
         b: o.b,

@@ -1,8 +1,8 @@
 /**
  * Power by simulation: draw many datasets of a planned design from the random-effects
  * model, analyse each one the way `arena report` does (the a − b difference paired over
- * the questions judged under both, with its two-way judge × question cluster bootstrap and
- * its paired normal interval), and count how often the 95% interval excludes zero. The
+ * the questions judged under both, with its two-way judge × question cluster-robust
+ * interval and its paired normal interval), and count how often the 95% interval excludes zero. The
  * share is the power, with a Wilson interval for the Monte Carlo error.
  */
 import { rngFromSeed, wilson, type Proportion } from '@arena/shared';
@@ -22,8 +22,6 @@ export interface PowerPlan {
   judgeSd: number;
   questionSd: number;
   simulations: number;
-  /** Cluster bootstrap resamples per simulated dataset. */
-  resamples: number;
   seed: string;
   a: string;
   b: string;
@@ -75,7 +73,6 @@ export async function estimatePower(plan: PowerPlan, onProgress: (done: number, 
       plan.b,
       outcomes.filter((o) => o.preset === plan.b),
       'raw',
-      { resamples: plan.resamples, seed: `${plan.seed}/bootstrap/${s}` },
     );
     if (c.cluster.low > 0 || c.cluster.high < 0) clusterHits++;
     if (c.normal.low > 0 || c.normal.high < 0) normalHits++;

@@ -3,9 +3,8 @@
  * against coverage, information gained per debate, effects of the correct answer's
  * position and of speaking order. Pure.
  */
-import { clusterBootstrap, log2Score, mean, normalQuantile, weightedMean, wilson, type ClusterInterval, type Proportion } from '@arena/shared';
+import { clusterInterval, log2Score, mean, normalQuantile, weightedMean, wilson, type ClusterInterval, type Proportion } from '@arena/shared';
 import type { Outcome } from './outcomes.ts';
-import type { StatsOptions } from './stats.ts';
 
 export interface BalanceRow {
   preset: string;
@@ -81,12 +80,12 @@ export interface InformationGain {
 const gainOf = (o: Outcome) => Math.log2(o.pCorrect / (o.pCorrectPrior as number));
 
 /** Information gained per debate about the correct answer. */
-export function informationGain(items: readonly Outcome[], options: StatsOptions = {}): InformationGain {
+export function informationGain(items: readonly Outcome[]): InformationGain {
   const withPrior = items.filter((o) => o.pCorrectPrior !== null && o.pCorrectPrior > 0);
   return {
     n: withPrior.length,
     bits: mean(withPrior.map(gainOf)),
-    cluster: clusterBootstrap(withPrior, (w) => weightedMean(withPrior, w, gainOf), options),
+    cluster: clusterInterval(withPrior, (w) => weightedMean(withPrior, w, gainOf)),
   };
 }
 
@@ -106,7 +105,7 @@ export interface Effect {
   difference: { estimate: number; low: number; high: number; cluster: ClusterInterval } | null;
 }
 
-function twoLevel(items: readonly Outcome[], is: (o: Outcome) => boolean | null, labels: [string, string], options: StatsOptions): Effect {
+function twoLevel(items: readonly Outcome[], is: (o: Outcome) => boolean | null, labels: [string, string]): Effect {
   const x = items.filter((o) => is(o) === true);
   const y = items.filter((o) => is(o) === false);
   const ax = wilson(x.filter((o) => o.correct).length, x.length);
@@ -121,19 +120,19 @@ function twoLevel(items: readonly Outcome[], is: (o: Outcome) => boolean | null,
   const z = normalQuantile(0.975);
   const both = [...x, ...y];
   const hit = (o: Outcome) => (o.correct ? 1 : 0);
-  const cluster = clusterBootstrap(both, (w) => weightedMean(x, w, hit) - weightedMean(y, w, hit), options);
+  const cluster = clusterInterval(both, (w) => weightedMean(x, w, hit) - weightedMean(y, w, hit), { range: [-1, 1] });
   return { rows, difference: { estimate: d, low: Math.max(-1, d - z * se), high: Math.min(1, d + z * se), cluster } };
 }
 
 /** Debate: accuracy when the correct answer's debater spoke first against when it spoke later. */
-export function speakingOrderEffect(items: readonly Outcome[], options: StatsOptions = {}): Effect {
-  return twoLevel(items, (o) => o.correctFirst, ['correct answer spoke first', 'correct answer spoke later'], options);
+export function speakingOrderEffect(items: readonly Outcome[]): Effect {
+  return twoLevel(items, (o) => o.correctFirst, ['correct answer spoke first', 'correct answer spoke later']);
 }
 
 /** Accuracy by the position at which the correct answer was shown (first vs second for two answers). */
-export function positionEffect(items: readonly Outcome[], options: StatsOptions = {}): Effect {
+export function positionEffect(items: readonly Outcome[]): Effect {
   const positions = Math.max(0, ...items.map((o) => o.answers));
-  if (positions === 2) return twoLevel(items, (o) => o.correctIndex === 0, ['correct answer shown first', 'correct answer shown second'], options);
+  if (positions === 2) return twoLevel(items, (o) => o.correctIndex === 0, ['correct answer shown first', 'correct answer shown second']);
   const rows: EffectRow[] = [];
   for (let p = 0; p < positions; p++) {
     const at = items.filter((o) => o.correctIndex === p);

@@ -2,12 +2,11 @@
  * Differences between two protocols' accuracy, paired over the questions judged under
  * both (each question counts once: the mean over questions of the per-question accuracy
  * difference), with the paired normal interval, a paired bootstrap over questions and a
- * two-way (judge × question) cluster bootstrap. With no common question the difference
- * is unpaired (difference of the two accuracies) and says so.
+ * two-way (judge × question) cluster-robust interval. With no common question the
+ * difference is unpaired (difference of the two accuracies) and says so.
  */
-import { clusterBootstrap, normalQuantile, pairedBootstrap, weightedMean, type ClusterInterval, type Draws, type PairedDifference, type Weight } from '@arena/shared';
+import { clusterInterval, normalQuantile, pairedBootstrap, weightedMean, type ClusterInterval, type PairedDifference, type Weight } from '@arena/shared';
 import type { Outcome } from './outcomes.ts';
-import type { StatsOptions } from './stats.ts';
 
 export type Scoring = 'raw' | 'balanced';
 
@@ -44,23 +43,25 @@ function byQuestion(items: readonly Outcome[]): Map<string, Outcome[]> {
 }
 
 /** a − b over the questions both have (or unpaired when there are none). */
-export function compareProtocols(aName: string, a: readonly Outcome[], bName: string, b: readonly Outcome[], scoring: Scoring, options: StatsOptions = {}): Comparison {
+export function compareProtocols(aName: string, a: readonly Outcome[], bName: string, b: readonly Outcome[], scoring: Scoring): Comparison {
   const qa = byQuestion(a);
   const qb = byQuestion(b);
   const one = () => 1;
   const common = [...qa.keys()].filter((q) => qb.has(q)).sort();
   const usable = common.filter((q) => Number.isFinite(score(qa.get(q) as Outcome[], one, scoring)) && Number.isFinite(score(qb.get(q) as Outcome[], one, scoring)));
-  const boot = { ...(options.resamples ? { resamples: options.resamples } : {}), ...(options.seed ? { seed: options.seed } : {}) };
+  const range = { range: [-1, 1] } as const;
   const z = normalQuantile(0.975);
   if (usable.length > 0) {
     const pairs = usable.map((key) => ({ key, a: score(qa.get(key) as Outcome[], one, scoring), b: score(qb.get(key) as Outcome[], one, scoring) }));
     const bootstrap = pairedBootstrap(pairs, { resamples: 10_000 });
     const items = usable.flatMap((q) => [...(qa.get(q) as Outcome[]), ...(qb.get(q) as Outcome[])]);
-    const statistic = (w: Weight<Outcome>, draws: Draws) => {
+    // The mean over questions of the per-question difference; a question weighs the mean weight of its verdicts (1 on the data).
+    const statistic = (w: Weight<Outcome>) => {
       let s = 0;
       let n = 0;
       for (const q of usable) {
-        const c = draws.question(q);
+        const own = [...(qa.get(q) as Outcome[]), ...(qb.get(q) as Outcome[])];
+        const c = own.reduce((sum, o) => sum + w(o), 0) / own.length;
         if (c === 0) continue;
         const d = score(qa.get(q) as Outcome[], w, scoring) - score(qb.get(q) as Outcome[], w, scoring);
         if (!Number.isFinite(d)) continue;
@@ -79,7 +80,7 @@ export function compareProtocols(aName: string, a: readonly Outcome[], bName: st
       difference: bootstrap.difference,
       normal: bootstrap.normal,
       bootstrap,
-      cluster: clusterBootstrap(items, statistic, boot),
+      cluster: clusterInterval(items, statistic, range),
     };
   }
   // Unpaired: the difference of the two accuracies, normal (Wald) interval.
@@ -99,6 +100,6 @@ export function compareProtocols(aName: string, a: readonly Outcome[], bName: st
     difference: d,
     normal: { low: Math.max(-1, d - z * se), high: Math.min(1, d + z * se) },
     bootstrap: null,
-    cluster: clusterBootstrap(all, stat, boot),
+    cluster: clusterInterval(all, stat, range),
   };
 }

@@ -112,6 +112,6 @@ export function formatReport(report: Report): string {
       ]),
     ]),
   );
-  out.push('', `${report.method} Cluster bootstrap: ${report.bootstrap.resamples} resamples, seed "${report.bootstrap.seed}".`);
+  out.push('', report.method);
   return out.join('\n');
 }

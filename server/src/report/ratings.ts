@@ -5,11 +5,11 @@
  * advantage of the truth is not credited to whoever happened to hold it; a debater's
  * aggregate rating is the mean of its two, i.e. averaged over both assignments. Beside
  * them, win rates against other debaters averaged over both assignments, and 95% two-way
- * (judge × question) cluster bootstrap intervals. Pure.
+ * (judge × question) cluster-robust intervals (the ratings' influences from refits with one
+ * debate's weight nudged). Pure.
  */
-import { clusterBootstrap, ELO_PER_LOG, fitBradleyTerry, quantileSorted, weightedMean, type BtGame, type ClusterInterval, type DebaterSeat, type Weight } from '@arena/shared';
+import { clusterIntervals, ELO_PER_LOG, fitBradleyTerry, weightedMean, type BtGame, type ClusterInterval, type DebaterSeat, type Weight } from '@arena/shared';
 import type { Outcome } from './outcomes.ts';
-import type { StatsOptions } from './stats.ts';
 
 /** One debate as a game: the honest debater against the dishonest one. */
 export interface Match {
@@ -34,7 +34,7 @@ export interface AgentRating {
   eloHonest: number | null;
   eloDishonest: number | null;
   elo: number | null;
-  /** 95% cluster bootstrap interval of `elo`. */
+  /** 95% two-way cluster-robust interval of `elo`. */
   low: number;
   high: number;
   /** Against other debaters: score as honest, as dishonest, and their mean (null unless both). */
@@ -93,7 +93,7 @@ function roleRate(matches: readonly Match[], w: Weight<Match>, pick: (m: Match) 
 const mean2 = (a: RoleRate, b: RoleRate) => (a.games && b.games ? (a.rate + b.rate) / 2 : null);
 
 /** Ratings of the debaters of one preset's two-debater debates (null when no two different debaters met). */
-export function debaterRatings(preset: string, outcomes: readonly Outcome[], options: StatsOptions & { prior?: number } = {}): DebaterRatings | null {
+export function debaterRatings(preset: string, outcomes: readonly Outcome[], options: { prior?: number } = {}): DebaterRatings | null {
   const matches = matchesOf(outcomes);
   const cross = matches.filter((m) => m.honest !== m.dishonest);
   if (cross.length === 0) return null;
@@ -108,30 +108,15 @@ export function debaterRatings(preset: string, outcomes: readonly Outcome[], opt
     const d = elo(strength, D(agent));
     return h !== null && d !== null ? (h + d) / 2 : null;
   };
-  // One bootstrap: each resample refits (warm-started) and records every aggregate rating.
-  const draws = new Map(agents.map((a) => [a, [] as number[]]));
+  // The honest debater's win rate and every aggregate rating, each refit (warm-started) under the given weights.
   const ownMatches = new Map(agents.map((a) => [a, matches.filter((m) => m.honest === a || m.dishonest === a)]));
-  let first = true;
-  const honestWins = clusterBootstrap(
-    matches,
-    (w) => {
-      if (first) first = false;
-      else {
-        const refit = fitBradleyTerry(roles, games(w), { prior, start: fit.strength, tolerance: 1e-8 });
-        for (const a of agents) {
-          // A debater none of whose debates was drawn has no rating in this resample.
-          const played = (ownMatches.get(a) as Match[]).some((m) => w(m) > 0);
-          const v = aggregate(refit.strength, a);
-          if (played && v !== null) draws.get(a)?.push(v);
-        }
-      }
-      return weightedMean(matches, w, (m) => m.score);
-    },
-    { ...(options.resamples ? { resamples: options.resamples } : {}), ...(options.seed ? { seed: options.seed } : {}) },
-  );
+  const [wins, ...intervals] = clusterIntervals(matches, (w) => {
+    const refit = fitBradleyTerry(roles, games(w), { prior, start: fit.strength });
+    return [weightedMean(matches, w, (m) => m.score), ...agents.map((a) => aggregate(refit.strength, a) ?? Number.NaN)];
+  }) as [ClusterInterval, ...ClusterInterval[]];
+  const honestWins = { ...wins, low: Math.max(0, wins.low), high: Math.min(1, wins.high) };
   const one = () => 1;
-  const rated: AgentRating[] = agents.map((agent) => {
-    const sorted = (draws.get(agent) ?? []).sort((x, y) => x - y);
+  const rated: AgentRating[] = agents.map((agent, k) => {
     const asHonest = roleRate(cross, one, (m) => (m.honest === agent ? m.score : null));
     const asDishonest = roleRate(cross, one, (m) => (m.dishonest === agent ? 1 - m.score : null));
     return {
@@ -140,8 +125,8 @@ export function debaterRatings(preset: string, outcomes: readonly Outcome[], opt
       eloHonest: elo(fit.strength, H(agent)),
       eloDishonest: elo(fit.strength, D(agent)),
       elo: aggregate(fit.strength, agent),
-      low: quantileSorted(sorted, 0.025),
-      high: quantileSorted(sorted, 0.975),
+      low: (intervals[k] as ClusterInterval).low,
+      high: (intervals[k] as ClusterInterval).high,
       asHonest,
       asDishonest,
       winRate: mean2(asHonest, asDishonest),

@@ -3,13 +3,13 @@
  * web results page (/api/results), the HTML report and the tests, so all print the same
  * numbers on the same data.
  */
-import { CLUSTER_RESAMPLES, CLUSTER_SEED, PRESET_NAMES, TIE_RULE, type TranscriptRecord } from '@arena/shared';
+import { PRESET_NAMES, TIE_RULE, type TranscriptRecord } from '@arena/shared';
 import { choiceTable, type ChoiceRow } from './choices.ts';
 import { balanceTable, coverageCurve, informationGain, positionEffect, speakingOrderEffect, type BalanceRow, type CoveragePoint, type Effect, type InformationGain } from './analyses.ts';
 import { compareProtocols, type Comparison } from './compare.ts';
 import { debaterRatings, type DebaterRatings } from './ratings.ts';
 import { selectOutcomes, type Outcome, type ReportFilter } from './outcomes.ts';
-import { groupStats, type GroupStats, type StatsOptions } from './stats.ts';
+import { groupStats, type GroupStats } from './stats.ts';
 
 export interface ProtocolSection extends GroupStats {
   preset: string;
@@ -33,7 +33,6 @@ export interface Report {
   comparisons: Comparison[];
   /** Debater ratings per preset with two-debater debates between different debaters. */
   ratings: DebaterRatings[];
-  bootstrap: { resamples: number; seed: string };
   tieRule: string;
   method: string;
 }
@@ -50,39 +49,38 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]
 }
 
 export const REPORT_METHOD =
-  `Accuracy: ${TIE_RULE} 95% Wilson interval, and a 95% two-way cluster bootstrap over judges and questions (resampled independently; seed and resamples recorded). ` +
+  `Accuracy: ${TIE_RULE} 95% Wilson interval, and a 95% two-way cluster-robust interval over judges and questions (Cameron–Gelbach–Miller: V_judge + V_question − V_judge∩question from each verdict's influence, t with min(judges, questions) − 1 degrees of freedom). ` +
   'Consultancy "balanced": mean of the honest- and dishonest-consultant accuracies (the consultant is honest when the answer it argues is the correct one), 95% Agresti–Caffo interval. ' +
   'ECE: every stated final probability (each answer) against whether that answer is correct, 10 equal bins; Brier: summed over answers. ' +
   'Questions: the story and the question, normalised. Differences: mean over the questions judged under both protocols of the per-question accuracy difference ' +
-  '(balanced rows: consultancy balanced per question, so only questions with both an honest and a dishonest consultancy), paired normal interval and two-way cluster bootstrap; ' +
+  '(balanced rows: consultancy balanced per question, so only questions with both an honest and a dishonest consultancy), paired normal interval and two-way cluster-robust interval; ' +
   'with no common question, the unpaired difference. Debater ratings: Bradley–Terry by penalised maximum likelihood (Newton–Raphson; one virtual tie per role against a reference, a weak prior), ' +
   'one rating per debater as honest and as dishonest, the aggregate their mean (averaged over both assignments), Elo scale (1500 = mean role rating); a debater wins when the judge puts more probability on its answer than on the other debater\'s, a tie counts half; two-debater debates only. ' +
   'Open protocols: share of choices of the correct answer (choices that timed out, where the drawn answer stood, counted apart), 95% Wilson interval; the judge\'s accuracy after a correct and after a wrong choice. ' +
   'Information gain: mean log2(p_final(correct) / p_prior(correct)) over debates that open with a judge turn.';
 
-/** The report over the records in the selection. Pure and deterministic (seeded bootstraps). */
-export function computeReport(records: Iterable<TranscriptRecord>, filter: ReportFilter = {}, options: StatsOptions = {}): Report {
+/** The report over the records in the selection. Pure and deterministic (closed-form cluster intervals, seeded bootstraps). */
+export function computeReport(records: Iterable<TranscriptRecord>, filter: ReportFilter = {}): Report {
   const { debates, outcomes } = selectOutcomes(records, filter);
-  return reportOf(outcomes, debates, filter, options);
+  return reportOf(outcomes, debates, filter);
 }
 
 /** The report over outcomes already selected. */
-export function reportOf(outcomes: readonly Outcome[], debates: number, filter: ReportFilter = {}, options: StatsOptions = {}): Report {
-  const opts = { resamples: options.resamples ?? CLUSTER_RESAMPLES, seed: options.seed ?? CLUSTER_SEED };
+export function reportOf(outcomes: readonly Outcome[], debates: number, filter: ReportFilter = {}): Report {
   const byPreset = new Map([...groupBy(outcomes, (o) => o.preset).entries()].sort(([a], [b]) => byPresetOrder(a, b)));
   const byProtocol: ProtocolSection[] = [...byPreset.entries()].map(([preset, items]) => ({
     preset,
-    ...groupStats(items, opts),
+    ...groupStats(items),
     coverage: coverageCurve(items),
-    informationGain: informationGain(items, opts),
+    informationGain: informationGain(items),
     meanContinues: items.reduce((s, o) => s + o.continues, 0) / items.length,
-    position: positionEffect(items, opts),
-    speakingOrder: items.some((o) => o.correctFirst !== null) ? speakingOrderEffect(items, opts) : null,
+    position: positionEffect(items),
+    speakingOrder: items.some((o) => o.correctFirst !== null) ? speakingOrderEffect(items) : null,
   }));
   const byAgent = [...groupBy(outcomes, (o) => `${o.preset}\u0000${o.judgeLabel}\u0000${o.debaters}`).values()]
     .map((items) => {
       const first = items[0] as Outcome;
-      return { preset: first.preset, judge: first.judgeLabel, debaters: first.debaters, ...groupStats(items, opts) };
+      return { preset: first.preset, judge: first.judgeLabel, debaters: first.debaters, ...groupStats(items) };
     })
     .sort((x, y) => byPresetOrder(x.preset, y.preset) || byString(x.judge, y.judge) || byString(x.debaters, y.debaters));
   const comparisons: Comparison[] = [];
@@ -90,17 +88,17 @@ export function reportOf(outcomes: readonly Outcome[], debates: number, filter: 
   const consultancy = byPreset.get('consultancy');
   const blind = byPreset.get('blind');
   if (debate && consultancy) {
-    comparisons.push(compareProtocols('debate', debate, 'consultancy', consultancy, 'raw', opts));
-    comparisons.push(compareProtocols('debate', debate, 'consultancy', consultancy, 'balanced', opts));
+    comparisons.push(compareProtocols('debate', debate, 'consultancy', consultancy, 'raw'));
+    comparisons.push(compareProtocols('debate', debate, 'consultancy', consultancy, 'balanced'));
   }
-  if (debate && blind) comparisons.push(compareProtocols('debate', debate, 'blind', blind, 'raw', opts));
-  const ratings = [...byPreset.entries()].flatMap(([preset, items]) => debaterRatings(preset, items, opts) ?? []);
+  if (debate && blind) comparisons.push(compareProtocols('debate', debate, 'blind', blind, 'raw'));
+  const ratings = [...byPreset.entries()].flatMap(([preset, items]) => debaterRatings(preset, items) ?? []);
   // Kenton et al. 2024 compare the open protocols with each other; the expert judge is the upper bound debate is measured against.
   const openDebate = byPreset.get('open-debate');
   const openConsultancy = byPreset.get('open-consultancy');
   const expert = byPreset.get('expert');
-  if (openDebate && openConsultancy) comparisons.push(compareProtocols('open-debate', openDebate, 'open-consultancy', openConsultancy, 'raw', opts));
-  if (expert && debate) comparisons.push(compareProtocols('expert', expert, 'debate', debate, 'raw', opts));
+  if (openDebate && openConsultancy) comparisons.push(compareProtocols('open-debate', openDebate, 'open-consultancy', openConsultancy, 'raw'));
+  if (expert && debate) comparisons.push(compareProtocols('expert', expert, 'debate', debate, 'raw'));
   return {
     filter,
     debates,
@@ -112,7 +110,6 @@ export function reportOf(outcomes: readonly Outcome[], debates: number, filter: 
     choices: choiceTable(byPreset),
     comparisons,
     ratings,
-    bootstrap: opts,
     tieRule: TIE_RULE,
     method: REPORT_METHOD,
   };

@@ -1,12 +1,12 @@
 /**
- * Statistics of a group of outcomes: accuracy (Wilson and two-way cluster bootstrap),
+ * Statistics of a group of outcomes: accuracy (Wilson and two-way cluster-robust),
  * consultancy balanced over honest and dishonest assignments, judge score, Brier,
  * calibration (one ECE definition), ties. Pure.
  */
 import {
   brierScore,
   calibration,
-  clusterBootstrap,
+  clusterInterval,
   mean,
   weightedMean,
   wilson,
@@ -27,7 +27,7 @@ export interface GroupStats {
   n: number;
   /** Share of verdicts with strictly the most probability on the correct answer, 95% Wilson interval. */
   accuracy: Proportion;
-  /** The same accuracy's 95% two-way (judge × question) cluster bootstrap interval. */
+  /** The same accuracy's 95% two-way (judge × question) cluster-robust interval. */
   accuracyCluster: ClusterInterval;
   /** Consultancy: mean of the honest and dishonest accuracies (Agresti–Caffo and cluster intervals); null otherwise. */
   balanced: (Rate & { honest: Proportion; dishonest: Proportion; cluster: ClusterInterval }) | null;
@@ -43,11 +43,6 @@ export interface GroupStats {
   /** Expected calibration error over every stated final probability (each answer's p against whether it is correct), 10 equal bins. */
   ece: number;
   bins: CalibrationBin[];
-}
-
-export interface StatsOptions {
-  resamples?: number;
-  seed?: string;
 }
 
 /**
@@ -66,6 +61,8 @@ export function balancedRate(honest: Proportion, dishonest: Proportion): Rate {
 }
 
 const hit = (o: Outcome) => (o.correct ? 1 : 0);
+/** Accuracies' intervals stay within [0, 1]. */
+const UNIT = { range: [0, 1] } as const;
 
 /** Weighted balanced accuracy: the mean of the honest and dishonest weighted accuracies. */
 export function balancedStatistic(items: readonly Outcome[], w: Weight<Outcome>): number {
@@ -79,9 +76,8 @@ export function calibrationPoints(items: readonly Outcome[]): { p: number; outco
   return items.flatMap((o) => o.probabilities.map((p, i) => ({ p, outcome: i === o.correctIndex })));
 }
 
-export function groupStats(items: readonly Outcome[], options: StatsOptions = {}): GroupStats {
+export function groupStats(items: readonly Outcome[]): GroupStats {
   const hits = items.filter((o) => o.correct).length;
-  const boot = { ...(options.resamples ? { resamples: options.resamples } : {}), ...(options.seed ? { seed: options.seed } : {}) };
   let balanced: GroupStats['balanced'] = null;
   if (items.some((o) => o.honest !== null)) {
     const h = items.filter((o) => o.honest === true);
@@ -89,13 +85,13 @@ export function groupStats(items: readonly Outcome[], options: StatsOptions = {}
     const honest = wilson(h.filter((o) => o.correct).length, h.length);
     const dishonest = wilson(d.filter((o) => o.correct).length, d.length);
     const consult = items.filter((o) => o.honest !== null);
-    balanced = { ...balancedRate(honest, dishonest), honest, dishonest, cluster: clusterBootstrap(consult, (w) => balancedStatistic(consult, w), boot) };
+    balanced = { ...balancedRate(honest, dishonest), honest, dishonest, cluster: clusterInterval(consult, (w) => balancedStatistic(consult, w), UNIT) };
   }
   const cal = calibration(calibrationPoints(items));
   return {
     n: items.length,
     accuracy: wilson(hits, items.length),
-    accuracyCluster: clusterBootstrap(items, (w) => weightedMean(items, w, hit), boot),
+    accuracyCluster: clusterInterval(items, (w) => weightedMean(items, w, hit), UNIT),
     balanced,
     ties: items.filter((o) => o.tie).length,
     judges: new Set(items.map((o) => o.judge)).size,

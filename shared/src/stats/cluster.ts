@@ -1,48 +1,56 @@
 /**
- * Two-way cluster bootstrap (judges × questions), after Owen (2007) and Cameron, Gelbach
- * & Miller (2011): each resample draws the judges with replacement and, independently,
- * the questions with replacement; an observation of judge j on question q then weighs
- * (times j was drawn) × (times q was drawn). A statistic is any function of those weights
- * (a weighted accuracy, a difference of two, a paired difference over questions), and
- * the interval is the percentile interval of its resampled values. The same seed gives
- * the same interval.
+ * Two-way cluster-robust intervals (judges × questions), after Cameron, Gelbach & Miller
+ * (2011): the variance of a statistic is V_judge + V_question − V_judge∩question, where
+ * V_G = G/(G−1) · Σ_g (D_g − D̄)² sums each verdict's influence D over the G clusters of
+ * one grouping (the judges; the questions; the judge–question cells). The cells' term
+ * takes out the verdicts' own noise, which each one-way term counts once: resampling
+ * judges and questions independently (the "pigeonhole" bootstrap) counts it twice and is
+ * far too conservative (McCullagh 2000; Owen 2007). The interval is estimate ± t·√V with
+ * min(judges, questions) − 1 degrees of freedom.
  *
- * Draw order (fixed, so a second implementation can reproduce it): per resample, first
- * one draw per distinct judge (sorted by id), each `floor(rng() * J)`, then one per
- * distinct question (sorted), each `floor(rng() * Q)`, from `rngFromSeed(seed)`.
+ * A statistic is any smooth function of one weight per verdict (a weighted accuracy, a
+ * difference of two, a paired difference over questions, a refitted rating). A verdict's
+ * influence is the derivative of the statistic with respect to its weight at the data
+ * (all weights 1), taken by a central difference; for a weighted mean it is the CGM score
+ * (y_i − mean)/n. Deterministic: the same data always give the same interval.
+ *
+ * Edge cases: with a single judge (or a single question) that grouping carries no
+ * information and the interval is one-way over the other (V_question, Q − 1 degrees of
+ * freedom); a two-way variance that comes out negative is replaced by the larger one-way
+ * variance, as Cameron, Gelbach & Miller advise.
  */
-import { rngFromSeed } from '../random.ts';
+import { tQuantile } from './student-t.ts';
 
 export interface Clustered {
   judge: string;
   question: string;
 }
 
-/** A weight per observation under one resample (1 for every observation on the data itself). */
+/** A weight per observation (1 for every observation on the data itself). */
 export type Weight<T> = (t: T) => number;
-
-/** How many times a judge or a question was drawn in the current resample (1 on the data itself). */
-export interface Draws {
-  judge: (id: string) => number;
-  question: (id: string) => number;
-}
 
 export interface ClusterInterval {
   estimate: number;
   low: number;
   high: number;
   level: number;
-  resamples: number;
-  /** Resamples where the statistic was undefined (e.g. a group drawn empty), left out. */
-  undefinedResamples: number;
-  seed: string;
+  /** √V, the two-way cluster-robust standard error. */
+  se: number;
+  /** Degrees of freedom of the t quantile: min(judges, questions) − 1 (one-way: clusters − 1). */
+  df: number;
   judges: number;
   questions: number;
-  method: 'two-way cluster bootstrap (judge × question)';
+  method: 'two-way cluster-robust (judge × question)';
 }
 
-export const CLUSTER_SEED = 'cluster-bootstrap';
-export const CLUSTER_RESAMPLES = 2000;
+export interface ClusterOptions {
+  level?: number;
+  /** Clamp the interval to this range (e.g. [0, 1] for an accuracy). */
+  range?: readonly [number, number];
+}
+
+/** Relative step of the central difference (the statistics are smooth; rounding error stays below 1e-6 relative). */
+const STEP = 1e-4;
 
 /** The q-quantile of sorted values (linear interpolation, as R's type 7). */
 export function quantileSorted(sorted: readonly number[], q: number): number {
@@ -55,69 +63,58 @@ export function quantileSorted(sorted: readonly number[], q: number): number {
   return a + (b - a) * (pos - lo);
 }
 
-const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** G/(G−1) · Σ_g (D_g − D̄)² over the groups of `key`; NaN with fewer than 2 groups. */
+export function clusterVariance(influence: readonly number[], key: (i: number) => string): { groups: number; variance: number } {
+  const sums = new Map<string, number>();
+  influence.forEach((d, i) => sums.set(key(i), (sums.get(key(i)) ?? 0) + d));
+  const g = sums.size;
+  if (g < 2) return { groups: g, variance: Number.NaN };
+  const mean = [...sums.values()].reduce((a, b) => a + b, 0) / g;
+  let ss = 0;
+  for (const s of sums.values()) ss += (s - mean) ** 2;
+  return { groups: g, variance: (g / (g - 1)) * ss };
+}
 
-/** Percentile interval of `statistic` under the two-way cluster bootstrap of `items`. */
-export function clusterBootstrap<T extends Clustered>(
-  items: readonly T[],
-  statistic: (weight: Weight<T>, draws: Draws) => number,
-  options: { resamples?: number; seed?: string; level?: number } = {},
-): ClusterInterval {
-  const resamples = options.resamples ?? CLUSTER_RESAMPLES;
-  const seed = options.seed ?? CLUSTER_SEED;
+/** The two-way variance and its degrees of freedom from per-observation influences (see the module comment). */
+export function twoWayVariance(items: readonly Clustered[], influence: readonly number[]): { variance: number; df: number } {
+  const vj = clusterVariance(influence, (i) => (items[i] as Clustered).judge);
+  const vq = clusterVariance(influence, (i) => (items[i] as Clustered).question);
+  if (vj.groups < 2 && vq.groups < 2) return { variance: Number.NaN, df: 0 };
+  if (vj.groups < 2) return { variance: vq.variance, df: vq.groups - 1 };
+  if (vq.groups < 2) return { variance: vj.variance, df: vj.groups - 1 };
+  const vc = clusterVariance(influence, (i) => `${(items[i] as Clustered).judge}\u0000${(items[i] as Clustered).question}`);
+  const v = vj.variance + vq.variance - vc.variance;
+  return { variance: v >= 0 ? v : Math.max(vj.variance, vq.variance), df: Math.min(vj.groups, vq.groups) - 1 };
+}
+
+/**
+ * Two-way cluster-robust intervals of several statistics computed together (one call of
+ * `statistic` returns them all, e.g. every debater's rating from one refit).
+ */
+export function clusterIntervals<T extends Clustered>(items: readonly T[], statistic: (weight: Weight<T>) => readonly number[], options: ClusterOptions = {}): ClusterInterval[] {
   const level = options.level ?? 0.95;
-  const judges = [...new Set(items.map((t) => t.judge))].sort(byString);
-  const questions = [...new Set(items.map((t) => t.question))].sort(byString);
-  const jIndex = new Map(judges.map((j, i) => [j, i]));
-  const qIndex = new Map(questions.map((q, i) => [q, i]));
-  const estimate = statistic(() => 1, { judge: (j) => (jIndex.has(j) ? 1 : 0), question: (q) => (qIndex.has(q) ? 1 : 0) });
-  const base = { estimate, level, resamples, seed, judges: judges.length, questions: questions.length, method: 'two-way cluster bootstrap (judge × question)' as const };
-  if (items.length === 0 || !Number.isFinite(estimate)) return { ...base, low: Number.NaN, high: Number.NaN, undefinedResamples: resamples };
-  const rng = rngFromSeed(seed);
-  const cj = new Float64Array(judges.length);
-  const cq = new Float64Array(questions.length);
-  const jOf = new Int32Array(items.length);
-  const qOf = new Int32Array(items.length);
-  const pos = new Map<T, number>();
-  items.forEach((t, i) => {
-    jOf[i] = jIndex.get(t.judge) as number;
-    qOf[i] = qIndex.get(t.question) as number;
-    pos.set(t, i);
+  const [lo, hi] = options.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+  const estimates = statistic(() => 1);
+  const base = { level, judges: new Set(items.map((t) => t.judge)).size, questions: new Set(items.map((t) => t.question)).size, method: 'two-way cluster-robust (judge × question)' as const };
+  // influence[k][i]: derivative of statistic k with respect to observation i's weight.
+  const influence = estimates.map(() => new Array<number>(items.length).fill(0));
+  items.forEach((target, i) => {
+    const up = statistic((t) => (t === target ? 1 + STEP : 1));
+    const down = statistic((t) => (t === target ? 1 - STEP : 1));
+    estimates.forEach((_, k) => ((influence[k] as number[])[i] = ((up[k] as number) - (down[k] as number)) / (2 * STEP)));
   });
-  const weight: Weight<T> = (t) => {
-    const i = pos.get(t);
-    return i === undefined ? 0 : (cj[jOf[i] as number] as number) * (cq[qOf[i] as number] as number);
-  };
-  const draws: Draws = {
-    judge: (j) => {
-      const i = jIndex.get(j);
-      return i === undefined ? 0 : (cj[i] as number);
-    },
-    question: (q) => {
-      const i = qIndex.get(q);
-      return i === undefined ? 0 : (cq[i] as number);
-    },
-  };
-  const values: number[] = [];
-  let undefinedResamples = 0;
-  for (let r = 0; r < resamples; r++) {
-    cj.fill(0);
-    cq.fill(0);
-    for (let i = 0; i < judges.length; i++) {
-      const k = Math.floor(rng() * judges.length);
-      cj[k] = (cj[k] as number) + 1;
-    }
-    for (let i = 0; i < questions.length; i++) {
-      const k = Math.floor(rng() * questions.length);
-      cq[k] = (cq[k] as number) + 1;
-    }
-    const v = statistic(weight, draws);
-    if (Number.isFinite(v)) values.push(v);
-    else undefinedResamples++;
-  }
-  values.sort((a, b) => a - b);
-  const alpha = (1 - level) / 2;
-  return { ...base, low: quantileSorted(values, alpha), high: quantileSorted(values, 1 - alpha), undefinedResamples };
+  return estimates.map((estimate, k) => {
+    const { variance, df } = twoWayVariance(items, influence[k] as number[]);
+    const se = Math.sqrt(variance);
+    if (!Number.isFinite(estimate) || !Number.isFinite(se) || df < 1) return { ...base, estimate, se: Number.NaN, df, low: Number.NaN, high: Number.NaN };
+    const half = tQuantile((1 + level) / 2, df) * se;
+    return { ...base, estimate, se, df, low: Math.max(lo, estimate - half), high: Math.min(hi, estimate + half) };
+  });
+}
+
+/** The two-way cluster-robust interval of one statistic of the observations' weights. */
+export function clusterInterval<T extends Clustered>(items: readonly T[], statistic: (weight: Weight<T>) => number, options: ClusterOptions = {}): ClusterInterval {
+  return clusterIntervals(items, (w) => [statistic(w)], options)[0] as ClusterInterval;
 }
 
 /** Weighted mean of `value` over `items` (NaN when the weights sum to 0). */

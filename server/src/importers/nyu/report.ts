@@ -67,9 +67,9 @@ interface Point {
   outcome: Outcome;
 }
 
-function row(points: readonly Point[], setting: { isHuman: boolean; isDebate: boolean }, subset: NyuSubset, resamples?: number): NyuReportRow {
+function row(points: readonly Point[], setting: { isHuman: boolean; isDebate: boolean }, subset: NyuSubset): NyuReportRow {
   const items = points.filter((p) => p.setting.isHuman === setting.isHuman && p.setting.isDebate === setting.isDebate && (subset === 'finished' || p.paper)).map((p) => p.outcome);
-  const stats = groupStats(items, resamples ? { resamples } : {});
+  const stats = groupStats(items);
   return {
     setting: settingLabel(setting),
     ...setting,
@@ -86,7 +86,7 @@ function row(points: readonly Point[], setting: { isHuman: boolean; isDebate: bo
 }
 
 /** The report over any transcripts; those not from the NYU dataset are ignored. */
-export function nyuReport(records: Iterable<TranscriptRecord>, options: { resamples?: number } = {}): NyuReport {
+export function nyuReport(records: Iterable<TranscriptRecord>): NyuReport {
   const points: Point[] = [];
   let rooms = 0;
   let included = 0;
@@ -101,7 +101,7 @@ export function nyuReport(records: Iterable<TranscriptRecord>, options: { resamp
     points.push({ setting, paper, outcome });
   }
   const rows: NyuReportRow[] = [];
-  for (const subset of ['paper', 'finished'] as const) for (const s of NYU_SETTINGS) rows.push(row(points, s, subset, options.resamples));
+  for (const subset of ['paper', 'finished'] as const) for (const s of NYU_SETTINGS) rows.push(row(points, s, subset));
   return { source: NYU_SOURCE, rooms, finished: points.length, includedInPaper: included, rows };
 }
 
