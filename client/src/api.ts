@@ -100,15 +100,20 @@ async function request<T>(path: string, init?: RequestInit): Promise<T> {
   return body as T;
 }
 
+function withToken(token: string | undefined): RequestInit | undefined {
+  return token ? { headers: { authorization: `Bearer ${token}` } } : undefined;
+}
+
 export const api = {
-  scenarios: () => request<{ packs: unknown[]; scenarios: ScenarioSummary[] }>('/api/scenarios'),
+  scenarios: () => request<{ publicLobby: boolean; packs: unknown[]; scenarios: ScenarioSummary[] }>('/api/scenarios'),
   presets: () => request<{ presets: PresetEntry[]; agents: string[] }>('/api/presets'),
   debates: (query = '') => request<{ total: number; debates: DebateSummary[] }>(`/api/debates${query}`),
   debate: (id: string) => request<DebateSummary & { question: string; seats: Record<string, { kind: string; agent: string | null; open: boolean; claimed: boolean }> }>(`/api/debates/${encodeURIComponent(id)}`),
   create: (body: { scenarioId: string; preset: string; seats: Record<string, SeatRequest> }) =>
     request<CreatedDebate>('/api/debates', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  judgeSteps: (id: string) =>
-    request<{ debateId: string; seat: string; status: string; steps: DebateView[] }>(`/api/debates/${encodeURIComponent(id)}/transcript?seat=judge`),
-  full: (id: string) => request<TranscriptRecord>(`/api/debates/${encodeURIComponent(id)}/transcript?seat=full`),
+  /** A token (a seat's, or the researcher's) opens a private debate's replay to those the access policy allows. */
+  judgeSteps: (id: string, token?: string) =>
+    request<{ debateId: string; seat: string; status: string; steps: DebateView[] }>(`/api/debates/${encodeURIComponent(id)}/transcript?seat=judge`, withToken(token)),
+  full: (id: string, token?: string) => request<TranscriptRecord>(`/api/debates/${encodeURIComponent(id)}/transcript?seat=full`, withToken(token)),
   results: (query: string) => request<Results>(`/api/results${query}`),
 };

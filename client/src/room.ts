@@ -13,6 +13,7 @@ import {
   type ViewMessage,
   type Welcome,
 } from '@arena/shared';
+import { joinErrorMessage } from './join-error.ts';
 import { store, tokenKey } from './storage.ts';
 
 export type Connection = 'connecting' | 'connected' | 'reconnecting' | 'closed' | 'failed';
@@ -175,12 +176,4 @@ function isRefusal(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
   if (typeof code !== 'number') return false;
   return (code >= 400 && code < 500) || (code >= 4000 && code < 5000 && code !== 4002);
-}
-
-function joinErrorMessage(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
-  if (/seat-not-yours/.test(message)) return `${message.replace(/^seat-not-yours:\s*/, '')}. Open the exact link you were given for this seat.`;
-  if (/seat-taken/.test(message)) return message.replace(/^seat-taken:\s*/, '');
-  if (/no debate/.test(message)) return message;
-  return `Could not join: ${message || 'the server is unreachable'}`;
 }

@@ -7,7 +7,7 @@ import express from 'express';
 import { defineRoom, defineServer, matchMaker, type Server } from '@colyseus/core';
 import { WebSocketTransport } from '@colyseus/ws-transport';
 import { REMOTE_PREFIX, ROOM_NAME, type Scenario } from '@arena/shared';
-import { createAgent, listAgents } from './agents/registry.ts';
+import { agentCapabilities, createAgent, listAgents } from './agents/registry.ts';
 import { AgentGateway } from './agents/remote/gateway.ts';
 import type { Config } from './config.ts';
 import type { ArenaContext } from './context.ts';
@@ -96,10 +96,11 @@ export async function createArena(config: Config, options: { store?: Store } = {
     agentIds: () => [...listAgents(), ...gateway.agentIds()],
     gateway,
     agentKeys,
+    agentCapabilities: (id) => agentCapabilities(id),
     researcherToken: await researcherToken(config),
     studies,
   };
-  const roomDeps: DebateRoomDeps = { sessions, store, reconnectSeconds: config.reconnectSeconds };
+  const roomDeps: DebateRoomDeps = { sessions, store, reconnectSeconds: config.reconnectSeconds, researcherToken: ctx.researcherToken };
   const clientDir = resolve(config.clientDir);
   applyCorsPolicy(config.allowedOrigins);
   guardMatchmaking();

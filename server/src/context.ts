@@ -2,6 +2,7 @@ import type { PackInfo, Scenario } from '@arena/shared';
 import type { Agent } from './agents/agent.ts';
 import type { AgentGateway } from './agents/remote/gateway.ts';
 import type { AgentKeys } from './store/agent-keys.ts';
+import type { AgentCapabilities } from './agents/registry.ts';
 import type { Config } from './config.ts';
 import type { Sessions } from './sessions/sessions.ts';
 import type { Store } from './store/store.ts';
@@ -23,6 +24,8 @@ export interface ArenaContext {
   gateway: AgentGateway;
   /** Keys of remote agents, hashed and scoped to names. */
   agentKeys: AgentKeys;
+  /** What an agent id can play (roles, evidence kinds); throws for an unknown id. */
+  agentCapabilities: (id: string) => AgentCapabilities;
   /** The researcher token (configured, or generated at start). */
   researcherToken: string;
   /** Studies with recruited judges. */

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyViewChange, type ChangeMessage, type DebateView, type JoinOptions, type Presence, type RefusalMessage, type ViewMessage, type Welcome } from '@arena/shared';
+import { applyViewChange, joinRefusalOf, type ChangeMessage, type DebateView, type JoinOptions, type JoinRefusal, type Presence, type RefusalMessage, type ViewMessage, type Welcome } from '@arena/shared';
 import { createArena, type Arena } from '../../server/src/app.ts';
 import { loadConfig } from '../../server/src/config.ts';
 import { openStore, type StoreOptions } from '../../server/src/store/open.ts';
@@ -41,6 +41,8 @@ export interface TestArena {
   /** Creates a debate as a researcher (the default) or, with token null, anonymously. */
   createDebate(body: Record<string, unknown>, token?: string | null): Promise<CreatedDebate>;
   join(options: JoinOptions): Promise<SeatClient>;
+  /** Tries a join that must fail; resolves with the typed refusal the client decodes (null: not a typed refusal). Throws if the join succeeds. */
+  joinRefusal(options: JoinOptions): Promise<JoinRefusal | null>;
   close(): Promise<void>;
 }
 
@@ -93,6 +95,16 @@ export async function startArena(options: { store?: StoreOptions; env?: Record<s
       const c = await SeatClient.join(`ws://127.0.0.1:${port}`, options);
       clients.push(c);
       return c;
+    },
+    async joinRefusal(options) {
+      let seated: SeatClient;
+      try {
+        seated = await SeatClient.join(`ws://127.0.0.1:${port}`, options);
+      } catch (err) {
+        return joinRefusalOf(err);
+      }
+      await seated.leave();
+      throw new Error(`the join of seat ${options.seat} in ${options.debateId} was accepted`);
     },
     async close() {
       await Promise.all(clients.map((c) => c.leave().catch(() => {})));

@@ -136,7 +136,7 @@ async function probeHttp(id: string, token: string | undefined, rng: () => numbe
 async function adversarialDebate(i: number) {
   const plan = planFor(i);
   const seed = `adv-seed-${i}-${Math.random().toString(36).slice(2)}`;
-  const res = await t.api('/api/debates', { method: 'POST', token: RESEARCHER_TOKEN, json: { scenarioId: plan.scenario.id, preset: plan.preset, seats: plan.seats, seed } });
+  const res = await t.api('/api/debates', { method: 'POST', token: RESEARCHER_TOKEN, json: { scenarioId: plan.scenario.id, preset: plan.preset, seats: plan.seats, seed, visibility: 'public' } });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   const id: string = res.body.id;
   const judgeToken: string = res.body.seats.judge.token;
@@ -289,8 +289,12 @@ describe('an adversarial judge and observer', () => {
     }
     const bytes = seen.join('\n') + framesText(judge.frames());
     expect(framesText(judge.frames())).not.toContain(originalId);
-    expect((await t.api(`/api/debates/${id}`)).body.seats.A.agent).toBe('replay');
-    expect((await t.api(`/api/debates/${originalId}/transcript?seat=full`)).status).toBe(403);
+    // The re-judging is private: a stranger does not find it; its judge sees replay seats that name nothing.
+    expect((await t.api(`/api/debates/${id}`)).status).toBe(404);
+    expect((await t.api(`/api/debates/${id}`, { token })).body.seats.A.agent).toBe('replay');
+    // The original became private: to the re-judge (its own token or none) it does not exist.
+    expect((await t.api(`/api/debates/${originalId}/transcript?seat=full`)).status).toBe(404);
+    expect((await t.api(`/api/debates/${originalId}/transcript?seat=full`, { token })).status).toBe(404);
     const listed = (await t.api('/api/debates?limit=1000')).body.debates.map((d: { id: string }) => d.id);
     expect(listed).not.toContain(originalId);
     expect(listed).not.toContain(id);

@@ -4,15 +4,19 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { passageText, replay, type DebateView, type TranscriptRecord } from '@arena/shared';
 import { importNyuFolder } from '../../server/src/importers/nyu/import.ts';
-import { startArena, type TestArena } from '../helpers/arena.ts';
+import { RESEARCHER_TOKEN, startArena, type TestArena } from '../helpers/arena.ts';
 import { nyuSample } from '../helpers/cli.ts';
 
 let t: TestArena;
 beforeAll(async () => {
   t = await startArena();
   const folder = mkdtempSync(join(tmpdir(), 'nyu-replay-'));
-  nyuSample(folder, ['a-pail-of-air-0', 'ambition-8']);
-  await importNyuFolder(t.store, folder);
+  nyuSample(folder, ['a-pail-of-air-0']);
+  // Imports are private by default; this one is imported public, so its replay is open to anyone.
+  await importNyuFolder(t.store, folder, { visibility: 'public' });
+  const privateFolder = mkdtempSync(join(tmpdir(), 'nyu-replay-private-'));
+  nyuSample(privateFolder, ['ambition-8']);
+  await importNyuFolder(t.store, privateFolder);
 });
 afterAll(() => t.close());
 
@@ -39,5 +43,15 @@ describe('an imported NYU debate in the replay API', () => {
     const bytes = JSON.stringify(steps);
     for (const l of lines) expect(bytes).not.toContain(l);
     expect(JSON.stringify(steps.slice(0, -1))).not.toContain('correctIndex');
+  });
+
+  it('an import is private by default: unlisted, and its transcripts for researchers only', async () => {
+    const id = 'nyu-ambition-8';
+    expect((await t.api(`/api/debates/${id}/transcript?seat=full`)).status).toBe(404);
+    expect((await t.api(`/api/debates/${id}/transcript?seat=judge`)).status).toBe(404);
+    expect((await t.api('/api/debates?limit=100')).body.debates.map((d: { id: string }) => d.id)).toEqual(['nyu-a-pail-of-air-0']);
+    const full = await t.api<TranscriptRecord>(`/api/debates/${id}/transcript?seat=full`, { token: RESEARCHER_TOKEN });
+    expect(full.status).toBe(200);
+    expect(full.body.header.id).toBe(id);
   });
 });

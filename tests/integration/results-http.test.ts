@@ -9,7 +9,7 @@ import type { TranscriptRecord } from '@arena/shared';
 import { NYU_SOURCE } from '../../server/src/importers/nyu/convert.ts';
 import { runRejudgeBatch } from '../../server/src/rejudge/run.ts';
 import { computeReport } from '../../server/src/report/report.ts';
-import { startArena, type TestArena } from '../helpers/arena.ts';
+import { RESEARCHER_TOKEN, startArena, type TestArena } from '../helpers/arena.ts';
 import { nyuRecords } from '../helpers/nyu-records.ts';
 
 let t: TestArena;
@@ -27,24 +27,30 @@ afterAll(() => t.close());
 
 describe('GET /api/results', () => {
   it("gives arena report's numbers, without counting re-judgings as original verdicts", async () => {
-    const res = await t.api('/api/results');
+    const res = await t.api('/api/results', { token: RESEARCHER_TOKEN });
     expect(res.status).toBe(200);
     const expected = JSON.parse(JSON.stringify(computeReport(originals)));
     expect(res.body.report).toEqual(expected);
     expect(res.body.total).toBe(originals.filter((r) => r.status === 'finished').length);
     expect(res.body.sources).toEqual([NYU_SOURCE, 'rejudge']);
+    // Re-judgings are private: the public report neither counts nor names them.
+    const anonymous = await t.api('/api/results');
+    expect(anonymous.body.report).toEqual(expected);
+    expect(anonymous.body.sources).toEqual([NYU_SOURCE]);
+    expect(anonymous.body.agents.some((a: string) => a.startsWith('replay'))).toBe(false);
     // ECE is over every stated final probability, as in the CLI.
     const debate = res.body.report.byProtocol.find((g: { preset: string }) => g.preset === 'debate');
     expect(debate.bins.reduce((s: number, b: { n: number }) => s + b.n, 0)).toBe(2 * debate.n);
   });
 
   it('filters by source, judge kind and agent, and the re-judgings when asked for by their source', async () => {
-    const rejudged = await t.api('/api/results?source=rejudge&judge=ai');
+    const rejudged = await t.api('/api/results?source=rejudge&judge=ai', { token: RESEARCHER_TOKEN });
     expect(rejudged.body.report.finished).toBeGreaterThan(20);
     expect(rejudged.body.report.byAgent.every((g: { judge: string }) => g.judge === 'builtin:passage-judge')).toBe(true);
     const human = await t.api('/api/results?source=nyu&judge=human&preset=consultancy');
     expect(human.body.report.finished).toBe(computeReport(originals, { preset: 'consultancy' }).finished);
     expect((await t.api('/api/results?source=bogus')).status).toBe(400);
+    expect((await t.api('/api/results?source=rejudge')).status).toBe(400);
     expect((await t.api('/api/results?judge=robot')).status).toBe(400);
   });
 

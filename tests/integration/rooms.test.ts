@@ -177,16 +177,18 @@ describe('refusals', () => {
     expect(judge.view.rounds[0]!.judge?.comment).toHaveLength(7000);
   });
 
-  it('a seat that is not yours, or taken, is refused with a reason', async () => {
+  it('a seat that is not yours, or taken, is refused with a typed code and a reason', async () => {
     const created = await t.createDebate({ scenarioId: scenario.id, preset: 'debate', seats: { B: { kind: 'human', open: true } } });
-    await expect(t.join({ debateId: created.id, seat: 'judge', token: 'wrong-token' })).rejects.toThrow(/seat-not-yours/);
-    await expect(t.join({ debateId: created.id, seat: 'A' })).rejects.toThrow(/needs its link/);
-    await expect(t.join({ debateId: created.id, seat: 'C' })).rejects.toThrow(/no-such-seat/);
-    await expect(t.join({ debateId: created.id, seat: 'judge', bogus: 1 } as never)).rejects.toThrow(/malformed join options/);
+    expect(await t.joinRefusal({ debateId: created.id, seat: 'judge', token: 'wrong-token' })).toEqual({ code: 'seat-not-yours', message: 'the link for seat judge is not valid' });
+    expect(await t.joinRefusal({ debateId: created.id, seat: 'A' })).toEqual({ code: 'seat-not-yours', message: 'seat A needs its link' });
+    expect((await t.joinRefusal({ debateId: created.id, seat: 'C' }))?.code).toBe('no-such-seat');
+    expect(await t.joinRefusal({ debateId: created.id, seat: 'judge', bogus: 1 } as never)).toMatchObject({ code: 'malformed', message: expect.stringMatching(/malformed join options/) });
+    expect((await t.joinRefusal({ debateId: created.id, seat: 'judge', protocol: 99 }))?.code).toBe('protocol-version');
+    expect((await t.joinRefusal({ debateId: 'no-such-id', seat: 'judge' }))?.code).toBe('no-such-debate');
     const first = await t.join({ debateId: created.id, seat: 'B' });
     await first.until((c) => c.welcome !== null, 'welcome');
     expect(first.welcome!.token).toBe(created.seats.B!.token);
-    await expect(t.join({ debateId: created.id, seat: 'B' })).rejects.toThrow(/seat-taken/);
+    expect(await t.joinRefusal({ debateId: created.id, seat: 'B' })).toEqual({ code: 'seat-taken', message: 'seat B has already been taken' });
   });
 });
 

@@ -27,12 +27,15 @@ export function Lobby() {
   const [presets, setPresets] = useState<Presets | null>(null);
   const [debates, setDebates] = useState<DebateSummary[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
+  /** False when this server's public lobby is off (a study deployment): no debates can be created here. */
+  const [publicLobby, setPublicLobby] = useState(true);
 
   useEffect(() => {
     document.title = 'Oversight Arena';
     Promise.all([api.scenarios(), api.presets()])
       .then(([s, p]) => {
         setScenarios(s.scenarios);
+        setPublicLobby(s.publicLobby);
         setPresets({ list: p.presets, agents: p.agents });
       })
       .catch((e: Error) => setLoadError(e.message));
@@ -62,7 +65,17 @@ export function Lobby() {
       </section>
       {loadError && <ErrorBox>Could not reach the server: {loadError}</ErrorBox>}
       <div className="lobby-grid">
-        <CreateForm scenarios={scenarios} presets={presets} />
+        {publicLobby ? (
+          <CreateForm scenarios={scenarios} presets={presets} />
+        ) : (
+          <section aria-labelledby="closed-h">
+            <h2 id="closed-h">Creating debates</h2>
+            <p role="status" data-testid="lobby-closed">
+              The public lobby is off on this server: debates here are set up by researchers, who send each participant a link. If you were given a link, open
+              it to take your seat.
+            </p>
+          </section>
+        )}
         <section aria-labelledby="debates-h">
           <h2 id="debates-h">Open and recent debates</h2>
           {!debates && !loadError && <Loading what="debates" />}

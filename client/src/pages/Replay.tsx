@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { evidenceKindOf, initialState, replay, viewFor, type DebateEvent, type DebateState, type DebateView, type RoundView, type QuoteView, type TranscriptRecord } from '@arena/shared';
+import { fullSteps as engineFullSteps, type DebateEvent, type DebateView, type TranscriptRecord } from '@arena/shared';
 import { api } from '../api.ts';
 import { Answers, ErrorBox, Loading, QuoteList, Rounds, seatName, VerdictBox } from '../components/common.tsx';
 import { Passage } from '../components/Passage.tsx';
@@ -11,39 +11,6 @@ type Mode = 'judge' | 'full';
 interface Step {
   view: DebateView;
   label: string;
-}
-
-/** Everything at one moment: all speeches (even unreleased ones), the passage and the answer. */
-function fullView(state: DebateState): DebateView {
-  const base = viewFor(state, 'observer');
-  const rounds: RoundView[] = state.rounds.map((r) => ({
-    index: r.index,
-    kind: r.kind,
-    complete: r.complete,
-    speeches: r.speeches.map((s) => ({ seat: s.seat, segments: s.segments, chars: s.chars, quoteChars: s.quoteChars, timedOut: s.timedOut })),
-    judge: r.judge && { probabilities: r.judge.probabilities, comment: r.judge.comment, end: r.judge.end, timedOut: r.judge.timedOut },
-    ...(r.kind === 'choose' ? { choice: r.choice ? { seat: r.choice.seat, answerIndex: r.choice.answer, timedOut: r.choice.timedOut } : null } : {}),
-  }));
-  const bySpan = new Map<string, QuoteView>();
-  for (const r of rounds)
-    for (const s of r.speeches)
-      for (const seg of s.segments) {
-        if (seg.kind !== 'quote' || !seg.verified) continue;
-        const q = bySpan.get(seg.span.join(':')) ?? { span: seg.span, text: seg.text, seats: [] };
-        if (!q.seats.includes(s.seat)) q.seats.push(s.seat);
-        bySpan.set(seg.span.join(':'), q);
-      }
-  const quotes = [...bySpan.values()].sort((a, b) => a.span[0] - b.span[0] || a.span[1] - b.span[1]);
-  return {
-    ...base,
-    rounds,
-    quotes,
-    // Everything the evidence holds, as a debater sees it.
-    ...evidenceKindOf(state.header.scenario.evidence).shown(state.header.scenario.evidence, { debater: true, judgeSeesEvidence: true, finished: true }),
-    reveals: rounds.flatMap((r) => r.speeches.flatMap((s) => s.segments.flatMap((seg) => (seg.kind === 'reveal' ? [{ index: seg.index, value: seg.value, seat: s.seat }] : [])))),
-    correctIndex: state.header.assignment.correctIndex,
-    ...(state.verdict ? { verdict: state.verdict } : {}),
-  };
 }
 
 function describe(event: DebateEvent): string {
@@ -80,10 +47,9 @@ function judgeStepLabel(view: DebateView): string {
   return last.complete ? `Round ${n}: speeches released` : `Round ${n}: the debaters write`;
 }
 
+/** Everything, step by step: the engine's full view (the one gate's "full" mode) before the start and after every event. */
 function fullSteps(record: TranscriptRecord): Step[] {
-  const steps: Step[] = [{ view: fullView(initialState(record.header)), label: 'Before the start' }];
-  replay(record.header, record.events, (state, event) => steps.push({ view: fullView(state), label: `#${event.seq} · ${describe(event)}` }));
-  return steps;
+  return engineFullSteps(record.header, record.events).map(({ view, event }) => ({ view, label: event ? `#${event.seq} · ${describe(event)}` : 'Before the start' }));
 }
 
 export function Replay({ id }: { id: string }) {
@@ -96,13 +62,15 @@ export function Replay({ id }: { id: string }) {
 
   useEffect(() => {
     document.title = `Replay ${id} · Oversight Arena`;
+    // `/replay/<id>?token=…`: a seat's or the researcher's token opens a private debate's replay.
+    const token = new URLSearchParams(location.search).get('token') ?? undefined;
     api
-      .judgeSteps(id)
+      .judgeSteps(id, token)
       .then((t) => {
         setJudge(t.steps.map((v) => ({ view: v, label: judgeStepLabel(v) })));
         if (t.status === 'finished') {
           api
-            .full(id)
+            .full(id, token)
             .then((r) => setFull(fullSteps(r)))
             .catch((e: Error) => setFullError(e.message));
         } else setFullError('“Everything” opens once the debate is finished.');

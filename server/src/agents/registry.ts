@@ -19,6 +19,32 @@ export const BUILTIN_AGENTS = {
 } as const;
 
 export type BuiltinId = keyof typeof BUILTIN_AGENTS;
+
+/**
+ * What an agent can play: the roles it knows (a consultant is a debater) and the
+ * evidence kinds it understands. Debate creation refuses an agent in a seat outside
+ * these, up front, with a message naming the agent.
+ */
+export interface AgentCapabilities {
+  roles: readonly AgentRole[];
+  evidence: readonly EvidenceKind[];
+}
+export type AgentRole = 'debater' | 'judge';
+export type EvidenceKind = 'passage' | 'image';
+
+const ANY_EVIDENCE: readonly EvidenceKind[] = ['passage', 'image'];
+
+/** The built-ins' capabilities. */
+export const BUILTIN_CAPABILITIES: Record<BuiltinId, AgentCapabilities> = {
+  'builtin:passage-debater': { roles: ['debater'], evidence: ['passage'] },
+  'builtin:passage-judge': { roles: ['judge'], evidence: ['passage'] },
+  'builtin:random': { roles: ['debater', 'judge'], evidence: ANY_EVIDENCE },
+  'builtin:pixel-debater': { roles: ['debater'], evidence: ['image'] },
+  'builtin:pixel-judge': { roles: ['judge'], evidence: ['image'] },
+};
+
+/** Language-model agents read and write text: any role, passages (their prompts have no pixels), unless agents.json says otherwise. */
+const LLM_CAPABILITIES: AgentCapabilities = { roles: ['debater', 'judge'], evidence: ['passage'] };
 type BuiltinKind = BuiltinId extends `builtin:${infer K}` ? K : never;
 
 /** Reads and validates an agents file; errors name the file and the field. */
@@ -60,20 +86,40 @@ function builtin(kind: 'passage-debater' | 'passage-judge' | 'random' | 'pixel-d
 
 /** Makes an agent of a kind another module adds (see registerAgentKind). */
 export type AgentFactory = (id: string, opts: { seed: string }) => Agent;
-const AGENT_KINDS = new Map<string, AgentFactory>();
+const AGENT_KINDS = new Map<string, { make: AgentFactory; capabilities: AgentCapabilities }>();
 /** `builtin:pixel-debater@N`: the pixel debater with N MCTS rollouts a move. */
-AGENT_KINDS.set('builtin:pixel-debater@', (id, opts) => {
-  const rollouts = Number(id.slice('builtin:pixel-debater@'.length));
-  if (!Number.isInteger(rollouts) || rollouts < 1 || rollouts > 100_000) throw new Error(`${id}: rollouts must be a whole number from 1 to 100000`);
-  return new PixelDebater(id, opts.seed, { rollouts });
+AGENT_KINDS.set('builtin:pixel-debater@', {
+  make: (id, opts) => {
+    const rollouts = Number(id.slice('builtin:pixel-debater@'.length));
+    if (!Number.isInteger(rollouts) || rollouts < 1 || rollouts > 100_000) throw new Error(`${id}: rollouts must be a whole number from 1 to 100000`);
+    return new PixelDebater(id, opts.seed, { rollouts });
+  },
+  capabilities: BUILTIN_CAPABILITIES['builtin:pixel-debater'],
 });
 
 /**
  * Adds a kind of agent named by an id prefix (e.g. `replay:` for re-judging, whose
- * agents replay a stored debate's speeches). createAgent hands such ids to `make`.
+ * agents replay a stored debate's speeches). createAgent hands such ids to `make`;
+ * `capabilities` says which seats they can play.
  */
-export function registerAgentKind(prefix: string, make: AgentFactory): void {
-  AGENT_KINDS.set(prefix, make);
+export function registerAgentKind(prefix: string, make: AgentFactory, capabilities: AgentCapabilities): void {
+  AGENT_KINDS.set(prefix, { make, capabilities });
+}
+
+/**
+ * The capabilities of an agent id (built-in, of a registered kind, or configured);
+ * throws, naming the known ids, for an unknown one. Configured agents may narrow or
+ * widen theirs with `roles` and `evidence` in agents.json.
+ */
+export function agentCapabilities(id: string, config: AgentsConfig | undefined = defaultAgentsConfig()): AgentCapabilities {
+  if (id in BUILTIN_AGENTS) return BUILTIN_CAPABILITIES[id as BuiltinId];
+  // A remote agent's name says nothing of what it plays: any role, any evidence (until agents declare it when they connect).
+  if (id.startsWith('remote:')) return { roles: ['debater', 'judge'], evidence: ANY_EVIDENCE };
+  for (const [prefix, kind] of AGENT_KINDS) if (id.startsWith(prefix)) return kind.capabilities;
+  const entry = config?.agents[id];
+  if (!entry) throw new Error(`unknown agent "${id}" (known: ${listAgents(config).join(', ')})`);
+  const base = 'builtin' in entry ? BUILTIN_CAPABILITIES[`builtin:${entry.builtin}`] : LLM_CAPABILITIES;
+  return { roles: entry.roles ?? base.roles, evidence: entry.evidence ?? base.evidence };
 }
 
 /**
@@ -86,7 +132,7 @@ export function createAgent(id: string, opts: { seed: string; config?: AgentsCon
   if (id in BUILTIN_AGENTS) return builtin(id.slice('builtin:'.length) as BuiltinKind, id, opts.seed);
   // The server makes remote agents itself (through its gateway); batch commands have no gateway.
   if (id.startsWith('remote:')) throw new Error(`${id}: remote agents play in a running server's live debates (create them with POST /api/debates), not in batch commands`);
-  for (const [prefix, make] of AGENT_KINDS) if (id.startsWith(prefix)) return make(id, opts);
+  for (const [prefix, kind] of AGENT_KINDS) if (id.startsWith(prefix)) return kind.make(id, opts);
   const config = opts.config ?? defaultAgentsConfig(opts.env);
   const entry = config?.agents[id];
   if (!entry) throw new Error(`unknown agent "${id}" (known: ${listAgents(config).join(', ')})`);

@@ -43,12 +43,14 @@ export function registerNyu(program: Command): void {
     .argument('<folder>', 'the dataset folder (with debates/official/ and debates-metadata.json)')
     .option('--data-dir <dir>', 'embedded database folder (default ./data; DATABASE_URL selects Postgres)')
     .option('--json', 'print the summary as JSON')
-    .action(async (folder: string, o: StoreFlags & { json?: boolean }) => {
+    .option('--public', 'make the imported debates public (listed, full transcripts open to anyone); default private: researchers only')
+    .action(async (folder: string, o: StoreFlags & { json?: boolean; public?: boolean }) => {
       if (!existsSync(folder)) throw new Error(`no such folder: ${folder}`);
       const store = await cliStore(o);
       const bar = progressBar('import');
       try {
         const summary = await importNyuFolder(store, folder, {
+          visibility: o.public ? 'public' : 'private',
           onProgress: (done, total, file) => {
             if (!bar) return;
             if (done === 1) bar.start(total, 0, { file });

@@ -28,6 +28,7 @@ interface SelfplayOptions {
   progress: boolean;
   server?: string;
   token?: string;
+  public?: boolean;
 }
 
 export function registerSelfplay(program: Command): void {
@@ -44,6 +45,7 @@ export function registerSelfplay(program: Command): void {
     .option('--limit <n>', 'play at most n new debates, then stop (re-run to resume)', positiveInt)
     .option('--server <url>', 'play on this running server, each debate a live session (needed for remote agents: remote:<name>)')
     .option('--token <token>', 'with --server: the researcher token (default $ARENA_RESEARCHER_TOKEN or <data-dir>/researcher-token)')
+    .option('--public', 'make the debates public (listed, full transcripts open to anyone); default private: researchers only')
     .addHelpText(
       'after',
       `\nExample:\n  arena selfplay --presets debate,consultancy,blind --seeds 6 --judges builtin:passage-judge\n\nBuilt-in agents: ${listAgents(undefined).join(', ')}`,
@@ -74,6 +76,7 @@ export function registerSelfplay(program: Command): void {
       try {
         const summary = await runBatch(plan, {
           store,
+          visibility: opts.public ? 'public' : 'private',
           ...(config ? { config } : {}),
           concurrency: opts.concurrency,
           ...(opts.limit ? { limit: opts.limit } : {}),

@@ -13,7 +13,8 @@ import { NotRejudgeable, listRejudges, rejudgeHeader } from '../rejudge/header.t
 import { addTranscriptSource } from '../rejudge/replay-agent.ts';
 import { playHeader } from '../selfplay/run-debate.ts';
 import { newDebateId, newToken } from '../tokens.ts';
-import { requireResearcher } from './auth.ts';
+import { createDebate, CreateRefused, debateDeps, prepareDebate, recordDebate } from '../debates/create.ts';
+import { requireResearcher } from '../access/http.ts';
 import { HttpError, parseOr400 } from './errors.ts';
 import { DebateIdParam, checkIdParam } from './input.ts';
 import type { Agent } from '../agents/agent.ts';
@@ -40,18 +41,9 @@ export function rejudgeRouter(ctx: ArenaContext): Router {
     const body = parseOr400(RejudgeRequest, req.body, 'rejudge request');
     const original = await ctx.store.getTranscript(body.debateId);
     if (!original) throw new HttpError(404, `no debate "${body.debateId}"`);
-    let judgeAgent: string | null = null;
-    if (body.judge.kind === 'agent') {
-      judgeAgent = body.judge.agent;
-      try {
-        ctx.makeAgent(judgeAgent, 'probe');
-      } catch (err) {
-        throw new HttpError(400, `judge: ${(err as Error).message}`);
-      }
-    }
+    const judgeAgent = body.judge.kind === 'agent' ? body.judge.agent : null;
     // A person re-judging must not be able to read the original: it becomes private (its full
     // transcript for researchers only), and so are the re-judgings themselves.
-    if (!judgeAgent) await ctx.store.setVisibility(original.header.id, 'private');
     const debates: { id: string; judge: string; path: string; token?: string; status: string }[] = [];
     const played: Promise<unknown>[] = [];
     for (let i = 0; i < body.count; i++) {
@@ -60,21 +52,24 @@ export function rejudgeRouter(ctx: ArenaContext): Router {
       let header;
       try {
         header = rejudgeHeader(original, { id, seed, createdAt: Date.now(), judge: judgeAgent ? { kind: 'agent', agent: judgeAgent } : { kind: 'human' } });
+        // Checked (the judge agent can judge this evidence) before anything is written.
+        prepareDebate(ctx, { header });
       } catch (err) {
         if (err instanceof NotRejudgeable) throw new HttpError(422, err.message);
+        if (err instanceof CreateRefused) throw new HttpError(err.status, err.message.replace(/^seat judge: /, 'judge: '));
         throw err;
       }
+      if (i === 0 && !judgeAgent) await ctx.store.setVisibility(original.header.id, 'private');
       if (!judgeAgent) {
-        const token = newToken();
-        await ctx.store.createDebateWithTokens(header, { judge: token }, 'private');
-        await ctx.sessions.created(id);
+        const { tokens } = await createDebate(debateDeps(ctx), { header }, 'private');
+        const token = tokens.judge as string;
         debates.push({ id, judge: 'human', token, path: `/debate/${id}/judge?token=${token}`, status: 'waiting' });
         continue;
       }
       // An AI judge: the whole debate runs through the engine now; its transcript is stored when done.
       const agents: Partial<Record<Seat, Agent>> = {};
       for (const [seat, c] of Object.entries(header.seats)) agents[seat as Seat] = ctx.makeAgent(c.agent as string, `${header.seed}/${seat}`);
-      played.push(playHeader(header, agents, { turnTimeoutMs: ctx.config.agentSeconds * 1000 }).then((record) => ctx.store.saveTranscript(record, 'private')));
+      played.push(recordDebate(ctx, { header }, 'private', (h) => playHeader(h, agents, { turnTimeoutMs: ctx.config.agentSeconds * 1000 })));
       debates.push({ id, judge: judgeAgent, path: `/debate/${id}/observer`, status: 'finished' });
     }
     await Promise.all(played);

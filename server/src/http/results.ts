@@ -7,6 +7,8 @@ import { selectOutcomes, type ReportFilter } from '../report/outcomes.ts';
 import { reportOf } from '../report/report.ts';
 import { loadSelection, sourceName, storeSources, UnknownSource } from '../report/select.ts';
 import { HttpError, parseOr400 } from './errors.ts';
+import { requestPrincipal } from '../access/http.ts';
+import { listScope } from '../access/policy.ts';
 
 /** A date as ms since the epoch or anything Date parses ("2026-11-01"). */
 const When = z
@@ -39,7 +41,8 @@ const ResultsQuery = z.object({
 /**
  * GET /api/results: the report of `arena report` over the finished debates of a
  * selection (same module, same numbers); `format=judgements|turns` downloads the
- * selection's tidy CSV. Public: finished debates are public, unfinished ones never count.
+ * selection's tidy CSV. Over the debates the caller may list (the access policy):
+ * public ones for anyone, all of them for researchers; unfinished ones never count.
  */
 export function resultsRouter(ctx: ArenaContext): Router {
   const router = express.Router();
@@ -54,7 +57,9 @@ export function resultsRouter(ctx: ArenaContext): Router {
       ...(q.agent ? { agent: q.agent } : {}),
       ...(q.inPaper ? { inPaper: q.inPaper === 'true' } : {}),
     };
+    const scope = listScope(requestPrincipal(req, ctx));
     const bounds = {
+      ...(scope === 'public' ? { visibility: 'public' as const } : {}),
       ...(q.since !== undefined ? { since: q.since } : {}),
       // A bare date as the upper bound includes that whole day.
       ...(q.until !== undefined ? { until: q.until + (/^\d{4}-\d{2}-\d{2}$/.test(String(req.query.until)) ? 86_400_000 : 0) } : {}),
@@ -80,7 +85,7 @@ export function resultsRouter(ctx: ArenaContext): Router {
       total: outcomes.length,
       report,
       packs: [...new Set([...ctx.packs.map((p) => p.id), ...records.map((r) => r.header.scenario.pack ?? '').filter(Boolean)])].sort(),
-      sources: await storeSources(ctx.store),
+      sources: await storeSources(ctx.store, bounds.visibility),
       agents: [...agents].sort(),
     });
   });

@@ -2,33 +2,32 @@ import express, { type Request, type Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import {
-  createHeader,
   PRESET_NAMES,
   presetCatalog,
-  presetLabel,
   PROTOCOL_VERSION,
   replay,
-  Rules,
-  rulesFor,
-  rulesSuitEvidence,
   safeJsonRecord,
   safeText,
+  seatSteps,
   Seat,
   summarizeScenario,
   transcriptJsonSchema,
   viewFor,
   type DebateSummary,
-  type DebateView,
   type PresetName,
+  type Rules,
   type SeatConfig,
   type TranscriptRecord,
 } from '@arena/shared';
 import type { ArenaContext } from '../context.ts';
-import { newDebateId, newToken, tokensEqual } from '../tokens.ts';
 import type { ListFilter } from '../store/store.ts';
 import { BUILTIN_AGENTS } from '../agents/registry.ts';
-import { isResearcher, requestToken, requireResearcher } from './auth.ts';
+import { isResearcher } from './auth.ts';
 import { checkCreation } from './create-policy.ts';
+import { debateAccess, enforce, lobbyFacts, requestPrincipal, requireResearcher } from '../access/http.ts';
+import { creation, lobbyOpenTo, offeredPacks } from '../access/lobby.ts';
+import { listScope, type Principal } from '../access/policy.ts';
+import { createDebate, CreateRefused, debateDeps } from '../debates/create.ts';
 import { HttpError, parseOr400 } from './errors.ts';
 import { checkIdParam, jsonBody } from './input.ts';
 import { noStore } from './security.ts';
@@ -57,6 +56,8 @@ const CreateDebate = z
       .optional(),
     seats: z.partialRecord(Seat, SeatConfigInput).optional(),
     seed: safeText(z.string().min(1).max(200)).optional(),
+    /** Researchers only: public or private (their default). Games of the public lobby are public. */
+    visibility: z.enum(['public', 'private']).optional(),
     /** Free-form labels kept in the header (experiment, condition…), at most 10 kB as JSON. */
     meta: safeJsonRecord()
       .refine((m) => JSON.stringify(m).length <= 10_000, { message: 'at most 10 kB of JSON' })
@@ -79,15 +80,21 @@ const CancelBody = z.object({ reason: safeText(z.string().trim().min(1).max(500)
 
 const SeatQuery = z.object({ seat: z.union([Seat, z.literal('full')]).default('judge') });
 
-/** A debate's summary as the caller may see it: no last-change time of an unfinished debate for the public. */
-function summaryFor(summary: DebateSummary, researcher: boolean): DebateSummary {
-  return researcher || summary.status === 'finished' ? summary : { ...summary, updatedAt: null };
+/** A debate's summary as the caller may see it: no last-change time of an unfinished debate but for researchers. */
+function summaryFor(summary: DebateSummary, p: Principal): DebateSummary {
+  return p.kind === 'researcher' || summary.status === 'finished' ? summary : { ...summary, updatedAt: null };
 }
 
 /** An agent id as shown to anyone: a replay agent's id names its original, which a re-judge must not learn. */
 function publicAgentId(agent: string | undefined): string | null {
   if (agent === undefined) return null;
   return agent.startsWith(REPLAY_PREFIX) ? REPLAY_PREFIX.slice(0, -1) : agent;
+}
+
+/** A seat of this debate (or observer), else 404. */
+function seatOf(record: TranscriptRecord, seat: Seat): Seat {
+  if (seat !== 'observer' && !(seat in record.header.seats)) throw new HttpError(404, `this debate has no seat ${seat}`);
+  return seat;
 }
 
 export function apiRouter(ctx: ArenaContext): Router {
@@ -115,35 +122,21 @@ export function apiRouter(ctx: ArenaContext): Router {
     },
   });
 
-
-  async function load(id: string): Promise<TranscriptRecord> {
-    const record = await ctx.store.getTranscript(id);
-    if (!record) throw new HttpError(404, `no debate "${id}"`);
-    return record;
-  }
-
-  /** True when the request carries the token of debater seat `seat` (or is the researcher). */
-  async function holdsDebaterSeat(req: Request, record: TranscriptRecord, seat: Seat): Promise<boolean> {
-    if (isResearcher(req, ctx)) return true;
-    const token = requestToken(req);
-    const entry = (await ctx.store.seatTokens(record.header.id)).get(seat);
-    return !!token && !!entry && seat in record.header.assignment.debaters && tokensEqual(token, entry.token);
-  }
-
-  /** A seat of this debate (or observer), else 404. */
-  function seatOf(record: TranscriptRecord, seat: Seat): Seat {
-    if (seat !== 'observer' && !(seat in record.header.seats)) throw new HttpError(404, `this debate has no seat ${seat}`);
-    return seat;
-  }
-
   api.get('/health', async (_req, res) => {
     const started = Date.now();
     await ctx.store.ping();
     res.json({ ok: true, protocol: PROTOCOL_VERSION, store: ctx.store.kind, storeMs: Date.now() - started, uptimeSeconds: Math.round(process.uptime()) });
   });
 
-  api.get('/scenarios', (_req, res) => {
-    res.json({ packs: ctx.packs, scenarios: [...ctx.scenarios.values()].map(summarizeScenario) });
+  /** The scenarios the caller is offered: public packs while the public lobby is on; every pack for researchers. */
+  api.get('/scenarios', (req, res) => {
+    const packs = offeredPacks(requestPrincipal(req, ctx), lobbyFacts(ctx));
+    const ids = new Set(packs.map((p) => p.id));
+    res.json({
+      publicLobby: ctx.config.lobby,
+      packs,
+      scenarios: [...ctx.scenarios.values()].filter((s) => s.pack !== undefined && ids.has(s.pack)).map(summarizeScenario),
+    });
   });
 
   /** The presets, and the agents this caller may seat (configured agents only for researchers). */
@@ -154,135 +147,99 @@ export function apiRouter(ctx: ArenaContext): Router {
   });
 
   api.post('/debates', lobbyLimit, async (req, res) => {
-    const researcher = isResearcher(req, ctx);
-    if (!researcher && !ctx.config.lobby) throw new HttpError(403, 'this server creates debates for researchers only (the public lobby is off): send the researcher token');
+    const who = requestPrincipal(req, ctx);
+    const researcher = who.kind === 'researcher';
+    const open = lobbyOpenTo(who, lobbyFacts(ctx));
+    if (!open.ok) return enforce(open);
     const body = parseOr400(CreateDebate, req.body, 'debate');
-    const scenario = ctx.scenarios.get(body.scenarioId);
-    if (!scenario) throw new HttpError(404, `no scenario "${body.scenarioId}"`);
-    let rules: Rules;
-    try {
-      rules = rulesFor(body.preset, body.rules as Partial<Rules> | undefined);
-    } catch (err) {
-      if (err instanceof z.ZodError) throw new HttpError(400, `invalid rules: ${err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-      throw err;
-    }
-    // The label says what the rules are (a preset's structure, else "custom"), whatever was asked.
-    rules = { ...rules, preset: presetLabel(rules, body.preset) };
-    if (!rulesSuitEvidence(rules, scenario.evidence.kind)) {
-      throw new HttpError(400, `the ${body.preset} protocol cannot be played over ${scenario.evidence.kind} evidence (scenario ${scenario.id})`);
-    }
+    const allowed = creation(who, lobbyFacts(ctx), ctx.scenarios.get(body.scenarioId) ?? { id: body.scenarioId, pack: undefined }, body.visibility);
+    if (!allowed.ok) return enforce(allowed);
     const seats: Partial<Record<Seat, SeatConfig>> = {};
     for (const [seat, c] of Object.entries(body.seats ?? {})) {
-      if (c.kind === 'agent') {
-        if (!c.agent) throw new HttpError(400, `seat ${seat}: an agent seat names its agent (one of ${ctx.agentIds().join(', ')})`);
-        try {
-          ctx.makeAgent(c.agent, 'probe');
-        } catch (err) {
-          throw new HttpError(400, `seat ${seat}: ${(err as Error).message}`);
-        }
-      }
+      if (c.kind === 'agent' && !c.agent) throw new HttpError(400, `seat ${seat}: an agent seat names its agent (one of ${ctx.agentIds().join(', ')})`);
       seats[seat as Seat] = { kind: c.kind, ...(c.agent ? { agent: c.agent } : {}), ...(c.open ? { open: true } : {}) };
     }
     // What the request asks is valid; now whether this caller may ask it.
     checkCreation(body, researcher);
-    const id = newDebateId();
-    const header = createHeader({
-      id,
-      scenario,
-      rules,
-      seed: body.seed ?? newToken(),
-      createdAt: Date.now(),
-      seats,
-      provenance: researcher ? 'researcher' : 'lobby',
-      ...(body.meta ? { meta: body.meta } : {}),
-    });
-    for (const seat of Object.keys(seats)) {
-      if (!(seat in header.seats)) throw new HttpError(400, `seat ${seat} does not exist in a ${body.preset} debate over ${scenario.answers.length} answers`);
+    let created;
+    try {
+      created = await createDebate(
+        debateDeps(ctx),
+        {
+          scenarioId: body.scenarioId,
+          preset: body.preset,
+          ...(body.rules ? { rules: body.rules as Partial<Rules> } : {}),
+          seats,
+          ...(body.seed ? { seed: body.seed } : {}),
+          ...(body.meta ? { meta: body.meta } : {}),
+          provenance: researcher ? 'researcher' : 'lobby',
+        },
+        allowed.visibility,
+      );
+    } catch (err) {
+      if (err instanceof CreateRefused) throw new HttpError(err.status, err.message);
+      throw err;
     }
-    const tokens: Record<string, string> = {};
-    for (const [seat, c] of Object.entries(header.seats)) if (c.kind === 'human') tokens[seat] = newToken();
-    await ctx.store.createDebateWithTokens(header, tokens);
-    // An all-agent debate starts now; a waiting one can expire.
-    await ctx.sessions.created(id);
+    const { header, tokens } = created;
+    const id = header.id;
     const links: Record<string, { kind: string; open: boolean; token?: string; path?: string }> = {};
     for (const [seat, c] of Object.entries(header.seats)) {
-      const token = tokens[seat];
+      const token = tokens[seat as Seat];
       links[seat] = { kind: c.kind, open: !!c.open, ...(token ? { token, path: `/debate/${id}/${seat}?token=${token}` } : {}) };
     }
-    res.status(201).json({ id, preset: rules.preset, seats: links, observerPath: `/debate/${id}/observer` });
+    res.status(201).json({ id, preset: header.rules.preset, visibility: created.visibility, seats: links, observerPath: `/debate/${id}/observer` });
   });
 
   api.get('/debates', async (req, res) => {
     const q = parseOr400(ListQuery, req.query, 'query');
-    const researcher = isResearcher(req, ctx);
-    // Private debates (experiments, re-judgings and their originals) are unlisted for the public.
-    const filter: ListFilter = { ...q, source: q.source === 'arena' ? null : q.source, ...(researcher ? {} : { visibility: 'public' as const }) };
+    const who = requestPrincipal(req, ctx);
+    // Private debates (experiments, re-judgings and their originals) are unlisted but for researchers.
+    const filter: ListFilter = { ...q, source: q.source === 'arena' ? null : q.source, ...(listScope(who) === 'public' ? { visibility: 'public' as const } : {}) };
     const [debates, total] = await Promise.all([ctx.store.listDebates(filter), ctx.store.countDebates(filter)]);
-    res.json({ total, debates: debates.map((d) => summaryFor(d, researcher)) });
+    res.json({ total, debates: debates.map((d) => summaryFor(d, who)) });
   });
 
   api.get('/debates/:id', async (req, res) => {
-    const record = await load(req.params.id);
-    const summary = summaryFor((await ctx.store.summary(record.header.id)) as DebateSummary, isResearcher(req, ctx));
-    const tokens = await ctx.store.seatTokens(record.header.id);
+    const access = await debateAccess(req, ctx, req.params.id);
+    const { record } = access;
+    const summary = summaryFor((await ctx.store.summary(record.header.id)) as DebateSummary, access.principal);
     const seats = Object.fromEntries(
       Object.entries(record.header.seats).map(([seat, c]) => [
         seat,
-        { kind: c.kind, agent: publicAgentId(c.agent), open: !!c.open, claimed: !!tokens.get(seat)?.claimed },
+        { kind: c.kind, agent: publicAgentId(c.agent), open: !!c.open, claimed: !!access.seatTokens.get(seat)?.claimed },
       ]),
     );
     res.json({ ...summary, question: record.header.scenario.question, seats });
   });
 
-  /** The current view of a seat: judge and observer views are public; debater views need the seat's token. */
+  /** The current view of a seat, as the access policy allows. */
   api.get('/debates/:id/view', async (req, res) => {
     const { seat } = parseOr400(SeatQuery, req.query, 'query');
-    const record = await load(req.params.id);
-    const state = replay(record.header, record.events);
+    const access = await debateAccess(req, ctx, req.params.id);
     if (seat === 'full') throw new HttpError(400, 'use /transcript for the full record');
-    seatOf(record, seat);
-    if (seat in record.header.assignment.debaters && !(await holdsDebaterSeat(req, record, seat))) {
-      throw new HttpError(403, `the view of seat ${seat} needs that seat's token`);
-    }
-    res.json(viewFor(state, seat));
+    seatOf(access.record, seat);
+    access.require({ view: 'live', seat });
+    res.json(viewFor(replay(access.record.header, access.record.events), seat));
   });
 
   /**
    * A debate's transcript as a seat saw it: the seat's view after every event that
-   * changed it (judge and observer: public, redacted exactly like the live view), or
-   * with seat=full the header and events themselves (finished debates; before the
-   * verdict only researchers: a debater's token gives that debater's own views, never
-   * the other side's unreleased speech). Step views carry no deadlines: absolute times
-   * would tell when each event happened.
+   * changed it (the engine's replay views: no deadlines, which would tell when each
+   * event happened), or with seat=full the header and events themselves; the access
+   * policy decides who gets which.
    */
   api.get('/debates/:id/transcript', async (req, res) => {
     const { seat } = parseOr400(SeatQuery, req.query, 'query');
-    const record = await load(req.params.id);
+    const access = await debateAccess(req, ctx, req.params.id);
+    const { record } = access;
     if (seat === 'full') {
-      if (!isResearcher(req, ctx)) {
-        if (record.status !== 'finished') {
-          throw new HttpError(403, 'the full transcript of an unfinished debate is only for researchers; a debater can read its own seat (seat=A with its token)');
-        }
-        const summary = await ctx.store.summary(record.header.id);
-        if (summary?.visibility !== 'public') throw new HttpError(403, 'the full transcript of a private debate is only for researchers');
-      }
+      access.require({ view: 'full' });
       res.json(record);
       return;
     }
     seatOf(record, seat);
-    if (seat in record.header.assignment.debaters && !(await holdsDebaterSeat(req, record, seat))) {
-      throw new HttpError(403, `the transcript of seat ${seat} needs that seat's token`);
-    }
-    const steps: DebateView[] = [];
-    let last = '';
-    replay(record.header, record.events, (state) => {
-      const live = viewFor(state, seat);
-      const view: DebateView = { ...live, legal: [], turn: live.turn && { ...live.turn, deadline: null } };
-      const key = JSON.stringify(view);
-      if (key !== last) steps.push(view);
-      last = key;
-    });
-    res.json({ debateId: record.header.id, seat, status: record.status, steps });
+    access.require({ view: 'steps', seat });
+    res.json({ debateId: record.header.id, seat, status: record.status, steps: seatSteps(record.header, record.events, seat) });
   });
 
   /** A researcher ends an unfinished debate without a verdict, with a reason. */

@@ -20,7 +20,7 @@ import { IMAGE_SIDE, sampleDigits, splitMnist, type Digit } from './mnist-data.t
 
 export const PACK_DEFAULTS = { count: 40, seed: 'mnist-pack-v1', out: 'scenarios/mnist', masks: 64 } as const;
 
-export const MNIST_PACK_INFO: PackInfo = {
+export const MNIST_PACK_INFO: Omit<PackInfo, 'private'> = {
   id: 'mnist',
   title: 'MNIST digits',
   description:

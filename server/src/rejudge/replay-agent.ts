@@ -88,4 +88,5 @@ export class ReplayAgent implements Agent {
   }
 }
 
-registerAgentKind(REPLAY_PREFIX, (id) => new ReplayAgent(id, id.slice(REPLAY_PREFIX.length)));
+// A replay agent plays back a stored debater's speeches, whatever the evidence.
+registerAgentKind(REPLAY_PREFIX, (id) => new ReplayAgent(id, id.slice(REPLAY_PREFIX.length)), { roles: ['debater'], evidence: ['passage', 'image'] });

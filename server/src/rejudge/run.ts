@@ -7,7 +7,8 @@ import type { Agent } from '../agents/agent.ts';
 import { playHeader } from '../selfplay/run-debate.ts';
 import type { DebateHeader, Seat } from '@arena/shared';
 import type { AgentsConfig } from '../agents/llm/config.ts';
-import { createAgent } from '../agents/registry.ts';
+import { agentCapabilities, createAgent } from '../agents/registry.ts';
+import { recordDebate } from '../debates/create.ts';
 import type { ListFilter, Store } from '../store/store.ts';
 import { NotRejudgeable, REJUDGE_SOURCE, rejudgeHeader, rejudgeId } from './header.ts';
 import { ReplayAgent } from './replay-agent.ts';
@@ -115,11 +116,14 @@ export async function runRejudgeBatch(o: RejudgeBatchOptions): Promise<RejudgeBa
               ? createAgent(judge, { seed: `${header.seed}/judge`, ...(o.config ? { config: o.config } : {}) })
               : new ReplayAgent(c.agent as string, originalId, load);
         }
-        const record = await playHeader(header, agents, {
-          ...(o.turnTimeoutMs ? { turnTimeoutMs: o.turnTimeoutMs } : {}),
-          ...(o.log ? { drive: { log: o.log } } : {}),
-        });
-        await o.store.saveTranscript(record, 'private');
+        // Through the one creation service: the judge agent is checked against the evidence kind, and the transcript is stored private.
+        const deps = { store: o.store, scenarios: new Map(), agentCapabilities: (a: string) => agentCapabilities(a, o.config) };
+        const { record } = await recordDebate(deps, { header }, 'private', (h) =>
+          playHeader(h, agents, {
+            ...(o.turnTimeoutMs ? { turnTimeoutMs: o.turnTimeoutMs } : {}),
+            ...(o.log ? { drive: { log: o.log } } : {}),
+          }),
+        );
         summary.played++;
         if (record.verdict?.correct) summary.correct++;
         o.onDebate?.({ originalId, id, outcome: 'played', correct: record.verdict?.correct ?? false });

@@ -20,7 +20,7 @@ export class UnknownSource extends Error {
 }
 
 /** The store's narrowing for a report filter (the report applies the whole filter again). */
-export function listFilterOf(f: ReportFilter, extra: Pick<ListFilter, 'since' | 'until'> = {}): ListFilter {
+export function listFilterOf(f: ReportFilter, extra: Pick<ListFilter, 'since' | 'until' | 'visibility'> = {}): ListFilter {
   return {
     ...(f.pack ? { pack: f.pack } : {}),
     ...(f.preset ? { preset: f.preset } : {}),
@@ -29,10 +29,10 @@ export function listFilterOf(f: ReportFilter, extra: Pick<ListFilter, 'since' | 
   };
 }
 
-/** The sources present in the store ("arena" for debates played here). */
-export async function storeSources(store: Store): Promise<string[]> {
+/** The sources present in the store ("arena" for debates played here), among public debates only when `visibility` says so. */
+export async function storeSources(store: Store, visibility?: ListFilter['visibility']): Promise<string[]> {
   const out = new Set<string>();
-  for (const d of await store.listDebates({ limit: 1_000_000 })) out.add(d.source ?? 'arena');
+  for (const d of await store.listDebates({ limit: 1_000_000, ...(visibility ? { visibility } : {}) })) out.add(d.source ?? 'arena');
   return [...out].sort();
 }
 
@@ -40,11 +40,11 @@ export async function storeSources(store: Store): Promise<string[]> {
  * Every transcript in the selection. A source with no debates at all is an error that
  * names the sources the store has (a typo should not print an empty table).
  */
-export async function loadSelection(store: Store, filter: ReportFilter, extra: Pick<ListFilter, 'since' | 'until'> = {}): Promise<TranscriptRecord[]> {
+export async function loadSelection(store: Store, filter: ReportFilter, extra: Pick<ListFilter, 'since' | 'until' | 'visibility'> = {}): Promise<TranscriptRecord[]> {
   const records: TranscriptRecord[] = [];
   for await (const r of store.transcripts(listFilterOf(filter, extra))) if (matchesFilter(r, filter)) records.push(r);
   if (records.length === 0 && filter.source) {
-    const known = await storeSources(store);
+    const known = await storeSources(store, extra.visibility);
     const wanted = filter.source === 'none' ? 'arena' : filter.source;
     if (!known.includes(wanted)) {
       throw new UnknownSource(`no debates from source "${filter.source}" (sources in this store: ${known.length ? known.join(', ') : 'none, the store is empty'}; "nyu" is short for ${NYU_SOURCE}, "arena" for debates played here)`);

@@ -2,7 +2,6 @@ import { Room, ServerError, type Client } from '@colyseus/core';
 import {
   ClientAction,
   describeIssues,
-  JoinOptions,
   PROTOCOL_VERSION,
   type DebateView,
   type Presence,
@@ -16,13 +15,15 @@ import {
 import type { DebateSession, Subscription } from '../sessions/debate-session.ts';
 import type { Sessions } from '../sessions/sessions.ts';
 import type { Store } from '../store/store.ts';
-import { tokensEqual } from '../tokens.ts';
+import { authorizeJoin, JoinRefused } from '../access/join.ts';
 
 /** What the server hands every debate room when it defines the room type (in-process, by closure). */
 export interface DebateRoomDeps {
   sessions: Sessions;
   store: Store;
   reconnectSeconds: number;
+  /** Opens a private debate to an observer. */
+  researcherToken: string;
 }
 
 interface Seated {
@@ -56,7 +57,10 @@ export class DebateRoom extends Room {
   override async onCreate(options: { debateId: string; deps: DebateRoomDeps }) {
     this.deps = options.deps;
     const session = await this.deps.sessions.get(options.debateId);
-    if (!session) throw new ServerError(404, `no debate "${options.debateId}"`);
+    if (!session) {
+      const refused = new JoinRefused('no-such-debate', `no debate "${options.debateId}"`);
+      throw new ServerError(refused.code, refused.message);
+    }
     this.session = session;
     this.roomId = options.debateId;
     this.onMessage('action', (client, payload) => this.limited(client, 'action') && this.onAction(client, payload));
@@ -64,28 +68,17 @@ export class DebateRoom extends Room {
     this.onMessage('*', (client, type) => this.limited(client, String(type)) && this.refuse(client, { code: 'malformed', message: `unknown message type "${String(type)}"` }));
   }
 
-  /** Decides who may take which seat; a refusal reaches the client as the join error. */
+  /** The access policy decides who may take which seat; a refusal reaches the client as a typed join error. */
   override async onAuth(_client: Client, raw: unknown): Promise<Seated> {
-    const parsed = JoinOptions.safeParse(stripMatchmakingKeys(raw));
-    if (!parsed.success) throw new ServerError(400, `malformed join options: ${describeIssues(parsed.error)}`);
-    const { seat, token, protocol } = parsed.data;
-    if (protocol !== undefined && protocol !== PROTOCOL_VERSION) {
-      throw new ServerError(400, `protocol ${protocol} is not supported; this server speaks protocol ${PROTOCOL_VERSION}`);
+    const state = this.session.state;
+    const summary = await this.deps.store.summary(this.session.id);
+    try {
+      return await authorizeJoin(this.deps, { header: state.header, visibility: summary?.visibility ?? 'private', status: state.status }, stripMatchmakingKeys(raw));
+    } catch (err) {
+      // Colyseus sends a ServerError's code to the client (and does not log it as a failure).
+      if (err instanceof JoinRefused) throw new ServerError(err.code, err.message);
+      throw err;
     }
-    if (seat === 'observer') return { seat, token: null };
-    const id = this.session.id;
-    const config = this.session.state.header.seats[seat];
-    if (!config) throw new ServerError(404, `no-such-seat: this debate has no seat ${seat}`);
-    if (config.kind === 'agent') throw new ServerError(403, `seat-taken: seat ${seat} is played by an agent`);
-    const entry = (await this.deps.store.seatTokens(id)).get(seat);
-    if (!entry) throw new ServerError(403, `seat-not-yours: seat ${seat} has no link`);
-    if (token !== undefined) {
-      if (!tokensEqual(token, entry.token)) throw new ServerError(403, `seat-not-yours: the link for seat ${seat} is not valid`);
-      return { seat, token };
-    }
-    if (!config.open) throw new ServerError(403, `seat-not-yours: seat ${seat} needs its link`);
-    if (!(await this.deps.store.claimSeat(id, seat))) throw new ServerError(409, `seat-taken: seat ${seat} has already been taken`);
-    return { seat, token: entry.token };
   }
 
   override onJoin(client: Client, _options: unknown, auth: Seated) {

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { PRESETS, rulesFor, rulesSuitEvidence, type PresetName, type Scenario, type Seat, type TranscriptRecord } from '@arena/shared';
+import { PRESETS, rulesFor, rulesSuitEvidence, type PresetName, type Scenario, type Seat, type SeatConfig, type TranscriptRecord, type Visibility } from '@arena/shared';
 import type { Agent } from '../agents/agent.ts';
 import type { AgentsConfig } from '../agents/llm/config.ts';
-import { createAgent } from '../agents/registry.ts';
+import { agentCapabilities, createAgent } from '../agents/registry.ts';
+import { prepareDebate, recordDebate, type CreateDeps, type NewDebate } from '../debates/create.ts';
 import type { Store } from '../store/store.ts';
-import { playDebate } from './run-debate.ts';
+import { playHeader } from './run-debate.ts';
 
 /** Who sits where: one debater agent per debater seat (cycled when fewer are named) and a judge. */
 export interface SeatAgents {
@@ -46,6 +47,8 @@ export interface BatchOptions {
    * server passes one that runs it as a live session (remote agents need one).
    */
   play?: (item: PlannedDebate) => Promise<TranscriptRecord>;
+  /** Who may read the transcripts: private (researchers only, the default) or public. */
+  visibility?: Visibility;
   onDebate?: (event: { item: PlannedDebate; outcome: 'played' | 'skipped' | 'failed'; correct?: boolean; error?: string }) => void;
   log?: (line: string) => void;
 }
@@ -122,7 +125,7 @@ export function planDebates(plan: BatchPlan): PlannedDebate[] {
 
 /**
  * Runs a batch through the engine and saves every debate as an ordinary transcript in
- * the store. Debates already stored (same id) are skipped, so an interrupted batch
+ * the store (private by default: researchers only). Debates already stored (same id) are skipped, so an interrupted batch
  * resumes where it stopped. Each transcript is saved in one transaction: a debate is
  * stored whole or not at all.
  */
@@ -130,6 +133,28 @@ export async function runBatch(plan: BatchPlan, options: BatchOptions): Promise<
   const items = planDebates(plan);
   const started = Date.now();
   const startAt = options.startAt ?? started;
+  const deps: Pick<CreateDeps, 'store' | 'scenarios' | 'agentCapabilities'> = {
+    store: options.store,
+    scenarios: new Map(plan.scenarios.map((s) => [s.id, s])),
+    agentCapabilities: (id) => agentCapabilities(id, options.config),
+  };
+  const requestOf = (item: PlannedDebate): NewDebate => {
+    const seats: Partial<Record<Seat, SeatConfig>> = {};
+    for (const [seat, agent] of Object.entries(item.seats)) seats[seat as Seat] = { kind: 'agent', agent };
+    return {
+      id: item.id,
+      scenarioId: item.scenario.id,
+      preset: item.preset,
+      seed: item.seed,
+      seats,
+      createdAt: startAt,
+      meta: { selfplay: { seats: item.seats, seed: item.seed } },
+      source: { name: 'selfplay' },
+      provenance: 'selfplay',
+    };
+  };
+  // Every debate of the plan is checked before any is played: an agent that cannot play its seat stops the batch here, named.
+  for (const item of items) prepareDebate(deps, requestOf(item));
   const summary: BatchSummary = { planned: items.length, skipped: 0, played: 0, failed: 0, unfinished: 0, correct: 0, seconds: 0, debatesPerSecond: 0, errors: [] };
   let next = 0;
   let launched = 0;
@@ -148,7 +173,20 @@ export async function runBatch(plan: BatchPlan, options: BatchOptions): Promise<
       if (launched >= limit) return;
       launched++;
       try {
-        const record = options.play ? await options.play(item) : await playHere(item, options, startAt);
+        const record = options.play
+          ? await options.play(item)
+          : (
+              await recordDebate(deps, requestOf(item), options.visibility ?? 'private', (header) => {
+                const agents: Partial<Record<Seat, Agent>> = {};
+                for (const [seat, id] of Object.entries(item.seats)) {
+                  agents[seat as Seat] = createAgent(id, { seed: `${item.seed}/${seat}`, ...(options.config ? { config: options.config } : {}) });
+                }
+                return playHeader(header, agents, {
+                  ...(options.turnTimeoutMs ? { turnTimeoutMs: options.turnTimeoutMs } : {}),
+                  ...(options.log ? { drive: { log: options.log } } : {}),
+                });
+              })
+            ).record;
         summary.played++;
         if (record.status !== 'finished') summary.unfinished++;
         if (record.verdict?.correct) summary.correct++;
@@ -167,23 +205,3 @@ export async function runBatch(plan: BatchPlan, options: BatchOptions): Promise<
   return summary;
 }
 
-/** Plays a debate in this process with a virtual clock and stores its transcript whole. */
-async function playHere(item: PlannedDebate, options: BatchOptions, startAt: number): Promise<TranscriptRecord> {
-  const agents: Partial<Record<Seat, Agent>> = {};
-  for (const [seat, id] of Object.entries(item.seats)) {
-    agents[seat as Seat] = createAgent(id, { seed: `${item.seed}/${seat}`, ...(options.config ? { config: options.config } : {}) });
-  }
-  const record = await playDebate({
-    id: item.id,
-    scenario: item.scenario,
-    rules: rulesFor(item.preset),
-    seed: item.seed,
-    agents,
-    startAt,
-    meta: { selfplay: { seats: item.seats, seed: item.seed } },
-    ...(options.turnTimeoutMs ? { turnTimeoutMs: options.turnTimeoutMs } : {}),
-    ...(options.log ? { drive: { log: options.log } } : {}),
-  });
-  await options.store.saveTranscript(record);
-  return record;
-}

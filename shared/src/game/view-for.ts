@@ -88,11 +88,14 @@ function speechView(s: Round['speeches'][number]): SpeechView {
   return { seat: s.seat, segments: s.segments, chars: s.chars, quoteChars: s.quoteChars, timedOut: s.timedOut };
 }
 
-/** The rounds a seat may see: debaters see their own and already-released speeches; others only complete rounds. */
-function visibleRounds(state: DebateState, seat: Seat, isDebater: boolean): RoundView[] {
+/**
+ * The rounds a seat may see: debaters see their own and already-released speeches;
+ * others only complete rounds; `everything` (the full view) sees every speech.
+ */
+function visibleRounds(state: DebateState, seat: Seat, isDebater: boolean, everything = false): RoundView[] {
   return state.rounds.map((r) => {
     let speeches: SpeechView[];
-    if (r.complete) speeches = r.speeches.map(speechView);
+    if (r.complete || everything) speeches = r.speeches.map(speechView);
     else if (!isDebater) speeches = [];
     else if (r.kind === 'sequential') speeches = r.speeches.map(speechView);
     else speeches = r.speeches.filter((s) => s.seat === seat).map(speechView);
@@ -142,8 +145,59 @@ function awaited(state: DebateState, round: Round, seat: Seat, isDebater: boolea
   return { toMove: toMove(state), deadline: state.deadline };
 }
 
-/** viewFor(state, seat): the one gate for hidden information. */
-export function viewFor(state: DebateState, seat: Seat): DebateView {
+/**
+ * How a view is cut. `live` (the default): what the seat holds now, with its deadline
+ * and legal actions. `replay`: the same content without deadlines or legal actions
+ * (absolute times in a step-by-step replay would tell when each event happened).
+ * `full`: everything, for researchers and finished public debates: every speech
+ * (unreleased ones included), the evidence and the correct answer; the seat is then
+ * ignored and the view is the observer's role with nothing withheld.
+ */
+export type ViewMode = 'live' | 'replay' | 'full';
+
+export interface ViewOptions {
+  mode?: ViewMode;
+}
+
+/**
+ * viewFor(state, seat): the one gate for hidden information. Every participant's
+ * view, every step of a replay and the researchers' "everything" come from here.
+ */
+export function viewFor(state: DebateState, seat: Seat, options: ViewOptions = {}): DebateView {
+  const mode = options.mode ?? 'live';
+  if (mode === 'full') return fullView(state);
+  const view = seatView(state, seat);
+  if (mode === 'replay') return { ...view, legal: [], turn: view.turn && { ...view.turn, deadline: null } };
+  return view;
+}
+
+/**
+ * Everything at one moment: all speeches (even those of an unfinished round), the
+ * evidence and the correct answer, without deadlines or legal actions. Only for
+ * those the access policy allows to see everything (researchers; anyone once a
+ * public debate is finished).
+ */
+export function fullView(state: DebateState): DebateView {
+  const { header } = state;
+  const base = seatView(state, 'observer');
+  const rounds = visibleRounds(state, 'observer', false, true);
+  const evidence = header.scenario.evidence;
+  const view: DebateView = {
+    ...base,
+    rounds,
+    quotes: gatherQuotes(rounds),
+    reveals: gatherReveals(rounds),
+    legal: [],
+    turn: base.turn && { ...base.turn, toMove: toMove(state), deadline: null },
+    correctIndex: header.assignment.correctIndex,
+  };
+  // Everything the evidence holds, as a debater sees it.
+  Object.assign(view, evidenceKindOf(evidence).shown(evidence, { debater: true, judgeSeesEvidence: true, finished: true }));
+  if (state.verdict) view.verdict = state.verdict;
+  return view;
+}
+
+function seatView(state: DebateState, seat: Seat): DebateView {
   const { header } = state;
   const isDebater = seat in header.assignment.debaters;
   const finished = state.status === 'finished';

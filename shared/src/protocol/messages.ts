@@ -16,6 +16,11 @@ import { safeText } from './text.ts';
  *   server → client   "refused"  RefusalMessage why an action or message was refused
  *   server → client   "presence" Presence      which seats are connected
  *
+ * A refused join rejects `joinOrCreate` with an error whose numeric `code` is one of
+ * JOIN_REFUSAL_NUMBERS (./join.ts); `joinRefusalOf(err)` gives the typed code:
+ * malformed, protocol-version, no-such-debate, no-such-seat, agent-seat,
+ * seat-not-yours, seat-taken, not-public (an observer of a private debate), server-error.
+ *
  * The room keeps no Colyseus schema state: every participant receives only the
  * view of its own seat, as a message, so hidden fields never reach its connection.
  */
@@ -25,7 +30,10 @@ export const JoinOptions = z
   .object({
     debateId: safeText(z.string().min(1).max(200)),
     seat: Seat,
-    /** The seat's secret from its link; omit to claim an open seat or to observe. */
+    /**
+     * The seat's secret from its link; omit to claim an open seat or to observe. An
+     * observer of a private debate sends one of its seats' tokens or the researcher token.
+     */
     token: safeText(z.string().max(200)).optional(),
     name: safeText(z.string().max(80)).optional(),
     protocol: z.number().int().optional(),

@@ -28,6 +28,12 @@ export const PackInfo = z.object({
   description: z.string().default(''),
   source: z.string().min(1),
   licence: z.string().min(1),
+  /**
+   * A private pack (a study's passages) is never offered to the public lobby or in
+   * GET /api/scenarios without the researcher token, and nobody but a researcher may
+   * create a debate over its scenarios.
+   */
+  private: z.boolean().default(false),
 });
 export type PackInfo = z.infer<typeof PackInfo>;
 

@@ -1,5 +1,11 @@
 import { z } from 'zod';
 
+/** Which roles and evidence kinds a configured agent can play (defaults: its kind's). */
+const Capabilities = {
+  roles: z.array(z.enum(['debater', 'judge'])).min(1).optional(),
+  evidence: z.array(z.enum(['passage', 'image'])).min(1).optional(),
+};
+
 /** One LLM agent: which endpoint, which model, how to sample. */
 export const LlmAgentConfig = z
   .object({
@@ -23,6 +29,7 @@ export const LlmAgentConfig = z
     /** Folder with prompt templates overriding the built-in ones (same file names). */
     promptsDir: z.string().optional(),
     description: z.string().optional(),
+    ...Capabilities,
   })
   .strict();
 export type LlmAgentConfig = z.infer<typeof LlmAgentConfig>;
@@ -33,6 +40,7 @@ export const BuiltinAgentConfig = z
     builtin: z.enum(['passage-debater', 'passage-judge', 'random']),
     options: z.record(z.string(), z.number()).optional(),
     description: z.string().optional(),
+    ...Capabilities,
   })
   .strict();
 export type BuiltinAgentConfig = z.infer<typeof BuiltinAgentConfig>;

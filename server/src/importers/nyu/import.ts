@@ -5,6 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import type { Visibility } from '@arena/shared';
 import type { Store } from '../../store/store.ts';
 import { convertRoom, MalformedRoomError, type ConvertedRoom } from './convert.ts';
 import { NyuMetadata } from './schema.ts';
@@ -41,6 +42,8 @@ export interface ImportOptions {
   onProgress?: (done: number, total: number, file: string) => void;
   /** Room files parsed concurrently (file reads overlap with conversion). */
   concurrency?: number;
+  /** Who may read the imported transcripts: private (researchers only, the default) or public. */
+  visibility?: Visibility;
 }
 
 /** The folder of room files inside a dataset folder (debates/official), or the folder itself. */
@@ -139,7 +142,7 @@ export async function importNyuFolder(store: Store, folder: string, options: Imp
     launch();
     if ('error' in result) summary.skipped.push({ file, reason: result.error });
     else {
-      const saved = await store.saveTranscript(result.room.record);
+      const saved = await store.saveTranscript(result.room.record, options.visibility ?? 'private');
       if (saved) summary.imported++;
       else summary.alreadyPresent++;
       record(result.room);
