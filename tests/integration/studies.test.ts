@@ -77,8 +77,8 @@ describe('a study', () => {
     expect(practiceText).not.toContain(header.seed);
     expect((header.meta?.['study'] as { specHash: string }).specHash).toBe(launched.body.specHash);
     expect(header.provenance).toBe('study');
-    // The debate is private: nobody without the researcher token reads its full transcript.
-    expect((await t.api(`/api/debates/${page.item!.debateId}/transcript?seat=full`)).status).toBe(403);
+    // The debate is private: nobody without the researcher token reads its full transcript; to a stranger it does not exist.
+    expect((await t.api(`/api/debates/${page.item!.debateId}/transcript?seat=full`)).status).toBe(404);
 
     page = await post('next', tokenA);
     expect(page.item).toMatchObject({ position: 2, kind: 'item' });
@@ -133,7 +133,7 @@ describe('a study', () => {
     const openBefore = progress.plan.open as number;
     expect(await t.arena.ctx.studies.sweep(Date.now() + 301_000)).toBe(1);
     expect((await me(tokenD)).end).toMatchObject({ outcome: 'timedOut', code: 'TIMEOUT01' });
-    expect((await t.api(`/api/debates/${abandoned}`)).body.status).toBe('ended');
+    expect((await t.api(`/api/debates/${abandoned}`, { token: RESEARCHER_TOKEN })).body.status).toBe('ended');
     progress = (await t.api(`/api/studies/${spec.id}/progress`, { token: RESEARCHER_TOKEN })).body;
     // B's two unjudged items and D's three came back.
     expect(progress.plan.open).toBe(openBefore + 3);
