@@ -87,7 +87,9 @@ export async function startArena(options: { store?: StoreOptions; env?: Record<s
       return { status: res.status, body };
     },
     async createDebate(body, token = RESEARCHER_TOKEN) {
-      const res = await t.api<CreatedDebate>('/api/debates', { method: 'POST', json: body, ...(token ? { token } : {}) });
+      // A researcher's debate is private unless asked otherwise; the tests' debates are public like lobby games unless they say so.
+      const json = token ? { visibility: 'public', ...body } : body;
+      const res = await t.api<CreatedDebate>('/api/debates', { method: 'POST', json, ...(token ? { token } : {}) });
       if (res.status !== 201) throw new Error(`create debate failed: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body;
     },

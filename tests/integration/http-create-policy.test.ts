@@ -93,7 +93,8 @@ describe('the preset label is derived from the rules', () => {
     expect(asDebate.status).toBe(201);
     expect(asDebate.body.preset).toBe('debate');
     expect((await t.store.getTranscript(asDebate.body.id))!.header.rules.preset).toBe('debate');
-    expect((await t.api(`/api/debates/${asDebate.body.id}`)).body.preset).toBe('debate');
+    // A researcher's debate is private: its summary is read with the token.
+    expect((await t.api(`/api/debates/${asDebate.body.id}`, { token: RESEARCHER_TOKEN })).body.preset).toBe('debate');
     const custom = await create({ scenarioId: SCENARIO, preset: 'debate', rules: { opening: ['judge', 'sequential', 'sequential', 'judge'] } }, RESEARCHER_TOKEN);
     expect(custom.status).toBe(201);
     expect((await t.store.getTranscript(custom.body.id))!.header.rules.preset).toBe('custom');
@@ -102,7 +103,8 @@ describe('the preset label is derived from the rules', () => {
 
 describe('provenance', () => {
   it('records who created a debate, and results can be filtered by it', async () => {
-    const total = async (p: string) => (await t.api(`/api/results?provenance=${p}`)).body.total as number;
+    // Over every debate (the researcher's are private, and the public report leaves them out).
+    const total = async (p: string) => (await t.api(`/api/results?provenance=${p}`, { token: RESEARCHER_TOKEN })).body.total as number;
     const before = { lobby: await total('lobby'), researcher: await total('researcher') };
     const judgeAgent = { judge: { kind: 'agent', agent: 'builtin:passage-judge' } };
     const lobby = await create({ scenarioId: SCENARIO, preset: 'blind', seats: judgeAgent });
@@ -110,8 +112,9 @@ describe('provenance', () => {
     expect((await t.store.getTranscript(lobby.body.id))!.header.provenance).toBe('lobby');
     expect((await t.store.getTranscript(researcher.body.id))!.header.provenance).toBe('researcher');
     // An all-agent debate plays by itself; an observer watches it to the verdict.
-    for (const id of [lobby.body.id, researcher.body.id]) {
-      const observer = await t.join({ debateId: id, seat: 'observer', protocol: PROTOCOL_VERSION });
+    for (const [id, token] of [[lobby.body.id, undefined], [researcher.body.id, RESEARCHER_TOKEN]] as const) {
+      // The researcher's debate is private: its observer shows the researcher token.
+      const observer = await t.join({ debateId: id, seat: 'observer', protocol: PROTOCOL_VERSION, ...(token ? { token } : {}) });
       await observer.until((c) => c.views.at(-1)?.status === 'finished', 'the verdict', 15_000);
     }
     expect(await total('lobby')).toBe(before.lobby + 1);

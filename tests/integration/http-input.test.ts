@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClientAction, JoinOptions, jsonProblem, PROTOCOL_VERSION, textProblem } from '@arena/shared';
+import { ClientAction, JOIN_REFUSAL_NUMBERS, JoinOptions, jsonProblem, PROTOCOL_VERSION, textProblem } from '@arena/shared';
 import { RESEARCHER_TOKEN, startArena, type TestArena } from '../helpers/arena.ts';
 
 let t: TestArena;
@@ -73,7 +73,8 @@ describe('the matchmaker refuses options no store can hold', () => {
       expect(res.status, body).toBe(400);
       expect(res.body.error).toMatch(/malformed join options/);
     }
-    expect((await post(`{"debateId":"nope","seat":"observer","protocol":${PROTOCOL_VERSION}}`)).status).toBe(404);
+    // An unknown debate is the typed join refusal no-such-debate, whose number is the status.
+    expect((await post(`{"debateId":"nope","seat":"observer","protocol":${PROTOCOL_VERSION}}`)).status).toBe(JOIN_REFUSAL_NUMBERS['no-such-debate']);
   });
 });
 

@@ -27,7 +27,7 @@ import { checkCreation } from './create-policy.ts';
 import { debateAccess, enforce, lobbyFacts, requestPrincipal, requireResearcher } from '../access/http.ts';
 import { creation, lobbyOpenTo, offeredPacks } from '../access/lobby.ts';
 import { listScope, type Principal } from '../access/policy.ts';
-import { createDebate, CreateRefused, debateDeps } from '../debates/create.ts';
+import { createDebate, CreateRefused, debateDeps, prepareDebate } from '../debates/create.ts';
 import { HttpError, parseOr400 } from './errors.ts';
 import { checkIdParam, jsonBody } from './input.ts';
 import { noStore } from './security.ts';
@@ -159,23 +159,21 @@ export function apiRouter(ctx: ArenaContext): Router {
       if (c.kind === 'agent' && !c.agent) throw new HttpError(400, `seat ${seat}: an agent seat names its agent (one of ${ctx.agentIds().join(', ')})`);
       seats[seat as Seat] = { kind: c.kind, ...(c.agent ? { agent: c.agent } : {}), ...(c.open ? { open: true } : {}) };
     }
-    // What the request asks is valid; now whether this caller may ask it.
-    checkCreation(body, researcher);
+    const deps = debateDeps(ctx);
     let created;
     try {
-      created = await createDebate(
-        debateDeps(ctx),
-        {
-          scenarioId: body.scenarioId,
-          preset: body.preset,
-          ...(body.rules ? { rules: body.rules as Partial<Rules> } : {}),
-          seats,
-          ...(body.seed ? { seed: body.seed } : {}),
-          ...(body.meta ? { meta: body.meta } : {}),
-          provenance: researcher ? 'researcher' : 'lobby',
-        },
-        allowed.visibility,
-      );
+      const header = prepareDebate(deps, {
+        scenarioId: body.scenarioId,
+        preset: body.preset,
+        ...(body.rules ? { rules: body.rules as Partial<Rules> } : {}),
+        seats,
+        ...(body.seed ? { seed: body.seed } : {}),
+        ...(body.meta ? { meta: body.meta } : {}),
+        provenance: researcher ? 'researcher' : 'lobby',
+      });
+      // What the request asks is valid; now whether this caller may ask it.
+      checkCreation(body, researcher);
+      created = await createDebate(deps, { header }, allowed.visibility);
     } catch (err) {
       if (err instanceof CreateRefused) throw new HttpError(err.status, err.message);
       throw err;
