@@ -136,7 +136,8 @@ export class DebateRoom extends Room {
   override onDispose() {
     for (const s of this.subscriptions.values()) s.close();
     this.subscriptions.clear();
-    this.deps.sessions.release(this.session.id, this.session);
+    // A room whose creation failed (no such debate) never had a session.
+    if (this.session) this.deps.sessions.release(this.session.id, this.session);
   }
 
   private async onAction(client: Client, payload: unknown) {
