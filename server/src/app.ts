@@ -38,6 +38,7 @@ export interface Arena {
 /** How long a dead process's debates wait before another process takes them over. */
 const LEASE_MS = 10_000;
 const SESSION_COMMANDS = 'arena:sessions';
+const STUDY_CHANGES = 'arena:studies';
 
 /** The researcher token: configured, else kept in the data folder (created once). */
 export async function researcherToken(config: Config): Promise<string> {
@@ -169,6 +170,12 @@ export async function createArena(config: Config, options: { store?: Store } = {
         ? new RedisOwnership(config.redisUrl, matchMaker.processId, LEASE_MS, (id) => sessions.lost(id))
         : new LocalOwnership(matchMaker.processId);
       await matchMaker.presence.subscribe(SESSION_COMMANDS, (command: SessionCommand) => void sessions.handle(command));
+      if (config.redisUrl) {
+        // A study's dashboard may be open on another process than the one a participant talks to.
+        const from = matchMaker.processId;
+        await matchMaker.presence.subscribe(STUDY_CHANGES, (m: { id: string; from: string }) => m.from !== from && studies.remoteChanged(m.id));
+        studies.relayChanges((id) => void matchMaker.presence.publish(STUDY_CHANGES, { id, from }));
+      }
       // Debates that were live when the server last stopped (or whose process died) carry on from their stored events.
       await sessions.start(ownership, (command) => void matchMaker.presence.publish(SESSION_COMMANDS, command), config.redisUrl ? LEASE_MS / 2 : undefined);
       // Study time limits and dropouts are applied on a timer as well as when a page asks.

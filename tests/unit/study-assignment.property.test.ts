@@ -60,7 +60,8 @@ describe('study assignment', () => {
           const fate = fateList[arrivals % fateList.length]!;
           const participant = `p${arrivals++}`;
           expect(arrivals).toBeLessThan(2000);
-          const practiceStory = arrivals % 3 === 0 ? 'story 0' : null;
+          // Every third arrival practised on story 0 (not every cycle, so that some finisher never did).
+          const practiceStory = arrivals % 3 === 0 && Math.floor(arrivals / fateList.length) % 2 === 0 ? 'story 0' : null;
           const queue = drawQueue({
             slots,
             conditions: d.conditions,
@@ -93,6 +94,74 @@ describe('study assignment', () => {
         for (const trials of byCell.values()) expect(trials.sort((a, b) => a - b)).toEqual(Array.from({ length: d.k }, (_, i) => i + 1));
         // Every slot a dropout handed back was drawn again and is done.
         for (const id of returned) expect(drawnTimes.get(id)).toBeGreaterThan(1);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('with stored debates to re-judge among the items: no question or story twice, never a story the participant debated, every slot refilled', () => {
+    // Re-judging cells: one per stored debate, several debates per story (as imported datasets have), beside live cells.
+    const withOriginals = fc.record({ d: design, originalsPerStory: fc.integer({ min: 1, max: 3 }), rejudgeStories: fc.integer({ min: 1, max: 6 }) });
+    fc.assert(
+      fc.property(withOriginals, fates, fc.string({ minLength: 1, maxLength: 8 }), ({ d, originalsPerStory, rejudgeStories }, fateList, seed) => {
+        const cells = cellsOf(d);
+        for (let s = 0; s < rejudgeStories; s++) {
+          for (let o = 0; o < originalsPerStory; o++) {
+            // Stored debates may share a story with the live scenarios (story 0 is both), and questions within a story.
+            const story = s === 0 ? 'story 0' : `stored story ${s}`;
+            cells.push({ scenarioId: `nyu-${s}`, originalId: `orig-${s}-${o}`, condition: 'rejudge', questionKey: `${story}::question ${o % 2}`, storyKey: story });
+          }
+        }
+        const conditions = [...d.conditions, 'rejudge'];
+        const slots: Slot[] = planSlots(cells, d.k);
+        expect(slots.filter((s) => s.originalId).every((s) => s.cell === `${s.originalId}|rejudge`)).toBe(true);
+        const allStories = [...new Set(cells.map((c) => c.storyKey))];
+        const drawnTimes = new Map<string, number>();
+        const returned = new Set<string>();
+        let arrivals = 0;
+        while (slots.some((s) => s.status !== 'done')) {
+          const fate = fateList[arrivals % fateList.length]!;
+          const participant = `p${arrivals++}`;
+          expect(arrivals).toBeLessThan(3000);
+          // Some participants debated a passage (as recruited debaters) before judging; finishers on alternate cycles did not.
+          const debated = arrivals % 4 === 1 && Math.floor(arrivals / fateList.length) % 2 === 0 ? new Set([allStories[arrivals % allStories.length]!]) : new Set<string>();
+          const queue = drawQueue({ slots, conditions, items: d.items, seed, participant, seenQuestions: new Set(), seenStories: debated });
+          const open = slots.filter((s) => s.status === 'open');
+          if (open.some((s) => !debated.has(s.storyKey))) expect(queue.length).toBeGreaterThan(0);
+          expect(new Set(queue.map((s) => s.questionKey)).size).toBe(queue.length);
+          expect(new Set(queue.map((s) => s.storyKey)).size).toBe(queue.length);
+          for (const s of queue) expect(debated.has(s.storyKey)).toBe(false);
+          for (const s of queue) {
+            expect(s.status).toBe('open');
+            s.status = 'assigned';
+            drawnTimes.set(s.id, (drawnTimes.get(s.id) ?? 0) + 1);
+          }
+          queue.forEach((s, i) => {
+            s.status = i < fate ? 'done' : 'open';
+            if (s.status === 'open') returned.add(s.id);
+          });
+        }
+        // Every stored debate was re-judged k times, trial by trial, and every handed-back slot was drawn again.
+        for (const c of cells.filter((x) => x.originalId)) {
+          expect(slots.filter((s) => s.originalId === c.originalId).map((s) => s.trial).sort((a, b) => a - b)).toEqual(Array.from({ length: d.k }, (_, i) => i + 1));
+        }
+        for (const id of returned) expect(drawnTimes.get(id)).toBeGreaterThan(1);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('balances conditions (re-judging among them) within a participant whose queue comes from a fresh pool', () => {
+    fc.assert(
+      fc.property(design, fc.string({ minLength: 1, maxLength: 8 }), fc.string({ minLength: 1, maxLength: 8 }), (d, seed, participant) => {
+        const cells = cellsOf(d);
+        for (let s = 0; s < d.stories; s++) cells.push({ scenarioId: `nyu-${s}`, originalId: `orig-${s}`, condition: 'rejudge', questionKey: `stored ${s}::q`, storyKey: `stored ${s}` });
+        const conditions = [...d.conditions, 'rejudge'];
+        const queue = drawQueue({ slots: planSlots(cells, d.k), conditions, items: d.items, seed, participant, seenQuestions: new Set(), seenStories: new Set() });
+        expect(queue).toHaveLength(d.items);
+        const counts = conditions.map((c) => queue.filter((s) => s.condition === c).length);
+        expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
+        expect(queue.map((s) => s.condition)).toEqual(conditionSequence(conditions, d.items, seed, participant));
       }),
       { numRuns: RUNS },
     );

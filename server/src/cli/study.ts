@@ -33,6 +33,8 @@ async function checkedSpec(file: string, agentsFile?: string): Promise<{ spec: S
       }
     },
     file,
+    // Stored debates to re-judge are chosen from the server's store at launch.
+    spec.debates ? null : [],
   );
   return { spec, cells: design.cells.length, slots: design.cells.length * spec.judgementsPerCell };
 }
@@ -89,6 +91,7 @@ export function registerStudy(program: Command): void {
       else {
         console.log(`${file}: valid. Study ${spec.id}, conditions ${summary.conditions.join(', ')}: ${cells} cells × ${spec.judgementsPerCell} = ${slots} judgements,`);
         console.log(`${spec.itemsPerParticipant} per participant: at least ${summary.participantsNeeded} participants who complete. Spec hash ${summary.specHash.slice(0, 16)}…`);
+        if (spec.debates) console.log(`plus ${spec.judgementsPerCell} re-judgings of each stored debate the "debates" selection matches in the server's store when launched`);
       }
     });
 
@@ -124,6 +127,7 @@ export function registerStudy(program: Command): void {
     .option('--json', 'print a JSON summary')
     .action(async (file: string, opts: { participants: number; out: string; dropoutRate: number; failCheckRate: number; judge: string; concurrency: number; agents?: string; json?: boolean }) => {
       const { spec } = await checkedSpec(file, opts.agents);
+      if (spec.debates || spec.humanDebaters) throw new Error(`${file}: simulate runs AI judges against agent debaters on a throwaway store; it cannot re-judge stored debates (debates) or recruit human debaters (humanDebaters) yet`);
       const summary = await simulateStudy({
         spec,
         participants: opts.participants,

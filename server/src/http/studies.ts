@@ -22,7 +22,14 @@ const markdown = new MarkdownIt({ html: false, linkify: false });
 
 const PanelId = z.string().trim().min(1).max(200);
 const Entry = z
-  .object({ PROLIFIC_PID: PanelId.optional(), STUDY_ID: PanelId.optional(), SESSION_ID: PanelId.optional(), pid: PanelId.optional() })
+  .object({
+    PROLIFIC_PID: PanelId.optional(),
+    STUDY_ID: PanelId.optional(),
+    SESSION_ID: PanelId.optional(),
+    pid: PanelId.optional(),
+    /** The debater link says role=debater (recruited debaters); judges otherwise. */
+    role: z.enum(['judge', 'debater']).optional(),
+  })
   .refine((e) => e.PROLIFIC_PID || e.pid, { message: 'the study link needs the panel id (PROLIFIC_PID, or pid for other panels)' });
 const Launch = z.union([z.object({ spec: z.unknown() }).strict(), z.object({ text: z.string().max(200_000) }).strict()]);
 const Consent = z.object({ agree: z.boolean() }).strict();
@@ -57,12 +64,27 @@ export function studiesRouter(ctx: ArenaContext, studies: StudyService): Router 
     const { row } = await studies.get(studyId);
     const base = { study: { id: row.id, title: row.spec.title }, stage: p.stage };
     if (p.stage === 'consent') return { ...base, consentHtml: markdown.render(row.spec.consent) };
-    if (p.stage === 'instructions') return { ...base, instructionsHtml: markdown.render(row.spec.instructions) };
-    if (p.stage === 'items') {
+    if (p.stage === 'instructions') {
+      const text = p.role === 'debater' ? (row.spec.humanDebaters?.instructions ?? row.spec.instructions) : row.spec.instructions;
+      return { ...base, role: p.role, instructionsHtml: markdown.render(text) };
+    }
+    if (p.stage === 'lobby' || p.stage === 'items') {
       const current = await studies.currentItem(studyId, t);
-      if (!current) return base;
-      const { item, judgeToken, total } = current;
-      return { ...base, item: { position: item.position + 1, total, kind: item.kind, status: item.status, debateId: item.debateId, token: judgeToken } };
+      const now = await studies.participantFor(studyId, t);
+      if (now.stage === 'done') return page(studyId, t);
+      if (now.stage === 'lobby' || !current) {
+        // A recruited debater waiting for a judge: they may leave at any time.
+        return { ...base, stage: now.stage, role: p.role, lobby: { waitingSince: now.waitingSince, canLeave: now.stage === 'lobby' } };
+      }
+      const { item, token: seatToken, seat, total, waitingSince } = current;
+      const lobbySeconds = row.spec.humanDebaters?.lobbySeconds ?? 0;
+      return {
+        ...base,
+        stage: now.stage,
+        role: p.role,
+        item: { position: item.position + 1, total, kind: item.kind, status: item.status, debateId: item.debateId, token: seatToken, seat },
+        ...(waitingSince !== null ? { lobby: { waitingSince, waitSeconds: lobbySeconds, canLeave: false } } : {}),
+      };
     }
     const end = await studies.endOf(studyId, p);
     return { ...base, end: end && { outcome: end.outcome, code: end.code, redirect: redirectFor(row.spec, end.code) } };
@@ -71,7 +93,7 @@ export function studiesRouter(ctx: ArenaContext, studies: StudyService): Router 
   // ---- participants ----
   api.post('/studies/:id/enter', async (req, res) => {
     const e = parseOr400(Entry, req.body ?? {}, 'study link');
-    await handle(res, () => studies.enter(req.params.id, { pid: (e.PROLIFIC_PID ?? e.pid) as string, study: e.STUDY_ID ?? null, session: e.SESSION_ID ?? null }));
+    await handle(res, () => studies.enter(req.params.id, { pid: (e.PROLIFIC_PID ?? e.pid) as string, study: e.STUDY_ID ?? null, session: e.SESSION_ID ?? null, role: e.role ?? 'judge' }));
   });
   api.get('/studies/:id/me', async (req, res) => {
     await handle(res, () => page(req.params.id, token(req)));
@@ -95,6 +117,12 @@ export function studiesRouter(ctx: ArenaContext, studies: StudyService): Router 
       return page(req.params.id, token(req));
     });
   });
+  api.post('/studies/:id/me/leave', async (req, res) => {
+    await handle(res, async () => {
+      await studies.leaveLobby(req.params.id, token(req));
+      return page(req.params.id, token(req));
+    });
+  });
 
   // ---- researchers ----
   api.get('/studies', async (req, res) => {
@@ -109,7 +137,8 @@ export function studiesRouter(ctx: ArenaContext, studies: StudyService): Router 
       const spec = 'text' in body ? parseSpec(body.text, 'the spec') : parseOr400(StudySpec, body.spec, 'spec');
       const launched = await studies.launch(spec);
       res.status(201);
-      return { ...launched, link: `/s/${launched.id}?PROLIFIC_PID={{%PROLIFIC_PID%}}&STUDY_ID={{%STUDY_ID%}}&SESSION_ID={{%SESSION_ID%}}` };
+      const link = `/s/${launched.id}?PROLIFIC_PID={{%PROLIFIC_PID%}}&STUDY_ID={{%STUDY_ID%}}&SESSION_ID={{%SESSION_ID%}}`;
+      return { ...launched, link, ...(spec.humanDebaters ? { debaterLink: `${link}&role=debater` } : {}) };
     });
   });
   for (const action of ['pause', 'resume', 'close'] as const) {

@@ -137,6 +137,18 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       );
       CREATE INDEX agent_keys_name ON agent_keys (name)`,
   },
+  {
+    version: 5,
+    name: 'study re-judging items and human debaters',
+    // original_id: a re-judging slot's stored debate. role: judge or debater (the debater
+    // link). waiting_since: a judge waiting for debaters, or a debater in the lobby.
+    // seat: the seat a recruited debater plays in one of their debates.
+    sql: `
+      ALTER TABLE study_slots ADD COLUMN original_id text;
+      ALTER TABLE study_participants ADD COLUMN role text NOT NULL DEFAULT 'judge';
+      ALTER TABLE study_participants ADD COLUMN waiting_since double precision;
+      ALTER TABLE study_items ADD COLUMN seat text`,
+  },
 ];
 
 export async function migrate(sql: Sql): Promise<number[]> {

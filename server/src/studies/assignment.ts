@@ -1,8 +1,8 @@
 /**
  * Assignment of judges to items, pure: no I/O, no clock, randomness from the study seed.
  *
- * The study's pool is one slot per judgement wanted: for every scenario × condition cell,
- * trials 1…k (k = judgementsPerCell). A slot's trial number is its debate's seed trial, so
+ * The study's pool is one slot per judgement wanted: for every scenario × condition cell
+ * (and every stored debate to be re-judged: a cell of its own), trials 1…k (k = judgementsPerCell). A slot's trial number is its debate's seed trial, so
  * the counterbalancing factors (which answer is correct, the answers' shown order, which
  * side speaks first, honest or dishonest consultant) are balanced across the cell by the
  * engine's blocked assignment (shared/src/game/assignment.ts) from the study seed.
@@ -22,6 +22,9 @@ export interface Slot {
   /** `<scenario>|<condition>` */
   cell: string;
   condition: string;
+  scenarioId: string;
+  /** A re-judging item's stored original debate (absent for live items). */
+  originalId?: string;
   questionKey: string;
   storyKey: string;
   /** 1-based trial within the cell: the debate seed's trial number. */
@@ -31,6 +34,8 @@ export interface Slot {
 
 export interface CellSpec {
   scenarioId: string;
+  /** A re-judging cell's original debate: the cell is that debate, re-judged k times. */
+  originalId?: string;
   condition: string;
   questionKey: string;
   storyKey: string;
@@ -43,9 +48,11 @@ export const slotId = (cell: string, trial: number): string => `${cell}#${trial}
 export function planSlots(cells: readonly CellSpec[], judgementsPerCell: number): Slot[] {
   const slots: Slot[] = [];
   for (const c of cells) {
-    const cell = cellId(c.scenarioId, c.condition);
+    const cell = cellId(c.originalId ?? c.scenarioId, c.condition);
     for (let trial = 1; trial <= judgementsPerCell; trial++) {
-      slots.push({ id: slotId(cell, trial), cell, condition: c.condition, questionKey: c.questionKey, storyKey: c.storyKey, trial, status: 'open' });
+      const slot: Slot = { id: slotId(cell, trial), cell, condition: c.condition, scenarioId: c.scenarioId, questionKey: c.questionKey, storyKey: c.storyKey, trial, status: 'open' };
+      if (c.originalId) slot.originalId = c.originalId;
+      slots.push(slot);
     }
   }
   return slots;

@@ -66,11 +66,13 @@ function overrides(study: StudyRow, data: StudyData, participants: Map<string, P
       participant_outcome: p?.outcome ?? null,
       participant_flags: p?.flags.join(' ') ?? null,
       spec_hash: meta.specHash,
+      rejudge_of: meta.rejudgeOf ?? null,
+      debater_participants: meta.debaters ? Object.entries(meta.debaters).map(([seat, who]) => `${seat}:${who}`).join(' ') : null,
     };
   };
 }
 
-export const STUDY_EXTRA_COLUMNS = ['participant_outcome', 'participant_flags', 'spec_hash'] as const;
+export const STUDY_EXTRA_COLUMNS = ['participant_outcome', 'participant_flags', 'spec_hash', 'rejudge_of', 'debater_participants'] as const;
 
 export function studyJudgementsCsv(study: StudyRow, data: StudyData, participants: ParticipantRow[]): string {
   const byId = new Map(participants.map((p) => [p.participant, p]));

@@ -33,6 +33,8 @@ export interface BalanceRow {
 
 export interface ParticipantProgress {
   participant: string;
+  /** judge, or debater (recruited through the debater link). */
+  role: string;
   stage: string;
   outcome: string | null;
   position: number;
@@ -112,6 +114,7 @@ export async function studyProgress(store: Store, study: StudyRow, participants:
       const mine = itemsOf.get(p.participant) ?? [];
       return {
         participant: p.participant,
+        role: p.role,
         stage: p.stage,
         outcome: p.outcome,
         position: p.position,

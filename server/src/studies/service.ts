@@ -1,20 +1,26 @@
 /**
  * The study service: launches and steers studies, and walks each participant from the
  * study link to a completion code (consent → instructions → practice → queue → end).
- * Items are live debates served by the sessions like any other; the service listens to
- * their lifecycle. Work on one study runs one step at a time (a per-study lock), so two
- * arrivals never draw the same slot.
+ * Items are live debates (or stepped re-judgings of stored ones) served by the sessions
+ * like any other; the service listens to the lifecycle of the sessions this process owns,
+ * and a participant's page reconciles from the stored debate should that process have
+ * died first. Work on one study runs one step at a time across all processes (a lock per
+ * study, in the database on Postgres), so two arrivals never draw the same slot.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { judgedCorrect, questionKey, rulesFor, type Scenario } from '@arena/shared';
+import { judgedCorrect, type Scenario } from '@arena/shared';
 import type { Sessions } from '../sessions/sessions.ts';
 import type { Store } from '../store/store.ts';
 import { newToken } from '../tokens.ts';
 import { drawQueue, planSlots } from './assignment.ts';
-import { createStudyDebate, type StudyDebateMeta } from './item-debate.ts';
-import { itemSeats, resolveStudy, storyKeyOf, type ResolvedStudy } from './resolve.ts';
+import { DebaterPool, needsDebaters, seenBy } from './debater-pool.ts';
+import { openItemDebate } from './item-debate.ts';
+import { loadStudyOriginals, selectStudyOriginals } from './originals.ts';
+import { resolveStudy, type ResolvedStudy } from './resolve.ts';
 import { codeFor, specHash, type Outcome, type StudySpec } from './spec.ts';
-import { StudyStore, type ItemRow, type ParticipantRow, type StudyRow, type StudyStatus } from './study-store.ts';
+import { StudyLocks } from './study-lock.ts';
+import { endingOf } from './time-limits.ts';
+import { StudyStore, type ItemRow, type ParticipantRow, type Role, type StudyRow, type StudyStatus } from './study-store.ts';
 
 export interface StudyDeps {
   store: Store;
@@ -41,68 +47,105 @@ export interface PanelEntry {
   pid: string;
   study: string | null;
   session: string | null;
+  /** `debater` for the debater link (recruited debaters); judges otherwise. */
+  role?: Role;
+}
+
+/** What a participant's current item is: one to judge, or a debate to argue in. */
+export interface CurrentItem {
+  item: ItemRow;
+  /** The seat token of the participant's seat (judge, or their debater seat). */
+  token: string;
+  seat: string;
+  total: number;
+  /** A judge waiting for recruited debaters: since when (ms). */
+  waitingSince: number | null;
 }
 
 export class StudyService {
   readonly db: StudyStore;
   private readonly resolved = new Map<string, ResolvedStudy>();
-  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly locks: StudyLocks;
   private readonly listeners = new Set<(studyId: string) => void>();
+  private readonly pool: DebaterPool;
+  private publish: (studyId: string) => void = () => {};
 
-  constructor(private readonly deps: StudyDeps) {
+  constructor(readonly deps: StudyDeps) {
     this.db = new StudyStore(deps.store.sql);
+    this.locks = new StudyLocks(deps.store.sql);
+    this.pool = new DebaterPool(this);
+    // The process that owns a debate's session hears its end; a page reconciles otherwise (see currentItem).
     deps.sessions.on((id, e) => {
       if (e.type === 'finished' || e.type === 'ended') void this.debateOver(id).catch((err) => deps.log(`study: debate ${id}: ${(err as Error).message}`));
     });
   }
 
-  /** Called whenever a study's progress changes (the dashboard's live updates). */
+  /** Called whenever a study's progress changes, here or (once relayed) in another process: the dashboard's live updates. */
   onChange(listener: (studyId: string) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  private changed(studyId: string): void {
+  /** Sends this process's changes to the others (several processes share a study). */
+  relayChanges(publish: (studyId: string) => void): void {
+    this.publish = publish;
+  }
+
+  /** A change another process made to a study. */
+  remoteChanged(studyId: string): void {
     for (const l of this.listeners) l(studyId);
   }
 
-  /** Runs work on one study at a time. */
+  private changed(studyId: string): void {
+    for (const l of this.listeners) l(studyId);
+    this.publish(studyId);
+  }
+
+  /** Runs work on one study at a time, across processes. */
   private locked<T>(studyId: string, work: () => Promise<T>): Promise<T> {
-    const prev = this.locks.get(studyId) ?? Promise.resolve();
-    const next = prev.then(work, work);
-    this.locks.set(studyId, next.catch(() => {}));
-    return next;
+    return this.locks.run(studyId, work);
   }
 
-  /** Checks a spec against this server's scenarios and agents (throws SpecError naming the field). */
-  resolve(spec: StudySpec, source?: string): ResolvedStudy {
-    return resolveStudy(spec, this.deps.scenarios, this.deps.knownAgent, source);
+  /**
+   * Checks a spec against this server's scenarios, agents and stored debates (throws
+   * SpecError naming the field). Stored debates to re-judge are selected now.
+   */
+  async resolve(spec: StudySpec, source?: string): Promise<ResolvedStudy> {
+    const originals = await selectStudyOriginals(this.deps.store, spec, source);
+    return resolveStudy(spec, this.deps.scenarios, this.deps.knownAgent, source, originals);
   }
 
-  private async study(id: string): Promise<{ row: StudyRow; design: ResolvedStudy }> {
+  /** A launched study and its design (its stored originals are those its pool recorded at launch). */
+  async study(id: string): Promise<{ row: StudyRow; design: ResolvedStudy }> {
     const row = await this.db.get(id);
     if (!row) throw new StudyError(404, `no study "${id}"`);
     let design = this.resolved.get(id);
     if (!design) {
-      design = this.resolve(row.spec, `study ${id}`);
+      const ids = [...new Set((await this.db.slots(id)).map((s) => s.originalId).filter((x): x is string => !!x))];
+      design = resolveStudy(row.spec, this.deps.scenarios, this.deps.knownAgent, `study ${id}`, await loadStudyOriginals(this.deps.store, ids));
       this.resolved.set(id, design);
     }
     return { row, design };
   }
 
-  /** Launches a study: its spec is frozen (hash recorded) and its pool of slots planned. */
-  async launch(spec: StudySpec): Promise<{ id: string; specHash: string; slots: number }> {
-    const design = this.resolve(spec);
+  /**
+   * Launches a study: its spec is frozen (hash recorded), the stored debates it re-judges
+   * chosen (and made private, so that nobody re-judging can read them), and its pool of
+   * slots planned.
+   */
+  async launch(spec: StudySpec): Promise<{ id: string; specHash: string; slots: number; originals: number }> {
+    const design = await this.resolve(spec);
     const hash = specHash(spec);
     const existing = await this.db.get(spec.id);
     if (existing) {
       throw new StudyError(409, existing.specHash === hash ? `study "${spec.id}" is already launched` : `study "${spec.id}" exists with another spec; a launched spec is frozen: give the new one another id`);
     }
-    const slots = planSlots(design.cells, spec.judgementsPerCell).map((s) => ({ ...s, scenarioId: s.cell.split('|')[0] as string }));
+    const slots = planSlots(design.cells, spec.judgementsPerCell);
     const created = await this.db.create({ id: spec.id, spec, specHash: hash, status: 'running', secret: randomBytes(32).toString('hex'), createdAt: Date.now() }, slots);
     if (!created) throw new StudyError(409, `study "${spec.id}" is already launched`);
+    for (const id of design.originals.keys()) await this.deps.store.setVisibility(id, 'private');
     this.resolved.set(spec.id, design);
-    return { id: spec.id, specHash: hash, slots: slots.length };
+    return { id: spec.id, specHash: hash, slots: slots.length, originals: design.originals.size };
   }
 
   /** Pauses (no new arrivals), resumes or closes a study. */
@@ -121,23 +164,29 @@ export class StudyService {
   }
 
   /**
-   * A participant arrives by the study link. The same panel id comes back to the same
-   * participant (and place); a new one starts at consent, or ends at once with the
-   * no-capacity code when the study is closed or its pool has nothing left.
+   * A participant arrives by the study link (or the debater link). The same panel id comes
+   * back to the same participant (and place); a new one starts at consent, or ends at once
+   * with the no-capacity code when the study is closed or its pool has nothing left.
    */
   async enter(studyId: string, panel: PanelEntry): Promise<{ token: string; participant: string }> {
     return this.locked(studyId, async () => {
-      const { row } = await this.study(studyId);
+      const { row, design } = await this.study(studyId);
       const participant = this.pseudonym(row, panel.pid);
       const known = await this.db.participant(studyId, participant);
       if (known) return { token: known.token, participant };
+      const role = panel.role ?? 'judge';
+      if (role === 'debater' && !row.spec.humanDebaters) throw new StudyError(400, `study "${studyId}" recruits no debaters; open the link your panel gave you`);
       if (row.status === 'paused') throw new StudyError(503, 'this study is paused; please try again in a few minutes');
       const now = Date.now();
-      const full = row.status === 'closed' || !(await this.db.slots(studyId)).some((s) => s.status === 'open');
+      const slots = await this.db.slots(studyId);
+      // A debater is useful while any item with recruited debaters is still to be judged.
+      const room = role === 'judge' ? slots.some((s) => s.status === 'open') : slots.some((s) => s.status !== 'done' && needsDebaters(design, { kind: 'item', condition: s.condition }));
+      const full = row.status === 'closed' || !room;
       const p: ParticipantRow = {
         studyId,
         participant,
         token: newToken(),
+        role,
         stage: full ? 'done' : 'consent',
         outcome: full ? 'noCapacity' : null,
         position: 0,
@@ -147,6 +196,7 @@ export class StudyService {
         consentedAt: null,
         finishedAt: full ? now : null,
         lastSeen: now,
+        waitingSince: null,
       };
       await this.db.addParticipant(p, panel);
       this.changed(studyId);
@@ -177,72 +227,98 @@ export class StudyService {
     });
   }
 
-  /** Instructions read: the participant's items are set out (practice, their drawn queue, checks). */
+  /**
+   * Instructions read. A judge's items are set out (practice, their drawn queue, checks);
+   * a debater goes to the lobby to wait for a judge.
+   */
   async startItems(studyId: string, token: string): Promise<void> {
     await this.locked(studyId, async () => {
       const p = await this.participantFor(studyId, token);
       if (p.stage !== 'instructions') return;
+      if (p.role === 'debater') {
+        await this.db.updateParticipant(studyId, p.participant, { stage: 'lobby', waitingSince: Date.now() });
+        await this.pool.match(studyId);
+        return this.changed(studyId);
+      }
       const { row, design } = await this.study(studyId);
       const spec = row.spec;
-      const seenQuestions = new Set<string>();
-      const seenStories = new Set<string>();
-      for (const pr of spec.practice) {
-        const s = design.scenarios.get(pr.scenario)!;
-        seenQuestions.add(questionKey(s.title, s.question));
-        seenStories.add(storyKeyOf(s));
-      }
-      const queue = drawQueue({
-        slots: await this.db.slots(studyId),
-        conditions: spec.conditions.map((c) => c.name),
-        items: spec.itemsPerParticipant,
-        seed: spec.seed,
-        participant: p.participant,
-        seenQuestions,
-        seenStories,
-      });
-      if (queue.length === 0) return this.finish(p, 'noCapacity');
+      const slots = await this.db.slots(studyId);
+      // Practice, and any passage this participant debated, are never judged as items.
+      const mine = await this.db.items(studyId, p.participant);
+      const seen = seenBy(design, mine, slots);
       const items: ItemRow[] = [];
       const add = (kind: ItemRow['kind'], scenarioId: string, condition: string, slot: string | null) =>
-        items.push({ participant: p.participant, position: items.length, kind, slot, scenarioId, condition, debateId: null, status: 'pending', startedAt: null, finishedAt: null });
+        items.push({ participant: p.participant, position: mine.length + items.length, kind, slot, scenarioId, condition, debateId: null, status: 'pending', startedAt: null, finishedAt: null });
       for (const pr of spec.practice) add('practice', pr.scenario, pr.condition, null);
+      for (const i of items) {
+        const e = seenBy(design, [i], slots);
+        for (const q of e.questions) seen.questions.add(q);
+        for (const st of e.stories) seen.stories.add(st);
+      }
+      const queue = drawQueue({ slots, conditions: design.conditionNames, items: spec.itemsPerParticipant, seed: spec.seed, participant: p.participant, seenQuestions: seen.questions, seenStories: seen.stories });
+      if (queue.length === 0) return this.finish(p, 'noCapacity');
       const checksAfter = (k: number) => spec.attentionChecks.forEach((c, i) => c.after === k && add('check', design.checks[i]!.id, 'check', null));
       checksAfter(0);
       queue.forEach((slot, k) => {
-        add('item', slot.cell.split('|')[0] as string, slot.condition, slot.id);
+        add('item', slot.scenarioId, slot.condition, slot.id);
         checksAfter(k + 1);
       });
       for (const slot of queue) await this.db.setSlot(studyId, slot.id, 'assigned', p.participant);
       await this.db.addItems(studyId, items);
-      await this.db.updateParticipant(studyId, p.participant, { stage: 'items', position: 0 });
+      await this.db.updateParticipant(studyId, p.participant, { stage: 'items', position: mine.length });
       this.changed(studyId);
     });
   }
 
-  /** The current item, its debate created on first sight (AI debaters start once the judge joins). */
-  async currentItem(studyId: string, token: string): Promise<{ item: ItemRow; judgeToken: string; total: number } | null> {
+  /**
+   * The current item. A judge's debate is created on first sight (agent debaters start
+   * once the judge joins); an item that needs recruited debaters waits for them in the
+   * lobby (waitingSince set, no debate yet). A debater's item is their current debate.
+   * An item whose stored debate is over but not yet recorded (its process died before it
+   * could) is recorded here first.
+   */
+  async currentItem(studyId: string, token: string): Promise<CurrentItem | null> {
+    const before = await this.participantFor(studyId, token);
+    const open = before.stage === 'items' ? (await this.db.items(studyId, before.participant))[before.position] : undefined;
+    if (open?.debateId && open.status === 'open') {
+      const status = (await this.deps.store.summary(open.debateId))?.status;
+      if (status === 'finished' || status === 'ended') await this.debateOver(open.debateId);
+    }
     return this.locked(studyId, async () => {
-      const p = await this.participantFor(studyId, token);
+      let p = await this.participantFor(studyId, token);
+      if (p.stage === 'lobby' || (p.stage === 'items' && p.waitingSince !== null)) {
+        await this.pool.match(studyId);
+        p = await this.participantFor(studyId, token);
+      }
       if (p.stage !== 'items') return null;
       const items = await this.db.items(studyId, p.participant);
       const item = items[p.position];
       if (!item) return null;
-      if (!item.debateId) {
-        const { row, design } = await this.study(studyId);
-        const checkIndex = design.checks.findIndex((c) => c.id === item.scenarioId);
-        const scenario = checkIndex >= 0 ? design.checks[checkIndex]! : design.scenarios.get(item.scenarioId)!;
-        const condition = item.kind === 'check' ? { rules: blindRules(), seats: { judge: { kind: 'human' as const } } } : { rules: design.conditions.get(item.condition)!.rules, seats: itemSeats(design.conditions.get(item.condition)!) };
-        const slot = item.slot ? (await this.db.slots(studyId)).find((s) => s.id === item.slot) : undefined;
-        // A counted item's seed carries its slot's trial: the engine's blocked assignment balances each cell.
-        const seed = slot ? `${row.spec.seed}|${slot.cell}|t${slot.trial}` : `${row.spec.seed}|${p.participant}|${item.kind}${item.position + 1}`;
-        const meta: StudyDebateMeta = { id: studyId, specHash: row.specHash, participant: p.participant, item: item.position + 1, kind: item.kind, condition: item.condition, slot: item.slot };
-        const created = await createStudyDebate(this.deps, { scenario, rules: condition.rules, seats: condition.seats, seed, meta });
-        const startedAt = Date.now();
-        await this.db.updateItem(studyId, p.participant, item.position, { debateId: created.id, status: 'open', startedAt });
-        this.changed(studyId);
-        return { item: { ...item, debateId: created.id, status: 'open', startedAt }, judgeToken: created.judgeToken, total: items.length };
+      const total = items.filter((i) => i.kind !== 'debate').length;
+      if (item.kind === 'debate') {
+        const seat = item.seat ?? 'A';
+        return { item, token: (await this.deps.store.seatTokens(item.debateId!)).get(seat)?.token ?? '', seat, total: items.length, waitingSince: null };
       }
-      const judgeToken = (await this.deps.store.seatTokens(item.debateId)).get('judge')?.token ?? '';
-      return { item, judgeToken, total: items.length };
+      if (item.debateId) return { item, token: (await this.deps.store.seatTokens(item.debateId)).get('judge')?.token ?? '', seat: 'judge', total, waitingSince: null };
+      const study = await this.study(studyId);
+      if (needsDebaters(study.design, item)) {
+        // Into the lobby: the pool seats debaters as they come (or reassigns the item after lobbySeconds).
+        const waitingSince = p.waitingSince ?? Date.now();
+        if (p.waitingSince === null) {
+          await this.db.updateParticipant(studyId, p.participant, { waitingSince });
+          await this.pool.match(studyId);
+          this.changed(studyId);
+          const again = (await this.db.items(studyId, p.participant))[p.position];
+          if (again?.debateId) return { item: again, token: (await this.deps.store.seatTokens(again.debateId)).get('judge')?.token ?? '', seat: 'judge', total, waitingSince: null };
+        }
+        return { item, token: '', seat: 'judge', total, waitingSince };
+      }
+      const slot = item.slot ? (await this.db.slots(studyId)).find((s) => s.id === item.slot) : undefined;
+      const created = await openItemDebate(this.deps, study, p.participant, item, slot);
+      const startedAt = Date.now();
+      await this.db.updateItem(studyId, p.participant, item.position, { debateId: created.id, status: 'open', startedAt });
+      this.changed(studyId);
+      return { item: { ...item, debateId: created.id, status: 'open', startedAt }, token: created.judgeToken, seat: 'judge', total, waitingSince: null };
     });
   }
 
@@ -250,95 +326,107 @@ export class StudyService {
   async next(studyId: string, token: string): Promise<void> {
     await this.locked(studyId, async () => {
       const p = await this.participantFor(studyId, token);
-      if (p.stage !== 'items') return;
+      if (p.stage !== 'items' || p.role !== 'judge') return;
       const items = await this.db.items(studyId, p.participant);
       const item = items[p.position];
-      if (item && item.status !== 'done') throw new StudyError(409, 'give your verdict on this item first');
+      if (item && item.status !== 'done' && item.status !== 'abandoned') throw new StudyError(409, 'give your verdict on this item first');
       if (p.position + 1 >= items.length) return this.finish(p, 'completed');
       await this.db.updateParticipant(studyId, p.participant, { position: p.position + 1 });
       this.changed(studyId);
     });
   }
 
-  /** A study debate reached a verdict (or ended without one). */
+  /** A debater leaves the lobby: completed after at least one debate, else with the no-capacity code. */
+  async leaveLobby(studyId: string, token: string): Promise<void> {
+    await this.locked(studyId, async () => {
+      const p = await this.participantFor(studyId, token);
+      if (p.stage !== 'lobby') throw new StudyError(409, 'only a debater waiting in the lobby can leave this way');
+      const debated = (await this.db.items(studyId, p.participant)).some((i) => i.kind === 'debate' && i.status === 'done');
+      await this.finish(p, debated ? 'completed' : 'noCapacity', debated ? undefined : 'left-lobby');
+    });
+  }
+
+  /** A study debate reached a verdict (or ended without one): the judge's item and any recruited debaters'. */
   private async debateOver(debateId: string): Promise<void> {
-    const item = await this.db.itemByDebate(debateId);
-    if (!item) return;
-    await this.locked(item.studyId, async () => {
+    const [first] = await this.db.itemsByDebate(debateId);
+    if (!first) return;
+    await this.locked(first.studyId, async () => {
+      const studyId = first.studyId;
+      const all = await this.db.itemsByDebate(debateId);
+      const item = all.find((i) => i.kind !== 'debate');
       const record = await this.deps.store.getTranscript(debateId);
-      const p = await this.db.participant(item.studyId, item.participant);
-      if (!record || !p) return;
-      if (record.status !== 'finished' || !record.verdict) {
-        // Ended without a verdict (cancelled, expired): a participant still on it gets a fresh debate for the same item.
-        if (p.stage === 'items' && p.position === item.position) await this.db.updateItem(item.studyId, p.participant, item.position, { debateId: null, status: 'pending' });
-        return;
+      if (!record || !item) return;
+      const finished = record.status === 'finished' && !!record.verdict;
+      await this.pool.debateOver(studyId, all.filter((i) => i.kind === 'debate'), finished);
+      const p = await this.db.participant(studyId, item.participant);
+      if (!p || item.status !== 'open') return this.changed(studyId);
+      if (!finished) {
+        // Ended without a verdict (cancelled, expired, a debater left): a participant still on it gets a fresh debate for the same item.
+        if (p.stage === 'items' && p.position === item.position) await this.db.updateItem(studyId, p.participant, item.position, { debateId: null, status: 'pending' });
+        return this.changed(studyId);
       }
+      const verdict = record.verdict!;
       const finishedAt = Date.now();
-      await this.db.updateItem(item.studyId, p.participant, item.position, { status: 'done', finishedAt });
-      if (item.slot) await this.db.setSlot(item.studyId, item.slot, 'done', p.participant);
-      const { row } = await this.study(item.studyId);
+      await this.db.updateItem(studyId, p.participant, item.position, { status: 'done', finishedAt });
+      if (item.slot) await this.db.setSlot(studyId, item.slot, 'done', p.participant);
+      const { row } = await this.study(studyId);
       const flags = new Set(p.flags);
       const seconds = (finishedAt - (item.startedAt ?? finishedAt)) / 1000;
       if (item.kind !== 'practice' && seconds < row.spec.exclusion.minSecondsPerItem) flags.add('speeding');
       let failed = p.failedChecks;
-      if (item.kind === 'check' && !judgedCorrect(record.verdict.probabilities, record.verdict.correctIndex)) {
+      if (item.kind === 'check' && !judgedCorrect(verdict.probabilities, verdict.correctIndex)) {
         failed++;
         flags.add('failed-check');
       }
-      await this.db.updateParticipant(item.studyId, p.participant, { failedChecks: failed, flags: [...flags] });
+      await this.db.updateParticipant(studyId, p.participant, { failedChecks: failed, flags: [...flags] });
       if (failed > row.spec.exclusion.maxFailedChecks && p.stage === 'items') await this.finish({ ...p, failedChecks: failed, flags: [...flags] }, 'failed');
-      this.changed(item.studyId);
+      this.changed(studyId);
     });
   }
 
   /**
    * Ends a participant's study with an outcome. Their unfinished counted items go back
-   * to the pool (to be drawn by a later arrival) and an open debate is cancelled.
+   * to the pool (to be drawn by a later arrival) and an open debate is cancelled (a
+   * recruited debater's too: its judge then waits for other debaters).
    */
-  private async finish(p: ParticipantRow, outcome: Outcome, flag?: string): Promise<void> {
+  async finish(p: ParticipantRow, outcome: Outcome, flag?: string): Promise<void> {
     const items = await this.db.items(p.studyId, p.participant);
     for (const item of items) {
-      if (item.status === 'done') continue;
+      if (item.status === 'done' || item.status === 'abandoned') continue;
       await this.db.updateItem(p.studyId, p.participant, item.position, { status: 'abandoned' });
-      if (item.slot) await this.db.setSlot(p.studyId, item.slot, 'open', null);
+      if (item.slot && item.kind !== 'debate') await this.db.setSlot(p.studyId, item.slot, 'open', null);
       if (item.debateId && item.status === 'open') await this.deps.sessions.cancel(item.debateId, `study participant left (${outcome})`);
     }
     const flags = flag ? [...new Set([...p.flags, flag])] : p.flags;
-    await this.db.updateParticipant(p.studyId, p.participant, { stage: 'done', outcome, finishedAt: Date.now(), flags });
+    await this.db.updateParticipant(p.studyId, p.participant, { stage: 'done', outcome, finishedAt: Date.now(), flags, waitingSince: null });
     this.changed(p.studyId);
   }
 
-  /**
-   * Applies the time limits: a participant idle past idleSeconds has dropped out, one past
-   * participantMinutes or with an item open past itemMinutes has timed out. Both end with
-   * the timed-out code. Runs on a timer and whenever a participant's page asks.
-   */
+  /** Applies the time limits to every study (time-limits.ts). Runs on a timer and whenever a participant's page asks. */
   async sweep(now = Date.now()): Promise<number> {
     let ended = 0;
     for (const row of await this.db.list()) ended += await this.sweepOne(row.id, now);
     return ended;
   }
 
-  /** The time limits of one study's participants (see sweep). */
+  /** The time limits of one study's participants (see sweep and time-limits.ts); judges waiting too long for debaters get another item. */
   async sweepOne(studyId: string, now = Date.now()): Promise<number> {
     return this.locked(studyId, async () => {
       const row = await this.db.get(studyId);
       if (!row) return 0;
-      const limits = row.spec.timeLimits;
       const participants = (await this.db.participants(studyId)).filter((p) => p.stage !== 'done');
       if (participants.length === 0) return 0;
       const items = await this.db.items(studyId);
       let ended = 0;
       for (const p of participants) {
-        const current = p.stage === 'items' ? items.find((i) => i.participant === p.participant && i.position === p.position) : undefined;
-        let why: string | null = null;
-        if (now - p.lastSeen > limits.idleSeconds * 1000) why = 'idle';
-        else if (p.consentedAt !== null && now - p.consentedAt > limits.participantMinutes * 60_000) why = 'over-time';
-        else if (current?.status === 'open' && current.startedAt !== null && now - current.startedAt > limits.itemMinutes * 60_000) why = 'item-over-time';
-        if (!why) continue;
-        await this.finish(p, 'timedOut', why);
+        const mine = items.filter((i) => i.participant === p.participant);
+        const current = p.stage === 'items' ? mine.find((i) => i.position === p.position) : undefined;
+        const ending = endingOf(row.spec, p, current, mine.filter((i) => i.kind === 'debate' && i.status === 'done').length, now);
+        if (!ending) continue;
+        await this.finish(p, ending.outcome, ending.flag);
         ended++;
       }
+      if (row.spec.humanDebaters) await this.pool.match(studyId, now);
       return ended;
     });
   }
@@ -355,6 +443,3 @@ export class StudyService {
     return this.study(studyId);
   }
 }
-
-/** An attention check is judged alone, from the question: the blind protocol. */
-const blindRules = () => rulesFor('blind');

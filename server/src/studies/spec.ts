@@ -12,8 +12,11 @@ import { PRESET_NAMES, describeIssues, type PresetName } from '@arena/shared';
 const Id = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lower-case letters, digits, "_" and "-" (at most 63)');
 const Code = z.string().regex(/^[A-Za-z0-9_-]{3,40}$/, 'a code of 3–40 letters, digits, "_" or "-"');
 
-/** Who fills a debater seat: a built-in or LLM agent by id (remote agents and human debaters later). */
+/** Who fills a debater seat: a built-in, LLM or remote agent by id, or `human` (a recruited debater from the study's pool). */
 const DebaterFill = z.string().min(1).max(200);
+
+/** The debater fill that means a recruited person from the study's debater pool. */
+export const HUMAN_DEBATER = 'human';
 
 export const Condition = z
   .object({
@@ -51,12 +54,32 @@ export const StudySpec = z
     title: z.string().min(1).max(200),
     /** The study seed: the assignment's randomisation is drawn from it (recorded with the study). */
     seed: z.string().min(1).max(100),
-    /** Where items come from: scenario packs and/or ids (live debates). */
+    /** Where live items come from: scenario packs and/or ids, each played under every condition. */
     scenarios: z
       .object({ packs: z.array(z.string().min(1)).default([]), ids: z.array(z.string().min(1)).default([]) })
       .strict()
-      .refine((s) => s.packs.length + s.ids.length > 0, { message: 'name at least one pack or scenario id' }),
-    conditions: z.array(Condition).min(1),
+      .refine((s) => s.packs.length + s.ids.length > 0, { message: 'name at least one pack or scenario id' })
+      .optional(),
+    /**
+     * Stored debates to be re-judged step by step as items (the participant is the new judge).
+     * Chosen by id and/or by filter (source, pack), frozen at launch.
+     */
+    debates: z
+      .object({
+        ids: z.array(z.string().min(1).max(300)).default([]),
+        /** Originals from these sources (an import's name; "none" for debates played here). */
+        sources: z.array(z.string().min(1)).default([]),
+        /** Originals whose scenario is from these packs. */
+        packs: z.array(z.string().min(1)).default([]),
+        /** At most this many originals from the filters (the oldest first). */
+        limit: z.number().int().positive().max(100_000).optional(),
+        /** The condition name these items have in exports and on the dashboard. */
+        condition: Id.default('rejudge'),
+      })
+      .strict()
+      .refine((d) => d.ids.length + d.sources.length + d.packs.length > 0, { message: 'name at least one debate id, source or pack' })
+      .optional(),
+    conditions: z.array(Condition).default([]),
     itemsPerParticipant: z.number().int().min(1).max(100),
     /** Judgements wanted in every scenario × condition cell. */
     judgementsPerCell: z.number().int().min(1).max(1000),
@@ -72,6 +95,20 @@ export const StudySpec = z
       })
       .strict()
       .default({ maxFailedChecks: 0, minSecondsPerItem: 0 }),
+    /** Recruited human debaters: who enters with the debater link, and how long a judge waits for them. */
+    humanDebaters: z
+      .object({
+        /** A judge whose item needs human debaters waits this long in the lobby; then the item is given to someone later and the judge gets another. */
+        lobbySeconds: z.number().positive().max(3600).default(120),
+        /** A debater who has waited this long for a judge may leave with the no-capacity code. */
+        debaterWaitSeconds: z.number().positive().max(24 * 3600).default(600),
+        /** Debates per recruited debater; after the last they end with the completed code. */
+        debatesPerDebater: z.number().int().min(1).max(100).default(3),
+        /** What debaters read before the lobby (Markdown). */
+        instructions: z.string().min(1).max(20000).default('## How to debate\nYou will read a passage the judge cannot see and argue for your side. Quote the passage to make your case.'),
+      })
+      .strict()
+      .optional(),
     consent: z.string().min(1).max(20000),
     instructions: z.string().min(1).max(20000),
     timeLimits: z
@@ -111,7 +148,12 @@ export const StudySpec = z
   })
   .strict()
   .superRefine((s, ctx) => {
+    if (!s.scenarios && !s.debates) ctx.addIssue({ code: 'custom', message: 'name the items: scenarios (live debates) and/or debates (stored debates to re-judge)', path: ['scenarios'] });
+    if (s.scenarios && s.conditions.length === 0) ctx.addIssue({ code: 'custom', message: 'scenarios are played under conditions: give at least one', path: ['conditions'] });
     const names = s.conditions.map((c) => c.name);
+    if (s.debates && names.includes(s.debates.condition)) ctx.addIssue({ code: 'custom', message: `"${s.debates.condition}" is already a condition's name; re-judging items need a name of their own`, path: ['debates', 'condition'] });
+    const humanSeats = s.conditions.some((c) => (typeof c.debaters === 'string' ? c.debaters === HUMAN_DEBATER : Object.values(c.debaters ?? {}).includes(HUMAN_DEBATER)));
+    if (humanSeats && !s.humanDebaters) ctx.addIssue({ code: 'custom', message: 'a condition has human debaters: add humanDebaters (the lobby settings) to the spec', path: ['humanDebaters'] });
     names.forEach((n, i) => names.indexOf(n) !== i && ctx.addIssue({ code: 'custom', message: `condition "${n}" is named twice`, path: ['conditions', i, 'name'] }));
     s.practice.forEach((p, i) => {
       if (!names.includes(p.condition)) ctx.addIssue({ code: 'custom', message: `no condition "${p.condition}" (conditions: ${names.join(', ')})`, path: ['practice', i, 'condition'] });

@@ -8,8 +8,10 @@ import type { Slot, SlotStatus } from './assignment.ts';
 import type { Outcome, StudySpec } from './spec.ts';
 
 export type StudyStatus = 'running' | 'paused' | 'closed';
-export type Stage = 'consent' | 'instructions' | 'items' | 'done';
-export type ItemKind = 'practice' | 'item' | 'check';
+export type Stage = 'consent' | 'instructions' | 'lobby' | 'items' | 'done';
+/** A recruited debater's items are their debates (kind `debate`); everyone else judges. */
+export type ItemKind = 'practice' | 'item' | 'check' | 'debate';
+export type Role = 'judge' | 'debater';
 export type ItemStatus = 'pending' | 'open' | 'done' | 'abandoned';
 
 export interface StudyRow {
@@ -26,6 +28,7 @@ export interface ParticipantRow {
   studyId: string;
   participant: string;
   token: string;
+  role: Role;
   stage: Stage;
   outcome: Outcome | null;
   position: number;
@@ -35,6 +38,8 @@ export interface ParticipantRow {
   consentedAt: number | null;
   finishedAt: number | null;
   lastSeen: number;
+  /** A judge waiting for recruited debaters on their current item, or a debater in the lobby: since when. */
+  waitingSince: number | null;
 }
 
 export interface ItemRow {
@@ -48,6 +53,8 @@ export interface ItemRow {
   status: ItemStatus;
   startedAt: number | null;
   finishedAt: number | null;
+  /** The seat a recruited debater plays (debate items only). */
+  seat?: string | null;
 }
 
 export interface SlotRow extends Slot {
@@ -72,6 +79,7 @@ function toParticipant(r: Record<string, unknown>): ParticipantRow {
     studyId: r.study_id as string,
     participant: r.participant as string,
     token: r.token as string,
+    role: ((r.role as Role | null) ?? 'judge'),
     stage: r.stage as Stage,
     outcome: (r.outcome as Outcome | null) ?? null,
     position: n(r.position),
@@ -81,6 +89,7 @@ function toParticipant(r: Record<string, unknown>): ParticipantRow {
     consentedAt: nn(r.consented_at),
     finishedAt: nn(r.finished_at),
     lastSeen: n(r.last_seen),
+    waitingSince: nn(r.waiting_since),
   };
 }
 
@@ -96,6 +105,7 @@ function toItem(r: Record<string, unknown>): ItemRow {
     status: r.status as ItemStatus,
     startedAt: nn(r.started_at),
     finishedAt: nn(r.finished_at),
+    seat: (r.seat as string | null) ?? null,
   };
 }
 
@@ -104,7 +114,7 @@ export class StudyStore {
   constructor(readonly sql: Sql) {}
 
   /** Creates a study and its pool in one transaction; false if the id exists. */
-  async create(study: Omit<StudyRow, 'updatedAt'>, slots: readonly (Slot & { scenarioId: string })[]): Promise<boolean> {
+  async create(study: Omit<StudyRow, 'updatedAt'>, slots: readonly Slot[]): Promise<boolean> {
     return this.sql.transaction(async (tx) => {
       const rows = await tx.query(
         `INSERT INTO studies (id, spec, spec_hash, status, secret, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)
@@ -114,8 +124,8 @@ export class StudyStore {
       if (rows.length === 0) return false;
       for (const s of slots) {
         await tx.query(
-          `INSERT INTO study_slots (study_id, slot, cell, scenario_id, condition, question_key, story_key, trial, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open')`,
-          [study.id, s.id, s.cell, s.scenarioId, s.condition, s.questionKey, s.storyKey, s.trial],
+          `INSERT INTO study_slots (study_id, slot, cell, scenario_id, condition, question_key, story_key, trial, status, original_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9)`,
+          [study.id, s.id, s.cell, s.scenarioId, s.condition, s.questionKey, s.storyKey, s.trial, s.originalId ?? null],
         );
       }
       return true;
@@ -143,9 +153,9 @@ export class StudyStore {
   async addParticipant(p: ParticipantRow, panel: Omit<PanelIds, 'participant'>): Promise<void> {
     await this.sql.transaction(async (tx) => {
       await tx.query(
-        `INSERT INTO study_participants (study_id, participant, token, stage, outcome, position, failed_checks, flags, entered_at, last_seen)
-         VALUES ($1, $2, $3, $4, $5, 0, 0, '[]', $6, $6)`,
-        [p.studyId, p.participant, p.token, p.stage, p.outcome, p.enteredAt],
+        `INSERT INTO study_participants (study_id, participant, token, stage, outcome, position, failed_checks, flags, entered_at, last_seen, role)
+         VALUES ($1, $2, $3, $4, $5, 0, 0, '[]', $6, $6, $7)`,
+        [p.studyId, p.participant, p.token, p.stage, p.outcome, p.enteredAt, p.role],
       );
       await tx.query('INSERT INTO study_panel_ids (study_id, participant, panel_pid, panel_study, panel_session) VALUES ($1, $2, $3, $4, $5)', [
         p.studyId,
@@ -172,8 +182,22 @@ export class StudyStore {
   }
 
   /** Updates some of a participant's fields. */
-  async updateParticipant(studyId: string, participant: string, fields: Partial<Pick<ParticipantRow, 'stage' | 'outcome' | 'position' | 'failedChecks' | 'flags' | 'consentedAt' | 'finishedAt' | 'lastSeen'>>): Promise<void> {
-    const columns: Record<string, string> = { stage: 'stage', outcome: 'outcome', position: 'position', failedChecks: 'failed_checks', flags: 'flags', consentedAt: 'consented_at', finishedAt: 'finished_at', lastSeen: 'last_seen' };
+  async updateParticipant(
+    studyId: string,
+    participant: string,
+    fields: Partial<Pick<ParticipantRow, 'stage' | 'outcome' | 'position' | 'failedChecks' | 'flags' | 'consentedAt' | 'finishedAt' | 'lastSeen' | 'waitingSince'>>,
+  ): Promise<void> {
+    const columns: Record<string, string> = {
+      stage: 'stage',
+      outcome: 'outcome',
+      position: 'position',
+      failedChecks: 'failed_checks',
+      flags: 'flags',
+      consentedAt: 'consented_at',
+      finishedAt: 'finished_at',
+      lastSeen: 'last_seen',
+      waitingSince: 'waiting_since',
+    };
     const sets: string[] = [];
     const params: unknown[] = [studyId, participant];
     for (const [k, v] of Object.entries(fields)) {
@@ -196,6 +220,7 @@ export class StudyStore {
       cell: r.cell as string,
       scenarioId: r.scenario_id as string,
       condition: r.condition as string,
+      ...(r.original_id ? { originalId: r.original_id as string } : {}),
       questionKey: r.question_key as string,
       storyKey: r.story_key as string,
       trial: n(r.trial),
@@ -216,8 +241,8 @@ export class StudyStore {
     await this.sql.transaction(async (tx) => {
       for (const i of items) {
         await tx.query(
-          `INSERT INTO study_items (study_id, participant, position, kind, slot, scenario_id, condition, debate_id, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-          [studyId, i.participant, i.position, i.kind, i.slot, i.scenarioId, i.condition, i.debateId, i.status],
+          `INSERT INTO study_items (study_id, participant, position, kind, slot, scenario_id, condition, debate_id, status, started_at, seat) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+          [studyId, i.participant, i.position, i.kind, i.slot, i.scenarioId, i.condition, i.debateId, i.status, i.startedAt, i.seat ?? null],
         );
       }
     });
@@ -230,13 +255,19 @@ export class StudyStore {
     return rows.map(toItem);
   }
 
-  async itemByDebate(debateId: string): Promise<(ItemRow & { studyId: string }) | null> {
-    const [r] = await this.sql.query('SELECT * FROM study_items WHERE debate_id = $1', [debateId]);
-    return r ? { ...toItem(r), studyId: r.study_id as string } : null;
+  /** Every study item of a debate: the judge's, and each recruited debater's. */
+  async itemsByDebate(debateId: string): Promise<(ItemRow & { studyId: string })[]> {
+    const rows = await this.sql.query(`SELECT * FROM study_items WHERE debate_id = $1 ORDER BY kind = 'debate', participant`, [debateId]);
+    return rows.map((r) => ({ ...toItem(r), studyId: r.study_id as string }));
   }
 
-  async updateItem(studyId: string, participant: string, position: number, fields: Partial<Pick<ItemRow, 'status' | 'debateId' | 'startedAt' | 'finishedAt'>>): Promise<void> {
-    const columns: Record<string, string> = { status: 'status', debateId: 'debate_id', startedAt: 'started_at', finishedAt: 'finished_at' };
+  async updateItem(
+    studyId: string,
+    participant: string,
+    position: number,
+    fields: Partial<Pick<ItemRow, 'status' | 'debateId' | 'startedAt' | 'finishedAt' | 'slot' | 'scenarioId' | 'condition'>>,
+  ): Promise<void> {
+    const columns: Record<string, string> = { status: 'status', debateId: 'debate_id', startedAt: 'started_at', finishedAt: 'finished_at', slot: 'slot', scenarioId: 'scenario_id', condition: 'condition' };
     const sets: string[] = [];
     const params: unknown[] = [studyId, participant, position];
     for (const [k, v] of Object.entries(fields)) {
