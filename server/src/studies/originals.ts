@@ -37,7 +37,8 @@ const originalOf = (record: TranscriptRecord): StudyOriginal => {
 /**
  * The originals a spec names, oldest first. A listed id that is missing or cannot be
  * re-judged is an error naming the field; debates a filter matches that cannot be
- * re-judged (no speeches) are left out, as are re-judgings and debates of studies.
+ * re-judged (no speeches) are left out, as are re-judgings, debates of studies and
+ * debates still being played here.
  */
 export async function selectStudyOriginals(store: Store, spec: StudySpec, source = 'the spec'): Promise<StudyOriginal[]> {
   const d = spec.debates;
@@ -51,8 +52,10 @@ export async function selectStudyOriginals(store: Store, spec: StudySpec, source
     chosen.set(id, originalOf(record));
   }
   if (d.sources.length + d.packs.length > 0) {
+    // Imported debates are fixed whatever their status; one played here is taken once it is over.
     const rows = await store.sql.query<{ id: string; source: string | null; pack: string | null; study: string | null }>(
-      `SELECT id, source, pack, header->'meta'->'study'->>'id' AS study FROM debates WHERE status = 'finished' ORDER BY created_at, id`,
+      `SELECT id, source, pack, header->'meta'->'study'->>'id' AS study FROM debates
+       WHERE source IS NOT NULL OR status IN ('finished', 'ended') ORDER BY created_at, id`,
     );
     const matches = rows.filter(
       (r) =>
@@ -70,7 +73,7 @@ export async function selectStudyOriginals(store: Store, spec: StudySpec, source
       chosen.set(r.id, originalOf(record));
       taken++;
     }
-    if (taken === 0 && d.ids.length === 0) throw new SpecError(`${source}: debates: no finished stored debate that can be re-judged matches sources [${d.sources.join(', ')}] and packs [${d.packs.join(', ')}]`);
+    if (taken === 0 && d.ids.length === 0) throw new SpecError(`${source}: debates: no stored debate that can be re-judged matches sources [${d.sources.join(', ')}] and packs [${d.packs.join(', ')}]`);
   }
   return [...chosen.values()];
 }
