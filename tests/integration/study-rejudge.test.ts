@@ -128,6 +128,10 @@ describe('a study of stored debates re-judged step by step', () => {
     }
     expect(page.end).toMatchObject({ outcome: 'completed' });
     expect(new Set(storiesOf.get('A')).size).toBe(2);
+    // This study recruits no debaters: the debater link is refused with a clear error.
+    const debater = await t.api(`/api/studies/${spec.id}/enter`, { method: 'POST', json: { PROLIFIC_PID: 'PANEL-RD', role: 'debater' } });
+    expect(debater.status).toBe(400);
+    expect(debater.body.error).toMatch(/recruits no debaters/);
 
     // Participant B starts an item and drops out; its slot goes back and C takes it up.
     const b = await enter('PANEL-R2');

@@ -54,6 +54,15 @@ export function seenBy(design: ResolvedStudy, items: readonly ItemRow[], slots: 
 export const needsDebaters = (design: ResolvedStudy, item: Pick<ItemRow, 'kind' | 'condition'>): boolean =>
   item.kind !== 'check' && (design.conditions.get(item.condition)?.humanSeats.length ?? 0) > 0;
 
+/** The recruited debaters' seats of an item's debate: a seat per answer ('all') or the one consultant, those the condition fills with people. */
+export function humanSeatsOf(design: ResolvedStudy, item: Pick<ItemRow, 'condition' | 'scenarioId'>): string[] {
+  const condition = design.conditions.get(item.condition);
+  const scenario = design.scenarios.get(item.scenarioId);
+  if (!condition || !scenario) return [];
+  const inPlay = condition.rules.debaters === 'one' ? ['A'] : ['A', 'B', 'C', 'D'].slice(0, scenario.answers.length);
+  return condition.humanSeats.filter((seat) => inPlay.includes(seat));
+}
+
 export class DebaterPool {
   constructor(private readonly host: PoolHost) {}
 
@@ -82,7 +91,7 @@ export class DebaterPool {
         await db.updateParticipant(studyId, judge.participant, { waitingSince: null });
         continue;
       }
-      const seats = study.design.conditions.get(item.condition)!.humanSeats;
+      const seats = humanSeatsOf(study.design, item);
       const exposure = exposureOf(study.design, item, slots)!;
       const eligible = free.filter((d) => {
         const seen = seenBy(study.design, itemsOf(d.participant), slots);
