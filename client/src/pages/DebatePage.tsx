@@ -76,7 +76,8 @@ export function legalOf<T extends LegalAction['type']>(view: DebateView, type: T
   return view.legal.find((l): l is Extract<LegalAction, { type: T }> => l.type === type);
 }
 
-function DebaterView({ view, room }: { view: DebateView; room: DebateRoomState }) {
+/** A debater's seat: the passage, their answer, the rounds and the speech composer. */
+export function DebaterView({ view, room }: { view: DebateView; room: DebateRoomState }) {
   const draft = useDraft(draftKey(view.debateId, view.seat));
   const insertRef = useRef<((span: [number, number]) => void) | null>(null);
   const submittedRound = useRef<number | null>(null);

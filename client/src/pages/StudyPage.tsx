@@ -1,17 +1,23 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Countdown, ErrorBox, Loading, Refusal, turnText } from '../components/common.tsx';
+import type { Seat } from '@arena/shared';
+import { Countdown, ErrorBox, Loading, Refusal, seatName, turnText } from '../components/common.tsx';
 import { JudgeView } from '../components/JudgeView.tsx';
 import { useDebateRoom } from '../room.ts';
 import { navigate } from '../router.tsx';
 import { store } from '../storage.ts';
+import { DebaterView } from './DebatePage.tsx';
 
 /** What GET /api/studies/:id/me answers: one stage of the participant's path. */
 interface StudyPageState {
   study: { id: string; title: string };
-  stage: 'consent' | 'instructions' | 'items' | 'done';
+  stage: 'consent' | 'instructions' | 'lobby' | 'items' | 'done';
+  role?: 'judge' | 'debater';
   consentHtml?: string;
   instructionsHtml?: string;
-  item?: { position: number; total: number; kind: 'practice' | 'item' | 'check'; status: string; debateId: string; token: string };
+  /** The judge's seat of an item, or a recruited debater's seat in a debate; no debate yet while waiting for debaters. */
+  item?: { position: number; total: number; kind: 'practice' | 'item' | 'check' | 'debate'; status: string; debateId: string | null; token: string; seat: string };
+  /** Waiting for others: a debater for a judge (may leave), a judge for debaters (for up to waitSeconds). */
+  lobby?: { waitingSince: number | null; waitSeconds?: number; canLeave: boolean };
   end?: { outcome: string; code: string; redirect: string } | null;
 }
 
@@ -116,17 +122,43 @@ export function StudyPage({ studyId, search }: { studyId: string; search: URLSea
           </div>
         </section>
       )}
-      {page.stage === 'items' && page.item && <StudyItem key={page.item.debateId} item={page.item} busy={busy} onNext={() => act('next')} onChange={refresh} />}
+      {(page.stage === 'lobby' || (page.stage === 'items' && page.item && !page.item.debateId)) && <Waiting page={page} busy={busy} onLeave={() => act('leave')} />}
+      {page.stage === 'items' && page.item?.debateId && (
+        <StudyItem key={page.item.debateId} item={{ ...page.item, debateId: page.item.debateId }} busy={busy} onNext={() => act('next')} onChange={refresh} />
+      )}
       {page.stage === 'done' && page.end && <EndPage end={page.end} />}
     </div>
   );
 }
 
-const KIND_LABEL = { practice: 'Practice (not counted)', item: 'Item', check: 'Item' } as const;
+const KIND_LABEL = { practice: 'Practice (not counted)', item: 'Item', check: 'Item', debate: 'Debate' } as const;
 
-/** One item: the judge's seat of a live debate, then a button to go on once the verdict is in. */
-function StudyItem({ item, busy, onNext, onChange }: { item: NonNullable<StudyPageState['item']>; busy: boolean; onNext: () => void; onChange: () => void }) {
-  const room = useDebateRoom(item.debateId, 'judge', item.token);
+/** The lobby: a recruited debater waiting for a judge, or a judge waiting for debaters to join. */
+function Waiting({ page, busy, onLeave }: { page: StudyPageState; busy: boolean; onLeave: () => void }) {
+  const debater = page.stage === 'lobby';
+  return (
+    <section className="card study-text" data-testid="study-lobby">
+      <h1>{debater ? 'Waiting for a judge…' : 'Waiting for the debaters to join…'}</h1>
+      <p>
+        {debater
+          ? 'Please keep this page open: your debate starts here as soon as a judge is ready.'
+          : `Your next item needs other participants. If they have not joined within ${page.lobby?.waitSeconds ?? 60} seconds, you will be given another item.`}
+      </p>
+      {page.lobby?.canLeave && (
+        <div className="study-actions">
+          <button disabled={busy} onClick={onLeave}>
+            Stop waiting and leave
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** One item: the judge's seat of a live debate (then a button to go on once the verdict is in), or a recruited debater's seat. */
+function StudyItem({ item, busy, onNext, onChange }: { item: NonNullable<StudyPageState['item']> & { debateId: string }; busy: boolean; onNext: () => void; onChange: () => void }) {
+  const room = useDebateRoom(item.debateId, item.seat as Seat, item.token);
+  const debating = item.kind === 'debate';
   const { view } = room;
   const over = view?.status === 'finished';
   useEffect(() => {
@@ -141,11 +173,9 @@ function StudyItem({ item, busy, onNext, onChange }: { item: NonNullable<StudyPa
       <header className="debate-head">
         <div>
           <p className="role-line">
-            <span className="role role-judge">You are the judge</span> <span className="tag">{KIND_LABEL[item.kind]}</span>
+            <span className={`role role-${debating ? 'debater' : 'judge'}`}>{debating ? `You are ${seatName(item.seat)}` : 'You are the judge'}</span> <span className="tag">{KIND_LABEL[item.kind]}</span>
           </p>
-          <h1>
-            {item.position} of {item.total}
-          </h1>
+          <h1>{debating ? `Debate ${item.position}` : `${item.position} of ${item.total}`}</h1>
         </div>
         {view && (
           <div className="turn" aria-live="polite">
@@ -161,10 +191,10 @@ function StudyItem({ item, busy, onNext, onChange }: { item: NonNullable<StudyPa
           <section className="question" aria-label="Question">
             <h2>{view.question}</h2>
           </section>
-          <JudgeView view={view} room={room} />
+          {debating ? <DebaterView view={view} room={room} /> : <JudgeView view={view} room={room} />}
         </>
       )}
-      {over && (
+      {over && !debating && (
         <div className="study-actions">
           <button className="primary" data-testid="study-next" disabled={busy || item.status !== 'done'} onClick={onNext}>
             {item.position === item.total ? 'Finish' : 'Next'}
