@@ -37,6 +37,26 @@ describe('study spec', () => {
     expect(() => resolveStudy({ ...spec, conditions: [{ name: 'd', preset: 'debate', rules: { speechChars: 0 } }] }, all, anyAgent, 's.yaml')).toThrow(/conditions\.0\.rules: speechChars/);
   });
 
+  it('stored debates and human debaters: items must be named, names must not clash, human seats need the lobby settings', () => {
+    const raw = parseYaml(EXAMPLE_SPEC) as Record<string, unknown>;
+    const text = (o: Record<string, unknown>) => JSON.stringify(o);
+    const { scenarios: _s, conditions: _c, practice: _p, ...noItems } = raw;
+    expect(() => parseSpec(text(noItems), 's.yaml')).toThrow(/s\.yaml: scenarios: name the items/);
+    const rejudgeOnly = parseSpec(text({ ...noItems, debates: { sources: ['nyu-debate-2023'], limit: 20 } }), 's.yaml');
+    expect(rejudgeOnly.debates).toMatchObject({ condition: 'rejudge', ids: [], packs: [] });
+    expect(() => parseSpec(text({ ...noItems, debates: {} }), 's.yaml')).toThrow(/debates: name at least one debate id, source or pack/);
+    expect(() => parseSpec(text({ ...raw, debates: { ids: ['x'], condition: 'debate' } }), 's.yaml')).toThrow(/debates\.condition: "debate" is already a condition's name/);
+    expect(() => parseSpec(text({ ...raw, conditions: [{ name: 'people', preset: 'debate', debaters: 'human' }], practice: [] }), 's.yaml')).toThrow(/humanDebaters: a condition has human debaters/);
+    const people = parseSpec(text({ ...raw, conditions: [{ name: 'people', preset: 'debate', debaters: { A: 'human', B: 'builtin:passage-debater' } }], practice: [], humanDebaters: {} }));
+    expect(people.humanDebaters).toMatchObject({ lobbySeconds: 120, debatesPerDebater: 3 });
+    const design = resolveStudy(people, all, anyAgent);
+    // Seats not named (C and D, for questions with more answers) take seat A's fill.
+    expect(design.conditions.get('people')).toMatchObject({ humanSeats: ['A', 'C', 'D'], debaters: { B: 'builtin:passage-debater' } });
+    // Offline (no store at hand), a spec with stored debates validates without them; at launch they are chosen.
+    expect(resolveStudy(rejudgeOnly, all, anyAgent, 's.yaml', null).cells).toHaveLength(0);
+    expect(() => resolveStudy(rejudgeOnly, all, anyAgent, 's.yaml', [])).toThrow(/itemsPerParticipant: 3 items per participant, but only 0 distinct stories/);
+  });
+
   it('JSON works as well as YAML, and the hash ignores key order and formatting', () => {
     const spec = parseSpec(EXAMPLE_SPEC);
     const reordered = parseSpec(JSON.stringify(Object.fromEntries(Object.entries(parseYaml(EXAMPLE_SPEC) as object).reverse())));

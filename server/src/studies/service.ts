@@ -8,9 +8,7 @@
  * study, in the database on Postgres), so two arrivals never draw the same slot.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { judgedCorrect, type Scenario } from '@arena/shared';
-import type { Sessions } from '../sessions/sessions.ts';
-import type { Store } from '../store/store.ts';
+import { judgedCorrect } from '@arena/shared';
 import { newToken } from '../tokens.ts';
 import { drawQueue, planSlots } from './assignment.ts';
 import { DebaterPool, needsDebaters, seenBy } from './debater-pool.ts';
@@ -20,47 +18,10 @@ import { resolveStudy, type ResolvedStudy } from './resolve.ts';
 import { codeFor, specHash, type Outcome, type StudySpec } from './spec.ts';
 import { StudyLocks } from './study-lock.ts';
 import { endingOf } from './time-limits.ts';
-import { StudyStore, type ItemRow, type ParticipantRow, type Role, type StudyRow, type StudyStatus } from './study-store.ts';
+import { StudyStore, type ItemRow, type ParticipantRow, type StudyRow, type StudyStatus } from './study-store.ts';
+import { StudyError, type CurrentItem, type PanelEntry, type StudyDeps } from './study-types.ts';
 
-export interface StudyDeps {
-  store: Store;
-  sessions: Sessions;
-  scenarios: ReadonlyMap<string, Scenario>;
-  /** Null when the agent id can be made, else why not. */
-  knownAgent: (id: string) => string | null;
-  log: (line: string) => void;
-}
-
-/** A refusal the HTTP layer turns into a status code. */
-export class StudyError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'StudyError';
-  }
-}
-
-/** The panel's ids from the study link's query string. */
-export interface PanelEntry {
-  pid: string;
-  study: string | null;
-  session: string | null;
-  /** `debater` for the debater link (recruited debaters); judges otherwise. */
-  role?: Role;
-}
-
-/** What a participant's current item is: one to judge, or a debate to argue in. */
-export interface CurrentItem {
-  item: ItemRow;
-  /** The seat token of the participant's seat (judge, or their debater seat). */
-  token: string;
-  seat: string;
-  total: number;
-  /** A judge waiting for recruited debaters: since when (ms). */
-  waitingSince: number | null;
-}
+export { StudyError, type CurrentItem, type PanelEntry, type StudyDeps } from './study-types.ts';
 
 export class StudyService {
   readonly db: StudyStore;

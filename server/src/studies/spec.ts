@@ -26,7 +26,7 @@ export const Condition = z
     /** Overrides of the preset's rules (limits, timers, rounds). */
     rules: z.record(z.string(), z.unknown()).optional(),
     /** The agent of each debater seat; one id for every seat, or per seat (A, B…). */
-    debaters: z.union([DebaterFill, z.record(z.enum(['A', 'B', 'C', 'D']), DebaterFill)]).optional(),
+    debaters: z.union([DebaterFill, z.partialRecord(z.enum(['A', 'B', 'C', 'D']), DebaterFill)]).optional(),
   })
   .strict();
 export type Condition = z.infer<typeof Condition>;
