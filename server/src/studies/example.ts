@@ -23,12 +23,19 @@ scenarios:
     - the-quiet-relay
     - the-thursday-reconciliation
 
+# Stored debates (played here or imported) can be items too: each is re-judged step by step,
+# the participant being its new judge. Chosen by id and/or by source and pack when launched.
+# debates:
+#   sources: [nyu-debate-2023]
+#   limit: 40                  # at most this many from the filters, oldest first
+#   condition: rejudge         # their condition's name in exports and on the dashboard
+
 # Each condition is a protocol preset, optional rule overrides, and who fills the debater seats.
 conditions:
   - name: debate
     preset: debate
     rules: { maxSpeechRounds: 2, speechSeconds: 120, judgeSeconds: 300 }
-    debaters: builtin:passage-debater        # or per seat: { A: gpt-debater, B: builtin:passage-debater }
+    debaters: builtin:passage-debater        # or per seat: { A: gpt-debater, B: builtin:passage-debater }; or human
   - name: consultancy
     preset: consultancy
     rules: { maxSpeechRounds: 2, speechSeconds: 120, judgeSeconds: 300 }
@@ -49,6 +56,13 @@ attentionChecks:
     question: "To show you are reading, put most of your probability on the answer 'Purple'."
     answers: [Green, Purple]
     correct: 1
+
+# Recruited human debaters, for conditions whose debaters are "human". They arrive by the
+# debater link (the study link with &role=debater) and wait in a lobby for a judge.
+# humanDebaters:
+#   lobbySeconds: 120          # a judge waits this long for debaters, then gets another item
+#   debaterWaitSeconds: 600    # a debater waits this long for a judge, then ends (no-capacity code)
+#   debatesPerDebater: 3       # then the completed code
 
 exclusion:
   maxFailedChecks: 0           # more failed checks than this ends the study with the failed code
