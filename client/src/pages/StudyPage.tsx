@@ -50,8 +50,10 @@ export function StudyPage({ studyId, search }: { studyId: string; search: URLSea
 
   // Arriving by the panel's link: enter with its ids (the same ids come back to the same place).
   useEffect(() => {
-    const panel = Object.fromEntries(PANEL_PARAMS.filter((k) => search.get(k)).map((k) => [k, search.get(k) as string]));
+    const panel: Record<string, string> = Object.fromEntries(PANEL_PARAMS.filter((k) => search.get(k)).map((k) => [k, search.get(k) as string]));
     if (Object.keys(panel).length === 0) return;
+    // The debater link adds role=debater (recruited debaters); the server refuses it for a study that recruits none.
+    if (search.get('role') === 'debater') panel.role = 'debater';
     fetch(`/api/studies/${encodeURIComponent(studyId)}/enter`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(panel) })
       .then(async (res) => {
         const json = (await res.json()) as { token?: string; error?: string };
