@@ -54,7 +54,7 @@ async function arrive(pid: string, role?: string): Promise<{ token: string; page
 /** Plays a debate to its verdict with SDK clients in the judge's and the debaters' seats. */
 async function play(judge: SeatClient, debaters: SeatClient[]): Promise<void> {
   for (let step = 0; step < 40; step++) {
-    await judge.until((c) => c.views.length > 0 && (c.view.status !== 'running' || c.view.legal.length > 0 || debaters.some((d) => d.views.length > 0 && d.view.legal.length > 0)), 'someone to move', 20_000);
+    await judge.until((c) => c.views.length > 0 && (c.view.status === 'finished' || c.view.legal.length > 0 || debaters.some((d) => d.views.length > 0 && d.view.legal.length > 0)), 'someone to move', 20_000);
     if (judge.view.status === 'finished') return;
     if (judge.view.legal.some((l) => l.type === 'judge')) {
       const canEnd = judge.view.legal.some((l) => l.type === 'judge' && l.canEnd);
@@ -63,7 +63,7 @@ async function play(judge: SeatClient, debaters: SeatClient[]): Promise<void> {
     }
     for (const d of debaters) if (d.view.legal.some((l) => l.type === 'speech')) await d.act({ type: 'speech', text: `Seat ${d.view.seat} argues its case from the passage.` });
   }
-  throw new Error('the debate did not finish');
+  throw new Error(`the debate did not finish: ${JSON.stringify(judge.refusals.slice(-2))} ${judge.view.status} ${JSON.stringify(judge.view.legal)}`);
 }
 
 beforeAll(async () => {

@@ -294,6 +294,17 @@ export class Store {
     return this.sql.query<{ id: string; source: string | null }>('SELECT id, source FROM debates ORDER BY created_at, id');
   }
 
+  /**
+   * Every debate that is over or imported (the candidates for re-judging): id, source,
+   * pack and the study that made it (null for others), oldest first.
+   */
+  async storedDebates(): Promise<{ id: string; source: string | null; pack: string | null; study: string | null }[]> {
+    return this.sql.query(
+      `SELECT id, source, pack, header->'meta'->'study'->>'id' AS study FROM debates
+       WHERE source IS NOT NULL OR status IN ('finished', 'ended') ORDER BY created_at, id`,
+    );
+  }
+
   /** The debates of one source whose header's `meta[key]` is `value`, oldest first. */
   async debatesWithMeta(source: string, key: string, value: string): Promise<{ id: string; status: DebateStatus; createdAt: number; header: DebateHeader; verdict: Verdict | null }[]> {
     // The key is spelled into the SQL (a parameter there is ambiguous to Postgres), so it must be a plain name.

@@ -53,10 +53,7 @@ export async function selectStudyOriginals(store: Store, spec: StudySpec, source
   }
   if (d.sources.length + d.packs.length > 0) {
     // Imported debates are fixed whatever their status; one played here is taken once it is over.
-    const rows = await store.sql.query<{ id: string; source: string | null; pack: string | null; study: string | null }>(
-      `SELECT id, source, pack, header->'meta'->'study'->>'id' AS study FROM debates
-       WHERE source IS NOT NULL OR status IN ('finished', 'ended') ORDER BY created_at, id`,
-    );
+    const rows = await store.storedDebates();
     const matches = rows.filter(
       (r) =>
         r.source !== REJUDGE_SOURCE &&
