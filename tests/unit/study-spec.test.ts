@@ -73,5 +73,9 @@ describe('study spec', () => {
     writeFileSync(file, EXAMPLE_SPEC.replace('judgementsPerCell: 2', 'judgementsPerCell: two'));
     await expect(runArena('study', 'validate', file)).rejects.toThrow(`${file}: judgementsPerCell:`);
     await expect(readSpecFile(join(dir, 'missing.yaml'))).rejects.toBeInstanceOf(SpecError);
+    // Stored debates are chosen from the server's store at launch; validate says so, simulate declines them.
+    writeFileSync(file, `${EXAMPLE_SPEC}\ndebates:\n  sources: [nyu-debate-2023]\n`);
+    expect(await runArena('study', 'validate', file)).toMatch(/plus 2 re-judgings of each stored debate/);
+    await expect(runArena('study', 'simulate', file, '--out', join(dir, 'out'))).rejects.toThrow(/cannot re-judge stored debates/);
   });
 });

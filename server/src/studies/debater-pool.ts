@@ -162,7 +162,9 @@ export class DebaterPool {
     }
     await db.updateItem(studyId, judge.participant, item.position, { status: 'abandoned', slot: null });
     await db.updateParticipant(studyId, judge.participant, { waitingSince: null, flags });
-    if (judge.position + 1 >= mine.length) await this.host.finish({ ...judge, flags }, 'completed');
+    // Past their last item: completed if they judged anything, else there was no room for them.
+    const judged = mine.some((i) => i.kind !== 'practice' && i.status === 'done');
+    if (judge.position + 1 >= mine.length) await this.host.finish({ ...judge, flags }, judged ? 'completed' : 'noCapacity');
     else await db.updateParticipant(studyId, judge.participant, { position: judge.position + 1 });
   }
 
