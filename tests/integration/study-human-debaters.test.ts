@@ -3,7 +3,8 @@
  * and wait in the lobby; a judge reaching an item with human debater seats is seated with
  * them (real SDK clients in every seat); a judge nobody comes for is given another item
  * after the lobby time; a debater who drops out mid-debate sends the judge back to the
- * lobby and another debater takes the seat; a debater may leave the lobby.
+ * lobby and another debater takes the seat; a verdict the study missed (its process died)
+ * is recorded on the next page request; a debater may leave the lobby.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -182,6 +183,28 @@ describe('a study with recruited human debaters', () => {
     const again = (await t.store.getTranscript(page.item!.debateId!))!;
     expect(again.header.scenario.id).toBe(record!.header.scenario.id);
     expect(Object.values((again.header.meta!['study'] as { debaters: Record<string, string> }).debaters).sort()).toEqual([await pseudonymOf(stays!.token), await pseudonymOf(spare.token)].sort());
+
+    // The new debate is played. Then, as if the process serving it had died before the study heard
+    // the verdict, the study's record is set back: the judge's next page request records it from the store.
+    const judge3 = await t.join({ debateId: page.item!.debateId!, seat: 'judge', token: page.item!.token });
+    const seatedAgain: SeatClient[] = [];
+    for (const who of [stays!, spare]) {
+      const dp = await me(who.token);
+      seatedAgain.push(await t.join({ debateId: dp.item!.debateId!, seat: dp.item!.seat as 'A', token: dp.item!.token }));
+    }
+    await play(judge3, seatedAgain);
+    const studies = t.arena.ctx.studies;
+    const j3p = await studies.participantFor(spec.id, j3.token);
+    await expect.poll(async () => (await studies.db.items(spec.id, j3p.participant))[j3p.position]?.status).toBe('done');
+    await studies.db.updateItem(spec.id, j3p.participant, j3p.position, { status: 'open', finishedAt: null });
+    for (const who of [stays!, spare]) {
+      const d = await studies.participantFor(spec.id, who.token);
+      const mine = await studies.db.items(spec.id, d.participant);
+      await studies.db.updateItem(spec.id, d.participant, mine.length - 1, { status: 'open', finishedAt: null });
+      await studies.db.updateParticipant(spec.id, d.participant, { stage: 'items', position: mine.length - 1, outcome: null, finishedAt: null });
+    }
+    expect((await me(j3.token)).item).toMatchObject({ status: 'done', debateId: again.header.id });
+    for (const who of [stays!, spare]) expect((await me(who.token)).end).toMatchObject({ outcome: 'completed' });
 
     // Another debater leaves the lobby of their own accord, with the no-capacity code (no debate done).
     const d6 = await arrive('PANEL-D6', 'debater');
