@@ -175,7 +175,7 @@ describe('a study with recruited human debaters', () => {
     const ended = await endIdle(left!.token);
     expect(ended).toBeGreaterThanOrEqual(1);
     expect((await me(left!.token)).end).toMatchObject({ outcome: 'timedOut' });
-    expect((await t.api(`/api/debates/${firstDebate}`)).body.status).toBe('ended');
+    expect((await t.api(`/api/debates/${firstDebate}`, { token: RESEARCHER_TOKEN })).body.status).toBe('ended');
     // The judge's item is seated again, with the debater who stayed and the spare.
     page = await me(j3.token);
     expect(page.item!.debateId).toBeTruthy();

@@ -93,8 +93,11 @@ describe('a study of stored debates re-judged step by step', () => {
     const launched = await t.api('/api/studies', { method: 'POST', json: { spec }, token: RESEARCHER_TOKEN });
     expect(launched.body.error ?? launched.status).toBe(201);
     expect(launched.body).toMatchObject({ slots: 5, originals: 5 });
-    // Launching made the originals private: a participant cannot read what they re-judge.
-    for (const id of originals.keys()) expect((await t.api(`/api/debates/${id}/transcript?seat=full`)).status).toBe(403);
+    // Launching made the originals private: to anyone but researchers they do not exist.
+    for (const id of originals.keys()) {
+      expect((await t.api(`/api/debates/${id}/transcript?seat=full`)).status).toBe(404);
+      expect((await t.api(`/api/debates/${id}/transcript?seat=full`, { token: RESEARCHER_TOKEN })).status).toBe(200);
+    }
 
     // Participant A judges both items to the end of the original's speeches.
     const a = await enter('PANEL-R1');
@@ -117,8 +120,8 @@ describe('a study of stored debates re-judged step by step', () => {
       const bytes = framesText(judge.frames());
       expect(bytes).not.toContain(originalId);
       // Whatever the participant asks the API, neither their item's full transcript nor the original opens.
-      expect((await t.api(`/api/debates/${debateId}/transcript?seat=full`)).status).toBe(403);
-      expect((await t.api(`/api/debates/${originalId}/transcript?seat=full`)).status).toBe(403);
+      expect((await t.api(`/api/debates/${debateId}/transcript?seat=full`)).status).toBe(404);
+      expect((await t.api(`/api/debates/${originalId}/transcript?seat=full`)).status).toBe(404);
       const said = judge.view.rounds.flatMap((r) => r.speeches.flatMap((s) => s.segments.map((g) => ('text' in g ? g.text : '')))).join(' ');
       const hidden = passageText(original.header.scenario).split(/(?<=[.!?])\s+|\n+/).map((s) => s.trim()).filter((s) => s.length >= 40 && !said.includes(s));
       expect(hidden.length).toBeGreaterThan(10);
