@@ -25,7 +25,11 @@ test('after the server is killed and restarted, the judge page rejoins its seat 
     })
   ).json()) as { seats: { judge: { path: string } } };
   await page.goto(`${server.http}${created.seats.judge.path}`);
-  await judge(page, 0, 60, false);
+  await expect(page.getByRole('button', { name: 'Continue the debate' })).toBeEnabled({ timeout: 15_000 });
+  await page.getByTestId('prob-0').fill('60');
+  await page.getByRole('button', { name: 'Continue the debate' }).click();
+  // The consultant is an agent and answers at once: the judge's turn comes back with its speech.
+  await expect(page.locator('ol.rounds > li')).toHaveCount(2, { timeout: 15_000 });
   await myTurn(page);
 
   await server.kill('SIGKILL');
