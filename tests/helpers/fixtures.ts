@@ -26,6 +26,14 @@ export const LIGHTHOUSE: Scenario = {
   licence: 'CC-BY-4.0',
 };
 
+/** A passage's sentences long enough to be unmistakable: what the leak tests search a judge's bytes for. */
+export function sentences(text: string): string[] {
+  return text
+    .split(/(?<=[.!?])\s+|\n+/)
+    .map((s) => s.trim())
+    .filter((s) => s.length >= 40);
+}
+
 export const HIDDEN_SENTENCE = 'the smugglers of Wrack Cove sold the oil in Dunmore for forty crowns';
 
 let debates = 0;

@@ -14,6 +14,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImage, encodePixels, initialState, passageText, replay, rngFromSeed, viewFor, type DebateView, type Scenario } from '@arena/shared';
 import { framesText, RESEARCHER_TOKEN, startArena, type SeatClient, type TestArena } from '../helpers/arena.ts';
+import { sentences } from '../helpers/fixtures.ts';
 
 const DEBATES = Number(process.env.ADVERSARIAL_DEBATES ?? 120);
 const PARALLEL = 8;
@@ -30,13 +31,6 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/** Passage sentences long enough to be unmistakable. */
-function sentences(text: string): string[] {
-  return text
-    .split(/(?<=[.!?])\s+|\n+/)
-    .map((s) => s.trim())
-    .filter((s) => s.length >= 40);
-}
 
 /** Every 4-pixel window of the image that holds ink, as hex: none may reach a judge before the verdict, unless revealed. */
 function inkedWindows(scenario: Scenario): Map<string, number[]> {

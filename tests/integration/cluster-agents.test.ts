@@ -4,77 +4,35 @@
  * process cuts the agent off in the other. Needs Redis and Postgres like cluster.test.ts
  * (ARENA_REQUIRE_POSTGRES=1 or ARENA_REQUIRE_REDIS=1 makes their absence a failure).
  */
-import pg from 'pg';
-import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 import { startPythonAgent, startTsAgent, type AgentProcess } from '../helpers/agent-process.ts';
+import { apiAs, freshSchema, servicesFor, TEST_REDIS_URL } from '../helpers/services.ts';
 
-const DATABASE = process.env.ARENA_TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
-const REDIS = process.env.ARENA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/5';
 const TOKEN = 'cluster-agents-token-0123456789';
-
-async function available(): Promise<string | null> {
-  try {
-    const client = new pg.Client({ connectionString: DATABASE, connectionTimeoutMillis: 2000 });
-    await client.connect();
-    await client.end();
-  } catch (err) {
-    return `Postgres at ${DATABASE}: ${(err as Error).message}`;
-  }
-  const redis = new Redis(REDIS, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0 });
-  try {
-    await redis.connect();
-    await redis.ping();
-  } catch (err) {
-    return `Redis at ${REDIS}: ${(err as Error).message}`;
-  } finally {
-    redis.disconnect();
-  }
-  return null;
-}
-
-const missing = await available();
-if (missing && (process.env.ARENA_REQUIRE_POSTGRES === '1' || process.env.ARENA_REQUIRE_REDIS === '1')) throw new Error(`the cluster agents test needs ${missing}`);
-if (missing) console.warn(`cluster agents test skipped: ${missing}`);
+const missing = await servicesFor('the cluster agents test');
 
 const servers: ServerProcess[] = [];
 const agents: AgentProcess[] = [];
-const schema = `cluster_agents_${process.pid}_${Date.now()}`;
+let schema: Awaited<ReturnType<typeof freshSchema>> | undefined;
 
 afterAll(async () => {
   await Promise.all(agents.map((a) => a.stop()));
   for (const s of servers) await s.kill('SIGTERM');
-  if (missing) return;
-  const client = new pg.Client({ connectionString: DATABASE });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await client.end();
+  await schema?.drop();
 });
 
-async function api(base: string, path: string, init: { method?: string; json?: unknown } = {}): Promise<any> {
-  const res = await fetch(`${base}${path}`, {
-    method: init.method ?? 'GET',
-    headers: { authorization: `Bearer ${TOKEN}`, ...(init.json ? { 'content-type': 'application/json' } : {}) },
-    ...(init.json ? { body: JSON.stringify(init.json) } : {}),
-  });
-  const body = await res.json();
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`);
-  return body;
-}
+const api = (base: string, path: string, init: { method?: string; json?: unknown } = {}) => apiAs(TOKEN, base, path, init);
 
 describe.skipIf(!!missing)('remote agents with several processes', () => {
   it('agents connected to either process play a debate served by one; a revocation through one reaches the other; a restarted process is rejoined', async () => {
-    const db = new pg.Client({ connectionString: DATABASE });
-    await db.connect();
-    await db.query(`CREATE SCHEMA ${schema}`);
-    await db.end();
-    const databaseUrl = `${DATABASE}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+    schema = await freshSchema(`cluster_agents_${process.pid}_${Date.now()}`);
+    const databaseUrl = schema.url;
     const base = 28_000 + (process.pid % 2000) * 2;
     const env = (port: number) => ({
       PORT: String(port),
       DATABASE_URL: databaseUrl,
-      REDIS_URL: REDIS,
+      REDIS_URL: TEST_REDIS_URL,
       ARENA_PUBLIC_ADDRESS: `127.0.0.1:${port}`,
       ARENA_RESEARCHER_TOKEN: TOKEN,
       ARENA_AGENT_SECONDS: '20',

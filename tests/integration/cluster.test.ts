@@ -5,65 +5,26 @@
  * clients reconnect. Needs Redis and Postgres: ARENA_REQUIRE_POSTGRES=1 or
  * ARENA_REQUIRE_REDIS=1 (CI sets both) makes their absence a failure instead of a skip.
  */
-import pg from 'pg';
-import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DebateView } from '@arena/shared';
 import { SeatClient } from '../helpers/arena.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
+import { apiAs, freshSchema, servicesFor, TEST_REDIS_URL } from '../helpers/services.ts';
 
-const DATABASE = process.env.ARENA_TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
-const REDIS = process.env.ARENA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/5';
 const TOKEN = 'cluster-researcher-token-0123456789';
-
-async function available(): Promise<string | null> {
-  try {
-    const client = new pg.Client({ connectionString: DATABASE, connectionTimeoutMillis: 2000 });
-    await client.connect();
-    await client.end();
-  } catch (err) {
-    return `Postgres at ${DATABASE}: ${(err as Error).message}`;
-  }
-  const redis = new Redis(REDIS, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0 });
-  try {
-    await redis.connect();
-    await redis.ping();
-  } catch (err) {
-    return `Redis at ${REDIS}: ${(err as Error).message}`;
-  } finally {
-    redis.disconnect();
-  }
-  return null;
-}
-
-const missing = await available();
-if (missing && (process.env.ARENA_REQUIRE_POSTGRES === '1' || process.env.ARENA_REQUIRE_REDIS === '1')) throw new Error(`the cluster test needs ${missing}`);
-if (missing) console.warn(`cluster test skipped: ${missing}`);
+const missing = await servicesFor('the cluster test');
 
 const servers: ServerProcess[] = [];
 const clients: SeatClient[] = [];
-const schema = `cluster_${process.pid}_${Date.now()}`;
+let schema: Awaited<ReturnType<typeof freshSchema>> | undefined;
 
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.leave().catch(() => {})));
   for (const s of servers) await s.kill('SIGKILL');
-  if (missing) return;
-  const client = new pg.Client({ connectionString: DATABASE });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await client.end();
+  await schema?.drop();
 });
 
-async function api(base: string, path: string, init: { method?: string; json?: unknown } = {}): Promise<any> {
-  const res = await fetch(`${base}${path}`, {
-    method: init.method ?? 'GET',
-    headers: { authorization: `Bearer ${TOKEN}`, ...(init.json ? { 'content-type': 'application/json' } : {}) },
-    ...(init.json ? { body: JSON.stringify(init.json) } : {}),
-  });
-  const body = await res.json();
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`);
-  return body;
-}
+const api = (base: string, path: string, init: { method?: string; json?: unknown } = {}) => apiAs(TOKEN, base, path, init);
 
 /** Joins a seat through a process, trying again while the debate has no live owner yet. */
 async function join(server: ServerProcess, debateId: string, seat: 'A' | 'B' | 'judge', token: string, ms = 40_000): Promise<SeatClient> {
@@ -84,16 +45,13 @@ const judgeTurn = (v: DebateView, end: boolean) => ({ type: 'judge', probabiliti
 
 describe.skipIf(!!missing)('several processes with Redis and Postgres', () => {
   it('a debate created through one process is joined through both, survives the death of its owner, and reaches its verdict', async () => {
-    const db = new pg.Client({ connectionString: DATABASE });
-    await db.connect();
-    await db.query(`CREATE SCHEMA ${schema}`);
-    await db.end();
-    const databaseUrl = `${DATABASE}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+    schema = await freshSchema(`cluster_${process.pid}_${Date.now()}`);
+    const databaseUrl = schema.url;
     const base = 24_000 + (process.pid % 2000) * 2;
     const env = (port: number) => ({
       PORT: String(port),
       DATABASE_URL: databaseUrl,
-      REDIS_URL: REDIS,
+      REDIS_URL: TEST_REDIS_URL,
       ARENA_PUBLIC_ADDRESS: `127.0.0.1:${port}`,
       ARENA_RESEARCHER_TOKEN: TOKEN,
       ARENA_RECONNECT_SECONDS: '1',

@@ -12,6 +12,7 @@ import { apply, initialState, type DebateView, type TranscriptRecord } from '@ar
 import { SeatClient } from '../helpers/arena.ts';
 import { defaultResponder, startFakeLlmServer, type FakeLlmServer } from '../helpers/fake-llm-server.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
+import { apiAs, eventually } from '../helpers/services.ts';
 
 const TOKEN = 'restart-researcher-token-0123456789';
 let servers: ServerProcess[] = [];
@@ -24,16 +25,7 @@ afterAll(async () => {
   await llm?.close();
 });
 
-async function api(base: string, path: string, init: { method?: string; json?: unknown } = {}): Promise<any> {
-  const res = await fetch(`${base}${path}`, {
-    method: init.method ?? 'GET',
-    headers: { authorization: `Bearer ${TOKEN}`, ...(init.json ? { 'content-type': 'application/json' } : {}) },
-    ...(init.json ? { body: JSON.stringify(init.json) } : {}),
-  });
-  const body = await res.json();
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`);
-  return body;
-}
+const api = (base: string, path: string, init: { method?: string; json?: unknown } = {}) => apiAs(TOKEN, base, path, init);
 
 async function join(server: ServerProcess, debateId: string, seat: 'A' | 'B' | 'judge', token: string): Promise<SeatClient> {
   const c = await SeatClient.join(server.ws, { debateId, seat, token });
@@ -42,16 +34,6 @@ async function join(server: ServerProcess, debateId: string, seat: 'A' | 'B' | '
 }
 
 const judgeTurn = (v: DebateView, end: boolean) => ({ type: 'judge', probabilities: v.answers.map((_, i) => (i === 0 ? 0.6 : 0.4 / (v.answers.length - 1))), end });
-
-async function until<T>(what: string, probe: () => Promise<T | false | null | undefined>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Every timeout in the transcript came at or after the deadline it expired. */
 function deadlinesHonoured(record: TranscriptRecord): { early: number; timeouts: number } {
@@ -112,7 +94,7 @@ describe('a server killed with SIGKILL and restarted', () => {
     const acknowledged = (await api(first.http, `/api/debates/${people.id}/transcript?seat=full`)).events.length;
 
     // The slow agents are mid-turn now (their model answers after 1.5 s).
-    await until('the agents to be asked', async () => llm!.requests.length >= 2, 5000);
+    await eventually('the agents to be asked', async () => llm!.requests.length >= 2, 5000);
     expect(await first.kill('SIGKILL')).toBeNull();
     for (const c of [judge1, ...timedSeats, consultant, judge3]) await c.leave();
 
@@ -120,7 +102,7 @@ describe('a server killed with SIGKILL and restarted', () => {
     servers.push(second);
 
     // 2: nobody reconnects; the timers drive it to its end.
-    const timedRecord: TranscriptRecord = await until('the timed debate to finish', async () => {
+    const timedRecord: TranscriptRecord = await eventually('the timed debate to finish', async () => {
       const r = await api(second.http, `/api/debates/${timed.id}/transcript?seat=full`);
       return r.status === 'finished' && r;
     });

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { passageText, replay, sidesOf, type DebateView, type Scenario } from '@arena/shared';
 import { framesText, startArena, type SeatClient, type TestArena } from '../helpers/arena.ts';
+import { sentences } from '../helpers/fixtures.ts';
 
 let t: TestArena;
 let scenario: Scenario;
@@ -15,13 +16,6 @@ beforeAll(async () => {
   scenario = t.arena.ctx.scenarios.get('the-lantern-room')!;
 });
 afterAll(() => t.close());
-
-function sentences(text: string): string[] {
-  return text
-    .split(/(?<=[.!?])\s+|\n+/)
-    .map((s) => s.trim())
-    .filter((s) => s.length >= 40);
-}
 
 const p = (v: DebateView, favour: number, end = false) => ({
   type: 'judge',

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DebateRoom } from '../../server/src/rooms/debate-room.ts';
 import { passageText, replay, type DebateView, type Scenario } from '@arena/shared';
 import { framesText, RESEARCHER_TOKEN, startArena, type SeatClient, type TestArena } from '../helpers/arena.ts';
+import { sentences } from '../helpers/fixtures.ts';
 
 let t: TestArena;
 let scenario: Scenario;
@@ -13,13 +14,6 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/** The passage sentences long enough to be unmistakable. */
-function sentences(text: string): string[] {
-  return text
-    .split(/(?<=[.!?])\s+|\n+/)
-    .map((s) => s.trim())
-    .filter((s) => s.length >= 40);
-}
 
 async function seatAll(created: { id: string; seats: Record<string, { token?: string }> }) {
   const judge = await t.join({ debateId: created.id, seat: 'judge', token: created.seats.judge!.token! });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DebateView } from '@arena/shared';
 import { RESEARCHER_TOKEN, startArena, type SeatClient, type TestArena } from '../helpers/arena.ts';
+import { eventually } from '../helpers/services.ts';
 
 let t: TestArena;
 const scenarioId = 'the-lantern-room';
@@ -11,16 +12,6 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const stored = async (id: string) => (await t.store.getTranscript(id))!;
-
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const judgeTurn = (v: DebateView, end = false) => ({ type: 'judge', probabilities: v.answers.map(() => 1 / v.answers.length), end });
 
@@ -35,7 +26,7 @@ describe('a debate as a service', () => {
         judge: { kind: 'agent', agent: 'builtin:passage-judge' },
       },
     });
-    const record = await waitFor('the verdict', async () => {
+    const record = await eventually('the verdict', async () => {
       const r = await stored(created.id);
       return r.status === 'finished' && r;
     });
@@ -49,7 +40,7 @@ describe('a debate as a service', () => {
     for (const seat of ['A', 'B', 'judge'] as const) clients.push(await t.join({ debateId: created.id, seat, token: created.seats[seat]!.token! }));
     await clients[2]!.myTurn();
     for (const c of clients) await c.leave();
-    const record = await waitFor('the timed-out debate to end', async () => {
+    const record = await eventually('the timed-out debate to end', async () => {
       const r = await stored(created.id);
       return r.status === 'finished' && r;
     });
@@ -60,7 +51,7 @@ describe('a debate as a service', () => {
 
   it('a debate nobody joins expires with a recorded reason, is listed as ended and left out of results', async () => {
     const created = await t.createDebate({ scenarioId, preset: 'consultancy' });
-    const record = await waitFor('the expiry', async () => {
+    const record = await eventually('the expiry', async () => {
       const r = await stored(created.id);
       return r.status === 'ended' && r;
     }, 10_000);

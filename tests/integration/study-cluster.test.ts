@@ -5,54 +5,24 @@
  * judge's page asks, and the dashboard's live progress on one process hears changes made
  * through the other. Needs Redis and Postgres, as cluster.test.ts does.
  */
-import pg from 'pg';
-import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SeatClient } from '../helpers/arena.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
+import { freshSchema, servicesFor, TEST_REDIS_URL } from '../helpers/services.ts';
 import { EXAMPLE_SPEC } from '../../server/src/studies/example.ts';
 import { parseSpec, type StudySpec } from '../../server/src/studies/spec.ts';
 
-const DATABASE = process.env.ARENA_TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
-const REDIS = process.env.ARENA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/5';
 const TOKEN = 'study-cluster-token-0123456789';
-
-async function available(): Promise<string | null> {
-  try {
-    const client = new pg.Client({ connectionString: DATABASE, connectionTimeoutMillis: 2000 });
-    await client.connect();
-    await client.end();
-  } catch (err) {
-    return `Postgres at ${DATABASE}: ${(err as Error).message}`;
-  }
-  const redis = new Redis(REDIS, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0 });
-  try {
-    await redis.connect();
-    await redis.ping();
-  } catch (err) {
-    return `Redis at ${REDIS}: ${(err as Error).message}`;
-  } finally {
-    redis.disconnect();
-  }
-  return null;
-}
-
-const missing = await available();
-if (missing && (process.env.ARENA_REQUIRE_POSTGRES === '1' || process.env.ARENA_REQUIRE_REDIS === '1')) throw new Error(`the study cluster test needs ${missing}`);
-if (missing) console.warn(`study cluster test skipped: ${missing}`);
+const missing = await servicesFor('the study cluster test');
 
 const servers: ServerProcess[] = [];
 const clients: SeatClient[] = [];
-const schema = `study_cluster_${process.pid}_${Date.now()}`;
+let schema: Awaited<ReturnType<typeof freshSchema>> | undefined;
 
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.leave().catch(() => {})));
   for (const s of servers) await s.kill('SIGKILL');
-  if (missing) return;
-  const client = new pg.Client({ connectionString: DATABASE });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await client.end();
+  await schema?.drop();
 });
 
 async function api(base: string, path: string, init: { method?: string; json?: unknown; token?: string } = {}): Promise<any> {
@@ -116,16 +86,13 @@ async function awaitEvent(url: string, test: (data: any) => boolean, ms: number,
 
 describe.skipIf(!!missing)('a study served by several processes', () => {
   it('never draws one slot twice, records verdicts through either process, and relays progress', async () => {
-    const db = new pg.Client({ connectionString: DATABASE });
-    await db.connect();
-    await db.query(`CREATE SCHEMA ${schema}`);
-    await db.end();
-    const databaseUrl = `${DATABASE}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+    schema = await freshSchema(`study_cluster_${process.pid}_${Date.now()}`);
+    const databaseUrl = schema.url;
     const port = 26_000 + (process.pid % 2000) * 2;
     const env = (p: number) => ({
       PORT: String(p),
       DATABASE_URL: databaseUrl,
-      REDIS_URL: REDIS,
+      REDIS_URL: TEST_REDIS_URL,
       ARENA_PUBLIC_ADDRESS: `127.0.0.1:${p}`,
       ARENA_RESEARCHER_TOKEN: TOKEN,
       ARENA_STUDY_SWEEP_SECONDS: '3600',

@@ -1,0 +1,74 @@
+import pg from 'pg';
+import { Redis } from 'ioredis';
+
+/** The Postgres and Redis the several-processes tests use (CI starts both). */
+export const TEST_DATABASE_URL = process.env.ARENA_TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
+export const TEST_REDIS_URL = process.env.ARENA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/5';
+
+/** Why Postgres or Redis cannot be reached, or null when both answer. */
+async function missingServices(): Promise<string | null> {
+  try {
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 2000 });
+    await client.connect();
+    await client.end();
+  } catch (err) {
+    return `Postgres at ${TEST_DATABASE_URL}: ${(err as Error).message}`;
+  }
+  const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0 });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (err) {
+    return `Redis at ${TEST_REDIS_URL}: ${(err as Error).message}`;
+  } finally {
+    redis.disconnect();
+  }
+  return null;
+}
+
+/**
+ * For a test that needs Postgres and Redis: null when both answer; otherwise why not,
+ * after a warning that the test is skipped — or an error when ARENA_REQUIRE_POSTGRES=1 or
+ * ARENA_REQUIRE_REDIS=1 (CI) says they must be there.
+ */
+export async function servicesFor(test: string): Promise<string | null> {
+  const missing = await missingServices();
+  if (missing && (process.env.ARENA_REQUIRE_POSTGRES === '1' || process.env.ARENA_REQUIRE_REDIS === '1')) throw new Error(`${test} needs ${missing}`);
+  if (missing) console.warn(`${test} skipped: ${missing}`);
+  return missing;
+}
+
+/** A Postgres schema of its own for one test, and the URL that uses it. */
+export async function freshSchema(name: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const run = async (sql: string) => {
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    await client.query(sql);
+    await client.end();
+  };
+  await run(`CREATE SCHEMA ${name}`);
+  return { url: `${TEST_DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${name}`)}`, drop: () => run(`DROP SCHEMA IF EXISTS ${name} CASCADE`) };
+}
+
+/** Calls a server's API with a bearer token; a non-2xx answer throws with its body. */
+export async function apiAs(token: string, base: string, path: string, init: { method?: string; json?: unknown } = {}): Promise<any> {
+  const res = await fetch(`${base}${path}`, {
+    method: init.method ?? 'GET',
+    headers: { authorization: `Bearer ${token}`, ...(init.json ? { 'content-type': 'application/json' } : {}) },
+    ...(init.json ? { body: JSON.stringify(init.json) } : {}),
+  });
+  const body = await res.json();
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+/** Polls `probe` until it gives something truthy, or fails naming what it waited for. */
+export async function eventually<T>(what: string, probe: () => Promise<T | false | null | undefined>, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
