@@ -21,8 +21,8 @@ function Page() {
   if ((m = match('/debate/:id/:seat?', path))) return <DebatePage key={path} id={m.id!} seat={m.seat ?? 'observer'} token={search.get('token')} />;
   if ((m = match('/replay/:id', path))) return <Replay key={path} id={m.id!} />;
   if (path === '/results') return <Results search={search} />;
-  if (path === '/studies') return <StudyList search={search} />;
-  if ((m = match('/studies/:id', path))) return <StudyDashboard key={path} id={m.id!} search={search} />;
+  if (path === '/studies') return <StudyList />;
+  if ((m = match('/studies/:id', path))) return <StudyDashboard key={path} id={m.id!} />;
   return (
     <div>
       <h1>Not found</h1>

@@ -112,7 +112,7 @@ test('four participants run a three-condition study from study link to completio
   expect(launched.status()).toBe(201);
 
   // The researchers' dashboard, open throughout: it must move without a reload.
-  await page.goto(`/studies/${STUDY}?token=${E2E_RESEARCHER_TOKEN}`);
+  await page.goto(`/studies/${STUDY}#token=${E2E_RESEARCHER_TOKEN}`);
   await expect(page.getByTestId('dashboard')).toBeVisible();
   await expect(page.getByTestId('stage-done')).toContainText('0');
 

@@ -154,6 +154,16 @@ describe('a study', () => {
     expect(JSON.stringify(progress)).not.toContain('PANEL-');
 
     // judgements.csv recomputed from the stored transcripts.
+    // Downloads and the event stream take a short-lived study ticket in the URL, never the researcher token.
+    expect((await t.api(`/api/studies/${spec.id}/export/judgements.csv?token=${RESEARCHER_TOKEN}`)).status).toBe(401);
+    expect((await t.api(`/api/studies/${spec.id}/ticket`, { method: 'POST' })).status).toBe(401);
+    const { ticket } = (await t.api(`/api/studies/${spec.id}/ticket`, { method: 'POST', token: RESEARCHER_TOKEN })).body as { ticket: string };
+    expect(ticket).not.toContain(RESEARCHER_TOKEN);
+    const viaTicket = await t.api(`/api/studies/${spec.id}/export/judgements.csv?ticket=${encodeURIComponent(ticket)}`);
+    expect(viaTicket.status).toBe(200);
+    const [expiry, signature] = ticket.split('.');
+    expect((await t.api(`/api/studies/${spec.id}/export/judgements.csv?ticket=${Number(expiry) + 1}.${signature}`)).status).toBe(401);
+    expect((await t.api(`/api/studies/${spec.id}/export/judgements.csv?ticket=${Date.now() - 1000}.${signature}`)).status).toBe(401);
     const csv = parseCsv((await t.api(`/api/studies/${spec.id}/export/judgements.csv`, { token: RESEARCHER_TOKEN })).body as string, { columns: true }) as Record<string, string>[];
     const jsonl = ((await t.api(`/api/studies/${spec.id}/export/transcripts.jsonl`, { token: RESEARCHER_TOKEN })).body as string)
       .trim()

@@ -18,16 +18,20 @@ interface Progress {
   flagged: { participant: string; flags: string[] }[];
 }
 
-/** The researcher token: from ?token= once (then kept in this browser), else asked for. */
-function useResearcherToken(search: URLSearchParams): [string | null, (t: string) => void] {
-  const [token, setToken] = useState<string | null>(() => search.get('token') ?? store.get<string>(TOKEN_KEY));
+/**
+ * The researcher token: from the link's fragment (`#token=…`, which browsers never send to
+ * the server) once, then kept in this browser; else asked for.
+ */
+function useResearcherToken(): [string | null, (t: string) => void] {
+  const fromLink = () => new URLSearchParams(location.hash.slice(1)).get('token');
+  const [token, setToken] = useState<string | null>(() => fromLink() ?? store.get<string>(TOKEN_KEY));
   useEffect(() => {
-    const t = search.get('token');
+    const t = fromLink();
     if (t) {
       store.set(TOKEN_KEY, t);
       navigate(location.pathname, true);
     }
-  }, [search]);
+  }, []);
   return [
     token,
     (t) => {
@@ -56,8 +60,8 @@ function TokenForm({ onToken }: { onToken: (t: string) => void }) {
 }
 
 /** /studies — the studies on this server and their state. */
-export function StudyList({ search }: { search: URLSearchParams }) {
-  const [token, setToken] = useResearcherToken(search);
+export function StudyList() {
+  const [token, setToken] = useResearcherToken();
   const [studies, setStudies] = useState<{ id: string; title: string; status: string; createdAt: number }[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -88,8 +92,12 @@ export function StudyList({ search }: { search: URLSearchParams }) {
 const EXPORTS = ['judgements.csv', 'turns.csv', 'transcripts.jsonl', 'spec.json', 'bonuses.csv', 'approvals.csv', 'ledger.csv'];
 
 /** /studies/:id — live progress (server-sent events), balance, flags, participants and exports. */
-export function StudyDashboard({ id, search }: { id: string; search: URLSearchParams }) {
-  const [token, setToken] = useResearcherToken(search);
+export function StudyDashboard({ id }: { id: string }) {
+  const [token, setToken] = useResearcherToken();
+  // The event stream and the download links cannot carry a header: they carry a short-lived
+  // ticket for this study instead, renewed well before it expires. The token stays in headers.
+  const [ticket, setTicket] = useState<string | null>(null);
+
   const [progress, setProgress] = useState<Progress | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
@@ -97,15 +105,33 @@ export function StudyDashboard({ id, search }: { id: string; search: URLSearchPa
 
   useEffect(() => {
     if (!token) return;
-    // EventSource cannot send headers: the token goes in the query, as for downloads.
-    const source = new EventSource(`/api/studies/${encodeURIComponent(id)}/events?token=${encodeURIComponent(token)}`);
+    let stopped = false;
+    const renew = () =>
+      fetch(`/api/studies/${encodeURIComponent(id)}/ticket`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })
+        .then(async (r) => {
+          const body = (await r.json()) as { ticket?: string; error?: string };
+          if (!r.ok || !body.ticket) throw new Error(body.error ?? `could not get a ticket (${r.status})`);
+          if (!stopped) setTicket(body.ticket);
+        })
+        .catch((e: Error) => setError(e.message));
+    void renew();
+    const every = setInterval(renew, 5 * 60_000);
+    return () => {
+      stopped = true;
+      clearInterval(every);
+    };
+  }, [id, token]);
+
+  useEffect(() => {
+    if (!ticket) return;
+    const source = new EventSource(`/api/studies/${encodeURIComponent(id)}/events?ticket=${encodeURIComponent(ticket)}`);
     source.addEventListener('progress', (e) => {
       setProgress(JSON.parse((e as MessageEvent<string>).data) as Progress);
       setError(null);
     });
     source.onerror = () => setError('Live updates interrupted; reconnecting…');
     return () => source.close();
-  }, [id, token]);
+  }, [id, ticket]);
 
   useEffect(() => {
     if (!token || !selected) return;
@@ -263,7 +289,7 @@ export function StudyDashboard({ id, search }: { id: string; search: URLSearchPa
       <h2>Exports</h2>
       <p>
         {EXPORTS.map((f) => (
-          <a key={f} className="tag" href={`/api/studies/${encodeURIComponent(id)}/export/${f}?token=${encodeURIComponent(token)}`}>
+          <a key={f} className="tag" href={`/api/studies/${encodeURIComponent(id)}/export/${f}?ticket=${encodeURIComponent(ticket ?? '')}`}>
             {f}
           </a>
         ))}

@@ -14,7 +14,7 @@ import { studyData, studyJudgementsCsv, studySpecJson, studyTranscriptsJsonl, st
 import { studyProgress } from '../studies/progress.ts';
 import { StudyError, type StudyService } from '../studies/service.ts';
 import { parseSpec, redirectFor, SpecError, StudySpec } from '../studies/spec.ts';
-import { requestToken, requireResearcher, requireResearcherHeaderOrQuery } from './auth.ts';
+import { requestToken, requireResearcher, requireResearcherOrTicket, studyTicket } from './auth.ts';
 import { HttpError, parseOr400 } from './errors.ts';
 
 // Raw HTML in the researcher's Markdown is shown as text, never run.
@@ -156,9 +156,17 @@ export function studiesRouter(ctx: ArenaContext, studies: StudyService): Router 
     requireResearcher(req, ctx);
     await handle(res, () => progressOf(req.params.id));
   });
+  /** A short-lived ticket for the event stream and the downloads, which a browser opens without headers. */
+  api.post('/studies/:id/ticket', async (req, res) => {
+    requireResearcher(req, ctx);
+    await handle(res, async () => {
+      await studies.get(req.params.id);
+      return studyTicket(ctx, req.params.id);
+    });
+  });
   /** Live progress: a server-sent event whenever the study changes (at most twice a second). */
   api.get('/studies/:id/events', async (req, res) => {
-    requireResearcherHeaderOrQuery(req, ctx);
+    requireResearcherOrTicket(req, ctx, req.params.id);
     await studies.get(req.params.id).catch((err) => {
       throw err instanceof StudyError ? new HttpError(err.status, err.message) : err;
     });
@@ -190,7 +198,7 @@ export function studiesRouter(ctx: ArenaContext, studies: StudyService): Router 
     });
   });
   api.get('/studies/:id/export/:file', async (req, res) => {
-    requireResearcherHeaderOrQuery(req, ctx);
+    requireResearcherOrTicket(req, ctx, req.params.id);
     const file = req.params.file as (typeof EXPORTS)[number];
     if (!EXPORTS.includes(file)) throw new HttpError(404, `no export "${file}"; there are ${EXPORTS.join(', ')}`);
     await handle(res, async () => {
