@@ -62,14 +62,9 @@ export type SessionEvent =
 interface Entry {
   seat: Seat;
   subscriber: Subscriber;
-  last: SeatView | null;
+  /** The last view this subscriber was sent (its strings are the state's own, not copies). */
+  last: DebateView | null;
   active: boolean;
-}
-
-/** A seat's view and its serialised form, computed once per change for all subscribers of the seat. */
-interface SeatView {
-  view: DebateView;
-  json: string;
 }
 
 /**
@@ -214,7 +209,7 @@ export class DebateSession {
     }
     const before = this.game.status;
     this.game = result.state;
-    const views = new Map<Seat, SeatView>();
+    const views = new Map<Seat, DebateView>();
     for (const entry of this.entries) this.send(entry, false, views);
     this.afterChange();
     this.emit({ type: 'appended', event });
@@ -281,20 +276,22 @@ export class DebateSession {
    * Sends a subscriber what changed in its seat's view, if anything did (or the whole
    * view, when forced: a subscribe, a sync). `views` shares one viewFor per seat.
    */
-  private send(entry: Entry, force = false, views = new Map<Seat, SeatView>()): void {
+  private send(entry: Entry, force = false, views = new Map<Seat, DebateView>()): void {
     let current = views.get(entry.seat);
     if (!current) {
-      const view = viewFor(this.game, entry.seat);
-      current = { view, json: JSON.stringify(view) };
+      current = viewFor(this.game, entry.seat);
       views.set(entry.seat, current);
     }
     const last = entry.last;
-    if (!force && last?.json === current.json) return;
     entry.last = current;
-    const change = !force && last && entry.subscriber.change ? diffView(last.view, current.view) : null;
-    if (change) entry.subscriber.change!(change, current.view);
-    else entry.subscriber.view(current.view);
+    if (force || !last) return entry.subscriber.view(current);
+    // Nothing changed for this seat: nothing is sent, so no message says a hidden action happened.
+    const change = diffView(last, current);
+    if (!change) return;
+    if (entry.subscriber.change) entry.subscriber.change(change, current);
+    else entry.subscriber.view(current);
   }
+
 
   /** Which seats are connected; agent seats count as connected. */
   presence(): Presence {

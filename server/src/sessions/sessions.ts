@@ -2,6 +2,20 @@ import { replay, type Refusal } from '@arena/shared';
 import { DebateSession, type SessionDeps, type SessionEvent } from './debate-session.ts';
 import type { Ownership } from './ownership.ts';
 
+/**
+ * Makes a loaded debate's evidence text the same string as that of every other live debate
+ * over the same evidence: each transcript read from the store brings its own copy, and a
+ * passage is most of a debate's memory.
+ */
+function shareEvidence(evidence: { kind: string; text?: string; pixels?: string }, seen: Map<string, string>): void {
+  const key = evidence.kind === 'passage' ? 'text' : 'pixels';
+  const value = evidence[key];
+  if (typeof value !== 'string') return;
+  const shared = seen.get(value);
+  if (shared !== undefined) evidence[key] = shared;
+  else if (seen.size < 10_000) seen.set(value, value);
+}
+
 /** A request for the process that owns a debate (several processes share these over Colyseus's presence). */
 export type SessionCommand = { type: 'cancel'; id: string; reason: string };
 
@@ -15,6 +29,8 @@ export type SessionCommand = { type: 'cancel'; id: string; reason: string };
 export class Sessions {
   private readonly live = new Map<string, Promise<DebateSession | null>>();
   private readonly listeners = new Set<(id: string, e: SessionEvent) => void>();
+  /** One copy of each passage or image among the live debates, however many debates use it. */
+  private readonly evidence = new Map<string, string>();
   private closed = false;
   private ownership: Ownership | null = null;
   private ready!: () => void;
@@ -70,6 +86,7 @@ export class Sessions {
       await this.ownership!.release(id);
       return null;
     }
+    shareEvidence(record.header.scenario.evidence, this.evidence);
     const session = new DebateSession(replay(record.header, record.events), this.deps);
     session.on((e) => {
       for (const l of this.listeners) l(id, e);
