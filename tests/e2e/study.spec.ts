@@ -88,8 +88,14 @@ async function itemKind(page: Page): Promise<string> {
   return stage === 'items' ? ((await page.getByTestId('study-item').getAttribute('data-kind')) ?? '') : 'end';
 }
 
-const purple = (answers: string[]) => answers.indexOf('Purple');
-const green = (answers: string[]) => answers.indexOf('Green');
+/** The position of a named answer among those shown; fails at once (rather than waiting on a missing input) when it is not there. */
+const answerNamed = (name: string) => (answers: string[]) => {
+  const i = answers.indexOf(name);
+  if (i < 0) throw new Error(`no answer "${name}" among ${JSON.stringify(answers)}`);
+  return i;
+};
+const purple = answerNamed('Purple');
+const green = answerNamed('Green');
 
 async function finishAll(page: Page): Promise<void> {
   for (let kind = await itemKind(page); kind !== 'end'; kind = await itemKind(page)) {
@@ -144,6 +150,8 @@ test('four participants run a three-condition study from study link to completio
   await judgeItem(p2);
   await expect(p2.getByTestId('study-item')).toHaveAttribute('data-kind', 'check');
   // The failed check ends the study at its verdict: no Next button, the end page instead.
+  // The answers are on the page once the judge's panel is: read them then.
+  await expect(p2.getByRole('button', { name: 'End and give verdict' })).toBeEnabled({ timeout: 15_000 });
   await judge(p2, green(await p2.locator('ol.answers .answer-text').allInnerTexts()), 80, true);
   await expectEnd(p2, 'failed', 'FAIL1234');
 
