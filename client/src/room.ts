@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Client } from '@colyseus/sdk';
 import {
-  applyViewChange,
+  followViews,
   PROTOCOL_VERSION,
   ROOM_NAME,
   type ClientAction,
@@ -9,8 +9,6 @@ import {
   type Presence,
   type RefusalMessage,
   type Seat,
-  type ChangeMessage,
-  type ViewMessage,
   type Welcome,
 } from '@arena/shared';
 import { joinErrorMessage } from './join-error.ts';
@@ -87,25 +85,9 @@ export function useDebateRoom(debateId: string, seat: Seat, linkToken: string | 
           if (w.token && seat !== 'observer') store.set(key, w.token);
         });
         // The whole view comes on join, reconnect and sync; after that only what changed.
-        let n = 0;
-        let current: DebateView | null = null;
-        room.onMessage('view', (m: ViewMessage) => {
-          n = m.n;
-          current = m.view;
-          setView(m.view);
-          setClockOffset(m.serverNow - Date.now());
-          setPending(false);
-        });
-        room.onMessage('change', (m: ChangeMessage) => {
-          if (!current || m.n !== n + 1) {
-            // A change was missed: ask for the whole view again.
-            room.send('sync', {});
-            return;
-          }
-          n = m.n;
-          current = applyViewChange(current, m.change);
-          setView(current);
-          setClockOffset(m.serverNow - Date.now());
+        followViews<DebateView>(room, (v, serverNow) => {
+          setView(v);
+          setClockOffset(serverNow - Date.now());
           setPending(false);
         });
         room.onMessage('presence', (p: Presence) => setPresence(p));

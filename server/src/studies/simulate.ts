@@ -10,7 +10,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@colyseus/sdk';
-import { applyViewChange, PROTOCOL_VERSION, ROOM_NAME, rngFromSeed, type ChangeMessage, type DebateView, type LegalAction, type ViewMessage } from '@arena/shared';
+import { followViews, PROTOCOL_VERSION, ROOM_NAME, rngFromSeed, type DebateView, type LegalAction } from '@arena/shared';
 import { createAgent } from '../agents/registry.ts';
 import type { AgentsConfig } from '../agents/llm/config.ts';
 import { createArena } from '../app.ts';
@@ -176,22 +176,7 @@ async function judgeItem(port: number, item: NonNullable<Page['item']>, o: Simul
         }
       };
       // The whole view on joining, then only what changed (the protocol's view changes).
-      let current: DebateView | null = null;
-      let n = 0;
-      room.onMessage('view', (m: ViewMessage) => {
-        n = m.n;
-        current = m.view;
-        void onView(current);
-      });
-      room.onMessage('change', (m: ChangeMessage) => {
-        if (!current || m.n !== n + 1) {
-          room.send('sync', {});
-          return;
-        }
-        n = m.n;
-        current = applyViewChange(current, m.change);
-        void onView(current);
-      });
+      followViews<DebateView>(room, (view) => void onView(view));
     });
   } finally {
     await Promise.race([room.leave(true), sleep(1000)]);

@@ -52,17 +52,6 @@ export interface ClusterOptions {
 /** Relative step of the central difference (the statistics are smooth; rounding error stays below 1e-6 relative). */
 const STEP = 1e-4;
 
-/** The q-quantile of sorted values (linear interpolation, as R's type 7). */
-export function quantileSorted(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  const a = sorted[lo] as number;
-  const b = sorted[hi] as number;
-  return a + (b - a) * (pos - lo);
-}
-
 /** G/(G−1) · Σ_g (D_g − D̄)² over the groups of `key`; NaN with fewer than 2 groups. */
 export function clusterVariance(influence: readonly number[], key: (i: number) => string): { groups: number; variance: number } {
   const sums = new Map<string, number>();
