@@ -232,3 +232,10 @@ export class SeatClient {
 export function framesText(list: Uint8Array[]): string {
   return list.map((f) => Buffer.from(f).toString('utf8')).join('\n');
 }
+
+/** A judge turn leaning 70% on answer `favour` (the rest shared), continuing or ending. */
+export const judgeFavouring = (v: DebateView, favour: number, end = false) => ({
+  type: 'judge',
+  probabilities: v.answers.map((_, i) => (i === favour ? 0.7 : 0.3 / (v.answers.length - 1))),
+  end,
+});

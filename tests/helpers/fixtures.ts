@@ -1,4 +1,4 @@
-import { rulesFor, setup, type DebateState, type PresetName, type Rules, type Scenario } from '@arena/shared';
+import { apply, rulesFor, setup, type Action, type Actor, type DebateEvent, type DebateState, type PresetName, type Rules, type Scenario } from '@arena/shared';
 
 /** A small scenario whose hidden sentences the leak tests search for. */
 export const LIGHTHOUSE: Scenario = {
@@ -40,4 +40,17 @@ let debates = 0;
 
 export function newDebate(preset: PresetName, seed = 'seed-1', overrides: Partial<Rules> = {}, scenario = LIGHTHOUSE): DebateState {
   return setup({ id: `d-${preset}-${++debates}`, scenario, rules: rulesFor(preset, overrides), seed, createdAt: 0 });
+}
+
+/** Applies actions one second apart, failing loudly on a refusal, and keeps the event log. */
+export function play(state: DebateState, steps: [Actor, Action][], log: DebateEvent[] = []) {
+  let t = 1000 + log.length * 1000;
+  for (const [seat, action] of steps) {
+    const r = apply(state, action, seat, t);
+    if (!r.ok) throw new Error(`${seat} ${action.type} refused: ${r.refusal.message}`);
+    log.push({ seq: log.length, at: t, seat, action });
+    state = r.state;
+    t += 1000;
+  }
+  return { state, log };
 }

@@ -4,8 +4,9 @@
  * what its protocol hides.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { passageText, replay, sidesOf, type DebateView, type Scenario } from '@arena/shared';
+import { passageText, replay, sidesOf, type Scenario } from '@arena/shared';
 import { framesText, startArena, type SeatClient, type TestArena } from '../helpers/arena.ts';
+import { judgeFavouring } from '../helpers/arena.ts';
 import { sentences } from '../helpers/fixtures.ts';
 
 let t: TestArena;
@@ -17,11 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const p = (v: DebateView, favour: number, end = false) => ({
-  type: 'judge',
-  probabilities: v.answers.map((_, i) => (i === favour ? 0.7 : 0.3 / (v.answers.length - 1))),
-  end,
-});
+const p = judgeFavouring;
 
 describe('the expert judge in a room', () => {
   it('the judge reads the passage from the start, never the answer before the verdict, and the verdict is stored', async () => {

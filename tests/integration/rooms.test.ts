@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DebateRoom } from '../../server/src/rooms/debate-room.ts';
 import { passageText, replay, type DebateView, type Scenario } from '@arena/shared';
 import { framesText, RESEARCHER_TOKEN, startArena, type SeatClient, type TestArena } from '../helpers/arena.ts';
+import { judgeFavouring } from '../helpers/arena.ts';
 import { sentences } from '../helpers/fixtures.ts';
 
 let t: TestArena;
@@ -25,11 +26,7 @@ async function seatAll(created: { id: string; seats: Record<string, { token?: st
   return { judge, debaters, observer };
 }
 
-const p = (v: DebateView, favour: number, end = false) => ({
-  type: 'judge',
-  probabilities: v.answers.map((_, i) => (i === favour ? 0.7 : 0.3 / (v.answers.length - 1))),
-  end,
-});
+const p = judgeFavouring;
 
 describe('a debate played with SDK clients', () => {
   it('runs to a stored verdict; the judge never receives hidden text or the answer before it', async () => {

@@ -10,24 +10,10 @@ import {
   spanText,
   viewFor,
   type Action,
-  type Actor,
-  type DebateEvent,
-  type DebateState,
 } from '@arena/shared';
 import { HIDDEN_SENTENCE, LIGHTHOUSE, newDebate } from '../helpers/fixtures.ts';
+import { play } from '../helpers/fixtures.ts';
 
-/** Applies actions, failing loudly on a refusal, and keeps the event log. */
-function play(state: DebateState, steps: [Actor, Action][], log: DebateEvent[] = []) {
-  let t = 1000 + log.length * 1000;
-  for (const [seat, action] of steps) {
-    const r = apply(state, action, seat, t);
-    if (!r.ok) throw new Error(`${seat} ${action.type} refused: ${r.refusal.message}`);
-    log.push({ seq: log.length, at: t, seat, action });
-    state = r.state;
-    t += 1000;
-  }
-  return { state, log };
-}
 
 const judgeTurn = (p: number[], end = false): Action => ({ type: 'judge', probabilities: p, end });
 const say = (text: string): Action => ({ type: 'speech', text });

@@ -25,18 +25,8 @@ import {
   type DebateState,
 } from '@arena/shared';
 import { HIDDEN_SENTENCE, LIGHTHOUSE, newDebate } from '../helpers/fixtures.ts';
+import { play } from '../helpers/fixtures.ts';
 
-function play(state: DebateState, steps: [Actor, Action][], log: DebateEvent[] = []) {
-  let t = 1000 + log.length * 1000;
-  for (const [seat, action] of steps) {
-    const r = apply(state, action, seat, t);
-    if (!r.ok) throw new Error(`${seat} ${action.type} refused: ${r.refusal.message}`);
-    log.push({ seq: log.length, at: t, seat, action });
-    state = r.state;
-    t += 1000;
-  }
-  return { state, log };
-}
 const refusal = (state: DebateState, actor: Actor, action: Action, now = 5000) => {
   const r = apply(state, action, actor, now);
   return r.ok ? 'accepted' : r.refusal.code;
