@@ -12,7 +12,7 @@ import {
   type ViewMessage,
   type Welcome,
 } from '@arena/shared';
-import type { DebateSession, Subscription } from '../sessions/debate-session.ts';
+import type { DebateSession, Subscriber, Subscription } from '../sessions/debate-session.ts';
 import type { Sessions } from '../sessions/sessions.ts';
 import type { Store } from '../store/store.ts';
 import { authorizeJoin, JoinRefused } from '../access/join.ts';
@@ -46,8 +46,7 @@ export class DebateRoom extends Room {
 
   private deps!: DebateRoomDeps;
   private session!: DebateSession;
-  private readonly subscriptions = new Map<string, Subscription>();
-  private readonly limits = new Map<string, RateLimiter>();
+  private readonly connections = new Map<string, SeatConnection>();
 
   /** The session's engine state (tests and benchmarks read it). */
   get engineState() {
@@ -63,9 +62,8 @@ export class DebateRoom extends Room {
     }
     this.session = session;
     this.roomId = options.debateId;
-    this.onMessage('action', (client, payload) => this.limited(client, 'action') && this.onAction(client, payload));
-    this.onMessage('sync', (client) => this.limited(client, 'sync') && this.subscriptions.get(client.sessionId)?.sync());
-    this.onMessage('*', (client, type) => this.limited(client, String(type)) && this.refuse(client, { code: 'malformed', message: `unknown message type "${String(type)}"` }));
+    // One handler for every message type: each registration costs every room some memory.
+    this.onMessage('*', (client, type, payload) => this.onClientMessage(client, String(type), payload));
   }
 
   /** The access policy decides who may take which seat; a refusal reaches the client as a typed join error. */
@@ -84,19 +82,9 @@ export class DebateRoom extends Room {
   override onJoin(client: Client, _options: unknown, auth: Seated) {
     const welcome: Welcome = { debateId: this.session.id, seat: auth.seat, token: auth.token, protocol: PROTOCOL_VERSION, serverNow: Date.now() };
     client.send('welcome', welcome);
-    // A reconnection brings a new Client object under the same session id: always send to the current one.
-    const id = client.sessionId;
-    const current = () => this.clients.getById(id) ?? client;
-    // Numbers the views and changes sent to this connection, so its client can spot a gap.
-    let n = 0;
-    const subscription = this.session.subscribe(auth.seat, {
-      view: (view: DebateView) => current().send('view', { view, n: ++n, serverNow: Date.now() } satisfies ViewMessage),
-      change: (change: ViewChange) => current().send('change', { change, n: ++n, serverNow: Date.now() } satisfies ChangeMessage),
-      presence: (presence: Presence) => current().send('presence', presence),
-      // A newer connection took the seat (a reload): this one no longer controls it.
-      evicted: () => current().leave(4000, 'seat taken over by a newer connection'),
-    });
-    this.subscriptions.set(client.sessionId, subscription);
+    const connection = new SeatConnection(this, client);
+    this.connections.set(client.sessionId, connection);
+    connection.subscription = this.session.subscribe(auth.seat, connection);
   }
 
   override async onDrop(client: Client) {
@@ -108,22 +96,21 @@ export class DebateRoom extends Room {
   }
 
   override onReconnect(client: Client) {
-    const subscription = this.subscriptions.get(client.sessionId);
+    const subscription = this.connections.get(client.sessionId)?.subscription;
     // Taken over while this connection was away: it must not come back as a second controller.
     if (!subscription?.active) return client.leave(4000, 'seat taken over by a newer connection');
     subscription.sync();
   }
 
   override onLeave(client: Client) {
-    this.subscriptions.get(client.sessionId)?.close();
-    this.subscriptions.delete(client.sessionId);
-    this.limits.delete(client.sessionId);
+    this.connections.get(client.sessionId)?.subscription.close();
+    this.connections.delete(client.sessionId);
   }
 
   /** Counts a message against its sender's limit; over it, the sender hears why and keeps its seat. */
   private limited(client: Client, about: string): boolean {
-    let limiter = this.limits.get(client.sessionId);
-    if (!limiter) this.limits.set(client.sessionId, (limiter = new RateLimiter(MESSAGES_PER_SECOND, MESSAGES_PER_SECOND)));
+    // A message before onJoin (none should come) counts against a fresh bucket.
+    const limiter = this.connections.get(client.sessionId)?.limiter ?? new RateLimiter(MESSAGES_PER_SECOND, MESSAGES_PER_SECOND);
     if (limiter.take(Date.now())) return true;
     this.refuse(client, {
       code: 'rate-limited',
@@ -134,14 +121,21 @@ export class DebateRoom extends Room {
   }
 
   override onDispose() {
-    for (const s of this.subscriptions.values()) s.close();
-    this.subscriptions.clear();
+    for (const c of this.connections.values()) c.subscription.close();
+    this.connections.clear();
     // A room whose creation failed (no such debate) never had a session.
     if (this.session) this.deps.sessions.release(this.session.id, this.session);
   }
 
+  private onClientMessage(client: Client, type: string, payload: unknown) {
+    if (!this.limited(client, type)) return;
+    if (type === 'action') return void this.onAction(client, payload);
+    if (type === 'sync') return void this.connections.get(client.sessionId)?.subscription.sync();
+    this.refuse(client, { code: 'malformed', message: `unknown message type "${type}"` });
+  }
+
   private async onAction(client: Client, payload: unknown) {
-    const subscription = this.subscriptions.get(client.sessionId);
+    const subscription = this.connections.get(client.sessionId)?.subscription;
     if (!subscription) return this.refuse(client, { code: 'not-a-participant', message: 'join a seat first' });
     const parsed = ClientAction.safeParse(payload);
     if (!parsed.success) return this.refuse(client, { code: 'malformed', message: `malformed action: ${describeIssues(parsed.error)}` });
@@ -156,15 +150,57 @@ export class DebateRoom extends Room {
 
 const MESSAGES_PER_SECOND = 20;
 
+/**
+ * One connection's seat in a room: the session's subscriber for it (forwarding views,
+ * changes and presence), its subscription, and its message limit. One object per
+ * connection, without closures: thousands of debates each hold three.
+ */
+class SeatConnection implements Subscriber {
+  readonly limiter = new RateLimiter(MESSAGES_PER_SECOND, MESSAGES_PER_SECOND);
+  subscription!: Subscription;
+  /** Numbers the views and changes sent to this connection, so its client can spot a gap. */
+  private n = 0;
+  private readonly room: DebateRoom;
+  private readonly joined: Client;
+
+  constructor(room: DebateRoom, client: Client) {
+    this.room = room;
+    this.joined = client;
+  }
+
+  /** A reconnection brings a new Client object under the same session id: always send to the current one. */
+  private get client(): Client {
+    return this.room.clients.getById(this.joined.sessionId) ?? this.joined;
+  }
+
+  view(view: DebateView): void {
+    this.client.send('view', { view, n: ++this.n, serverNow: Date.now() } satisfies ViewMessage);
+  }
+
+  change(change: ViewChange): void {
+    this.client.send('change', { change, n: ++this.n, serverNow: Date.now() } satisfies ChangeMessage);
+  }
+
+  presence(presence: Presence): void {
+    this.client.send('presence', presence);
+  }
+
+  /** A newer connection took the seat (a reload): this one no longer controls it. */
+  evicted(): void {
+    this.client.leave(4000, 'seat taken over by a newer connection');
+  }
+}
+
 /** A token bucket: `burst` messages at once, refilled at `perSecond`. */
 export class RateLimiter {
   private tokens: number;
   private at = 0;
+  private readonly perSecond: number;
+  private readonly burst: number;
 
-  constructor(
-    private readonly perSecond: number,
-    private readonly burst: number,
-  ) {
+  constructor(perSecond: number, burst: number) {
+    this.perSecond = perSecond;
+    this.burst = burst;
     this.tokens = burst;
   }
 

@@ -26,12 +26,17 @@ export class AgentSeats {
   private readonly running = new Map<Seat, AbortController>();
   private stopped = false;
 
-  constructor(
-    private readonly deps: AgentDeps,
-    private readonly header: DebateHeader,
-    private readonly submit: Submit,
-    private readonly current: () => DebateState,
-  ) {}
+  private readonly deps: AgentDeps;
+  private readonly header: DebateHeader;
+  private readonly submit: Submit;
+  private readonly current: () => DebateState;
+
+  constructor(deps: AgentDeps, header: DebateHeader, submit: Submit, current: () => DebateState) {
+    this.deps = deps;
+    this.header = header;
+    this.submit = submit;
+    this.current = current;
+  }
 
   private get state(): DebateState {
     return this.current();

@@ -59,13 +59,36 @@ export type SessionEvent =
   | { type: 'finished' }
   | { type: 'ended'; reason: string };
 
-interface Entry {
-  seat: Seat;
-  subscriber: Subscriber;
-  /** The last view this subscriber was sent (its strings are the state's own, not copies). */
-  last: DebateView | null;
-  active: boolean;
+/**
+ * One subscriber of a seat, and the subscription handed back to it: one object per
+ * connection (a live debate has a few, and thousands of debates run at once).
+ */
+class Entry implements Subscription {
+  active = true;
+  readonly session: DebateSession;
+  readonly seat: Seat;
+  readonly subscriber: Subscriber;
+
+  constructor(session: DebateSession, seat: Seat, subscriber: Subscriber) {
+    this.session = session;
+    this.seat = seat;
+    this.subscriber = subscriber;
+  }
+
+  submit(action: Action): Promise<Refusal | null> {
+    return this.active ? this.session.submit(this.seat, action) : Promise.resolve(SEAT_TAKEN);
+  }
+
+  sync(): void {
+    if (this.active) this.subscriber.view(viewFor(this.session.state, this.seat));
+  }
+
+  close(): void {
+    this.session.unsubscribe(this);
+  }
 }
+
+const SEAT_TAKEN: Refusal = { code: 'seat-taken', message: 'this seat was taken over by a newer connection' };
 
 /**
  * One live debate, whether or not anyone is connected: it applies actions through the
@@ -77,19 +100,23 @@ interface Entry {
 export class DebateSession {
   private game: DebateState;
   private readonly entries = new Set<Entry>();
-  private readonly listeners = new Set<(e: SessionEvent) => void>();
   private queue: Promise<unknown> = Promise.resolve();
   private turnTimer: NodeJS.Timeout | undefined;
   private waitTimer: NodeJS.Timeout | undefined;
-  private readonly agents: AgentSeats;
+  /** Plays the agent seats; null when every seat is a person's. */
+  private readonly agents: AgentSeats | null;
   private closed = false;
 
-  constructor(
-    state: DebateState,
-    private readonly deps: SessionDeps,
-  ) {
+  private readonly deps: SessionDeps;
+  private readonly onEvent: (e: SessionEvent) => void;
+
+  /** `onEvent` hears the session's lifecycle events (the sessions manager passes one). */
+  constructor(state: DebateState, deps: SessionDeps, onEvent: (e: SessionEvent) => void = () => {}) {
+    this.deps = deps;
+    this.onEvent = onEvent;
     this.game = state;
-    this.agents = new AgentSeats(deps, state.header, (seat, action, meta) => this.enqueue(() => this.act(seat, action, meta)), () => this.game);
+    const hasAgents = Object.values(state.header.seats).some((c) => c.kind === 'agent');
+    this.agents = hasAgents ? new AgentSeats(deps, state.header, (seat, action, meta) => this.enqueue(() => this.act(seat, action, meta)), () => this.game) : null;
   }
 
   get id(): string {
@@ -114,11 +141,6 @@ export class DebateSession {
     await this.enqueue(() => this.maybeStart());
   }
 
-  on(listener: (e: SessionEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
   /**
    * Subscribes to a seat's view. A debater or judge seat has one subscriber at a time:
    * a new one evicts the old (whatever the order of drops, reconnects and takeovers),
@@ -133,24 +155,19 @@ export class DebateSession {
         other.subscriber.evicted?.();
       }
     }
-    const entry: Entry = { seat, subscriber, last: null, active: true };
+    const entry = new Entry(this, seat, subscriber);
     this.entries.add(entry);
-    this.send(entry, true);
+    entry.sync();
     this.publishPresence();
     void this.enqueue(() => this.maybeStart());
-    return {
-      seat,
-      get active() {
-        return entry.active;
-      },
-      submit: (action) => (entry.active ? this.submit(seat, action) : Promise.resolve({ code: 'seat-taken', message: 'this seat was taken over by a newer connection' })),
-      sync: () => entry.active && this.send(entry, true),
-      close: () => {
-        if (!this.entries.delete(entry)) return;
-        entry.active = false;
-        this.publishPresence();
-      },
-    };
+    return entry;
+  }
+
+  /** Ends a subscription (its transport let go). */
+  unsubscribe(entry: Subscription): void {
+    if (!this.entries.delete(entry as Entry)) return;
+    (entry as Entry).active = false;
+    this.publishPresence();
   }
 
   /**
@@ -178,7 +195,7 @@ export class DebateSession {
     this.closed = true;
     clearTimeout(this.turnTimer);
     clearTimeout(this.waitTimer);
-    this.agents.stop();
+    this.agents?.stop();
   }
 
   /** Runs session work one item at a time, so events get consecutive seq numbers. */
@@ -207,13 +224,12 @@ export class DebateSession {
       this.deps.log(`debate ${this.id}: could not store event ${event.seq}: ${(err as Error).message}`);
       return { code: 'server-error', message: 'the action could not be saved; nothing changed, try again' };
     }
-    const before = this.game.status;
+    const before = this.game;
     this.game = result.state;
-    const views = new Map<Seat, DebateView>();
-    for (const entry of this.entries) this.send(entry, false, views);
+    this.publish(before);
     this.afterChange();
     this.emit({ type: 'appended', event });
-    if (before === 'waiting' && this.game.status === 'running') this.emit({ type: 'started' });
+    if (before.status === 'waiting' && this.game.status === 'running') this.emit({ type: 'started' });
     if (this.game.status === 'finished') this.emit({ type: 'finished' });
     if (this.game.status === 'ended') this.emit({ type: 'ended', reason: this.game.endReason ?? '' });
     return null;
@@ -221,12 +237,12 @@ export class DebateSession {
 
   private afterChange(): void {
     this.armTimers();
-    if (this.live) this.agents.update();
+    if (this.live) this.agents?.update();
     else this.close();
   }
 
   private emit(e: SessionEvent): void {
-    for (const l of this.listeners) l(e);
+    this.onEvent(e);
   }
 
   /** Starts the debate once every human seat has a subscriber (at once when all seats are agents). */
@@ -273,25 +289,25 @@ export class DebateSession {
   }
 
   /**
-   * Sends a subscriber what changed in its seat's view, if anything did (or the whole
-   * view, when forced: a subscribe, a sync). `views` shares one viewFor per seat.
+   * Sends each subscriber what changed in its seat's view from the state before the
+   * action to the current one, if anything did. Every subscriber was sent the view of
+   * `before` (whole on subscribing, or as changes since), so nothing per subscriber is
+   * kept: the previous view is computed again from the previous state, once per seat.
    */
-  private send(entry: Entry, force = false, views = new Map<Seat, DebateView>()): void {
-    let current = views.get(entry.seat);
-    if (!current) {
-      current = viewFor(this.game, entry.seat);
-      views.set(entry.seat, current);
+  private publish(before: DebateState): void {
+    const changes = new Map<Seat, { change: ViewChange | null; view: DebateView }>();
+    for (const entry of this.entries) {
+      let c = changes.get(entry.seat);
+      if (!c) {
+        const view = viewFor(this.game, entry.seat);
+        changes.set(entry.seat, (c = { change: diffView(viewFor(before, entry.seat), view), view }));
+      }
+      // Nothing changed for this seat: nothing is sent, so no message says a hidden action happened.
+      if (!c.change) continue;
+      if (entry.subscriber.change) entry.subscriber.change(c.change, c.view);
+      else entry.subscriber.view(c.view);
     }
-    const last = entry.last;
-    entry.last = current;
-    if (force || !last) return entry.subscriber.view(current);
-    // Nothing changed for this seat: nothing is sent, so no message says a hidden action happened.
-    const change = diffView(last, current);
-    if (!change) return;
-    if (entry.subscriber.change) entry.subscriber.change(change, current);
-    else entry.subscriber.view(current);
   }
-
 
   /** Which seats are connected; agent seats count as connected. */
   presence(): Presence {

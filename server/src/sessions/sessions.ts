@@ -1,19 +1,35 @@
-import { replay, type Refusal } from '@arena/shared';
+import { replay, type DebateHeader, type Refusal } from '@arena/shared';
 import { DebateSession, type SessionDeps, type SessionEvent } from './debate-session.ts';
 import type { Ownership } from './ownership.ts';
 
 /**
- * Makes a loaded debate's evidence text the same string as that of every other live debate
- * over the same evidence: each transcript read from the store brings its own copy, and a
- * passage is most of a debate's memory.
+ * One copy of each passage, image, scenario, rule set, seat plan and assignment among the
+ * live debates, however many use it: each transcript read from the store brings its own
+ * copies, and thousands of live debates share a few scenarios. Headers are never mutated.
  */
-function shareEvidence(evidence: { kind: string; text?: string; pixels?: string }, seen: Map<string, string>): void {
-  const key = evidence.kind === 'passage' ? 'text' : 'pixels';
-  const value = evidence[key];
-  if (typeof value !== 'string') return;
-  const shared = seen.get(value);
-  if (shared !== undefined) evidence[key] = shared;
-  else if (seen.size < 10_000) seen.set(value, value);
+class SharedParts {
+  private readonly seen = new Map<string, unknown>();
+
+  /** The first value seen with this value's JSON (or `key`), which is equal to it. */
+  share<T>(value: T, key = JSON.stringify(value)): T {
+    const known = this.seen.get(key);
+    if (known !== undefined) return known as T;
+    if (this.seen.size < 10_000) this.seen.set(key, value);
+    return value;
+  }
+
+  header(header: DebateHeader): DebateHeader {
+    const evidence = header.scenario.evidence as { kind: string; text?: string; pixels?: string };
+    const field = evidence.kind === 'passage' ? 'text' : 'pixels';
+    if (typeof evidence[field] === 'string') evidence[field] = this.share(evidence[field], evidence[field]);
+    return {
+      ...header,
+      scenario: this.share(header.scenario),
+      rules: this.share(header.rules),
+      seats: this.share(header.seats),
+      assignment: this.share(header.assignment),
+    };
+  }
 }
 
 /** A request for the process that owns a debate (several processes share these over Colyseus's presence). */
@@ -29,8 +45,7 @@ export type SessionCommand = { type: 'cancel'; id: string; reason: string };
 export class Sessions {
   private readonly live = new Map<string, Promise<DebateSession | null>>();
   private readonly listeners = new Set<(id: string, e: SessionEvent) => void>();
-  /** One copy of each passage or image among the live debates, however many debates use it. */
-  private readonly evidence = new Map<string, string>();
+  private readonly shared = new SharedParts();
   private closed = false;
   private ownership: Ownership | null = null;
   private ready!: () => void;
@@ -38,7 +53,11 @@ export class Sessions {
   private takeover: NodeJS.Timeout | undefined;
   private publish: (command: SessionCommand) => void = () => {};
 
-  constructor(private readonly deps: SessionDeps) {}
+  private readonly deps: SessionDeps;
+
+  constructor(deps: SessionDeps) {
+    this.deps = deps;
+  }
 
   /**
    * Starts serving once the process knows its id: sets who owns what, how to reach
@@ -86,9 +105,7 @@ export class Sessions {
       await this.ownership!.release(id);
       return null;
     }
-    shareEvidence(record.header.scenario.evidence, this.evidence);
-    const session = new DebateSession(replay(record.header, record.events), this.deps);
-    session.on((e) => {
+    const session: DebateSession = new DebateSession(replay(this.shared.header(record.header), record.events), this.deps, (e) => {
       for (const l of this.listeners) l(id, e);
       if (e.type === 'finished' || e.type === 'ended') this.release(id, session);
     });

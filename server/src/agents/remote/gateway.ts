@@ -84,7 +84,9 @@ export class AgentGateway {
       this.announcer = setInterval(() => this.announce(), NAMES_TTL_MS / 3);
       this.announcer.unref();
     }
-    this.io = new IoServer(httpServer, { serveClient: false, maxHttpBufferSize: 256 * 1024, pingInterval: 10_000, pingTimeout: 10_000 });
+    // destroyUpgrade off: every other upgrade is Colyseus's, which engine.io would otherwise
+    // watch (a listener and a timer on each of the rooms' sockets).
+    this.io = new IoServer(httpServer, { serveClient: false, maxHttpBufferSize: 256 * 1024, pingInterval: 10_000, pingTimeout: 10_000, destroyUpgrade: false });
     const ns = this.io.of(AGENTS_NAMESPACE);
     this.namespace = ns;
     ns.use((socket, next) => {
