@@ -24,7 +24,26 @@ export interface ViewChange {
 
 type Json = Record<string, unknown>;
 
-const same = (a: unknown, b: unknown): boolean => a === b || JSON.stringify(a) === JSON.stringify(b);
+/**
+ * Deep equality of JSON-like values. Successive views share the engine state's own
+ * arrays (segments, probabilities), so most comparisons end at the identity check and
+ * comparing two views costs little however long the debate has been.
+ */
+function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!same(a[i], b[i])) return false;
+    return true;
+  }
+  const x = a as Json;
+  const y = b as Json;
+  const keys = Object.keys(x);
+  if (keys.length !== Object.keys(y).length) return false;
+  for (const key of keys) if (!Object.hasOwn(y, key) || !same(x[key], y[key])) return false;
+  return true;
+}
 
 function spliceOf(before: unknown[], after: unknown[]): ArraySplice | null {
   let start = 0;
