@@ -44,8 +44,11 @@ export type TurnHandler = (turn: AgentTurnMessage, context: { signal: AbortSigna
 /** The server refused the handshake: `code` says why (bad-key, key-revoked, wrong-name, protocol-version, bad-handshake). */
 export class HandshakeRefused extends Error {
   override name = 'HandshakeRefused';
-  constructor(readonly refusal: HandshakeRefusal) {
+  readonly refusal: HandshakeRefusal;
+
+  constructor(refusal: HandshakeRefusal) {
     super(`${refusal.code}: ${refusal.message}`);
+    this.refusal = refusal;
   }
 }
 

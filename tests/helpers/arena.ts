@@ -132,10 +132,12 @@ export class SeatClient {
   welcome: Welcome | null = null;
   private waiters: (() => void)[] = [];
 
-  private constructor(
-    readonly room: SdkRoom,
-    readonly options: JoinOptions,
-  ) {
+  readonly room: SdkRoom;
+  readonly options: JoinOptions;
+
+  private constructor(room: SdkRoom, options: JoinOptions) {
+    this.room = room;
+    this.options = options;
     // Reconnect at once after a drop, however young the connection.
     room.reconnection.minUptime = 0;
     room.onMessage('welcome', (w: Welcome) => {

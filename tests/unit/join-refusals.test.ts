@@ -5,11 +5,11 @@ import { JoinRefused } from '../../server/src/access/join.ts';
 
 /** The shape the Colyseus SDK rejects joinOrCreate with: a MatchMakeError or ServerError carrying a numeric code. */
 class SdkError extends Error {
-  constructor(
-    message: string,
-    readonly code: number,
-  ) {
+  readonly code: number;
+
+  constructor(message: string, code: number) {
     super(message);
+    this.code = code;
   }
 }
 

@@ -25,11 +25,11 @@ import { principalOf, decide } from './policy.ts';
 export class JoinRefused extends Error {
   override name = 'JoinRefused';
   readonly code: number;
-  constructor(
-    readonly refusal: JoinRefusalCode,
-    message: string,
-  ) {
+  readonly refusal: JoinRefusalCode;
+
+  constructor(refusal: JoinRefusalCode, message: string) {
     super(message);
+    this.refusal = refusal;
     this.code = JOIN_REFUSAL_NUMBERS[refusal];
   }
 }

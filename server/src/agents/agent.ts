@@ -37,7 +37,10 @@ export interface Agent {
  */
 export class InvalidReply extends Error {
   override name = 'InvalidReply';
-  constructor(readonly refusal: Refusal) {
+  readonly refusal: Refusal;
+
+  constructor(refusal: Refusal) {
     super(refusal.message);
+    this.refusal = refusal;
   }
 }

@@ -30,11 +30,11 @@ import { newDebateId, newToken } from '../tokens.ts';
 /** Why a debate cannot be created; `status` is the HTTP status a route answers with. */
 export class CreateRefused extends Error {
   override name = 'CreateRefused';
-  constructor(
-    readonly status: 400 | 404 | 409 | 422,
-    message: string,
-  ) {
+  readonly status: 400 | 404 | 409 | 422;
+
+  constructor(status: 400 | 404 | 409 | 422, message: string) {
     super(message);
+    this.status = status;
   }
 }
 

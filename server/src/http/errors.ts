@@ -4,12 +4,13 @@ import { describeIssues } from '@arena/shared';
 
 /** An error with an HTTP status and a message meant for the caller. */
 export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly details?: unknown,
-  ) {
+  readonly status: number;
+  readonly details?: unknown;
+
+  constructor(status: number, message: string, details?: unknown) {
     super(message);
+    this.status = status;
+    this.details = details;
   }
 }
 

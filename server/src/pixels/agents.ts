@@ -50,7 +50,11 @@ function inkedPixels(image: NonNullable<DebateView['image']>): DebateView['revea
 }
 
 export class PixelJudge implements Agent {
-  constructor(readonly id: string) {}
+  readonly id: string;
+
+  constructor(id: string) {
+    this.id = id;
+  }
 
   async act(turn: AgentTurn): Promise<AgentReply> {
     const { view } = turn;
@@ -103,11 +107,12 @@ export class PixelDebater implements Agent {
   private readonly opts: MctsOptions;
   private readonly inline: boolean;
 
-  constructor(
-    readonly id: string,
-    private readonly seed: string,
-    options: PixelDebaterOptions & { inline?: boolean } = {},
-  ) {
+  readonly id: string;
+  private readonly seed: string;
+
+  constructor(id: string, seed: string, options: PixelDebaterOptions & { inline?: boolean } = {}) {
+    this.id = id;
+    this.seed = seed;
     this.opts = { ...DEFAULT_MCTS, rollouts: options.rollouts ?? DEFAULT_LIVE_ROLLOUTS, ...(options.c ? { c: options.c } : {}), ...(options.prior ? { prior: options.prior } : {}) };
     this.inline = options.inline ?? false;
   }

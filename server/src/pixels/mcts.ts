@@ -45,7 +45,10 @@ export class PixelPosition {
   /** n × H: wMask[p] + value · wValue[p] for each candidate pixel p. */
   readonly rows: Float32Array;
 
-  constructor(readonly judge: SparseJudge, pixels: ArrayLike<number>, candidates: ArrayLike<number>) {
+  readonly judge: SparseJudge;
+
+  constructor(judge: SparseJudge, pixels: ArrayLike<number>, candidates: ArrayLike<number>) {
+    this.judge = judge;
     this.n = candidates.length;
     this.H = judge.hidden;
     this.candidates = Uint16Array.from(candidates as ArrayLike<number>);
@@ -74,7 +77,14 @@ export class MarginEvaluator {
   private readonly z = new Float32Array(CLASSES);
   private readonly zeros: Float32Array;
 
-  constructor(readonly pos: PixelPosition, readonly trueLabel: number, readonly liarLabel: number | null) {
+  readonly pos: PixelPosition;
+  readonly trueLabel: number;
+  readonly liarLabel: number | null;
+
+  constructor(pos: PixelPosition, trueLabel: number, liarLabel: number | null) {
+    this.pos = pos;
+    this.trueLabel = trueLabel;
+    this.liarLabel = liarLabel;
     const { w2, b2 } = pos.judge.weights;
     const H = pos.H;
     this.zeros = new Float32Array(H);

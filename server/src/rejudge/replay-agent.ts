@@ -61,11 +61,15 @@ export function speechesByRound(original: TranscriptRecord): { rounds: number; s
 export class ReplayAgent implements Agent {
   private loaded: Promise<ReturnType<typeof speechesByRound>> | null = null;
 
-  constructor(
-    readonly id: string,
-    readonly originalId: string,
-    private readonly load: TranscriptSource = findOriginal,
-  ) {}
+  readonly id: string;
+  readonly originalId: string;
+  private readonly load: TranscriptSource;
+
+  constructor(id: string, originalId: string, load: TranscriptSource = findOriginal) {
+    this.id = id;
+    this.originalId = originalId;
+    this.load = load;
+  }
 
   private speeches(): Promise<ReturnType<typeof speechesByRound>> {
     this.loaded ??= this.load(this.originalId).then((record) => {

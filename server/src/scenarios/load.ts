@@ -3,11 +3,11 @@ import { join, relative } from 'node:path';
 import { describeIssues, PackInfo, Scenario } from '@arena/shared';
 
 export class ScenarioFileError extends Error {
-  constructor(
-    readonly file: string,
-    detail: string,
-  ) {
+  readonly file: string;
+
+  constructor(file: string, detail: string) {
     super(`${file}: ${detail}`);
+    this.file = file;
     this.name = 'ScenarioFileError';
   }
 }

@@ -30,7 +30,11 @@ export function hashAgentKey(key: string): string {
  * runs on the embedded database and on Postgres alike (table from migration 4).
  */
 export class AgentKeys {
-  constructor(private readonly sql: Sql) {}
+  private readonly sql: Sql;
+
+  constructor(sql: Sql) {
+    this.sql = sql;
+  }
 
   /** Issues a key for `name`: returns the key (shown once) and its listing. */
   async issue(name: string, label: string | null, now = Date.now()): Promise<{ key: string; info: AgentKeyInfo }> {

@@ -5,12 +5,13 @@ import type { WorkerOptions, WorkerReply, WorkerRequest, WorkerStatement } from 
 /** An error from the database, with SQLite's code when it has one. */
 export class SqliteError extends Error {
   override name = 'SqliteError';
-  constructor(
-    message: string,
-    readonly code?: string,
-    readonly errcode?: number,
-  ) {
+  readonly code?: string;
+  readonly errcode?: number;
+
+  constructor(message: string, code?: string, errcode?: number) {
     super(message);
+    this.code = code;
+    this.errcode = errcode;
   }
 }
 

@@ -58,7 +58,11 @@ export class Store {
    * (server/src/studies/study-store.ts): they write SQL both back ends accept and read
    * JSON columns through jsonColumn().
    */
-  constructor(readonly sql: Sql) {}
+  readonly sql: Sql;
+
+  constructor(sql: Sql) {
+    this.sql = sql;
+  }
 
   /** Which back end this is, as the health check reports it. */
   get kind(): Sql['kind'] {

@@ -64,7 +64,11 @@ export function humanSeatsOf(design: ResolvedStudy, item: Pick<ItemRow, 'conditi
 }
 
 export class DebaterPool {
-  constructor(private readonly host: PoolHost) {}
+  private readonly host: PoolHost;
+
+  constructor(host: PoolHost) {
+    this.host = host;
+  }
 
   /**
    * Seats waiting judges with waiting debaters, oldest first on both sides; a judge who

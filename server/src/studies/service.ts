@@ -31,7 +31,10 @@ export class StudyService {
   private readonly pool: DebaterPool;
   private publish: (studyId: string) => void = () => {};
 
-  constructor(readonly deps: StudyDeps) {
+  readonly deps: StudyDeps;
+
+  constructor(deps: StudyDeps) {
+    this.deps = deps;
     this.db = new StudyStore(deps.store.sql);
     this.locks = new StudyLocks(deps.store.sql);
     this.pool = new DebaterPool(this);

@@ -13,7 +13,11 @@ const STUDY_LOCK_SPACE = 716232;
 export class StudyLocks {
   private readonly queues = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly sql: Sql) {}
+  private readonly sql: Sql;
+
+  constructor(sql: Sql) {
+    this.sql = sql;
+  }
 
   /** Runs `work` while holding the study's lock; steps on one study run one after another. */
   run<T>(studyId: string, work: () => Promise<T>): Promise<T> {

@@ -111,7 +111,11 @@ function toItem(r: Record<string, unknown>): ItemRow {
 
 /** Queries over the study tables. */
 export class StudyStore {
-  constructor(readonly sql: Sql) {}
+  readonly sql: Sql;
+
+  constructor(sql: Sql) {
+    this.sql = sql;
+  }
 
   /** Creates a study and its pool in one transaction; false if the id exists. */
   async create(study: Omit<StudyRow, 'updatedAt'>, slots: readonly Slot[]): Promise<boolean> {

@@ -15,11 +15,11 @@ export interface StudyDeps {
 
 /** A refusal the HTTP layer turns into a status code. */
 export class StudyError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
+  readonly status: number;
+
+  constructor(status: number, message: string) {
     super(message);
+    this.status = status;
     this.name = 'StudyError';
   }
 }

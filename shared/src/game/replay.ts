@@ -3,11 +3,11 @@ import { initialState } from './setup.ts';
 import type { DebateEvent, DebateHeader, DebateState } from './types.ts';
 
 export class ReplayError extends Error {
-  constructor(
-    message: string,
-    readonly seq: number,
-  ) {
+  readonly seq: number;
+
+  constructor(message: string, seq: number) {
     super(message);
+    this.seq = seq;
     this.name = 'ReplayError';
   }
 }

@@ -20,7 +20,10 @@ class Seat {
   updates = 0;
   last: View = {};
   private waiters: (() => void)[] = [];
-  constructor(readonly room: SdkRoom) {
+  readonly room: SdkRoom;
+
+  constructor(room: SdkRoom) {
+    this.room = room;
     // The arena sends the whole view once, then changes; the bare relay sends "view" each time.
     room.onMessage('view', (m: { view?: View }) => this.update(m.view ?? this.last));
     room.onMessage('change', (m: ChangeMessage) => this.update(applyViewChange(this.last, m.change)));

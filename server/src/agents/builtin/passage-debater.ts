@@ -20,11 +20,15 @@ export interface PassageDebaterOptions {
  * the opponent's latest speech. Deterministic under its seed; no network.
  */
 export class PassageDebater implements Agent {
-  constructor(
-    readonly id: string,
-    private readonly seed: string,
-    private readonly options: PassageDebaterOptions = {},
-  ) {}
+  readonly id: string;
+  private readonly seed: string;
+  private readonly options: PassageDebaterOptions;
+
+  constructor(id: string, seed: string, options: PassageDebaterOptions = {}) {
+    this.id = id;
+    this.seed = seed;
+    this.options = options;
+  }
 
   async act(turn: AgentTurn): Promise<AgentReply> {
     const { view } = turn;

@@ -29,11 +29,15 @@ export interface PassageJudgeOptions {
  * quotes cited for that answer.
  */
 export class PassageJudge implements Agent {
-  constructor(
-    readonly id: string,
-    private readonly seed: string,
-    private readonly options: PassageJudgeOptions = {},
-  ) {}
+  readonly id: string;
+  private readonly seed: string;
+  private readonly options: PassageJudgeOptions;
+
+  constructor(id: string, seed: string, options: PassageJudgeOptions = {}) {
+    this.id = id;
+    this.seed = seed;
+    this.options = options;
+  }
 
   async act(turn: AgentTurn): Promise<AgentReply> {
     const { view } = turn;

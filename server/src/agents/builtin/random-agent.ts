@@ -9,10 +9,13 @@ import { fitQuote, passageUnits } from './text.ts';
  * probability 1/2. A baseline and a fuzzer; deterministic under its seed.
  */
 export class RandomAgent implements Agent {
-  constructor(
-    readonly id: string,
-    private readonly seed: string,
-  ) {}
+  readonly id: string;
+  private readonly seed: string;
+
+  constructor(id: string, seed: string) {
+    this.id = id;
+    this.seed = seed;
+  }
 
   async act(turn: AgentTurn): Promise<AgentReply> {
     const { view } = turn;

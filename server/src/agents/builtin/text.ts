@@ -38,7 +38,12 @@ export class Bm25 {
   private readonly avgLength: number;
   private readonly df = new Map<string, number>();
 
-  constructor(documents: readonly string[][], private readonly k1 = 1.2, private readonly b = 0.75) {
+  private readonly k1: number;
+  private readonly b: number;
+
+  constructor(documents: readonly string[][], k1 = 1.2, b = 0.75) {
+    this.k1 = k1;
+    this.b = b;
     this.docs = documents.map((d) => {
       const tf = new Map<string, number>();
       for (const t of d) tf.set(t, (tf.get(t) ?? 0) + 1);

@@ -3,7 +3,11 @@ export class Semaphore {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
 
-  constructor(private limit: number) {}
+  private limit: number;
+
+  constructor(limit: number) {
+    this.limit = limit;
+  }
 
   setLimit(limit: number): void {
     this.limit = Math.max(1, limit);

@@ -26,13 +26,18 @@ interface Usage {
 export class LlmAgent implements Agent {
   private readonly parseRetries = 2;
 
-  constructor(
-    readonly id: string,
-    private readonly config: LlmAgentConfig,
-    private readonly client: ChatClient,
-    /** Scores best-of-N candidates (a judge agent); required when config.bestOf > 1. */
-    private readonly scorer?: Agent,
-  ) {}
+  readonly id: string;
+  private readonly config: LlmAgentConfig;
+  private readonly client: ChatClient;
+  /** Scores best-of-N candidates (a judge agent); required when config.bestOf > 1. */
+  private readonly scorer?: Agent;
+
+  constructor(id: string, config: LlmAgentConfig, client: ChatClient, scorer?: Agent) {
+    this.id = id;
+    this.config = config;
+    this.client = client;
+    this.scorer = scorer;
+  }
 
   async act(turn: AgentTurn): Promise<AgentReply> {
     const usage: Usage = { calls: 0, tokensIn: 0, tokensOut: 0, latencyMs: 0, model: this.config.model };

@@ -65,7 +65,11 @@ export class AgentGateway {
   private readonly elsewhere = new Map<string, { names: string[]; at: number }>();
   private announcer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly deps: GatewayDeps) {}
+  private readonly deps: GatewayDeps;
+
+  constructor(deps: GatewayDeps) {
+    this.deps = deps;
+  }
 
   /** Reads which names hold keys (at start). */
   async load(): Promise<void> {

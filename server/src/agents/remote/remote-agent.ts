@@ -21,11 +21,15 @@ export class RemoteAgent implements Agent {
   private turnId = '';
   private malformedBefore = false;
 
-  constructor(
-    readonly id: string,
-    private readonly name: string,
-    private readonly channel: TurnChannel,
-  ) {}
+  readonly id: string;
+  private readonly name: string;
+  private readonly channel: TurnChannel;
+
+  constructor(id: string, name: string, channel: TurnChannel) {
+    this.id = id;
+    this.name = name;
+    this.channel = channel;
+  }
 
   async act(turn: AgentTurn): Promise<AgentReply> {
     // A turn's second attempt keeps its id, so the agent can tell a retry from a new turn.
