@@ -1,6 +1,3 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx's loader, so `npx arena` needs no build step.
-import { register } from 'tsx/esm/api';
-
-register();
+// Node strips the CLI's TypeScript types itself, so `npx arena` needs no build step.
 await import('../src/cli/run.ts');

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   let stopping = false;
   const start = (i: number) => {
     const port = config.port + i;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+    const child = spawn(process.execPath, ['server/src/main.ts'], {
       env: { ...process.env, PORT: String(port), ARENA_PUBLIC_ADDRESS: `${host}:${port}`, ARENA_RESEARCHER_TOKEN: token },
       stdio: ['ignore', 'inherit', 'inherit'],
     });

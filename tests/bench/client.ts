@@ -2,7 +2,7 @@
  * The web client's figures: the gzipped size of the built JavaScript, and the time
  * from opening a seat link in headless Chromium to an interactive debater page (the
  * passage and the submit button on screen), against a server started here.
- * Run alone with `npx tsx tests/bench/client.ts`.
+ * Run alone with `node tests/bench/client.ts`.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';

@@ -3,7 +3,7 @@
  * `name=key` line of the file, answers every turn with a legal action (at once, or with
  * `think` after 0–2 s, reported as meta.thinkMs), prints "ready" when every agent is
  * welcomed, and exits when its standard input closes.
- *   tsx tests/bench/gateway-agents.ts <url> <keys-file> [think]
+ *   node tests/bench/gateway-agents.ts <url> <keys-file> [think]
  */
 import { readFileSync } from 'node:fs';
 import type { ClientAction } from '@arena/shared';

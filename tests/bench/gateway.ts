@@ -36,7 +36,7 @@ export async function benchGateway(agents = 100, seconds = 15, think = false): P
   }
   const file = join(mkdtempSync(join(tmpdir(), 'gateway-bench-')), 'keys');
   writeFileSync(file, `${lines.join('\n')}\n`);
-  const load = spawn(process.execPath, ['--import', 'tsx', 'tests/bench/gateway-agents.ts', t.http, file, ...(think ? ['think'] : [])], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const load = spawn(process.execPath, ['tests/bench/gateway-agents.ts', t.http, file, ...(think ? ['think'] : [])], { stdio: ['pipe', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     load.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
     load.once('exit', (code) => reject(new Error(`the agents' process exited with ${code}`)));

@@ -28,8 +28,8 @@ async function healthy(): Promise<boolean> {
 test.beforeAll(async () => {
   test.setTimeout(60_000);
   if (await healthy()) throw new Error(`port ${PORT} is already in use (set E2E_PIXELS_PORT)`);
-  // Its own process group, so the server and the processes npx/tsx start under it stop together.
-  server = spawn('npx', ['tsx', 'server/src/main.ts'], {
+  // Its own process group, so whatever is left of it can be stopped as one (below).
+  server = spawn(process.execPath, ['server/src/main.ts'], {
     detached: true,
     env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', ARENA_DATA_DIR: mkdtempSync(join(tmpdir(), 'arena-e2e-pixels-')), ARENA_RESEARCHER_TOKEN: 'e2e-pixels-researcher-token-0123' },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -2,7 +2,7 @@
  * The access table: the expected outcome of every way into a debate for every kind of
  * caller. tests/integration/access.test.ts asserts it against the real server, and
  * checks that README.md shows it exactly as renderAccessTable prints it
- * (`npx tsx tests/helpers/access-table.ts` prints it).
+ * (`node tests/helpers/access-table.ts` prints it).
  */
 export const PRINCIPALS = ['anonymous', "seat A's token", "seat B's token", "the judge's token", "another debate's token", 'the researcher token'] as const;
 export type Principal = (typeof PRINCIPALS)[number];

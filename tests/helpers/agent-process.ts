@@ -59,7 +59,7 @@ function track(child: ChildProcess): AgentProcess {
 
 /** The TypeScript SDK agent (tests/helpers/remote-agent-main.ts) in its own process. */
 export function startTsAgent(url: string, name: string, key: string, behaviour = 'play', framesFile?: string): AgentProcess {
-  const args = ['--import', 'tsx', 'tests/helpers/remote-agent-main.ts', url, name, key, behaviour, ...(framesFile ? [framesFile] : [])];
+  const args = ['tests/helpers/remote-agent-main.ts', url, name, key, behaviour, ...(framesFile ? [framesFile] : [])];
   return track(spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 

@@ -1,6 +1,6 @@
 /**
  * A remote agent on the TypeScript SDK, run as its own process by the gateway tests:
- *   tsx tests/helpers/remote-agent-main.ts <url> <name> <key> <behaviour> [frames-file]
+ *   node tests/helpers/remote-agent-main.ts <url> <name> <key> <behaviour> [frames-file]
  * It prints one JSON line per thing that happened (welcome, turn, refused…). Behaviours:
  *   play           answer every turn with a legal action
  *   malformed-once acknowledge the first turn with garbage, then play

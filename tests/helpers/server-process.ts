@@ -23,7 +23,7 @@ function serverEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
  * port, and resolves once it says where it listens. Killing it is as real as it gets.
  */
 export async function startServerProcess(env: Record<string, string | undefined>, timeoutMs = 60_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+  const child = spawn(process.execPath, ['server/src/main.ts'], {
     env: serverEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -61,7 +61,7 @@ export async function startServerProcess(env: Record<string, string | undefined>
 
 /** Starts a server process that is expected to refuse to start: its exit code and what it printed. */
 export async function failedServerProcess(env: Record<string, string | undefined>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], { env: serverEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['server/src/main.ts'], { env: serverEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));

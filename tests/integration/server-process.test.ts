@@ -1,6 +1,6 @@
 /**
  * The server and the `arena` command as real processes, started the way people start
- * them: `tsx server/src/main.ts` (what `npm start` runs) and `server/bin/arena.js`.
+ * them: `node server/src/main.ts` (what `npm start` runs) and `server/bin/arena.js`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -11,7 +11,6 @@ import { PROTOCOL_VERSION } from '@arena/shared';
 import { SeatClient } from '../helpers/arena.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const BIN = join(ROOT, 'server', 'bin', 'arena.js');
 
 /** Every file and folder under `dir` whose mode lets anyone but the owner in. */
@@ -36,7 +35,7 @@ function run(cmd: string, args: string[], env: Record<string, string> = {}): Pro
   });
 }
 
-describe('the server process (tsx server/src/main.ts)', () => {
+describe('the server process (node server/src/main.ts)', () => {
   let child: ChildProcess;
   let output = '';
   let base = '';
@@ -45,7 +44,7 @@ describe('the server process (tsx server/src/main.ts)', () => {
   const seatTokens: string[] = [];
 
   beforeAll(async () => {
-    child = spawn(TSX, ['server/src/main.ts'], {
+    child = spawn(process.execPath, ['server/src/main.ts'], {
       cwd: ROOT,
       env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ARENA_DATA_DIR: dataDir, ARENA_RESEARCHER_TOKEN: '', DATABASE_URL: '' },
       stdio: ['ignore', 'pipe', 'pipe'],

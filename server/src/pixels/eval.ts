@@ -145,7 +145,7 @@ async function runTasks(tasks: EvalTask[], cfg: WorkerConfig, workers: number, o
       w.postMessage(t);
     };
     for (let i = 0; i < Math.min(workers, tasks.length); i++) {
-      const w = new Worker(new URL('./eval-worker-boot.mjs', import.meta.url), { workerData: cfg });
+      const w = new Worker(new URL('./eval-worker.ts', import.meta.url), { workerData: cfg });
       pool.push(w);
       running++;
       w.on('message', (r: EvalTaskResult) => {

@@ -6,8 +6,7 @@
  * Idle workers do not keep the process alive and end after a minute.
  */
 import { availableParallelism } from 'node:os';
-import type { Worker } from 'node:worker_threads';
-import { startWorker } from '../workers/start.ts';
+import { Worker } from 'node:worker_threads';
 import type { SearchRequest } from './search.ts';
 
 const MAX_WORKERS = Math.max(1, Math.min(2, availableParallelism()));
@@ -45,7 +44,7 @@ function retire(worker: Worker): void {
 }
 
 function spawn(): Worker {
-  const worker = startWorker(WORKER);
+  const worker = new Worker(WORKER);
   worker.on('message', (reply: Reply) => {
     const job = busy.get(worker);
     if (!job || job.id !== reply.id) return;

@@ -18,9 +18,9 @@ export interface LoadFigures {
 }
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
-const execArgv = ['--import', 'tsx', '--expose-gc'];
+const execArgv = ['--expose-gc'];
 
-/** The next message of ours from a child (tsx's loader sends its own over the same channel). */
+/** The next message of ours from a child (ours come wrapped as { load: … }). */
 function next<T>(child: ChildProcess): Promise<T> {
   return new Promise((resolve, reject) => {
     const onExit = (code: number | null) => reject(new Error(`a benchmark process exited (${code}) early`));
@@ -77,7 +77,7 @@ export async function measureLoad(kind: 'arena' | 'bare', debates: number, gener
         thinkMs,
         seed: `load-${kind}-${g}`,
       };
-      return fork(here('./generator.ts'), [JSON.stringify(task)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+      return fork(here('./generator.ts'), [JSON.stringify(task)], { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     });
     const setups = await Promise.all(gens.map((g) => next<GeneratorSetup>(g)));
     const loaded = await sampleAll(servers);

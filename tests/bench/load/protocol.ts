@@ -1,4 +1,4 @@
-/** What the load benchmark's processes say to each other (over IPC, wrapped as { load: … }: tsx's loader uses the same channel). */
+/** What the load benchmark's processes say to each other (over IPC, wrapped as { load: … }). */
 
 export const LOAD_TOKEN = 'load-benchmark-researcher-token';
 
