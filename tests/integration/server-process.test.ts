@@ -1,6 +1,7 @@
 /**
  * The server and the `arena` command as real processes, started the way people start
- * them: `node server/src/main.ts` (what `npm start` runs) and `server/bin/arena.js`.
+ * them: `node server/src/main.ts` (what `npm start` runs), `node --watch` (what `npm run dev`
+ * runs) and `server/bin/arena.js`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -121,6 +122,44 @@ describe('the server process (node server/src/main.ts)', () => {
     expect(output).toContain('Oversight Arena on');
     for (const token of [researcher, ...seatTokens]) expect(output).not.toContain(token);
   }, 30_000);
+});
+
+/** Runs `node --watch` on `args` until the first run completes or fails (watch mode then waits for changes), then stops it. */
+function runWatched(args: string[], env: Record<string, string> = {}, until = /(Completed|Failed) running/): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--watch', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM');
+      reject(new Error(`node --watch ${args.join(' ')} did not get on: ${out}`));
+    }, 100_000);
+    const onData = (d: Buffer) => {
+      out += d;
+      if (!until.test(out)) return;
+      clearTimeout(timer);
+      child.stdout.off('data', onData);
+      child.stderr.off('data', onData);
+      child.once('exit', () => resolve(out));
+      child.kill('SIGTERM');
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+  });
+}
+
+// `npm run dev` runs `node --watch`, under which Node posts messages of its own on every worker thread's channel.
+describe('worker threads under node --watch', () => {
+  it('starts the server (its SQLite store runs in a worker thread)', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'arena-watch-')), 'data');
+    const out = await runWatched(['server/src/main.ts'], { PORT: '0', HOST: '127.0.0.1', ARENA_DATA_DIR: dataDir, ARENA_RESEARCHER_TOKEN: '', DATABASE_URL: '' }, /on http:\/\/localhost:\d+|could not start|Failed running/);
+    expect(out).toMatch(/Oversight Arena on http:\/\/localhost:\d+/);
+  }, 120_000);
+
+  it('runs the pixel experiment on two worker threads', async () => {
+    const out = await runWatched([BIN, 'pixels', 'eval', '--images', '2', '--rollouts', '5', '--workers', '2', '--k', '4', '--no-progress']);
+    expect(out).toMatch(/with 2 worker\(s\)/);
+    expect(out).toContain('Completed running');
+  }, 120_000);
 });
 
 describe('worker threads through the arena bin', () => {

@@ -18,6 +18,7 @@ import { splitMnist, sampleDigits } from './mnist-data.ts';
 import type { Digit } from './mnist-data.ts';
 import { judgeAccuracy } from './train.ts';
 import { compareOrders, type ImageOutcome, type OrderComparison } from './order-pairs.ts';
+import { fromWatchMode } from '../workers/watch-mode.ts';
 
 export interface PixelsEvalOptions {
   ks: number[];
@@ -149,6 +150,7 @@ async function runTasks(tasks: EvalTask[], cfg: WorkerConfig, workers: number, o
       pool.push(w);
       running++;
       w.on('message', (r: EvalTaskResult) => {
+        if (fromWatchMode(r)) return;
         onDone(r);
         feed(w);
       });

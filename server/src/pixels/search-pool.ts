@@ -7,6 +7,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { fromWatchMode } from '../workers/watch-mode.ts';
 import type { SearchRequest } from './search.ts';
 
 const MAX_WORKERS = Math.max(1, Math.min(2, availableParallelism()));
@@ -46,6 +47,7 @@ function retire(worker: Worker): void {
 function spawn(): Worker {
   const worker = new Worker(WORKER);
   worker.on('message', (reply: Reply) => {
+    if (fromWatchMode(reply)) return;
     const job = busy.get(worker);
     if (!job || job.id !== reply.id) return;
     busy.delete(worker);

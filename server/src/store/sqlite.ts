@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { fromWatchMode } from '../workers/watch-mode.ts';
 import type { Sql } from './sql.ts';
 import type { WorkerOptions, WorkerReply, WorkerRequest, WorkerStatement } from './sqlite-worker.ts';
 
@@ -50,9 +51,16 @@ export async function openSqlite(file: string): Promise<Sql> {
   let closed: (() => void) | null = null;
   await new Promise<void>((resolve, reject) => {
     worker.once('error', reject);
-    worker.once('message', (m) => (m === 'ready' ? resolve() : reject(new Error(`unexpected first message ${String(m)}`))));
+    const first = (m: unknown) => {
+      if (fromWatchMode(m)) return;
+      worker.off('message', first);
+      if (m === 'ready') resolve();
+      else reject(new Error(`unexpected first message ${String(m)}`));
+    };
+    worker.on('message', first);
   });
   worker.on('message', (m: WorkerReply | 'closed') => {
+    if (fromWatchMode(m)) return;
     if (m === 'closed') return closed?.();
     const w = waiting.get(m.id);
     waiting.delete(m.id);
