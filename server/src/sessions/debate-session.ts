@@ -1,6 +1,7 @@
 import {
   apply,
   viewFor,
+  type ApplyResult,
   type Action,
   type Actor,
   type DebateEvent,
@@ -176,13 +177,16 @@ export class DebateSession {
    * long a refusal takes tells a seat nothing about events it cannot see.
    */
   async submit(actor: Actor, action: Action, meta?: Record<string, unknown>): Promise<Refusal | null> {
+    const from = this.game;
+    const at = Date.now();
+    let early: ApplyResult | undefined;
     try {
-      const early = apply(this.game, action, actor, Date.now());
+      early = apply(from, action, actor, at);
       if (!early.ok) return early.refusal;
     } catch {
       // act() below logs the engine's failure and answers it.
     }
-    return this.enqueue(() => this.act(actor, action, meta));
+    return this.enqueue(() => this.act(actor, action, meta, early && { from, at, result: early }));
   }
 
   /** Ends an unfinished debate without a verdict (a researcher's cancellation, an expiry). */
@@ -206,12 +210,14 @@ export class DebateSession {
   }
 
   /** Applies, stores, then publishes. Must run inside enqueue(). */
-  private async act(actor: Actor, action: Action, meta?: Record<string, unknown>): Promise<Refusal | null> {
+  private async act(actor: Actor, action: Action, meta?: Record<string, unknown>, early?: { from: DebateState; at: number; result: ApplyResult }): Promise<Refusal | null> {
     if (this.closed) return { code: 'finished', message: 'this debate is no longer served here' };
-    const now = Date.now();
-    let result: ReturnType<typeof apply>;
+    // Applied on arrival, and nothing queued ahead changed the state since: no need to apply again.
+    const applied = early?.from === this.game ? early : undefined;
+    const now = applied?.at ?? Date.now();
+    let result: ApplyResult;
     try {
-      result = apply(this.game, action, actor, now);
+      result = applied?.result ?? apply(this.game, action, actor, now);
     } catch (err) {
       this.deps.log(`debate ${this.id}: the engine failed on a ${action.type} by ${actor}: ${(err as Error).stack ?? String(err)}`);
       return { code: 'server-error', message: 'the server could not apply this action; nothing changed' };
