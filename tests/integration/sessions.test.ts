@@ -114,4 +114,23 @@ describe('connections to a session', () => {
     const events = (await stored(created.id)).events.filter((e) => e.seat === 'judge');
     expect(events).toHaveLength(1);
   });
+
+  it('live debates over one scenario share its passage, scenario, rules and seat plan: one copy, however many debates', async () => {
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push((await t.createDebate({ scenarioId, preset: 'debate', seed: `shared-${i}` })).id);
+    const states = await Promise.all(ids.map(async (id) => (await t.arena.ctx.sessions.get(id))!.state));
+    const [a, b, c] = states.map((s) => s.header);
+    expect(b!.scenario).toBe(a!.scenario);
+    expect(c!.scenario).toBe(a!.scenario);
+    expect(b!.rules).toBe(a!.rules);
+    expect(b!.seats).toBe(a!.seats);
+    // Each debate keeps its own id, seed and (when the seed draws another) assignment.
+    expect(new Set(states.map((s) => s.header.id)).size).toBe(3);
+    expect(new Set(states.map((s) => s.header.seed)).size).toBe(3);
+    // A debate over another scenario does not share it.
+    const other = await t.createDebate({ scenarioId: 'letters-from-osk-farm', preset: 'debate' });
+    const otherHeader = (await t.arena.ctx.sessions.get(other.id))!.state.header;
+    expect(otherHeader.scenario).not.toBe(a!.scenario);
+    expect(otherHeader.scenario.id).toBe('letters-from-osk-farm');
+  });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { replay, type DebateHeader, type Refusal } from '@arena/shared';
 import { DebateSession, type SessionDeps, type SessionEvent } from './debate-session.ts';
 import type { Ownership } from './ownership.ts';
@@ -10,8 +11,9 @@ import type { Ownership } from './ownership.ts';
 class SharedParts {
   private readonly seen = new Map<string, unknown>();
 
-  /** The first value seen with this value's JSON (or `key`), which is equal to it. */
-  share<T>(value: T, key = JSON.stringify(value)): T {
+  /** The first value seen with the same JSON, which is equal to it (keyed by a digest: passages are long). */
+  share<T>(value: T): T {
+    const key = createHash('sha256').update(JSON.stringify(value)).digest('base64');
     const known = this.seen.get(key);
     if (known !== undefined) return known as T;
     if (this.seen.size < 10_000) this.seen.set(key, value);
@@ -21,7 +23,7 @@ class SharedParts {
   header(header: DebateHeader): DebateHeader {
     const evidence = header.scenario.evidence as { kind: string; text?: string; pixels?: string };
     const field = evidence.kind === 'passage' ? 'text' : 'pixels';
-    if (typeof evidence[field] === 'string') evidence[field] = this.share(evidence[field], evidence[field]);
+    if (typeof evidence[field] === 'string') evidence[field] = this.share(evidence[field]);
     return {
       ...header,
       scenario: this.share(header.scenario),
