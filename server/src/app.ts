@@ -19,6 +19,8 @@ import { LocalOwnership, RedisOwnership, type Ownership } from './sessions/owner
 import { Sessions, type SessionCommand } from './sessions/sessions.ts';
 import { RedisDriver } from '@colyseus/redis-driver';
 import { RedisPresence } from '@colyseus/redis-presence';
+import { Redis } from 'ioredis';
+import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import { StudyService } from './studies/service.ts';
 import { guardMatchmaking } from './http/matchmaking.ts';
 import { applyCorsPolicy, securityHeaders } from './http/security.ts';
@@ -87,6 +89,8 @@ export async function createArena(config: Config, options: { store?: Store } = {
     log: (line) => console.warn(line),
   });
   sessions.on((_id, e) => e.type === 'appended' && gateway.observe(e.event));
+  // With several processes, the lobby's per-address limit is counted in Redis, once for all of them.
+  const limitsRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3 }) : null;
   const ctx: ArenaContext = {
     config,
     store,
@@ -100,6 +104,7 @@ export async function createArena(config: Config, options: { store?: Store } = {
     agentCapabilities: (id) => agentCapabilities(id),
     researcherToken: await researcherToken(config),
     studies,
+    ...(limitsRedis ? { rateLimitStore: new RedisStore({ prefix: 'arena:limit:', sendCommand: (...args: string[]) => limitsRedis.call(args[0]!, ...args.slice(1)) as Promise<RedisReply> }) } : {}),
   };
   const roomDeps: DebateRoomDeps = { sessions, store, reconnectSeconds: config.reconnectSeconds, researcherToken: ctx.researcherToken };
   const clientDir = resolve(config.clientDir);
@@ -193,6 +198,7 @@ export async function createArena(config: Config, options: { store?: Store } = {
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await sessions.close();
+      limitsRedis?.disconnect();
       if (!options.store) await store.close();
     },
   };

@@ -1,3 +1,4 @@
+import type { Store as RateLimitStore } from 'express-rate-limit';
 import type { PackInfo, Scenario } from '@arena/shared';
 import type { Agent } from './agents/agent.ts';
 import type { AgentGateway } from './agents/remote/gateway.ts';
@@ -30,5 +31,7 @@ export interface ArenaContext {
   researcherToken: string;
   /** Studies with recruited judges. */
   studies: StudyService;
+  /** Where the lobby's per-address limit counts (Redis, shared by every process, when REDIS_URL is set; else in memory). */
+  rateLimitStore?: RateLimitStore;
 }
 

@@ -5,6 +5,7 @@
  * clients reconnect. Needs Redis and Postgres: ARENA_REQUIRE_POSTGRES=1 or
  * ARENA_REQUIRE_REDIS=1 (CI sets both) makes their absence a failure instead of a skip.
  */
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DebateView } from '@arena/shared';
 import { SeatClient } from '../helpers/arena.ts';
@@ -56,10 +57,25 @@ describe.skipIf(!!missing)('several processes with Redis and Postgres', () => {
       ARENA_RESEARCHER_TOKEN: TOKEN,
       ARENA_RECONNECT_SECONDS: '1',
       ARENA_DATA_DIR: `/tmp/arena-cluster-${process.pid}-${port}`,
+      ARENA_LOBBY_CREATE_LIMIT: '2',
     });
+    // The lobby's per-address counts live in Redis: start from none (an earlier run's last 10 minutes).
+    const redis = new Redis(TEST_REDIS_URL);
+    const stale = await redis.keys('arena:limit:*');
+    if (stale.length) await redis.del(...stale);
+    redis.disconnect();
     const one = await startServerProcess(env(base));
     const two = await startServerProcess(env(base + 1));
     servers.push(one, two);
+
+    // Anonymous creations from one address count once across the processes: two through the first, then the second refuses.
+    const anonymous = (server: ServerProcess) =>
+      fetch(`${server.http}/api/debates`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scenarioId: 'the-lantern-room', preset: 'debate' }) });
+    expect((await anonymous(one)).status).toBe(201);
+    expect((await anonymous(one)).status).toBe(201);
+    const refused = await anonymous(two);
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as { code: string }).code).toBe('rate-limited');
 
     const created = await api(one.http, '/api/debates', { method: 'POST', json: { scenarioId: 'the-lantern-room', preset: 'debate' } });
     // The judge comes in through the first process, the debaters through the second: one debate, one room.

@@ -109,6 +109,7 @@ export function apiRouter(ctx: ArenaContext): Router {
     limit: ctx.config.lobbyCreateLimit,
     skip: (req) => isResearcher(req, ctx),
     skipFailedRequests: true,
+    ...(ctx.rateLimitStore ? { store: ctx.rateLimitStore } : {}),
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     handler: (_req, res, _next, options) => {
