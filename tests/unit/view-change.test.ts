@@ -50,6 +50,47 @@ describe('views as changes', () => {
     }
   });
 
+  it('successive views share the rounds nothing changed, so building and comparing them does not grow with the debate', () => {
+    const rounds = (v: object) => (v as { rounds: { complete: boolean }[] }).rounds;
+    for (const seat of ['A', 'judge', 'observer'] as const) {
+      const list = views[seat];
+      for (let i = 1; i < list.length; i++) {
+        const before = rounds(list[i - 1]!);
+        const after = rounds(list[i]!);
+        // Every complete round but the newest is the very same object in the next view.
+        for (let k = 0; k < before.length - 1; k++) if (before[k]!.complete) expect(after[k], `${seat} step ${i} round ${k}`).toBe(before[k]);
+      }
+    }
+    // A complete round looks the same to every seat, so it is one object for all of them.
+    const last = { A: rounds(views.A.at(-1)!), judge: rounds(views.judge.at(-1)!) };
+    expect(last.judge[1]).toBe(last.A[1]);
+  });
+
+  it('a round still open is never shared between seats that may see different parts of it', () => {
+    let s: DebateState = setup({ id: 'vc-open', scenario: LIGHTHOUSE, rules: rulesFor('debate', {}), seed: 'vc-open', createdAt: 0 });
+    let t = 0;
+    const step = (action: Action, actor: Actor) => {
+      const r = apply(s, action, actor, ++t);
+      if (!r.ok) throw new Error(r.refusal.message);
+      s = r.state;
+    };
+    step({ type: 'start' }, 'system');
+    step({ type: 'judge', probabilities: [0.5, 0.5], comment: '', end: false }, 'judge');
+    // The opening round is simultaneous: A's speech is A's alone until B has spoken too.
+    step({ type: 'speech', text: 'An opening nobody else may read before the round is complete.' }, 'A');
+    const open = (seat: Seat) => viewFor(s, seat).rounds[1]!;
+    expect(open('A').speeches).toHaveLength(1);
+    expect(open('B').speeches).toEqual([]);
+    expect(open('judge').speeches).toEqual([]);
+    expect(open('A')).not.toBe(open('B'));
+    expect(open('A')).not.toBe(open('judge'));
+    step({ type: 'speech', text: 'The other opening.' }, 'B');
+    // Complete: one view of it for everyone.
+    expect(open('judge').speeches).toHaveLength(2);
+    expect(open('judge')).toBe(open('A'));
+    expect(open('B')).toBe(open('A'));
+  });
+
   it('round-trips arbitrary JSON objects', () => {
     const value = fc.jsonValue({ maxDepth: 3 });
     fc.assert(

@@ -89,22 +89,32 @@ function speechView(s: Round['speeches'][number]): SpeechView {
 }
 
 /**
+ * Views of rounds whose every speech may be shown, by round. Such a view is the same for
+ * every seat that may see it, and a round the next action leaves alone is the same object
+ * in the next state (the engine replaces only what changes), so successive views share it:
+ * building a view and comparing two stay cheap however long the debate has been.
+ */
+const openRoundViews = new WeakMap<Round, RoundView>();
+
+function roundView(r: Round, speeches: SpeechView[]): RoundView {
+  const judge = r.judge ? { probabilities: r.judge.probabilities, comment: r.judge.comment, end: r.judge.end, timedOut: r.judge.timedOut } : null;
+  const view: RoundView = { index: r.index, kind: r.kind, complete: r.complete, speeches, judge };
+  if (r.kind === 'choose') view.choice = r.choice ? { seat: r.choice.seat, answerIndex: r.choice.answer, timedOut: r.choice.timedOut } : null;
+  return view;
+}
+
+/**
  * The rounds a seat may see: debaters see their own and already-released speeches;
  * others only complete rounds; `everything` (the full view) sees every speech.
  */
 function visibleRounds(state: DebateState, seat: Seat, isDebater: boolean, everything = false): RoundView[] {
   return state.rounds.map((r) => {
-    let speeches: SpeechView[];
-    if (r.complete || everything) speeches = r.speeches.map(speechView);
-    else if (!isDebater) speeches = [];
-    else if (r.kind === 'sequential') speeches = r.speeches.map(speechView);
-    else speeches = r.speeches.filter((s) => s.seat === seat).map(speechView);
-    const judge = r.judge
-      ? { probabilities: r.judge.probabilities, comment: r.judge.comment, end: r.judge.end, timedOut: r.judge.timedOut }
-      : null;
-    const view: RoundView = { index: r.index, kind: r.kind, complete: r.complete, speeches, judge };
-    if (r.kind === 'choose') view.choice = r.choice ? { seat: r.choice.seat, answerIndex: r.choice.answer, timedOut: r.choice.timedOut } : null;
-    return view;
+    if (r.complete || everything || (isDebater && r.kind === 'sequential')) {
+      let view = openRoundViews.get(r);
+      if (!view) openRoundViews.set(r, (view = roundView(r, r.speeches.map(speechView))));
+      return view;
+    }
+    return roundView(r, isDebater ? r.speeches.filter((s) => s.seat === seat).map(speechView) : []);
   });
 }
 
