@@ -5,25 +5,39 @@ import { Redis } from 'ioredis';
 export const TEST_DATABASE_URL = process.env.ARENA_TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 export const TEST_REDIS_URL = process.env.ARENA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/5';
 
-/** Why Postgres or Redis cannot be reached, or null when both answer. */
-async function missingServices(): Promise<string | null> {
+/** Why Postgres cannot be reached, or null when it answers. */
+async function missingPostgres(): Promise<string | null> {
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 2000 });
   try {
-    const client = new pg.Client({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 2000 });
     await client.connect();
-    await client.end();
+    await client.query('SELECT 1');
+    return null;
   } catch (err) {
     return `Postgres at ${TEST_DATABASE_URL}: ${(err as Error).message}`;
+  } finally {
+    await client.end().catch(() => {});
   }
+}
+
+/** Why Redis cannot be reached, or null when it answers. */
+async function missingRedis(): Promise<string | null> {
   const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0 });
   try {
     await redis.connect();
     await redis.ping();
+    return null;
   } catch (err) {
     return `Redis at ${TEST_REDIS_URL}: ${(err as Error).message}`;
   } finally {
     redis.disconnect();
   }
-  return null;
+}
+
+/** A missing service is a warning and a skip, or an error when CI says it must be there. */
+function skipOrFail(test: string, missing: string | null, required: boolean): string | null {
+  if (missing && required) throw new Error(`${test} needs ${missing}`);
+  if (missing) console.warn(`${test} skipped: ${missing}`);
+  return missing;
 }
 
 /**
@@ -32,10 +46,13 @@ async function missingServices(): Promise<string | null> {
  * ARENA_REQUIRE_REDIS=1 (CI) says they must be there.
  */
 export async function servicesFor(test: string): Promise<string | null> {
-  const missing = await missingServices();
-  if (missing && (process.env.ARENA_REQUIRE_POSTGRES === '1' || process.env.ARENA_REQUIRE_REDIS === '1')) throw new Error(`${test} needs ${missing}`);
-  if (missing) console.warn(`${test} skipped: ${missing}`);
-  return missing;
+  const missing = (await missingPostgres()) ?? (await missingRedis());
+  return skipOrFail(test, missing, process.env.ARENA_REQUIRE_POSTGRES === '1' || process.env.ARENA_REQUIRE_REDIS === '1');
+}
+
+/** For a test that needs Postgres only (ARENA_REQUIRE_POSTGRES=1 makes its absence an error). */
+export async function postgresFor(test: string): Promise<string | null> {
+  return skipOrFail(test, await missingPostgres(), process.env.ARENA_REQUIRE_POSTGRES === '1');
 }
 
 /** A Postgres schema of its own for one test, and the URL that uses it. */

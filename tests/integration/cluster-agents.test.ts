@@ -5,42 +5,27 @@
  * (ARENA_REQUIRE_POSTGRES=1 or ARENA_REQUIRE_REDIS=1 makes their absence a failure).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
+import { startTwoProcesses, type TwoProcesses } from '../helpers/cluster.ts';
 import { startPythonAgent, startTsAgent, type AgentProcess } from '../helpers/agent-process.ts';
-import { apiAs, freshSchema, servicesFor, TEST_REDIS_URL } from '../helpers/services.ts';
+import { apiAs, servicesFor } from '../helpers/services.ts';
 
 const TOKEN = 'cluster-agents-token-0123456789';
 const missing = await servicesFor('the cluster agents test');
 
-const servers: ServerProcess[] = [];
 const agents: AgentProcess[] = [];
-let schema: Awaited<ReturnType<typeof freshSchema>> | undefined;
+let cluster: TwoProcesses | undefined;
 
 afterAll(async () => {
   await Promise.all(agents.map((a) => a.stop()));
-  for (const s of servers) await s.kill('SIGTERM');
-  await schema?.drop();
+  await cluster?.stop('SIGTERM');
 });
 
 const api = (base: string, path: string, init: { method?: string; json?: unknown } = {}) => apiAs(TOKEN, base, path, init);
 
 describe.skipIf(!!missing)('remote agents with several processes', () => {
   it('agents connected to either process play a debate served by one; a revocation through one reaches the other; a restarted process is rejoined', async () => {
-    schema = await freshSchema(`cluster_agents_${process.pid}_${Date.now()}`);
-    const databaseUrl = schema.url;
-    const base = 28_000 + (process.pid % 2000) * 2;
-    const env = (port: number) => ({
-      PORT: String(port),
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: TEST_REDIS_URL,
-      ARENA_PUBLIC_ADDRESS: `127.0.0.1:${port}`,
-      ARENA_RESEARCHER_TOKEN: TOKEN,
-      ARENA_AGENT_SECONDS: '20',
-      ARENA_DATA_DIR: `/tmp/arena-cluster-agents-${process.pid}-${port}`,
-    });
-    const one = await startServerProcess(env(base));
-    const two = await startServerProcess(env(base + 1));
-    servers.push(one, two);
+    cluster = await startTwoProcesses('cluster_agents', 28_000, TOKEN, { ARENA_AGENT_SECONDS: '20' });
+    const { one, two } = cluster;
 
     // Keys issued through the first process are good in the second.
     const ts = await api(one.http, '/api/agents/keys', { method: 'POST', json: { name: 'far-ts' } });
@@ -75,7 +60,7 @@ describe.skipIf(!!missing)('remote agents with several processes', () => {
 
     // A server that stops and comes back: the Python agent reconnects by itself.
     await one.kill('SIGTERM');
-    servers.push(await startServerProcess(env(base)));
+    await cluster.restartOne();
     await near.until((e) => e.event === 'welcome' && near.events.filter((x) => x.event === 'welcome').length >= 2, 'welcome again', 30_000);
   }, 180_000);
 });

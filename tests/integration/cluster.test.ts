@@ -9,20 +9,19 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DebateView } from '@arena/shared';
 import { SeatClient } from '../helpers/arena.ts';
-import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
-import { apiAs, freshSchema, servicesFor, TEST_REDIS_URL } from '../helpers/services.ts';
+import { startTwoProcesses, type TwoProcesses } from '../helpers/cluster.ts';
+import type { ServerProcess } from '../helpers/server-process.ts';
+import { apiAs, servicesFor, TEST_REDIS_URL } from '../helpers/services.ts';
 
 const TOKEN = 'cluster-researcher-token-0123456789';
 const missing = await servicesFor('the cluster test');
 
-const servers: ServerProcess[] = [];
 const clients: SeatClient[] = [];
-let schema: Awaited<ReturnType<typeof freshSchema>> | undefined;
+let cluster: TwoProcesses | undefined;
 
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.leave().catch(() => {})));
-  for (const s of servers) await s.kill('SIGKILL');
-  await schema?.drop();
+  await cluster?.stop('SIGKILL');
 });
 
 const api = (base: string, path: string, init: { method?: string; json?: unknown } = {}) => apiAs(TOKEN, base, path, init);
@@ -46,27 +45,13 @@ const judgeTurn = (v: DebateView, end: boolean) => ({ type: 'judge', probabiliti
 
 describe.skipIf(!!missing)('several processes with Redis and Postgres', () => {
   it('a debate created through one process is joined through both, survives the death of its owner, and reaches its verdict', async () => {
-    schema = await freshSchema(`cluster_${process.pid}_${Date.now()}`);
-    const databaseUrl = schema.url;
-    const base = 24_000 + (process.pid % 2000) * 2;
-    const env = (port: number) => ({
-      PORT: String(port),
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: TEST_REDIS_URL,
-      ARENA_PUBLIC_ADDRESS: `127.0.0.1:${port}`,
-      ARENA_RESEARCHER_TOKEN: TOKEN,
-      ARENA_RECONNECT_SECONDS: '1',
-      ARENA_DATA_DIR: `/tmp/arena-cluster-${process.pid}-${port}`,
-      ARENA_LOBBY_CREATE_LIMIT: '2',
-    });
     // The lobby's per-address counts live in Redis: start from none (an earlier run's last 10 minutes).
     const redis = new Redis(TEST_REDIS_URL);
     const stale = await redis.keys('arena:limit:*');
     if (stale.length) await redis.del(...stale);
     redis.disconnect();
-    const one = await startServerProcess(env(base));
-    const two = await startServerProcess(env(base + 1));
-    servers.push(one, two);
+    cluster = await startTwoProcesses('cluster', 24_000, TOKEN, { ARENA_RECONNECT_SECONDS: '1', ARENA_LOBBY_CREATE_LIMIT: '2' });
+    const { one, two } = cluster;
 
     // Anonymous creations from one address count once across the processes: two through the first, then the second refuses.
     const anonymous = (server: ServerProcess) =>

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { postgresFor, TEST_DATABASE_URL } from '../helpers/services.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { replay, type DebateView } from '@arena/shared';
 import { openStore, type StoreOptions } from '../../server/src/store/open.ts';
@@ -14,25 +15,10 @@ import { createDebateOn, startServerProcess, type ServerProcess } from '../helpe
  * Views go out only after the event is committed, so a speech seen in a view is an
  * acknowledged event. Runs on the embedded database and on Postgres.
  */
-const PG_URL = process.env.ARENA_TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
-const requirePostgres = process.env.ARENA_REQUIRE_POSTGRES === '1';
+const PG_URL = TEST_DATABASE_URL;
 const TRIALS = Number(process.env.ARENA_DURABILITY_TRIALS ?? 3);
 const DEBATES = 8;
-
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return true;
-  } catch (err) {
-    if (requirePostgres) throw new Error(`Postgres is required (ARENA_REQUIRE_POSTGRES=1) but ${PG_URL} is unreachable: ${(err as Error).message}`);
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-const pgUp = await postgresReachable();
-if (!pgUp) console.warn(`SKIPPED: the Postgres durability trials, since no server answers at ${PG_URL}`);
+const pgUp = !(await postgresFor('the Postgres durability trials'));
 
 const MARK = /ack-[\w-]+-[AB]-\d+/g;
 

@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { postgresFor, TEST_DATABASE_URL } from '../helpers/services.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apply, replay, type Action, type Actor, type DebateEvent, type DebateState } from '@arena/shared';
 import { openStore, type StoreOptions } from '../../server/src/store/open.ts';
@@ -14,25 +15,8 @@ import { newDebate } from '../helpers/fixtures.ts';
  * 127.0.0.1:5432). Without a reachable server the Postgres half says it is skipped,
  * unless ARENA_REQUIRE_POSTGRES=1 (CI), where that is a failure.
  */
-const PG_URL = process.env.ARENA_TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
-const requirePostgres = process.env.ARENA_REQUIRE_POSTGRES === '1';
-
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return true;
-  } catch (err) {
-    if (requirePostgres) throw new Error(`Postgres is required (ARENA_REQUIRE_POSTGRES=1) but ${PG_URL} is unreachable: ${(err as Error).message}`);
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-const pgUp = await postgresReachable();
-if (!pgUp) console.warn(`SKIPPED: the Postgres store tests, since no server answers at ${PG_URL} (set ARENA_TEST_DATABASE_URL)`);
+const PG_URL = TEST_DATABASE_URL;
+const pgUp = !(await postgresFor('the Postgres store tests'));
 const schema = `arena_test_${process.pid}_${Date.now()}`;
 
 const backends: { name: string; options: () => StoreOptions; enabled: boolean }[] = [

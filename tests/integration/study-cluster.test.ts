@@ -7,34 +7,25 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { SeatClient } from '../helpers/arena.ts';
-import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
-import { freshSchema, servicesFor, TEST_REDIS_URL } from '../helpers/services.ts';
+import { startTwoProcesses, type TwoProcesses } from '../helpers/cluster.ts';
+import { apiAs, servicesFor } from '../helpers/services.ts';
 import { EXAMPLE_SPEC } from '../../server/src/studies/example.ts';
 import { parseSpec, type StudySpec } from '../../server/src/studies/spec.ts';
 
 const TOKEN = 'study-cluster-token-0123456789';
 const missing = await servicesFor('the study cluster test');
 
-const servers: ServerProcess[] = [];
 const clients: SeatClient[] = [];
-let schema: Awaited<ReturnType<typeof freshSchema>> | undefined;
+let cluster: TwoProcesses | undefined;
 
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.leave().catch(() => {})));
-  for (const s of servers) await s.kill('SIGKILL');
-  await schema?.drop();
+  await cluster?.stop('SIGKILL');
 });
 
-async function api(base: string, path: string, init: { method?: string; json?: unknown; token?: string } = {}): Promise<any> {
-  const res = await fetch(`${base}${path}`, {
-    method: init.method ?? (init.json ? 'POST' : 'GET'),
-    headers: { authorization: `Bearer ${init.token ?? TOKEN}`, ...(init.json ? { 'content-type': 'application/json' } : {}) },
-    ...(init.json ? { body: JSON.stringify(init.json) } : {}),
-  });
-  const body = await res.json();
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`);
-  return body;
-}
+/** The API as the researcher, or as a participant with `token`; a body means POST. */
+const api = (base: string, path: string, init: { method?: string; json?: unknown; token?: string } = {}) =>
+  apiAs(init.token ?? TOKEN, base, path, { method: init.method ?? (init.json ? 'POST' : 'GET'), json: init.json });
 
 const base = parseSpec(EXAMPLE_SPEC);
 const spec: StudySpec = {
@@ -86,20 +77,8 @@ async function awaitEvent(url: string, test: (data: any) => boolean, ms: number,
 
 describe.skipIf(!!missing)('a study served by several processes', () => {
   it('never draws one slot twice, records verdicts through either process, and relays progress', async () => {
-    schema = await freshSchema(`study_cluster_${process.pid}_${Date.now()}`);
-    const databaseUrl = schema.url;
-    const port = 26_000 + (process.pid % 2000) * 2;
-    const env = (p: number) => ({
-      PORT: String(p),
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: TEST_REDIS_URL,
-      ARENA_PUBLIC_ADDRESS: `127.0.0.1:${p}`,
-      ARENA_RESEARCHER_TOKEN: TOKEN,
-      ARENA_STUDY_SWEEP_SECONDS: '3600',
-      ARENA_DATA_DIR: `/tmp/arena-study-cluster-${process.pid}-${p}`,
-    });
-    const [one, two] = await Promise.all([startServerProcess(env(port)), startServerProcess(env(port + 1))]);
-    servers.push(one, two);
+    cluster = await startTwoProcesses('study_cluster', 26_000, TOKEN, { ARENA_STUDY_SWEEP_SECONDS: '3600' });
+    const { one, two } = cluster;
     const launched = await api(one.http, '/api/studies', { json: { spec } });
     expect(launched.slots).toBe(12);
 

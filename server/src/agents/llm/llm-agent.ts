@@ -59,39 +59,31 @@ export class LlmAgent implements Agent {
   }
 
   private async judge(turn: AgentTurn, usage: Usage): Promise<AgentReply> {
-    const { view } = turn;
     const legal = turn.legal.find((l) => l.type === 'judge');
     if (!legal || legal.type !== 'judge') throw new Error(`${this.id}: it is not the judge's turn`);
-    const prompt = buildPrompt(view, turn.refusal, this.config.promptsDir);
-    let user = prompt.user;
-    let lastError: ParseError | null = null;
-    for (let attempt = 0; attempt <= this.parseRetries; attempt++) {
-      const { text } = await this.call(prompt.system, user, turn.signal, usage);
-      try {
-        const d = parseJudgeReply(text, view.answers.length);
-        // Legal by construction: end only when allowed, and always when nothing else is.
-        const end = legal.canEnd && (!legal.canContinue || d.end === true);
-        const comment = d.comment.slice(0, legal.maxCommentChars);
-        return { action: { type: 'judge', probabilities: d.probabilities, end, ...(comment ? { comment } : {}) }, meta: { parseRetries: attempt } };
-      } catch (err) {
-        if (!(err instanceof ParseError)) throw err;
-        lastError = err;
-        user = `${prompt.user}\n\nYour previous reply could not be read (${err.message}). Reply with the JSON object only.`;
-      }
-    }
-    throw lastError ?? new ParseError('no reply');
+    return this.askUntilReadable(turn, usage, (text) => {
+      const d = parseJudgeReply(text, turn.view.answers.length);
+      // Legal by construction: end only when allowed, and always when nothing else is.
+      const end = legal.canEnd && (!legal.canContinue || d.end === true);
+      const comment = d.comment.slice(0, legal.maxCommentChars);
+      return { type: 'judge', probabilities: d.probabilities, end, ...(comment ? { comment } : {}) };
+    });
   }
 
   /** An open protocol's choice of answer: the model names a letter; an unreadable reply is asked again. */
   private async choose(turn: AgentTurn, usage: Usage): Promise<AgentReply> {
-    const { view } = turn;
-    const prompt = buildPrompt(view, turn.refusal, this.config.promptsDir);
+    return this.askUntilReadable(turn, usage, (text) => ({ type: 'choose', answer: parseChoiceReply(text, turn.view.answers.length) }));
+  }
+
+  /** Asks the model, and again (up to `parseRetries` times) with the reason while `read` cannot make an action of its reply. */
+  private async askUntilReadable(turn: AgentTurn, usage: Usage, read: (text: string) => AgentReply['action']): Promise<AgentReply> {
+    const prompt = buildPrompt(turn.view, turn.refusal, this.config.promptsDir);
     let user = prompt.user;
     let lastError: ParseError | null = null;
     for (let attempt = 0; attempt <= this.parseRetries; attempt++) {
       const { text } = await this.call(prompt.system, user, turn.signal, usage);
       try {
-        return { action: { type: 'choose', answer: parseChoiceReply(text, view.answers.length) }, meta: { parseRetries: attempt } };
+        return { action: read(text), meta: { parseRetries: attempt } };
       } catch (err) {
         if (!(err instanceof ParseError)) throw err;
         lastError = err;
