@@ -8,7 +8,7 @@
  * do not depend on the number of workers.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import cliProgress from 'cli-progress';
 import { wilson } from '@arena/shared';
 import { DEFAULT_MCTS, debateImage } from './mcts.ts';
@@ -18,7 +18,7 @@ import { splitMnist, sampleDigits } from './mnist-data.ts';
 import type { Digit } from './mnist-data.ts';
 import { judgeAccuracy } from './train.ts';
 import { compareOrders, type ImageOutcome, type OrderComparison } from './order-pairs.ts';
-import { fromWatchMode } from '../workers/watch-mode.ts';
+import { startWorker } from '../workers/worker.ts';
 
 export interface PixelsEvalOptions {
   ks: number[];
@@ -146,14 +146,12 @@ async function runTasks(tasks: EvalTask[], cfg: WorkerConfig, workers: number, o
       w.postMessage(t);
     };
     for (let i = 0; i < Math.min(workers, tasks.length); i++) {
-      const w = new Worker(new URL('./eval-worker.ts', import.meta.url), { workerData: cfg });
-      pool.push(w);
-      running++;
-      w.on('message', (r: EvalTaskResult) => {
-        if (fromWatchMode(r)) return;
+      const w: Worker = startWorker(new URL('./eval-worker.ts', import.meta.url), { workerData: cfg }, (r: EvalTaskResult) => {
         onDone(r);
         feed(w);
       });
+      pool.push(w);
+      running++;
       w.on('error', (e) => {
         for (const p of pool) void p.terminate();
         reject(e);

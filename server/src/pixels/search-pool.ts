@@ -6,8 +6,8 @@
  * Idle workers do not keep the process alive and end after a minute.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
-import { fromWatchMode } from '../workers/watch-mode.ts';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../workers/worker.ts';
 import type { SearchRequest } from './search.ts';
 
 const MAX_WORKERS = Math.max(1, Math.min(2, availableParallelism()));
@@ -45,9 +45,7 @@ function retire(worker: Worker): void {
 }
 
 function spawn(): Worker {
-  const worker = new Worker(WORKER);
-  worker.on('message', (reply: Reply) => {
-    if (fromWatchMode(reply)) return;
+  const worker: Worker = startWorker(WORKER, {}, (reply: Reply) => {
     const job = busy.get(worker);
     if (!job || job.id !== reply.id) return;
     busy.delete(worker);

@@ -108,10 +108,8 @@ export class DebateRoom extends Room {
   }
 
   /** Counts a message against its sender's limit; over it, the sender hears why and keeps its seat. */
-  private limited(client: Client, about: string): boolean {
-    // A message before onJoin (none should come) counts against a fresh bucket.
-    const limiter = this.connections.get(client.sessionId)?.limiter ?? new RateLimiter(MESSAGES_PER_SECOND, MESSAGES_PER_SECOND);
-    if (limiter.take(Date.now())) return true;
+  private limited(client: Client, connection: SeatConnection, about: string): boolean {
+    if (connection.limiter.take(Date.now())) return true;
     this.refuse(client, {
       code: 'rate-limited',
       message: `too many messages: at most ${MESSAGES_PER_SECOND} a second; this ${about} message was not applied, send it again in a moment`,
@@ -128,15 +126,16 @@ export class DebateRoom extends Room {
   }
 
   private onClientMessage(client: Client, type: string, payload: unknown) {
-    if (!this.limited(client, type)) return;
-    if (type === 'action') return void this.onAction(client, payload);
-    if (type === 'sync') return void this.connections.get(client.sessionId)?.subscription.sync();
+    // Colyseus delivers messages only from joined clients, and onJoin made their connection.
+    const connection = this.connections.get(client.sessionId);
+    if (!connection) return this.refuse(client, { code: 'not-a-participant', message: 'join a seat first' });
+    if (!this.limited(client, connection, type)) return;
+    if (type === 'action') return void this.onAction(client, connection.subscription, payload);
+    if (type === 'sync') return connection.subscription.sync();
     this.refuse(client, { code: 'malformed', message: `unknown message type "${type}"` });
   }
 
-  private async onAction(client: Client, payload: unknown) {
-    const subscription = this.connections.get(client.sessionId)?.subscription;
-    if (!subscription) return this.refuse(client, { code: 'not-a-participant', message: 'join a seat first' });
+  private async onAction(client: Client, subscription: Subscription, payload: unknown) {
     const parsed = ClientAction.safeParse(payload);
     if (!parsed.success) return this.refuse(client, { code: 'malformed', message: `malformed action: ${describeIssues(parsed.error)}` });
     const refusal = await subscription.submit(parsed.data);

@@ -1,5 +1,4 @@
-import { Worker } from 'node:worker_threads';
-import { fromWatchMode } from '../workers/watch-mode.ts';
+import { startWorker } from '../workers/worker.ts';
 import type { Sql } from './sql.ts';
 import type { WorkerOptions, WorkerReply, WorkerRequest, WorkerStatement } from './sqlite-worker.ts';
 
@@ -43,30 +42,20 @@ function toParam(v: unknown): WorkerStatement['params'][number] {
  * from elsewhere waits instead of landing inside it.
  */
 export async function openSqlite(file: string): Promise<Sql> {
-  const worker = new Worker(new URL('./sqlite-worker.ts', import.meta.url), {
-    workerData: { file } satisfies WorkerOptions,
-  });
   const waiting = new Map<number, { resolve: (rows: Record<string, unknown>[][]) => void; reject: (err: Error) => void }>();
   let failure: Error | null = null;
   let closed: (() => void) | null = null;
-  await new Promise<void>((resolve, reject) => {
-    worker.once('error', reject);
-    const first = (m: unknown) => {
-      if (fromWatchMode(m)) return;
-      worker.off('message', first);
-      if (m === 'ready') resolve();
-      else reject(new Error(`unexpected first message ${String(m)}`));
-    };
-    worker.on('message', first);
-  });
-  worker.on('message', (m: WorkerReply | 'closed') => {
-    if (fromWatchMode(m)) return;
+  let ready!: () => void;
+  const started = new Promise<void>((resolve) => (ready = resolve));
+  const worker = startWorker(new URL('./sqlite-worker.ts', import.meta.url), { workerData: { file } satisfies WorkerOptions }, (m: WorkerReply | 'ready' | 'closed') => {
+    if (m === 'ready') return ready();
     if (m === 'closed') return closed?.();
     const w = waiting.get(m.id);
     waiting.delete(m.id);
     if ('error' in m) w?.reject(new SqliteError(m.error.message, m.error.code, m.error.errcode));
     else w?.resolve(m.rows);
   });
+  await Promise.race([started, new Promise<never>((_, reject) => worker.once('error', reject))]);
   worker.on('error', (err) => {
     failure = err;
     for (const w of waiting.values()) w.reject(err);
