@@ -78,6 +78,19 @@ function deadlineFor(state: DebateState, kind: Round['kind'], now: number): numb
   return seconds === null ? null : now + seconds * 1000;
 }
 
+/**
+ * The deadline of the next speaker in a sequential round: its slot's end, fixed when the
+ * round opened. Transcripts recorded by engine 1.0 gave each speaker a full turn from the
+ * previous speech (which told the judge when a hidden speech arrived); they replay so.
+ */
+function nextSpeakerDeadline(state: DebateState, round: Round, now: number): number | null {
+  const seconds = state.header.rules.speechSeconds;
+  if (seconds === null) return null;
+  if (state.header.engine === '1.0.0') return now + seconds * 1000;
+  const spoken = (currentRound(state) as Round).speeches.length;
+  return round.startedAt + (spoken + 1) * seconds * 1000;
+}
+
 /** Opens round `index`; past the end of the schedule that is a final judge round, so every debate can end. */
 function openRound(state: DebateState, index: number, now: number): DebateState {
   const kind = roundKindAt(state.header.rules, index) ?? 'judge';
@@ -105,15 +118,23 @@ function speak(state: DebateState, action: Extract<Action, { type: 'speech' }>, 
   return ok(addSpeeches(state, [{ seat, ...resolved, timedOut: false, at: now }], now));
 }
 
-/** Records speeches; completes the round and opens the next when nobody is left to speak. */
+/**
+ * Records speeches; completes the round and opens the next when nobody is left to speak.
+ * Nothing a judge can see depends on when or in which order hidden speeches arrived: a
+ * complete round lists its speeches in the speaking order, and a sequential round's
+ * deadlines are fixed when it opens (speaker k of the round must speak by
+ * startedAt + k × speechSeconds), so when a later speaker times out the round still
+ * ends at a time that says nothing of when the earlier ones spoke.
+ */
 function addSpeeches(state: DebateState, speeches: Speech[], now: number): DebateState {
   const round = currentRound(state) as Round;
   let next = withRound(state, { ...round, speeches: [...round.speeches, ...speeches] });
   if (toMove(next).length > 0) {
-    // Sequential rounds give each speaker a full turn of their own.
-    return round.kind === 'sequential' ? { ...next, deadline: deadlineFor(next, 'sequential', now) } : next;
+    return round.kind === 'sequential' ? { ...next, deadline: nextSpeakerDeadline(next, round, now) } : next;
   }
-  next = withRound(next, { ...(currentRound(next) as Round), complete: true });
+  const order = state.header.assignment.speakingOrder;
+  const inOrder = [...(currentRound(next) as Round).speeches].sort((a, b) => order.indexOf(a.seat) - order.indexOf(b.seat));
+  next = withRound(next, { ...(currentRound(next) as Round), speeches: inOrder, complete: true });
   next = { ...next, speechRounds: next.speechRounds + 1 };
   // A schedule that ends on speeches still ends with the judge's decision.
   return openRound(next, nextRoundIndex(next, round.index) ?? round.index + 1, now);

@@ -3,7 +3,12 @@ import type { RoundKind, Rules } from '../rules/rules.ts';
 import type { Scenario } from '../scenario/schema.ts';
 
 export const TRANSCRIPT_FORMAT = 'oversight-arena/transcript@1';
-export const ENGINE_VERSION = '1.0.0';
+/**
+ * The engine's rule version, recorded in every header. 1.1: a sequential round's deadlines
+ * are fixed when it opens, and a complete round lists its speeches in speaking order.
+ * Transcripts recorded under 1.0 replay under 1.0's deadlines (see apply.ts).
+ */
+export const ENGINE_VERSION = '1.1.0';
 
 /** Who fills a seat: a person, or an agent named by its configuration id. */
 export interface SeatConfig {
