@@ -139,7 +139,7 @@ export async function createArena(config: Config, options: { store?: Store } = {
     },
     express: (app) => {
       app.disable('x-powered-by');
-      app.set('trust proxy', config.trustProxy);
+      app.set('trust proxy', config.trustProxy.length > 0 ? config.trustProxy : false);
       app.use(securityHeaders(join(clientDir, 'index.html')));
       app.use('/api', apiRouter(ctx));
       if (existsSync(join(clientDir, 'index.html'))) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isIP } from 'node:net';
 import { describeIssues } from '@arena/shared';
 
 const Env = z.object({
@@ -36,8 +37,17 @@ const Env = z.object({
   ARENA_LOBBY: z.enum(['on', 'off']).default('on'),
   /** Debates one client (IP address) may create anonymously in 10 minutes. */
   ARENA_LOBBY_CREATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
-  /** Reverse proxies in front of the server whose X-Forwarded-For to trust (0: none). */
-  ARENA_TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  /**
+   * The reverse proxies in front of the server whose X-Forwarded-For to trust, named: a
+   * comma-separated list of addresses, CIDR subnets or the ranges `loopback`,
+   * `linklocal`, `uniquelocal`. A hop count is refused: with it, any client that reaches
+   * the server directly could name its own address and escape the per-address limits.
+   */
+  ARENA_TRUST_PROXY: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
+    .pipe(z.array(z.string().refine(isProxyAddress, { message: 'name each trusted proxy: an IP address, a CIDR subnet (10.0.0.0/8) or loopback, linklocal, uniquelocal; a hop count would trust any direct client' }))),
 });
 
 export interface Config {
@@ -60,8 +70,20 @@ export interface Config {
   lobby: boolean;
   /** Anonymous creations a client may make per 10 minutes. */
   lobbyCreateLimit: number;
-  /** Proxy hops to trust for the client address. */
-  trustProxy: number;
+  /** The proxies (addresses, subnets, named ranges) whose X-Forwarded-For gives the client's address; empty: none. */
+  trustProxy: string[];
+}
+
+/** An address, a CIDR subnet, or one of the ranges Express names. */
+function isProxyAddress(p: string): boolean {
+  if (p === 'loopback' || p === 'linklocal' || p === 'uniquelocal') return true;
+  const [address, bits, ...rest] = p.split('/');
+  if (rest.length > 0 || !address) return false;
+  const version = isIP(address);
+  if (version === 0) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d{1,3}$/.test(bits) && n <= (version === 4 ? 32 : 128);
 }
 
 export class ConfigError extends Error {

@@ -142,6 +142,31 @@ describe('rate limits and a closed lobby', () => {
     }
   });
 
+  it('counts a spoofed X-Forwarded-For against the direct peer unless that peer is a named proxy', async () => {
+    const spoof = (arena: TestArena, i: number) =>
+      arena.api('/api/debates', { method: 'POST', json: { scenarioId: SCENARIO }, headers: { 'x-forwarded-for': `203.0.113.${i}` } });
+    // A proxy named elsewhere: this client reaches the server directly, so its header is not believed.
+    const direct = await startArena({ env: { ARENA_LOBBY_CREATE_LIMIT: '2', ARENA_TRUST_PROXY: '10.9.9.9' } });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await spoof(direct, i)).status);
+      expect(statuses).toEqual([201, 201, 429, 429]);
+    } finally {
+      await direct.close();
+    }
+    // Behind a named proxy (here the loopback peer), each forwarded address has its own count.
+    const proxied = await startArena({ env: { ARENA_LOBBY_CREATE_LIMIT: '2', ARENA_TRUST_PROXY: 'loopback' } });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await spoof(proxied, i)).status);
+      expect(statuses).toEqual([201, 201, 201, 201]);
+    } finally {
+      await proxied.close();
+    }
+    // A hop count would believe any direct client: it is refused with the reason.
+    await expect(startArena({ env: { ARENA_TRUST_PROXY: '1' } })).rejects.toThrow(/ARENA_TRUST_PROXY\S*: name each trusted proxy/);
+  });
+
   it('with ARENA_LOBBY=off only researchers create debates', async () => {
     const closed = await startArena({ env: { ARENA_LOBBY: 'off' } });
     try {
