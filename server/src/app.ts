@@ -25,6 +25,7 @@ import { StudyService } from './studies/service.ts';
 import { guardMatchmaking } from './http/matchmaking.ts';
 import { applyCorsPolicy, securityHeaders } from './http/security.ts';
 import { loadScenarioPacks } from './scenarios/load.ts';
+import { quietLogger, RepeatLimiter } from './log.ts';
 import { AgentKeys } from './store/agent-keys.ts';
 import { openStore } from './store/open.ts';
 import type { Store } from './store/store.ts';
@@ -127,8 +128,11 @@ export async function createArena(config: Config, options: { store?: Store } = {
   // The longest legal action (a 20,000-character speech in any script) fits well within 256 KiB.
   const transport = new WebSocketTransport({ noServer: true, pingInterval: 5000, pingMaxRetries: 3, maxPayload: 256 * 1024 });
   transport.attachToServer(httpServer, { filter: (req) => !req.url?.startsWith('/socket.io/') });
+  // Failures a client can cause at will (malformed frames) are logged once per kind, then counted.
+  const failures = new RepeatLimiter({ error: (line) => console.error(line), warn: (line) => console.warn(line) });
   const server = defineServer({
     ...shared,
+    logger: quietLogger(failures),
     selectProcessIdToCreateRoom: async (_roomName: string, clientOptions: Record<string, unknown>) =>
       (ownership && typeof clientOptions.debateId === 'string' ? await ownership.owner(clientOptions.debateId) : null) ?? matchMaker.processId,
     transport,
@@ -191,6 +195,7 @@ export async function createArena(config: Config, options: { store?: Store } = {
     async close() {
       if (closed) return;
       closed = true;
+      failures.flush();
       clearInterval(sweeper);
       await matchMaker.disconnectAll();
       await server.gracefullyShutdown(false).catch(() => {});

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { z } from 'zod';
 import { describeIssues } from '@arena/shared';
+import { redactSecrets } from '../redact.ts';
 
 /** An error with an HTTP status and a message meant for the caller. */
 export class HttpError extends Error {
@@ -33,10 +34,6 @@ export function describeFailure(req: Pick<Request, 'method' | 'originalUrl'>, er
   return redactSecrets(text);
 }
 
-/** Masks bearer tokens and `token=…` values in a line of text. */
-export function redactSecrets(text: string): string {
-  return text.replace(/(bearer\s+|token["']?\s*[=:]\s*["']?)[A-Za-z0-9._~+/-]{8,}/gi, '$1[redacted]');
-}
 
 export function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunction): void {
   if (err instanceof HttpError) {
