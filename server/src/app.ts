@@ -22,7 +22,7 @@ import { RedisPresence } from '@colyseus/redis-presence';
 import { Redis } from 'ioredis';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import { StudyService } from './studies/service.ts';
-import { guardMatchmaking } from './http/matchmaking.ts';
+import { guardMatchmaking, refuseNonJsonMatchmaking } from './http/matchmaking.ts';
 import { applyCorsPolicy, securityHeaders } from './http/security.ts';
 import { loadScenarioPacks } from './scenarios/load.ts';
 import { quietLogger, RepeatLimiter } from './log.ts';
@@ -125,6 +125,7 @@ export async function createArena(config: Config, options: { store?: Store } = {
   // One HTTP server for the API, the Colyseus rooms and the agents' socket.io: Colyseus takes
   // every WebSocket upgrade except socket.io's, which is attached once the server listens.
   const httpServer = createServer();
+  refuseNonJsonMatchmaking(httpServer);
   // The longest legal action (a 20,000-character speech in any script) fits well within 256 KiB.
   const transport = new WebSocketTransport({ noServer: true, pingInterval: 5000, pingMaxRetries: 3, maxPayload: 256 * 1024 });
   transport.attachToServer(httpServer, { filter: (req) => !req.url?.startsWith('/socket.io/') });

@@ -142,9 +142,11 @@ const joinOptions = fc.record({
   name: field(fc.string({ maxLength: 20 }), nasty),
   protocol: field(fc.constant(PROTOCOL_VERSION), json),
 });
+// Mostly JSON, as the SDK sends; also the types a form or a fuzzer sends (a malformed multipart body was a 500).
+const matchmakeType = fc.constantFrom('application/json', 'application/json', 'application/json', 'multipart/form-data; boundary=zz', 'multipart/form-data', 'application/x-www-form-urlencoded', 'text/plain');
 const matchmakeRequest: fc.Arbitrary<FuzzRequest> = fc
-  .oneof({ weight: 4, arbitrary: joinOptions.map((o) => JSON.stringify(o)) }, { weight: 1, arbitrary: body })
-  .map((b) => ({ method: 'POST', path: '/matchmake/joinOrCreate/debate', headers: { 'content-type': 'application/json' }, body: b }));
+  .record({ b: fc.oneof({ weight: 4, arbitrary: joinOptions.map((o) => JSON.stringify(o)) }, { weight: 1, arbitrary: body }), type: matchmakeType })
+  .map(({ b, type }) => ({ method: 'POST', path: '/matchmake/joinOrCreate/debate', headers: { 'content-type': type }, body: b }));
 
 const request = fc.oneof({ weight: 12, arbitrary: anyRequest }, { weight: 4, arbitrary: createRequest }, { weight: 1, arbitrary: matchmakeRequest });
 

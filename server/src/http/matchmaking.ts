@@ -12,6 +12,7 @@
  * status on as the error's code and does not act on these codes. An error a room
  * throws without an HTTP status (a bug) becomes a plain 500.
  */
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import { matchMaker, ServerError } from '@colyseus/core';
 import { z } from 'zod';
 import { describeIssues, jsonProblem, safeText } from '@arena/shared';
@@ -56,4 +57,30 @@ function asHttpError(err: unknown): ServerError {
   // The matchmaker's SeatReservationError reaches here as an "unhandled" 523 and only its message tells it apart.
   if (code === 523 && /is already full\.$/.test(message)) return new ServerError(409, `${message.replace(/\.$/, '')}: the room is full or closing`);
   return err instanceof ServerError ? err : new ServerError(code, message);
+}
+
+/**
+ * Join options are JSON. Colyseus's router parses a body by its content type before any
+ * hook of the matchmaker runs, and a malformed multipart or urlencoded body made it fail
+ * with a 500: a matchmaking request with a body of another type is refused here with a
+ * 415 before Colyseus sees it.
+ */
+export function refuseNonJsonMatchmaking(server: HttpServer): void {
+  const emit = server.emit.bind(server) as (event: string, ...args: unknown[]) => boolean;
+  server.emit = ((event: string, ...args: unknown[]) => {
+    if (event === 'request' && refusedBody(args[0] as IncomingMessage, args[1] as ServerResponse)) return true;
+    return emit(event, ...args);
+  }) as typeof server.emit;
+}
+
+function refusedBody(req: IncomingMessage, res: ServerResponse): boolean {
+  if (req.method !== 'POST' || !req.url?.startsWith('/matchmake/')) return false;
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  if (!hasBody || type === 'application/json') return false;
+  const body = JSON.stringify({ code: 415, error: `join options are JSON: send them with content-type application/json (got ${type ? `"${type.slice(0, 100)}"` : 'none'})` });
+  res.writeHead(415, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+  req.resume();
+  return true;
 }
