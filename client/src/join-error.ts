@@ -28,6 +28,8 @@ export function joinErrorMessage(err: unknown): string {
       return `${message}. Reload the page to get the current version.`;
     case 'malformed':
       return `The link is not valid (${message}).`;
+    case 'too-many-connections':
+      return `${message}. Close other tabs of this server, or try again later.`;
     case 'server-error':
       return `The server could not let you in (${message}); try again in a moment.`;
   }

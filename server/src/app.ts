@@ -15,6 +15,7 @@ import { privateDataDir, privateTree } from './data-dir.ts';
 import { errorHandler } from './http/errors.ts';
 import { apiRouter } from './http/routes.ts';
 import { DebateRoom, type DebateRoomDeps } from './rooms/debate-room.ts';
+import { clientAddressOf, ConnectionLimits } from './rooms/connection-limits.ts';
 import { LocalOwnership, RedisOwnership, type Ownership } from './sessions/ownership.ts';
 import { Sessions, type SessionCommand } from './sessions/sessions.ts';
 import { RedisDriver } from '@colyseus/redis-driver';
@@ -22,7 +23,7 @@ import { RedisPresence } from '@colyseus/redis-presence';
 import { Redis } from 'ioredis';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import { StudyService } from './studies/service.ts';
-import { guardMatchmaking, refuseNonJsonMatchmaking } from './http/matchmaking.ts';
+import { guardMatchmaking, guardMatchmakingRequests } from './http/matchmaking.ts';
 import { applyCorsPolicy, securityHeaders } from './http/security.ts';
 import { loadScenarioPacks } from './scenarios/load.ts';
 import { quietLogger, RepeatLimiter } from './log.ts';
@@ -42,6 +43,8 @@ export interface Arena {
 const LEASE_MS = 10_000;
 const SESSION_COMMANDS = 'arena:sessions';
 const STUDY_CHANGES = 'arena:studies';
+
+const headerValue = (h: string | string[] | undefined) => (Array.isArray(h) ? h.join(',') : h);
 
 /** The researcher token: configured, else kept in the data folder (created once). */
 export async function researcherToken(config: Config): Promise<string> {
@@ -107,7 +110,9 @@ export async function createArena(config: Config, options: { store?: Store } = {
     studies,
     ...(limitsRedis ? { rateLimitStore: new RedisStore({ prefix: 'arena:limit:', sendCommand: (...args: string[]) => limitsRedis.call(args[0]!, ...args.slice(1)) as Promise<RedisReply> }) } : {}),
   };
-  const roomDeps: DebateRoomDeps = { sessions, store, reconnectSeconds: config.reconnectSeconds, researcherToken: ctx.researcherToken };
+  const limits = new ConnectionLimits(config.connectionsPerAddress, config.observersPerDebate);
+  const addressOf = clientAddressOf(config.trustProxy);
+  const roomDeps: DebateRoomDeps = { sessions, store, reconnectSeconds: config.reconnectSeconds, researcherToken: ctx.researcherToken, limits, addressOf };
   const clientDir = resolve(config.clientDir);
   applyCorsPolicy(config.allowedOrigins);
   guardMatchmaking();
@@ -125,7 +130,11 @@ export async function createArena(config: Config, options: { store?: Store } = {
   // One HTTP server for the API, the Colyseus rooms and the agents' socket.io: Colyseus takes
   // every WebSocket upgrade except socket.io's, which is attached once the server listens.
   const httpServer = createServer();
-  refuseNonJsonMatchmaking(httpServer);
+  // An address at its connection limit is refused at the matchmaking request, before a seat is reserved.
+  guardMatchmakingRequests(httpServer, (req) => {
+    const over = limits.refusal(addressOf(req.socket.remoteAddress, headerValue(req.headers['x-forwarded-for'])));
+    return over && { status: over.code, error: over.message };
+  });
   // The longest legal action (a 20,000-character speech in any script) fits well within 256 KiB.
   const transport = new WebSocketTransport({ noServer: true, pingInterval: 5000, pingMaxRetries: 3, maxPayload: 256 * 1024 });
   transport.attachToServer(httpServer, { filter: (req) => !req.url?.startsWith('/socket.io/') });

@@ -37,6 +37,10 @@ const Env = z.object({
   ARENA_LOBBY: z.enum(['on', 'off']).default('on'),
   /** Debates one client (IP address) may create anonymously in 10 minutes. */
   ARENA_LOBBY_CREATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
+  /** WebSocket connections (seats and observers, all debates) one client address may hold at once in one process. */
+  ARENA_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  /** Observers one debate may have at once. */
+  ARENA_OBSERVERS_PER_DEBATE: z.coerce.number().int().min(0).max(100_000).default(200),
   /**
    * The reverse proxies in front of the server whose X-Forwarded-For to trust, named: a
    * comma-separated list of addresses, CIDR subnets or the ranges `loopback`,
@@ -70,6 +74,10 @@ export interface Config {
   lobby: boolean;
   /** Anonymous creations a client may make per 10 minutes. */
   lobbyCreateLimit: number;
+  /** Connections one client address may hold at once (per process). */
+  connectionsPerAddress: number;
+  /** Observers one debate may have at once. */
+  observersPerDebate: number;
   /** The proxies (addresses, subnets, named ranges) whose X-Forwarded-For gives the client's address; empty: none. */
   trustProxy: string[];
 }
@@ -116,5 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     lobby: e.ARENA_LOBBY === 'on',
     lobbyCreateLimit: e.ARENA_LOBBY_CREATE_LIMIT,
     trustProxy: e.ARENA_TRUST_PROXY,
+    connectionsPerAddress: e.ARENA_CONNECTIONS_PER_ADDRESS,
+    observersPerDebate: e.ARENA_OBSERVERS_PER_DEBATE,
   };
 }

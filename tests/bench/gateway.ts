@@ -24,7 +24,7 @@ export interface GatewayBench {
  * event's round trip less the think time the agent reported, i.e. what the gateway adds.
  */
 export async function benchGateway(agents = 100, seconds = 15, think = false): Promise<GatewayBench> {
-  const t = await startArena({ env: { ARENA_RECONNECT_SECONDS: '0' } });
+  const t = await startArena({ env: { ARENA_RECONNECT_SECONDS: '0', ARENA_CONNECTIONS_PER_ADDRESS: '1000000' } });
   const names: string[] = [];
   const lines: string[] = [];
   for (let i = 0; i < agents; i++) {

@@ -45,7 +45,7 @@ export async function benchRoomLatency(
 ): Promise<{ rooms: number; samples: number; p50: number; p95: number; p99: number }> {
   const rng = rngFromSeed(`bench-${rooms}`);
   const think = () => new Promise((resolve) => setTimeout(resolve, rng() * thinkMs));
-  const t = await startArena({ env: { ARENA_RECONNECT_SECONDS: '0' } });
+  const t = await startArena({ env: { ARENA_RECONNECT_SECONDS: '0', ARENA_CONNECTIONS_PER_ADDRESS: '1000000' } });
   try {
     const scenarioId = [...t.arena.ctx.scenarios.values()].find((s) => s.evidence.kind === 'passage')!.id;
     const seated: { judge: SeatClient; A: SeatClient; B: SeatClient }[] = [];

@@ -48,6 +48,17 @@ if (want('gateway')) {
   }
 }
 
+if (want('flood')) {
+  const { benchFlood } = await import('./flood.ts');
+  const r = await benchFlood();
+  results.flood = r;
+  const ms = (x: { p50: number; p99: number }) => `p50 ${fmt(x.p50, 1)} ms, p99 ${fmt(x.p99, 1)} ms`;
+  console.log(
+    `flood       /api/health while one address makes ${fmt(r.attempts)} observer join attempts on one debate (50 at a time, ${fmt(r.floodSeconds, 1)} s; ${r.accepted} accepted, ` +
+      `${Object.entries(r.refused).map(([code, n]) => `${fmt(n)} ${code}`).join(', ')}): ${ms(r.flood)}; quiet: ${ms(r.quiet)}`,
+  );
+}
+
 const NYU = '../shared/data/nyu-debate-2023';
 if (want('nyu') && existsSync(NYU)) {
   const { benchNyu } = await import('../../server/src/importers/nyu/bench.ts');

@@ -59,28 +59,42 @@ function asHttpError(err: unknown): ServerError {
   return err instanceof ServerError ? err : new ServerError(code, message);
 }
 
+/** A matchmaking request refused before Colyseus sees it: the status and what the caller is told. */
+export interface EarlyRefusal {
+  status: number;
+  error: string;
+}
+
 /**
- * Join options are JSON. Colyseus's router parses a body by its content type before any
- * hook of the matchmaker runs, and a malformed multipart or urlencoded body made it fail
- * with a 500: a matchmaking request with a body of another type is refused here with a
- * 415 before Colyseus sees it.
+ * Checks matchmaking requests before Colyseus reads them, on the raw request (its
+ * socket's address included, which Colyseus does not pass on):
+ * - join options are JSON: Colyseus's router parses a body by its content type before
+ *   any hook of the matchmaker runs, and a malformed multipart body made it fail with a
+ *   500, so a body of another type is refused with a 415;
+ * - `admit` (the per-address connection limit) may refuse a request at once, so that a
+ *   flood of joins from one address costs neither a seat reservation nor a WebSocket.
  */
-export function refuseNonJsonMatchmaking(server: HttpServer): void {
+export function guardMatchmakingRequests(server: HttpServer, admit: (req: IncomingMessage) => EarlyRefusal | null): void {
   const emit = server.emit.bind(server) as (event: string, ...args: unknown[]) => boolean;
   server.emit = ((event: string, ...args: unknown[]) => {
-    if (event === 'request' && refusedBody(args[0] as IncomingMessage, args[1] as ServerResponse)) return true;
+    if (event === 'request') {
+      const [req, res] = args as [IncomingMessage, ServerResponse];
+      const refusal = req.method === 'POST' && req.url?.startsWith('/matchmake/') ? (bodyRefusal(req) ?? admit(req)) : null;
+      if (refusal) {
+        const body = JSON.stringify({ code: refusal.status, error: refusal.error });
+        res.writeHead(refusal.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+        res.end(body);
+        req.resume();
+        return true;
+      }
+    }
     return emit(event, ...args);
   }) as typeof server.emit;
 }
 
-function refusedBody(req: IncomingMessage, res: ServerResponse): boolean {
-  if (req.method !== 'POST' || !req.url?.startsWith('/matchmake/')) return false;
+function bodyRefusal(req: IncomingMessage): EarlyRefusal | null {
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-  if (!hasBody || type === 'application/json') return false;
-  const body = JSON.stringify({ code: 415, error: `join options are JSON: send them with content-type application/json (got ${type ? `"${type.slice(0, 100)}"` : 'none'})` });
-  res.writeHead(415, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-  res.end(body);
-  req.resume();
-  return true;
+  if (!hasBody || type === 'application/json') return null;
+  return { status: 415, error: `join options are JSON: send them with content-type application/json (got ${type ? `"${type.slice(0, 100)}"` : 'none'})` };
 }

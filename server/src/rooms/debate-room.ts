@@ -1,4 +1,4 @@
-import { Room, ServerError, type Client } from '@colyseus/core';
+import { Room, ServerError, type AuthContext, type Client } from '@colyseus/core';
 import {
   ClientAction,
   describeIssues,
@@ -16,6 +16,7 @@ import type { DebateSession, Subscriber, Subscription } from '../sessions/debate
 import type { Sessions } from '../sessions/sessions.ts';
 import type { Store } from '../store/store.ts';
 import { authorizeJoin, JoinRefused } from '../access/join.ts';
+import { peerAddress, type ConnectionLimits } from './connection-limits.ts';
 
 /** What the server hands every debate room when it defines the room type (in-process, by closure). */
 export interface DebateRoomDeps {
@@ -24,11 +25,17 @@ export interface DebateRoomDeps {
   reconnectSeconds: number;
   /** Opens a private debate to an observer. */
   researcherToken: string;
+  /** Connections per address and observers per debate. */
+  limits: ConnectionLimits;
+  /** A connection's client address from its peer address and X-Forwarded-For (trusted proxies only). */
+  addressOf: (peer: string | undefined, forwardedFor: string | null | undefined) => string;
 }
 
 interface Seated {
   seat: Seat;
   token: string | null;
+  /** The client's address, counted against its limit while the connection lasts. */
+  address: string;
 }
 
 /**
@@ -67,11 +74,23 @@ export class DebateRoom extends Room {
   }
 
   /** The access policy decides who may take which seat; a refusal reaches the client as a typed join error. */
-  override async onAuth(_client: Client, raw: unknown): Promise<Seated> {
+  override async onAuth(client: Client, raw: unknown, context: AuthContext): Promise<Seated> {
     const state = this.session.state;
-    const summary = await this.deps.store.summary(this.session.id);
+    const { limits } = this.deps;
+    const address = this.deps.addressOf(peerAddress(client), context?.headers?.get('x-forwarded-for'));
     try {
-      return await authorizeJoin(this.deps, { header: state.header, visibility: summary?.visibility ?? 'private', status: state.status }, stripMatchmakingKeys(raw));
+      const over = limits.refusal(address);
+      if (over) throw over;
+      const summary = await this.deps.store.summary(this.session.id);
+      const grant = await authorizeJoin(this.deps, { header: state.header, visibility: summary?.visibility ?? 'private', status: state.status }, stripMatchmakingKeys(raw));
+      // Checked again and counted in one step, after the awaits: concurrent joins cannot all slip under a limit.
+      const stillOver = limits.refusal(address);
+      if (stillOver) throw stillOver;
+      if (grant.seat === 'observer' && this.observersCounted >= limits.observersPerDebate) {
+        throw new JoinRefused('too-many-connections', `this debate has ${limits.observersPerDebate} observers, the most one debate may have; try again later`);
+      }
+      this.count(client, address, grant.seat);
+      return { ...grant, address };
     } catch (err) {
       // Colyseus sends a ServerError's code to the client (and does not log it as a failure).
       if (err instanceof JoinRefused) throw new ServerError(err.code, err.message);
@@ -82,7 +101,7 @@ export class DebateRoom extends Room {
   override onJoin(client: Client, _options: unknown, auth: Seated) {
     const welcome: Welcome = { debateId: this.session.id, seat: auth.seat, token: auth.token, protocol: PROTOCOL_VERSION, serverNow: Date.now() };
     client.send('welcome', welcome);
-    const connection = new SeatConnection(this, client);
+    const connection = new SeatConnection(this, client, auth.seat, auth.address);
     this.connections.set(client.sessionId, connection);
     connection.subscription = this.session.subscribe(auth.seat, connection);
   }
@@ -96,9 +115,11 @@ export class DebateRoom extends Room {
   }
 
   override onReconnect(client: Client) {
-    const subscription = this.connections.get(client.sessionId)?.subscription;
+    const connection = this.connections.get(client.sessionId);
+    const subscription = connection?.subscription;
     // Taken over while this connection was away: it must not come back as a second controller.
     if (!subscription?.active) return client.leave(4000, 'seat taken over by a newer connection');
+    this.count(client, connection!.address, connection!.seat);
     subscription.sync();
   }
 
@@ -106,6 +127,26 @@ export class DebateRoom extends Room {
     this.connections.get(client.sessionId)?.subscription.close();
     this.connections.delete(client.sessionId);
   }
+
+  /**
+   * Counts an admitted socket against its address's limit (and an observer's against the
+   * debate's) until the socket closes, whatever path it closes by: a join that fails after
+   * authentication, a drop, a leave, the room's end.
+   */
+  private count(client: Client, address: string, seat: Seat): void {
+    const { limits } = this.deps;
+    limits.opened(address);
+    if (seat === 'observer') this.observersCounted++;
+    const socket = client.ref as unknown as { once(event: 'close', f: () => void): void };
+    socket.once('close', () => {
+      limits.closed(address);
+      if (seat === 'observer') this.observersCounted--;
+    });
+  }
+
+  /** Observers' sockets open on this debate here (its room lives in the process that owns it). */
+  private observersCounted = 0;
+
 
   /** Counts a message against its sender's limit; over it, the sender hears why and keeps its seat. */
   private limited(client: Client, connection: SeatConnection, about: string): boolean {
@@ -161,10 +202,14 @@ class SeatConnection implements Subscriber {
   private n = 0;
   private readonly room: DebateRoom;
   private readonly joined: Client;
+  readonly seat: Seat;
+  readonly address: string;
 
-  constructor(room: DebateRoom, client: Client) {
+  constructor(room: DebateRoom, client: Client, seat: Seat, address: string) {
     this.room = room;
     this.joined = client;
+    this.seat = seat;
+    this.address = address;
   }
 
   /** A reconnection brings a new Client object under the same session id: always send to the current one. */

@@ -98,12 +98,19 @@ const SEAT_TAKEN: Refusal = { code: 'seat-taken', message: 'this seat was taken 
  * expiry and the agent seats, and announces lifecycle events. Transports (the Colyseus
  * room, the agent gateway, study pages) subscribe and forward; the session knows no socket.
  */
+/** How often a change in the number of observers alone is sent to everyone. */
+const PRESENCE_BATCH_MS = 1000;
+
 export class DebateSession {
   private game: DebateState;
   private readonly entries = new Set<Entry>();
   private queue: Promise<unknown> = Promise.resolve();
   private turnTimer: NodeJS.Timeout | undefined;
   private waitTimer: NodeJS.Timeout | undefined;
+  /** A pending presence message for everyone: only the number of observers changed since the last one. */
+  private presenceTimer: NodeJS.Timeout | undefined;
+  /** The seats' part of the presence everyone last heard. */
+  private seatsHeard = '';
   /** Plays the agent seats; null when every seat is a person's. */
   private readonly agents: AgentSeats | null;
   private closed = false;
@@ -159,7 +166,7 @@ export class DebateSession {
     const entry = new Entry(this, seat, subscriber);
     this.entries.add(entry);
     entry.sync();
-    this.publishPresence();
+    if (!this.presenceChanged()) subscriber.presence?.(this.presence());
     void this.enqueue(() => this.maybeStart());
     return entry;
   }
@@ -168,7 +175,7 @@ export class DebateSession {
   unsubscribe(entry: Subscription): void {
     if (!this.entries.delete(entry as Entry)) return;
     (entry as Entry).active = false;
-    this.publishPresence();
+    this.presenceChanged();
   }
 
   /**
@@ -199,6 +206,7 @@ export class DebateSession {
     this.closed = true;
     clearTimeout(this.turnTimer);
     clearTimeout(this.waitTimer);
+    clearTimeout(this.presenceTimer);
     this.agents?.stop();
   }
 
@@ -330,7 +338,29 @@ export class DebateSession {
     return presence;
   }
 
+  /**
+   * Tells everyone of a change in who is connected. A seat's connection or departure is
+   * sent at once; a change in the number of observers alone reaches everyone at most once
+   * a PRESENCE_BATCH_MS, so a crowd of observers joining costs a message per connection
+   * per batch rather than one per connection per join. True when everyone was told now.
+   */
+  private presenceChanged(): boolean {
+    const seats = JSON.stringify(this.presence().seats);
+    if (seats !== this.seatsHeard) {
+      this.seatsHeard = seats;
+      this.publishPresence();
+      return true;
+    }
+    if (!this.presenceTimer && !this.closed) {
+      this.presenceTimer = setTimeout(() => this.publishPresence(), PRESENCE_BATCH_MS);
+      this.presenceTimer.unref();
+    }
+    return false;
+  }
+
   private publishPresence(): void {
+    clearTimeout(this.presenceTimer);
+    this.presenceTimer = undefined;
     const presence = this.presence();
     for (const e of this.entries) e.subscriber.presence?.(presence);
   }

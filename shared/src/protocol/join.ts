@@ -22,6 +22,12 @@ export const JOIN_REFUSAL_CODES = [
   'seat-taken',
   /** An observer of a private debate without the researcher token or one of its seats' tokens. */
   'not-public',
+  /**
+   * Over a connection limit: the address already holds as many connections as one
+   * address may (ARENA_CONNECTIONS_PER_ADDRESS), or the debate has as many observers as
+   * one debate may (ARENA_OBSERVERS_PER_DEBATE). The message says which.
+   */
+  'too-many-connections',
   /** Something failed on the server; nothing was granted. */
   'server-error',
 ] as const;
@@ -42,6 +48,7 @@ export const JOIN_REFUSAL_NUMBERS: Record<JoinRefusalCode, number> = {
   'seat-not-yours': 465,
   'seat-taken': 466,
   'not-public': 467,
+  'too-many-connections': 468,
   'server-error': 469,
 };
 

@@ -38,6 +38,9 @@ async function start(kind: string): Promise<{ port: number; close(): Promise<voi
       ARENA_DATA_DIR: mkdtempSync(join(tmpdir(), 'arena-load-')),
       ARENA_RESEARCHER_TOKEN: LOAD_TOKEN,
       ARENA_RECONNECT_SECONDS: '0',
+      // The generator plays thousands of users from one address.
+      ARENA_CONNECTIONS_PER_ADDRESS: '1000000',
+      ARENA_OBSERVERS_PER_DEBATE: '1000000',
     });
     const arena = await createArena(config);
     return { port: await arena.listen(), close: () => arena.close() };
