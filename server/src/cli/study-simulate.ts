@@ -16,7 +16,7 @@ import type { AgentsConfig } from '../agents/llm/config.ts';
 import { createArena } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { newToken } from '../tokens.ts';
-import type { StudySpec } from './spec.ts';
+import type { StudySpec } from '../studies/spec.ts';
 
 export interface SimulateOptions {
   spec: StudySpec;
@@ -100,7 +100,7 @@ export async function simulateStudy(o: SimulateOptions): Promise<SimulationSumma
         // The verdict reaches the study a moment after the judge's last action.
         for (let i = 0; i < 100 && page.item?.status !== 'done' && page.stage === 'items'; i++) {
           await sleep(50);
-          page = await call<Page>(`/studies/${spec.id}/me`, { token });
+          page = await call<Page>(`/studies/${spec.id}/me/seen`, { json: {}, token });
         }
         judged++;
         page = await call<Page>(`/studies/${spec.id}/me/next`, { json: {}, token });
