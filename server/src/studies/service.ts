@@ -432,18 +432,24 @@ export class StudyService {
     const judges = (only ? [await this.db.participant(studyId, only)] : await this.db.participants(studyId)).filter(
       (p): p is ParticipantRow => !!p && p.role === 'judge' && p.stage === 'items',
     );
+    if (judges.length === 0) return;
+    const items = await this.db.items(studyId, only);
+    let opened = false;
     for (const p of judges) {
-      const item = (await this.db.items(studyId, p.participant))[p.position];
+      const item = items.find((i) => i.participant === p.participant && i.position === p.position);
       if (!item || item.debateId || item.status !== 'pending') continue;
       if (needsDebaters(study.design, item)) {
-        if (p.waitingSince === null) await this.db.updateParticipant(studyId, p.participant, { waitingSince: Date.now() });
+        if (p.waitingSince !== null) continue;
+        await this.db.updateParticipant(studyId, p.participant, { waitingSince: Date.now() });
+        opened = true;
         continue;
       }
       const slot = item.slot ? (await this.db.slots(studyId)).find((s) => s.id === item.slot) : undefined;
       const created = await openItemDebate(this.deps, study, p.participant, item, slot);
       await this.db.updateItem(studyId, p.participant, item.position, { debateId: created.id, status: 'open', startedAt: Date.now() });
+      opened = true;
     }
-    if (judges.length) this.changed(studyId);
+    if (opened) this.changed(studyId);
   }
 
   /** A participant's open item whose stored debate is over but not yet recorded (its process died first) is recorded now. */
