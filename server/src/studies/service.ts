@@ -30,7 +30,7 @@ import { StudyLocks } from './study-lock.ts';
 import { StudyStore, type ItemRow, type ParticipantRow, type StudyRow, type StudyStatus } from './study-store.ts';
 import { refuse, StudyError, type ExportFile, type Launched, type PanelEntry, type ParticipantPage, type Refusal, type Result, type StudyDeps, type StudySummary } from './study-types.ts';
 
-export { StudyError, type PanelEntry, type StudyDeps } from './study-types.ts';
+export type { PanelEntry, StudyDeps } from './study-types.ts';
 
 type Study = { row: StudyRow; design: ResolvedStudy };
 type Participant = Extract<StudyPrincipal, { kind: 'participant' }>;
