@@ -23,6 +23,7 @@ import { RedisPresence } from '@colyseus/redis-presence';
 import { Redis } from 'ioredis';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import { StudyService } from './studies/service.ts';
+import { createDebate } from './debates/create.ts';
 import { guardMatchmaking, guardMatchmakingRequests } from './http/matchmaking.ts';
 import { applyCorsPolicy, securityHeaders } from './http/security.ts';
 import { loadScenarioPacks } from './scenarios/load.ts';
@@ -90,6 +91,8 @@ export async function createArena(config: Config, options: { store?: Store } = {
         return (err as Error).message;
       }
     },
+    createDebate: (request, visibility) =>
+      createDebate({ store, scenarios: scenarioMap, agentCapabilities: (id) => agentCapabilities(id), onCreated: (id) => sessions.created(id) }, request, visibility),
     log: (line) => console.warn(line),
   });
   sessions.on((_id, e) => e.type === 'appended' && gateway.observe(e.event));

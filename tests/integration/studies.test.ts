@@ -98,6 +98,16 @@ describe('a study', () => {
     const reentered = await t.api(`/api/studies/${spec.id}/enter`, { method: 'POST', json: { PROLIFIC_PID: 'PANEL-AAA' } });
     expect(reentered.body.token).toBe(tokenA);
     expect((await me(tokenA)).item).toMatchObject({ position: 3, kind: 'check', debateId: page.item!.debateId });
+    // Reading the page writes nothing (its heartbeat, POST …/me/seen, records that the page is open).
+    const studies = t.arena.ctx.studies;
+    const rowA = await studies.participantFor(spec.id, tokenA);
+    const itemsA = await studies.db.items(spec.id, rowA.participant);
+    await new Promise((r) => setTimeout(r, 5));
+    await me(tokenA);
+    expect(await studies.participantFor(spec.id, tokenA)).toEqual(rowA);
+    expect(await studies.db.items(spec.id, rowA.participant)).toEqual(itemsA);
+    expect((await post('seen', tokenA)).item).toMatchObject({ position: 3, kind: 'check' });
+    expect((await studies.participantFor(spec.id, tokenA)).lastSeen).toBeGreaterThan(rowA.lastSeen);
     await judgeItem(tokenA, purple);
     for (let i = 0; i < 2; i++) {
       page = await post('next', tokenA);

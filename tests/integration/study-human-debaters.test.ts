@@ -4,7 +4,7 @@
  * them (real SDK clients in every seat); a judge nobody comes for is given another item
  * after the lobby time; a debater who drops out mid-debate sends the judge back to the
  * lobby and another debater takes the seat; a verdict the study missed (its process died)
- * is recorded on the next page request; a debater may leave the lobby.
+ * is recorded on the page's next heartbeat; a debater may leave the lobby.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -185,7 +185,7 @@ describe('a study with recruited human debaters', () => {
     expect(Object.values((again.header.meta!['study'] as { debaters: Record<string, string> }).debaters).sort()).toEqual([await pseudonymOf(stays!.token), await pseudonymOf(spare.token)].sort());
 
     // The new debate is played. Then, as if the process serving it had died before the study heard
-    // the verdict, the study's record is set back: the judge's next page request records it from the store.
+    // the verdict, the study's record is set back: the judge's page's next heartbeat records it from the store.
     const judge3 = await t.join({ debateId: page.item!.debateId!, seat: 'judge', token: page.item!.token });
     const seatedAgain: SeatClient[] = [];
     for (const who of [stays!, spare]) {
@@ -203,7 +203,7 @@ describe('a study with recruited human debaters', () => {
       await studies.db.updateItem(spec.id, d.participant, mine.length - 1, { status: 'open', finishedAt: null });
       await studies.db.updateParticipant(spec.id, d.participant, { stage: 'items', position: mine.length - 1, outcome: null, finishedAt: null });
     }
-    expect((await me(j3.token)).item).toMatchObject({ status: 'done', debateId: again.header.id });
+    expect((await post('seen', j3.token)).item).toMatchObject({ status: 'done', debateId: again.header.id });
     for (const who of [stays!, spare]) expect((await me(who.token)).end).toMatchObject({ outcome: 'completed' });
 
     // Another debater leaves the lobby of their own accord, with the no-capacity code (no debate done).

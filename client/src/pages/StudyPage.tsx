@@ -66,9 +66,10 @@ export function StudyPage({ studyId, search }: { studyId: string; search: URLSea
   }, [studyId, search]);
 
   const base = `/api/studies/${encodeURIComponent(studyId)}/me`;
+  // The heartbeat: POST …/me/seen says the page is open and answers with the page (GET …/me only reads).
   const refresh = useCallback(() => {
     if (!token) return;
-    call(base, token)
+    call(`${base}/seen`, token, {})
       .then((p) => {
         setPage(p);
         setError(null);

@@ -6,7 +6,7 @@ import { createAgent, defaultAgentsConfig, loadAgentsConfig } from '../agents/re
 import { loadScenarioPacks } from '../scenarios/load.ts';
 import { EXAMPLE_SPEC } from '../studies/example.ts';
 import { resolveStudy } from '../studies/resolve.ts';
-import { simulateStudy } from '../studies/simulate.ts';
+import { simulateStudy } from './study-simulate.ts';
 import { readSpecFile, specHash, type StudySpec } from '../studies/spec.ts';
 import { positiveInt } from './options.ts';
 

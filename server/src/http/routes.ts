@@ -268,7 +268,7 @@ export function apiRouter(ctx: ArenaContext): Router {
 
   api.use('/results', resultsRouter(ctx));
   api.use(rejudgeRouter(ctx));
-  api.use(studiesRouter(ctx, ctx.studies));
+  api.use(studiesRouter({ studies: ctx.studies, researcherToken: ctx.researcherToken }));
   api.use(agentsRouter(ctx));
   api.use(selfplayRouter(ctx));
 

@@ -11,18 +11,16 @@
  */
 import { questionKey } from '@arena/shared';
 import { drawQueue } from './assignment.ts';
-import { openItemDebate } from './item-debate.ts';
+import { openItemDebate, type ItemDebateDeps } from './item-debate.ts';
 import type { ResolvedStudy } from './resolve.ts';
 import { storyKeyOf } from './resolve.ts';
 import type { Outcome } from './spec.ts';
 import type { ItemRow, ParticipantRow, SlotRow, StudyRow, StudyStore } from './study-store.ts';
-import type { Sessions } from '../sessions/sessions.ts';
-import type { Store } from '../store/store.ts';
 
 /** What the pool needs from the study service. */
 export interface PoolHost {
   db: StudyStore;
-  deps: { store: Store; sessions: Sessions };
+  deps: ItemDebateDeps;
   study(id: string): Promise<{ row: StudyRow; design: ResolvedStudy }>;
   finish(p: ParticipantRow, outcome: Outcome, flag?: string): Promise<void>;
 }
@@ -73,7 +71,7 @@ export class DebaterPool {
   /**
    * Seats waiting judges with waiting debaters, oldest first on both sides; a judge who
    * has waited past the lobby time gets another item. Called whenever a judge or a
-   * debater in the lobby asks for their page.
+   * debater in the lobby moves or their page beats, and on the sweep.
    */
   async match(studyId: string, now = Date.now()): Promise<void> {
     const { db } = this.host;

@@ -1,5 +1,5 @@
 /**
- * Creating the debate of a study item through the server's debate-creation service: a
+ * Creating the debate of a study item through the server's debate creation (handed in): a
  * live debate of a scenario under a condition, an attention check (blind), or a stepped
  * re-judging of a stored debate (its debaters are replay agents). The participant judges
  * (a human seat with a token), recruited debaters get their seats' tokens, the debate is
@@ -8,13 +8,11 @@
  */
 import { createHeader, rulesFor, type DebateHeader, type Rules, type Scenario, type SeatConfig, type Seat } from '@arena/shared';
 import { rejudgeHeader } from '../rejudge/header.ts';
-import { agentCapabilities, type AgentCapabilities } from '../agents/registry.ts';
-import { createDebate } from '../debates/create.ts';
-import type { Sessions } from '../sessions/sessions.ts';
 import type { Store } from '../store/store.ts';
 import { newDebateId } from '../tokens.ts';
 import { itemSeats, type ResolvedStudy } from './resolve.ts';
 import type { ItemKind, ItemRow, SlotRow, StudyRow } from './study-store.ts';
+import type { StudyDeps } from './study-types.ts';
 
 /** What a study debate's header.meta.study records. */
 export interface StudyDebateMeta {
@@ -39,10 +37,10 @@ export interface ItemDebate {
   debaterTokens: Record<string, string>;
 }
 
-interface Deps {
-  store: Store;
-  sessions: Sessions;
-  agentCapabilities?: (id: string) => AgentCapabilities;
+/** What opening an item's debate needs: the stored originals, and the server's debate creation. */
+export interface ItemDebateDeps {
+  store: Pick<Store, 'getTranscript'>;
+  createDebate: StudyDeps['createDebate'];
 }
 
 /** The seed of an item's debate: a counted item's carries its slot's trial, so the engine's blocked assignment balances each cell. */
@@ -55,7 +53,7 @@ export function itemSeed(spec: StudyRow['spec'], participant: string, item: Pick
  * the recruited debater (pseudonym) of each human debater seat, when the condition has any.
  */
 export async function openItemDebate(
-  deps: Deps,
+  deps: ItemDebateDeps,
   study: { row: StudyRow; design: ResolvedStudy },
   participant: string,
   item: ItemRow,
@@ -93,11 +91,7 @@ export async function openItemDebate(
     header = createHeader({ id, scenario, rules, seed, createdAt: Date.now(), seats: seats as Partial<Record<Seat, SeatConfig>>, provenance: 'study', meta: { study: meta } });
   }
   // Agents are checked against their seats and the evidence; header, tokens and visibility are written together.
-  const { tokens } = await createDebate(
-    { store: deps.store, scenarios: new Map(), agentCapabilities: deps.agentCapabilities ?? ((agent) => agentCapabilities(agent)), onCreated: (created) => deps.sessions.created(created) },
-    { header },
-    'private',
-  );
+  const { tokens } = await deps.createDebate({ header }, 'private');
   if (!tokens.judge) throw new Error(`study debate ${id}: the judge seat is not a person's`);
   const judgeToken = tokens.judge;
   const debaterTokens: Record<string, string> = {};

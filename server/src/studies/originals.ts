@@ -4,19 +4,11 @@
  * frozen at launch (the pool's slots record each original's id), so debates stored later
  * never join a running study.
  */
-import { questionKey, type DebateHeader, type Scenario, type TranscriptRecord } from '@arena/shared';
+import { questionKey, type DebateHeader, type TranscriptRecord } from '@arena/shared';
 import { NotRejudgeable, REJUDGE_SOURCE, rejudgeHeader } from '../rejudge/header.ts';
 import type { Store } from '../store/store.ts';
-import { storyKeyOf } from './resolve.ts';
+import { storyKeyOf, type StudyOriginal } from './resolve.ts';
 import { SpecError, type StudySpec } from './spec.ts';
-
-/** One stored debate the study re-judges. */
-export interface StudyOriginal {
-  id: string;
-  scenario: Scenario;
-  questionKey: string;
-  storyKey: string;
-}
 
 /** Why a stored debate cannot be re-judged (null when it can). */
 function problemOf(record: TranscriptRecord): string | null {

@@ -6,8 +6,15 @@
 import { z } from 'zod';
 import { normaliseText, questionKey, rulesFor, rulesSuitEvidence, type Rules, type Scenario, type SeatConfig } from '@arena/shared';
 import type { CellSpec } from './assignment.ts';
-import type { StudyOriginal } from './originals.ts';
 import { HUMAN_DEBATER, SpecError, type StudySpec } from './spec.ts';
+
+/** One stored debate the study re-judges (originals.ts selects them from the store). */
+export interface StudyOriginal {
+  id: string;
+  scenario: Scenario;
+  questionKey: string;
+  storyKey: string;
+}
 
 export interface ResolvedCondition {
   name: string;

@@ -1,27 +1,61 @@
 /**
- * The study service: launches and steers studies, and walks each participant from the
- * study link to a completion code (consent → instructions → practice → queue → end).
+ * The studies service: launches and steers studies, and walks each participant from the
+ * study link to a completion code along the stage table (stages.ts). Every call names
+ * who asks (a principal, access/study.ts) and answers with a result or a typed refusal;
+ * transports only parse, resolve the principal, call and map.
+ *
  * Items are live debates (or stepped re-judgings of stored ones) served by the sessions
- * like any other; the service listens to the lifecycle of the sessions this process owns,
- * and a participant's page reconciles from the stored debate should that process have
- * died first. Work on one study runs one step at a time across all processes (a lock per
- * study, in the database on Postgres), so two arrivals never draw the same slot.
+ * like any other; the service listens to the lifecycle of the sessions this process owns.
+ * A participant's page reads and never writes: what a page needs done (their time-outs,
+ * their item's debate opened, a verdict recorded that the debate's process died before
+ * recording) is done when the page beats (`seen`) or moves, and by the sweep. Work on
+ * one study runs one step at a time across all processes (a lock per study, in the
+ * database on Postgres), so two arrivals never draw the same slot.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { judgedCorrect } from '@arena/shared';
+import { mayStudy, participantOf, type StudyAction, type StudyPrincipal } from '../access/study.ts';
 import { newToken } from '../tokens.ts';
 import { drawQueue, planSlots } from './assignment.ts';
 import { DebaterPool, needsDebaters, seenBy } from './debater-pool.ts';
+import { isStudyExport, markBonusesPaid, studyExport, STUDY_EXPORTS } from './export-files.ts';
 import { openItemDebate } from './item-debate.ts';
 import { loadStudyOriginals, selectStudyOriginals } from './originals.ts';
+import { currentItemOf, participantPage, seatOf } from './participant-page.ts';
+import { studyProgress, type StudyProgress } from './progress.ts';
 import { resolveStudy, type ResolvedStudy } from './resolve.ts';
-import { codeFor, specHash, type Outcome, type StudySpec } from './spec.ts';
+import { SpecError, specHash, type Outcome, type StudySpec } from './spec.ts';
+import { firstStage, timeoutOf, transition, type Effect, type Move, type PathState } from './stages.ts';
 import { StudyLocks } from './study-lock.ts';
-import { endingOf } from './time-limits.ts';
 import { StudyStore, type ItemRow, type ParticipantRow, type StudyRow, type StudyStatus } from './study-store.ts';
-import { StudyError, type CurrentItem, type PanelEntry, type StudyDeps } from './study-types.ts';
+import { refuse, StudyError, type ExportFile, type Launched, type PanelEntry, type ParticipantPage, type Refusal, type Result, type StudyDeps, type StudySummary } from './study-types.ts';
 
-export { StudyError, type CurrentItem, type PanelEntry, type StudyDeps } from './study-types.ts';
+export type { PanelEntry, StudyDeps } from './study-types.ts';
+
+type Study = { row: StudyRow; design: ResolvedStudy };
+type Participant = Extract<StudyPrincipal, { kind: 'participant' }>;
+
+/** What a participant may send from their page: a move along the path, or the heartbeat that says the page is open. */
+export type PageMove = Move | { type: 'seen' };
+
+const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+
+/** Runs work, returning a StudyError or a SpecError it throws as a refusal. */
+async function attempt<T>(work: () => Promise<T>): Promise<Result<T>> {
+  try {
+    return ok(await work());
+  } catch (err) {
+    if (err instanceof StudyError) return refuse(err.code, err.message);
+    if (err instanceof SpecError) return refuse('invalid', err.message);
+    throw err;
+  }
+}
+
+/** Throws the access decision's refusal. */
+function allow(principal: StudyPrincipal, action: StudyAction, studyId?: string): void {
+  const refused = mayStudy(principal, action, studyId);
+  if (refused) throw new StudyError(refused.code, refused.reason);
+}
 
 export class StudyService {
   readonly db: StudyStore;
@@ -38,7 +72,7 @@ export class StudyService {
     this.db = new StudyStore(deps.store.sql);
     this.locks = new StudyLocks(deps.store.sql);
     this.pool = new DebaterPool(this);
-    // The process that owns a debate's session hears its end; a page reconciles otherwise (see currentItem).
+    // The process that owns a debate's session hears its end; the page's heartbeat and the sweep reconcile otherwise.
     deps.sessions.on((id, e) => {
       if (e.type === 'finished' || e.type === 'ended') void this.debateOver(id).catch((err) => deps.log(`study: debate ${id}: ${(err as Error).message}`));
     });
@@ -80,9 +114,9 @@ export class StudyService {
   }
 
   /** A launched study and its design (its stored originals are those its pool recorded at launch). */
-  async study(id: string): Promise<{ row: StudyRow; design: ResolvedStudy }> {
+  async study(id: string): Promise<Study> {
     const row = await this.db.get(id);
-    if (!row) throw new StudyError(404, `no study "${id}"`);
+    if (!row) throw new StudyError('not-found', `no study "${id}"`);
     let design = this.resolved.get(id);
     if (!design) {
       const ids = [...new Set((await this.db.slots(id)).map((s) => s.originalId).filter((x): x is string => !!x))];
@@ -92,35 +126,102 @@ export class StudyService {
     return { row, design };
   }
 
+  // ---- researchers ----
+
+  /** The launched studies. */
+  list(principal: StudyPrincipal): Promise<Result<StudySummary[]>> {
+    return attempt(async () => {
+      allow(principal, 'list');
+      return (await this.db.list()).map((r) => ({ id: r.id, title: r.spec.title, status: r.status, specHash: r.specHash, createdAt: r.createdAt }));
+    });
+  }
+
   /**
    * Launches a study: its spec is frozen (hash recorded), the stored debates it re-judges
    * chosen (and made private, so that nobody re-judging can read them), and its pool of
    * slots planned.
    */
-  async launch(spec: StudySpec): Promise<{ id: string; specHash: string; slots: number; originals: number }> {
-    const design = await this.resolve(spec);
-    const hash = specHash(spec);
-    const existing = await this.db.get(spec.id);
-    if (existing) {
-      throw new StudyError(409, existing.specHash === hash ? `study "${spec.id}" is already launched` : `study "${spec.id}" exists with another spec; a launched spec is frozen: give the new one another id`);
-    }
-    const slots = planSlots(design.cells, spec.judgementsPerCell);
-    const created = await this.db.create({ id: spec.id, spec, specHash: hash, status: 'running', secret: randomBytes(32).toString('hex'), createdAt: Date.now() }, slots);
-    if (!created) throw new StudyError(409, `study "${spec.id}" is already launched`);
-    for (const id of design.originals.keys()) await this.deps.store.setVisibility(id, 'private');
-    this.resolved.set(spec.id, design);
-    return { id: spec.id, specHash: hash, slots: slots.length, originals: design.originals.size };
+  launch(principal: StudyPrincipal, spec: StudySpec): Promise<Result<Launched>> {
+    return attempt(async () => {
+      allow(principal, 'launch');
+      const design = await this.resolve(spec);
+      const hash = specHash(spec);
+      const existing = await this.db.get(spec.id);
+      if (existing) {
+        throw new StudyError('conflict', existing.specHash === hash ? `study "${spec.id}" is already launched` : `study "${spec.id}" exists with another spec; a launched spec is frozen: give the new one another id`);
+      }
+      const slots = planSlots(design.cells, spec.judgementsPerCell);
+      const created = await this.db.create({ id: spec.id, spec, specHash: hash, status: 'running', secret: randomBytes(32).toString('hex'), createdAt: Date.now() }, slots);
+      if (!created) throw new StudyError('conflict', `study "${spec.id}" is already launched`);
+      for (const id of design.originals.keys()) await this.deps.store.setVisibility(id, 'private');
+      this.resolved.set(spec.id, design);
+      const link = `/s/${spec.id}?PROLIFIC_PID={{%PROLIFIC_PID%}}&STUDY_ID={{%STUDY_ID%}}&SESSION_ID={{%SESSION_ID%}}`;
+      return { id: spec.id, specHash: hash, slots: slots.length, originals: design.originals.size, link, ...(spec.humanDebaters ? { debaterLink: `${link}&role=debater` } : {}) };
+    });
   }
 
   /** Pauses (no new arrivals), resumes or closes a study. */
-  async setStatus(id: string, action: 'pause' | 'resume' | 'close'): Promise<StudyStatus> {
-    const { row } = await this.study(id);
-    if (row.status === 'closed') throw new StudyError(409, `study "${id}" is closed`);
-    const status: StudyStatus = action === 'pause' ? 'paused' : action === 'resume' ? 'running' : 'closed';
-    await this.db.setStatus(id, status);
-    this.changed(id);
-    return status;
+  setStatus(principal: StudyPrincipal, id: string, action: 'pause' | 'resume' | 'close'): Promise<Result<StudyStatus>> {
+    return attempt(async () => {
+      allow(principal, 'steer', id);
+      const { row } = await this.study(id);
+      if (row.status === 'closed') throw new StudyError('conflict', `study "${id}" is closed`);
+      const status: StudyStatus = action === 'pause' ? 'paused' : action === 'resume' ? 'running' : 'closed';
+      await this.db.setStatus(id, status);
+      this.changed(id);
+      return status;
+    });
   }
+
+  /** Whether `principal` may do `action` with study `id`, and the study exists (for what a transport does itself: a ticket, an event stream). */
+  check(principal: StudyPrincipal, id: string, action: StudyAction): Promise<Result<void>> {
+    return attempt(async () => {
+      allow(principal, action, id);
+      await this.study(id);
+    });
+  }
+
+  /** The dashboard's figures (`watch`: for its live updates, which a ticket may follow). */
+  progress(principal: StudyPrincipal, id: string, as: 'progress' | 'watch' = 'progress'): Promise<Result<StudyProgress>> {
+    return attempt(async () => {
+      allow(principal, as, id);
+      const { row } = await this.study(id);
+      const [participants, slots, items] = await Promise.all([this.db.participants(id), this.db.slots(id), this.db.items(id)]);
+      return studyProgress(this.deps.store, row, participants, slots, items);
+    });
+  }
+
+  /** One participant's record and items (their token left out). */
+  participantRecord(principal: StudyPrincipal, id: string, participant: string): Promise<Result<{ participant: Omit<ParticipantRow, 'token'>; items: ItemRow[] }>> {
+    return attempt(async () => {
+      allow(principal, 'inspect', id);
+      const p = await this.db.participant(id, participant);
+      if (!p) throw new StudyError('not-found', `no participant "${participant}" in study "${id}"`);
+      const { token: _secret, ...rest } = p;
+      return { participant: rest, items: await this.db.items(id, p.participant) };
+    });
+  }
+
+  /** One of the study's downloads. */
+  exportFile(principal: StudyPrincipal, id: string, file: string): Promise<Result<ExportFile>> {
+    return attempt(async () => {
+      allow(principal, 'export', id);
+      if (!isStudyExport(file)) throw new StudyError('not-found', `no export "${file}"; there are ${STUDY_EXPORTS.join(', ')}`);
+      const { row } = await this.study(id);
+      return studyExport(this.deps.store, this.db, row, file);
+    });
+  }
+
+  /** Marks every bonus now due as paid, in one batch (a participant is paid once). */
+  markPaid(principal: StudyPrincipal, id: string, batch: string): Promise<Result<{ batch: string; recorded: number; amount: number }>> {
+    return attempt(async () => {
+      allow(principal, 'pay', id);
+      const { row } = await this.study(id);
+      return markBonusesPaid(this.deps.store, this.db, row, batch);
+    });
+  }
+
+  // ---- participants ----
 
   /** A participant's pseudonym: a keyed hash of the panel id under the study's secret. */
   private pseudonym(row: StudyRow, pid: string): string {
@@ -129,185 +230,238 @@ export class StudyService {
 
   /**
    * A participant arrives by the study link (or the debater link). The same panel id comes
-   * back to the same participant (and place); a new one starts at consent, or ends at once
-   * with the no-capacity code when the study is closed or its pool has nothing left.
+   * back to the same participant (and place); a new one starts at the first stage, or ends
+   * at once with the no-capacity code when the study is closed or its pool has nothing left.
    */
-  async enter(studyId: string, panel: PanelEntry): Promise<{ token: string; participant: string }> {
-    return this.locked(studyId, async () => {
-      const { row, design } = await this.study(studyId);
-      const participant = this.pseudonym(row, panel.pid);
-      const known = await this.db.participant(studyId, participant);
-      if (known) return { token: known.token, participant };
-      const role = panel.role ?? 'judge';
-      if (role === 'debater' && !row.spec.humanDebaters) throw new StudyError(400, `study "${studyId}" recruits no debaters; open the link your panel gave you`);
-      if (row.status === 'paused') throw new StudyError(503, 'this study is paused; please try again in a few minutes');
-      const now = Date.now();
-      const slots = await this.db.slots(studyId);
-      // A debater is useful while any item with recruited debaters is still to be judged.
-      const room = role === 'judge' ? slots.some((s) => s.status === 'open') : slots.some((s) => s.status !== 'done' && needsDebaters(design, { kind: 'item', condition: s.condition }));
-      const full = row.status === 'closed' || !room;
-      const p: ParticipantRow = {
-        studyId,
-        participant,
-        token: newToken(),
-        role,
-        stage: full ? 'done' : 'consent',
-        outcome: full ? 'noCapacity' : null,
-        position: 0,
-        failedChecks: 0,
-        flags: [],
-        enteredAt: now,
-        consentedAt: null,
-        finishedAt: full ? now : null,
-        lastSeen: now,
-        waitingSince: null,
-      };
-      await this.db.addParticipant(p, panel);
-      this.changed(studyId);
-      return { token: p.token, participant };
-    });
+  enter(studyId: string, panel: PanelEntry): Promise<Result<{ token: string; participant: string }>> {
+    return attempt(() =>
+      this.locked(studyId, async () => {
+        const { row, design } = await this.study(studyId);
+        const participant = this.pseudonym(row, panel.pid);
+        const known = await this.db.participant(studyId, participant);
+        if (known) return { token: known.token, participant };
+        const role = panel.role ?? 'judge';
+        if (role === 'debater' && !row.spec.humanDebaters) throw new StudyError('invalid', `study "${studyId}" recruits no debaters; open the link your panel gave you`);
+        if (row.status === 'paused') throw new StudyError('paused', 'this study is paused; please try again in a few minutes');
+        const now = Date.now();
+        const slots = await this.db.slots(studyId);
+        // A debater is useful while any item with recruited debaters is still to be judged.
+        const room = role === 'judge' ? slots.some((s) => s.status === 'open') : slots.some((s) => s.status !== 'done' && needsDebaters(design, { kind: 'item', condition: s.condition }));
+        const full = row.status === 'closed' || !room;
+        const p: ParticipantRow = {
+          studyId,
+          participant,
+          token: newToken(),
+          role,
+          stage: 'consent',
+          outcome: full ? 'noCapacity' : null,
+          position: 0,
+          failedChecks: 0,
+          flags: [],
+          enteredAt: now,
+          consentedAt: null,
+          finishedAt: full ? now : null,
+          lastSeen: now,
+          waitingSince: null,
+        };
+        p.stage = full ? 'done' : firstStage({ spec: row.spec, p, items: [], now });
+        await this.db.addParticipant(p, panel);
+        this.changed(studyId);
+        return { token: p.token, participant };
+      }),
+    );
   }
 
-  /** The participant holding a token, with their time limits applied first. */
+  /** The participant a study token belongs to (access/study.ts decides; a token that finds nobody is refused). */
+  async participantPrincipal(studyId: string, token: string | undefined): Promise<Participant | Refusal> {
+    const found = token ? await this.db.participantByToken(studyId, token) : null;
+    return participantOf(studyId, token, found);
+  }
+
+  /** The participant holding a token (throws a StudyError refusal). */
   async participantFor(studyId: string, token: string): Promise<ParticipantRow> {
-    const p = await this.db.participantByToken(studyId, token);
-    if (!p) throw new StudyError(401, 'this study link is not valid any more; open the link from your panel again');
+    const who = await this.participantPrincipal(studyId, token);
+    if ('ok' in who) throw new StudyError(who.code, who.reason);
+    return this.participantRow(who);
+  }
+
+  private async participantRow(who: Participant): Promise<ParticipantRow> {
+    const p = await this.db.participant(who.studyId, who.participantId);
+    if (!p) throw new StudyError('unauthorized', 'this study link is not valid any more; open the link from your panel again');
     return p;
   }
 
-  /** Records that the participant's page is open (the dropout clock restarts). */
-  async seen(p: ParticipantRow): Promise<void> {
-    await this.db.updateParticipant(p.studyId, p.participant, { lastSeen: Date.now() });
-  }
-
-  /** Consent given or declined. Declining ends with its own code. */
-  async consent(studyId: string, token: string, agree: boolean): Promise<void> {
-    await this.locked(studyId, async () => {
-      const p = await this.participantFor(studyId, token);
-      if (p.stage !== 'consent') return;
-      if (!agree) return this.finish(p, 'declined');
-      await this.db.updateParticipant(studyId, p.participant, { stage: 'instructions', consentedAt: Date.now() });
-      this.changed(studyId);
+  /** What the participant's page shows now. Reads only. */
+  page(principal: StudyPrincipal, studyId: string): Promise<Result<ParticipantPage>> {
+    return attempt(async () => {
+      allow(principal, 'participate', studyId);
+      return this.pageOf(await this.participantRow(principal as Participant));
     });
   }
 
+  private async pageOf(p: ParticipantRow): Promise<ParticipantPage> {
+    const { row } = await this.study(p.studyId);
+    const items = p.stage === 'items' ? await this.db.items(p.studyId, p.participant) : [];
+    const item = currentItemOf(p, items);
+    const token = item?.debateId ? ((await this.deps.store.seatTokens(item.debateId)).get(seatOf(item))?.token ?? '') : '';
+    return participantPage(row, p, items, token);
+  }
+
   /**
-   * Instructions read. A judge's items are set out (practice, their drawn queue, checks);
-   * a debater goes to the lobby to wait for a judge.
+   * A participant's page moves them along (stages.ts), or beats (`seen`: the page is open,
+   * the dropout clock restarts); either way what is due for them is done, and the page
+   * they are now on is the answer.
    */
-  async startItems(studyId: string, token: string): Promise<void> {
-    await this.locked(studyId, async () => {
-      const p = await this.participantFor(studyId, token);
-      if (p.stage !== 'instructions') return;
-      if (p.role === 'debater') {
-        await this.db.updateParticipant(studyId, p.participant, { stage: 'lobby', waitingSince: Date.now() });
-        await this.pool.match(studyId);
-        return this.changed(studyId);
-      }
-      const { row, design } = await this.study(studyId);
-      const spec = row.spec;
-      const slots = await this.db.slots(studyId);
-      // Practice, and any passage this participant debated, are never judged as items.
-      const mine = await this.db.items(studyId, p.participant);
-      const seen = seenBy(design, mine, slots);
-      const items: ItemRow[] = [];
-      const add = (kind: ItemRow['kind'], scenarioId: string, condition: string, slot: string | null) =>
-        items.push({ participant: p.participant, position: mine.length + items.length, kind, slot, scenarioId, condition, debateId: null, status: 'pending', startedAt: null, finishedAt: null });
-      for (const pr of spec.practice) add('practice', pr.scenario, pr.condition, null);
-      for (const i of items) {
-        const e = seenBy(design, [i], slots);
-        for (const q of e.questions) seen.questions.add(q);
-        for (const st of e.stories) seen.stories.add(st);
-      }
-      const queue = drawQueue({ slots, conditions: design.conditionNames, items: spec.itemsPerParticipant, seed: spec.seed, participant: p.participant, seenQuestions: seen.questions, seenStories: seen.stories });
-      if (queue.length === 0) return this.finish(p, 'noCapacity');
-      const checksAfter = (k: number) => spec.attentionChecks.forEach((c, i) => c.after === k && add('check', design.checks[i]!.id, 'check', null));
-      checksAfter(0);
-      queue.forEach((slot, k) => {
-        add('item', slot.scenarioId, slot.condition, slot.id);
-        checksAfter(k + 1);
+  move(principal: StudyPrincipal, studyId: string, move: PageMove): Promise<Result<ParticipantPage>> {
+    return attempt(async () => {
+      allow(principal, 'participate', studyId);
+      const who = principal as Participant;
+      if (move.type === 'seen') await this.reconcileCurrent(who);
+      await this.locked(studyId, async () => {
+        // Any request of the page says it is open; a participant back after their time ran out is out.
+        if (await this.beat(await this.participantRow(who))) return;
+        if (move.type !== 'seen') await this.step(await this.participantRow(who), move);
+        await this.settle(studyId, who.participantId);
       });
-      for (const slot of queue) await this.db.setSlot(studyId, slot.id, 'assigned', p.participant);
-      await this.db.addItems(studyId, items);
-      await this.db.updateParticipant(studyId, p.participant, { stage: 'items', position: mine.length });
-      this.changed(studyId);
+      return this.pageOf(await this.participantRow(who));
     });
   }
 
-  /**
-   * The current item. A judge's debate is created on first sight (agent debaters start
-   * once the judge joins); an item that needs recruited debaters waits for them in the
-   * lobby (waitingSince set, no debate yet). A debater's item is their current debate.
-   * An item whose stored debate is over but not yet recorded (its process died before it
-   * could) is recorded here first.
-   */
-  async currentItem(studyId: string, token: string): Promise<CurrentItem | null> {
-    const before = await this.participantFor(studyId, token);
-    const open = before.stage === 'items' ? (await this.db.items(studyId, before.participant))[before.position] : undefined;
-    if (open?.debateId && open.status === 'open') {
-      const status = (await this.deps.store.summary(open.debateId))?.status;
-      if (status === 'finished' || status === 'ended') await this.debateOver(open.debateId);
+  private async pathOf(p: ParticipantRow, now = Date.now()): Promise<PathState> {
+    const { row } = await this.study(p.studyId);
+    return { spec: row.spec, p, items: await this.db.items(p.studyId, p.participant), now };
+  }
+
+  /** The page is open: a participant whose time ran out is out (true), else seen now. */
+  private async beat(p: ParticipantRow): Promise<boolean> {
+    if (p.stage === 'done') return false;
+    const ending = timeoutOf(await this.pathOf(p));
+    if (ending) {
+      await this.finish(p, ending.outcome, ending.flag);
+      return true;
     }
-    return this.locked(studyId, async () => {
-      let p = await this.participantFor(studyId, token);
-      if (p.stage === 'lobby' || (p.stage === 'items' && p.waitingSince !== null)) {
-        await this.pool.match(studyId);
-        p = await this.participantFor(studyId, token);
+    await this.db.updateParticipant(p.studyId, p.participant, { lastSeen: Date.now() });
+    return false;
+  }
+
+  /** A move along the path: the stage table says where to and what leaving does; a stale move is ignored. */
+  private async step(p: ParticipantRow, move: Move): Promise<void> {
+    const next = transition(await this.pathOf(p), move);
+    if (!next.ok) {
+      if (next.code === 'conflict') throw new StudyError('conflict', next.reason);
+      return;
+    }
+    await this.leave(p, next.to, next.effect);
+  }
+
+  /** What leaving a stage does (stages.ts's effects). */
+  private async leave(p: ParticipantRow, to: ParticipantRow['stage'], effect: Effect): Promise<void> {
+    const { studyId, participant } = p;
+    switch (effect.type) {
+      case 'finish':
+        return this.finish(p, effect.outcome, effect.flag);
+      case 'consented':
+        await this.db.updateParticipant(studyId, participant, { stage: to, consentedAt: Date.now() });
+        break;
+      case 'joinLobby':
+        await this.db.updateParticipant(studyId, participant, { stage: to, waitingSince: Date.now() });
+        break;
+      case 'advance':
+        await this.db.updateParticipant(studyId, participant, { position: p.position + 1 });
+        break;
+      case 'setOutItems': {
+        const position = await this.setOutItems(p);
+        if (position === null) return this.finish(p, 'noCapacity');
+        await this.db.updateParticipant(studyId, participant, { stage: to, position });
+        break;
       }
-      if (p.stage !== 'items') return null;
-      const items = await this.db.items(studyId, p.participant);
-      const item = items[p.position];
-      if (!item) return null;
-      const total = items.filter((i) => i.kind !== 'debate').length;
-      if (item.kind === 'debate') {
-        const seat = item.seat ?? 'A';
-        return { item, token: (await this.deps.store.seatTokens(item.debateId!)).get(seat)?.token ?? '', seat, total: items.length, waitingSince: null };
-      }
-      if (item.debateId) return { item, token: (await this.deps.store.seatTokens(item.debateId)).get('judge')?.token ?? '', seat: 'judge', total, waitingSince: null };
-      const study = await this.study(studyId);
+    }
+    this.changed(studyId);
+  }
+
+  /**
+   * A judge's items set out: practice, their drawn queue, checks. Practice, and any
+   * passage this participant debated, are never judged as items. Null when the pool
+   * has nothing for them.
+   */
+  private async setOutItems(p: ParticipantRow): Promise<number | null> {
+    const { row, design } = await this.study(p.studyId);
+    const spec = row.spec;
+    const slots = await this.db.slots(p.studyId);
+    const mine = await this.db.items(p.studyId, p.participant);
+    const seen = seenBy(design, mine, slots);
+    const items: ItemRow[] = [];
+    const add = (kind: ItemRow['kind'], scenarioId: string, condition: string, slot: string | null) =>
+      items.push({ participant: p.participant, position: mine.length + items.length, kind, slot, scenarioId, condition, debateId: null, status: 'pending', startedAt: null, finishedAt: null });
+    for (const pr of spec.practice) add('practice', pr.scenario, pr.condition, null);
+    for (const i of items) {
+      const e = seenBy(design, [i], slots);
+      for (const q of e.questions) seen.questions.add(q);
+      for (const st of e.stories) seen.stories.add(st);
+    }
+    const queue = drawQueue({ slots, conditions: design.conditionNames, items: spec.itemsPerParticipant, seed: spec.seed, participant: p.participant, seenQuestions: seen.questions, seenStories: seen.stories });
+    if (queue.length === 0) return null;
+    const checksAfter = (k: number) => spec.attentionChecks.forEach((c, i) => c.after === k && add('check', design.checks[i]!.id, 'check', null));
+    checksAfter(0);
+    queue.forEach((slot, k) => {
+      add('item', slot.scenarioId, slot.condition, slot.id);
+      checksAfter(k + 1);
+    });
+    for (const slot of queue) await this.db.setSlot(p.studyId, slot.id, 'assigned', p.participant);
+    await this.db.addItems(p.studyId, items);
+    return mine.length;
+  }
+
+  /**
+   * Opens what judges are due to see: the debate of a current item that has none (agent
+   * debaters start once the judge joins), or, for an item that needs recruited debaters,
+   * a place in the lobby, where the pool seats debaters as they come (or reassigns the
+   * item after lobbySeconds). `only`: one participant's item; otherwise every judge's.
+   */
+  private async settle(studyId: string, only?: string, now = Date.now()): Promise<void> {
+    const study = await this.study(studyId);
+    await this.openPending(study, only);
+    if (!study.row.spec.humanDebaters) return;
+    await this.pool.match(studyId, now);
+    // A judge the pool gave another item (no debaters came) has it opened now.
+    await this.openPending(study);
+  }
+
+  private async openPending(study: Study, only?: string): Promise<void> {
+    const studyId = study.row.id;
+    const judges = (only ? [await this.db.participant(studyId, only)] : await this.db.participants(studyId)).filter(
+      (p): p is ParticipantRow => !!p && p.role === 'judge' && p.stage === 'items',
+    );
+    if (judges.length === 0) return;
+    const items = await this.db.items(studyId, only);
+    let opened = false;
+    for (const p of judges) {
+      const item = items.find((i) => i.participant === p.participant && i.position === p.position);
+      if (!item || item.debateId || item.status !== 'pending') continue;
       if (needsDebaters(study.design, item)) {
-        // Into the lobby: the pool seats debaters as they come (or reassigns the item after lobbySeconds).
-        const waitingSince = p.waitingSince ?? Date.now();
-        if (p.waitingSince === null) {
-          await this.db.updateParticipant(studyId, p.participant, { waitingSince });
-          await this.pool.match(studyId);
-          this.changed(studyId);
-          const again = (await this.db.items(studyId, p.participant))[p.position];
-          if (again?.debateId) return { item: again, token: (await this.deps.store.seatTokens(again.debateId)).get('judge')?.token ?? '', seat: 'judge', total, waitingSince: null };
-        }
-        return { item, token: '', seat: 'judge', total, waitingSince };
+        if (p.waitingSince !== null) continue;
+        await this.db.updateParticipant(studyId, p.participant, { waitingSince: Date.now() });
+        opened = true;
+        continue;
       }
       const slot = item.slot ? (await this.db.slots(studyId)).find((s) => s.id === item.slot) : undefined;
       const created = await openItemDebate(this.deps, study, p.participant, item, slot);
-      const startedAt = Date.now();
-      await this.db.updateItem(studyId, p.participant, item.position, { debateId: created.id, status: 'open', startedAt });
-      this.changed(studyId);
-      return { item: { ...item, debateId: created.id, status: 'open', startedAt }, token: created.judgeToken, seat: 'judge', total, waitingSince: null };
-    });
+      await this.db.updateItem(studyId, p.participant, item.position, { debateId: created.id, status: 'open', startedAt: Date.now() });
+      opened = true;
+    }
+    if (opened) this.changed(studyId);
   }
 
-  /** After an item's verdict: on to the next item, or the end with the completed code. */
-  async next(studyId: string, token: string): Promise<void> {
-    await this.locked(studyId, async () => {
-      const p = await this.participantFor(studyId, token);
-      if (p.stage !== 'items' || p.role !== 'judge') return;
-      const items = await this.db.items(studyId, p.participant);
-      const item = items[p.position];
-      if (item && item.status !== 'done' && item.status !== 'abandoned') throw new StudyError(409, 'give your verdict on this item first');
-      if (p.position + 1 >= items.length) return this.finish(p, 'completed');
-      await this.db.updateParticipant(studyId, p.participant, { position: p.position + 1 });
-      this.changed(studyId);
-    });
+  /** A participant's open item whose stored debate is over but not yet recorded (its process died first) is recorded now. */
+  private async reconcileCurrent(who: Participant): Promise<void> {
+    const p = await this.participantRow(who);
+    const item = currentItemOf(p, await this.db.items(p.studyId, p.participant));
+    if (item?.debateId && item.status === 'open' && (await this.isOver(item.debateId))) await this.debateOver(item.debateId);
   }
 
-  /** A debater leaves the lobby: completed after at least one debate, else with the no-capacity code. */
-  async leaveLobby(studyId: string, token: string): Promise<void> {
-    await this.locked(studyId, async () => {
-      const p = await this.participantFor(studyId, token);
-      if (p.stage !== 'lobby') throw new StudyError(409, 'only a debater waiting in the lobby can leave this way');
-      const debated = (await this.db.items(studyId, p.participant)).some((i) => i.kind === 'debate' && i.status === 'done');
-      await this.finish(p, debated ? 'completed' : 'noCapacity', debated ? undefined : 'left-lobby');
-    });
+  private async isOver(debateId: string): Promise<boolean> {
+    const status = (await this.deps.store.summary(debateId))?.status;
+    return status === 'finished' || status === 'ended';
   }
 
   /** A study debate reached a verdict (or ended without one): the judge's item and any recruited debaters'. */
@@ -315,65 +469,79 @@ export class StudyService {
     const [first] = await this.db.itemsByDebate(debateId);
     if (!first) return;
     await this.locked(first.studyId, async () => {
-      const studyId = first.studyId;
-      const all = await this.db.itemsByDebate(debateId);
-      const item = all.find((i) => i.kind !== 'debate');
-      const record = await this.deps.store.getTranscript(debateId);
-      if (!record || !item) return;
-      const finished = record.status === 'finished' && !!record.verdict;
-      await this.pool.debateOver(studyId, all.filter((i) => i.kind === 'debate'), finished);
-      const p = await this.db.participant(studyId, item.participant);
-      if (!p || item.status !== 'open') return this.changed(studyId);
-      if (!finished) {
-        // Ended without a verdict (cancelled, expired, a debater left): a participant still on it gets a fresh debate for the same item.
-        if (p.stage === 'items' && p.position === item.position) await this.db.updateItem(studyId, p.participant, item.position, { debateId: null, status: 'pending' });
-        return this.changed(studyId);
-      }
-      const verdict = record.verdict!;
-      const finishedAt = Date.now();
-      await this.db.updateItem(studyId, p.participant, item.position, { status: 'done', finishedAt });
-      if (item.slot) await this.db.setSlot(studyId, item.slot, 'done', p.participant);
-      const { row } = await this.study(studyId);
-      const flags = new Set(p.flags);
-      const seconds = (finishedAt - (item.startedAt ?? finishedAt)) / 1000;
-      if (item.kind !== 'practice' && seconds < row.spec.exclusion.minSecondsPerItem) flags.add('speeding');
-      let failed = p.failedChecks;
-      if (item.kind === 'check' && !judgedCorrect(verdict.probabilities, verdict.correctIndex)) {
-        failed++;
-        flags.add('failed-check');
-      }
-      await this.db.updateParticipant(studyId, p.participant, { failedChecks: failed, flags: [...flags] });
-      if (failed > row.spec.exclusion.maxFailedChecks && p.stage === 'items') await this.finish({ ...p, failedChecks: failed, flags: [...flags] }, 'failed');
-      this.changed(studyId);
+      await this.recordOver(first.studyId, debateId);
+      await this.settle(first.studyId);
     });
+  }
+
+  /** Records the end of a study debate (inside the study's lock); nothing while the stored debate still runs. */
+  private async recordOver(studyId: string, debateId: string): Promise<void> {
+    const all = await this.db.itemsByDebate(debateId);
+    const item = all.find((i) => i.kind !== 'debate');
+    const record = await this.deps.store.getTranscript(debateId);
+    if (!record || !item || (record.status !== 'finished' && record.status !== 'ended')) return;
+    const finished = record.status === 'finished' && !!record.verdict;
+    await this.pool.debateOver(studyId, all.filter((i) => i.kind === 'debate'), finished);
+    const p = await this.db.participant(studyId, item.participant);
+    if (!p || item.status !== 'open') return this.changed(studyId);
+    if (!finished) {
+      // Ended without a verdict (cancelled, expired, a debater left): a participant still on it gets a fresh debate for the same item.
+      if (p.stage === 'items' && p.position === item.position) await this.db.updateItem(studyId, p.participant, item.position, { debateId: null, status: 'pending' });
+      return this.changed(studyId);
+    }
+    const verdict = record.verdict!;
+    const finishedAt = Date.now();
+    await this.db.updateItem(studyId, p.participant, item.position, { status: 'done', finishedAt });
+    if (item.slot) await this.db.setSlot(studyId, item.slot, 'done', p.participant);
+    const { row } = await this.study(studyId);
+    const flags = new Set(p.flags);
+    const seconds = (finishedAt - (item.startedAt ?? finishedAt)) / 1000;
+    if (item.kind !== 'practice' && seconds < row.spec.exclusion.minSecondsPerItem) flags.add('speeding');
+    let failed = p.failedChecks;
+    if (item.kind === 'check' && !judgedCorrect(verdict.probabilities, verdict.correctIndex)) {
+      failed++;
+      flags.add('failed-check');
+    }
+    await this.db.updateParticipant(studyId, p.participant, { failedChecks: failed, flags: [...flags] });
+    if (failed > row.spec.exclusion.maxFailedChecks && p.stage === 'items') await this.finish({ ...p, failedChecks: failed, flags: [...flags] }, 'failed');
+    this.changed(studyId);
   }
 
   /**
    * Ends a participant's study with an outcome. Their unfinished counted items go back
-   * to the pool (to be drawn by a later arrival) and an open debate is cancelled (a
-   * recruited debater's too: its judge then waits for other debaters).
+   * to the pool (to be drawn by a later arrival) and an open debate is cancelled and its
+   * end recorded (a recruited debater's too: its judge then waits for other debaters).
    */
   async finish(p: ParticipantRow, outcome: Outcome, flag?: string): Promise<void> {
     const items = await this.db.items(p.studyId, p.participant);
+    const cancelled: string[] = [];
     for (const item of items) {
       if (item.status === 'done' || item.status === 'abandoned') continue;
       await this.db.updateItem(p.studyId, p.participant, item.position, { status: 'abandoned' });
       if (item.slot && item.kind !== 'debate') await this.db.setSlot(p.studyId, item.slot, 'open', null);
-      if (item.debateId && item.status === 'open') await this.deps.sessions.cancel(item.debateId, `study participant left (${outcome})`);
+      if (item.debateId && item.status === 'open') {
+        await this.deps.sessions.cancel(item.debateId, `study participant left (${outcome})`);
+        cancelled.push(item.debateId);
+      }
     }
     const flags = flag ? [...new Set([...p.flags, flag])] : p.flags;
     await this.db.updateParticipant(p.studyId, p.participant, { stage: 'done', outcome, finishedAt: Date.now(), flags, waitingSince: null });
+    for (const debateId of cancelled) await this.recordOver(p.studyId, debateId);
     this.changed(p.studyId);
   }
 
-  /** Applies the time limits to every study (time-limits.ts). Runs on a timer and whenever a participant's page asks. */
+  /** Applies the time limits to every study (stages.ts). Runs on a timer. */
   async sweep(now = Date.now()): Promise<number> {
     let ended = 0;
     for (const row of await this.db.list()) ended += await this.sweepOne(row.id, now);
     return ended;
   }
 
-  /** The time limits of one study's participants (see sweep and time-limits.ts); judges waiting too long for debaters get another item. */
+  /**
+   * One study's time limits (see stages.ts); verdicts its debates' processes died before
+   * recording are recorded; judges waiting too long for debaters get another item, and
+   * every judge's current item is opened.
+   */
   async sweepOne(studyId: string, now = Date.now()): Promise<number> {
     return this.locked(studyId, async () => {
       const row = await this.db.get(studyId);
@@ -383,27 +551,19 @@ export class StudyService {
       const items = await this.db.items(studyId);
       let ended = 0;
       for (const p of participants) {
-        const mine = items.filter((i) => i.participant === p.participant);
-        const current = p.stage === 'items' ? mine.find((i) => i.position === p.position) : undefined;
-        const ending = endingOf(row.spec, p, current, mine.filter((i) => i.kind === 'debate' && i.status === 'done').length, now);
+        const ending = timeoutOf({ spec: row.spec, p, items: items.filter((i) => i.participant === p.participant), now });
         if (!ending) continue;
-        await this.finish(p, ending.outcome, ending.flag);
+        // Re-read: ending someone earlier in this sweep may have moved this participant on.
+        const fresh = await this.db.participant(studyId, p.participant);
+        if (!fresh || fresh.stage === 'done') continue;
+        await this.finish(fresh, ending.outcome, ending.flag);
         ended++;
       }
-      if (row.spec.humanDebaters) await this.pool.match(studyId, now);
+      for (const item of await this.db.items(studyId)) {
+        if (item.status === 'open' && item.debateId && (await this.isOver(item.debateId))) await this.recordOver(studyId, item.debateId);
+      }
+      await this.settle(studyId, undefined, now);
       return ended;
     });
-  }
-
-  /** The code and outcome of a finished participant. */
-  async endOf(studyId: string, p: ParticipantRow): Promise<{ outcome: Outcome; code: string } | null> {
-    if (p.stage !== 'done' || !p.outcome) return null;
-    const { row } = await this.study(studyId);
-    return { outcome: p.outcome, code: codeFor(row.spec, p.outcome) };
-  }
-
-  /** The study row and its design (for routes, progress and exports). */
-  async get(studyId: string): Promise<{ row: StudyRow; design: ResolvedStudy }> {
-    return this.study(studyId);
   }
 }

@@ -1,8 +1,9 @@
-/** The study service's dependencies, refusals and answers (see service.ts). */
-import type { Scenario } from '@arena/shared';
+/** The studies service's dependencies, results and refusals (see service.ts). */
+import type { DebateHeader, Scenario, Seat, Visibility } from '@arena/shared';
 import type { Sessions } from '../sessions/sessions.ts';
 import type { Store } from '../store/store.ts';
-import type { ItemRow, Role } from './study-store.ts';
+import type { Outcome } from './spec.ts';
+import type { ItemKind, Role, Stage } from './study-store.ts';
 
 export interface StudyDeps {
   store: Store;
@@ -10,16 +11,25 @@ export interface StudyDeps {
   scenarios: ReadonlyMap<string, Scenario>;
   /** Null when the agent id can be made, else why not. */
   knownAgent: (id: string) => string | null;
+  /** The server's debate creation (agents checked against their seats; sessions start there): an item's debate from its header. */
+  createDebate: (request: { header: DebateHeader }, visibility: Visibility) => Promise<{ tokens: Partial<Record<Seat, string>> }>;
   log: (line: string) => void;
 }
 
-/** A refusal the HTTP layer turns into a status code. */
-export class StudyError extends Error {
-  readonly status: number;
+/** Why the service will not: transports map the code (401, 403, 404, 409, 503, 400). */
+export type RefusalCode = 'unauthorized' | 'forbidden' | 'not-found' | 'conflict' | 'paused' | 'invalid';
+export type Refusal = { ok: false; code: RefusalCode; reason: string };
+export type Result<T> = { ok: true; value: T } | Refusal;
 
-  constructor(status: number, message: string) {
+export const refuse = (code: RefusalCode, reason: string): Refusal => ({ ok: false, code, reason });
+
+/** A refusal thrown inside the service, returned as a Refusal at its edge. */
+export class StudyError extends Error {
+  readonly code: RefusalCode;
+
+  constructor(code: RefusalCode, message: string) {
     super(message);
-    this.status = status;
+    this.code = code;
     this.name = 'StudyError';
   }
 }
@@ -33,13 +43,41 @@ export interface PanelEntry {
   role?: Role;
 }
 
-/** What a participant's current item is: one to judge, or a debate to argue in. */
-export interface CurrentItem {
-  item: ItemRow;
-  /** The seat token of the participant's seat (judge, or their debater seat). */
-  token: string;
-  seat: string;
-  total: number;
-  /** A judge waiting for recruited debaters: since when (ms). */
-  waitingSince: number | null;
+/** What a participant's page shows now: one stage, nothing else. */
+export interface ParticipantPage {
+  study: { id: string; title: string };
+  stage: Stage;
+  role?: Role;
+  consentHtml?: string;
+  instructionsHtml?: string;
+  /** The judge's seat of an item, or a recruited debater's seat in a debate; no debate yet while it is being opened or waits for debaters. */
+  item?: { position: number; total: number; kind: ItemKind; status: string; debateId: string | null; token: string; seat: string };
+  /** Waiting for others: a debater for a judge (may leave), a judge for debaters (for up to waitSeconds). */
+  lobby?: { waitingSince: number | null; waitSeconds?: number; canLeave: boolean };
+  end?: { outcome: Outcome; code: string; redirect: string } | null;
+}
+
+export interface Launched {
+  id: string;
+  specHash: string;
+  slots: number;
+  originals: number;
+  /** The study link to give the panel (its placeholders are the panel's). */
+  link: string;
+  /** The debater link, for a study that recruits debaters. */
+  debaterLink?: string;
+}
+
+export interface StudySummary {
+  id: string;
+  title: string;
+  status: string;
+  specHash: string;
+  createdAt: number;
+}
+
+export interface ExportFile {
+  body: string;
+  contentType: string;
+  filename: string;
 }

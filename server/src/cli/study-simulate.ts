@@ -16,7 +16,7 @@ import type { AgentsConfig } from '../agents/llm/config.ts';
 import { createArena } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { newToken } from '../tokens.ts';
-import type { StudySpec } from './spec.ts';
+import type { StudySpec } from '../studies/spec.ts';
 
 export interface SimulateOptions {
   spec: StudySpec;
@@ -87,23 +87,31 @@ export async function simulateStudy(o: SimulateOptions): Promise<SimulationSumma
     let finished = 0;
     const runOne = async (plan: (typeof plans)[number]) => {
       const { token } = await call<{ token: string }>(`/studies/${spec.id}/enter`, { json: { PROLIFIC_PID: plan.pid, STUDY_ID: 'simulated', SESSION_ID: `s-${plan.pid}` } });
-      let page = await call<Page>(`/studies/${spec.id}/me/consent`, { json: { agree: true }, token });
-      page = await call<Page>(`/studies/${spec.id}/me/start`, { json: {}, token });
-      let judged = 0;
-      while (page.stage === 'items' && page.item) {
-        if (judged === plan.leaveAfter) {
-          // Leave without a word: the page stops asking, the server notices the silence.
-          await sleep((spec.timeLimits.idleSeconds + 1.5) * 1000);
-          break;
+      // The page's heartbeat, as a browser's study page sends it, several times within idleSeconds.
+      const seen = () => call<Page>(`/studies/${spec.id}/me/seen`, { json: {}, token });
+      const heartbeat = setInterval(() => void seen().catch(() => {}), (spec.timeLimits.idleSeconds * 1000) / 4);
+      try {
+        let page = await call<Page>(`/studies/${spec.id}/me/consent`, { json: { agree: true }, token });
+        page = await call<Page>(`/studies/${spec.id}/me/start`, { json: {}, token });
+        let judged = 0;
+        while (page.stage === 'items' && page.item) {
+          if (judged === plan.leaveAfter) {
+            // Leave without a word: the page stops asking, the server notices the silence.
+            clearInterval(heartbeat);
+            await sleep((spec.timeLimits.idleSeconds + 1.5) * 1000);
+            break;
+          }
+          if (page.item.status !== 'done') await judgeItem(port, page.item, o, spec, plan.checkRng);
+          // The verdict reaches the study a moment after the judge's last action.
+          for (let i = 0; i < 100 && page.item?.status !== 'done' && page.stage === 'items'; i++) {
+            await sleep(50);
+            page = await seen();
+          }
+          judged++;
+          page = await call<Page>(`/studies/${spec.id}/me/next`, { json: {}, token });
         }
-        if (page.item.status !== 'done') await judgeItem(port, page.item, o, spec, plan.checkRng);
-        // The verdict reaches the study a moment after the judge's last action.
-        for (let i = 0; i < 100 && page.item?.status !== 'done' && page.stage === 'items'; i++) {
-          await sleep(50);
-          page = await call<Page>(`/studies/${spec.id}/me`, { token });
-        }
-        judged++;
-        page = await call<Page>(`/studies/${spec.id}/me/next`, { json: {}, token });
+      } finally {
+        clearInterval(heartbeat);
       }
       o.onParticipant?.(++finished, o.participants);
     };

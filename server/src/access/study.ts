@@ -1,0 +1,105 @@
+/**
+ * Who may do what with a study: the credentials of the study routes resolved to a
+ * principal (the researcher token, a participant's token, a study ticket), and one
+ * decision, `mayStudy`, of what each may do. Pure: the participant's stored row and the
+ * clock are handed in.
+ */
+import { createHmac } from 'node:crypto';
+import { tokensEqual } from '../tokens.ts';
+
+export type StudyPrincipal =
+  | { kind: 'anonymous' }
+  | { kind: 'researcher' }
+  /** A participant of one study, by the token their study link gave them. */
+  | { kind: 'participant'; studyId: string; participantId: string }
+  /** A short-lived ticket for one study's event stream and downloads (a browser sends no header there). */
+  | { kind: 'studyTicket'; studyId: string; expiresAt: number };
+
+/** Why a principal may not: `unauthorized` (no or bad credentials) or `forbidden` (credentials that do not reach this). */
+export type StudyAccessRefusal = { ok: false; code: 'unauthorized' | 'forbidden'; reason: string };
+
+/** What may be done with studies. */
+export type StudyAction =
+  /** List the studies, launch one, pause/resume/close one, see its progress, a participant's record, mark bonuses paid, ask for a ticket. */
+  | 'list'
+  | 'launch'
+  | 'steer'
+  | 'progress'
+  | 'inspect'
+  | 'pay'
+  | 'ticket'
+  /** Follow the live progress, download the exports (a ticket is enough). */
+  | 'watch'
+  | 'export'
+  /** Walk one's own path through a study (consent, items, end page). */
+  | 'participate';
+
+const BY_TICKET: readonly StudyAction[] = ['watch', 'export'];
+
+/** How long a study ticket opens the dashboard's event stream and downloads. */
+export const TICKET_SECONDS = 600;
+
+const ASK_AGAIN = 'ask for a new one (POST /api/studies/:id/ticket)';
+
+/** Whether `principal` may do `action` (with study `studyId`); null when it may. */
+export function mayStudy(principal: StudyPrincipal, action: StudyAction, studyId?: string): StudyAccessRefusal | null {
+  switch (principal.kind) {
+    case 'researcher':
+      return action === 'participate' ? { ok: false, code: 'forbidden', reason: 'the researcher token is not a participant: open the study from a panel link' } : null;
+    case 'participant':
+      if (action === 'participate' && principal.studyId === studyId) return null;
+      return { ok: false, code: 'forbidden', reason: 'a participant sees their own path through their study, nothing else' };
+    case 'studyTicket':
+      if (principal.studyId !== studyId) return { ok: false, code: 'unauthorized', reason: 'the ticket is not valid for this study' };
+      return BY_TICKET.includes(action) ? null : { ok: false, code: 'unauthorized', reason: 'a ticket opens the event stream and the downloads only; this needs the researcher token (Authorization: Bearer <token>)' };
+    case 'anonymous':
+      return action === 'participate'
+        ? { ok: false, code: 'unauthorized', reason: 'open the study from your panel link' }
+        : { ok: false, code: 'unauthorized', reason: 'this endpoint needs the researcher token (Authorization: Bearer <token>)' };
+  }
+}
+
+/** The researcher, when the presented bearer token is theirs; else anonymous. */
+export function researcherOf(bearer: string | undefined, researcherToken: string): StudyPrincipal {
+  return tokensEqual(bearer, researcherToken) ? { kind: 'researcher' } : { kind: 'anonymous' };
+}
+
+/**
+ * A participant from their token and the row it found (looked up by the caller): a token
+ * that finds nobody is a link that is no longer valid.
+ */
+export function participantOf(
+  studyId: string,
+  presented: string | undefined,
+  found: { studyId: string; participant: string; token: string } | null,
+): Extract<StudyPrincipal, { kind: 'participant' }> | StudyAccessRefusal {
+  if (!presented) return { ok: false, code: 'unauthorized', reason: 'open the study from your panel link' };
+  if (!found || found.studyId !== studyId || !tokensEqual(presented, found.token)) {
+    return { ok: false, code: 'unauthorized', reason: 'this study link is not valid any more; open the link from your panel again' };
+  }
+  return { kind: 'participant', studyId, participantId: found.participant };
+}
+
+/**
+ * A ticket for one study: `expiry.signature`, an HMAC of the study id and the expiry
+ * under the researcher token, so every process that shares the token can check it and
+ * nothing is stored. The token itself never goes in a URL.
+ */
+export function signStudyTicket(researcherToken: string, studyId: string, now: number): { ticket: string; expiresAt: number } {
+  const expiresAt = now + TICKET_SECONDS * 1000;
+  return { ticket: `${expiresAt}.${ticketSignature(researcherToken, studyId, expiresAt)}`, expiresAt };
+}
+
+function ticketSignature(researcherToken: string, studyId: string, expiresAt: number): string {
+  return createHmac('sha256', researcherToken).update(`study-ticket\n${studyId}\n${expiresAt}`).digest('base64url');
+}
+
+/** The study ticket a URL presents, checked against the study and the clock. */
+export function studyTicketOf(ticket: string, researcherToken: string, studyId: string, now: number): Extract<StudyPrincipal, { kind: 'studyTicket' }> | StudyAccessRefusal {
+  const [expiry, signature] = ticket.split('.');
+  const expiresAt = Number(expiry);
+  if (!Number.isSafeInteger(expiresAt) || !signature) return { ok: false, code: 'unauthorized', reason: `the ticket is malformed: ${ASK_AGAIN}` };
+  if (expiresAt < now) return { ok: false, code: 'unauthorized', reason: `the ticket has expired: ${ASK_AGAIN}` };
+  if (!tokensEqual(signature, ticketSignature(researcherToken, studyId, expiresAt))) return { ok: false, code: 'unauthorized', reason: 'the ticket is not valid for this study' };
+  return { kind: 'studyTicket', studyId, expiresAt };
+}

@@ -1,0 +1,48 @@
+/**
+ * Who may do what with a study (server/src/access/study.ts): credentials resolved to a
+ * principal, and the one decision over every study action.
+ */
+import { describe, expect, it } from 'vitest';
+import { mayStudy, participantOf, researcherOf, signStudyTicket, studyTicketOf, TICKET_SECONDS, type StudyAction, type StudyPrincipal } from '../../server/src/access/study.ts';
+
+const TOKEN = 'researcher-token-0123456789';
+const NOW = 1_700_000_000_000;
+const ACTIONS: StudyAction[] = ['list', 'launch', 'steer', 'progress', 'inspect', 'pay', 'ticket', 'watch', 'export', 'participate'];
+
+describe('study access', () => {
+  it('resolves the researcher token, a participant token and a study ticket', () => {
+    expect(researcherOf(TOKEN, TOKEN)).toEqual({ kind: 'researcher' });
+    expect(researcherOf(`${TOKEN}x`, TOKEN)).toEqual({ kind: 'anonymous' });
+    expect(researcherOf(undefined, TOKEN)).toEqual({ kind: 'anonymous' });
+
+    const row = { studyId: 's1', participant: 'p-1', token: 'tok' };
+    expect(participantOf('s1', 'tok', row)).toEqual({ kind: 'participant', studyId: 's1', participantId: 'p-1' });
+    expect(participantOf('s1', undefined, null)).toMatchObject({ ok: false, code: 'unauthorized' });
+    expect(participantOf('s1', 'tok', null)).toMatchObject({ ok: false, code: 'unauthorized', reason: /not valid any more/ });
+    expect(participantOf('s2', 'tok', row)).toMatchObject({ ok: false, code: 'unauthorized' });
+
+    const { ticket, expiresAt } = signStudyTicket(TOKEN, 's1', NOW);
+    expect(expiresAt).toBe(NOW + TICKET_SECONDS * 1000);
+    expect(ticket).not.toContain(TOKEN);
+    expect(studyTicketOf(ticket, TOKEN, 's1', NOW)).toEqual({ kind: 'studyTicket', studyId: 's1', expiresAt });
+    // Another study, a later clock, a changed expiry, another token, or garbage: refused.
+    expect(studyTicketOf(ticket, TOKEN, 's2', NOW)).toMatchObject({ ok: false, reason: /not valid for this study/ });
+    expect(studyTicketOf(ticket, TOKEN, 's1', expiresAt + 1)).toMatchObject({ ok: false, reason: /expired/ });
+    const [, signature] = ticket.split('.');
+    expect(studyTicketOf(`${expiresAt + 1}.${signature}`, TOKEN, 's1', NOW)).toMatchObject({ ok: false, code: 'unauthorized' });
+    expect(studyTicketOf(ticket, 'another-token', 's1', NOW)).toMatchObject({ ok: false, code: 'unauthorized' });
+    expect(studyTicketOf('nonsense', TOKEN, 's1', NOW)).toMatchObject({ ok: false, reason: /malformed/ });
+  });
+
+  it('decides every action for every principal', () => {
+    const may = (p: StudyPrincipal, studyId = 's1') => ACTIONS.filter((a) => mayStudy(p, a, studyId) === null);
+    expect(may({ kind: 'researcher' })).toEqual(ACTIONS.filter((a) => a !== 'participate'));
+    expect(may({ kind: 'participant', studyId: 's1', participantId: 'p-1' })).toEqual(['participate']);
+    expect(may({ kind: 'participant', studyId: 's1', participantId: 'p-1' }, 's2')).toEqual([]);
+    expect(may({ kind: 'studyTicket', studyId: 's1', expiresAt: NOW })).toEqual(['watch', 'export']);
+    expect(may({ kind: 'studyTicket', studyId: 's1', expiresAt: NOW }, 's2')).toEqual([]);
+    expect(may({ kind: 'anonymous' })).toEqual([]);
+    expect(mayStudy({ kind: 'anonymous' }, 'launch')).toMatchObject({ ok: false, code: 'unauthorized' });
+    expect(mayStudy({ kind: 'participant', studyId: 's1', participantId: 'p-1' }, 'export', 's1')).toMatchObject({ ok: false, code: 'forbidden' });
+  });
+});
