@@ -16,9 +16,9 @@ import { openItemDebate } from './item-debate.ts';
 import { loadStudyOriginals, selectStudyOriginals } from './originals.ts';
 import { resolveStudy, type ResolvedStudy } from './resolve.ts';
 import { codeFor, specHash, type Outcome, type StudySpec } from './spec.ts';
-import { StudyLocks } from './study-lock.ts';
+import type { StudyLocks } from './study-lock.ts';
 import { endingOf } from './time-limits.ts';
-import { StudyStore, type ItemRow, type ParticipantRow, type StudyRow, type StudyStatus } from './study-store.ts';
+import type { ItemRow, ParticipantRow, StudyRow, StudyStatus, StudyStore } from './study-store.ts';
 import { StudyError, type CurrentItem, type PanelEntry, type StudyDeps } from './study-types.ts';
 
 export { StudyError, type CurrentItem, type PanelEntry, type StudyDeps } from './study-types.ts';
@@ -35,8 +35,8 @@ export class StudyService {
 
   constructor(deps: StudyDeps) {
     this.deps = deps;
-    this.db = new StudyStore(deps.store.sql);
-    this.locks = new StudyLocks(deps.store.sql);
+    this.db = deps.studyStore;
+    this.locks = deps.studyLocks;
     this.pool = new DebaterPool(this);
     // The process that owns a debate's session hears its end; a page reconciles otherwise (see currentItem).
     deps.sessions.on((id, e) => {

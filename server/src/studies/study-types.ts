@@ -2,10 +2,15 @@
 import type { Scenario } from '@arena/shared';
 import type { Sessions } from '../sessions/sessions.ts';
 import type { Store } from '../store/store.ts';
-import type { ItemRow, Role } from './study-store.ts';
+import type { StudyLocks } from './study-lock.ts';
+import type { ItemRow, Role, StudyStore } from './study-store.ts';
 
 export interface StudyDeps {
   store: Store;
+  /** The study tables. */
+  studyStore: StudyStore;
+  /** One step at a time on each study. */
+  studyLocks: StudyLocks;
   sessions: Sessions;
   scenarios: ReadonlyMap<string, Scenario>;
   /** Null when the agent id can be made, else why not. */
