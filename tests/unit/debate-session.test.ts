@@ -347,6 +347,22 @@ describe('the sessions of a restarted server', () => {
     await second.sessions.close();
   });
 
+  it('cancel ends a debate served here with its reason; an over or unknown debate says why not', async () => {
+    const w = world();
+    await w.store.createDebateWithTokens(w.state.header, { A: 'a', B: 'b', judge: 'j' }, 'private');
+    const { sessions } = await server(w);
+    const heard: string[] = [];
+    sessions.on((id, e) => heard.push(`${id}:${e.type}`));
+    expect(await sessions.cancel(w.state.header.id, 'cancelled: a typo')).toBeNull();
+    const record = await stored(w);
+    expect(record.status).toBe('ended');
+    expect(record.events.at(-1)!.action).toEqual({ type: 'abandon', reason: 'cancelled: a typo' });
+    expect(heard).toEqual([`${w.state.header.id}:appended`, `${w.state.header.id}:ended`]);
+    expect(await sessions.cancel(w.state.header.id, 'again')).toMatchObject({ code: 'finished' });
+    expect(await sessions.cancel('no-such-debate', 'x')).toMatchObject({ code: 'not-found' });
+    await sessions.close();
+  });
+
   it('a waiting debate resumed after a restart still expires at its original time', async () => {
     const w = world();
     await w.store.createDebateWithTokens(w.state.header, { A: 'a', B: 'b', judge: 'j' }, 'private');
