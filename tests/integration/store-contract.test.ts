@@ -440,15 +440,22 @@ describe.each(backends.filter((b) => b.enabled))('the stores on $name', (backend
       expect(await db.ledger('st-2')).toEqual([]);
     });
 
-    it('runs the steps on one study one after another', async () => {
-      const order: string[] = [];
-      const step = (name: string, ms: number) => () => new Promise<string>((resolve) => setTimeout(() => (order.push(name), resolve(name)), ms));
-      const results = await Promise.all([stores.studyLocks.run('st-1', step('first', 30)), stores.studyLocks.run('st-1', step('second', 1)), stores.studyLocks.run('st-2', step('other', 1))]);
-      expect(results).toEqual(['first', 'second', 'other']);
-      expect(order).toEqual(['other', 'first', 'second']);
+    it('runs the steps on one study one after another, and other studies\' steps meanwhile', async () => {
+      const locks = stores.studyLocks;
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const started: string[] = [];
+      const first = locks.run('st-1', async () => (started.push('first'), await gate, 'first'));
+      const second = locks.run('st-1', async () => (started.push('second'), 'second'));
+      // Another study's step runs to its end while the first study's step is held.
+      expect(await locks.run('st-2', async () => (started.push('other'), 'other'))).toBe('other');
+      expect(started).not.toContain('second');
+      release();
+      expect(await Promise.all([first, second])).toEqual(['first', 'second']);
+      expect(started.filter((s) => s !== 'other')).toEqual(['first', 'second']);
       // A failed step does not block the next.
-      await expect(stores.studyLocks.run('st-1', async () => Promise.reject(new Error('no')))).rejects.toThrow('no');
-      expect(await stores.studyLocks.run('st-1', async () => 'after')).toBe('after');
+      await expect(locks.run('st-1', async () => Promise.reject(new Error('no')))).rejects.toThrow('no');
+      expect(await locks.run('st-1', async () => 'after')).toBe('after');
     });
   });
 
