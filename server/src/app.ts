@@ -28,9 +28,7 @@ import { guardMatchmaking, guardMatchmakingRequests } from './http/matchmaking.t
 import { applyCorsPolicy, securityHeaders } from './http/security.ts';
 import { loadScenarioPacks } from './scenarios/load.ts';
 import { quietLogger, RepeatLimiter } from './log.ts';
-import { AgentKeys } from './store/agent-keys.ts';
-import { openStore } from './store/open.ts';
-import type { Store } from './store/store.ts';
+import { openStores, type Stores } from './stores.ts';
 
 export interface Arena {
   server: Server;
@@ -58,15 +56,15 @@ export async function researcherToken(config: Config): Promise<string> {
   return token;
 }
 
-/** Wires the store, scenarios, rooms and routes into one server. Nothing listens until listen(). */
-export async function createArena(config: Config, options: { store?: Store } = {}): Promise<Arena> {
+/** Wires the stores, scenarios, rooms and routes into one server. Nothing listens until listen(). */
+export async function createArena(config: Config, options: { stores?: Stores } = {}): Promise<Arena> {
   const { packs, scenarios } = await loadScenarioPacks(config.scenariosDir);
-  if (!options.store && !config.databaseUrl) await privateDataDir(config.dataDir);
-  const store =
-    options.store ??
-    (await openStore(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: join(config.dataDir, 'db'), exclusive: true }));
-  if (!options.store && !config.databaseUrl) privateTree(config.dataDir);
-  const agentKeys = new AgentKeys(store.sql);
+  if (!options.stores && !config.databaseUrl) await privateDataDir(config.dataDir);
+  const stores =
+    options.stores ??
+    (await openStores(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: join(config.dataDir, 'db'), exclusive: true }));
+  if (!options.stores && !config.databaseUrl) privateTree(config.dataDir);
+  const { debates: store, agentKeys } = stores;
   const gateway = new AgentGateway({ keys: agentKeys, log: (line) => console.warn(line) });
   await gateway.load();
   // `remote:<name>` seats are played through the gateway by a connected agent of that name.
@@ -81,6 +79,8 @@ export async function createArena(config: Config, options: { store?: Store } = {
   const scenarioMap = new Map<string, Scenario>(scenarios.map((s) => [s.id, s]));
   const studies = new StudyService({
     store,
+    studyStore: stores.studies,
+    studyLocks: stores.studyLocks,
     sessions,
     scenarios: scenarioMap,
     knownAgent: (id) => {
@@ -217,7 +217,7 @@ export async function createArena(config: Config, options: { store?: Store } = {
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await sessions.close();
       limitsRedis?.disconnect();
-      if (!options.store) await store.close();
+      if (!options.stores) await stores.close();
     },
   };
 }

@@ -12,7 +12,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
 import { createArena } from '../../server/src/app.ts';
 import { loadConfig } from '../../server/src/config.ts';
-import { openStore } from '../../server/src/store/open.ts';
+import { openStores } from '../../server/src/stores.ts';
 
 const DIST = 'client/dist';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -34,8 +34,8 @@ export async function benchClient(runs = 5): Promise<{ gzippedJsKb: number; seat
     ARENA_RESEARCHER_TOKEN: 'bench-researcher-token-0123456789',
     ARENA_CLIENT_DIR: DIST,
   });
-  const store = await openStore({});
-  const arena = await createArena(config, { store });
+  const stores = await openStores({});
+  const arena = await createArena(config, { stores });
   const port = await arena.listen();
   const base = `http://127.0.0.1:${port}`;
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -60,7 +60,7 @@ export async function benchClient(runs = 5): Promise<{ gzippedJsKb: number; seat
   } finally {
     await browser.close();
     await arena.close();
-    await store.close();
+    await stores.close();
   }
   times.sort((a, b) => a - b);
   return { gzippedJsKb: Math.round(gzippedJsKb() * 10) / 10, seatLinkToInteractiveMs: Math.round(times[Math.floor(times.length / 2)]!) };

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { applyViewChange, joinRefusalOf, type ChangeMessage, type DebateView, type JoinOptions, type JoinRefusal, type Presence, type RefusalMessage, type ViewMessage, type Welcome } from '@arena/shared';
 import { createArena, type Arena } from '../../server/src/app.ts';
 import { loadConfig } from '../../server/src/config.ts';
-import { openStore, type StoreOptions } from '../../server/src/store/open.ts';
+import type { StoreOptions } from '../../server/src/store/open.ts';
 import type { Store } from '../../server/src/store/store.ts';
+import { openStores, type Stores } from '../../server/src/stores.ts';
 
 /**
  * Every WebSocket this test process opens records every frame it receives, from the
@@ -34,7 +35,9 @@ export const RESEARCHER_TOKEN = 'test-researcher-token-0123456789';
 
 export interface TestArena {
   arena: Arena;
+  /** The debate store (of `stores`). */
   store: Store;
+  stores: Stores;
   port: number;
   http: string;
   api<T = any>(path: string, init?: RequestInit & { json?: unknown; token?: string }): Promise<{ status: number; body: T }>;
@@ -62,14 +65,16 @@ export async function startArena(options: { store?: StoreOptions; env?: Record<s
     ARENA_RECONNECT_SECONDS: '10',
     ...options.env,
   });
-  const store = await openStore(options.store ?? {});
-  const arena = await createArena(config, { store });
+  const stores = await openStores(options.store ?? {});
+  const store = stores.debates;
+  const arena = await createArena(config, { stores });
   const port = await arena.listen();
   const http = `http://127.0.0.1:${port}`;
   const clients: SeatClient[] = [];
   const t: TestArena = {
     arena,
     store,
+    stores,
     port,
     http,
     async api(path, init = {}) {
@@ -111,7 +116,7 @@ export async function startArena(options: { store?: StoreOptions; env?: Record<s
     async close() {
       await Promise.all(clients.map((c) => c.leave().catch(() => {})));
       await arena.close();
-      await store.close();
+      await stores.close();
     },
   };
   return t;

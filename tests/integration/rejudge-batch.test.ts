@@ -42,7 +42,7 @@ beforeAll(async () => {
     const r = await convertFile(join(DATA, 'debates', 'official', `${name}.json`), metadata);
     if ('error' in r) throw new Error(r.error);
     originals.set(r.room.record.header.id, r.room.record);
-    await store.saveTranscript(r.room.record);
+    await store.saveTranscript(r.room.record, 'public');
   }
   // A native-looking original whose second speech of seat A was never given (forfeited).
   const base = originals.get('nyu-a-pail-of-air-0')!;
@@ -52,7 +52,7 @@ beforeAll(async () => {
   const state = replay(forfeited.header, forfeited.events);
   forfeited.verdict = state.verdict;
   originals.set('forfeit-original', forfeited);
-  await store.saveTranscript(forfeited);
+  await store.saveTranscript(forfeited, 'public');
 });
 afterAll(() => store?.close());
 

@@ -34,7 +34,7 @@ beforeAll(async () => {
   const r = await convertFile(join(DATA, 'debates', 'official', 'a-pail-of-air-0.json'), metadata);
   if ('error' in r) throw new Error(r.error);
   original = r.room.record;
-  await t.store.saveTranscript(original);
+  await t.store.saveTranscript(original, 'public');
 });
 afterAll(() => t.close());
 

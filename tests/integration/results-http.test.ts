@@ -19,7 +19,7 @@ beforeAll(async () => {
   t = await startArena();
   // Forty rooms of the real data, then an AI re-judging of each finished one.
   originals = (await nyuRecords()).map((r) => r.record).slice(0, 40);
-  for (const r of originals) await t.store.saveTranscript(r);
+  for (const r of originals) await t.store.saveTranscript(r, 'public');
   const rj = await runRejudgeBatch({ store: t.store, source: NYU_SOURCE, judge: 'builtin:passage-judge', concurrency: 2 });
   expect(rj.played).toBeGreaterThan(20);
 }, 120_000);

@@ -73,7 +73,7 @@ beforeAll(async () => {
     const r = await convertFile(join(DATA, 'debates', 'official', `${name}.json`), metadata);
     if ('error' in r) throw new Error(r.error);
     originals.set(r.room.record.header.id, r.room.record);
-    await t.store.saveTranscript(r.room.record);
+    await t.store.saveTranscript(r.room.record, 'public');
   }
 });
 afterAll(() => t?.close());

@@ -1,6 +1,7 @@
 import { toMove, viewFor, type Action, type Actor, type DebateHeader, type DebateState, type Refusal, type Seat } from '@arena/shared';
 import type { Agent } from '../agents/agent.ts';
 import { actWithRules } from '../agents/driver.ts';
+import type { Clock } from './clock.ts';
 
 type Submit = (actor: Actor, action: Action, meta?: Record<string, unknown>) => Promise<Refusal | null>;
 
@@ -12,6 +13,8 @@ interface AgentDeps {
   /** Upper bound on an agent's turn, ms. */
   agentTurnMs: number;
   log: (line: string) => void;
+  /** What the turn's remaining time is measured by (the session's). */
+  clock: Clock;
 }
 
 /**
@@ -77,7 +80,7 @@ export class AgentSeats {
     const state = this.state;
     const budget = Math.min(
       this.deps.agentTurnMs,
-      state.deadline === null ? Number.POSITIVE_INFINITY : Math.max(0, state.deadline - Date.now()),
+      state.deadline === null ? Number.POSITIVE_INFINITY : Math.max(0, state.deadline - this.deps.clock.now()),
     );
     let agent: Agent;
     try {

@@ -15,6 +15,7 @@ import {
 } from '@arena/shared';
 import type { Store } from '../store/store.ts';
 import { AgentSeats, type MakeAgent } from './agent-seats.ts';
+import { systemClock, type Clock } from './clock.ts';
 
 /** What every session of one server shares, passed in when it is made (no process-wide registries). */
 export interface SessionDeps {
@@ -25,6 +26,8 @@ export interface SessionDeps {
   /** How long a debate may wait for its players before it ends without a verdict, ms. */
   waitingMs: number;
   log: (line: string) => void;
+  /** What the turn timers, the waiting expiry and each event's time go by (the wall clock unless given). */
+  clock?: Clock;
 }
 
 /** Someone who receives a seat's view: a room connection, a remote agent, a study page. */
@@ -105,10 +108,11 @@ export class DebateSession {
   private game: DebateState;
   private readonly entries = new Set<Entry>();
   private queue: Promise<unknown> = Promise.resolve();
-  private turnTimer: NodeJS.Timeout | undefined;
-  private waitTimer: NodeJS.Timeout | undefined;
-  /** A pending presence message for everyone: only the number of observers changed since the last one. */
-  private presenceTimer: NodeJS.Timeout | undefined;
+  /** Cancel the armed turn timer and waiting expiry. */
+  private cancelTurn: (() => void) | undefined;
+  private cancelWait: (() => void) | undefined;
+  /** Cancels a pending presence message for everyone (only the number of observers changed since the last one). */
+  private cancelPresence: (() => void) | undefined;
   /** The seats' part of the presence everyone last heard. */
   private seatsHeard = '';
   /** Plays the agent seats; null when every seat is a person's. */
@@ -116,15 +120,18 @@ export class DebateSession {
   private closed = false;
 
   private readonly deps: SessionDeps;
+  private readonly clock: Clock;
   private readonly onEvent: (e: SessionEvent) => void;
 
   /** `onEvent` hears the session's lifecycle events (the sessions manager passes one). */
   constructor(state: DebateState, deps: SessionDeps, onEvent: (e: SessionEvent) => void = () => {}) {
     this.deps = deps;
+    this.clock = deps.clock ?? systemClock;
     this.onEvent = onEvent;
     this.game = state;
     const hasAgents = Object.values(state.header.seats).some((c) => c.kind === 'agent');
-    this.agents = hasAgents ? new AgentSeats(deps, state.header, (seat, action, meta) => this.enqueue(() => this.act(seat, action, meta)), () => this.game) : null;
+    const agentDeps = { makeAgent: deps.makeAgent, agentTurnMs: deps.agentTurnMs, log: deps.log, clock: this.clock };
+    this.agents = hasAgents ? new AgentSeats(agentDeps, state.header, (seat, action, meta) => this.enqueue(() => this.act(seat, action, meta)), () => this.game) : null;
   }
 
   get id(): string {
@@ -185,7 +192,7 @@ export class DebateSession {
    */
   async submit(actor: Actor, action: Action, meta?: Record<string, unknown>): Promise<Refusal | null> {
     const from = this.game;
-    const at = Date.now();
+    const at = this.clock.now();
     let early: ApplyResult | undefined;
     try {
       early = apply(from, action, actor, at);
@@ -204,9 +211,8 @@ export class DebateSession {
   /** Stops timers and agents (server shutdown, or the debate is over and nobody watches). */
   close(): void {
     this.closed = true;
-    clearTimeout(this.turnTimer);
-    clearTimeout(this.waitTimer);
-    clearTimeout(this.presenceTimer);
+    this.cancelTimers();
+    this.cancelPresence?.();
     this.agents?.stop();
   }
 
@@ -222,7 +228,7 @@ export class DebateSession {
     if (this.closed) return { code: 'finished', message: 'this debate is no longer served here' };
     // Applied on arrival, and nothing queued ahead changed the state since: no need to apply again.
     const applied = early?.from === this.game ? early : undefined;
-    const now = applied?.at ?? Date.now();
+    const now = applied?.at ?? this.clock.now();
     let result: ApplyResult;
     try {
       result = applied?.result ?? apply(this.game, action, actor, now);
@@ -276,30 +282,34 @@ export class DebateSession {
    * at once) and, while waiting, the expiry. Both go through the engine like any action.
    */
   private armTimers(): void {
-    clearTimeout(this.turnTimer);
-    clearTimeout(this.waitTimer);
-    this.turnTimer = this.waitTimer = undefined;
+    this.cancelTimers();
     if (this.closed) return;
     const { deadline, status, lastSeq } = this.game;
     if (status === 'running' && deadline !== null) {
-      this.turnTimer = setTimeout(() => {
+      this.cancelTurn = this.clock.after(Math.max(0, deadline - this.clock.now()), () => {
         void this.enqueue(async () => {
           if (this.game.lastSeq !== lastSeq) return;
           const refusal = await this.act('system', { type: 'timeout' });
           if (refusal?.code === 'too-early') this.armTimers();
         });
-      }, Math.max(0, deadline - Date.now()));
+      });
     }
     if (status === 'waiting') {
       const expiresAt = this.game.header.createdAt + this.deps.waitingMs;
-      this.waitTimer = setTimeout(() => {
+      this.cancelWait = this.clock.after(Math.min(Math.max(0, expiresAt - this.clock.now()), 2 ** 31 - 1), () => {
         void this.enqueue(async () => {
           if (this.game.status !== 'waiting') return;
           const minutes = Math.round(this.deps.waitingMs / 60_000);
           await this.act('system', { type: 'abandon', reason: `expired: not every seat was taken within ${minutes} minute${minutes === 1 ? '' : 's'}` });
         });
-      }, Math.min(Math.max(0, expiresAt - Date.now()), 2 ** 31 - 1));
+      });
     }
+  }
+
+  private cancelTimers(): void {
+    this.cancelTurn?.();
+    this.cancelWait?.();
+    this.cancelTurn = this.cancelWait = undefined;
   }
 
   /**
@@ -351,16 +361,13 @@ export class DebateSession {
       this.publishPresence();
       return true;
     }
-    if (!this.presenceTimer && !this.closed) {
-      this.presenceTimer = setTimeout(() => this.publishPresence(), PRESENCE_BATCH_MS);
-      this.presenceTimer.unref();
-    }
+    if (!this.cancelPresence && !this.closed) this.cancelPresence = this.clock.after(PRESENCE_BATCH_MS, () => this.publishPresence());
     return false;
   }
 
   private publishPresence(): void {
-    clearTimeout(this.presenceTimer);
-    this.presenceTimer = undefined;
+    this.cancelPresence?.();
+    this.cancelPresence = undefined;
     const presence = this.presence();
     for (const e of this.entries) e.subscriber.presence?.(presence);
   }

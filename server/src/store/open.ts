@@ -2,13 +2,18 @@ import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { holdLock, StoreInUseError } from './lock.ts';
-import { postgresSql } from './sql.ts';
+import { MemoryDebateStore } from './memory-debates.ts';
+import { migrate } from './migrations.ts';
+import { SqlDebateStore } from './sql-debates.ts';
+import { postgresSql, type Sql } from './sql.ts';
 import { openSqlite } from './sqlite.ts';
-import { Store } from './store.ts';
+import type { DebateStore } from './store.ts';
 
 export { StoreInUseError };
 
 export interface StoreOptions {
+  /** No database at all: the in-memory stores (tests); the other options are ignored. */
+  memory?: boolean;
   /** A Postgres URL; when absent the embedded database is used. */
   databaseUrl?: string | undefined;
   /** Folder of the embedded database; absent for an in-memory one (tests). */
@@ -33,11 +38,11 @@ export const DATABASE_FILE = 'arena.sqlite';
 const LOCK_FILE = 'server.lock';
 
 /**
- * Opens the store and brings its schema up to date: Postgres when a URL is given,
- * else SQLite in `dataDir` (or in memory).
+ * Opens the database and brings its schema up to date: Postgres when a URL is given,
+ * else SQLite in `dataDir` (or in memory). Closing it twice closes it once.
  */
-export async function openStore(options: StoreOptions): Promise<Store> {
-  let store: Store;
+export async function openSql(options: StoreOptions): Promise<Sql> {
+  let sql: Sql;
   if (options.databaseUrl) {
     const schema = options.schema;
     if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name "${schema}"`);
@@ -47,7 +52,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
     if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    store = new Store(postgresSql(pool));
+    sql = postgresSql(pool);
   } else if (options.dataDir) {
     const dataDir = options.dataDir;
     if (existsSync(join(dataDir, 'PG_VERSION'))) {
@@ -63,15 +68,26 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
     const unlock = options.exclusive ? holdLock(join(dataDir, LOCK_FILE), `the embedded database in ${dataDir}`) : () => {};
     try {
-      const sql = await openSqlite(file);
-      store = new Store({ ...sql, close: async () => (await sql.close(), unlock()) });
+      const opened = await openSqlite(file);
+      sql = { ...opened, close: async () => (await opened.close(), unlock()) };
     } catch (err) {
       unlock();
       throw err;
     }
   } else {
-    store = new Store(await openSqlite(':memory:'));
+    sql = await openSqlite(':memory:');
   }
-  await store.migrate();
-  return store;
+  try {
+    await migrate(sql);
+  } catch (err) {
+    await sql.close().catch(() => {});
+    throw err;
+  }
+  let closing: Promise<void> | null = null;
+  return { ...sql, close: () => (closing ??= sql.close()) };
+}
+
+/** Opens the debate store alone (the CLI, benchmarks): see openSql, or in memory with `memory`. */
+export async function openStore(options: StoreOptions): Promise<DebateStore> {
+  return options.memory ? new MemoryDebateStore() : new SqlDebateStore(await openSql(options));
 }

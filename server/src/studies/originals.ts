@@ -49,7 +49,7 @@ export async function selectStudyOriginals(store: Store, spec: StudySpec, source
     const matches = rows.filter(
       (r) =>
         r.source !== REJUDGE_SOURCE &&
-        r.study === null &&
+        !r.meta?.['study'] &&
         !chosen.has(r.id) &&
         (d.sources.length === 0 || d.sources.includes(r.source ?? 'none')) &&
         (d.packs.length === 0 || (r.pack !== null && d.packs.includes(r.pack))),

@@ -26,8 +26,8 @@ import { studyProgress, type StudyProgress } from './progress.ts';
 import { resolveStudy, type ResolvedStudy } from './resolve.ts';
 import { SpecError, specHash, type Outcome, type StudySpec } from './spec.ts';
 import { firstStage, timeoutOf, transition, type Effect, type Move, type PathState } from './stages.ts';
-import { StudyLocks } from './study-lock.ts';
-import { StudyStore, type ItemRow, type ParticipantRow, type StudyRow, type StudyStatus } from './study-store.ts';
+import type { StudyLocks } from './study-lock.ts';
+import type { ItemRow, ParticipantRow, StudyRow, StudyStatus, StudyStore } from './study-store.ts';
 import { refuse, StudyError, type ExportFile, type Launched, type PanelEntry, type ParticipantPage, type Refusal, type Result, type StudyDeps, type StudySummary } from './study-types.ts';
 
 export type { PanelEntry, StudyDeps } from './study-types.ts';
@@ -69,8 +69,8 @@ export class StudyService {
 
   constructor(deps: StudyDeps) {
     this.deps = deps;
-    this.db = new StudyStore(deps.store.sql);
-    this.locks = new StudyLocks(deps.store.sql);
+    this.db = deps.studyStore;
+    this.locks = deps.studyLocks;
     this.pool = new DebaterPool(this);
     // The process that owns a debate's session hears its end; the page's heartbeat and the sweep reconcile otherwise.
     deps.sessions.on((id, e) => {

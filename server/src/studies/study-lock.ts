@@ -3,7 +3,8 @@
  * study's steps queue behind each other; on Postgres each step also holds a transaction
  * advisory lock keyed by the study, so processes sharing the database never interleave
  * (two arrivals through two processes never draw one slot). The embedded database has
- * one process by construction, so the in-process queue is enough there.
+ * one process by construction, so the in-process queue is enough there, as it is for the
+ * in-memory stores (made without a database).
  */
 import type { Sql } from '../store/sql.ts';
 
@@ -13,15 +14,16 @@ const STUDY_LOCK_SPACE = 716232;
 export class StudyLocks {
   private readonly queues = new Map<string, Promise<unknown>>();
 
-  private readonly sql: Sql;
+  private readonly sql: Sql | null;
 
-  constructor(sql: Sql) {
+  constructor(sql: Sql | null = null) {
     this.sql = sql;
   }
 
   /** Runs `work` while holding the study's lock; steps on one study run one after another. */
   run<T>(studyId: string, work: () => Promise<T>): Promise<T> {
-    const step = () => (this.sql.kind === 'postgres' ? this.acrossProcesses(studyId, work) : work());
+    const postgres = this.sql?.kind === 'postgres' ? this.sql : null;
+    const step = () => (postgres ? this.acrossProcesses(postgres, studyId, work) : work());
     const prev = this.queues.get(studyId) ?? Promise.resolve();
     const next = prev.then(step, step);
     const settled = next.catch(() => {});
@@ -36,8 +38,8 @@ export class StudyLocks {
    * step's length; the step's own queries run on others, and the lock goes with the commit
    * (or with the connection, should the process die).
    */
-  private acrossProcesses<T>(studyId: string, work: () => Promise<T>): Promise<T> {
-    return this.sql.transaction(async (tx) => {
+  private acrossProcesses<T>(sql: Sql, studyId: string, work: () => Promise<T>): Promise<T> {
+    return sql.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [STUDY_LOCK_SPACE, studyId]);
       return work();
     });

@@ -1,9 +1,12 @@
 /**
  * The studies' tables (migration 3): studies, participants, the researcher-only panel ids,
- * the pool of slots, each participant's items, and the bonus ledger. Plain SQL that runs
- * on the embedded database and on Postgres.
+ * the pool of slots, each participant's items, and the bonus ledger. Kept over SQL
+ * (SqlStudyStore: plain SQL that runs on the embedded database and on Postgres) or in
+ * memory (study-store-memory.ts); both pass one contract suite.
  */
+import type { TranscriptRecord } from '@arena/shared';
 import { jsonColumn, type Sql } from '../store/sql.ts';
+import type { DebateStore } from '../store/store.ts';
 import type { Slot, SlotStatus } from './assignment.ts';
 import type { Outcome, StudySpec } from './spec.ts';
 
@@ -109,15 +112,55 @@ function toItem(r: Record<string, unknown>): ItemRow {
   };
 }
 
-/** Queries over the study tables. */
-export class StudyStore {
-  readonly sql: Sql;
+/** The participant fields a step may change. */
+export type ParticipantUpdate = Partial<Pick<ParticipantRow, 'stage' | 'outcome' | 'position' | 'failedChecks' | 'flags' | 'consentedAt' | 'finishedAt' | 'lastSeen' | 'waitingSince'>>;
+/** The item fields a step may change. */
+export type ItemUpdate = Partial<Pick<ItemRow, 'status' | 'debateId' | 'startedAt' | 'finishedAt' | 'slot' | 'scenarioId' | 'condition'>>;
+/** A bonus recorded as paid. */
+export interface LedgerEntry {
+  participant: string;
+  amount: number;
+  batch: string;
+  paidAt: number;
+}
+
+/** The study tables. */
+export interface StudyStore {
+  create(study: Omit<StudyRow, 'updatedAt'>, slots: readonly Slot[]): Promise<boolean>;
+  get(id: string): Promise<StudyRow | null>;
+  /** Newest first. */
+  list(): Promise<StudyRow[]>;
+  setStatus(id: string, status: StudyStatus): Promise<void>;
+  /** Adds a participant and their panel ids (kept only in the researcher-only table), in one transaction; fails if the participant exists. */
+  addParticipant(p: ParticipantRow, panel: Omit<PanelIds, 'participant'>): Promise<void>;
+  participant(studyId: string, participant: string): Promise<ParticipantRow | null>;
+  participantByToken(studyId: string, token: string): Promise<ParticipantRow | null>;
+  /** In order of arrival. */
+  participants(studyId: string): Promise<ParticipantRow[]>;
+  updateParticipant(studyId: string, participant: string, fields: ParticipantUpdate): Promise<void>;
+  panelIds(studyId: string): Promise<Map<string, PanelIds>>;
+  /** By cell, then trial. */
+  slots(studyId: string): Promise<SlotRow[]>;
+  /** Sets a slot's status and holder; each assignment counts as a draw. */
+  setSlot(studyId: string, slot: string, status: SlotStatus, participant: string | null): Promise<void>;
+  /** Adds items in one transaction. */
+  addItems(studyId: string, items: readonly ItemRow[]): Promise<void>;
+  /** One participant's items by position, or everyone's by participant and position. */
+  items(studyId: string, participant?: string): Promise<ItemRow[]>;
+  itemsByDebate(debateId: string): Promise<(ItemRow & { studyId: string })[]>;
+  updateItem(studyId: string, participant: string, position: number, fields: ItemUpdate): Promise<void>;
+  ledger(studyId: string): Promise<LedgerEntry[]>;
+  recordPaid(studyId: string, batch: string, entries: readonly { participant: string; amount: number }[]): Promise<string[]>;
+}
+
+/** The study tables in the database. */
+export class SqlStudyStore implements StudyStore {
+  private readonly sql: Sql;
 
   constructor(sql: Sql) {
     this.sql = sql;
   }
 
-  /** Creates a study and its pool in one transaction; false if the id exists. */
   async create(study: Omit<StudyRow, 'updatedAt'>, slots: readonly Slot[]): Promise<boolean> {
     return this.sql.transaction(async (tx) => {
       const rows = await tx.query(
@@ -153,7 +196,6 @@ export class StudyStore {
     await this.sql.query('UPDATE studies SET status = $2, updated_at = $3 WHERE id = $1', [id, status, Date.now()]);
   }
 
-  /** Adds a participant and their panel ids (kept only in the researcher-only table). */
   async addParticipant(p: ParticipantRow, panel: Omit<PanelIds, 'participant'>): Promise<void> {
     await this.sql.transaction(async (tx) => {
       await tx.query(
@@ -185,11 +227,10 @@ export class StudyStore {
     return (await this.sql.query('SELECT * FROM study_participants WHERE study_id = $1 ORDER BY entered_at, participant', [studyId])).map(toParticipant);
   }
 
-  /** Updates some of a participant's fields. */
   async updateParticipant(
     studyId: string,
     participant: string,
-    fields: Partial<Pick<ParticipantRow, 'stage' | 'outcome' | 'position' | 'failedChecks' | 'flags' | 'consentedAt' | 'finishedAt' | 'lastSeen' | 'waitingSince'>>,
+    fields: ParticipantUpdate,
   ): Promise<void> {
     const columns: Record<string, string> = {
       stage: 'stage',
@@ -211,7 +252,6 @@ export class StudyStore {
     if (sets.length) await this.sql.query(`UPDATE study_participants SET ${sets.join(', ')} WHERE study_id = $1 AND participant = $2`, params);
   }
 
-  /** The panel ids of every participant (researchers only: bonuses and approvals). */
   async panelIds(studyId: string): Promise<Map<string, PanelIds>> {
     const rows = await this.sql.query<Record<string, string | null>>('SELECT * FROM study_panel_ids WHERE study_id = $1', [studyId]);
     return new Map(rows.map((r) => [r.participant as string, { participant: r.participant as string, pid: r.panel_pid as string, study: r.panel_study ?? null, session: r.panel_session ?? null }]));
@@ -259,7 +299,6 @@ export class StudyStore {
     return rows.map(toItem);
   }
 
-  /** Every study item of a debate: the judge's, and each recruited debater's. */
   async itemsByDebate(debateId: string): Promise<(ItemRow & { studyId: string })[]> {
     const rows = await this.sql.query(`SELECT * FROM study_items WHERE debate_id = $1 ORDER BY kind = 'debate', participant`, [debateId]);
     return rows.map((r) => ({ ...toItem(r), studyId: r.study_id as string }));
@@ -269,7 +308,7 @@ export class StudyStore {
     studyId: string,
     participant: string,
     position: number,
-    fields: Partial<Pick<ItemRow, 'status' | 'debateId' | 'startedAt' | 'finishedAt' | 'slot' | 'scenarioId' | 'condition'>>,
+    fields: ItemUpdate,
   ): Promise<void> {
     const columns: Record<string, string> = { status: 'status', debateId: 'debate_id', startedAt: 'started_at', finishedAt: 'finished_at', slot: 'slot', scenarioId: 'scenario_id', condition: 'condition' };
     const sets: string[] = [];
@@ -281,13 +320,11 @@ export class StudyStore {
     if (sets.length) await this.sql.query(`UPDATE study_items SET ${sets.join(', ')} WHERE study_id = $1 AND participant = $2 AND position = $3`, params);
   }
 
-  /** Ledger entries: who has been paid a bonus, how much, in which batch. */
-  async ledger(studyId: string): Promise<{ participant: string; amount: number; batch: string; paidAt: number }[]> {
+  async ledger(studyId: string): Promise<LedgerEntry[]> {
     const rows = await this.sql.query('SELECT * FROM study_bonus_ledger WHERE study_id = $1 ORDER BY paid_at, participant', [studyId]);
     return rows.map((r) => ({ participant: r.participant as string, amount: n(r.amount), batch: r.batch as string, paidAt: n(r.paid_at) }));
   }
 
-  /** Records bonuses as paid; a participant already in the ledger is skipped (nothing is paid twice). Returns those recorded. */
   async recordPaid(studyId: string, batch: string, entries: readonly { participant: string; amount: number }[]): Promise<string[]> {
     return this.sql.transaction(async (tx) => {
       const recorded: string[] = [];
@@ -303,11 +340,10 @@ export class StudyStore {
   }
 }
 
-/** Every debate a study created, with its events (exports, balance, the dashboard). */
-export async function* studyTranscripts(store: import('../store/store.ts').Store, studyId: string): AsyncGenerator<import('@arena/shared').TranscriptRecord> {
-  const rows = await store.sql.query<{ id: string }>(`SELECT id FROM debates WHERE header->'meta'->'study'->>'id' = $1 ORDER BY created_at, id`, [studyId]);
-  for (const r of rows) {
-    const record = await store.getTranscript(r.id);
-    if (record) yield record;
-  }
+/** The header's `meta` path under which a study's debates name it. */
+const STUDY_META_ID = 'study.id';
+
+/** Every debate a study created, with its events, oldest first (exports, balance, the dashboard). */
+export function studyTranscripts(store: DebateStore, studyId: string): AsyncGenerator<TranscriptRecord> {
+  return store.transcripts({ meta: { [STUDY_META_ID]: studyId } });
 }

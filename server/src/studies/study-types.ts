@@ -3,10 +3,15 @@ import type { DebateHeader, Scenario, Seat, Visibility } from '@arena/shared';
 import type { Sessions } from '../sessions/sessions.ts';
 import type { Store } from '../store/store.ts';
 import type { Outcome } from './spec.ts';
-import type { ItemKind, Role, Stage } from './study-store.ts';
+import type { StudyLocks } from './study-lock.ts';
+import type { ItemKind, Role, Stage, StudyStore } from './study-store.ts';
 
 export interface StudyDeps {
   store: Store;
+  /** The study tables. */
+  studyStore: StudyStore;
+  /** One step at a time on each study. */
+  studyLocks: StudyLocks;
   sessions: Sessions;
   scenarios: ReadonlyMap<string, Scenario>;
   /** Null when the agent id can be made, else why not. */
