@@ -75,6 +75,7 @@ export class DebateRoom extends Room {
 
   /** The access policy decides who may take which seat; a refusal reaches the client as a typed join error. */
   override async onAuth(client: Client, raw: unknown, context: AuthContext): Promise<Seated> {
+    if (this.session.movedAway) await this.rebind();
     const state = this.session.state;
     const { limits } = this.deps;
     const address = this.deps.addressOf(peerAddress(client), context?.headers?.get('x-forwarded-for'));
@@ -96,6 +97,22 @@ export class DebateRoom extends Room {
       if (err instanceof JoinRefused) throw new ServerError(err.code, err.message);
       throw err;
     }
+  }
+
+  /**
+   * The session stopped serving the debate (another process took it over, or it had to be
+   * loaded again): serve the debate's new session if this process holds it, else close
+   * the room so that the next join is routed to the owner.
+   */
+  private async rebind(): Promise<void> {
+    const fresh = await this.deps.sessions.get(this.session.id);
+    if (fresh) {
+      this.session = fresh;
+      return;
+    }
+    void this.disconnect();
+    // Not a refusal: a client tries again, and lands where the debate is served.
+    throw new ServerError(503, 'this debate is moving to another server process: join again in a moment');
   }
 
   override onJoin(client: Client, _options: unknown, auth: Seated) {
@@ -189,6 +206,8 @@ export class DebateRoom extends Room {
 }
 
 const MESSAGES_PER_SECOND = 20;
+/** The close code that sends a client to join again (the browser client rejoins on any code but 4000). */
+const MOVED = 4001;
 
 /**
  * One connection's seat in a room: the session's subscriber for it (forwarding views,
@@ -232,6 +251,11 @@ class SeatConnection implements Subscriber {
   /** A newer connection took the seat (a reload): this one no longer controls it. */
   evicted(): void {
     this.client.leave(4000, 'seat taken over by a newer connection');
+  }
+
+  /** The debate is served elsewhere now (or loaded again): the client joins again and lands where it is. */
+  moved(): void {
+    this.client.leave(MOVED, 'this debate is now served from elsewhere: join again');
   }
 }
 

@@ -13,7 +13,7 @@ import {
   type ViewChange,
   diffView,
 } from '@arena/shared';
-import type { Store } from '../store/store.ts';
+import { OwnershipLost, type Store } from '../store/store.ts';
 import { AgentSeats, type MakeAgent } from './agent-seats.ts';
 import { systemClock, type Clock } from './clock.ts';
 
@@ -43,6 +43,11 @@ export interface Subscriber {
   presence?(presence: Presence): void;
   /** Another subscriber took this seat (a reload in another tab): this one is closed. */
   evicted?(): void;
+  /**
+   * This process no longer serves the debate (another took it over, or it must be loaded
+   * again from the store): the subscription is closed, and the subscriber joins again.
+   */
+  moved?(): void;
 }
 
 export interface Subscription {
@@ -61,7 +66,9 @@ export type SessionEvent =
   | { type: 'started' }
   | { type: 'appended'; event: DebateEvent }
   | { type: 'finished' }
-  | { type: 'ended'; reason: string };
+  | { type: 'ended'; reason: string }
+  /** The session stopped serving the debate here: another process took it over, or the store holds events this session lacks. */
+  | { type: 'lost' };
 
 /**
  * One subscriber of a seat, and the subscription handed back to it: one object per
@@ -101,6 +108,12 @@ const SEAT_TAKEN: Refusal = { code: 'seat-taken', message: 'this seat was taken 
  * expiry and the agent seats, and announces lifecycle events. Transports (the Colyseus
  * room, the agent gateway, study pages) subscribe and forward; the session knows no socket.
  */
+/** Whether a store error says the event's seq is already taken (another writer got there first). */
+function seqTaken(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown };
+  return e.code === '23505' || (typeof e.message === 'string' && /UNIQUE constraint failed: events|event \d+ exists/.test(e.message));
+}
+
 /** How often a change in the number of observers alone is sent to everyone. */
 const PRESENCE_BATCH_MS = 1000;
 
@@ -123,9 +136,15 @@ export class DebateSession {
   private readonly clock: Clock;
   private readonly onEvent: (e: SessionEvent) => void;
 
+  /** The fencing token every append carries (from the store's claimDebate); null: unfenced (tests that own their store). */
+  private readonly epoch: number | null;
+  /** True once this session stopped serving its debate (see moved). */
+  movedAway = false;
+
   /** `onEvent` hears the session's lifecycle events (the sessions manager passes one). */
-  constructor(state: DebateState, deps: SessionDeps, onEvent: (e: SessionEvent) => void = () => {}) {
+  constructor(state: DebateState, deps: SessionDeps, onEvent: (e: SessionEvent) => void = () => {}, epoch: number | null = null) {
     this.deps = deps;
+    this.epoch = epoch;
     this.clock = deps.clock ?? systemClock;
     this.onEvent = onEvent;
     this.game = state;
@@ -208,6 +227,24 @@ export class DebateSession {
     return this.enqueue(() => this.act('system', { type: 'abandon', reason: reason.slice(0, 2000) }));
   }
 
+  /**
+   * Stops serving the debate here and tells every subscriber to join again: another
+   * process took it over (its lease or the store's fencing token said so), or the store
+   * holds events this session lacks and the debate must be loaded again.
+   */
+  moved(): void {
+    if (this.movedAway) return;
+    this.movedAway = true;
+    this.close();
+    const entries = [...this.entries];
+    this.entries.clear();
+    for (const e of entries) {
+      e.active = false;
+      e.subscriber.moved?.();
+    }
+    this.emit({ type: 'lost' });
+  }
+
   /** Stops timers and agents (server shutdown, or the debate is over and nobody watches). */
   close(): void {
     this.closed = true;
@@ -239,8 +276,15 @@ export class DebateSession {
     if (!result.ok) return result.refusal;
     const event: DebateEvent = { seq: this.game.lastSeq + 1, at: now, seat: actor, action, ...(meta ? { meta } : {}) };
     try {
-      await this.deps.store.appendEvent(this.id, event, result.state.status, result.state.verdict);
+      await this.deps.store.appendEvent(this.id, event, result.state.status, result.state.verdict, this.epoch);
     } catch (err) {
+      if (err instanceof OwnershipLost || seqTaken(err)) {
+        // Another process serves this debate now, or stored this seq: nothing is acknowledged
+        // here, and everyone joins again (landing where the debate is served, from the store).
+        this.deps.log(`debate ${this.id}: event ${event.seq} not stored, ${err instanceof OwnershipLost ? 'another process took the debate over' : 'the store already holds it'}: handing the debate on`);
+        this.moved();
+        return { code: 'server-error', message: 'this debate is now served from elsewhere: nothing changed; join again and resend' };
+      }
       this.deps.log(`debate ${this.id}: could not store event ${event.seq}: ${(err as Error).message}`);
       return { code: 'server-error', message: 'the action could not be saved; nothing changed, try again' };
     }

@@ -102,15 +102,23 @@ export class Sessions {
   private async load(id: string): Promise<DebateSession | null> {
     if (this.closed) return null;
     if (!(await this.ownership!.acquire(id))) return null;
-    const record = await this.deps.store.getTranscript(id);
+    // The fencing token first, the events after: no event stored under an older token can be missing from them.
+    const epoch = await this.deps.store.claimDebate(id);
+    const record = epoch === null ? null : await this.deps.store.getTranscript(id);
     if (!record) {
       await this.ownership!.release(id);
       return null;
     }
-    const session: DebateSession = new DebateSession(replay(this.shared.header(record.header), record.events), this.deps, (e) => {
-      for (const l of this.listeners) l(id, e);
-      if (e.type === 'finished' || e.type === 'ended') this.release(id, session);
-    });
+    const session: DebateSession = new DebateSession(
+      replay(this.shared.header(record.header), record.events),
+      this.deps,
+      (e) => {
+        for (const l of this.listeners) l(id, e);
+        if (e.type === 'finished' || e.type === 'ended') this.release(id, session);
+        if (e.type === 'lost') this.forget(id, session);
+      },
+      epoch,
+    );
     await session.resume();
     return session;
   }
@@ -165,11 +173,20 @@ export class Sessions {
     });
   }
 
-  /** Another process took a debate over (this one's lease lapsed): stop serving it here. */
+  /** Another process took a debate over (this one's lease lapsed): stop serving it here, and send its clients to the owner. */
   lost(id: string): void {
     const session = this.live.get(id);
     this.live.delete(id);
-    void session?.then((s) => s?.close());
+    void session?.then((s) => s?.moved());
+  }
+
+  /** A session that stopped serving its debate (see DebateSession.moved): the next caller loads the debate again, wherever it is owned. */
+  private forget(id: string, session: DebateSession): void {
+    void this.live.get(id)?.then((s) => {
+      if (s !== session) return;
+      this.live.delete(id);
+      void this.ownership?.release(id).catch(() => {});
+    });
   }
 
   /** Number of sessions held (tests, health). */

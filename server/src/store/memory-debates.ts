@@ -1,5 +1,5 @@
 import type { DebateEvent, DebateHeader, DebateStatus, DebateSummary, TranscriptRecord, Verdict, Visibility } from '@arena/shared';
-import { metaAt, summaryOf, type DebateStore, type DebateWithMeta, type ListFilter, type StoredDebate } from './store.ts';
+import { metaAt, OwnershipLost, summaryOf, type DebateStore, type DebateWithMeta, type ListFilter, type StoredDebate } from './store.ts';
 
 interface Debate {
   header: DebateHeader;
@@ -11,6 +11,8 @@ interface Debate {
   /** By seq. */
   events: Map<number, DebateEvent>;
   seats: Map<string, { token: string; claimed: boolean }>;
+  /** The fencing token of the debate's current owner (see claimDebate). */
+  ownerEpoch: number;
 }
 
 /** Values go in and come out as copies, as they would through a database. */
@@ -46,13 +48,21 @@ export class MemoryDebateStore implements DebateStore {
     this.debates.set(header.id, debate);
   }
 
-  async appendEvent(id: string, event: DebateEvent, status: DebateStatus, verdict: Verdict | null): Promise<void> {
+  async appendEvent(id: string, event: DebateEvent, status: DebateStatus, verdict: Verdict | null, epoch: number | null = null): Promise<void> {
     const debate = this.debate(id);
+    if (epoch !== null && epoch !== debate.ownerEpoch) throw new OwnershipLost(id, event.seq);
     if (debate.events.has(event.seq)) throw new Error(`debate ${id}: event ${event.seq} exists`);
     debate.events.set(event.seq, copy(event));
     debate.status = status;
     debate.verdict = copy(verdict);
     debate.updatedAt = event.at;
+  }
+
+  async claimDebate(id: string): Promise<number | null> {
+    this.open();
+    const debate = this.debates.get(id);
+    if (!debate) return null;
+    return ++debate.ownerEpoch;
   }
 
   async saveTranscript(record: TranscriptRecord, visibility: Visibility): Promise<boolean> {
@@ -180,6 +190,7 @@ export class MemoryDebateStore implements DebateStore {
       visibility,
       events: new Map(),
       seats: new Map(),
+      ownerEpoch: 0,
     };
   }
 

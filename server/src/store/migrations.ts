@@ -149,6 +149,13 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       ALTER TABLE study_participants ADD COLUMN waiting_since double precision;
       ALTER TABLE study_items ADD COLUMN seat text`,
   },
+  {
+    version: 6,
+    name: 'debate owner epochs',
+    // The fencing token of a debate's owner: raised each time a process takes the debate's
+    // session; an append stores only while the token it carries is still the debate's.
+    sql: `ALTER TABLE debates ADD COLUMN owner_epoch integer NOT NULL DEFAULT 0`,
+  },
 ];
 
 export async function migrate(sql: Sql): Promise<number[]> {

@@ -1,12 +1,14 @@
 import type { DebateEvent, DebateHeader, DebateStatus, DebateSummary, TranscriptRecord, Verdict, Visibility } from '@arena/shared';
 import { jsonColumn, type Sql } from './sql.ts';
-import { metaPath, summaryOf, type DebateStore, type DebateWithMeta, type ListFilter, type StoredDebate } from './store.ts';
+import { metaPath, OwnershipLost, summaryOf, type DebateStore, type DebateWithMeta, type ListFilter, type StoredDebate } from './store.ts';
 
 interface PendingAppend {
   id: string;
   event: DebateEvent;
   status: DebateStatus;
   verdict: Verdict | null;
+  /** The appender's fencing token; null: unfenced. */
+  epoch: number | null;
   resolve: () => void;
   reject: (err: unknown) => void;
 }
@@ -68,9 +70,9 @@ export class SqlDebateStore implements DebateStore {
    * are written in one transaction (group commit), which keeps latency flat when
    * hundreds of debates are live on the single-connection embedded database.
    */
-  appendEvent(id: string, event: DebateEvent, status: DebateStatus, verdict: Verdict | null): Promise<void> {
+  appendEvent(id: string, event: DebateEvent, status: DebateStatus, verdict: Verdict | null, epoch: number | null = null): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ id, event, status, verdict, resolve, reject });
+      this.pending.push({ id, event, status, verdict, epoch, resolve, reject });
       if (!this.flushing) this.flushing = this.flush();
     });
   }
@@ -81,9 +83,10 @@ export class SqlDebateStore implements DebateStore {
   private async flush(): Promise<void> {
     while (this.pending.length) {
       const batch = this.pending.splice(0, 500);
+      const settle = (p: PendingAppend, stored: Set<PendingAppend>) => (stored.has(p) ? p.resolve() : p.reject(new OwnershipLost(p.id, p.event.seq)));
       try {
-        await this.writeAppends(batch);
-        for (const p of batch) p.resolve();
+        const stored = await this.writeAppends(batch);
+        for (const p of batch) settle(p, stored);
       } catch (err) {
         if (batch.length === 1) {
           batch[0]!.reject(err);
@@ -92,8 +95,7 @@ export class SqlDebateStore implements DebateStore {
         // One bad event must not sink the others: write them one by one.
         for (const p of batch) {
           try {
-            await this.writeAppends([p]);
-            p.resolve();
+            settle(p, await this.writeAppends([p]));
           } catch (e) {
             p.reject(e);
           }
@@ -103,44 +105,69 @@ export class SqlDebateStore implements DebateStore {
     this.flushing = null;
   }
 
-  private async writeAppends(batch: PendingAppend[]): Promise<void> {
+  /**
+   * Writes a batch of appends in one transaction; returns those stored. An append whose
+   * fencing token is not its debate's current one stores nothing (neither its event nor
+   * the debate's new status): the debate's row is updated only where the token matches,
+   * which locks the row against a concurrent claim, and events are inserted only for the
+   * rows so updated.
+   */
+  private async writeAppends(batch: PendingAppend[]): Promise<Set<PendingAppend>> {
     const last = new Map<string, PendingAppend>();
     for (const p of batch) last.set(p.id, p);
     const rows = [...last.values()];
+    let inserted: Record<string, unknown>[];
     if (this.sql.dialect === 'sqlite') {
       // In the database's own thread each statement costs microseconds: one request, one commit.
-      await this.sql.batch([
-        ...batch.map((p) => ({
-          text: 'INSERT INTO events (debate_id, seq, at, seat, action, meta) VALUES ($1, $2, $3, $4, $5, $6)',
-          params: [p.id, p.event.seq, p.event.at, p.event.seat, p.event.action, p.event.meta ?? null],
-        })),
+      const results = await this.sql.batch([
         ...rows.map((p) => ({
-          text: 'UPDATE debates SET status = $2, verdict = $3, updated_at = $4 WHERE id = $1',
-          params: [p.id, p.status, p.verdict, p.event.at],
+          text: 'UPDATE debates SET status = $2, verdict = $3, updated_at = $4 WHERE id = $1 AND ($5 IS NULL OR owner_epoch = $5)',
+          params: [p.id, p.status, p.verdict, p.event.at, p.epoch],
+        })),
+        ...batch.map((p) => ({
+          text: `INSERT INTO events (debate_id, seq, at, seat, action, meta)
+           SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (SELECT 1 FROM debates WHERE id = $1 AND ($7 IS NULL OR owner_epoch = $7))
+           RETURNING debate_id, seq`,
+          params: [p.id, p.event.seq, p.event.at, p.event.seat, p.event.action, p.event.meta ?? null, p.epoch],
         })),
       ]);
-      return;
+      inserted = results.slice(rows.length).flat();
+    } else {
+      // Postgres: one statement whatever the batch size, one network round trip.
+      [inserted] = (await this.sql.batch([
+        {
+          text: `WITH fenced AS (
+             UPDATE debates SET status = u.st, verdict = u.v::jsonb, updated_at = u.a
+             FROM unnest($7::text[], $8::text[], $9::text[], $10::float8[], $11::int[]) AS u(id, st, v, a, e)
+             WHERE debates.id = u.id AND (u.e IS NULL OR debates.owner_epoch = u.e)
+             RETURNING debates.id)
+           INSERT INTO events (debate_id, seq, at, seat, action, meta)
+           SELECT d, s, a, st, act::jsonb, m::jsonb FROM unnest($1::text[], $2::int[], $3::float8[], $4::text[], $5::text[], $6::text[]) AS t(d, s, a, st, act, m)
+           WHERE t.d IN (SELECT id FROM fenced)
+           RETURNING debate_id, seq`,
+          params: [
+            batch.map((p) => p.id),
+            batch.map((p) => p.event.seq),
+            batch.map((p) => p.event.at),
+            batch.map((p) => p.event.seat),
+            batch.map((p) => JSON.stringify(p.event.action)),
+            batch.map((p) => (p.event.meta ? JSON.stringify(p.event.meta) : null)),
+            rows.map((p) => p.id),
+            rows.map((p) => p.status),
+            rows.map((p) => (p.verdict ? JSON.stringify(p.verdict) : null)),
+            rows.map((p) => p.event.at),
+            rows.map((p) => p.epoch),
+          ],
+        },
+      ])) as [Record<string, unknown>[]];
     }
-    // Postgres: two statements whatever the batch size, each a network round trip.
-    await this.sql.batch([
-      {
-        text: `INSERT INTO events (debate_id, seq, at, seat, action, meta)
-         SELECT d, s, a, st, act::jsonb, m::jsonb FROM unnest($1::text[], $2::int[], $3::float8[], $4::text[], $5::text[], $6::text[]) AS t(d, s, a, st, act, m)`,
-        params: [
-          batch.map((p) => p.id),
-          batch.map((p) => p.event.seq),
-          batch.map((p) => p.event.at),
-          batch.map((p) => p.event.seat),
-          batch.map((p) => JSON.stringify(p.event.action)),
-          batch.map((p) => (p.event.meta ? JSON.stringify(p.event.meta) : null)),
-        ],
-      },
-      {
-        text: `UPDATE debates SET status = u.st, verdict = u.v::jsonb, updated_at = u.a
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[]) AS u(id, st, v, a) WHERE debates.id = u.id`,
-        params: [rows.map((p) => p.id), rows.map((p) => p.status), rows.map((p) => (p.verdict ? JSON.stringify(p.verdict) : null)), rows.map((p) => p.event.at)],
-      },
-    ]);
+    const stored = new Set(inserted.map((r) => `${String(r.debate_id)}\u0000${Number(r.seq)}`));
+    return new Set(batch.filter((p) => stored.has(`${p.id}\u0000${p.event.seq}`)));
+  }
+
+  async claimDebate(id: string): Promise<number | null> {
+    const rows = await this.sql.query<{ owner_epoch: number }>('UPDATE debates SET owner_epoch = owner_epoch + 1 WHERE id = $1 RETURNING owner_epoch', [id]);
+    return rows[0] ? Number(rows[0].owner_epoch) : null;
   }
 
   async saveTranscript(record: TranscriptRecord, visibility: Visibility): Promise<boolean> {

@@ -39,6 +39,17 @@ export interface DebateWithMeta {
 }
 
 /**
+ * An append refused because another process has taken the debate over since the
+ * appender claimed it: its fencing token is no longer the debate's. Nothing was stored.
+ */
+export class OwnershipLost extends Error {
+  override name = 'OwnershipLost';
+  constructor(id: string, seq: number) {
+    super(`debate ${id}: event ${seq} was not stored: another process now serves this debate`);
+  }
+}
+
+/**
  * Durable transcripts: a header plus append-only events per debate, the secret tokens
  * of its human seats, and its visibility. The status and verdict are derived (by the
  * engine) and stored beside them for listing. Implemented over SQL (sql-debates.ts:
@@ -54,8 +65,20 @@ export interface DebateStore {
   createDebate(header: DebateHeader, status: DebateStatus, verdict: Verdict | null, visibility: Visibility): Promise<boolean>;
   /** Creates a debate and the secret tokens of its human seats, in one transaction; throws `debate <id> exists`. */
   createDebateWithTokens(header: DebateHeader, tokens: Partial<Record<string, string>>, visibility: Visibility): Promise<void>;
-  /** Appends one event and the state it leads to, atomically; resolves once it is durable. Fails if the seq is taken. */
-  appendEvent(id: string, event: DebateEvent, status: DebateStatus, verdict: Verdict | null): Promise<void>;
+  /**
+   * Appends one event and the state it leads to, atomically; resolves once it is durable.
+   * Fails if the seq is taken, and with OwnershipLost (storing nothing) when `epoch`, the
+   * appender's fencing token from claimDebate, is no longer the debate's. A null epoch
+   * appends unfenced: only for a tool that has the database to itself.
+   */
+  appendEvent(id: string, event: DebateEvent, status: DebateStatus, verdict: Verdict | null, epoch?: number | null): Promise<void>;
+  /**
+   * Takes a debate's session for the caller: raises the debate's fencing token and returns
+   * it (null when there is no such debate). From then on appends that carry an older token
+   * store nothing; read the debate's events after claiming it, and they are every event
+   * that will ever be stored under an older token.
+   */
+  claimDebate(id: string): Promise<number | null>;
   /** Stores a whole transcript (an import, a batch debate) unless its id exists, in one transaction. */
   saveTranscript(record: TranscriptRecord, visibility: Visibility): Promise<boolean>;
   getTranscript(id: string): Promise<TranscriptRecord | null>;
