@@ -5,6 +5,7 @@ export * from './scenario/schema.ts';
 export * from './evidence/passage.ts';
 export * from './evidence/image.ts';
 export * from './evidence/speech.ts';
+export * from './evidence/segment.ts';
 export * from './evidence/kind.ts';
 export * from './evidence/kinds.ts';
 export * from './evidence/passage-kind.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Refusal } from '../protocol/actions.ts';
-import type { Segment } from '../game/types.ts';
+import type { Segment } from './segment.ts';
 import { decodeImage, revealProblem } from './image.ts';
 import { SegmentList, type EvidenceKind, type SpeechInput } from './kind.ts';
 

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { ClientAction, Refusal } from '../protocol/actions.ts';
 import type { Rules } from '../rules/rules.ts';
-import type { Segment } from '../game/types.ts';
+import type { Segment } from './segment.ts';
 
 /** A speech as a client sends it. */
 export type SpeechInput = Extract<ClientAction, { type: 'speech' }>;

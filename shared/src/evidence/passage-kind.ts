@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Refusal } from '../protocol/actions.ts';
-import type { Segment } from '../game/types.ts';
+import type { Segment } from './segment.ts';
 import { SegmentList, type EvidenceKind, type SpeechInput } from './kind.ts';
 import { findQuote, isValidSpan, passageIndex, spanText, splitQuoteTags } from './passage.ts';
 

@@ -3,7 +3,8 @@ import { evidenceKindOf, type EvidenceKindName } from '../evidence/kinds.ts';
 import type { Rules } from '../rules/rules.ts';
 import { PROTAGONIST, sidesOf } from './sides.ts';
 import { currentRound, legalActions, toMove, type LegalAction } from './turns.ts';
-import type { DebateState, DebateStatus, Round, Segment, Verdict } from './types.ts';
+import type { DebateState, DebateStatus, Round, Verdict } from './types.ts';
+import type { Segment } from '../evidence/segment.ts';
 
 export interface SpeechView {
   seat: DebaterSeat;
