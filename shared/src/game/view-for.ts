@@ -1,5 +1,6 @@
 import { PROTOCOL_VERSION, type DebaterSeat, type Seat } from '../protocol/actions.ts';
 import { evidenceKindOf, type EvidenceKindName } from '../evidence/kinds.ts';
+import type { QuoteView, RevealView } from '../evidence/kind.ts';
 import type { Rules } from '../rules/rules.ts';
 import { PROTAGONIST, sidesOf } from './sides.ts';
 import { currentRound, legalActions, toMove, type LegalAction } from './turns.ts';
@@ -29,18 +30,6 @@ export interface RoundView {
   judge: JudgeTurnView | null;
   /** Choose rounds (open protocols): which answer the protagonist chose, once it has. */
   choice?: { seat: DebaterSeat; answerIndex: number; timedOut: boolean } | null;
-}
-
-export interface RevealView {
-  index: number;
-  value: number;
-  seat: DebaterSeat;
-}
-
-export interface QuoteView {
-  span: [number, number];
-  text: string;
-  seats: DebaterSeat[];
 }
 
 /**
@@ -119,26 +108,6 @@ function visibleRounds(state: DebateState, seat: Seat, isDebater: boolean, every
   });
 }
 
-function gatherReveals(rounds: RoundView[]): RevealView[] {
-  return rounds.flatMap((r) => r.speeches.flatMap((s) => s.segments.flatMap((seg) => (seg.kind === 'reveal' ? [{ index: seg.index, value: seg.value, seat: s.seat }] : []))));
-}
-
-function gatherQuotes(rounds: RoundView[]): QuoteView[] {
-  const bySpan = new Map<string, QuoteView>();
-  for (const r of rounds) {
-    for (const s of r.speeches) {
-      for (const seg of s.segments) {
-        if (seg.kind !== 'quote' || !seg.verified) continue;
-        const key = seg.span.join(':');
-        const q = bySpan.get(key) ?? { span: seg.span, text: seg.text, seats: [] };
-        if (!q.seats.includes(s.seat)) q.seats.push(s.seat);
-        bySpan.set(key, q);
-      }
-    }
-  }
-  return [...bySpan.values()].sort((a, b) => a.span[0] - b.span[0] || a.span[1] - b.span[1]);
-}
-
 /**
  * Who a seat sees as awaited, and until when. Judges and observers learn neither who
  * has already spoken in a speech round nor when (both could hint at who is lying); in
@@ -196,8 +165,7 @@ export function fullView(state: DebateState): DebateView {
   const view: DebateView = {
     ...base,
     rounds,
-    quotes: gatherQuotes(rounds),
-    reveals: gatherReveals(rounds),
+    ...evidenceKindOf(header.scenario.evidence).cited(rounds),
     legal: [],
     turn: base.turn && { ...base.turn, toMove: toMove(state), deadline: null },
     correctIndex: header.assignment.correctIndex,
@@ -232,8 +200,7 @@ function seatView(state: DebateState, seat: Seat): DebateView {
     turn,
     legal: seat === 'observer' ? [] : legalActions(state, seat),
     evidenceKind: header.scenario.evidence.kind,
-    quotes: gatherQuotes(rounds),
-    reveals: gatherReveals(rounds),
+    ...evidenceKindOf(header.scenario.evidence).cited(rounds),
     speechRounds: state.speechRounds,
     continues: state.continues,
   };
