@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { DebateView, Presence, RefusalMessage, RoundView, SpeechView } from '@arena/shared';
+import type { EvidenceUi } from '../evidence/ui.ts';
 
 /** Answers are numbered, so they are never mistaken for the lettered debater seats. */
 export const ANSWER_LABELS = ['1', '2', '3', '4'];
@@ -77,25 +78,6 @@ export function seatName(seat: string): string {
   return `Debater ${seat}`;
 }
 
-/** Who is awaited now, in words. */
-export function turnText(view: DebateView): string {
-  if (view.status === 'waiting') return 'Waiting for every seat to join…';
-  if (view.status === 'finished') return 'The debate is over.';
-  if (view.status === 'ended') return `The debate ended without a verdict: ${view.endReason ?? 'no reason given'}.`;
-  const t = view.turn;
-  if (!t) return '';
-  if (t.kind === 'judge') return view.seat === 'judge' ? 'Your turn: weigh the answers.' : 'The judge is deciding.';
-  const mine = t.toMove.includes(view.seat as never);
-  if (t.kind === 'choose') return mine ? 'Your turn: choose the answer you will argue.' : `${t.toMove.map(seatName).join(', ')} is choosing which answer to argue.`;
-  if (view.role === 'debater') {
-    if (mine && view.evidenceKind === 'image') return 'Your turn: reveal a pixel.';
-    if (mine) return t.kind === 'simultaneous' ? 'Your turn: write your speech (both debaters write at once).' : 'Your turn: write your speech.';
-    return `Waiting for ${t.toMove.map(seatName).join(' and ')}.`;
-  }
-  if (view.evidenceKind === 'image') return 'The debaters are revealing pixels.';
-  return view.debaters.length > 1 ? 'The debaters are writing.' : 'The consultant is writing.';
-}
-
 /** The answers, with who argues each and, once known, which is correct. */
 export function Answers({ view, own, chosen }: { view: DebateView; own?: number | undefined; chosen?: number[] | undefined }) {
   return (
@@ -155,19 +137,19 @@ function answerOf(view: DebateView, seat: string): number | undefined {
 }
 
 /** The debate so far: speech rounds and judge turns, oldest first. */
-export function Rounds({ view, ownSeat }: { view: DebateView; ownSeat?: string | undefined }) {
+export function Rounds({ view, ownSeat, evidence }: { view: DebateView; ownSeat?: string | undefined; evidence: EvidenceUi }) {
   const shown = view.rounds.filter((r) => (r.kind !== 'judge' || r.judge) && (r.kind !== 'choose' || r.choice));
   if (shown.length === 0) return <p className="muted">Nothing has been said yet.</p>;
   return (
     <ol className="rounds" aria-label="Rounds">
       {shown.map((r) => (
-        <RoundItem key={r.index} round={r} view={view} ownSeat={ownSeat} />
+        <RoundItem key={r.index} round={r} view={view} ownSeat={ownSeat} evidence={evidence} />
       ))}
     </ol>
   );
 }
 
-function RoundItem({ round, view, ownSeat }: { round: RoundView; view: DebateView; ownSeat?: string | undefined }) {
+function RoundItem({ round, view, ownSeat, evidence }: { round: RoundView; view: DebateView; ownSeat?: string | undefined; evidence: EvidenceUi }) {
   if (round.kind === 'judge') {
     if (!round.judge) return null;
     return (
@@ -215,7 +197,7 @@ function RoundItem({ round, view, ownSeat }: { round: RoundView; view: DebateVie
               <strong>{s.seat === ownSeat ? 'You' : seatName(s.seat)}</strong>
               {a !== undefined && <span className="muted"> for answer {ANSWER_LABELS[a]}</span>}
               <span className="muted small">
-                {view.evidenceKind === 'image' ? '' : ` · ${s.chars} chars, ${s.quoteChars} quoted`}
+                {evidence.speechNote(s)}
               </span>
             </header>
             <SpeechText speech={s} />

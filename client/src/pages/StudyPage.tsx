@@ -1,12 +1,13 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Seat, StudyEntryRequest, StudyParticipantAction } from '@arena/shared';
 import { api, type StudyParticipantPage } from '../api.ts';
-import { Countdown, ErrorBox, Loading, Refusal, seatName, turnText } from '../components/common.tsx';
+import { Countdown, ErrorBox, Loading, Refusal, seatName } from '../components/common.tsx';
+import { turnText } from '../components/turn-text.ts';
+import { evidenceUi } from '../evidence/index.ts';
 import { JudgeView } from '../components/JudgeView.tsx';
 import { useDebateRoom } from '../room.ts';
 import { navigate } from '../router.tsx';
 import { store } from '../storage.ts';
-import { DebaterView } from './DebatePage.tsx';
 
 const PANEL_PARAMS = ['PROLIFIC_PID', 'STUDY_ID', 'SESSION_ID', 'pid'];
 const tokenKey = (studyId: string) => `arena:study:${studyId}`;
@@ -139,6 +140,7 @@ function StudyItem({ item, busy, onNext, onChange }: { item: NonNullable<StudyPa
   const debating = item.kind === 'debate';
   const { view } = room;
   const over = view?.status === 'finished';
+  const Debater = view ? evidenceUi(view.evidenceKind).Debater : null;
   useEffect(() => {
     if (!over) return;
     // The study records the verdict a moment after the debate announces it.
@@ -169,7 +171,7 @@ function StudyItem({ item, busy, onNext, onChange }: { item: NonNullable<StudyPa
           <section className="question" aria-label="Question">
             <h2>{view.question}</h2>
           </section>
-          {debating ? <DebaterView view={view} room={room} /> : <JudgeView view={view} room={room} />}
+          {debating && Debater ? <Debater view={view} room={room} /> : <JudgeView view={view} room={room} />}
         </>
       )}
       {over && !debating && (
