@@ -9,7 +9,7 @@ export function turnText(view: DebateView): string {
   if (view.status === 'ended') return `The debate ended without a verdict: ${view.endReason ?? 'no reason given'}.`;
   const t = view.turn;
   if (!t) return '';
-  if (t.kind === 'judge') return view.seat === 'judge' ? 'Your turn: weigh the answers.' : 'The judge is deciding.';
+  if (t.kind === 'judge') return view.role === 'judge' ? 'Your turn: weigh the answers.' : 'The judge is deciding.';
   const mine = t.toMove.includes(view.seat as never);
   const words = evidenceUi(view.evidenceKind);
   if (t.kind === 'choose') return mine ? 'Your turn: choose the answer you will argue.' : `${t.toMove.map(seatName).join(', ')} is choosing which answer to argue.`;

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import type { Seat } from '@arena/shared';
+import { seatRole, type Seat } from '@arena/shared';
 import { Countdown, ErrorBox, Loading, PresenceBar, Refusal, seatName } from '../components/common.tsx';
 import { JudgeView } from '../components/JudgeView.tsx';
 import { turnText } from '../components/turn-text.ts';
@@ -28,7 +28,7 @@ function Debate({ id, seat, token }: { id: string; seat: Seat; token: string | n
       <header className="debate-head">
         <div>
           <p className="role-line">
-            <span className={`role role-${view?.role ?? 'unknown'}`}>{seat === 'observer' ? 'Watching' : `You are ${seat === 'judge' ? 'the judge' : seatName(seat)}`}</span>
+            <span className={`role role-${view?.role ?? 'unknown'}`}>{youAre(seat)}</span>
             <ConnectionBadge connection={room.connection} />
           </p>
           <h1>{view?.title ?? 'Debate'}</h1>
@@ -63,6 +63,13 @@ function Debate({ id, seat, token }: { id: string; seat: Seat; token: string | n
       )}
     </div>
   );
+}
+
+/** The role line: what this page's seat is for. */
+function youAre(seat: Seat): string {
+  const role = seatRole(seat);
+  if (role === 'observer') return 'Watching';
+  return role === 'judge' ? 'You are the judge' : `You are ${seatName(seat)}`;
 }
 
 function ConnectionBadge({ connection }: { connection: DebateRoomState['connection'] }) {

@@ -2,6 +2,7 @@ import { PROTOCOL_VERSION, type DebaterSeat, type Seat } from '../protocol/actio
 import { evidenceKindOf, type EvidenceKindName } from '../evidence/kinds.ts';
 import type { QuoteView, RevealView } from '../evidence/kind.ts';
 import type { Rules } from '../rules/rules.ts';
+import { viewerRole, type SeatRole } from './roles.ts';
 import { PROTAGONIST, sidesOf } from './sides.ts';
 import { currentRound, legalActions, toMove, type LegalAction } from './turns.ts';
 import type { DebateState, DebateStatus, Round, Verdict } from './types.ts';
@@ -40,7 +41,7 @@ export interface DebateView {
   protocol: number;
   debateId: string;
   seat: Seat;
-  role: 'debater' | 'judge' | 'observer';
+  role: SeatRole;
   status: DebateStatus;
   title: string;
   question: string;
@@ -178,7 +179,8 @@ export function fullView(state: DebateState): DebateView {
 
 function seatView(state: DebateState, seat: Seat): DebateView {
   const { header } = state;
-  const isDebater = seat in header.assignment.debaters;
+  const role = viewerRole(header, seat);
+  const isDebater = role === 'debater';
   const finished = state.status === 'finished';
   const rounds = visibleRounds(state, seat, isDebater);
   const round = currentRound(state);
@@ -188,7 +190,7 @@ function seatView(state: DebateState, seat: Seat): DebateView {
     protocol: PROTOCOL_VERSION,
     debateId: header.id,
     seat,
-    role: isDebater ? 'debater' : seat === 'judge' ? 'judge' : 'observer',
+    role,
     status: state.status,
     title: header.scenario.title,
     question: header.scenario.question,
@@ -198,7 +200,7 @@ function seatView(state: DebateState, seat: Seat): DebateView {
     speakingOrder: header.assignment.speakingOrder,
     rounds,
     turn,
-    legal: seat === 'observer' ? [] : legalActions(state, seat),
+    legal: role === 'observer' ? [] : legalActions(state, seat),
     evidenceKind: header.scenario.evidence.kind,
     ...evidenceKindOf(header.scenario.evidence).cited(rounds),
     speechRounds: state.speechRounds,
