@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import type { DebateView, Presence, RefusalMessage, RoundView, SpeechView } from '@arena/shared';
+import { favouredAnswer, type DebateView, type Presence, type RefusalMessage, type RoundView, type SpeechView } from '@arena/shared';
 import type { EvidenceUi } from '../evidence/ui.ts';
 
 /** Answers are numbered, so they are never mistaken for the lettered debater seats. */
@@ -240,8 +240,8 @@ export function VerdictBox({ view, announce = false }: { view: DebateView; annou
     if (announce && shown) ref.current?.focus();
   }, [announce, shown]);
   if (!v || view.correctIndex === undefined) return null;
-  const top = Math.max(...v.probabilities);
-  const favoured = v.probabilities.filter((p) => p === top).length === 1 ? `favoured answer ${ANSWER_LABELS[v.probabilities.indexOf(top)]}` : 'no single favourite';
+  const top = favouredAnswer(v.probabilities);
+  const favoured = top === null ? 'no single favourite' : `favoured answer ${ANSWER_LABELS[top]}`;
   return (
     <section ref={ref} tabIndex={-1} className={`verdict ${v.correct ? 'right' : 'wrong'}`} aria-label="Verdict">
       <h3>{v.correct ? 'The judge was right' : 'The judge was wrong'}</h3>
