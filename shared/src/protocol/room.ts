@@ -69,10 +69,6 @@ export const CLIENT_MESSAGE_SCHEMAS = {
   sync: z.unknown().transform((): Record<string, never> => ({})),
 } satisfies { [K in ClientMessageName]: z.ZodType<ClientMessages[K], unknown> };
 
-export function isClientMessageName(type: string): type is ClientMessageName {
-  return Object.hasOwn(CLIENT_MESSAGE, type);
-}
-
 /** The sending side of a seat's connection on the server (a Colyseus server Client has it). */
 export interface ClientConnection {
   send(type: string, message: unknown): void;
