@@ -1,6 +1,6 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { favouredAnswer, type DebateView, type Presence, type RefusalMessage, type RoundView, type SpeechView } from '@arena/shared';
-import type { EvidenceUi } from '../evidence/ui.ts';
+import { useEffect, useState, type ReactNode } from 'react';
+import type { DebateView, Presence, RefusalMessage, RoundView, SpeechView } from '@arena/shared';
+import { evidenceWords } from '../evidence/words.ts';
 
 /** Answers are numbered, so they are never mistaken for the lettered debater seats. */
 export const ANSWER_LABELS = ['1', '2', '3', '4'];
@@ -78,6 +78,26 @@ export function seatName(seat: string): string {
   return `Debater ${seat}`;
 }
 
+/** Who is awaited now, in words. */
+export function turnText(view: DebateView): string {
+  if (view.status === 'waiting') return 'Waiting for every seat to join…';
+  if (view.status === 'finished') return 'The debate is over.';
+  if (view.status === 'ended') return `The debate ended without a verdict: ${view.endReason ?? 'no reason given'}.`;
+  const t = view.turn;
+  if (!t) return '';
+  if (t.kind === 'judge') return view.role === 'judge' ? 'Your turn: weigh the answers.' : 'The judge is deciding.';
+  const mine = t.toMove.includes(view.seat as never);
+  const words = evidenceWords(view.evidenceKind);
+  if (t.kind === 'choose') return mine ? 'Your turn: choose the answer you will argue.' : `${t.toMove.map(seatName).join(', ')} is choosing which answer to argue.`;
+  if (view.role === 'debater') {
+    if (mine && words.yourTurn) return words.yourTurn;
+    if (mine) return t.kind === 'simultaneous' ? 'Your turn: write your speech (both debaters write at once).' : 'Your turn: write your speech.';
+    return `Waiting for ${t.toMove.map(seatName).join(' and ')}.`;
+  }
+  if (words.debatersActing) return words.debatersActing;
+  return view.debaters.length > 1 ? 'The debaters are writing.' : 'The consultant is writing.';
+}
+
 /** The answers, with who argues each and, once known, which is correct. */
 export function Answers({ view, own, chosen }: { view: DebateView; own?: number | undefined; chosen?: number[] | undefined }) {
   return (
@@ -137,19 +157,19 @@ function answerOf(view: DebateView, seat: string): number | undefined {
 }
 
 /** The debate so far: speech rounds and judge turns, oldest first. */
-export function Rounds({ view, ownSeat, evidence }: { view: DebateView; ownSeat?: string | undefined; evidence: EvidenceUi }) {
+export function Rounds({ view, ownSeat }: { view: DebateView; ownSeat?: string | undefined }) {
   const shown = view.rounds.filter((r) => (r.kind !== 'judge' || r.judge) && (r.kind !== 'choose' || r.choice));
   if (shown.length === 0) return <p className="muted">Nothing has been said yet.</p>;
   return (
     <ol className="rounds" aria-label="Rounds">
       {shown.map((r) => (
-        <RoundItem key={r.index} round={r} view={view} ownSeat={ownSeat} evidence={evidence} />
+        <RoundItem key={r.index} round={r} view={view} ownSeat={ownSeat} />
       ))}
     </ol>
   );
 }
 
-function RoundItem({ round, view, ownSeat, evidence }: { round: RoundView; view: DebateView; ownSeat?: string | undefined; evidence: EvidenceUi }) {
+function RoundItem({ round, view, ownSeat }: { round: RoundView; view: DebateView; ownSeat?: string | undefined }) {
   if (round.kind === 'judge') {
     if (!round.judge) return null;
     return (
@@ -197,7 +217,7 @@ function RoundItem({ round, view, ownSeat, evidence }: { round: RoundView; view:
               <strong>{s.seat === ownSeat ? 'You' : seatName(s.seat)}</strong>
               {a !== undefined && <span className="muted"> for answer {ANSWER_LABELS[a]}</span>}
               <span className="muted small">
-                {evidence.speechNote(s)}
+                {evidenceWords(view.evidenceKind).speechNote(s)}
               </span>
             </header>
             <SpeechText speech={s} />
@@ -228,38 +248,5 @@ export function QuoteList({ view }: { view: DebateView }) {
         );
       })}
     </ol>
-  );
-}
-
-/** The verdict; `announce` (live pages) brings it into view and focus when it arrives. */
-export function VerdictBox({ view, announce = false }: { view: DebateView; announce?: boolean }) {
-  const v = view.verdict;
-  const ref = useRef<HTMLElement>(null);
-  const shown = !!v && view.correctIndex !== undefined;
-  useEffect(() => {
-    if (announce && shown) ref.current?.focus();
-  }, [announce, shown]);
-  if (!v || view.correctIndex === undefined) return null;
-  const top = favouredAnswer(v.probabilities);
-  const favoured = top === null ? 'no single favourite' : `favoured answer ${ANSWER_LABELS[top]}`;
-  return (
-    <section ref={ref} tabIndex={-1} className={`verdict ${v.correct ? 'right' : 'wrong'}`} aria-label="Verdict">
-      <h3>{v.correct ? 'The judge was right' : 'The judge was wrong'}</h3>
-      <p>
-        Correct answer: <strong>{ANSWER_LABELS[view.correctIndex]}. {view.answers[view.correctIndex]}</strong>
-      </p>
-      <p>
-        Judge's final probabilities: {v.probabilities.map((p, i) => `${ANSWER_LABELS[i]}: ${pct(p)}`).join(' · ')} ({favoured})
-      </p>
-      <p>
-        Judge score <strong>{fmt(v.judgeScore)}</strong> (log₂ p(correct) − penalty × {v.continues} continues)
-        {Object.entries(v.debaterScores).map(([s, sc]) => (
-          <span key={s}>
-            {' '}
-            · {seatName(s)} {fmt(sc)}
-          </span>
-        ))}
-      </p>
-    </section>
   );
 }

@@ -1,9 +1,11 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { DebateView, LegalAction, SegmentInput } from '@arena/shared';
 import type { DebateRoomState } from '../room.ts';
-import { Answers, Rounds, VerdictBox } from '../components/common.tsx';
+import { Answers, Rounds } from '../components/common.tsx';
+import { VerdictBox } from '../components/VerdictBox.tsx';
 import { ImageEvidence, imageValues, PixelGrid, pixelName, RevealLegend } from '../components/PixelGrid.tsx';
 import type { EvidenceUi } from './ui.ts';
+import { EVIDENCE_WORDS } from './words.ts';
 
 /**
  * A debater's page for image evidence: the whole picture, the reveals so far marked by
@@ -94,7 +96,7 @@ function PixelDebaterView({ view, room }: { view: DebateView; room: DebateRoomSt
           </form>
         )}
         <h3>The debate</h3>
-        <Rounds view={view} ownSeat={view.seat} evidence={imageUi} />
+        <Rounds view={view} ownSeat={view.seat} />
       </div>
     </div>
   );
@@ -119,11 +121,7 @@ function ImageJudgeAside({ view }: { view: DebateView }) {
 
 /** Images: debaters reveal pixels, the judge sees the revealed ones. */
 export const imageUi: EvidenceUi = {
-  listOrder: 1,
-  size: () => 'image',
-  yourTurn: 'Your turn: reveal a pixel.',
-  debatersActing: 'The debaters are revealing pixels.',
-  speechNote: () => '',
+  ...EVIDENCE_WORDS.image,
   Debater: PixelDebaterView,
   JudgeAside: ImageJudgeAside,
   FullEvidence: ({ view }) =>

@@ -2,11 +2,13 @@ import { useEffect, useMemo, useRef } from 'react';
 import type { ClientAction, DebateView, LegalAction } from '@arena/shared';
 import { ChoosePanel } from '../components/ChoosePanel.tsx';
 import { Composer, useDraft } from '../components/Composer.tsx';
-import { Answers, QuoteList, Rounds, VerdictBox } from '../components/common.tsx';
+import { Answers, QuoteList, Rounds } from '../components/common.tsx';
+import { VerdictBox } from '../components/VerdictBox.tsx';
 import { Passage } from '../components/Passage.tsx';
 import type { DebateRoomState } from '../room.ts';
 import { draftKey } from '../storage.ts';
 import type { EvidenceUi } from './ui.ts';
+import { EVIDENCE_WORDS } from './words.ts';
 
 /** A debater's seat: the passage, their answer, the rounds and the speech composer. */
 function PassageDebaterView({ view, room }: { view: DebateView; room: DebateRoomState }) {
@@ -55,7 +57,7 @@ function PassageDebaterView({ view, room }: { view: DebateView; room: DebateRoom
         </p>
         <VerdictBox view={view} announce />
         <h3>The debate</h3>
-        <Rounds view={view} ownSeat={view.seat} evidence={passageUi} />
+        <Rounds view={view} ownSeat={view.seat} />
         {view.status !== 'finished' && (
           <Composer
             passage={view.passage?.text ?? ''}
@@ -96,11 +98,7 @@ function PassageJudgeAside({ view }: { view: DebateView }) {
 
 /** Text passages: debaters quote them, the judge reads the quotes. */
 export const passageUi: EvidenceUi = {
-  listOrder: 0,
-  size: (s) => `${s.words} words`,
-  yourTurn: null,
-  debatersActing: null,
-  speechNote: (s) => ` · ${s.chars} chars, ${s.quoteChars} quoted`,
+  ...EVIDENCE_WORDS.passage,
   Debater: PassageDebaterView,
   JudgeAside: PassageJudgeAside,
   FullEvidence: ({ view }) => (view.passage ? <Passage text={view.passage.text} highlights={view.quotes.map((q) => q.span)} /> : null),

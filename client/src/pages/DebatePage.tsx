@@ -1,8 +1,7 @@
 import { useEffect } from 'react';
 import { seatRole, type Seat } from '@arena/shared';
-import { Countdown, ErrorBox, Loading, PresenceBar, Refusal, seatName } from '../components/common.tsx';
+import { Countdown, ErrorBox, Loading, PresenceBar, Refusal, seatName, turnText } from '../components/common.tsx';
 import { JudgeView } from '../components/JudgeView.tsx';
-import { turnText } from '../components/turn-text.ts';
 import { evidenceUi } from '../evidence/index.ts';
 import { useDebateRoom, type DebateRoomState } from '../room.ts';
 import { Link } from '../router.tsx';

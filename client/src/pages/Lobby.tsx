@@ -1,7 +1,7 @@
 import { lazy, Suspense, useEffect, useState, type FormEvent } from 'react';
 import type { PresetEntry, ScenarioSummary } from '@arena/shared';
 import { api, type CreatedDebate, type DebateSummary, type SeatRequest } from '../api.ts';
-import { evidenceUi } from '../evidence/index.ts';
+import { evidenceWords } from '../evidence/words.ts';
 import { ErrorBox, Loading, seatName } from '../components/common.tsx';
 import { Link } from '../router.tsx';
 
@@ -117,7 +117,7 @@ export function Lobby() {
               <li key={s.id}>
                 <strong>{s.title}</strong>{' '}
                 <span className="muted small">
-                  {s.pack} · {evidenceUi(s.evidenceKind).size(s)} · {s.answerCount} answers
+                  {s.pack} · {evidenceWords(s.evidenceKind).size(s)} · {s.answerCount} answers
                 </span>
                 <div className="small">{s.question}</div>
               </li>
@@ -132,7 +132,7 @@ export function Lobby() {
 function groupByPack(scenarios: ScenarioSummary[]): [string, ScenarioSummary[]][] {
   const groups = new Map<string, ScenarioSummary[]>();
   for (const s of scenarios) groups.set(s.pack ?? 'other', [...(groups.get(s.pack ?? 'other') ?? []), s]);
-  const order = (list: ScenarioSummary[]) => (list[0] ? evidenceUi(list[0].evidenceKind).listOrder : Number.POSITIVE_INFINITY);
+  const order = (list: ScenarioSummary[]) => (list[0] ? evidenceWords(list[0].evidenceKind).listOrder : Number.POSITIVE_INFINITY);
   return [...groups.entries()].sort((a, b) => order(a[1]) - order(b[1]));
 }
 

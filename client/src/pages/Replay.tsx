@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { fullSteps as engineFullSteps, type DebateEvent, type DebateView, type TranscriptRecord } from '@arena/shared';
 import { api } from '../api.ts';
-import { Answers, ErrorBox, Loading, Rounds, seatName, VerdictBox } from '../components/common.tsx';
+import { Answers, ErrorBox, Loading, Rounds, seatName } from '../components/common.tsx';
+import { VerdictBox } from '../components/VerdictBox.tsx';
 import { JudgeView } from '../components/JudgeView.tsx';
 import { evidenceUi } from '../evidence/index.ts';
 
@@ -187,7 +188,7 @@ export function Replay({ id }: { id: string }) {
                 <Answers view={view} />
                 <VerdictBox view={view} />
                 <h3>The debate</h3>
-                <Rounds view={view} evidence={evidence} />
+                <Rounds view={view} />
                 <evidence.FullSide view={view} />
               </div>
             </div>

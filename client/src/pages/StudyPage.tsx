@@ -1,8 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Seat, StudyEntryRequest, StudyParticipantAction } from '@arena/shared';
 import { api, type StudyParticipantPage } from '../api.ts';
-import { Countdown, ErrorBox, Loading, Refusal, seatName } from '../components/common.tsx';
-import { turnText } from '../components/turn-text.ts';
+import { Countdown, ErrorBox, Loading, Refusal, seatName, turnText } from '../components/common.tsx';
 import { evidenceUi } from '../evidence/index.ts';
 import { JudgeView } from '../components/JudgeView.tsx';
 import { useDebateRoom } from '../room.ts';
