@@ -1,78 +1,27 @@
-import type { DebateSummary, DebateView, PresetEntry, ScenarioSummary, TranscriptRecord } from '@arena/shared';
+import type {
+  ApiErrorBody,
+  CreateDebateRequest,
+  CreatedDebate,
+  DebateDetail,
+  DebatesResponse,
+  FullTranscriptResponse,
+  PresetsResponse,
+  ResultsResponse,
+  ScenariosResponse,
+  SeatStepsResponse,
+  StudiesResponse,
+  StudyEntered,
+  StudyEntryRequest,
+  StudyParticipantAction,
+  StudyParticipantDetail,
+  StudyParticipantPage,
+  StudySteer,
+  StudyStatusResponse,
+  StudyTicket,
+} from '@arena/shared';
 
-/** Rows of GET /api/debates. */
-export type { DebateSummary };
-
-export interface CreatedDebate {
-  id: string;
-  preset: string;
-  seats: Record<string, { kind: string; open: boolean; token?: string; path?: string }>;
-  observerPath: string;
-}
-
-export interface SeatRequest {
-  kind: 'human' | 'agent';
-  agent?: string;
-  open?: boolean;
-}
-
-/** An interval as the report gives it (JSON null where it has no value). */
-export interface Interval {
-  low: number | null;
-  high: number | null;
-}
-
-export interface CalibrationBinOut {
-  low: number;
-  high: number;
-  n: number;
-  meanProbability: number | null;
-  frequency: number | null;
-}
-
-/** One protocol's row of the report (server/src/report: the same numbers as `arena report`). */
-export interface ResultsRow {
-  preset: string;
-  n: number;
-  judges: number;
-  questions: number;
-  ties: number;
-  accuracy: Interval & { successes: number; n: number; rate: number | null };
-  accuracyCluster: Interval;
-  balanced: (Interval & { rate: number | null; cluster: Interval; honest: { n: number; rate: number | null }; dishonest: { n: number; rate: number | null } }) | null;
-  meanJudgeScore: number | null;
-  brier: number | null;
-  ece: number | null;
-  bins: CalibrationBinOut[];
-}
-
-/** Debater ratings of one protocol (server/src/report/ratings.ts); Elo scale, null where a role was not played. */
-export interface DebaterRatingsOut {
-  preset: string;
-  debates: number;
-  crossPlay: number;
-  selfPlay: number;
-  honestWins: Interval & { estimate: number | null };
-  agents: { agent: string; debates: number; elo: number | null; eloHonest: number | null; eloDishonest: number | null; low: number | null; high: number | null; winRate: number | null }[];
-}
-
-export interface Results {
-  total: number;
-  report: {
-    debates: number;
-    finished: number;
-    ties: number;
-    byProtocol: ResultsRow[];
-    comparisons: { a: string; b: string; scoring: string; paired: boolean; questions: number; excluded: number; difference: number | null; normal: Interval; cluster: Interval }[];
-    balance: { preset: string; debates: number; questions: number; honest: number; dishonest: number; correctFirst: number; correctLater: number; balancedQuestions: number }[];
-    ratings: DebaterRatingsOut[];
-    tieRule: string;
-    method: string;
-  };
-  packs: string[];
-  sources: string[];
-  agents: string[];
-}
+/** The API's types live in @arena/shared (protocol/http.ts): the server answers with them. */
+export type { CalibrationBinOut, CreatedDebate, DebateSummary, ResultsResponse as Results, SeatRequest, StudyParticipantPage, StudyProgress } from '@arena/shared';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -93,7 +42,7 @@ async function request<T>(path: string, init?: RequestInit): Promise<T> {
     // not JSON
   }
   if (!res.ok) {
-    const error = body && typeof body === 'object' && 'error' in body ? String((body as { error: unknown }).error) : '';
+    const error = body && typeof body === 'object' && 'error' in body ? String((body as ApiErrorBody).error) : '';
     const message = error || `${res.status} ${res.statusText}`;
     throw new ApiError(res.status, message);
   }
@@ -104,16 +53,37 @@ function withToken(token: string | undefined): RequestInit | undefined {
   return token ? { headers: { authorization: `Bearer ${token}` } } : undefined;
 }
 
+const json = (method: 'POST', body: unknown, token?: string): RequestInit => ({
+  method,
+  headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+  body: JSON.stringify(body),
+});
+
+const study = (id: string) => `/api/studies/${encodeURIComponent(id)}`;
+
 export const api = {
-  scenarios: () => request<{ publicLobby: boolean; packs: unknown[]; scenarios: ScenarioSummary[] }>('/api/scenarios'),
-  presets: () => request<{ presets: PresetEntry[]; agents: string[] }>('/api/presets'),
-  debates: (query = '') => request<{ total: number; debates: DebateSummary[] }>(`/api/debates${query}`),
-  debate: (id: string) => request<DebateSummary & { question: string; seats: Record<string, { kind: string; agent: string | null; open: boolean; claimed: boolean }> }>(`/api/debates/${encodeURIComponent(id)}`),
-  create: (body: { scenarioId: string; preset: string; seats: Record<string, SeatRequest> }) =>
-    request<CreatedDebate>('/api/debates', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  scenarios: () => request<ScenariosResponse>('/api/scenarios'),
+  presets: () => request<PresetsResponse>('/api/presets'),
+  debates: (query = '') => request<DebatesResponse>(`/api/debates${query}`),
+  debate: (id: string) => request<DebateDetail>(`/api/debates/${encodeURIComponent(id)}`),
+  create: (body: CreateDebateRequest) => request<CreatedDebate>('/api/debates', json('POST', body)),
   /** A token (a seat's, or the researcher's) opens a private debate's replay to those the access policy allows. */
-  judgeSteps: (id: string, token?: string) =>
-    request<{ debateId: string; seat: string; status: string; steps: DebateView[] }>(`/api/debates/${encodeURIComponent(id)}/transcript?seat=judge`, withToken(token)),
-  full: (id: string, token?: string) => request<TranscriptRecord>(`/api/debates/${encodeURIComponent(id)}/transcript?seat=full`, withToken(token)),
-  results: (query: string) => request<Results>(`/api/results${query}`),
+  judgeSteps: (id: string, token?: string) => request<SeatStepsResponse>(`/api/debates/${encodeURIComponent(id)}/transcript?seat=judge`, withToken(token)),
+  full: (id: string, token?: string) => request<FullTranscriptResponse>(`/api/debates/${encodeURIComponent(id)}/transcript?seat=full`, withToken(token)),
+  results: (query: string) => request<ResultsResponse>(`/api/results${query}`),
+
+  /** A participant arrives by the panel's link: its study token. */
+  enterStudy: (id: string, entry: StudyEntryRequest) => request<StudyEntered>(`${study(id)}/enter`, json('POST', entry)),
+  /** The participant's page now (also how the server knows the participant is still here). */
+  studyPage: (id: string, token: string) => request<StudyParticipantPage>(`${study(id)}/me`, withToken(token)),
+  /** Acts on the participant's page; the answer is the page after it. */
+  studyAct: (id: string, token: string, action: StudyParticipantAction, body: unknown = {}) => request<StudyParticipantPage>(`${study(id)}/me/${action}`, json('POST', body, token)),
+
+  studies: (token: string) => request<StudiesResponse>('/api/studies', withToken(token)),
+  studyTicket: (id: string, token: string) => request<StudyTicket>(`${study(id)}/ticket`, { method: 'POST', headers: { authorization: `Bearer ${token}` } }),
+  studyParticipant: (id: string, participant: string, token: string) => request<StudyParticipantDetail>(`${study(id)}/participants/${encodeURIComponent(participant)}`, withToken(token)),
+  steerStudy: (id: string, action: StudySteer, token: string) => request<StudyStatusResponse>(`${study(id)}/${action}`, json('POST', {}, token)),
+  /** The live progress stream and the downloads cannot carry a header: a ticket opens them. */
+  studyEventsUrl: (id: string, ticket: string) => `${study(id)}/events?ticket=${encodeURIComponent(ticket)}`,
+  studyExportUrl: (id: string, file: string, ticket: string) => `${study(id)}/export/${file}?ticket=${encodeURIComponent(ticket)}`,
 };

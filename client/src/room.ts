@@ -1,9 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
 import { Client } from '@colyseus/sdk';
 import {
+  CLIENT_MESSAGE,
   followViews,
+  onServerMessage,
   PROTOCOL_VERSION,
   ROOM_NAME,
+  SERVER_MESSAGE,
+  sendToServer,
   type ClientAction,
   type DebateView,
   type Presence,
@@ -79,26 +83,26 @@ export function useDebateRoom(debateId: string, seat: Seat, linkToken: string | 
         // Reconnect at once after a drop, however young the connection.
         room.reconnection.minUptime = 0;
         setConnection('connected');
-        room.onMessage('welcome', (w: Welcome) => {
+        onServerMessage(room, SERVER_MESSAGE.welcome, (w) => {
           setWelcome(w);
           setClockOffset(w.serverNow - Date.now());
           if (w.token && seat !== 'observer') store.set(key, w.token);
         });
         // The whole view comes on join, reconnect and sync; after that only what changed.
-        followViews<DebateView>(room, (v, serverNow) => {
+        followViews(room, (v, serverNow) => {
           setView(v);
           setClockOffset(serverNow - Date.now());
           setPending(false);
         });
-        room.onMessage('presence', (p: Presence) => setPresence(p));
-        room.onMessage('refused', (r: RefusalMessage) => {
+        onServerMessage(room, SERVER_MESSAGE.presence, setPresence);
+        onServerMessage(room, SERVER_MESSAGE.refused, (r) => {
           setRefusal(r);
           setPending(false);
         });
         room.onDrop(() => setConnection('reconnecting'));
         room.onReconnect(() => {
           setConnection('connected');
-          room.send('sync', {});
+          sendToServer(room, CLIENT_MESSAGE.sync, {});
         });
         room.onLeave((code) => {
           if (cancelled) return;
@@ -147,7 +151,7 @@ export function useDebateRoom(debateId: string, seat: Seat, linkToken: string | 
       }
       setRefusal(null);
       setPending(true);
-      room.send('action', action);
+      sendToServer(room, CLIENT_MESSAGE.action, action);
     },
     dismissRefusal: () => setRefusal(null),
   };

@@ -16,10 +16,11 @@
  */
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import {
+  AGENT_MESSAGE,
   AGENT_PROTOCOL_VERSION,
   AGENTS_NAMESPACE,
-  type AgentCancel,
   type AgentClosing,
+  type AgentServerEvents,
   type AgentTurnMessage,
   type AgentTurnReply,
   type AgentWelcome,
@@ -28,6 +29,8 @@ import {
 } from '@arena/shared';
 
 export type { AgentTurnMessage, AgentTurnReply, ClientAction } from '@arena/shared';
+/** The HTTP API's requests and answers, for a lab that also creates debates or reads results over HTTP. */
+export type { ApiErrorBody, CreateDebateRequest, CreatedDebate, DebateDetail, DebatesResponse, PresetsResponse, ResultsResponse, ScenariosResponse, SeatStepsResponse } from '@arena/shared';
 
 export interface ConnectOptions {
   /** The arena's address, e.g. http://localhost:2567 (the same port as the web client). */
@@ -53,7 +56,7 @@ export class HandshakeRefused extends Error {
 }
 
 export interface AgentConnection {
-  socket: Socket;
+  socket: Socket<AgentServerEvents>;
   /** Resolves at the first welcome; rejects with HandshakeRefused. */
   ready: Promise<AgentWelcome>;
   /** Why the server last closed this agent (a revoked key, a shutdown), if it did. */
@@ -65,7 +68,7 @@ const isAction = (r: ClientAction | AgentTurnReply): r is ClientAction => 'type'
 
 /** Connects an agent; reconnects by itself after a drop (a pending turn is then sent again). */
 export function connect(options: ConnectOptions, handler: TurnHandler): AgentConnection {
-  const socket = io(`${options.url.replace(/\/$/, '')}${AGENTS_NAMESPACE}`, {
+  const socket: Socket<AgentServerEvents> = io(`${options.url.replace(/\/$/, '')}${AGENTS_NAMESPACE}`, {
     transports: ['websocket'],
     ...options.socket,
     auth: { key: options.key, name: options.name, protocol: AGENT_PROTOCOL_VERSION, client: 'arena-agent-sdk-ts/0.1' },
@@ -76,7 +79,7 @@ export function connect(options: ConnectOptions, handler: TurnHandler): AgentCon
     socket,
     closing: null,
     ready: new Promise((resolve, reject) => {
-      socket.once('welcome', resolve);
+      socket.once(AGENT_MESSAGE.welcome, resolve);
       socket.on('connect_error', (err: Error & { data?: HandshakeRefusal }) => {
         if (err.data?.code) reject(new HandshakeRefused(err.data));
       });
@@ -88,7 +91,7 @@ export function connect(options: ConnectOptions, handler: TurnHandler): AgentCon
   };
   connection.ready.catch(() => {});
 
-  socket.on('turn', (turn: AgentTurnMessage, ack: (reply: unknown) => void) => {
+  socket.on(AGENT_MESSAGE.turn, (turn, ack) => {
     // An answer that completes after its connection dropped is not sent on the next one (where
     // its acknowledgement id could name another turn): the server sends the turn there again.
     const connectionId = socket.id;
@@ -109,10 +112,10 @@ export function connect(options: ConnectOptions, handler: TurnHandler): AgentCon
       if (socket.connected && socket.id === connectionId) ack(reply);
     });
   });
-  socket.on('cancel', (c: AgentCancel) => {
+  socket.on(AGENT_MESSAGE.cancel, (c) => {
     for (const [key, r] of running) if (key.startsWith(`${c.turnId}/`)) r.controller.abort(new Error(c.reason));
   });
-  socket.on('closing', (c: AgentClosing) => {
+  socket.on(AGENT_MESSAGE.closing, (c) => {
     connection.closing = c;
   });
   return connection;

@@ -1,7 +1,23 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyViewChange, joinRefusalOf, type ChangeMessage, type DebateView, type JoinOptions, type JoinRefusal, type Presence, type RefusalMessage, type ViewMessage, type Welcome } from '@arena/shared';
+import {
+  applyViewChange,
+  CLIENT_MESSAGE,
+  joinRefusalOf,
+  onServerMessage,
+  ROOM_NAME,
+  SERVER_MESSAGE,
+  SERVER_MESSAGE_SCHEMAS,
+  type DebateView,
+  type JoinOptions,
+  type JoinRefusal,
+  type Presence,
+  type RefusalMessage,
+  type ServerMessageName,
+  type ServerMessages,
+  type Welcome,
+} from '@arena/shared';
 import { createArena, type Arena } from '../../server/src/app.ts';
 import { loadConfig } from '../../server/src/config.ts';
 import type { StoreOptions } from '../../server/src/store/open.ts';
@@ -145,17 +161,20 @@ export class SeatClient {
     this.options = options;
     // Reconnect at once after a drop, however young the connection.
     room.reconnection.minUptime = 0;
-    room.onMessage('welcome', (w: Welcome) => {
+    // Every message must match its schema in the protocol map: the server and its clients agree.
+    const on = <K extends ServerMessageName>(type: K, handler: (message: ServerMessages[K]) => void) =>
+      onServerMessage(room, type, (message) => handler(SERVER_MESSAGE_SCHEMAS[type].parse(message) as ServerMessages[K]));
+    on(SERVER_MESSAGE.welcome, (w) => {
       this.welcome = w;
       this.wake();
     });
-    room.onMessage('view', (m: ViewMessage) => {
+    on(SERVER_MESSAGE.view, (m) => {
       this.n = m.n;
       this.wholeViews++;
       this.views.push(m.view);
       this.wake();
     });
-    room.onMessage('change', (m: ChangeMessage) => {
+    on(SERVER_MESSAGE.change, (m) => {
       const last = this.views.at(-1);
       if (!last || m.n !== this.n + 1) throw new Error(`seat ${options.seat}: change ${m.n} does not follow view ${this.n}`);
       this.n = m.n;
@@ -163,11 +182,11 @@ export class SeatClient {
       this.views.push(applyViewChange(last, m.change));
       this.wake();
     });
-    room.onMessage('refused', (r: RefusalMessage) => {
+    on(SERVER_MESSAGE.refused, (r) => {
       this.refusals.push(r);
       this.wake();
     });
-    room.onMessage('presence', (p: Presence) => {
+    on(SERVER_MESSAGE.presence, (p) => {
       this.presence.push(p);
       this.wake();
     });
@@ -175,7 +194,7 @@ export class SeatClient {
 
   static async join(url: string, options: JoinOptions): Promise<SeatClient> {
     const client = new Client(url);
-    const room = await client.joinOrCreate('debate', options);
+    const room = await client.joinOrCreate(ROOM_NAME, options);
     return new SeatClient(room, options);
   }
 
@@ -218,6 +237,7 @@ export class SeatClient {
     return this.until((c) => c.views.length > 0 && c.view.legal.length > 0, 'its turn');
   }
 
+  /** Sends any message, named in the protocol or not (adversarial tests send what no client should). */
   send(type: string, payload: unknown): void {
     this.room.send(type as never, payload as never);
   }
@@ -226,7 +246,7 @@ export class SeatClient {
   async act(action: unknown): Promise<void> {
     const views = this.views.length;
     const refusals = this.refusals.length;
-    this.send('action', action);
+    this.send(CLIENT_MESSAGE.action, action);
     await this.until((c) => c.views.length > views || c.refusals.length > refusals, 'an answer to its action');
   }
 

@@ -10,7 +10,7 @@
  * With a frames file, every raw WebSocket frame received is appended to it (one JSON string a line).
  */
 import { appendFileSync } from 'node:fs';
-import type { ClientAction } from '@arena/shared';
+import { AGENT_MESSAGE, type ClientAction } from '@arena/shared';
 import { connect, HandshakeRefused, type AgentTurnMessage } from '../../sdk/src/index.ts';
 
 const [url, name, key, behaviour = 'play', framesFile] = process.argv.slice(2) as [string, string, string, string?, string?];
@@ -58,8 +58,8 @@ if (framesFile) {
 }
 agent.socket.on('connect', () => say({ event: 'connected' }));
 // Every turn message as it arrives, resends included (the handler above runs once per turn attempt).
-agent.socket.on('turn', (turn: AgentTurnMessage) => say({ event: 'turn-message', turnId: turn.turnId, attempt: turn.attempt }));
-agent.socket.on('cancel', (c: { turnId: string; reason: string }) => say({ event: 'cancel', ...c }));
+agent.socket.on(AGENT_MESSAGE.turn, (turn) => say({ event: 'turn-message', turnId: turn.turnId, attempt: turn.attempt }));
+agent.socket.on(AGENT_MESSAGE.cancel, (c) => say({ event: 'cancel', ...c }));
 agent.socket.on('disconnect', (reason) => say({ event: 'disconnected', reason, closing: agent.closing }));
 agent.ready.then(
   (w) => say({ event: 'welcome', name: w.name }),

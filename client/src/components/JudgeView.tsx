@@ -1,14 +1,15 @@
 import type { DebateView, LegalAction } from '@arena/shared';
 import type { DebateRoomState } from '../room.ts';
-import { Answers, QuoteList, Rounds, VerdictBox } from './common.tsx';
+import { evidenceUi } from '../evidence/index.ts';
+import { Answers, Rounds } from './common.tsx';
+import { VerdictBox } from './VerdictBox.tsx';
 import { JudgePanel } from './JudgePanel.tsx';
-import { Passage } from './Passage.tsx';
-import { ImageEvidence } from './PixelGrid.tsx';
 
-/** What the judge sees (and, read-only, an observer): no passage, only quotes; the passage itself only under an expert-judge protocol. */
+/** What the judge sees (and, read-only, an observer): the rounds, its judgement, and beside them what its evidence kind lets it see (client/src/evidence). */
 export function JudgeView({ view, room }: { view: DebateView; room?: DebateRoomState }) {
   const legal = view.legal.find((l): l is Extract<LegalAction, { type: 'judge' }> => l.type === 'judge');
   const last = [...view.rounds].reverse().find((r) => r.judge)?.judge;
+  const Aside = evidenceUi(view.evidenceKind).JudgeAside;
   return (
     <div className="judge-layout">
       <div className="judge-main">
@@ -18,31 +19,7 @@ export function JudgeView({ view, room }: { view: DebateView; room?: DebateRoomS
         <Rounds view={view} />
         {room && view.role === 'judge' && view.status === 'running' && legal && <JudgePanel view={view} legal={legal} pending={room.pending} onAct={room.send} />}
       </div>
-      {view.evidenceKind === 'image' ? (
-        <aside className="judge-aside" aria-label="Pixels revealed so far">
-          <h3>{view.image ? 'The image' : 'Revealed pixels'}</h3>
-          <p className="muted small">
-            {view.image && view.rules.judgeSeesEvidence
-              ? 'You see the whole image: this protocol lets the judge see the evidence.'
-              : view.image
-              ? 'The debate is over: the whole image, with the revealed pixels marked.'
-              : 'Only the pixels the debaters revealed; the rest of the image is hidden from the judge.'}
-          </p>
-          <ImageEvidence view={view} />
-        </aside>
-      ) : view.passage ? (
-        <aside className="judge-aside" aria-label="The passage">
-          <h3>The passage</h3>
-          <p className="muted small">This protocol lets the judge read the passage itself.</p>
-          <Passage text={view.passage.text} highlights={view.quotes.map((q) => q.span)} />
-        </aside>
-      ) : (
-        <aside className="judge-aside" aria-label="Evidence quoted so far">
-          <h3>Quoted evidence</h3>
-          <p className="muted small">Verified quotes, in passage order. The rest of the passage is hidden from the judge.</p>
-          <QuoteList view={view} />
-        </aside>
-      )}
+      <Aside view={view} />
     </div>
   );
 }

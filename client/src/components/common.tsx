@@ -1,5 +1,6 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { DebateView, Presence, RefusalMessage, RoundView, SpeechView } from '@arena/shared';
+import { evidenceWords } from '../evidence/words.ts';
 
 /** Answers are numbered, so they are never mistaken for the lettered debater seats. */
 export const ANSWER_LABELS = ['1', '2', '3', '4'];
@@ -84,15 +85,16 @@ export function turnText(view: DebateView): string {
   if (view.status === 'ended') return `The debate ended without a verdict: ${view.endReason ?? 'no reason given'}.`;
   const t = view.turn;
   if (!t) return '';
-  if (t.kind === 'judge') return view.seat === 'judge' ? 'Your turn: weigh the answers.' : 'The judge is deciding.';
+  if (t.kind === 'judge') return view.role === 'judge' ? 'Your turn: weigh the answers.' : 'The judge is deciding.';
   const mine = t.toMove.includes(view.seat as never);
+  const words = evidenceWords(view.evidenceKind);
   if (t.kind === 'choose') return mine ? 'Your turn: choose the answer you will argue.' : `${t.toMove.map(seatName).join(', ')} is choosing which answer to argue.`;
   if (view.role === 'debater') {
-    if (mine && view.evidenceKind === 'image') return 'Your turn: reveal a pixel.';
+    if (mine && words.yourTurn) return words.yourTurn;
     if (mine) return t.kind === 'simultaneous' ? 'Your turn: write your speech (both debaters write at once).' : 'Your turn: write your speech.';
     return `Waiting for ${t.toMove.map(seatName).join(' and ')}.`;
   }
-  if (view.evidenceKind === 'image') return 'The debaters are revealing pixels.';
+  if (words.debatersActing) return words.debatersActing;
   return view.debaters.length > 1 ? 'The debaters are writing.' : 'The consultant is writing.';
 }
 
@@ -215,7 +217,7 @@ function RoundItem({ round, view, ownSeat }: { round: RoundView; view: DebateVie
               <strong>{s.seat === ownSeat ? 'You' : seatName(s.seat)}</strong>
               {a !== undefined && <span className="muted"> for answer {ANSWER_LABELS[a]}</span>}
               <span className="muted small">
-                {view.evidenceKind === 'image' ? '' : ` · ${s.chars} chars, ${s.quoteChars} quoted`}
+                {evidenceWords(view.evidenceKind).speechNote(s)}
               </span>
             </header>
             <SpeechText speech={s} />
@@ -246,38 +248,5 @@ export function QuoteList({ view }: { view: DebateView }) {
         );
       })}
     </ol>
-  );
-}
-
-/** The verdict; `announce` (live pages) brings it into view and focus when it arrives. */
-export function VerdictBox({ view, announce = false }: { view: DebateView; announce?: boolean }) {
-  const v = view.verdict;
-  const ref = useRef<HTMLElement>(null);
-  const shown = !!v && view.correctIndex !== undefined;
-  useEffect(() => {
-    if (announce && shown) ref.current?.focus();
-  }, [announce, shown]);
-  if (!v || view.correctIndex === undefined) return null;
-  const top = Math.max(...v.probabilities);
-  const favoured = v.probabilities.filter((p) => p === top).length === 1 ? `favoured answer ${ANSWER_LABELS[v.probabilities.indexOf(top)]}` : 'no single favourite';
-  return (
-    <section ref={ref} tabIndex={-1} className={`verdict ${v.correct ? 'right' : 'wrong'}`} aria-label="Verdict">
-      <h3>{v.correct ? 'The judge was right' : 'The judge was wrong'}</h3>
-      <p>
-        Correct answer: <strong>{ANSWER_LABELS[view.correctIndex]}. {view.answers[view.correctIndex]}</strong>
-      </p>
-      <p>
-        Judge's final probabilities: {v.probabilities.map((p, i) => `${ANSWER_LABELS[i]}: ${pct(p)}`).join(' · ')} ({favoured})
-      </p>
-      <p>
-        Judge score <strong>{fmt(v.judgeScore)}</strong> (log₂ p(correct) − penalty × {v.continues} continues)
-        {Object.entries(v.debaterScores).map(([s, sc]) => (
-          <span key={s}>
-            {' '}
-            · {seatName(s)} {fmt(sc)}
-          </span>
-        ))}
-      </p>
-    </section>
   );
 }

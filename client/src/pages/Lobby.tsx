@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect, useState, type FormEvent } from 'react';
 import type { PresetEntry, ScenarioSummary } from '@arena/shared';
 import { api, type CreatedDebate, type DebateSummary, type SeatRequest } from '../api.ts';
+import { evidenceWords } from '../evidence/words.ts';
 import { ErrorBox, Loading, seatName } from '../components/common.tsx';
 import { Link } from '../router.tsx';
 
@@ -116,7 +117,7 @@ export function Lobby() {
               <li key={s.id}>
                 <strong>{s.title}</strong>{' '}
                 <span className="muted small">
-                  {s.pack} · {s.evidenceKind === 'image' ? 'image' : `${s.words} words`} · {s.answerCount} answers
+                  {s.pack} · {evidenceWords(s.evidenceKind).size(s)} · {s.answerCount} answers
                 </span>
                 <div className="small">{s.question}</div>
               </li>
@@ -131,8 +132,8 @@ export function Lobby() {
 function groupByPack(scenarios: ScenarioSummary[]): [string, ScenarioSummary[]][] {
   const groups = new Map<string, ScenarioSummary[]>();
   for (const s of scenarios) groups.set(s.pack ?? 'other', [...(groups.get(s.pack ?? 'other') ?? []), s]);
-  const passageFirst = (list: ScenarioSummary[]) => (list[0]?.evidenceKind === 'passage' ? 0 : 1);
-  return [...groups.entries()].sort((a, b) => passageFirst(a[1]) - passageFirst(b[1]));
+  const order = (list: ScenarioSummary[]) => (list[0] ? evidenceWords(list[0].evidenceKind).listOrder : Number.POSITIVE_INFINITY);
+  return [...groups.entries()].sort((a, b) => order(a[1]) - order(b[1]));
 }
 
 function CreateForm({ scenarios, presets }: { scenarios: ScenarioSummary[] | null; presets: Presets | null }) {

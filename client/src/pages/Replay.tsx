@@ -1,10 +1,10 @@
 import { useEffect, useMemo, useState } from 'react';
 import { fullSteps as engineFullSteps, type DebateEvent, type DebateView, type TranscriptRecord } from '@arena/shared';
 import { api } from '../api.ts';
-import { Answers, ErrorBox, Loading, QuoteList, Rounds, seatName, VerdictBox } from '../components/common.tsx';
-import { Passage } from '../components/Passage.tsx';
+import { Answers, ErrorBox, Loading, Rounds, seatName } from '../components/common.tsx';
+import { VerdictBox } from '../components/VerdictBox.tsx';
 import { JudgeView } from '../components/JudgeView.tsx';
-import { ImageEvidence } from '../components/PixelGrid.tsx';
+import { evidenceUi } from '../evidence/index.ts';
 
 type Mode = 'judge' | 'full';
 
@@ -121,6 +121,7 @@ export function Replay({ id }: { id: string }) {
   if (error) return <ErrorBox>{error}</ErrorBox>;
   if (!judge) return <Loading what="the transcript" />;
   const view = step?.view;
+  const evidence = view && evidenceUi(view.evidenceKind);
 
   return (
     <div className="replay">
@@ -173,7 +174,7 @@ export function Replay({ id }: { id: string }) {
         </div>
         <p className="muted small">Keys: ← → step, Home/End first/last.</p>
       </header>
-      {view && (
+      {view && evidence && (
         <>
           <section className="question" aria-label="Question">
             <h2>{view.question}</h2>
@@ -182,24 +183,13 @@ export function Replay({ id }: { id: string }) {
             <JudgeView view={view} />
           ) : (
             <div className="debater-layout">
-              {view.passage ? (
-                <Passage text={view.passage.text} highlights={view.quotes.map((q) => q.span)} />
-              ) : view.image ? (
-                <div className="pixel-main">
-                  <ImageEvidence view={view} />
-                </div>
-              ) : null}
+              <evidence.FullEvidence view={view} />
               <div className="debate-side">
                 <Answers view={view} />
                 <VerdictBox view={view} />
                 <h3>The debate</h3>
                 <Rounds view={view} />
-                {view.evidenceKind === 'passage' && (
-                  <>
-                    <h3>Quoted evidence</h3>
-                    <QuoteList view={view} />
-                  </>
-                )}
+                <evidence.FullSide view={view} />
               </div>
             </div>
           )}

@@ -1,22 +1,11 @@
 import { useEffect, useState } from 'react';
+import { STUDY_EXPORTS, type StudiesResponse, type StudyItemRow, type StudySteer } from '@arena/shared';
+import { api, type StudyProgress } from '../api.ts';
 import { ErrorBox, Loading } from '../components/common.tsx';
 import { Link, navigate } from '../router.tsx';
 import { store } from '../storage.ts';
 
 const TOKEN_KEY = 'arena:researcher-token';
-
-interface Progress {
-  study: { id: string; title: string; status: string; specHash: string; seed: string; createdAt: number; itemsPerParticipant: number; judgementsPerCell: number };
-  stages: Record<string, number>;
-  outcomes: Record<string, number>;
-  plan: { slots: number; done: number; assigned: number; open: number };
-  cells: { cell: string; scenario: string; condition: string; planned: number; done: number; assigned: number; open: number }[];
-  balance: { condition: string; judgements: number; correctAt: number[]; honest: number; dishonest: number; correctFirst: number; correctLater: number; accuracy: number | null }[];
-  dropouts: number;
-  refills: number;
-  participants: { participant: string; stage: string; outcome: string | null; position: number; items: number; done: number; failedChecks: number; flags: string[]; lastSeen: number }[];
-  flagged: { participant: string; flags: string[] }[];
-}
 
 /**
  * The researcher token: from the link's fragment (`#token=…`, which browsers never send to
@@ -62,12 +51,13 @@ function TokenForm({ onToken }: { onToken: (t: string) => void }) {
 /** /studies — the studies on this server and their state. */
 export function StudyList() {
   const [token, setToken] = useResearcherToken();
-  const [studies, setStudies] = useState<{ id: string; title: string; status: string; createdAt: number }[] | null>(null);
+  const [studies, setStudies] = useState<StudiesResponse['studies'] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     if (!token) return;
-    fetch('/api/studies', { headers: { authorization: `Bearer ${token}` } })
-      .then(async (r) => (r.ok ? setStudies((await r.json()).studies) : setError((await r.json()).error)))
+    api
+      .studies(token)
+      .then((r) => setStudies(r.studies))
       .catch((e: Error) => setError(e.message));
   }, [token]);
   if (!token) return <TokenForm onToken={setToken} />;
@@ -89,8 +79,6 @@ export function StudyList() {
   );
 }
 
-const EXPORTS = ['judgements.csv', 'turns.csv', 'transcripts.jsonl', 'spec.json', 'bonuses.csv', 'approvals.csv', 'ledger.csv'];
-
 /** /studies/:id — live progress (server-sent events), balance, flags, participants and exports. */
 export function StudyDashboard({ id }: { id: string }) {
   const [token, setToken] = useResearcherToken();
@@ -98,19 +86,18 @@ export function StudyDashboard({ id }: { id: string }) {
   // ticket for this study instead, renewed well before it expires. The token stays in headers.
   const [ticket, setTicket] = useState<string | null>(null);
 
-  const [progress, setProgress] = useState<Progress | null>(null);
+  const [progress, setProgress] = useState<StudyProgress | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
-  const [items, setItems] = useState<{ position: number; kind: string; condition: string; scenarioId: string; status: string; debateId: string | null }[] | null>(null);
+  const [items, setItems] = useState<StudyItemRow[] | null>(null);
 
   useEffect(() => {
     if (!token) return;
     let stopped = false;
     const renew = () =>
-      fetch(`/api/studies/${encodeURIComponent(id)}/ticket`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })
-        .then(async (r) => {
-          const body = (await r.json()) as { ticket?: string; error?: string };
-          if (!r.ok || !body.ticket) throw new Error(body.error ?? `could not get a ticket (${r.status})`);
+      api
+        .studyTicket(id, token)
+        .then((body) => {
           if (!stopped) setTicket(body.ticket);
         })
         .catch((e: Error) => setError(e.message));
@@ -124,9 +111,9 @@ export function StudyDashboard({ id }: { id: string }) {
 
   useEffect(() => {
     if (!ticket) return;
-    const source = new EventSource(`/api/studies/${encodeURIComponent(id)}/events?ticket=${encodeURIComponent(ticket)}`);
+    const source = new EventSource(api.studyEventsUrl(id, ticket));
     source.addEventListener('progress', (e) => {
-      setProgress(JSON.parse((e as MessageEvent<string>).data) as Progress);
+      setProgress(JSON.parse((e as MessageEvent<string>).data) as StudyProgress);
       setError(null);
     });
     source.onerror = () => setError('Live updates interrupted; reconnecting…');
@@ -135,14 +122,15 @@ export function StudyDashboard({ id }: { id: string }) {
 
   useEffect(() => {
     if (!token || !selected) return;
-    fetch(`/api/studies/${encodeURIComponent(id)}/participants/${encodeURIComponent(selected)}`, { headers: { authorization: `Bearer ${token}` } })
-      .then(async (r) => setItems((await r.json()).items))
+    api
+      .studyParticipant(id, selected, token)
+      .then((r) => setItems(r.items))
       .catch((e: Error) => setError(e.message));
   }, [id, token, selected, progress]);
 
-  const steer = (action: string) =>
+  const steer = (action: StudySteer) =>
     token &&
-    fetch(`/api/studies/${encodeURIComponent(id)}/${action}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' }).then(async (r) => !r.ok && setError((await r.json()).error));
+    api.steerStudy(id, action, token).catch((e: Error) => setError(e.message));
 
   if (!token) return <TokenForm onToken={setToken} />;
   if (!progress) return error ? <ErrorBox>{error}</ErrorBox> : <Loading what="the study" />;
@@ -288,8 +276,8 @@ export function StudyDashboard({ id }: { id: string }) {
       )}
       <h2>Exports</h2>
       <p>
-        {EXPORTS.map((f) => (
-          <a key={f} className="tag" href={`/api/studies/${encodeURIComponent(id)}/export/${f}?ticket=${encodeURIComponent(ticket ?? '')}`}>
+        {STUDY_EXPORTS.map((f) => (
+          <a key={f} className="tag" href={api.studyExportUrl(id, f, ticket ?? '')}>
             {f}
           </a>
         ))}

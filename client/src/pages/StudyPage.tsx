@@ -1,41 +1,17 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { Seat } from '@arena/shared';
+import type { Seat, StudyEntryRequest, StudyParticipantAction } from '@arena/shared';
+import { api, type StudyParticipantPage } from '../api.ts';
 import { Countdown, ErrorBox, Loading, Refusal, seatName, turnText } from '../components/common.tsx';
+import { evidenceUi } from '../evidence/index.ts';
 import { JudgeView } from '../components/JudgeView.tsx';
 import { useDebateRoom } from '../room.ts';
 import { navigate } from '../router.tsx';
 import { store } from '../storage.ts';
-import { DebaterView } from './DebatePage.tsx';
-
-/** What GET /api/studies/:id/me answers: one stage of the participant's path. */
-interface StudyPageState {
-  study: { id: string; title: string };
-  stage: 'consent' | 'instructions' | 'lobby' | 'items' | 'done';
-  role?: 'judge' | 'debater';
-  consentHtml?: string;
-  instructionsHtml?: string;
-  /** The judge's seat of an item, or a recruited debater's seat in a debate; no debate yet while waiting for debaters. */
-  item?: { position: number; total: number; kind: 'practice' | 'item' | 'check' | 'debate'; status: string; debateId: string | null; token: string; seat: string };
-  /** Waiting for others: a debater for a judge (may leave), a judge for debaters (for up to waitSeconds). */
-  lobby?: { waitingSince: number | null; waitSeconds?: number; canLeave: boolean };
-  end?: { outcome: string; code: string; redirect: string } | null;
-}
 
 const PANEL_PARAMS = ['PROLIFIC_PID', 'STUDY_ID', 'SESSION_ID', 'pid'];
 const tokenKey = (studyId: string) => `arena:study:${studyId}`;
 /** The page asks this often: it is also how the server knows the participant is still here. */
 const HEARTBEAT_MS = 3000;
-
-async function call(path: string, token: string, body?: unknown): Promise<StudyPageState> {
-  const res = await fetch(path, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const json = (await res.json().catch(() => ({}))) as StudyPageState & { error?: string };
-  if (!res.ok) throw new Error(json.error ?? `${res.status} ${res.statusText}`);
-  return json;
-}
 
 /**
  * /s/:studyId — the participant's whole study: consent, instructions, each item as the
@@ -44,38 +20,37 @@ async function call(path: string, token: string, body?: unknown): Promise<StudyP
  */
 export function StudyPage({ studyId, search }: { studyId: string; search: URLSearchParams }) {
   const [token, setToken] = useState<string | null>(() => store.get<string>(tokenKey(studyId)));
-  const [page, setPage] = useState<StudyPageState | null>(null);
+  const [page, setPage] = useState<StudyParticipantPage | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   // Arriving by the panel's link: enter with its ids (the same ids come back to the same place).
   useEffect(() => {
-    const panel: Record<string, string> = Object.fromEntries(PANEL_PARAMS.filter((k) => search.get(k)).map((k) => [k, search.get(k) as string]));
+    const panel: StudyEntryRequest = Object.fromEntries(PANEL_PARAMS.filter((k) => search.get(k)).map((k) => [k, search.get(k) as string]));
     if (Object.keys(panel).length === 0) return;
     // The debater link adds role=debater (recruited debaters); the server refuses it for a study that recruits none.
     if (search.get('role') === 'debater') panel.role = 'debater';
-    fetch(`/api/studies/${encodeURIComponent(studyId)}/enter`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(panel) })
-      .then(async (res) => {
-        const json = (await res.json()) as { token?: string; error?: string };
-        if (!res.ok || !json.token) throw new Error(json.error ?? `${res.status}`);
-        store.set(tokenKey(studyId), json.token);
-        setToken(json.token);
+    api
+      .enterStudy(studyId, panel)
+      .then(({ token: entered }) => {
+        store.set(tokenKey(studyId), entered);
+        setToken(entered);
         navigate(`/s/${encodeURIComponent(studyId)}`, true);
       })
       .catch((err: Error) => setError(err.message));
   }, [studyId, search]);
 
-  const base = `/api/studies/${encodeURIComponent(studyId)}/me`;
   // The heartbeat: POST …/me/seen says the page is open and answers with the page (GET …/me only reads).
   const refresh = useCallback(() => {
     if (!token) return;
-    call(`${base}/seen`, token, {})
+    api
+      .studyAct(studyId, token, 'seen')
       .then((p) => {
         setPage(p);
         setError(null);
       })
       .catch((err: Error) => setError(err.message));
-  }, [base, token]);
+  }, [studyId, token]);
 
   useEffect(() => {
     refresh();
@@ -87,10 +62,11 @@ export function StudyPage({ studyId, search }: { studyId: string; search: URLSea
     document.title = page ? page.study.title : 'Study';
   }, [page]);
 
-  const act = (path: string, body: unknown = {}) => {
+  const act = (action: StudyParticipantAction, body: unknown = {}) => {
     if (!token) return;
     setBusy(true);
-    call(`${base}/${path}`, token, body)
+    api
+      .studyAct(studyId, token, action, body)
       .then(setPage)
       .catch((err: Error) => setError(err.message))
       .finally(() => setBusy(false));
@@ -137,7 +113,7 @@ export function StudyPage({ studyId, search }: { studyId: string; search: URLSea
 const KIND_LABEL = { practice: 'Practice (not counted)', item: 'Item', check: 'Item', debate: 'Debate' } as const;
 
 /** The lobby: a recruited debater waiting for a judge, or a judge waiting for debaters to join. */
-function Waiting({ page, busy, onLeave }: { page: StudyPageState; busy: boolean; onLeave: () => void }) {
+function Waiting({ page, busy, onLeave }: { page: StudyParticipantPage; busy: boolean; onLeave: () => void }) {
   const debater = page.stage === 'lobby';
   return (
     <section className="card study-text" data-testid="study-lobby">
@@ -159,11 +135,12 @@ function Waiting({ page, busy, onLeave }: { page: StudyPageState; busy: boolean;
 }
 
 /** One item: the judge's seat of a live debate (then a button to go on once the verdict is in), or a recruited debater's seat. */
-function StudyItem({ item, busy, onNext, onChange }: { item: NonNullable<StudyPageState['item']> & { debateId: string }; busy: boolean; onNext: () => void; onChange: () => void }) {
+function StudyItem({ item, busy, onNext, onChange }: { item: NonNullable<StudyParticipantPage['item']> & { debateId: string }; busy: boolean; onNext: () => void; onChange: () => void }) {
   const room = useDebateRoom(item.debateId, item.seat as Seat, item.token);
   const debating = item.kind === 'debate';
   const { view } = room;
   const over = view?.status === 'finished';
+  const Debater = view ? evidenceUi(view.evidenceKind).Debater : null;
   useEffect(() => {
     if (!over) return;
     // The study records the verdict a moment after the debate announces it.
@@ -194,7 +171,7 @@ function StudyItem({ item, busy, onNext, onChange }: { item: NonNullable<StudyPa
           <section className="question" aria-label="Question">
             <h2>{view.question}</h2>
           </section>
-          {debating ? <DebaterView view={view} room={room} /> : <JudgeView view={view} room={room} />}
+          {debating && Debater ? <Debater view={view} room={room} /> : <JudgeView view={view} room={room} />}
         </>
       )}
       {over && !debating && (
@@ -216,7 +193,7 @@ const OUTCOME_TEXT: Record<string, string> = {
   noCapacity: 'Sorry: the study has no more places.',
 };
 
-function EndPage({ end }: { end: NonNullable<StudyPageState['end']> }) {
+function EndPage({ end }: { end: NonNullable<StudyParticipantPage['end']> }) {
   return (
     <section className="card study-end" data-testid="study-end" data-outcome={end.outcome}>
       <h1>{OUTCOME_TEXT[end.outcome] ?? 'The study has ended.'}</h1>

@@ -1,15 +1,16 @@
 import { Room, ServerError, type AuthContext, type Client } from '@colyseus/core';
 import {
-  ClientAction,
+  CLIENT_MESSAGE,
+  CLIENT_MESSAGE_SCHEMAS,
   describeIssues,
   PROTOCOL_VERSION,
+  SERVER_MESSAGE,
+  sendToClient,
   type DebateView,
   type Presence,
   type RefusalMessage,
   type Seat,
-  type ChangeMessage,
   type ViewChange,
-  type ViewMessage,
   type Welcome,
 } from '@arena/shared';
 import type { DebateSession, Subscriber, Subscription } from '../sessions/debate-session.ts';
@@ -117,7 +118,7 @@ export class DebateRoom extends Room {
 
   override onJoin(client: Client, _options: unknown, auth: Seated) {
     const welcome: Welcome = { debateId: this.session.id, seat: auth.seat, token: auth.token, protocol: PROTOCOL_VERSION, serverNow: Date.now() };
-    client.send('welcome', welcome);
+    sendToClient(client, SERVER_MESSAGE.welcome, welcome);
     const connection = new SeatConnection(this, client, auth.seat, auth.address);
     this.connections.set(client.sessionId, connection);
     connection.subscription = this.session.subscribe(auth.seat, connection);
@@ -188,20 +189,20 @@ export class DebateRoom extends Room {
     const connection = this.connections.get(client.sessionId);
     if (!connection) return this.refuse(client, { code: 'not-a-participant', message: 'join a seat first' });
     if (!this.limited(client, connection, type)) return;
-    if (type === 'action') return void this.onAction(client, connection.subscription, payload);
-    if (type === 'sync') return connection.subscription.sync();
+    if (type === CLIENT_MESSAGE.action) return void this.onAction(client, connection.subscription, payload);
+    if (type === CLIENT_MESSAGE.sync) return connection.subscription.sync();
     this.refuse(client, { code: 'malformed', message: `unknown message type "${type}"` });
   }
 
   private async onAction(client: Client, subscription: Subscription, payload: unknown) {
-    const parsed = ClientAction.safeParse(payload);
+    const parsed = CLIENT_MESSAGE_SCHEMAS.action.safeParse(payload);
     if (!parsed.success) return this.refuse(client, { code: 'malformed', message: `malformed action: ${describeIssues(parsed.error)}` });
     const refusal = await subscription.submit(parsed.data);
     if (refusal) this.refuse(client, { ...refusal, about: parsed.data.type });
   }
 
   private refuse(client: Client, refusal: RefusalMessage) {
-    client.send('refused', refusal);
+    sendToClient(client, SERVER_MESSAGE.refused, refusal);
   }
 }
 
@@ -237,15 +238,15 @@ class SeatConnection implements Subscriber {
   }
 
   view(view: DebateView): void {
-    this.client.send('view', { view, n: ++this.n, serverNow: Date.now() } satisfies ViewMessage);
+    sendToClient(this.client, SERVER_MESSAGE.view, { view, n: ++this.n, serverNow: Date.now() });
   }
 
   change(change: ViewChange): void {
-    this.client.send('change', { change, n: ++this.n, serverNow: Date.now() } satisfies ChangeMessage);
+    sendToClient(this.client, SERVER_MESSAGE.change, { change, n: ++this.n, serverNow: Date.now() });
   }
 
   presence(presence: Presence): void {
-    this.client.send('presence', presence);
+    sendToClient(this.client, SERVER_MESSAGE.presence, presence);
   }
 
   /** A newer connection took the seat (a reload): this one no longer controls it. */

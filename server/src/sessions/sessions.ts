@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { replay, type DebateHeader, type Refusal } from '@arena/shared';
+import { evidenceKindOf, replay, type DebateHeader, type Refusal } from '@arena/shared';
 import { DebateSession, type SessionDeps, type SessionEvent } from './debate-session.ts';
 import type { Ownership } from './ownership.ts';
 
@@ -21,12 +21,12 @@ class SharedParts {
   }
 
   header(header: DebateHeader): DebateHeader {
-    const evidence = header.scenario.evidence as { kind: string; text?: string; pixels?: string };
-    const field = evidence.kind === 'passage' ? 'text' : 'pixels';
-    if (typeof evidence[field] === 'string') evidence[field] = this.share(evidence[field]);
+    const { evidence } = header.scenario;
+    // The kind knows which part of its evidence is bulky (a passage's text, an image's pixels).
+    const shared = evidenceKindOf(evidence).shareBulk(evidence, (bulk) => this.share(bulk));
     return {
       ...header,
-      scenario: this.share(header.scenario),
+      scenario: this.share({ ...header.scenario, evidence: shared }),
       rules: this.share(header.rules),
       seats: this.share(header.seats),
       assignment: this.share(header.assignment),

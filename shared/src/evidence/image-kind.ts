@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Refusal } from '../protocol/actions.ts';
-import type { Segment } from '../game/types.ts';
+import type { Segment } from './segment.ts';
 import { decodeImage, revealProblem } from './image.ts';
-import { SegmentList, type EvidenceKind, type SpeechInput } from './kind.ts';
+import { SegmentList, type EvidenceCited, type EvidenceKind, type SeenSpeeches, type SpeechInput } from './kind.ts';
 
 /** A grayscale image the judge sees only pixel by pixel, as debaters reveal them (unless the rules let it see). */
 export const ImageEvidence = z
@@ -34,6 +34,12 @@ function cite(evidence: ImageEvidence, action: SpeechInput, previous: readonly S
   return out.items;
 }
 
+/** Every pixel revealed in the speeches seen, in reveal order, with who revealed it. */
+function cited(seen: SeenSpeeches): EvidenceCited {
+  const reveals = seen.flatMap((r) => r.speeches.flatMap((s) => s.segments.flatMap((seg) => (seg.kind === 'reveal' ? [{ index: seg.index, value: seg.value, seat: s.seat }] : []))));
+  return { quotes: [], reveals };
+}
+
 /** Image evidence: debaters reveal pixels; the judge sees the revealed ones, or the whole image under an expert-judge protocol or after the verdict. */
 export const imageKind: EvidenceKind<ImageEvidence> = {
   kind: 'image',
@@ -41,5 +47,7 @@ export const imageKind: EvidenceKind<ImageEvidence> = {
   cite,
   suits: (rules) => rules.revealsPerSpeech > 0,
   shown: (e, to) => (to.debater || to.judgeSeesEvidence || to.finished ? { image: { width: e.width, height: e.height, pixels: e.pixels } } : {}),
+  cited,
+  shareBulk: (e, share) => ({ ...e, pixels: share(e.pixels) }),
   words: () => 0,
 };

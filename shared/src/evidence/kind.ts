@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import type { ClientAction, Refusal } from '../protocol/actions.ts';
+import type { ClientAction, DebaterSeat, Refusal } from '../protocol/actions.ts';
 import type { Rules } from '../rules/rules.ts';
-import type { Segment } from '../game/types.ts';
+import type { Segment } from './segment.ts';
 
 /** A speech as a client sends it. */
 export type SpeechInput = Extract<ClientAction, { type: 'speech' }>;
@@ -22,11 +22,35 @@ export interface EvidenceShown {
   image?: { width: number; height: number; pixels: string };
 }
 
+export interface RevealView {
+  index: number;
+  value: number;
+  seat: DebaterSeat;
+}
+
+export interface QuoteView {
+  span: [number, number];
+  text: string;
+  seats: DebaterSeat[];
+}
+
+/** What a view lists of the citations a seat has seen: each kind fills its own list and leaves the other empty. */
+export interface EvidenceCited {
+  /** Verified quotes, in passage order. */
+  quotes: QuoteView[];
+  /** Revealed pixels, in reveal order. */
+  reveals: RevealView[];
+}
+
+/** The speeches a seat has seen, round by round (a view's rounds). */
+export type SeenSpeeches = readonly { speeches: readonly { seat: DebaterSeat; segments: readonly Segment[] }[] }[];
+
 /**
  * One kind of hidden evidence, behind one interface: what a scenario holds (`schema`),
  * what a debater may cite and how a citation is checked (`cite`), which protocols fit it
- * (`suits`), and what a seat is shown of it (`shown`). The engine, the schema and the
- * rules reach a kind only through this; a new kind is one new module registered in
+ * (`suits`), what a seat is shown of it (`shown`) and of its citations (`cited`), and
+ * which part of it is bulky (`shareBulk`). The engine, the schema, the rules and the
+ * server reach a kind only through this; a new kind is one new module registered in
  * kinds.ts (plus its field in EvidenceShown).
  */
 export interface EvidenceKind<E extends { kind: string }> {
@@ -43,6 +67,10 @@ export interface EvidenceKind<E extends { kind: string }> {
   suits(rules: Pick<Rules, 'revealsPerSpeech' | 'quoteChars'>): boolean;
   /** What the audience sees of the evidence itself. */
   shown(evidence: E, to: EvidenceAudience): EvidenceShown;
+  /** The citations in the speeches a seat has seen, as its view lists them. */
+  cited(seen: SeenSpeeches): EvidenceCited;
+  /** The evidence with its bulk (a passage's text, an image's pixels) passed through `share`, so that equal bulk is held once. */
+  shareBulk(evidence: E, share: (bulk: string) => string): E;
   /** A size for summaries (words of a passage; 0 when words do not apply). */
   words(evidence: E): number;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Refusal } from '../protocol/actions.ts';
-import type { Segment } from '../game/types.ts';
-import { SegmentList, type EvidenceKind, type SpeechInput } from './kind.ts';
+import type { Segment } from './segment.ts';
+import { SegmentList, type EvidenceCited, type EvidenceKind, type QuoteView, type SeenSpeeches, type SpeechInput } from './kind.ts';
 import { findQuote, isValidSpan, passageIndex, spanText, splitQuoteTags } from './passage.ts';
 
 /** A text passage the debaters can read and quote; the judge sees only quoted spans (unless the rules let it read). */
@@ -42,6 +42,29 @@ function cite(evidence: PassageEvidence, action: SpeechInput): Segment[] | Refus
   return out.items;
 }
 
+/** Every verified quote in the speeches seen, once per span with every seat that quoted it, in passage order. */
+function cited(seen: SeenSpeeches): EvidenceCited {
+  const bySpan = new Map<string, QuoteView>();
+  for (const r of seen) {
+    for (const s of r.speeches) {
+      for (const seg of s.segments) {
+        if (seg.kind !== 'quote' || !seg.verified) continue;
+        const key = seg.span.join(':');
+        const q = bySpan.get(key) ?? { span: seg.span, text: seg.text, seats: [] };
+        if (!q.seats.includes(s.seat)) q.seats.push(s.seat);
+        bySpan.set(key, q);
+      }
+    }
+  }
+  return { quotes: [...bySpan.values()].sort((a, b) => a.span[0] - b.span[0] || a.span[1] - b.span[1]), reveals: [] };
+}
+
+/** The passage of a passage scenario; throws for other evidence kinds. */
+export function passageText(s: { id: string; evidence: { kind: string } }): string {
+  if (s.evidence.kind !== passageKind.kind) throw new Error(`scenario ${s.id} has ${s.evidence.kind} evidence, not a passage`);
+  return (s.evidence as PassageEvidence).text;
+}
+
 /** Passage evidence: debaters quote it; the judge sees the quotes, or the whole passage under an expert-judge protocol. */
 export const passageKind: EvidenceKind<PassageEvidence> = {
   kind: 'passage',
@@ -49,5 +72,7 @@ export const passageKind: EvidenceKind<PassageEvidence> = {
   cite,
   suits: (rules) => rules.revealsPerSpeech === 0,
   shown: (evidence, to) => (to.debater || to.judgeSeesEvidence ? { passage: { text: evidence.text } } : {}),
+  cited,
+  shareBulk: (e, share) => ({ ...e, text: share(e.text) }),
   words: (evidence) => evidence.text.split(/\s+/).filter(Boolean).length,
 };

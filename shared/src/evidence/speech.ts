@@ -1,6 +1,6 @@
 import type { Refusal } from '../protocol/actions.ts';
 import type { Rules } from '../rules/rules.ts';
-import type { Segment } from '../game/types.ts';
+import type { Segment } from './segment.ts';
 import type { SpeechInput } from './kind.ts';
 import { evidenceKindOf, type Evidence } from './kinds.ts';
 

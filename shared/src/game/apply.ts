@@ -2,6 +2,7 @@ import type { Action, Actor, DebaterSeat, Refusal, Seat } from '../protocol/acti
 import { resolveSpeech } from '../evidence/speech.ts';
 import { roundKindAt } from '../rules/rules.ts';
 import { log2Score, probabilityProblem, uniform } from '../scoring/scoring.ts';
+import { judgedCorrect } from '../stats/verdict.ts';
 import { roleMayTake, roleOf, roleRefusalMessage, type Role } from './roles.ts';
 import { sidesOf } from './sides.ts';
 import { canContinue, canEnd, currentRound, legalActions, nextRoundIndex, toMove } from './turns.ts';
@@ -205,7 +206,7 @@ function verdictOf(state: DebateState, turn: JudgeTurn): Verdict {
   return {
     probabilities: p,
     correctIndex: c,
-    correct: p.every((q, i) => i === c || q < pc),
+    correct: judgedCorrect(p, c),
     judgeScore: log2Score(pc, state.continues, rules.judgePenalty),
     debaterScores,
     continues: state.continues,

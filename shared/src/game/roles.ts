@@ -1,4 +1,4 @@
-import type { Action, Actor } from '../protocol/actions.ts';
+import { DEBATER_SEATS, type Action, type Actor, type DebaterSeat, type Seat } from '../protocol/actions.ts';
 import type { DebateHeader } from './types.ts';
 
 /**
@@ -19,10 +19,28 @@ export const ROLE_ACTIONS = {
   system: ['start', 'timeout', 'forfeit', 'abandon'],
 } as const satisfies Record<Role, readonly Action['type'][]>;
 
+/** The role of a seat (a participant's, not the room's). */
+export type SeatRole = Exclude<Role, 'system'>;
+
+/** Whether a seat is one of the debater seats (A–D), whether or not a debate has it. */
+export function isDebaterSeat(seat: Actor): seat is DebaterSeat {
+  return (DEBATER_SEATS as readonly string[]).includes(seat);
+}
+
+/** The role a seat is for, by its name alone: A–D argue, the judge judges, an observer watches. */
+export function seatRole(seat: Seat): SeatRole {
+  return isDebaterSeat(seat) ? 'debater' : seat;
+}
+
 /** The role of `actor` in this debate, or null for a debater seat the debate does not have. */
 export function roleOf(header: Pick<DebateHeader, 'assignment'>, actor: Actor): Role | null {
-  if (actor === 'system' || actor === 'judge' || actor === 'observer') return actor;
+  if (!isDebaterSeat(actor)) return actor;
   return actor in header.assignment.debaters ? 'debater' : null;
+}
+
+/** The role a seat sees this debate in: its role, or an observer's for a debater seat the debate does not have. */
+export function viewerRole(header: Pick<DebateHeader, 'assignment'>, seat: Seat): SeatRole {
+  return isDebaterSeat(seat) ? (seat in header.assignment.debaters ? 'debater' : 'observer') : seat;
 }
 
 /** Whether a role may ever take an action of this type. */

@@ -1,5 +1,6 @@
 import type { DebaterSeat, Seat } from '../protocol/actions.ts';
 import { roundKindAt } from '../rules/rules.ts';
+import { seatRole } from './roles.ts';
 import { PROTAGONIST } from './sides.ts';
 import type { DebateState, Round } from './types.ts';
 
@@ -61,7 +62,7 @@ export type LegalAction =
 export function legalActions(state: DebateState, seat: Seat): LegalAction[] {
   if (!toMove(state).includes(seat)) return [];
   const { rules, scenario } = state.header;
-  if (seat === 'judge') {
+  if (seatRole(seat) === 'judge') {
     return [
       {
         type: 'judge',

@@ -1,6 +1,7 @@
 import type { Actor, Action, DebaterSeat, Seat } from '../protocol/actions.ts';
 import type { RoundKind, Rules } from '../rules/rules.ts';
 import type { Scenario } from '../scenario/schema.ts';
+import type { Segment } from '../evidence/segment.ts';
 
 export const TRANSCRIPT_FORMAT = 'oversight-arena/transcript@1';
 /**
@@ -66,19 +67,6 @@ export interface DebateEvent {
   action: Action;
   /** Measurements that do not affect the game (tokens, latency, agent notes). */
   meta?: Record<string, unknown>;
-}
-
-export type Segment =
-  | { kind: 'text'; text: string }
-  | { kind: 'quote'; text: string; verified: true; span: [number, number] }
-  | { kind: 'quote'; text: string; verified: false }
-  | { kind: 'reveal'; index: number; value: number };
-
-/** A segment as plain text: quotes in double quotes, reveals as [pixel i]. */
-export function segmentText(seg: Segment): string {
-  if (seg.kind === 'text') return seg.text;
-  if (seg.kind === 'quote') return `"${seg.text}"`;
-  return `[pixel ${seg.index}]`;
 }
 
 export interface Speech {

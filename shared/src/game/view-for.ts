@@ -1,9 +1,12 @@
 import { PROTOCOL_VERSION, type DebaterSeat, type Seat } from '../protocol/actions.ts';
 import { evidenceKindOf, type EvidenceKindName } from '../evidence/kinds.ts';
+import type { QuoteView, RevealView } from '../evidence/kind.ts';
 import type { Rules } from '../rules/rules.ts';
+import { viewerRole, type SeatRole } from './roles.ts';
 import { PROTAGONIST, sidesOf } from './sides.ts';
 import { currentRound, legalActions, toMove, type LegalAction } from './turns.ts';
-import type { DebateState, DebateStatus, Round, Segment, Verdict } from './types.ts';
+import type { DebateState, DebateStatus, Round, Verdict } from './types.ts';
+import type { Segment } from '../evidence/segment.ts';
 
 export interface SpeechView {
   seat: DebaterSeat;
@@ -30,18 +33,6 @@ export interface RoundView {
   choice?: { seat: DebaterSeat; answerIndex: number; timedOut: boolean } | null;
 }
 
-export interface RevealView {
-  index: number;
-  value: number;
-  seat: DebaterSeat;
-}
-
-export interface QuoteView {
-  span: [number, number];
-  text: string;
-  seats: DebaterSeat[];
-}
-
 /**
  * What one seat may know. This is the only thing any participant, human or AI,
  * receives about a debate: rooms send it, agents read it, the HTTP API serves it.
@@ -50,7 +41,7 @@ export interface DebateView {
   protocol: number;
   debateId: string;
   seat: Seat;
-  role: 'debater' | 'judge' | 'observer';
+  role: SeatRole;
   status: DebateStatus;
   title: string;
   question: string;
@@ -118,26 +109,6 @@ function visibleRounds(state: DebateState, seat: Seat, isDebater: boolean, every
   });
 }
 
-function gatherReveals(rounds: RoundView[]): RevealView[] {
-  return rounds.flatMap((r) => r.speeches.flatMap((s) => s.segments.flatMap((seg) => (seg.kind === 'reveal' ? [{ index: seg.index, value: seg.value, seat: s.seat }] : []))));
-}
-
-function gatherQuotes(rounds: RoundView[]): QuoteView[] {
-  const bySpan = new Map<string, QuoteView>();
-  for (const r of rounds) {
-    for (const s of r.speeches) {
-      for (const seg of s.segments) {
-        if (seg.kind !== 'quote' || !seg.verified) continue;
-        const key = seg.span.join(':');
-        const q = bySpan.get(key) ?? { span: seg.span, text: seg.text, seats: [] };
-        if (!q.seats.includes(s.seat)) q.seats.push(s.seat);
-        bySpan.set(key, q);
-      }
-    }
-  }
-  return [...bySpan.values()].sort((a, b) => a.span[0] - b.span[0] || a.span[1] - b.span[1]);
-}
-
 /**
  * Who a seat sees as awaited, and until when. Judges and observers learn neither who
  * has already spoken in a speech round nor when (both could hint at who is lying); in
@@ -195,8 +166,7 @@ export function fullView(state: DebateState): DebateView {
   const view: DebateView = {
     ...base,
     rounds,
-    quotes: gatherQuotes(rounds),
-    reveals: gatherReveals(rounds),
+    ...evidenceKindOf(header.scenario.evidence).cited(rounds),
     legal: [],
     turn: base.turn && { ...base.turn, toMove: toMove(state), deadline: null },
     correctIndex: header.assignment.correctIndex,
@@ -209,7 +179,8 @@ export function fullView(state: DebateState): DebateView {
 
 function seatView(state: DebateState, seat: Seat): DebateView {
   const { header } = state;
-  const isDebater = seat in header.assignment.debaters;
+  const role = viewerRole(header, seat);
+  const isDebater = role === 'debater';
   const finished = state.status === 'finished';
   const rounds = visibleRounds(state, seat, isDebater);
   const round = currentRound(state);
@@ -219,7 +190,7 @@ function seatView(state: DebateState, seat: Seat): DebateView {
     protocol: PROTOCOL_VERSION,
     debateId: header.id,
     seat,
-    role: isDebater ? 'debater' : seat === 'judge' ? 'judge' : 'observer',
+    role,
     status: state.status,
     title: header.scenario.title,
     question: header.scenario.question,
@@ -229,10 +200,9 @@ function seatView(state: DebateState, seat: Seat): DebateView {
     speakingOrder: header.assignment.speakingOrder,
     rounds,
     turn,
-    legal: seat === 'observer' ? [] : legalActions(state, seat),
+    legal: role === 'observer' ? [] : legalActions(state, seat),
     evidenceKind: header.scenario.evidence.kind,
-    quotes: gatherQuotes(rounds),
-    reveals: gatherReveals(rounds),
+    ...evidenceKindOf(header.scenario.evidence).cited(rounds),
     speechRounds: state.speechRounds,
     continues: state.continues,
   };

@@ -123,3 +123,21 @@ export interface AgentClosing {
   code: 'key-revoked' | 'server-closing';
   message: string;
 }
+
+/**
+ * The agent protocol as one map: what the server emits to an agent's socket, as
+ * socket.io event signatures (`Socket<AgentServerEvents>` on the agent's side,
+ * `Namespace<{}, AgentServerEvents>` on the server's), and the names to use.
+ */
+export interface AgentServerEvents {
+  welcome: (welcome: AgentWelcome) => void;
+  /** Acknowledge with an AgentTurnReply (checked by the server against its schema). */
+  turn: (turn: AgentTurnMessage, ack: (reply: unknown) => void) => void;
+  cancel: (cancel: AgentCancel) => void;
+  closing: (closing: AgentClosing) => void;
+}
+
+export const AGENT_MESSAGE = { welcome: 'welcome', turn: 'turn', cancel: 'cancel', closing: 'closing' } as const satisfies {
+  [K in keyof AgentServerEvents]: K;
+};
+

@@ -6,7 +6,8 @@ import { safeText } from './text.ts';
 
 /**
  * The room protocol. A client joins the Colyseus room "debate" with
- * `client.joinOrCreate('debate', JoinOptions)`, then:
+ * `client.joinOrCreate(ROOM_NAME, JoinOptions)`, then (the map of names to payloads,
+ * their schemas and typed send/receive helpers are in ./room.ts):
  *
  *   client → server   "action"   ClientAction (speech or judge turn)
  *   client → server   "sync"     {}            ask for the current view again

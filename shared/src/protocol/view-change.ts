@@ -87,35 +87,3 @@ export function applyViewChange<T extends object>(before: T, change: ViewChange)
   }
   return next as T;
 }
-
-/** The part of a connection a view follower needs (a Colyseus SDK room has it). */
-export interface ViewSource {
-  // The SDK types a handler's payload as `any`; the follower reads only the fields it documents.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  onMessage(type: 'view' | 'change', handler: (message: any) => void): unknown;
-  send(type: 'sync', payload: Record<string, never>): void;
-}
-
-/**
- * Keeps a seat's view from a connection: the whole view ("view"), then each numbered
- * change applied to it ("change"); a missed change asks for the whole view again with
- * "sync". `onView` gets every view the seat goes through and the server's clock.
- */
-export function followViews<V extends object>(source: ViewSource, onView: (view: V, serverNow: number) => void): void {
-  let n = 0;
-  let current: V | null = null;
-  source.onMessage('view', (m: { view: V; n: number; serverNow: number }) => {
-    n = m.n;
-    current = m.view;
-    onView(current, m.serverNow);
-  });
-  source.onMessage('change', (m: { change: ViewChange; n: number; serverNow: number }) => {
-    if (!current || m.n !== n + 1) {
-      source.send('sync', {});
-      return;
-    }
-    n = m.n;
-    current = applyViewChange(current, m.change);
-    onView(current, m.serverNow);
-  });
-}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { EVIDENCE_KIND_NAMES, type EvidenceKindName } from '../evidence/kinds.ts';
-import { Rules, rulesSuitEvidence, sidesChosen } from './rules.ts';
+import { EVIDENCE_KIND_NAMES, rulesSuitEvidence, type EvidenceKindName } from '../evidence/kinds.ts';
+import { Rules, sidesChosen } from './rules.ts';
 
 /**
  * What a protocol is, for people and programs that present or analyse it: the lobby,

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { EVIDENCE_KINDS, type EvidenceKindName } from '../evidence/kinds.ts';
 
 /**
  * A protocol is data: a fixed opening of rounds, then a repeating block, with limits.
@@ -62,16 +61,6 @@ export type Rules = z.infer<typeof Rules>;
 /** Whether the debaters' answers are chosen by the protagonist (open protocols) rather than drawn by the seed. */
 export function sidesChosen(rules: Pick<Rules, 'opening'>): boolean {
   return rules.opening[0] === 'choose';
-}
-
-/**
- * Whether a protocol can be played over a kind of evidence: the kind decides from the
- * citation limits (image debates need reveals, passage debates quote instead); a
- * protocol without debaters suits every kind.
- */
-export function rulesSuitEvidence(rules: Pick<Rules, 'debaters' | 'revealsPerSpeech' | 'quoteChars'>, kind: EvidenceKindName): boolean {
-  if (rules.debaters === 'none') return true;
-  return EVIDENCE_KINDS[kind].suits(rules);
 }
 
 /** The kind of round number `index` (0-based), or null once the schedule is exhausted. */

@@ -37,12 +37,6 @@ export const PackInfo = z.object({
 });
 export type PackInfo = z.infer<typeof PackInfo>;
 
-/** The passage of a passage scenario; throws for other evidence kinds. */
-export function passageText(s: Pick<Scenario, 'id' | 'evidence'>): string {
-  if (s.evidence.kind !== 'passage') throw new Error(`scenario ${s.id} has ${s.evidence.kind} evidence, not a passage`);
-  return s.evidence.text;
-}
-
 /** What anyone may know about a scenario before a debate: no evidence, no correct answer. */
 export interface ScenarioSummary {
   id: string;

@@ -6,16 +6,24 @@
 
 export const TIE_RULE = 'A verdict is correct when the correct answer has strictly the most probability; a tie for the most (e.g. 0.5/0.5) counts as not correct.';
 
+/** The answer with strictly the most probability, or null when two or more share the most. */
+export function favouredAnswer(probabilities: readonly number[]): number | null {
+  let best: number | null = null;
+  let top = Number.NEGATIVE_INFINITY;
+  probabilities.forEach((p, i) => {
+    if (p > top) [best, top] = [i, p];
+    else if (p === top) best = null;
+  });
+  return best;
+}
+
 /** Whether the correct answer has strictly the most probability. */
 export function judgedCorrect(probabilities: readonly number[], correctIndex: number): boolean {
-  const pc = probabilities[correctIndex];
-  if (pc === undefined) return false;
-  return probabilities.every((p, i) => i === correctIndex || p < pc);
+  return favouredAnswer(probabilities) === correctIndex;
 }
 
 /** Whether the correct answer shares the most probability with another answer. */
 export function tiedForMost(probabilities: readonly number[], correctIndex: number): boolean {
   const pc = probabilities[correctIndex];
-  if (pc === undefined) return false;
-  return probabilities.every((p) => p <= pc) && probabilities.some((p, i) => i !== correctIndex && p === pc);
+  return pc !== undefined && pc === Math.max(...probabilities) && favouredAnswer(probabilities) === null;
 }

@@ -1,15 +1,18 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { DebateView, LegalAction, SegmentInput } from '@arena/shared';
 import type { DebateRoomState } from '../room.ts';
-import { Answers, Rounds, VerdictBox } from './common.tsx';
-import { imageValues, PixelGrid, pixelName, RevealLegend } from './PixelGrid.tsx';
+import { Answers, Rounds } from '../components/common.tsx';
+import { VerdictBox } from '../components/VerdictBox.tsx';
+import { ImageEvidence, imageValues, PixelGrid, pixelName, RevealLegend } from '../components/PixelGrid.tsx';
+import type { EvidenceUi } from './ui.ts';
+import { EVIDENCE_WORDS } from './words.ts';
 
 /**
  * A debater's page for image evidence: the whole picture, the reveals so far marked by
  * colour, and on its turn a pixel to pick (click, or arrow keys and Enter) with an
  * optional short message, sent as {type: 'speech', segments: [{reveal}, {text}]}.
  */
-export function PixelDebaterView({ view, room }: { view: DebateView; room: DebateRoomState }) {
+function PixelDebaterView({ view, room }: { view: DebateView; room: DebateRoomState }) {
   const width = view.image?.width ?? 28;
   const height = view.image?.height ?? 28;
   const values = useMemo(() => (view.image ? imageValues(view.image) : []), [view.image]);
@@ -98,3 +101,34 @@ export function PixelDebaterView({ view, room }: { view: DebateView; room: Debat
     </div>
   );
 }
+
+/** The judge sees only the revealed pixels; the whole image under an expert-judge protocol or once the debate is over. */
+function ImageJudgeAside({ view }: { view: DebateView }) {
+  return (
+    <aside className="judge-aside" aria-label="Pixels revealed so far">
+      <h3>{view.image ? 'The image' : 'Revealed pixels'}</h3>
+      <p className="muted small">
+        {view.image && view.rules.judgeSeesEvidence
+          ? 'You see the whole image: this protocol lets the judge see the evidence.'
+          : view.image
+          ? 'The debate is over: the whole image, with the revealed pixels marked.'
+          : 'Only the pixels the debaters revealed; the rest of the image is hidden from the judge.'}
+      </p>
+      <ImageEvidence view={view} />
+    </aside>
+  );
+}
+
+/** Images: debaters reveal pixels, the judge sees the revealed ones. */
+export const imageUi: EvidenceUi = {
+  ...EVIDENCE_WORDS.image,
+  Debater: PixelDebaterView,
+  JudgeAside: ImageJudgeAside,
+  FullEvidence: ({ view }) =>
+    view.image ? (
+      <div className="pixel-main">
+        <ImageEvidence view={view} />
+      </div>
+    ) : null,
+  FullSide: () => null,
+};
