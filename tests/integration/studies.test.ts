@@ -131,7 +131,7 @@ describe('a study', () => {
     const abandoned = page.item!.debateId;
     let progress = (await t.api(`/api/studies/${spec.id}/progress`, { token: RESEARCHER_TOKEN })).body;
     const openBefore = progress.plan.open as number;
-    expect(await t.arena.ctx.studies.sweep(Date.now() + 301_000)).toBe(1);
+    expect(await t.arena.services.studies.sweep(Date.now() + 301_000)).toBe(1);
     expect((await me(tokenD)).end).toMatchObject({ outcome: 'timedOut', code: 'TIMEOUT01' });
     expect((await t.api(`/api/debates/${abandoned}`, { token: RESEARCHER_TOKEN })).body.status).toBe('ended');
     progress = (await t.api(`/api/studies/${spec.id}/progress`, { token: RESEARCHER_TOKEN })).body;

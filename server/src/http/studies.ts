@@ -7,14 +7,14 @@
 import express, { type Request, type Response, type Router } from 'express';
 import MarkdownIt from 'markdown-it';
 import { z } from 'zod';
-import type { ArenaContext } from '../context.ts';
+import type { Store } from '../store/store.ts';
 import { csvOf } from '../report/csv.ts';
 import { approvalRows, bonusesDue, bonusRows } from '../studies/bonuses.ts';
 import { studyData, studyJudgementsCsv, studySpecJson, studyTranscriptsJsonl, studyTurnsCsv } from '../studies/exports.ts';
 import { studyProgress } from '../studies/progress.ts';
 import { StudyError, type StudyService } from '../studies/service.ts';
 import { parseSpec, redirectFor, SpecError, StudySpec } from '../studies/spec.ts';
-import { requestToken, requireResearcher, requireResearcherOrTicket, studyTicket } from './auth.ts';
+import { requestToken, requireResearcher, requireResearcherOrTicket, studyTicket } from './access.ts';
 import { HttpError, parseOr400 } from './errors.ts';
 
 // Raw HTML in the researcher's Markdown is shown as text, never run.
@@ -48,7 +48,7 @@ async function handle(res: Response, work: () => Promise<unknown>): Promise<void
   }
 }
 
-export function studiesRouter(ctx: ArenaContext, studies: StudyService): Router {
+export function studiesRouter(ctx: { store: Store; researcherToken: string }, studies: StudyService): Router {
   const api = express.Router();
   const token = (req: Request): string => {
     const t = requestToken(req);

@@ -16,13 +16,12 @@ import type { ResolvedStudy } from './resolve.ts';
 import { storyKeyOf } from './resolve.ts';
 import type { Outcome } from './spec.ts';
 import type { ItemRow, ParticipantRow, SlotRow, StudyRow, StudyStore } from './study-store.ts';
-import type { Sessions } from '../sessions/sessions.ts';
-import type { Store } from '../store/store.ts';
+import type { StudyDeps } from './study-types.ts';
 
 /** What the pool needs from the study service. */
 export interface PoolHost {
   db: StudyStore;
-  deps: { store: Store; sessions: Sessions };
+  deps: Pick<StudyDeps, 'store' | 'sessions' | 'creating'>;
   study(id: string): Promise<{ row: StudyRow; design: ResolvedStudy }>;
   finish(p: ParticipantRow, outcome: Outcome, flag?: string): Promise<void>;
 }

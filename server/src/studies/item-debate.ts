@@ -8,9 +8,7 @@
  */
 import { createHeader, rulesFor, type DebateHeader, type Rules, type Scenario, type SeatConfig, type Seat } from '@arena/shared';
 import { rejudgeHeader } from '../rejudge/header.ts';
-import { agentCapabilities, type AgentCapabilities } from '../agents/registry.ts';
-import { createDebate } from '../debates/create.ts';
-import type { Sessions } from '../sessions/sessions.ts';
+import { createDebate, type CreateDeps } from '../debates/create.ts';
 import type { Store } from '../store/store.ts';
 import { newDebateId } from '../tokens.ts';
 import { itemSeats, type ResolvedStudy } from './resolve.ts';
@@ -41,8 +39,7 @@ export interface ItemDebate {
 
 interface Deps {
   store: Store;
-  sessions: Sessions;
-  agentCapabilities?: (id: string) => AgentCapabilities;
+  creating: CreateDeps;
 }
 
 /** The seed of an item's debate: a counted item's carries its slot's trial, so the engine's blocked assignment balances each cell. */
@@ -93,11 +90,7 @@ export async function openItemDebate(
     header = createHeader({ id, scenario, rules, seed, createdAt: Date.now(), seats: seats as Partial<Record<Seat, SeatConfig>>, provenance: 'study', meta: { study: meta } });
   }
   // Agents are checked against their seats and the evidence; header, tokens and visibility are written together.
-  const { tokens } = await createDebate(
-    { store: deps.store, scenarios: new Map(), agentCapabilities: deps.agentCapabilities ?? ((agent) => agentCapabilities(agent)), onCreated: (created) => deps.sessions.created(created) },
-    { header },
-    'private',
-  );
+  const { tokens } = await createDebate(deps.creating, { header }, 'private');
   if (!tokens.judge) throw new Error(`study debate ${id}: the judge seat is not a person's`);
   const judgeToken = tokens.judge;
   const debaterTokens: Record<string, string> = {};

@@ -1,5 +1,6 @@
 /** The study service's dependencies, refusals and answers (see service.ts). */
 import type { Scenario } from '@arena/shared';
+import type { CreateDeps } from '../debates/create.ts';
 import type { Sessions } from '../sessions/sessions.ts';
 import type { Store } from '../store/store.ts';
 import type { ItemRow, Role } from './study-store.ts';
@@ -8,6 +9,8 @@ export interface StudyDeps {
   store: Store;
   sessions: Sessions;
   scenarios: ReadonlyMap<string, Scenario>;
+  /** The debate-creation service's dependencies (the server's agents; sessions start on creation). */
+  creating: CreateDeps;
   /** Null when the agent id can be made, else why not. */
   knownAgent: (id: string) => string | null;
   log: (line: string) => void;
