@@ -5,7 +5,6 @@
  * (the server's gateway) and replay agents (a store to read originals from). The server
  * builds one in app.ts; commands build their own.
  */
-import { REMOTE_PREFIX } from '@arena/shared';
 import type { Agent } from './agents/agent.ts';
 import { PassageDebater } from './agents/builtin/passage-debater.ts';
 import { PassageJudge } from './agents/builtin/passage-judge.ts';
@@ -15,7 +14,6 @@ import type { AgentsConfig } from './agents/llm/config.ts';
 import { LlmAgent } from './agents/llm/llm-agent.ts';
 import {
   AgentCatalog,
-  ANY_EVIDENCE,
   BUILTIN_AGENTS,
   BUILTIN_CAPABILITIES,
   defaultAgentsConfig,
@@ -24,6 +22,7 @@ import {
   type BuiltinId,
 } from './agents/registry.ts';
 import { PIXEL_ROLLOUTS_MAX } from './access/lobby.ts';
+import { remoteKind, type RemoteAgents } from './agents/remote/kind.ts';
 import { PixelDebater, PixelJudge } from './pixels/agents.ts';
 import { replayKind, type TranscriptSource } from './rejudge/replay-agent.ts';
 
@@ -88,26 +87,6 @@ function configuredKind(config: AgentsConfig | undefined, env: NodeJS.ProcessEnv
       if ('builtin' in entry) return builtin(entry.builtin, a.id, seed, entry.options);
       const scorer = entry.bestOf > 1 && entry.bestOfJudge !== a.id ? catalog().make(entry.bestOfJudge, seed) : undefined;
       return new LlmAgent(a.id, entry, chatClient(entry, env), scorer);
-    },
-  };
-}
-
-/** What the catalog needs of the server's remote agent gateway. */
-export interface RemoteAgents {
-  agentIds(): string[];
-  agent(id: string): Agent;
-}
-
-/** `remote:<name>`: played through the gateway by a connected agent of that name; without a gateway (a command), refused. */
-function remoteKind(gateway: RemoteAgents | undefined): AgentKind {
-  return {
-    parse: (id) => (id.startsWith(REMOTE_PREFIX) ? { kind: 'remote', id, name: id.slice(REMOTE_PREFIX.length) } : null),
-    ids: () => gateway?.agentIds() ?? [],
-    // A remote agent's name says nothing of what it plays: any role, any evidence (until agents declare it when they connect).
-    capabilities: () => ({ roles: ['debater', 'judge'], evidence: ANY_EVIDENCE }),
-    make: (a) => {
-      if (!gateway) throw new Error(`${a.id}: remote agents play in a running server's live debates (create them with POST /api/debates), not in batch commands`);
-      return gateway.agent(a.id);
     },
   };
 }

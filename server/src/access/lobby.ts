@@ -11,7 +11,7 @@
  * lab's API budget) and agent kinds such as `replay:` need the researcher token. Agent
  * parameters are bounded for everyone, lower for anonymous callers.
  */
-import type { PackInfo, Scenario, Seat, Visibility } from '@arena/shared';
+import type { PackInfo, Provenance, Scenario, Seat, Visibility } from '@arena/shared';
 import { BUILTIN_AGENTS, type AgentId } from '../agents/registry.ts';
 import type { Principal } from './principal.ts';
 import { ALLOW, refuse, type Decision, type Refusal } from './refusal.ts';
@@ -52,13 +52,23 @@ export function offeredPacks(p: Principal, facts: LobbyFacts): PackInfo[] {
  * only over a public pack's scenario while the public lobby is on, and always public
  * (a game of the public lobby). A private pack's scenario is "no scenario" to them.
  */
-export function creation(p: Principal, facts: LobbyFacts, scenario: Pick<Scenario, 'id' | 'pack'>, asked: Visibility | undefined): Refusal | { ok: true; visibility: Visibility } {
-  if (p.kind === 'researcher') return { ok: true, visibility: asked ?? 'private' };
+export function creation(
+  p: Principal,
+  facts: LobbyFacts,
+  scenario: Pick<Scenario, 'id' | 'pack'>,
+  asked: Visibility | undefined,
+): Refusal | { ok: true; visibility: Visibility; provenance: Extract<Provenance, 'researcher' | 'lobby'> } {
+  if (p.kind === 'researcher') return { ok: true, visibility: asked ?? 'private', provenance: 'researcher' };
   const open = lobbyOpenTo(p, facts);
   if (!open.ok) return open;
   if (inPrivatePack(scenario, facts)) return refuse('not-found', `no scenario "${scenario.id}"`);
   if (asked === 'private') return refuse('forbidden', 'visibility: only researchers create private debates; games of the public lobby are public');
-  return { ok: true, visibility: 'public' };
+  return { ok: true, visibility: 'public', provenance: 'lobby' };
+}
+
+/** Whether the lobby's per-address creation limit counts the caller's debates: everyone's but researchers'. */
+export function lobbyLimited(p: Principal): boolean {
+  return p.kind !== 'researcher';
 }
 
 /** What a creation asks for, beyond its scenario and visibility. */

@@ -129,7 +129,7 @@ export class DebatesService {
         seats,
         ...(input.seed ? { seed: input.seed } : {}),
         ...(input.meta ? { meta: input.meta } : {}),
-        provenance: p.kind === 'researcher' ? 'researcher' : 'lobby',
+        provenance: allowed.provenance,
       });
       // What the request asks is valid; now whether this caller may ask it.
       const may = mayAsk(p, input, (id) => agents.parse(id));

@@ -34,11 +34,6 @@ export function requestPrincipal(req: Request, deps: ResearcherTokenDep): Princi
   return resolvePrincipal(credentialsOf(req), { researcherToken: deps.researcherToken });
 }
 
-/** True when the request carries the researcher token. */
-export function isResearcher(req: Request, deps: ResearcherTokenDep): boolean {
-  return requestPrincipal(req, deps).kind === 'researcher';
-}
-
 /** Refuses (401) a request without the researcher token. */
 export function requireResearcher(req: Request, deps: ResearcherTokenDep): void {
   enforce(researcherOnly(requestPrincipal(req, deps), credentialsOf(req)));

@@ -12,7 +12,8 @@
  */
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import { AgentName, REMOTE_PREFIX } from '@arena/shared';
+import { AgentName } from '@arena/shared';
+import { remoteAgentId } from '../agents/remote/kind.ts';
 import { offeredAgents } from '../access/policy.ts';
 import type { AgentGateway } from '../agents/remote/gateway.ts';
 import { BUILTIN_AGENTS, type AgentCatalog } from '../agents/registry.ts';
@@ -53,7 +54,7 @@ export function agentsRouter(deps: AgentsRouterDeps): Router {
     const { name, label } = parseOr400(IssueKey, req.body ?? {}, 'key request');
     const { key, info } = await deps.agentKeys.issue(name, label || null);
     deps.gateway.issued(name);
-    res.status(201).json({ ...info, key, agent: `${REMOTE_PREFIX}${name}` });
+    res.status(201).json({ ...info, key, agent: remoteAgentId(name) });
   });
 
   api.get('/agents/keys', async (req, res) => {

@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { PRESET_NAMES, safeJsonRecord, safeText, Seat, type PresetName } from '@arena/shared';
 import { credentialsOf } from '../access/request.ts';
 import type { DebatesService } from '../debates/service.ts';
-import { enforce, isResearcher, valueOr4xx } from './access.ts';
+import { lobbyLimited } from '../access/lobby.ts';
+import { enforce, requestPrincipal, valueOr4xx } from './access.ts';
 import { parseOr400 } from './errors.ts';
 import { checkIdParam } from './input.ts';
 
@@ -73,7 +74,7 @@ export function debatesRouter(deps: DebatesRouterDeps): Router {
   const lobbyLimit = rateLimit({
     windowMs: 10 * 60_000,
     limit: deps.lobbyCreateLimit,
-    skip: (req) => isResearcher(req, deps),
+    skip: (req) => !lobbyLimited(requestPrincipal(req, deps)),
     skipFailedRequests: true,
     ...(deps.rateLimitStore ? { store: deps.rateLimitStore } : {}),
     standardHeaders: 'draft-7',

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { Server as IoServer, type Namespace, type Socket } from 'socket.io';
-import { AGENT_PROTOCOL_VERSION, AGENTS_NAMESPACE, REMOTE_PREFIX, type AgentClosing, type AgentTurnMessage, type AgentWelcome, type DebateEvent } from '@arena/shared';
+import { AGENT_PROTOCOL_VERSION, AGENTS_NAMESPACE, type AgentClosing, type AgentTurnMessage, type AgentWelcome, type DebateEvent } from '@arena/shared';
 import type { AgentKeys } from '../../store/agent-keys.ts';
 import type { Agent } from '../agent.ts';
 import { checkHandshake, HandshakeError } from './handshake.ts';
+import { remoteAgentId, remoteNameOf } from './kind.ts';
 import { RemoteAgent } from './remote-agent.ts';
+import type { FailureCode } from '../driver.ts';
 import { ALL, claimKey, to, type BusMessage, type GatewayBus } from './relay.ts';
 import { NameStats, type RemoteAgentStats } from './stats.ts';
 
@@ -149,7 +151,7 @@ export class AgentGateway {
 
   /** Names that hold keys, as seat agent ids (`remote:<name>`). */
   agentIds(): string[] {
-    return [...this.names].sort().map((n) => `${REMOTE_PREFIX}${n}`);
+    return [...this.names].sort().map(remoteAgentId);
   }
 
   /** Whether at least one connection of `name` is live, here or (as last announced) in another process. */
@@ -162,7 +164,7 @@ export class AgentGateway {
 
   /** The agent that plays a `remote:<name>` seat. Throws for a name without a key. */
   agent(id: string): Agent {
-    const name = id.slice(REMOTE_PREFIX.length);
+    const name = remoteNameOf(id) ?? id;
     if (!this.knows(name)) {
       throw new Error(`unknown remote agent "${name}": a researcher issues it a key first (arena agents keys issue ${name})`);
     }
@@ -335,11 +337,12 @@ export class AgentGateway {
   observe(event: DebateEvent): void {
     if (event.action.type !== 'forfeit') return;
     const agent = event.meta?.agent;
-    if (typeof agent !== 'string' || !agent.startsWith(REMOTE_PREFIX)) return;
-    const s = this.statsOf(agent.slice(REMOTE_PREFIX.length));
+    const name = typeof agent === 'string' ? remoteNameOf(agent) : null;
+    if (name === null) return;
+    const s = this.statsOf(name);
     s.forfeits++;
     // The second of two refused answers is only known here, by the forfeit it caused.
-    if (typeof event.meta?.failure === 'string' && event.meta.failure.startsWith('refused twice')) s.refusals++;
+    if (event.meta?.failureCode === ('refused-twice' satisfies FailureCode)) s.refusals++;
   }
 
   /** A key was issued: its name may now be seated (in every process). */
