@@ -7,6 +7,7 @@ import express from 'express';
 import { defineRoom, defineServer, matchMaker, type Server } from '@colyseus/core';
 import { WebSocketTransport } from '@colyseus/ws-transport';
 import { ROOM_NAME, type PackInfo, type Scenario } from '@arena/shared';
+import { admitAgent } from './access/agent-key.ts';
 import { agentCatalog } from './agent-catalog.ts';
 import type { AgentCatalog } from './agents/registry.ts';
 import { AgentGateway } from './agents/remote/gateway.ts';
@@ -85,7 +86,7 @@ export async function createArena(config: Config, options: { store?: Store } = {
     (await openStore(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: join(config.dataDir, 'db'), exclusive: true }));
   if (!options.store && !config.databaseUrl) privateTree(config.dataDir);
   const agentKeys = new AgentKeys(store.sql);
-  const gateway = new AgentGateway({ keys: agentKeys, log: (line) => console.warn(line) });
+  const gateway = new AgentGateway({ keys: agentKeys, admit: (auth) => admitAgent(auth, agentKeys), log: (line) => console.warn(line) });
   await gateway.load();
   // One catalog of every agent: `remote:<name>` seats are played through the gateway by a connected
   // agent of that name; `replay:<id>` seats (re-judgings) replay a debate of this store.

@@ -164,3 +164,27 @@ describe('resolving credentials', () => {
     expect(researcherOrTicket({ kind: 'researcher' }, {}, { researcherToken: RESEARCHER, studyId: 's1', now }).ok).toBe(true);
   });
 });
+
+describe('admitting a remote agent', () => {
+  it('names an agentKey principal for a live key of the name given, and refuses the rest with a typed code', async () => {
+    const { openStore } = await import('../../server/src/store/open.ts');
+    const { AgentKeys } = await import('../../server/src/store/agent-keys.ts');
+    const { admitAgent } = await import('../../server/src/access/agent-key.ts');
+    const { AGENT_PROTOCOL_VERSION } = await import('@arena/shared');
+    const store = await openStore({});
+    try {
+      const keys = new AgentKeys(store.sql);
+      const { key, info } = await keys.issue('bot', null);
+      const auth = (over: Record<string, unknown> = {}) => ({ key, name: 'bot', protocol: AGENT_PROTOCOL_VERSION, ...over });
+      expect(await admitAgent(auth(), keys)).toEqual({ ok: true, principal: { kind: 'agentKey', name: 'bot', keyId: info.id }, client: null });
+      expect(await admitAgent(auth({ name: 'other' }), keys)).toMatchObject({ ok: false, code: 'wrong-name' });
+      expect(await admitAgent(auth({ key: 'x'.repeat(40) }), keys)).toMatchObject({ ok: false, code: 'bad-key' });
+      expect(await admitAgent(auth({ protocol: AGENT_PROTOCOL_VERSION + 1 }), keys)).toMatchObject({ ok: false, code: 'protocol-version' });
+      expect(await admitAgent({ name: 'bot' }, keys)).toMatchObject({ ok: false, code: 'bad-handshake' });
+      await keys.revoke(info.id);
+      expect(await admitAgent(auth(), keys)).toMatchObject({ ok: false, code: 'key-revoked' });
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { Server as IoServer, type Namespace, type Socket } from 'socket.io';
-import { AGENT_PROTOCOL_VERSION, AGENTS_NAMESPACE, type AgentClosing, type AgentTurnMessage, type AgentWelcome, type DebateEvent } from '@arena/shared';
+import { AGENT_PROTOCOL_VERSION, AGENTS_NAMESPACE, type AgentClosing, type AgentTurnMessage, type HandshakeRefusalCode, type AgentWelcome, type DebateEvent } from '@arena/shared';
 import type { AgentKeys } from '../../store/agent-keys.ts';
 import type { Agent } from '../agent.ts';
-import { checkHandshake, HandshakeError } from './handshake.ts';
+import { HandshakeError } from './handshake.ts';
 import { remoteAgentId, remoteNameOf } from './kind.ts';
 import { RemoteAgent } from './remote-agent.ts';
 import type { FailureCode } from '../driver.ts';
@@ -37,8 +37,15 @@ interface Pending {
 /** How long another process's list of connected names counts without being repeated. */
 const NAMES_TTL_MS = 15_000;
 
+/** Who a handshake admits (the access policy's answer): the agent's name and key, or a typed refusal. */
+export type AdmitAgent = (
+  auth: unknown,
+) => Promise<{ ok: true; principal: { name: string; keyId: string }; client: string | null } | { ok: false; code: HandshakeRefusalCode; reason: string }>;
+
 export interface GatewayDeps {
-  keys: AgentKeys;
+  keys: Pick<AgentKeys, 'activeNames'>;
+  /** Decides each handshake (access/agent-key.ts); the gateway only adapts its answer. */
+  admit: AdmitAgent;
   log: (line: string) => void;
 }
 
@@ -96,9 +103,10 @@ export class AgentGateway {
     const ns = this.io.of(AGENTS_NAMESPACE);
     this.namespace = ns;
     ns.use((socket, next) => {
-      checkHandshake(socket.handshake.auth, this.deps.keys).then(
-        (who) => {
-          socket.data = who;
+      this.deps.admit(socket.handshake.auth).then(
+        (admitted) => {
+          if (!admitted.ok) return next(new HandshakeError(admitted.code, admitted.reason));
+          socket.data = { name: admitted.principal.name, keyId: admitted.principal.keyId, client: admitted.client };
           next();
         },
         (err: unknown) => next(err instanceof HandshakeError ? err : new HandshakeError('bad-handshake', 'the handshake could not be checked')),
