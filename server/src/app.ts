@@ -18,6 +18,7 @@ import { privateDataDir, privateTree } from './data-dir.ts';
 import { errorHandler } from './http/errors.ts';
 import { apiRouter } from './http/routes.ts';
 import { studiesRouter } from './http/studies.ts';
+import { RejudgeService } from './rejudge/service.ts';
 import { DebateRoom, type DebateRoomDeps } from './rooms/debate-room.ts';
 import { LocalOwnership, RedisOwnership, type Ownership } from './sessions/ownership.ts';
 import { Sessions, type SessionCommand } from './sessions/sessions.ts';
@@ -125,7 +126,7 @@ export async function createArena(config: Config, options: { store?: Store } = {
     lobby: { lobby, scenarios: scenarioMap, agents, researcherToken: token },
     debates: { debates, researcherToken: token, lobbyCreateLimit: config.lobbyCreateLimit, rateLimitStore },
     results: { store, packs, researcherToken: token },
-    rejudge: { store, creating, agents, agentTurnMs: config.agentSeconds * 1000, researcherToken: token },
+    rejudge: { rejudging: new RejudgeService({ store, creating, agents, agentTurnMs: config.agentSeconds * 1000 }), researcherToken: token },
     agents: { agents, gateway, agentKeys, researcherToken: token },
     selfplay: { store, sessions, scenarios: scenarioMap, creating, agents, researcherToken: token },
     studies: studiesRouter({ store, researcherToken: token }, studies),

@@ -34,9 +34,11 @@ export function requestPrincipal(req: Request, deps: ResearcherTokenDep): Princi
   return resolvePrincipal(credentialsOf(req), { researcherToken: deps.researcherToken });
 }
 
-/** Refuses (401) a request without the researcher token. */
-export function requireResearcher(req: Request, deps: ResearcherTokenDep): void {
-  enforce(researcherOnly(requestPrincipal(req, deps), credentialsOf(req)));
+/** Refuses (401) a request without the researcher token; answers its principal. */
+export function requireResearcher(req: Request, deps: ResearcherTokenDep): Principal {
+  const who = requestPrincipal(req, deps);
+  enforce(researcherOnly(who, credentialsOf(req)));
+  return who;
 }
 
 /** Refuses (401) a request with neither the researcher token (header) nor a live ticket (`?ticket=`) for this study. */
