@@ -29,7 +29,7 @@ export const LOBBY_RULE_OVERRIDES = { speechSeconds: { min: 30, max: 1800 }, jud
 export const PIXEL_ROLLOUTS_MAX = { researcher: 20_000, lobby: 1_000 } as const;
 
 /** True when the scenario belongs to a private pack. */
-export function inPrivatePack(scenario: Pick<Scenario, 'pack'>, facts: LobbyFacts): boolean {
+function inPrivatePack(scenario: Pick<Scenario, 'pack'>, facts: LobbyFacts): boolean {
   return facts.packs.some((p) => p.id === scenario.pack && p.private);
 }
 

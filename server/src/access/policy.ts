@@ -37,7 +37,7 @@ export type Want = { view: 'summary' } | { view: 'live'; seat: Seat } | { view: 
 const isDebaterSeat = (seat: Seat): seat is DebaterSeat => (DEBATER_SEATS as readonly string[]).includes(seat);
 
 /** True when the principal holds a seat of this debate. */
-export function holdsSeatOf(p: Principal, debateId: string): p is Extract<Principal, { kind: 'seat' }> {
+function holdsSeatOf(p: Principal, debateId: string): p is Extract<Principal, { kind: 'seat' }> {
   return p.kind === 'seat' && p.debateId === debateId;
 }
 
