@@ -120,7 +120,9 @@ export class AgentCatalog {
       const parsed = k.parse(id);
       if (parsed) return [k, parsed];
     }
-    throw new Error(`unknown agent "${id}" (known: ${this.ids().join(', ')})`);
+    // Remote agents' names are the researchers' to know: a refusal names the built-in and configured ids only.
+    const known = this.ids().filter((known) => this.parse(known)?.kind !== 'remote');
+    throw new Error(`unknown agent "${id}" (known: ${known.join(', ')})`);
   }
 }
 

@@ -56,7 +56,7 @@ export interface CreatedLinks {
   observerPath: string;
 }
 
-export type ListQuery = Omit<ListFilter, 'visibility'>;
+export type DebateListQuery = Omit<ListFilter, 'visibility'>;
 
 export interface DebateDetail extends DebateSummary {
   question: string;
@@ -150,7 +150,7 @@ export class DebatesService {
   }
 
   /** The debates `p` may list (private ones are unlisted but for researchers), with the total. */
-  async list(p: Principal, query: ListQuery): Promise<Result<{ total: number; debates: DebateSummary[] }>> {
+  async list(p: Principal, query: DebateListQuery): Promise<Result<{ total: number; debates: DebateSummary[] }>> {
     const filter: ListFilter = { ...query, ...(listScope(p) === 'public' ? { visibility: 'public' as const } : {}) };
     const [debates, total] = await Promise.all([this.deps.store.listDebates(filter), this.deps.store.countDebates(filter)]);
     return ok({ total, debates: debates.map((d) => summaryFor(d, p)) });
