@@ -9,8 +9,7 @@
  */
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import { PRESET_NAMES, type PresetName } from '@arena/shared';
-import type { Scenario } from '@arena/shared';
+import { PRESET_NAMES, type PresetName, type Scenario } from '@arena/shared';
 import type { AgentCatalog } from '../agents/registry.ts';
 import type { CreateDeps } from '../debates/create.ts';
 import type { Sessions } from '../sessions/sessions.ts';
