@@ -6,14 +6,19 @@ import { createServer } from 'node:http';
 import express from 'express';
 import { defineRoom, defineServer, matchMaker, type Server } from '@colyseus/core';
 import { WebSocketTransport } from '@colyseus/ws-transport';
-import { REMOTE_PREFIX, ROOM_NAME, type Scenario } from '@arena/shared';
-import { agentCapabilities, createAgent, listAgents } from './agents/registry.ts';
+import { ROOM_NAME, type PackInfo, type Scenario } from '@arena/shared';
+import { admitAgent } from './access/agent-key.ts';
+import { agentCatalog } from './agent-catalog.ts';
+import type { AgentCatalog } from './agents/registry.ts';
 import { AgentGateway } from './agents/remote/gateway.ts';
 import type { Config } from './config.ts';
-import type { ArenaContext } from './context.ts';
+import type { CreateDeps } from './debates/create.ts';
+import { DebatesService } from './debates/service.ts';
 import { privateDataDir, privateTree } from './data-dir.ts';
 import { errorHandler } from './http/errors.ts';
 import { apiRouter } from './http/routes.ts';
+import { studiesRouter } from './http/studies.ts';
+import { RejudgeService } from './rejudge/service.ts';
 import { DebateRoom, type DebateRoomDeps } from './rooms/debate-room.ts';
 import { clientAddressOf, ConnectionLimits } from './rooms/connection-limits.ts';
 import { LocalOwnership, RedisOwnership, type Ownership } from './sessions/ownership.ts';
@@ -29,10 +34,32 @@ import { applyCorsPolicy, securityHeaders } from './http/security.ts';
 import { loadScenarioPacks } from './scenarios/load.ts';
 import { quietLogger, RepeatLimiter } from './log.ts';
 import { openStores, type Stores } from './stores.ts';
+import type { AgentKeys } from './store/agent-keys.ts';
+import type { Store } from './store/store.ts';
+
+/** What createArena built, for the tests and benchmarks that drive a server from inside. */
+export interface ArenaServices {
+  store: Store;
+  /** The live debates of this process. */
+  sessions: Sessions;
+  packs: PackInfo[];
+  scenarios: Map<string, Scenario>;
+  /** Every agent a seat may name: built-in, configured, remote and replay. */
+  agents: AgentCatalog;
+  /** Remote agents connected over socket.io (namespace /agents). */
+  gateway: AgentGateway;
+  /** Keys of remote agents, hashed and scoped to names. */
+  agentKeys: AgentKeys;
+  debates: DebatesService;
+  /** Studies with recruited judges. */
+  studies: StudyService;
+  /** The researcher token (configured, or generated at start). */
+  researcherToken: string;
+}
 
 export interface Arena {
   server: Server;
-  ctx: ArenaContext;
+  services: ArenaServices;
   /** Starts listening; resolves with the bound port. */
   listen(): Promise<number>;
   close(): Promise<void>;
@@ -65,10 +92,12 @@ export async function createArena(config: Config, options: { stores?: Stores } =
     (await openStores(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: join(config.dataDir, 'db'), exclusive: true }));
   if (!options.stores && !config.databaseUrl) privateTree(config.dataDir);
   const { debates: store, agentKeys } = stores;
-  const gateway = new AgentGateway({ keys: agentKeys, log: (line) => console.warn(line) });
+  const gateway = new AgentGateway({ keys: agentKeys, admit: (auth) => admitAgent(auth, agentKeys), log: (line) => console.warn(line) });
   await gateway.load();
-  // `remote:<name>` seats are played through the gateway by a connected agent of that name.
-  const makeAgent = (id: string, seed: string) => (id.startsWith(REMOTE_PREFIX) ? gateway.agent(id) : createAgent(id, { seed }));
+  // One catalog of every agent: `remote:<name>` seats are played through the gateway by a connected
+  // agent of that name; `replay:<id>` seats (re-judgings) replay a debate of this store.
+  const agents = agentCatalog({ gateway, transcripts: (id) => store.getTranscript(id) });
+  const makeAgent = (id: string, seed: string) => agents.make(id, seed);
   const sessions = new Sessions({
     store,
     makeAgent,
@@ -77,45 +106,48 @@ export async function createArena(config: Config, options: { stores?: Stores } =
     log: (line) => console.warn(line),
   });
   const scenarioMap = new Map<string, Scenario>(scenarios.map((s) => [s.id, s]));
+  // Every debate is created through one service: its agents checked against their seats, and every live one starts its session.
+  const creating: CreateDeps = {
+    store,
+    scenarios: scenarioMap,
+    agentCapabilities: (id) => agents.capabilities(id),
+    makeAgent,
+    onCreated: (id) => sessions.created(id),
+  };
   const studies = new StudyService({
     store,
     studyStore: stores.studies,
     studyLocks: stores.studyLocks,
     sessions,
     scenarios: scenarioMap,
-    knownAgent: (id) => {
-      try {
-        makeAgent(id, 'probe');
-        return null;
-      } catch (err) {
-        return (err as Error).message;
-      }
-    },
-    createDebate: (request, visibility) =>
-      createDebate({ store, scenarios: scenarioMap, agentCapabilities: (id) => agentCapabilities(id), onCreated: (id) => sessions.created(id) }, request, visibility),
+    knownAgent: (id) => agents.problemWith(id),
+    createDebate: (request, visibility) => createDebate(creating, request, visibility),
     log: (line) => console.warn(line),
   });
   sessions.on((_id, e) => e.type === 'appended' && gateway.observe(e.event));
   // With several processes, the lobby's per-address limit is counted in Redis, once for all of them.
   const limitsRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3 }) : null;
-  const ctx: ArenaContext = {
-    config,
+  const rateLimitStore = limitsRedis
+    ? new RedisStore({ prefix: 'arena:limit:', sendCommand: (...args: string[]) => limitsRedis.call(args[0]!, ...args.slice(1)) as Promise<RedisReply> })
+    : undefined;
+  const token = await researcherToken(config);
+  const lobby = { publicLobby: config.lobby, packs };
+  const debates = new DebatesService({ store, cancel: (id, reason) => sessions.cancel(id, reason), creating, agents, lobby, researcherToken: token });
+  const services: ArenaServices = { store, sessions, packs, scenarios: scenarioMap, agents, gateway, agentKeys, debates, studies, researcherToken: token };
+  const api = apiRouter({
+    researcherToken: token,
     store,
-    sessions,
-    packs,
-    scenarios: scenarioMap,
-    makeAgent,
-    agentIds: () => [...listAgents(), ...gateway.agentIds()],
-    gateway,
-    agentKeys,
-    agentCapabilities: (id) => agentCapabilities(id),
-    researcherToken: await researcherToken(config),
-    studies,
-    ...(limitsRedis ? { rateLimitStore: new RedisStore({ prefix: 'arena:limit:', sendCommand: (...args: string[]) => limitsRedis.call(args[0]!, ...args.slice(1)) as Promise<RedisReply> }) } : {}),
-  };
+    lobby: { lobby, scenarios: scenarioMap, agents, researcherToken: token },
+    debates: { debates, researcherToken: token, lobbyCreateLimit: config.lobbyCreateLimit, rateLimitStore },
+    results: { store, packs, researcherToken: token },
+    rejudge: { rejudging: new RejudgeService({ store, creating, agents, agentTurnMs: config.agentSeconds * 1000 }), researcherToken: token },
+    agents: { agents, gateway, agentKeys, researcherToken: token },
+    selfplay: { store, sessions, scenarios: scenarioMap, creating, agents, researcherToken: token },
+    studies: studiesRouter({ studies, researcherToken: token }),
+  });
   const limits = new ConnectionLimits(config.connectionsPerAddress, config.observersPerDebate);
   const addressOf = clientAddressOf(config.trustProxy);
-  const roomDeps: DebateRoomDeps = { sessions, store, reconnectSeconds: config.reconnectSeconds, researcherToken: ctx.researcherToken, limits, addressOf };
+  const roomDeps: DebateRoomDeps = { sessions, store, reconnectSeconds: config.reconnectSeconds, researcherToken: token, limits, addressOf };
   const clientDir = resolve(config.clientDir);
   applyCorsPolicy(config.allowedOrigins);
   guardMatchmaking();
@@ -158,7 +190,7 @@ export async function createArena(config: Config, options: { stores?: Stores } =
       app.disable('x-powered-by');
       app.set('trust proxy', config.trustProxy.length > 0 ? config.trustProxy : false);
       app.use(securityHeaders(join(clientDir, 'index.html')));
-      app.use('/api', apiRouter(ctx));
+      app.use('/api', api);
       if (existsSync(join(clientDir, 'index.html'))) {
         app.use(express.static(clientDir, { index: false, maxAge: '1h' }));
         // The client routes in the browser: every other GET gets the page.
@@ -176,7 +208,7 @@ export async function createArena(config: Config, options: { stores?: Stores } =
   let sweeper: NodeJS.Timeout | undefined;
   return {
     server,
-    ctx,
+    services,
     async listen() {
       await server.listen(config.port, config.host);
       // Remote agents' turns reach the process holding the agent's connection through the presence bus.

@@ -41,7 +41,7 @@ export async function benchClient(runs = 5): Promise<{ gzippedJsKb: number; seat
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   const times: number[] = [];
   try {
-    const scenarioId = [...arena.ctx.scenarios.values()].find((s) => s.evidence.kind === 'passage')!.id;
+    const scenarioId = [...arena.services.scenarios.values()].find((s) => s.evidence.kind === 'passage')!.id;
     for (let i = 0; i < runs + 1; i++) {
       const res = await fetch(`${base}/api/debates`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scenarioId, preset: 'debate' }) });
       if (res.status !== 201) throw new Error(`creating the debate failed: ${res.status} ${await res.text()}`);

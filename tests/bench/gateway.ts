@@ -29,8 +29,8 @@ export async function benchGateway(agents = 100, seconds = 15, think = false): P
   const lines: string[] = [];
   for (let i = 0; i < agents; i++) {
     const name = `bench-${i}`;
-    const { key } = await t.arena.ctx.agentKeys.issue(name, 'benchmark');
-    t.arena.ctx.gateway.issued(name);
+    const { key } = await t.arena.services.agentKeys.issue(name, 'benchmark');
+    t.arena.services.gateway.issued(name);
     names.push(name);
     lines.push(`${name}=${key}`);
   }
@@ -41,7 +41,7 @@ export async function benchGateway(agents = 100, seconds = 15, think = false): P
     load.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
     load.once('exit', (code) => reject(new Error(`the agents' process exited with ${code}`)));
   });
-  const before = t.arena.ctx.gateway.roundTrips().length;
+  const before = t.arena.services.gateway.roundTrips().length;
   const until = Date.now() + seconds * 1000;
   let debates = 0;
   const ids: string[] = [];
@@ -54,7 +54,7 @@ export async function benchGateway(agents = 100, seconds = 15, think = false): P
       });
       ids.push(created.id);
       await new Promise<void>((resolve) => {
-        const off = t.arena.ctx.sessions.on((id, e) => {
+        const off = t.arena.services.sessions.on((id, e) => {
           if (id !== created.id || (e.type !== 'finished' && e.type !== 'ended')) return;
           off();
           resolve();
@@ -64,7 +64,7 @@ export async function benchGateway(agents = 100, seconds = 15, think = false): P
   };
   await Promise.all(Array.from({ length: agents / 2 }, (_, i) => pair(i)));
   // At most the last 1,000 answers per name are kept: with these runs every one is.
-  let samples = t.arena.ctx.gateway.roundTrips().slice(before);
+  let samples = t.arena.services.gateway.roundTrips().slice(before);
   if (think) {
     samples = [];
     for (const id of ids) {

@@ -47,7 +47,7 @@ export async function benchRoomLatency(
   const think = () => new Promise((resolve) => setTimeout(resolve, rng() * thinkMs));
   const t = await startArena({ env: { ARENA_RECONNECT_SECONDS: '0', ARENA_CONNECTIONS_PER_ADDRESS: '1000000' } });
   try {
-    const scenarioId = [...t.arena.ctx.scenarios.values()].find((s) => s.evidence.kind === 'passage')!.id;
+    const scenarioId = [...t.arena.services.scenarios.values()].find((s) => s.evidence.kind === 'passage')!.id;
     const seated: { judge: SeatClient; A: SeatClient; B: SeatClient }[] = [];
     for (let i = 0; i < rooms; i++) {
       const created = await t.createDebate({ scenarioId, preset: 'debate', seed: `bench-${i}`, rules: { maxSpeechRounds: 10, speechSeconds: null, judgeSeconds: null } });

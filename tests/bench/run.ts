@@ -31,7 +31,8 @@ if (want('rooms')) {
 
 if (want('selfplay')) {
   const { benchSelfplay } = await import('../../server/src/selfplay/bench.ts');
-  const r = await benchSelfplay();
+  const { agentCatalog } = await import('../../server/src/agent-catalog.ts');
+  const r = await benchSelfplay({ agents: agentCatalog() });
   results.selfplay = r;
   console.log(`selfplay    built-in self-play debates/s: ${fmt(r.debatesPerSecond, 1)}  (${r.debates} debates, stored)`);
 }

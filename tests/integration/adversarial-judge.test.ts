@@ -25,7 +25,7 @@ let digits: Scenario[];
 
 beforeAll(async () => {
   t = await startArena();
-  const all = [...t.arena.ctx.scenarios.values()];
+  const all = [...t.arena.services.scenarios.values()];
   passages = all.filter((s) => s.evidence.kind === 'passage').slice(0, 4);
   digits = all.filter((s) => s.evidence.kind === 'image').slice(0, 3);
 });

@@ -10,7 +10,7 @@ afterAll(() => t.close());
 
 describe('agents in live rooms', () => {
   it('a human judge faces two built-in debaters, to a stored verdict', async () => {
-    const scenario = t.arena.ctx.scenarios.get('the-quiet-relay')!;
+    const scenario = t.arena.services.scenarios.get('the-quiet-relay')!;
     const created = await t.createDebate({
       scenarioId: scenario.id,
       preset: 'debate',

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apply, probabilityProblem, rulesFor, viewFor, type DebateState, type Seat } from '@arena/shared';
 import { actWithRules, type Submit } from '../../server/src/agents/driver.ts';
-import { createAgent } from '../../server/src/agents/registry.ts';
+import { createAgent } from '../../server/src/agent-catalog.ts';
 import type { AgentsConfig } from '../../server/src/agents/llm/config.ts';
 import { playDebate } from '../../server/src/selfplay/run-debate.ts';
 import { LIGHTHOUSE, newDebate } from '../helpers/fixtures.ts';

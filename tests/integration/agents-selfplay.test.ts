@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replay, rulesFor, wilson, type TranscriptRecord } from '@arena/shared';
 import type { Agent } from '../../server/src/agents/agent.ts';
-import { createAgent } from '../../server/src/agents/registry.ts';
+import { agentCatalog, createAgent } from '../../server/src/agent-catalog.ts';
 import { playDebate } from '../../server/src/selfplay/run-debate.ts';
 import { loadScenarioPacks } from '../../server/src/scenarios/load.ts';
 import { planDebates, runBatch, type BatchPlan, type BatchSummary } from '../../server/src/selfplay/batch.ts';
@@ -9,6 +9,8 @@ import { computeReport } from '../../server/src/report/report.ts';
 import { benchSelfplay } from '../../server/src/selfplay/bench.ts';
 import { openStore } from '../../server/src/store/open.ts';
 import type { Store } from '../../server/src/store/store.ts';
+
+const agents = agentCatalog();
 
 const BUILTIN = [{ debaters: ['builtin:passage-debater'], judge: 'builtin:passage-judge' }];
 
@@ -28,7 +30,7 @@ describe('a batch of 216 built-in debates (12 scenarios × 3 protocols × 6 seed
     const scenarios = await originals();
     plan = { scenarios, presets: ['debate', 'consultancy', 'blind'], assignments: BUILTIN, seeds: ['1', '2', '3', '4', '5', '6'] };
     store = await openStore({});
-    summary = await runBatch(plan, { store, concurrency: 2, startAt: 1_700_000_000_000 });
+    summary = await runBatch(plan, { agents, store, concurrency: 2, startAt: 1_700_000_000_000 });
     records = await allTranscripts(store);
   }, 60_000);
   afterAll(async () => {
@@ -132,7 +134,7 @@ describe('a batch of 216 built-in debates (12 scenarios × 3 protocols × 6 seed
     const other = await openStore({});
     try {
       const small = { ...plan, scenarios: plan.scenarios.slice(0, 2), seeds: ['1'] };
-      await runBatch(small, { store: other, startAt: 1_700_000_000_000 });
+      await runBatch(small, { agents, store: other, startAt: 1_700_000_000_000 });
       // Everything but the measured real-time latency in the events' meta is the same.
       const game = (r: TranscriptRecord) => ({ ...r, events: r.events.map(({ meta: _m, ...e }) => e) });
       const again = await allTranscripts(other);
@@ -164,16 +166,16 @@ describe('resuming an interrupted batch', () => {
     expect(planned).toBe(24);
     const store = await openStore({});
     try {
-      const first = await runBatch(plan, { store, limit: 10, concurrency: 3 });
+      const first = await runBatch(plan, { agents, store, limit: 10, concurrency: 3 });
       expect(first.played).toBe(10);
       expect(await store.countDebates()).toBe(10);
-      const second = await runBatch(plan, { store, concurrency: 3 });
+      const second = await runBatch(plan, { agents, store, concurrency: 3 });
       expect(second.skipped).toBe(10);
       expect(second.played).toBe(planned - 10);
       const ids = (await allTranscripts(store)).map((r) => r.header.id);
       expect(ids).toHaveLength(planned);
       expect(new Set(ids)).toEqual(new Set(planDebates(plan).map((p) => p.id)));
-      const third = await runBatch(plan, { store });
+      const third = await runBatch(plan, { agents, store });
       expect(third).toMatchObject({ played: 0, skipped: planned });
     } finally {
       await store.close();
@@ -188,7 +190,7 @@ describe('resuming an interrupted batch', () => {
       let seen = 0;
       const s = await runBatch(
         { scenarios, presets: ['debate'], assignments: BUILTIN, seeds: ['z'] },
-        { store, concurrency: 1, signal: abort.signal, onDebate: () => ++seen === 3 && abort.abort() },
+        { agents, store, concurrency: 1, signal: abort.signal, onDebate: () => ++seen === 3 && abort.abort() },
       );
       expect(s.played).toBe(3);
       expect(await store.countDebates()).toBe(3);
@@ -232,7 +234,7 @@ describe('an agent that fails in a batch debate', () => {
 
 describe('the self-play bench', () => {
   it('measures debates per second', async () => {
-    const r = await benchSelfplay({ seeds: 1 });
+    const r = await benchSelfplay({ agents, seeds: 1 });
     expect(r.debates).toBe(36);
     expect(r.debatesPerSecond).toBeGreaterThan(1);
   });

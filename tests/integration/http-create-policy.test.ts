@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 const SCENARIO = 'the-lantern-room';
-const digit = () => [...t.arena.ctx.scenarios.values()].find((s) => s.pack === 'mnist')!.id;
+const digit = () => [...t.arena.services.scenarios.values()].find((s) => s.pack === 'mnist')!.id;
 const count = async () => (await t.store.listDebates({ limit: 10_000, offset: 0 })).length;
 const create = (json: Record<string, unknown>, token?: string) => t.api('/api/debates', { method: 'POST', json, ...(token ? { token } : {}) });
 

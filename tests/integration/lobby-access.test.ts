@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rulesFor } from '@arena/shared';
-import { createAgent } from '../../server/src/agents/registry.ts';
+import { createAgent } from '../../server/src/agent-catalog.ts';
 import { playDebate } from '../../server/src/selfplay/run-debate.ts';
 import { RESEARCHER_TOKEN, startArena, type TestArena } from '../helpers/arena.ts';
 
@@ -106,7 +106,7 @@ describe('agents refused up front', () => {
   });
 
   it('a re-judging by a judge agent that cannot judge the evidence is refused, naming it, before anything is written', async () => {
-    const scenario = t.arena.ctx.scenarios.get('the-lantern-room')!;
+    const scenario = t.arena.services.scenarios.get('the-lantern-room')!;
     const agents = {
       A: createAgent('builtin:passage-debater', { seed: 'a' }),
       B: createAgent('builtin:passage-debater', { seed: 'b' }),

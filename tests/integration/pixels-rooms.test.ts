@@ -10,7 +10,7 @@ let hex: string;
 
 beforeAll(async () => {
   t = await startArena();
-  scenario = [...t.arena.ctx.scenarios.values()].find((s) => s.pack === 'mnist')!;
+  scenario = [...t.arena.services.scenarios.values()].find((s) => s.pack === 'mnist')!;
   if (scenario.evidence.kind !== 'image') throw new Error('expected an image scenario');
   hex = scenario.evidence.pixels;
 });

@@ -16,6 +16,9 @@ import { runRejudgeBatch } from '../../server/src/rejudge/run.ts';
 import { rejudgedOf } from '../../server/src/cli/report.ts';
 import { openStore } from '../../server/src/store/open.ts';
 import type { Store } from '../../server/src/store/store.ts';
+import { agentCatalog } from '../../server/src/agent-catalog.ts';
+
+const agents = agentCatalog();
 
 const DATA = fileURLToPath(new URL('../../../shared/data/nyu-debate-2023/', import.meta.url));
 const ROOMS = ['a-pail-of-air-0', 'a-pail-of-air-1', 'a-pail-of-air-3', 'ambition-8', 'pied-piper-of-mars-3', 'atom-mystery-young-atom-detective-4', 'atom-mystery-young-atom-detective-6'];
@@ -58,12 +61,12 @@ afterAll(() => store?.close());
 
 describe('arena rejudge (batch, built-in judge)', () => {
   it('re-judges every selected original, replays, and carries exactly the original speeches', async () => {
-    const first = await runRejudgeBatch({ store, source: NYU_SOURCE, judge: JUDGE, limit: 3, concurrency: 2 });
+    const first = await runRejudgeBatch({ agents, store, source: NYU_SOURCE, judge: JUDGE, limit: 3, concurrency: 2 });
     expect(first).toMatchObject({ played: 3, failed: 0, skipped: 0 });
-    const second = await runRejudgeBatch({ store, source: NYU_SOURCE, judge: JUDGE });
+    const second = await runRejudgeBatch({ agents, store, source: NYU_SOURCE, judge: JUDGE });
     // Resumable: the three done before are skipped, the rest are played.
     expect(second).toMatchObject({ selected: ROOMS.length, skipped: 3, played: ROOMS.length - 3, failed: 0 });
-    const third = await runRejudgeBatch({ store, source: NYU_SOURCE, judge: JUDGE });
+    const third = await runRejudgeBatch({ agents, store, source: NYU_SOURCE, judge: JUDGE });
     expect(third).toMatchObject({ skipped: ROOMS.length, played: 0 });
 
     for (const [id, original] of originals) {
@@ -96,7 +99,7 @@ describe('arena rejudge (batch, built-in judge)', () => {
   });
 
   it('an original speech that was empty makes the replay agent fail and the seat forfeit', async () => {
-    const summary = await runRejudgeBatch({ store, ids: ['forfeit-original'], judge: JUDGE });
+    const summary = await runRejudgeBatch({ agents, store, ids: ['forfeit-original'], judge: JUDGE });
     expect(summary).toMatchObject({ played: 1, failed: 0 });
     const rj = (await store.getTranscript(rejudgeId('forfeit-original', JUDGE, 'r1')))!;
     const state = replay(rj.header, rj.events);
@@ -113,8 +116,8 @@ describe('arena rejudge (batch, built-in judge)', () => {
   });
 
   it('refuses unknown ids and unknown judges before any work', async () => {
-    await expect(runRejudgeBatch({ store, ids: ['no-such-debate'] })).rejects.toThrow(/no such original/);
-    await expect(runRejudgeBatch({ store, ids: ['nyu-ambition-8'], judge: 'no-such-judge' })).rejects.toThrow(/unknown agent/);
+    await expect(runRejudgeBatch({ agents, store, ids: ['no-such-debate'] })).rejects.toThrow(/no such original/);
+    await expect(runRejudgeBatch({ agents, store, ids: ['nyu-ambition-8'], judge: 'no-such-judge' })).rejects.toThrow(/unknown agent/);
   });
 
   it('the report recomputes original vs re-judged accuracy from the stored transcripts', async () => {

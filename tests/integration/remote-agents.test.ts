@@ -93,7 +93,7 @@ describe('remote agents over socket.io', () => {
     const judge = startTsAgent(t.http, 'ts-judge', judgeKey.key, 'play', framesFile);
     agents.push(judge);
     await judge.until((e) => e.event === 'welcome', 'welcome');
-    const scenario = t.arena.ctx.scenarios.get('the-lantern-room')!;
+    const scenario = t.arena.services.scenarios.get('the-lantern-room')!;
     const created = await t.createDebate({
       scenarioId: scenario.id,
       preset: 'debate',

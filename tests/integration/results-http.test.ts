@@ -11,6 +11,9 @@ import { runRejudgeBatch } from '../../server/src/rejudge/run.ts';
 import { computeReport } from '../../server/src/report/report.ts';
 import { RESEARCHER_TOKEN, startArena, type TestArena } from '../helpers/arena.ts';
 import { nyuRecords } from '../helpers/nyu-records.ts';
+import { agentCatalog } from '../../server/src/agent-catalog.ts';
+
+const agents = agentCatalog();
 
 let t: TestArena;
 let originals: TranscriptRecord[];
@@ -20,7 +23,7 @@ beforeAll(async () => {
   // Forty rooms of the real data, then an AI re-judging of each finished one.
   originals = (await nyuRecords()).map((r) => r.record).slice(0, 40);
   for (const r of originals) await t.store.saveTranscript(r, 'public');
-  const rj = await runRejudgeBatch({ store: t.store, source: NYU_SOURCE, judge: 'builtin:passage-judge', concurrency: 2 });
+  const rj = await runRejudgeBatch({ agents, store: t.store, source: NYU_SOURCE, judge: 'builtin:passage-judge', concurrency: 2 });
   expect(rj.played).toBeGreaterThan(20);
 }, 120_000);
 afterAll(() => t.close());

@@ -11,7 +11,7 @@ let scenario: Scenario;
 
 beforeAll(async () => {
   t = await startArena();
-  scenario = t.arena.ctx.scenarios.get('the-lantern-room')!;
+  scenario = t.arena.services.scenarios.get('the-lantern-room')!;
 });
 afterAll(() => t.close());
 

@@ -14,6 +14,9 @@ import { runBatch, type BatchPlan, type BatchSummary } from '../../server/src/se
 import { openStore } from '../../server/src/store/open.ts';
 import type { Store } from '../../server/src/store/store.ts';
 import { parse } from 'csv-parse/sync';
+import { agentCatalog } from '../../server/src/agent-catalog.ts';
+
+const agents = agentCatalog();
 
 const PRESETS = ['expert', 'open-consultancy', 'open-debate', 'blind'] as const;
 
@@ -36,7 +39,7 @@ describe('self-play of the expert judge and the open protocols', () => {
       seeds: ['s1', 's2', 's3', 's4'],
     };
     store = await openStore({});
-    summary = await runBatch(plan, { store, concurrency: 2, startAt: 1_700_000_000_000 });
+    summary = await runBatch(plan, { agents, store, concurrency: 2, startAt: 1_700_000_000_000 });
     for await (const r of store.transcripts()) records.push(r);
   }, 120_000);
   afterAll(async () => {

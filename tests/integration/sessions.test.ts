@@ -118,7 +118,7 @@ describe('connections to a session', () => {
   it('live debates over one scenario share its passage, scenario, rules and seat plan: one copy, however many debates', async () => {
     const ids = [];
     for (let i = 0; i < 3; i++) ids.push((await t.createDebate({ scenarioId, preset: 'debate', seed: `shared-${i}` })).id);
-    const states = await Promise.all(ids.map(async (id) => (await t.arena.ctx.sessions.get(id))!.state));
+    const states = await Promise.all(ids.map(async (id) => (await t.arena.services.sessions.get(id))!.state));
     const [a, b, c] = states.map((s) => s.header);
     expect(b!.scenario).toBe(a!.scenario);
     expect(c!.scenario).toBe(a!.scenario);
@@ -129,7 +129,7 @@ describe('connections to a session', () => {
     expect(new Set(states.map((s) => s.header.seed)).size).toBe(3);
     // A debate over another scenario does not share it.
     const other = await t.createDebate({ scenarioId: 'letters-from-osk-farm', preset: 'debate' });
-    const otherHeader = (await t.arena.ctx.sessions.get(other.id))!.state.header;
+    const otherHeader = (await t.arena.services.sessions.get(other.id))!.state.header;
     expect(otherHeader.scenario).not.toBe(a!.scenario);
     expect(otherHeader.scenario.id).toBe('letters-from-osk-farm');
   });

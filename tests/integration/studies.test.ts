@@ -99,7 +99,7 @@ describe('a study', () => {
     expect(reentered.body.token).toBe(tokenA);
     expect((await me(tokenA)).item).toMatchObject({ position: 3, kind: 'check', debateId: page.item!.debateId });
     // Reading the page writes nothing (its heartbeat, POST …/me/seen, records that the page is open).
-    const studies = t.arena.ctx.studies;
+    const studies = t.arena.services.studies;
     const rowA = await studies.participantFor(spec.id, tokenA);
     const itemsA = await studies.db.items(spec.id, rowA.participant);
     await new Promise((r) => setTimeout(r, 5));
@@ -141,7 +141,7 @@ describe('a study', () => {
     const abandoned = page.item!.debateId;
     let progress = (await t.api(`/api/studies/${spec.id}/progress`, { token: RESEARCHER_TOKEN })).body;
     const openBefore = progress.plan.open as number;
-    expect(await t.arena.ctx.studies.sweep(Date.now() + 301_000)).toBe(1);
+    expect(await t.arena.services.studies.sweep(Date.now() + 301_000)).toBe(1);
     expect((await me(tokenD)).end).toMatchObject({ outcome: 'timedOut', code: 'TIMEOUT01' });
     expect((await t.api(`/api/debates/${abandoned}`, { token: RESEARCHER_TOKEN })).body.status).toBe('ended');
     progress = (await t.api(`/api/studies/${spec.id}/progress`, { token: RESEARCHER_TOKEN })).body;

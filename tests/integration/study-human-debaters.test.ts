@@ -133,7 +133,7 @@ describe('a study with recruited human debaters', () => {
     expect(page.lobby?.waitingSince).toBeGreaterThan(0);
     const before = await progress();
     // Past the lobby time the item returns to the pool and the judge gets another (or moves on).
-    await t.arena.ctx.studies.sweep(Date.now() + 61_000);
+    await t.arena.services.studies.sweep(Date.now() + 61_000);
     page = await me(j2.token);
     const after = await progress();
     expect(after.participants.find((p: { participant: string; flags: string[] }) => p.flags.includes('lobby-timeout'))).toBeTruthy();
@@ -193,7 +193,7 @@ describe('a study with recruited human debaters', () => {
       seatedAgain.push(await t.join({ debateId: dp.item!.debateId!, seat: dp.item!.seat as 'A', token: dp.item!.token }));
     }
     await play(judge3, seatedAgain);
-    const studies = t.arena.ctx.studies;
+    const studies = t.arena.services.studies;
     const j3p = await studies.participantFor(spec.id, j3.token);
     await expect.poll(async () => (await studies.db.items(spec.id, j3p.participant))[j3p.position]?.status).toBe('done');
     await studies.db.updateItem(spec.id, j3p.participant, j3p.position, { status: 'open', finishedAt: null });
@@ -223,13 +223,13 @@ describe('a study with recruited human debaters', () => {
 
 /** A participant's pseudonym, from the researchers' view of the study. */
 async function pseudonymOf(token: string): Promise<string> {
-  const p = await t.arena.ctx.studies.participantFor(spec.id, token);
+  const p = await t.arena.services.studies.participantFor(spec.id, token);
   return p.participant;
 }
 
 /** One participant's page went silent past idleSeconds (the others' pages keep asking), then the sweep runs. */
 async function endIdle(idle: string): Promise<number> {
-  const studies = t.arena.ctx.studies;
+  const studies = t.arena.services.studies;
   const p = await studies.participantFor(spec.id, idle);
   await studies.db.updateParticipant(spec.id, p.participant, { lastSeen: Date.now() - 301_000 });
   return studies.sweepOne(spec.id);

@@ -141,7 +141,7 @@ describe('a study of stored debates re-judged step by step', () => {
     page = await post('start', b);
     const handedBack = page.item!.total;
     const abandoned = (await t.store.getTranscript(page.item!.debateId))!.header.meta!['rejudgeOf'] as string;
-    expect(await t.arena.ctx.studies.sweep(Date.now() + 301_000)).toBe(1);
+    expect(await t.arena.services.studies.sweep(Date.now() + 301_000)).toBe(1);
     expect((await me(b)).end).toMatchObject({ outcome: 'timedOut' });
     const takers: string[] = [];
     // Later arrivals take up what is left (one "A Pail of Air" debate each at most) until every slot is done.

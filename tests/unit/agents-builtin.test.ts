@@ -13,7 +13,7 @@ import {
   type Seat,
 } from '@arena/shared';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createAgent, listAgents } from '../../server/src/agents/registry.ts';
+import { createAgent, listAgents } from '../../server/src/agent-catalog.ts';
 import { toProbabilities } from '../../server/src/agents/builtin/common.ts';
 import { PassageJudge } from '../../server/src/agents/builtin/passage-judge.ts';
 import { LIGHTHOUSE } from '../helpers/fixtures.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyViewChange, replay, rulesFor, setup, viewFor, type Action, type DebateState, type DebateView, type Presence, type Rules, type Seat, type SeatConfig } from '@arena/shared';
-import { createAgent } from '../../server/src/agents/registry.ts';
+import { agentCatalog } from '../../server/src/agent-catalog.ts';
 import { DebateSession, type SessionDeps, type SessionEvent, type Subscriber } from '../../server/src/sessions/debate-session.ts';
 import { LocalOwnership } from '../../server/src/sessions/ownership.ts';
 import { Sessions } from '../../server/src/sessions/sessions.ts';
@@ -53,13 +53,16 @@ class FakeSubscriber implements Subscriber {
 
 let made = 0;
 
+/** The built-in agents (no configuration, no network). */
+const agents = agentCatalog();
+
 function world(options: { seats?: Partial<Record<Seat, SeatConfig>>; rules?: Partial<Rules> } = {}) {
   const clock = new FakeClock();
   const store = new MemoryDebateStore();
   const logged: string[] = [];
   const deps: SessionDeps = {
     store,
-    makeAgent: (id, seed) => createAgent(id, { seed }),
+    makeAgent: (id, seed) => agents.make(id, seed),
     agentTurnMs: 30_000,
     waitingMs: WAITING_MS,
     log: (line) => logged.push(line),

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { apply, encodePixels, legalActions, rulesFor, Scenario, setup, summarizeScenario, toMove, viewFor, type DebateState, type Seat } from '@arena/shared';
-import { createAgent, listAgents } from '../../server/src/agents/registry.ts';
+import { createAgent, listAgents } from '../../server/src/agent-catalog.ts';
 import { labelOf, pixelJudgement, revealSchedule } from '../../server/src/pixels/agents.ts';
 import { loadJudge } from '../../server/src/pixels/judge-model.ts';
 import { buildPack } from '../../server/src/pixels/pack.ts';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { rulesFor, Scenario } from '@arena/shared';
-import { createAgent } from '../../server/src/agents/registry.ts';
+import { createAgent } from '../../server/src/agent-catalog.ts';
 import { rejudgeHeader } from '../../server/src/rejudge/header.ts';
 import { playDebate } from '../../server/src/selfplay/run-debate.ts';
 

@@ -3,7 +3,8 @@
  * principal, and the one decision over every study action.
  */
 import { describe, expect, it } from 'vitest';
-import { mayStudy, participantOf, researcherOf, signStudyTicket, studyTicketOf, TICKET_SECONDS, type StudyAction, type StudyPrincipal } from '../../server/src/access/study.ts';
+import { mayStudy, participantOf, researcherOf, studyTicketOf, type StudyAction, type StudyPrincipal } from '../../server/src/access/study.ts';
+import { issueStudyTicket, TICKET_SECONDS } from '../../server/src/access/ticket.ts';
 
 const TOKEN = 'researcher-token-0123456789';
 const NOW = 1_700_000_000_000;
@@ -21,7 +22,7 @@ describe('study access', () => {
     expect(participantOf('s1', 'tok', null)).toMatchObject({ ok: false, code: 'unauthorized', reason: /not valid any more/ });
     expect(participantOf('s2', 'tok', row)).toMatchObject({ ok: false, code: 'unauthorized' });
 
-    const { ticket, expiresAt } = signStudyTicket(TOKEN, 's1', NOW);
+    const { ticket, expiresAt } = issueStudyTicket(TOKEN, 's1', NOW);
     expect(expiresAt).toBe(NOW + TICKET_SECONDS * 1000);
     expect(ticket).not.toContain(TOKEN);
     expect(studyTicketOf(ticket, TOKEN, 's1', NOW)).toEqual({ kind: 'studyTicket', studyId: 's1', expiresAt });

@@ -15,7 +15,8 @@ import {
   type Visibility,
 } from '@arena/shared';
 import { tokensEqual } from '../tokens.ts';
-import { principalOf, decide } from './policy.ts';
+import { decide } from './policy.ts';
+import { resolvePrincipal } from './principal.ts';
 
 /**
  * A refused join. `code` is the number the transport sends (Colyseus passes a thrown
@@ -72,7 +73,7 @@ export async function authorizeJoin(
   if (debateId !== header.id) throw new JoinRefused('no-such-debate', `no debate "${debateId}"`);
   const tokens = await deps.store.seatTokens(header.id);
   if (seat === 'observer') {
-    const who = principalOf(token, { researcherToken: deps.researcherToken, seatTokens: tokens, debateId: header.id });
+    const who = resolvePrincipal({ bearer: token }, { researcherToken: deps.researcherToken, debate: { id: header.id, seatTokens: tokens } });
     const d = decide(who, { id: header.id, visibility: debate.visibility, status: debate.status ?? 'running' }, { view: 'live', seat: 'observer' });
     if (!d.ok) throw new JoinRefused('not-public', 'this debate is private: observing it needs one of its links or the researcher token');
     return { seat, token: null };

@@ -1,9 +1,9 @@
 /**
  * The access policy: the one place that decides, for every way in (a room join, each
- * HTTP endpoint, the exports; later study pages and remote agents), who may receive
- * which view of a debate. Transports resolve the caller to a Principal, describe the
- * debate with DebateFacts, ask `decide` for a Want, and obey the Decision; none of
- * them decides by itself.
+ * HTTP endpoint, the exports, study pages, remote agents), who may receive which view
+ * of a debate and who may use which endpoint. Transports resolve the caller to a
+ * Principal (principal.ts), describe the debate with DebateFacts, ask `decide` for a
+ * Want, and obey the Decision; none of them decides by itself.
  *
  * The views:
  * - `live`: a seat's view now (viewFor(state, seat)), over the room or GET …/view;
@@ -19,18 +19,11 @@
  * - everything: anyone once a public debate is finished;
  * - a private debate is unlisted: to anyone else it does not exist (404).
  */
-import { DEBATER_SEATS, type DebaterSeat, type DebateStatus, type Seat, type Visibility } from '@arena/shared';
-import { tokensEqual } from '../tokens.ts';
-
-/**
- * Who is asking. A token is a seat's token for one debate only: presented to
- * another debate it makes its bearer anonymous there. (Later: a study participant,
- * a remote agent.)
- */
-export type Principal =
-  | { kind: 'anonymous' }
-  | { kind: 'researcher' }
-  | { kind: 'seat'; debateId: string; seat: Seat };
+import { DEBATER_SEATS, type DebaterSeat, type DebateStatus, type DebateSummary, type Seat, type Visibility } from '@arena/shared';
+import type { AgentId } from '../agents/registry.ts';
+import type { Credentials, Principal } from './principal.ts';
+import { ALLOW, refuse, type Decision } from './refusal.ts';
+import { checkStudyTicket } from './ticket.ts';
 
 /** What the policy needs to know of a debate. */
 export interface DebateFacts {
@@ -41,19 +34,10 @@ export interface DebateFacts {
 
 export type Want = { view: 'summary' } | { view: 'live'; seat: Seat } | { view: 'steps'; seat: Seat } | { view: 'full' };
 
-/**
- * The answer: allowed, or refused with an HTTP-like status (401 the researcher token
- * is needed, 403 a token is needed that the caller lacks, 404 the debate is unlisted
- * to this caller) and a reason for people.
- */
-export type Decision = { ok: true } | { ok: false; status: 401 | 403 | 404; reason: string };
-
-const ALLOW: Decision = { ok: true };
-
 const isDebaterSeat = (seat: Seat): seat is DebaterSeat => (DEBATER_SEATS as readonly string[]).includes(seat);
 
 /** True when the principal holds a seat of this debate. */
-export function holdsSeatOf(p: Principal, debateId: string): p is Extract<Principal, { kind: 'seat' }> {
+function holdsSeatOf(p: Principal, debateId: string): p is Extract<Principal, { kind: 'seat' }> {
   return p.kind === 'seat' && p.debateId === debateId;
 }
 
@@ -61,7 +45,7 @@ export function holdsSeatOf(p: Principal, debateId: string): p is Extract<Princi
 export function decide(p: Principal, d: DebateFacts, want: Want): Decision {
   if (p.kind === 'researcher') return ALLOW;
   const participant = holdsSeatOf(p, d.id);
-  if (d.visibility === 'private' && !participant) return { ok: false, status: 404, reason: `no debate "${d.id}"` };
+  if (d.visibility === 'private' && !participant) return refuse('not-found', `no debate "${d.id}"`);
   switch (want.view) {
     case 'summary':
       return ALLOW;
@@ -70,12 +54,12 @@ export function decide(p: Principal, d: DebateFacts, want: Want): Decision {
       if (!isDebaterSeat(want.seat)) return ALLOW;
       if (participant && p.seat === want.seat) return ALLOW;
       const what = want.view === 'live' ? 'view' : 'transcript';
-      return { ok: false, status: 403, reason: `the ${what} of seat ${want.seat} needs that seat's token` };
+      return refuse('forbidden', `the ${what} of seat ${want.seat} needs that seat's token`);
     }
     case 'full':
-      if (d.visibility !== 'public') return { ok: false, status: 403, reason: 'the full transcript of a private debate is only for researchers' };
+      if (d.visibility !== 'public') return refuse('forbidden', 'the full transcript of a private debate is only for researchers');
       if (d.status !== 'finished') {
-        return { ok: false, status: 403, reason: 'the full transcript of an unfinished debate is only for researchers; a debater can read its own seat (seat=A with its token)' };
+        return refuse('forbidden', 'the full transcript of an unfinished debate is only for researchers; a debater can read its own seat (seat=A with its token)');
       }
       return ALLOW;
   }
@@ -86,25 +70,39 @@ export function listScope(p: Principal): 'public' | 'all' {
   return p.kind === 'researcher' ? 'all' : 'public';
 }
 
-/** Whether a principal may use the researchers' endpoints (exports, re-judging). */
-export function isResearcherPrincipal(p: Principal): boolean {
-  return p.kind === 'researcher';
+/** The researchers' endpoints (exports, re-judging, studies, agent keys, self-play): the researcher only. */
+export function researcherOnly(p: Principal, presented: Credentials = {}): Decision {
+  if (p.kind === 'researcher') return ALLOW;
+  const inQuery = presented.tokenInQuery ? ' in the Authorization header (a token in the query string is not read)' : '';
+  return refuse('unauthenticated', `this endpoint needs the researcher token${inQuery} (Authorization: Bearer <token>)`);
 }
 
-/** Everything the policy needs to know to resolve a token, for one debate. */
-export interface TokenFacts {
-  researcherToken: string;
-  /** The debate's seat tokens (seat → token), when a debate is concerned. */
-  seatTokens?: ReadonlyMap<string, { token: string }>;
-  debateId?: string;
-}
-
-/** Resolves a presented token: the researcher, the holder of one of this debate's seats, or anonymous. */
-export function principalOf(token: string | undefined, facts: TokenFacts): Principal {
-  if (token === undefined || token === '') return { kind: 'anonymous' };
-  if (tokensEqual(token, facts.researcherToken)) return { kind: 'researcher' };
-  if (facts.seatTokens && facts.debateId) {
-    for (const [seat, entry] of facts.seatTokens) if (tokensEqual(token, entry.token)) return { kind: 'seat', debateId: facts.debateId, seat: seat as Seat };
+/**
+ * A study's event stream and downloads, which a browser opens without headers: the
+ * researcher, or a live ticket of that study. A ticket presented is checked, and its
+ * refusal says what is wrong with it.
+ */
+export function researcherOrTicket(p: Principal, presented: Credentials, ticket: { researcherToken: string; studyId: string; now?: number }): Decision {
+  if (p.kind === 'studyTicket' && p.studyId === ticket.studyId) return ALLOW;
+  if (presented.ticket !== undefined) {
+    const checked = checkStudyTicket(ticket.researcherToken, ticket.studyId, presented.ticket, ticket.now);
+    return checked.ok ? ALLOW : checked;
   }
-  return { kind: 'anonymous' };
+  return researcherOnly(p, presented);
+}
+
+/** A debate's summary as the caller may see it: no last-change time of an unfinished debate but for researchers. */
+export function summaryFor(summary: DebateSummary, p: Principal): DebateSummary {
+  return p.kind === 'researcher' || summary.status === 'finished' ? summary : { ...summary, updatedAt: null };
+}
+
+/** An agent id as shown to anyone: a replay agent's id names its original, which a re-judge must not learn. */
+export function publicAgentId(agent: string | undefined, parsed: AgentId | null): string | null {
+  if (agent === undefined) return null;
+  return parsed?.kind === 'replay' ? 'replay' : agent;
+}
+
+/** The agents a caller may seat, and so is shown: all of them to researchers; the built-ins to anyone else (configured agents spend the lab's budget). */
+export function offeredAgents(p: Principal, ids: readonly string[], parse: (id: string) => AgentId | null): string[] {
+  return p.kind === 'researcher' ? [...ids] : ids.filter((id) => parse(id)?.kind === 'builtin');
 }

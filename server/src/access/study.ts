@@ -4,16 +4,12 @@
  * decision, `mayStudy`, of what each may do. Pure: the participant's stored row and the
  * clock are handed in.
  */
-import { createHmac } from 'node:crypto';
 import { tokensEqual } from '../tokens.ts';
+import { resolvePrincipal, type Principal } from './principal.ts';
+import { checkStudyTicket } from './ticket.ts';
 
-export type StudyPrincipal =
-  | { kind: 'anonymous' }
-  | { kind: 'researcher' }
-  /** A participant of one study, by the token their study link gave them. */
-  | { kind: 'participant'; studyId: string; participantId: string }
-  /** A short-lived ticket for one study's event stream and downloads (a browser sends no header there). */
-  | { kind: 'studyTicket'; studyId: string; expiresAt: number };
+/** The principals a study route meets (principal.ts resolves them; a seat token or agent key means nothing here). */
+export type StudyPrincipal = Extract<Principal, { kind: 'anonymous' | 'researcher' | 'participant' | 'studyTicket' }>;
 
 /** Why a principal may not: `unauthorized` (no or bad credentials) or `forbidden` (credentials that do not reach this). */
 export type StudyAccessRefusal = { ok: false; code: 'unauthorized' | 'forbidden'; reason: string };
@@ -36,10 +32,6 @@ export type StudyAction =
 
 const BY_TICKET: readonly StudyAction[] = ['watch', 'export'];
 
-/** How long a study ticket opens the dashboard's event stream and downloads. */
-export const TICKET_SECONDS = 600;
-
-const ASK_AGAIN = 'ask for a new one (POST /api/studies/:id/ticket)';
 
 /** Whether `principal` may do `action` (with study `studyId`); null when it may. */
 export function mayStudy(principal: StudyPrincipal, action: StudyAction, studyId?: string): StudyAccessRefusal | null {
@@ -61,7 +53,7 @@ export function mayStudy(principal: StudyPrincipal, action: StudyAction, studyId
 
 /** The researcher, when the presented bearer token is theirs; else anonymous. */
 export function researcherOf(bearer: string | undefined, researcherToken: string): StudyPrincipal {
-  return tokensEqual(bearer, researcherToken) ? { kind: 'researcher' } : { kind: 'anonymous' };
+  return resolvePrincipal({ bearer }, { researcherToken }).kind === 'researcher' ? { kind: 'researcher' } : { kind: 'anonymous' };
 }
 
 /**
@@ -80,26 +72,9 @@ export function participantOf(
   return { kind: 'participant', studyId, participantId: found.participant };
 }
 
-/**
- * A ticket for one study: `expiry.signature`, an HMAC of the study id and the expiry
- * under the researcher token, so every process that shares the token can check it and
- * nothing is stored. The token itself never goes in a URL.
- */
-export function signStudyTicket(researcherToken: string, studyId: string, now: number): { ticket: string; expiresAt: number } {
-  const expiresAt = now + TICKET_SECONDS * 1000;
-  return { ticket: `${expiresAt}.${ticketSignature(researcherToken, studyId, expiresAt)}`, expiresAt };
-}
-
-function ticketSignature(researcherToken: string, studyId: string, expiresAt: number): string {
-  return createHmac('sha256', researcherToken).update(`study-ticket\n${studyId}\n${expiresAt}`).digest('base64url');
-}
-
-/** The study ticket a URL presents, checked against the study and the clock. */
+/** The study ticket a URL presents, checked against the study and the clock (access/ticket.ts). */
 export function studyTicketOf(ticket: string, researcherToken: string, studyId: string, now: number): Extract<StudyPrincipal, { kind: 'studyTicket' }> | StudyAccessRefusal {
-  const [expiry, signature] = ticket.split('.');
-  const expiresAt = Number(expiry);
-  if (!Number.isSafeInteger(expiresAt) || !signature) return { ok: false, code: 'unauthorized', reason: `the ticket is malformed: ${ASK_AGAIN}` };
-  if (expiresAt < now) return { ok: false, code: 'unauthorized', reason: `the ticket has expired: ${ASK_AGAIN}` };
-  if (!tokensEqual(signature, ticketSignature(researcherToken, studyId, expiresAt))) return { ok: false, code: 'unauthorized', reason: 'the ticket is not valid for this study' };
-  return { kind: 'studyTicket', studyId, expiresAt };
+  const checked = checkStudyTicket(researcherToken, studyId, ticket, now);
+  if (!checked.ok) return { ok: false, code: 'unauthorized', reason: checked.reason };
+  return { kind: 'studyTicket', studyId, expiresAt: checked.expiresAt };
 }

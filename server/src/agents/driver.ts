@@ -19,9 +19,16 @@ export interface DriveOptions {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
+/**
+ * Why an agent's turn failed (kept as `failureCode` in the forfeit's meta, beside the
+ * reason for people): two refused answers, the turn's budget ran out, the turn was
+ * cancelled from outside, or the agent failed otherwise (an error that is not retried).
+ */
+export type FailureCode = 'refused-twice' | 'timeout' | 'cancelled' | 'error';
+
 export type DriveResult =
   | { ok: true; action: ClientAction; meta: Record<string, unknown> }
-  | { ok: false; reason: string; meta: Record<string, unknown> };
+  | { ok: false; code: FailureCode; reason: string; meta: Record<string, unknown> };
 
 class TurnTimeout extends Error {
   constructor(ms: number) {
@@ -158,21 +165,21 @@ export async function actWithRules(agent: Agent, getView: () => DebateView, seat
       }
       log(`${agent.id} (${seat}): refused (${submitted.code}): ${submitted.message}`);
       if (refusal) {
-        return fail(`refused twice: ${refusal.message}; then ${submitted.message}`);
+        return fail('refused-twice', `refused twice: ${refusal.message}; then ${submitted.message}`);
       }
       refusal = submitted;
     }
-    return fail('unreachable');
+    return fail('error', 'unreachable');
   } catch (err) {
-    const reason = signal.aborted && signal.reason instanceof TurnTimeout ? signal.reason.message : describe(err);
-    return fail(reason);
+    if (signal.aborted && signal.reason instanceof TurnTimeout) return fail('timeout', signal.reason.message);
+    return fail(signal.aborted ? 'cancelled' : 'error', describe(err));
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onOuterAbort);
   }
 
-  function fail(reason: string): DriveResult {
+  function fail(code: FailureCode, reason: string): DriveResult {
     log(`${agent.id} (${seat}): failed: ${reason}`);
-    return { ok: false, reason, meta: { ...meta, failure: reason, ...(retries ? { retries, errors } : {}), latencyMs: Date.now() - started } };
+    return { ok: false, code, reason, meta: { ...meta, failure: reason, failureCode: code, ...(retries ? { retries, errors } : {}), latencyMs: Date.now() - started } };
   }
 }

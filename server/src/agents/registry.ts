@@ -1,13 +1,14 @@
+/**
+ * The agent catalog: every agent id a seat may name, what it can play and how to make
+ * it, from a list of kinds handed in by whoever builds the catalog (the server in app.ts,
+ * a command in cli/). Each kind parses its own ids (`builtin:…`, `builtin:pixel-debater@N`,
+ * a configured id, `remote:<name>`, `replay:<id>`); nothing else looks at an id's prefix.
+ * No kind registers itself and nothing here is global.
+ */
 import { existsSync, readFileSync } from 'node:fs';
 import { describeIssues } from '@arena/shared';
 import type { Agent } from './agent.ts';
-import { PassageDebater } from './builtin/passage-debater.ts';
-import { PassageJudge } from './builtin/passage-judge.ts';
-import { RandomAgent } from './builtin/random-agent.ts';
-import { chatClient } from './llm/client.ts';
-import { AgentsConfig, type AgentConfig } from './llm/config.ts';
-import { LlmAgent } from './llm/llm-agent.ts';
-import { PixelDebater, PixelJudge } from '../pixels/agents.ts';
+import { AgentsConfig } from './llm/config.ts';
 
 /** The agents every installation has, without configuration or network. */
 export const BUILTIN_AGENTS = {
@@ -32,7 +33,7 @@ export interface AgentCapabilities {
 export type AgentRole = 'debater' | 'judge';
 export type EvidenceKind = 'passage' | 'image';
 
-const ANY_EVIDENCE: readonly EvidenceKind[] = ['passage', 'image'];
+export const ANY_EVIDENCE: readonly EvidenceKind[] = ['passage', 'image'];
 
 /** The built-ins' capabilities. */
 export const BUILTIN_CAPABILITIES: Record<BuiltinId, AgentCapabilities> = {
@@ -43,9 +44,87 @@ export const BUILTIN_CAPABILITIES: Record<BuiltinId, AgentCapabilities> = {
   'builtin:pixel-judge': { roles: ['judge'], evidence: ['image'] },
 };
 
-/** Language-model agents read and write text: any role, passages (their prompts have no pixels), unless agents.json says otherwise. */
-const LLM_CAPABILITIES: AgentCapabilities = { roles: ['debater', 'judge'], evidence: ['passage'] };
-type BuiltinKind = BuiltinId extends `builtin:${infer K}` ? K : never;
+/**
+ * What an id names, as its kind reads it: a built-in, the pixel debater with a number
+ * of rollouts, a configured agent, a remote agent by name, or a replay of a stored debate.
+ */
+export type AgentId =
+  | { kind: 'builtin'; id: BuiltinId }
+  | { kind: 'pixel-debater'; id: string; rollouts: number }
+  | { kind: 'configured'; id: string }
+  | { kind: 'remote'; id: string; name: string }
+  | { kind: 'replay'; id: string; originalId: string };
+
+/** One kind of agent: the ids it owns, what they play and how to make one. */
+export interface AgentKind {
+  /** The id read by this kind, or null when the id is not of this kind. */
+  parse(id: string): AgentId | null;
+  /** Ids to offer in lists (the built-ins, configured ids, remote names holding keys). */
+  ids(): string[];
+  /** What an id of this kind can play; throws when it cannot be played here. */
+  capabilities(id: AgentId): AgentCapabilities;
+  /** Makes the agent of a seat; throws when it cannot (an API key missing, a name without a key). */
+  make(id: AgentId, seed: string): Agent;
+}
+
+export class AgentCatalog {
+  private readonly kinds: readonly AgentKind[];
+
+  constructor(kinds: readonly AgentKind[]) {
+    this.kinds = kinds;
+  }
+
+  /** This catalog with one more kind, read first (a re-judging's replay agents over one original). */
+  withKind(kind: AgentKind): AgentCatalog {
+    return new AgentCatalog([kind, ...this.kinds]);
+  }
+
+  /** What an id names, or null for an unknown id. */
+  parse(id: string): AgentId | null {
+    for (const k of this.kinds) {
+      const parsed = k.parse(id);
+      if (parsed) return parsed;
+    }
+    return null;
+  }
+
+  /** Every agent id to offer: the built-ins, then the configured ones, then the remote ones. */
+  ids(): string[] {
+    return this.kinds.flatMap((k) => k.ids());
+  }
+
+  /** The capabilities of an id; throws, naming the known ids, for an unknown one. */
+  capabilities(id: string): AgentCapabilities {
+    const [kind, parsed] = this.find(id);
+    return kind.capabilities(parsed);
+  }
+
+  /** The agent of a seat; throws, naming the known ids, for an unknown one. */
+  make(id: string, seed: string): Agent {
+    const [kind, parsed] = this.find(id);
+    return kind.make(parsed, seed);
+  }
+
+  /** Null when `id` can be made, else why not. */
+  problemWith(id: string): string | null {
+    try {
+      this.make(id, 'probe');
+      return null;
+    } catch (err) {
+      return (err as Error).message;
+    }
+  }
+
+  private find(id: string): [AgentKind, AgentId] {
+    for (const k of this.kinds) {
+      const parsed = k.parse(id);
+      if (parsed) return [k, parsed];
+    }
+    // Remote agents' names are the researchers' to know: a refusal names the built-in and configured ids only.
+    const known = this.ids().filter((known) => this.parse(known)?.kind !== 'remote');
+    throw new Error(`unknown agent "${id}" (known: ${known.join(', ')})`);
+  }
+}
 
 /** Reads and validates an agents file; errors name the file and the field. */
 export function loadAgentsConfig(file: string): AgentsConfig {
@@ -64,80 +143,4 @@ export function loadAgentsConfig(file: string): AgentsConfig {
 export function defaultAgentsConfig(env: NodeJS.ProcessEnv = process.env): AgentsConfig | undefined {
   const file = env.ARENA_AGENTS ?? (existsSync('agents.json') ? 'agents.json' : undefined);
   return file ? loadAgentsConfig(file) : undefined;
-}
-
-/** Every agent id available: the built-ins, then the configured ones. */
-export function listAgents(config: AgentsConfig | undefined = defaultAgentsConfig()): string[] {
-  return [...Object.keys(BUILTIN_AGENTS), ...Object.keys(config?.agents ?? {}).sort()];
-}
-
-/** The configuration of one id (a built-in id has none). */
-export function agentConfig(id: string, config: AgentsConfig | undefined): AgentConfig | undefined {
-  return config?.agents[id];
-}
-
-function builtin(kind: 'passage-debater' | 'passage-judge' | 'random' | 'pixel-debater' | 'pixel-judge', id: string, seed: string, options: Record<string, number> = {}): Agent {
-  if (kind === 'pixel-debater') return new PixelDebater(id, seed, options);
-  if (kind === 'pixel-judge') return new PixelJudge(id);
-  if (kind === 'passage-debater') return new PassageDebater(id, seed, options);
-  if (kind === 'passage-judge') return new PassageJudge(id, seed, options);
-  return new RandomAgent(id, seed);
-}
-
-/** Makes an agent of a kind another module adds (see registerAgentKind). */
-export type AgentFactory = (id: string, opts: { seed: string }) => Agent;
-const AGENT_KINDS = new Map<string, { make: AgentFactory; capabilities: AgentCapabilities }>();
-/** `builtin:pixel-debater@N`: the pixel debater with N MCTS rollouts a move. */
-AGENT_KINDS.set('builtin:pixel-debater@', {
-  make: (id, opts) => {
-    const rollouts = Number(id.slice('builtin:pixel-debater@'.length));
-    if (!Number.isInteger(rollouts) || rollouts < 1 || rollouts > 100_000) throw new Error(`${id}: rollouts must be a whole number from 1 to 100000`);
-    return new PixelDebater(id, opts.seed, { rollouts });
-  },
-  capabilities: BUILTIN_CAPABILITIES['builtin:pixel-debater'],
-});
-
-/**
- * Adds a kind of agent named by an id prefix (e.g. `replay:` for re-judging, whose
- * agents replay a stored debate's speeches). createAgent hands such ids to `make`;
- * `capabilities` says which seats they can play.
- */
-export function registerAgentKind(prefix: string, make: AgentFactory, capabilities: AgentCapabilities): void {
-  AGENT_KINDS.set(prefix, { make, capabilities });
-}
-
-/**
- * The capabilities of an agent id (built-in, of a registered kind, or configured);
- * throws, naming the known ids, for an unknown one. Configured agents may narrow or
- * widen theirs with `roles` and `evidence` in agents.json.
- */
-export function agentCapabilities(id: string, config: AgentsConfig | undefined = defaultAgentsConfig()): AgentCapabilities {
-  if (id in BUILTIN_AGENTS) return BUILTIN_CAPABILITIES[id as BuiltinId];
-  // A remote agent's name says nothing of what it plays: any role, any evidence (until agents declare it when they connect).
-  if (id.startsWith('remote:')) return { roles: ['debater', 'judge'], evidence: ANY_EVIDENCE };
-  for (const [prefix, kind] of AGENT_KINDS) if (id.startsWith(prefix)) return kind.capabilities;
-  const entry = config?.agents[id];
-  if (!entry) throw new Error(`unknown agent "${id}" (known: ${listAgents(config).join(', ')})`);
-  const base = 'builtin' in entry ? BUILTIN_CAPABILITIES[`builtin:${entry.builtin}`] : LLM_CAPABILITIES;
-  return { roles: entry.roles ?? base.roles, evidence: entry.evidence ?? base.evidence };
-}
-
-/**
- * An agent by id: `builtin:passage-debater`, `builtin:passage-judge`, `builtin:random`,
- * or an id of the agents configuration (opts.config, else $ARENA_AGENTS / ./agents.json).
- * Throws, naming the known ids, for an unknown one; throws when an LLM agent's API key
- * variable is not set. Deterministic agents use `seed`.
- */
-export function createAgent(id: string, opts: { seed: string; config?: AgentsConfig; env?: NodeJS.ProcessEnv }): Agent {
-  if (id in BUILTIN_AGENTS) return builtin(id.slice('builtin:'.length) as BuiltinKind, id, opts.seed);
-  // The server makes remote agents itself (through its gateway); batch commands have no gateway.
-  if (id.startsWith('remote:')) throw new Error(`${id}: remote agents play in a running server's live debates (create them with POST /api/debates), not in batch commands`);
-  for (const [prefix, kind] of AGENT_KINDS) if (id.startsWith(prefix)) return kind.make(id, opts);
-  const config = opts.config ?? defaultAgentsConfig(opts.env);
-  const entry = config?.agents[id];
-  if (!entry) throw new Error(`unknown agent "${id}" (known: ${listAgents(config).join(', ')})`);
-  if ('builtin' in entry) return builtin(entry.builtin, id, opts.seed, entry.options);
-  const scorer =
-    entry.bestOf > 1 && entry.bestOfJudge !== id ? createAgent(entry.bestOfJudge, { ...opts, ...(config ? { config } : {}) }) : undefined;
-  return new LlmAgent(id, entry, chatClient(entry, opts.env), scorer);
 }

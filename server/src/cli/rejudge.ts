@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { batchOptions, list, positiveInt } from './options.ts';
+import { agentCatalog } from '../agent-catalog.ts';
 import { defaultAgentsConfig, loadAgentsConfig } from '../agents/registry.ts';
 import { batchProgress } from './batch-progress.ts';
 import { commandStore } from './store.ts';
@@ -36,7 +37,7 @@ export function registerRejudge(program: Command): void {
         'Example:\n  arena rejudge --source nyu --judge builtin:passage-judge --limit 50',
     )
     .action(async (opts: RejudgeOptions) => {
-      const config = opts.agents ? loadAgentsConfig(opts.agents) : defaultAgentsConfig();
+      const agents = agentCatalog({ config: opts.agents ? loadAgentsConfig(opts.agents) : defaultAgentsConfig() });
       const store = await commandStore(opts.dataDir);
       const progress = batchProgress('rejudge', opts);
       try {
@@ -47,7 +48,7 @@ export function registerRejudge(program: Command): void {
           seed: opts.seed,
           ...(source ? { source } : {}),
           ...(opts.ids ? { ids: opts.ids } : {}),
-          ...(config ? { config } : {}),
+          agents,
           ...(opts.limit ? { limit: opts.limit } : {}),
           concurrency: opts.concurrency,
           signal: progress.signal,

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { batchOptions, list, positiveInt } from './options.ts';
 import { PRESET_NAMES, type PresetName } from '@arena/shared';
-import { createAgent, defaultAgentsConfig, listAgents, loadAgentsConfig } from '../agents/registry.ts';
+import { agentCatalog, listAgents } from '../agent-catalog.ts';
+import { defaultAgentsConfig, loadAgentsConfig } from '../agents/registry.ts';
 import { runBatch, planDebates, selectScenarios, type SeatAgents } from '../selfplay/batch.ts';
 import { researcherToken, serverUrl } from './agents.ts';
 import { loadScenarioPacks } from '../scenarios/load.ts';
@@ -51,7 +52,7 @@ export function registerSelfplay(program: Command): void {
       `\nExample:\n  arena selfplay --presets debate,consultancy,blind --seeds 6 --judges builtin:passage-judge\n\nBuilt-in agents: ${listAgents(undefined).join(', ')}`,
     )
     .action(async (opts: SelfplayOptions) => {
-      const config = opts.agents ? loadAgentsConfig(opts.agents) : defaultAgentsConfig();
+      const agents = agentCatalog({ config: opts.agents ? loadAgentsConfig(opts.agents) : defaultAgentsConfig() });
       const presets = opts.presets.map((p) => {
         if (!(PRESET_NAMES as string[]).includes(p)) throw new Error(`unknown preset "${p}" (known: ${PRESET_NAMES.join(', ')})`);
         return p as PresetName;
@@ -60,7 +61,7 @@ export function registerSelfplay(program: Command): void {
       const assignments: SeatAgents[] = [];
       for (const d of opts.debaters) for (const judge of opts.judges) assignments.push({ debaters: d.split('/'), judge });
       // Fail before any debate on an unknown agent or a missing API key.
-      for (const id of new Set([...opts.debaters.flatMap((d) => d.split('/')), ...opts.judges])) createAgent(id, { seed: 'check', ...(config ? { config } : {}) });
+      for (const id of new Set([...opts.debaters.flatMap((d) => d.split('/')), ...opts.judges])) agents.make(id, 'check');
       const scenarios = selectScenarios((await loadScenarioPacks(opts.scenariosDir)).scenarios, {
         presets,
         ...(opts.pack ? { pack: opts.pack } : {}),
@@ -77,7 +78,7 @@ export function registerSelfplay(program: Command): void {
         const summary = await runBatch(plan, {
           store,
           visibility: opts.public ? 'public' : 'private',
-          ...(config ? { config } : {}),
+          agents,
           concurrency: opts.concurrency,
           ...(opts.limit ? { limit: opts.limit } : {}),
           signal: progress.signal,

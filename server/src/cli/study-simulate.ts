@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@colyseus/sdk';
 import { followViews, PROTOCOL_VERSION, ROOM_NAME, rngFromSeed, type DebateView, type LegalAction } from '@arena/shared';
-import { createAgent } from '../agents/registry.ts';
+import { createAgent } from '../agent-catalog.ts';
 import type { AgentsConfig } from '../agents/llm/config.ts';
 import { createArena } from '../app.ts';
 import { loadConfig } from '../config.ts';
@@ -122,7 +122,7 @@ export async function simulateStudy(o: SimulateOptions): Promise<SimulationSumma
         for (let plan = queue.shift(); plan; plan = queue.shift()) await runOne(plan);
       }),
     );
-    await arena.ctx.studies.sweep();
+    await arena.services.studies.sweep();
     const files = ['judgements.csv', 'turns.csv', 'transcripts.jsonl', 'spec.json', 'bonuses.csv', 'approvals.csv'];
     await mkdir(o.out, { recursive: true });
     for (const f of files) await writeFile(join(o.out, f), await call<string>(`/studies/${spec.id}/export/${f}`, { token: researcher }));

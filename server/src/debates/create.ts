@@ -23,7 +23,6 @@ import {
   type Visibility,
 } from '@arena/shared';
 import type { AgentCapabilities } from '../agents/registry.ts';
-import type { ArenaContext } from '../context.ts';
 import type { Store } from '../store/store.ts';
 import { newDebateId, newToken } from '../tokens.ts';
 
@@ -180,15 +179,4 @@ export async function recordDebate(
   const record = await play(header);
   const stored = await deps.store.saveTranscript(record, visibility);
   return { record, stored };
-}
-
-/** The service's dependencies in a server: its store, scenarios and agents; every live debate created starts its session (an all-agent debate plays at once, a waiting one can expire). */
-export function debateDeps(ctx: ArenaContext): CreateDeps {
-  return {
-    store: ctx.store,
-    scenarios: ctx.scenarios,
-    agentCapabilities: ctx.agentCapabilities,
-    makeAgent: ctx.makeAgent,
-    onCreated: (id) => ctx.sessions.created(id),
-  };
 }

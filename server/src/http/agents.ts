@@ -12,50 +12,61 @@
  */
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import { AgentName, REMOTE_PREFIX } from '@arena/shared';
-import { BUILTIN_AGENTS } from '../agents/registry.ts';
-import type { ArenaContext } from '../context.ts';
-import { isResearcher, requireResearcher } from './auth.ts';
+import { AgentName } from '@arena/shared';
+import { remoteAgentId } from '../agents/remote/kind.ts';
+import { offeredAgents } from '../access/policy.ts';
+import type { AgentGateway } from '../agents/remote/gateway.ts';
+import { BUILTIN_AGENTS, type AgentCatalog } from '../agents/registry.ts';
+import type { AgentKeys } from '../store/agent-keys.ts';
+import { requestPrincipal, requireResearcher } from './access.ts';
 import { HttpError, parseOr400 } from './errors.ts';
 
 const IssueKey = z.object({ name: AgentName, label: z.string().trim().max(200).optional() }).strict();
 
-export function agentsRouter(ctx: ArenaContext): Router {
+export interface AgentsRouterDeps {
+  agents: Pick<AgentCatalog, 'ids' | 'parse'>;
+  gateway: Pick<AgentGateway, 'isConnected' | 'report' | 'issued' | 'revoked'>;
+  agentKeys: Pick<AgentKeys, 'issue' | 'list' | 'revoke'>;
+  researcherToken: string;
+}
+
+export function agentsRouter(deps: AgentsRouterDeps): Router {
   const api = express.Router();
 
   api.get('/agents', (req, res) => {
-    const ids = isResearcher(req, ctx) ? ctx.agentIds() : ctx.agentIds().filter((id) => id in BUILTIN_AGENTS);
+    const ids = offeredAgents(requestPrincipal(req, deps), deps.agents.ids(), (id) => deps.agents.parse(id));
     const agents = ids.map((id) => {
-      if (id.startsWith(REMOTE_PREFIX)) return { id, kind: 'remote', connected: ctx.gateway.isConnected(id.slice(REMOTE_PREFIX.length)) };
-      if (id in BUILTIN_AGENTS) return { id, kind: 'builtin', description: BUILTIN_AGENTS[id as keyof typeof BUILTIN_AGENTS] };
+      const parsed = deps.agents.parse(id);
+      if (parsed?.kind === 'remote') return { id, kind: 'remote', connected: deps.gateway.isConnected(parsed.name) };
+      if (parsed?.kind === 'builtin') return { id, kind: 'builtin', description: BUILTIN_AGENTS[parsed.id] };
       return { id, kind: 'configured' };
     });
     res.json({ agents });
   });
 
   api.get('/agents/remote', (req, res) => {
-    requireResearcher(req, ctx);
-    res.json({ agents: ctx.gateway.report() });
+    requireResearcher(req, deps);
+    res.json({ agents: deps.gateway.report() });
   });
 
   api.post('/agents/keys', async (req, res) => {
-    requireResearcher(req, ctx);
+    requireResearcher(req, deps);
     const { name, label } = parseOr400(IssueKey, req.body ?? {}, 'key request');
-    const { key, info } = await ctx.agentKeys.issue(name, label || null);
-    ctx.gateway.issued(name);
-    res.status(201).json({ ...info, key, agent: `${REMOTE_PREFIX}${name}` });
+    const { key, info } = await deps.agentKeys.issue(name, label || null);
+    deps.gateway.issued(name);
+    res.status(201).json({ ...info, key, agent: remoteAgentId(name) });
   });
 
   api.get('/agents/keys', async (req, res) => {
-    requireResearcher(req, ctx);
-    res.json({ keys: await ctx.agentKeys.list() });
+    requireResearcher(req, deps);
+    res.json({ keys: await deps.agentKeys.list() });
   });
 
   api.delete('/agents/keys/:id', async (req, res) => {
-    requireResearcher(req, ctx);
-    const info = await ctx.agentKeys.revoke(req.params.id);
+    requireResearcher(req, deps);
+    const info = await deps.agentKeys.revoke(req.params.id);
     if (!info) throw new HttpError(404, `no key "${req.params.id}"`);
-    await ctx.gateway.revoked(info.id);
+    await deps.gateway.revoked(info.id);
     res.json(info);
   });
 

@@ -8,17 +8,10 @@
  */
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import type { ArenaContext } from '../context.ts';
-import { NotRejudgeable, listRejudges, rejudgeHeader } from '../rejudge/header.ts';
-import { addTranscriptSource } from '../rejudge/replay-agent.ts';
-import { playHeader } from '../selfplay/run-debate.ts';
-import { newDebateId, newToken } from '../tokens.ts';
-import { createDebate, CreateRefused, debateDeps, prepareDebate, recordDebate } from '../debates/create.ts';
-import { requireResearcher } from '../access/http.ts';
-import { HttpError, parseOr400 } from './errors.ts';
+import type { RejudgeService } from '../rejudge/service.ts';
+import { requireResearcher, valueOr4xx } from './access.ts';
+import { parseOr400 } from './errors.ts';
 import { DebateIdParam, checkIdParam } from './input.ts';
-import type { Agent } from '../agents/agent.ts';
-import type { Seat } from '@arena/shared';
 
 const RejudgeRequest = z
   .object({
@@ -30,57 +23,25 @@ const RejudgeRequest = z
   })
   .strict();
 
-export function rejudgeRouter(ctx: ArenaContext): Router {
+export interface RejudgeRouterDeps {
+  rejudging: RejudgeService;
+  researcherToken: string;
+}
+
+export function rejudgeRouter(deps: RejudgeRouterDeps): Router {
   const router = express.Router();
   router.param('id', checkIdParam);
-  // Replay agents in this server's rooms read the originals from its store.
-  addTranscriptSource((id) => ctx.store.getTranscript(id));
 
   router.post('/rejudge', async (req, res) => {
-    requireResearcher(req, ctx);
+    // The researcher token is checked before the body is read.
+    const who = requireResearcher(req, deps);
     const body = parseOr400(RejudgeRequest, req.body, 'rejudge request');
-    const original = await ctx.store.getTranscript(body.debateId);
-    if (!original) throw new HttpError(404, `no debate "${body.debateId}"`);
-    const judgeAgent = body.judge.kind === 'agent' ? body.judge.agent : null;
-    // A person re-judging must not be able to read the original: it becomes private (its full
-    // transcript for researchers only), and so are the re-judgings themselves.
-    const debates: { id: string; judge: string; path: string; token?: string; status: string }[] = [];
-    const played: Promise<unknown>[] = [];
-    for (let i = 0; i < body.count; i++) {
-      const id = `rj-${newDebateId()}`;
-      const seed = newToken();
-      let header;
-      try {
-        header = rejudgeHeader(original, { id, seed, createdAt: Date.now(), judge: judgeAgent ? { kind: 'agent', agent: judgeAgent } : { kind: 'human' } });
-        // Checked (the judge agent can judge this evidence) before anything is written.
-        prepareDebate(ctx, { header });
-      } catch (err) {
-        if (err instanceof NotRejudgeable) throw new HttpError(422, err.message);
-        if (err instanceof CreateRefused) throw new HttpError(err.status, err.message.replace(/^seat judge: /, 'judge: '));
-        throw err;
-      }
-      if (i === 0 && !judgeAgent) await ctx.store.setVisibility(original.header.id, 'private');
-      if (!judgeAgent) {
-        const { tokens } = await createDebate(debateDeps(ctx), { header }, 'private');
-        const token = tokens.judge as string;
-        debates.push({ id, judge: 'human', token, path: `/debate/${id}/judge?token=${token}`, status: 'waiting' });
-        continue;
-      }
-      // An AI judge: the whole debate runs through the engine now; its transcript is stored when done.
-      const agents: Partial<Record<Seat, Agent>> = {};
-      for (const [seat, c] of Object.entries(header.seats)) agents[seat as Seat] = ctx.makeAgent(c.agent as string, `${header.seed}/${seat}`);
-      played.push(recordDebate(ctx, { header }, 'private', (h) => playHeader(h, agents, { turnTimeoutMs: ctx.config.agentSeconds * 1000 })));
-      debates.push({ id, judge: judgeAgent, path: `/debate/${id}/observer`, status: 'finished' });
-    }
-    await Promise.all(played);
-    res.status(201).json({ rejudgeOf: original.header.id, debates });
+    res.status(201).json(valueOr4xx(await deps.rejudging.rejudge(who, body)));
   });
 
   router.get('/debates/:id/rejudges', async (req, res) => {
-    // Researchers only: a judge who learnt which debate theirs re-judges could read the original.
-    requireResearcher(req, ctx);
-    if (!(await ctx.store.exists(req.params.id))) throw new HttpError(404, `no debate "${req.params.id}"`);
-    res.json({ debateId: req.params.id, rejudges: await listRejudges(ctx.store, req.params.id) });
+    const who = requireResearcher(req, deps);
+    res.json(valueOr4xx(await deps.rejudging.rejudges(who, req.params.id)));
   });
 
   return router;

@@ -1,13 +1,14 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import { PROVENANCES, safeText } from '@arena/shared';
-import type { ArenaContext } from '../context.ts';
+import type { PackInfo } from '@arena/shared';
+import type { Store } from '../store/store.ts';
 import { judgementsCsv, turnsCsv } from '../report/csv.ts';
 import { selectOutcomes, type ReportFilter } from '../report/outcomes.ts';
 import { reportOf } from '../report/report.ts';
 import { loadSelection, sourceName, storeSources, UnknownSource } from '../report/select.ts';
 import { HttpError, parseOr400 } from './errors.ts';
-import { requestPrincipal } from '../access/http.ts';
+import { requestPrincipal } from './access.ts';
 import { listScope } from '../access/policy.ts';
 
 /** A date as ms since the epoch or anything Date parses ("2026-11-01"). */
@@ -44,7 +45,13 @@ const ResultsQuery = z.object({
  * selection's tidy CSV. Over the debates the caller may list (the access policy):
  * public ones for anyone, all of them for researchers; unfinished ones never count.
  */
-export function resultsRouter(ctx: ArenaContext): Router {
+export interface ResultsRouterDeps {
+  store: Store;
+  packs: readonly PackInfo[];
+  researcherToken: string;
+}
+
+export function resultsRouter(deps: ResultsRouterDeps): Router {
   const router = express.Router();
   router.get('/', async (req, res) => {
     const q = parseOr400(ResultsQuery, req.query, 'query');
@@ -57,7 +64,7 @@ export function resultsRouter(ctx: ArenaContext): Router {
       ...(q.agent ? { agent: q.agent } : {}),
       ...(q.inPaper ? { inPaper: q.inPaper === 'true' } : {}),
     };
-    const scope = listScope(requestPrincipal(req, ctx));
+    const scope = listScope(requestPrincipal(req, deps));
     const bounds = {
       ...(scope === 'public' ? { visibility: 'public' as const } : {}),
       ...(q.since !== undefined ? { since: q.since } : {}),
@@ -66,7 +73,7 @@ export function resultsRouter(ctx: ArenaContext): Router {
     };
     let records;
     try {
-      records = await loadSelection(ctx.store, filter, bounds);
+      records = await loadSelection(deps.store, filter, bounds);
     } catch (e) {
       if (e instanceof UnknownSource) throw new HttpError(400, e.message);
       throw e;
@@ -84,8 +91,8 @@ export function resultsRouter(ctx: ArenaContext): Router {
     res.json({
       total: outcomes.length,
       report,
-      packs: [...new Set([...ctx.packs.map((p) => p.id), ...records.map((r) => r.header.scenario.pack ?? '').filter(Boolean)])].sort(),
-      sources: await storeSources(ctx.store, bounds.visibility),
+      packs: [...new Set([...deps.packs.map((p) => p.id), ...records.map((r) => r.header.scenario.pack ?? '').filter(Boolean)])].sort(),
+      sources: await storeSources(deps.store, bounds.visibility),
       agents: [...agents].sort(),
     });
   });

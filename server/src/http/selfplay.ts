@@ -9,11 +9,14 @@
  */
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import { PRESET_NAMES, type PresetName } from '@arena/shared';
-import type { ArenaContext } from '../context.ts';
+import { PRESET_NAMES, type PresetName, type Scenario } from '@arena/shared';
+import type { AgentCatalog } from '../agents/registry.ts';
+import type { CreateDeps } from '../debates/create.ts';
+import type { Sessions } from '../sessions/sessions.ts';
+import type { Store } from '../store/store.ts';
 import { planDebates, runBatch, selectScenarios, type SeatAgents } from '../selfplay/batch.ts';
 import { playLive } from '../selfplay/live.ts';
-import { requireResearcher } from './auth.ts';
+import { requireResearcher } from './access.ts';
 import { HttpError, parseOr400 } from './errors.ts';
 
 const AgentList = z.array(z.string().min(1).max(400)).min(1).max(20);
@@ -31,21 +34,30 @@ const SelfplayRequest = z
   })
   .strict();
 
-export function selfplayRouter(ctx: ArenaContext): Router {
+export interface SelfplayRouterDeps {
+  store: Store;
+  sessions: Pick<Sessions, 'on'>;
+  scenarios: ReadonlyMap<string, Scenario>;
+  creating: CreateDeps;
+  agents: Pick<AgentCatalog, 'capabilities' | 'make'>;
+  researcherToken: string;
+}
+
+export function selfplayRouter(deps: SelfplayRouterDeps): Router {
   const api = express.Router();
   api.post('/selfplay', async (req, res) => {
-    requireResearcher(req, ctx);
+    requireResearcher(req, deps);
     const body = parseOr400(SelfplayRequest, req.body ?? {}, 'self-play request');
     const assignments: SeatAgents[] = [];
     for (const d of body.debaters) for (const judge of body.judges) assignments.push({ debaters: d.split('/'), judge });
     for (const id of new Set(assignments.flatMap((a) => [...a.debaters, a.judge]))) {
       try {
-        ctx.makeAgent(id, 'probe');
+        deps.agents.make(id, 'probe');
       } catch (err) {
         throw new HttpError(400, (err as Error).message);
       }
     }
-    const scenarios = selectScenarios([...ctx.scenarios.values()], { presets: body.presets, ...(body.pack ? { pack: body.pack } : {}), ...(body.scenarios ? { ids: body.scenarios } : {}) });
+    const scenarios = selectScenarios([...deps.scenarios.values()], { presets: body.presets, ...(body.pack ? { pack: body.pack } : {}), ...(body.scenarios ? { ids: body.scenarios } : {}) });
     if (scenarios.length === 0) throw new HttpError(400, 'no scenarios match');
     const plan = { scenarios, presets: body.presets, assignments, seeds: Array.from({ length: body.seeds }, (_, i) => `${body.seedPrefix}${i + 1}`) };
     res.type('application/x-ndjson');
@@ -57,11 +69,12 @@ export function selfplayRouter(ctx: ArenaContext): Router {
     res.on('close', () => stop.abort());
     try {
       const summary = await runBatch(plan, {
-        store: ctx.store,
+        store: deps.store,
+        agents: deps.agents,
         concurrency: body.concurrency,
         ...(body.limit ? { limit: body.limit } : {}),
         signal: stop.signal,
-        play: (item) => playLive(ctx, item),
+        play: (item) => playLive(deps, item),
         onDebate: ({ item, outcome, correct, error }) => line({ type: 'debate', id: item.id, outcome, ...(correct !== undefined ? { correct } : {}), ...(error ? { error } : {}) }),
       });
       line({ type: 'summary', ...summary });

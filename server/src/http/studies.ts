@@ -5,11 +5,12 @@
  */
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { mayStudy, researcherOf, signStudyTicket, studyTicketOf, type StudyPrincipal } from '../access/study.ts';
+import { mayStudy, researcherOf, studyTicketOf, type StudyPrincipal } from '../access/study.ts';
+import { issueStudyTicket } from '../access/ticket.ts';
 import type { PageMove, StudyService } from '../studies/service.ts';
 import { parseSpec, SpecError, StudySpec } from '../studies/spec.ts';
 import type { RefusalCode, Result } from '../studies/study-types.ts';
-import { requestToken } from './auth.ts';
+import { requestToken } from './access.ts';
 import { HttpError, parseOr400 } from './errors.ts';
 
 const PanelId = z.string().trim().min(1).max(200);
@@ -110,7 +111,7 @@ export function studiesRouter({ studies, researcherToken }: StudiesRouterDeps): 
   /** A short-lived ticket for the event stream and the downloads, which a browser opens without headers. */
   api.post('/studies/:id/ticket', async (req, res) => {
     valueOf(await studies.check(researcher(req), req.params.id, 'ticket'));
-    res.json(signStudyTicket(researcherToken, req.params.id, Date.now()));
+    res.json(issueStudyTicket(researcherToken, req.params.id, Date.now()));
   });
   /** Live progress: a server-sent event whenever the study changes (at most twice a second). */
   api.get('/studies/:id/events', async (req, res) => {

@@ -1,12 +1,12 @@
 /**
  * The replay agent: plays a debater seat of a re-judging debate by returning, for each
  * of its seat's turns, that seat's speech of the same speech round in the original
- * debate. Its id is `replay:<originalId>`; the original is read from a registered
- * transcript source (the server's store, the CLI's store) when it first acts.
+ * debate. Its id is `replay:<originalId>`; the original is read from the transcript
+ * source its kind was built with (the server's store, the CLI's store) when it first acts.
  */
 import { replay, type ClientAction, type DebaterSeat, type TranscriptRecord } from '@arena/shared';
 import type { Agent, AgentReply, AgentTurn } from '../agents/agent.ts';
-import { registerAgentKind } from '../agents/registry.ts';
+import type { AgentKind } from '../agents/registry.ts';
 
 export const REPLAY_PREFIX = 'replay:';
 
@@ -15,26 +15,6 @@ export const replayAgentId = (originalId: string): string => `${REPLAY_PREFIX}${
 /** Where replay agents find original transcripts. */
 export type TranscriptSource = (id: string) => Promise<TranscriptRecord | null>;
 
-const sources = new Set<TranscriptSource>();
-
-/** Lets replay agents read originals from `source` (a store's getTranscript); returns the undo. */
-export function addTranscriptSource(source: TranscriptSource): () => void {
-  sources.add(source);
-  return () => sources.delete(source);
-}
-
-async function findOriginal(id: string): Promise<TranscriptRecord | null> {
-  // Newest source first; a closed store (a stopped server in the same process) is skipped.
-  for (const source of [...sources].reverse()) {
-    try {
-      const record = await source(id);
-      if (record) return record;
-    } catch {
-      // try the next source
-    }
-  }
-  return null;
-}
 
 /**
  * The speeches of each debater seat by speech-round ordinal (0 = the first speech
@@ -65,7 +45,7 @@ export class ReplayAgent implements Agent {
   readonly originalId: string;
   private readonly load: TranscriptSource;
 
-  constructor(id: string, originalId: string, load: TranscriptSource = findOriginal) {
+  constructor(id: string, originalId: string, load: TranscriptSource) {
     this.id = id;
     this.originalId = originalId;
     this.load = load;
@@ -92,5 +72,12 @@ export class ReplayAgent implements Agent {
   }
 }
 
-// A replay agent plays back a stored debater's speeches, whatever the evidence.
-registerAgentKind(REPLAY_PREFIX, (id) => new ReplayAgent(id, id.slice(REPLAY_PREFIX.length)), { roles: ['debater'], evidence: ['passage', 'image'] });
+/** `replay:<originalId>`: plays back a stored debater's speeches, whatever the evidence, read from `source`. */
+export function replayKind(source: TranscriptSource): AgentKind {
+  return {
+    parse: (id) => (id.startsWith(REPLAY_PREFIX) ? { kind: 'replay', id, originalId: id.slice(REPLAY_PREFIX.length) } : null),
+    ids: () => [],
+    capabilities: () => ({ roles: ['debater'], evidence: ['passage', 'image'] }),
+    make: (a) => new ReplayAgent(a.id, a.id.slice(REPLAY_PREFIX.length), source),
+  };
+}

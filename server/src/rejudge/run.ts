@@ -6,12 +6,11 @@
 import type { Agent } from '../agents/agent.ts';
 import { playHeader } from '../selfplay/run-debate.ts';
 import type { DebateHeader, Seat } from '@arena/shared';
-import type { AgentsConfig } from '../agents/llm/config.ts';
-import { agentCapabilities, createAgent } from '../agents/registry.ts';
+import type { AgentCatalog } from '../agents/registry.ts';
 import { recordDebate } from '../debates/create.ts';
 import type { ListFilter, Store } from '../store/store.ts';
 import { NotRejudgeable, REJUDGE_SOURCE, rejudgeHeader, rejudgeId } from './header.ts';
-import { ReplayAgent } from './replay-agent.ts';
+import { replayKind } from './replay-agent.ts';
 
 export interface RejudgeSelection {
   /** Originals from this source (header.source.name; "none" for debates played here). */
@@ -24,7 +23,8 @@ export interface RejudgeBatchOptions extends RejudgeSelection {
   store: Store;
   /** The judge agent id. Default builtin:passage-judge. */
   judge?: string;
-  config?: AgentsConfig;
+  /** The agents the judge may be (the command's catalog). */
+  agents: AgentCatalog;
   /** Seed of the re-judging (part of the id). Default "r1". */
   seed?: string;
   /** Re-judge at most this many new originals, then stop (a re-run resumes). */
@@ -71,7 +71,7 @@ export async function runRejudgeBatch(o: RejudgeBatchOptions): Promise<RejudgeBa
   const started = Date.now();
   const startAt = o.startAt ?? started;
   // Fail before any work on an unknown judge or a missing API key.
-  createAgent(judge, { seed: 'check', ...(o.config ? { config: o.config } : {}) });
+  o.agents.make(judge, 'check');
   const ids = await selectOriginals(o.store, o);
   if (o.ids) {
     const missing = o.ids.filter((id) => !ids.includes(id));
@@ -109,15 +109,11 @@ export async function runRejudgeBatch(o: RejudgeBatchOptions): Promise<RejudgeBa
       }
       try {
         const agents: Partial<Record<Seat, Agent>> = {};
-        const load = async () => original;
-        for (const [seat, c] of Object.entries(header.seats)) {
-          agents[seat as Seat] =
-            seat === 'judge'
-              ? createAgent(judge, { seed: `${header.seed}/judge`, ...(o.config ? { config: o.config } : {}) })
-              : new ReplayAgent(c.agent as string, originalId, load);
-        }
+        // The debaters replay this original's speeches.
+        const catalog = o.agents.withKind(replayKind(async () => original));
+        for (const [seat, c] of Object.entries(header.seats)) agents[seat as Seat] = catalog.make(c.agent as string, `${header.seed}/${seat}`);
         // Through the one creation service: the judge agent is checked against the evidence kind, and the transcript is stored private.
-        const deps = { store: o.store, scenarios: new Map(), agentCapabilities: (a: string) => agentCapabilities(a, o.config) };
+        const deps = { store: o.store, scenarios: new Map(), agentCapabilities: (a: string) => catalog.capabilities(a) };
         const { record } = await recordDebate(deps, { header }, 'private', (h) =>
           playHeader(h, agents, {
             ...(o.turnTimeoutMs ? { turnTimeoutMs: o.turnTimeoutMs } : {}),

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PRESETS, rulesFor, rulesSuitEvidence, type PresetName, type Scenario, type Seat, type SeatConfig, type TranscriptRecord, type Visibility } from '@arena/shared';
 import type { Agent } from '../agents/agent.ts';
-import type { AgentsConfig } from '../agents/llm/config.ts';
-import { agentCapabilities, createAgent } from '../agents/registry.ts';
+import type { AgentCatalog } from '../agents/registry.ts';
 import { prepareDebate, recordDebate, type CreateDeps, type NewDebate } from '../debates/create.ts';
 import type { Store } from '../store/store.ts';
 import { playHeader } from './run-debate.ts';
@@ -31,7 +30,8 @@ export interface PlannedDebate {
 
 export interface BatchOptions {
   store: Store;
-  config?: AgentsConfig;
+  /** The agents a seat may name (the command's or the server's catalog). */
+  agents: Pick<AgentCatalog, 'capabilities' | 'make'>;
   /** Debates in flight at once (LLM calls are further limited per provider). Default 4. */
   concurrency?: number;
   /** Play at most this many new debates, then stop (finished ones are kept; a re-run resumes). */
@@ -136,7 +136,7 @@ export async function runBatch(plan: BatchPlan, options: BatchOptions): Promise<
   const deps: Pick<CreateDeps, 'store' | 'scenarios' | 'agentCapabilities'> = {
     store: options.store,
     scenarios: new Map(plan.scenarios.map((s) => [s.id, s])),
-    agentCapabilities: (id) => agentCapabilities(id, options.config),
+    agentCapabilities: (id) => options.agents.capabilities(id),
   };
   const requestOf = (item: PlannedDebate): NewDebate => {
     const seats: Partial<Record<Seat, SeatConfig>> = {};
@@ -179,7 +179,7 @@ export async function runBatch(plan: BatchPlan, options: BatchOptions): Promise<
               await recordDebate(deps, requestOf(item), options.visibility ?? 'private', (header) => {
                 const agents: Partial<Record<Seat, Agent>> = {};
                 for (const [seat, id] of Object.entries(item.seats)) {
-                  agents[seat as Seat] = createAgent(id, { seed: `${item.seed}/${seat}`, ...(options.config ? { config: options.config } : {}) });
+                  agents[seat as Seat] = options.agents.make(id, `${item.seed}/${seat}`);
                 }
                 return playHeader(header, agents, {
                   ...(options.turnTimeoutMs ? { turnTimeoutMs: options.turnTimeoutMs } : {}),

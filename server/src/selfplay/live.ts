@@ -1,6 +1,5 @@
 import { createHeader, rulesFor, type SeatConfig, type Seat, type TranscriptRecord, type Visibility } from '@arena/shared';
-import { agentCapabilities } from '../agents/registry.ts';
-import { createDebate } from '../debates/create.ts';
+import { createDebate, type CreateDeps } from '../debates/create.ts';
 import type { Sessions } from '../sessions/sessions.ts';
 import type { Store } from '../store/store.ts';
 import type { PlannedDebate } from './batch.ts';
@@ -11,7 +10,7 @@ import type { PlannedDebate } from './batch.ts';
  * through the gateway. The transcript is the same as in-process self-play's (source
  * `selfplay`, the same id, header meta and seeded assignment), with real times.
  */
-export async function playLive(deps: { store: Store; sessions: Sessions; visibility?: Visibility }, item: PlannedDebate): Promise<TranscriptRecord> {
+export async function playLive(deps: { store: Pick<Store, 'getTranscript'>; sessions: Pick<Sessions, 'on'>; creating: CreateDeps; visibility?: Visibility }, item: PlannedDebate): Promise<TranscriptRecord> {
   const seats: Partial<Record<Seat, SeatConfig>> = {};
   for (const [seat, agent] of Object.entries(item.seats)) seats[seat as Seat] = { kind: 'agent', agent };
   const header = createHeader({
@@ -34,11 +33,7 @@ export async function playLive(deps: { store: Store; sessions: Sessions; visibil
   });
   // Through the creation service: agents checked against their seats, stored private, and
   // the session loaded at once (an all-agent debate starts as soon as it is).
-  await createDebate(
-    { store: deps.store, scenarios: new Map(), agentCapabilities: (id) => agentCapabilities(id), onCreated: (id) => deps.sessions.created(id) },
-    { header },
-    deps.visibility ?? 'private',
-  );
+  await createDebate(deps.creating, { header }, deps.visibility ?? 'private');
   await over;
   const record = await deps.store.getTranscript(item.id);
   if (!record) throw new Error(`${item.id} vanished from the store`);

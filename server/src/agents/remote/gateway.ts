@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { Server as IoServer, type Namespace, type Socket } from 'socket.io';
-import { AGENT_PROTOCOL_VERSION, AGENTS_NAMESPACE, REMOTE_PREFIX, type AgentClosing, type AgentTurnMessage, type AgentWelcome, type DebateEvent } from '@arena/shared';
+import { AGENT_PROTOCOL_VERSION, AGENTS_NAMESPACE, type AgentClosing, type AgentTurnMessage, type HandshakeRefusalCode, type AgentWelcome, type DebateEvent } from '@arena/shared';
 import type { AgentKeys } from '../../store/agent-keys.ts';
 import type { Agent } from '../agent.ts';
-import { checkHandshake, HandshakeError } from './handshake.ts';
+import { HandshakeError } from './handshake.ts';
+import { remoteAgentId, remoteNameOf } from './kind.ts';
 import { RemoteAgent } from './remote-agent.ts';
+import type { FailureCode } from '../driver.ts';
 import { ALL, claimKey, to, type BusMessage, type GatewayBus } from './relay.ts';
 import { NameStats, type RemoteAgentStats } from './stats.ts';
 
@@ -35,8 +37,15 @@ interface Pending {
 /** How long another process's list of connected names counts without being repeated. */
 const NAMES_TTL_MS = 15_000;
 
+/** Who a handshake admits (the access policy's answer): the agent's name and key, or a typed refusal. */
+export type AdmitAgent = (
+  auth: unknown,
+) => Promise<{ ok: true; principal: { name: string; keyId: string }; client: string | null } | { ok: false; code: HandshakeRefusalCode; reason: string }>;
+
 export interface GatewayDeps {
-  keys: AgentKeys;
+  keys: Pick<AgentKeys, 'activeNames'>;
+  /** Decides each handshake (access/agent-key.ts); the gateway only adapts its answer. */
+  admit: AdmitAgent;
   log: (line: string) => void;
 }
 
@@ -94,9 +103,10 @@ export class AgentGateway {
     const ns = this.io.of(AGENTS_NAMESPACE);
     this.namespace = ns;
     ns.use((socket, next) => {
-      checkHandshake(socket.handshake.auth, this.deps.keys).then(
-        (who) => {
-          socket.data = who;
+      this.deps.admit(socket.handshake.auth).then(
+        (admitted) => {
+          if (!admitted.ok) return next(new HandshakeError(admitted.code, admitted.reason));
+          socket.data = { name: admitted.principal.name, keyId: admitted.principal.keyId, client: admitted.client };
           next();
         },
         (err: unknown) => next(err instanceof HandshakeError ? err : new HandshakeError('bad-handshake', 'the handshake could not be checked')),
@@ -149,7 +159,7 @@ export class AgentGateway {
 
   /** Names that hold keys, as seat agent ids (`remote:<name>`). */
   agentIds(): string[] {
-    return [...this.names].sort().map((n) => `${REMOTE_PREFIX}${n}`);
+    return [...this.names].sort().map(remoteAgentId);
   }
 
   /** Whether at least one connection of `name` is live, here or (as last announced) in another process. */
@@ -162,7 +172,7 @@ export class AgentGateway {
 
   /** The agent that plays a `remote:<name>` seat. Throws for a name without a key. */
   agent(id: string): Agent {
-    const name = id.slice(REMOTE_PREFIX.length);
+    const name = remoteNameOf(id) ?? id;
     if (!this.knows(name)) {
       throw new Error(`unknown remote agent "${name}": a researcher issues it a key first (arena agents keys issue ${name})`);
     }
@@ -335,11 +345,12 @@ export class AgentGateway {
   observe(event: DebateEvent): void {
     if (event.action.type !== 'forfeit') return;
     const agent = event.meta?.agent;
-    if (typeof agent !== 'string' || !agent.startsWith(REMOTE_PREFIX)) return;
-    const s = this.statsOf(agent.slice(REMOTE_PREFIX.length));
+    const name = typeof agent === 'string' ? remoteNameOf(agent) : null;
+    if (name === null) return;
+    const s = this.statsOf(name);
     s.forfeits++;
     // The second of two refused answers is only known here, by the forfeit it caused.
-    if (typeof event.meta?.failure === 'string' && event.meta.failure.startsWith('refused twice')) s.refusals++;
+    if (event.meta?.failureCode === ('refused-twice' satisfies FailureCode)) s.refusals++;
   }
 
   /** A key was issued: its name may now be seated (in every process). */
