@@ -65,8 +65,6 @@ export interface Arena {
   close(): Promise<void>;
 }
 
-/** How long a dead process's debates wait before another process takes them over. */
-const LEASE_MS = 10_000;
 const SESSION_COMMANDS = 'arena:sessions';
 const STUDY_CHANGES = 'arena:studies';
 
@@ -221,7 +219,7 @@ export async function createArena(config: Config, options: { stores?: Stores } =
         expire: (key, seconds) => presence.expire(key, seconds),
       });
       ownership = config.redisUrl
-        ? new RedisOwnership(config.redisUrl, matchMaker.processId, LEASE_MS, (id) => sessions.lost(id))
+        ? new RedisOwnership(config.redisUrl, matchMaker.processId, config.leaseMs, (id) => sessions.lost(id))
         : new LocalOwnership(matchMaker.processId);
       await matchMaker.presence.subscribe(SESSION_COMMANDS, (command: SessionCommand) => void sessions.handle(command));
       if (config.redisUrl) {
@@ -231,7 +229,7 @@ export async function createArena(config: Config, options: { stores?: Stores } =
         studies.relayChanges((id) => void matchMaker.presence.publish(STUDY_CHANGES, { id, from }));
       }
       // Debates that were live when the server last stopped (or whose process died) carry on from their stored events.
-      await sessions.start(ownership, (command) => void matchMaker.presence.publish(SESSION_COMMANDS, command), config.redisUrl ? LEASE_MS / 2 : undefined);
+      await sessions.start(ownership, (command) => void matchMaker.presence.publish(SESSION_COMMANDS, command), config.redisUrl ? config.leaseMs / 2 : undefined);
       // Study time limits and dropouts are applied on a timer as well as when a page asks.
       sweeper = setInterval(() => void studies.sweep().catch((err) => console.warn(`study sweep: ${(err as Error).message}`)), config.studySweepSeconds * 1000);
       const address = server.transport.server?.address();

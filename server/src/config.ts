@@ -37,6 +37,11 @@ const Env = z.object({
   ARENA_LOBBY: z.enum(['on', 'off']).default('on'),
   /** Debates one client (IP address) may create anonymously in 10 minutes. */
   ARENA_LOBBY_CREATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
+  /**
+   * With several processes: how long a process's lease on its debates lasts without renewal,
+   * that is how long a stalled or dead process's debates wait before another takes them over.
+   */
+  ARENA_LEASE_SECONDS: z.coerce.number().min(1).max(600).default(10),
   /** WebSocket connections (seats and observers, all debates) one client address may hold at once in one process. */
   ARENA_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(100),
   /** Observers one debate may have at once. */
@@ -74,6 +79,8 @@ export interface Config {
   lobby: boolean;
   /** Anonymous creations a client may make per 10 minutes. */
   lobbyCreateLimit: number;
+  /** With several processes, how long a process's lease on its debates lasts without renewal, ms. */
+  leaseMs: number;
   /** Connections one client address may hold at once (per process). */
   connectionsPerAddress: number;
   /** Observers one debate may have at once. */
@@ -124,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     lobby: e.ARENA_LOBBY === 'on',
     lobbyCreateLimit: e.ARENA_LOBBY_CREATE_LIMIT,
     trustProxy: e.ARENA_TRUST_PROXY,
+    leaseMs: e.ARENA_LEASE_SECONDS * 1000,
     connectionsPerAddress: e.ARENA_CONNECTIONS_PER_ADDRESS,
     observersPerDebate: e.ARENA_OBSERVERS_PER_DEBATE,
   };

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apply, replay, type Action, type Actor, type DebateEvent, type DebateHeader, type DebateState } from '@arena/shared';
 import { hashAgentKey } from '../../server/src/store/agent-keys.ts';
 import { openSql } from '../../server/src/store/open.ts';
+import { OwnershipLost } from '../../server/src/store/store.ts';
 import type { Sql } from '../../server/src/store/sql.ts';
 import { openStores, storesOver, type Stores } from '../../server/src/stores.ts';
 import type { ItemRow, ParticipantRow } from '../../server/src/studies/study-store.ts';
@@ -131,6 +132,39 @@ describe.each(backends.filter((b) => b.enabled))('the stores on $name', (backend
       const { events } = play(newDebate('blind', 'orphan'), [['system', { type: 'start' }]]);
       await expect(stores.debates.appendEvent('no-such-debate', events[0]!, 'running', null)).rejects.toThrow();
       expect(await stores.debates.exists('no-such-debate')).toBe(false);
+    });
+
+    it('fences appends by the owner epoch: once another claims the debate, the old owner stores nothing', async () => {
+      const store = stores.debates;
+      const s0 = newDebate('debate', `fence-${backend.name}`);
+      await store.createDebate(s0.header, 'waiting', null, 'public');
+      const { events, state } = play(s0, [
+        ['system', { type: 'start' }],
+        ['judge', judge([0.5, 0.5])],
+        ['A', { type: 'speech', text: 'From the new owner.' }],
+      ]);
+      expect(await store.claimDebate('no-such-debate')).toBeNull();
+      const first = (await store.claimDebate(s0.header.id))!;
+      await store.appendEvent(s0.header.id, events[0]!, 'running', null, first);
+      // Another process takes the debate over.
+      const second = (await store.claimDebate(s0.header.id))!;
+      expect(second).toBeGreaterThan(first);
+      // The old owner's next append stores nothing, neither the event nor the debate's new status.
+      const stale = store.appendEvent(s0.header.id, events[1]!, 'finished', null, first);
+      await expect(stale).rejects.toThrow(OwnershipLost);
+      let record = (await store.getTranscript(s0.header.id))!;
+      expect(record.events.map((e) => e.seq)).toEqual([0]);
+      expect(record.status).toBe('running');
+      // The new owner carries on from the same history; in one batch, a stale append fails alone.
+      const together = [store.appendEvent(s0.header.id, events[1]!, 'running', null, second), store.appendEvent(s0.header.id, events[2]!, state.status, null, first)];
+      const settled = await Promise.allSettled(together);
+      expect(settled[0]!.status).toBe('fulfilled');
+      expect(settled[1]!.status === 'rejected' && settled[1]!.reason).toBeInstanceOf(OwnershipLost);
+      record = (await store.getTranscript(s0.header.id))!;
+      expect(record.events.map((e) => [e.seq, e.seat])).toEqual([
+        [0, 'system'],
+        [1, 'judge'],
+      ]);
     });
 
     it('writes appends that arrive together in one go, and a bad one fails alone', async () => {

@@ -142,9 +142,9 @@ describe('resolving credentials', () => {
     expect(resolvePrincipal({}, facts)).toEqual({ kind: 'anonymous' });
     expect(resolvePrincipal({ bearer: RESEARCHER }, facts)).toEqual({ kind: 'researcher' });
     expect(resolvePrincipal({ bearer: 'seat-a-token' }, facts)).toEqual({ kind: 'seat', debateId: 'd1', seat: 'A' });
-    expect(resolvePrincipal({ bearer: 'participant-token' }, facts)).toEqual({ kind: 'participant', studyId: 's1', participant: 'p-1' });
-    const { ticket } = issueStudyTicket(RESEARCHER, 's1', now);
-    expect(resolvePrincipal({ ticket }, facts)).toEqual({ kind: 'studyTicket', studyId: 's1' });
+    expect(resolvePrincipal({ bearer: 'participant-token' }, facts)).toEqual({ kind: 'participant', studyId: 's1', participantId: 'p-1' });
+    const { ticket, expiresAt } = issueStudyTicket(RESEARCHER, 's1', now);
+    expect(resolvePrincipal({ ticket }, facts)).toEqual({ kind: 'studyTicket', studyId: 's1', expiresAt });
     expect(resolvePrincipal({}, { researcherToken: RESEARCHER, agentKey: { name: 'bot', keyId: 'k1' } })).toEqual({ kind: 'agentKey', name: 'bot', keyId: 'k1' });
     expect(resolvePrincipal({ bearer: 'someone-else' }, facts)).toEqual({ kind: 'anonymous' });
   });

@@ -44,6 +44,11 @@ class FakeSubscriber implements Subscriber {
     this.evictions++;
   }
 
+  moves = 0;
+  moved(): void {
+    this.moves++;
+  }
+
   get last(): DebateView {
     const v = this.views.at(-1);
     if (!v) throw new Error('no view yet');
@@ -332,6 +337,38 @@ describe('the sessions of a restarted server', () => {
     await w.clock.advance(1);
     expect((await stored(w)).events.at(-1)).toMatchObject({ seq: before.lastSeq + 2, action: { type: 'timeout' }, at: deadline });
     await second.sessions.close();
+  });
+
+  it('a process whose debate another process claimed stores and acknowledges nothing more, and sends its subscribers to join again', async () => {
+    const w = world();
+    await w.store.createDebateWithTokens(w.state.header, { A: 'a', B: 'b', judge: 'j' }, 'private');
+    const stale = await server(w);
+    const session = (await stale.sessions.get(w.state.header.id))!;
+    const { subs, handles } = await seatAll(session);
+    expect(await handles.judge.submit(judgeTurn(subs.judge.last))).toBeNull();
+    // Another process takes the debate over (its lease said this one was gone) and carries on.
+    const other = await server(w);
+    const taken = (await other.sessions.get(w.state.header.id))!;
+    expect(taken).not.toBe(session);
+    const a = new FakeSubscriber();
+    expect(await taken.subscribe('A', a).submit({ type: 'speech', text: 'Through the new owner.' })).toBeNull();
+    const history = (await stored(w)).events.map((e) => e.seq);
+    // The stale process hears from its old subscriber: nothing is stored or published, everyone is sent on.
+    const judgeViews = subs.judge.views.length;
+    const refusal = await handles.B.submit({ type: 'speech', text: 'Through the stale owner.' });
+    expect(refusal).toMatchObject({ code: 'server-error', message: expect.stringMatching(/join again/) });
+    expect((await stored(w)).events.map((e) => e.seq)).toEqual(history);
+    expect(JSON.stringify((await stored(w)).events)).not.toContain('stale owner');
+    expect(subs.judge.views.length).toBe(judgeViews);
+    expect([subs.A.moves, subs.B.moves, subs.judge.moves]).toEqual([1, 1, 1]);
+    expect(handles.B.active).toBe(false);
+    // The new owner is not stuck: B speaks there and the round completes.
+    const b = new FakeSubscriber();
+    expect(await taken.subscribe('B', b).submit({ type: 'speech', text: 'Through the new owner too.' })).toBeNull();
+    expect(taken.state.rounds[1]!.complete).toBe(true);
+    expect(replay((await stored(w)).header, (await stored(w)).events)).toEqual(taken.state);
+    await stale.sessions.close();
+    await other.sessions.close();
   });
 
   it('a deadline that passed while the server was down fires as soon as the debate is resumed', async () => {
