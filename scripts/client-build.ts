@@ -54,7 +54,7 @@ export function buildClient(hash = clientSourcesHash()): void {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const ifChanged = process.argv.includes('--if-changed');
   const hash = clientSourcesHash();
-  const reason = ifChanged ? staleReason(hash) : 'npm run build';
+  const reason = ifChanged ? staleReason(hash) : 'asked for';
   try {
     if (reason) {
       console.log(`building client: ${reason}`);
