@@ -42,8 +42,10 @@ async function missingRedis(): Promise<string | null> {
 export async function servicesFor(test: string): Promise<string | null> {
   const pgMissing = await missingPostgres();
   const redisMissing = await missingRedis();
-  const ok = need(POSTGRES, test, pgMissing) && need(REDIS, test, redisMissing);
-  return ok ? null : (pgMissing ?? redisMissing);
+  // Both asked, so that the summary names each one that is missing.
+  const pgOk = need(POSTGRES, test, pgMissing);
+  const redisOk = need(REDIS, test, redisMissing);
+  return pgOk && redisOk ? null : (pgMissing ?? redisMissing);
 }
 
 /** For a test that needs Postgres only (ARENA_REQUIRE_POSTGRES=1 makes its absence an error). */
