@@ -46,7 +46,7 @@ export default defineConfig({
     rolldownOptions: {
       output: {
         // Named vendor chunks: React for every page; the engine (with zod) and the room SDK load with the pages that need them.
-        advancedChunks: {
+        codeSplitting: {
           groups: [
             { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
             { name: 'engine', test: /shared[\\/]src[\\/]|node_modules[\\/]zod[\\/]/ },

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { loadScenarioPacks } from '../../server/src/scenarios/load.ts';
 import { benchEngine, benchRoomLatency } from './rooms.ts';
+import { NYU_DIR } from '../helpers/requirements.ts';
 
 const only = process.argv.slice(2);
 const want = (name: string) => only.length === 0 || only.includes(name);
@@ -60,10 +61,10 @@ if (want('flood')) {
   );
 }
 
-const NYU = '../shared/data/nyu-debate-2023';
-if (want('nyu') && existsSync(NYU)) {
+if (want('nyu') && !existsSync(NYU_DIR)) console.log(`nyu         not run: no NYU dataset at ${NYU_DIR} (set ARENA_NYU_DATA)`);
+else if (want('nyu')) {
   const { benchNyu } = await import('../../server/src/importers/nyu/bench.ts');
-  const r = await benchNyu(NYU);
+  const r = await benchNyu(NYU_DIR);
   results.nyu = r;
   console.log(`nyu         import of ${r.rooms} NYU rooms: ${fmt(r.importSeconds, 1)} s; report over them: ${fmt(r.reportSeconds, 2)} s`);
 }
@@ -101,6 +102,14 @@ if (only.includes('load')) {
         `heap/debate ${ratio(arena.heapKbPerDebate, bare.heapKbPerDebate)}, set-up rate ${ratio(arena.debatesSetUpPerSecond, bare.debatesSetUpPerSecond)}`,
     );
   }
+}
+
+// Start-up rebuilds the client once (cold), so it runs only when named: npm run bench -- start
+if (only.includes('start')) {
+  const { benchStart } = await import('./start.ts');
+  const r = await benchStart();
+  results.start = r;
+  console.log(`start       npm start → /api/health answers: cold (client built) ${fmt(r.coldSeconds, 1)} s, warm (client up to date) ${fmt(r.warmSeconds, 1)} s`);
 }
 
 if (want('client')) {

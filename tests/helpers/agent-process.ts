@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { PYTHON } from './requirements.ts';
 
 /** A remote agent running in its own process, and the JSON lines it printed. */
 export interface AgentProcess {
@@ -62,9 +63,6 @@ export function startTsAgent(url: string, name: string, key: string, behaviour =
   const args = ['tests/helpers/remote-agent-main.ts', url, name, key, behaviour, ...(framesFile ? [framesFile] : [])];
   return track(spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
 }
-
-/** Debian's Python with python3-socketio (the pyenv shim on developer machines may lack it). */
-export const PYTHON = process.env.ARENA_PYTHON ?? '/usr/bin/python3';
 
 /** The Python example agent (sdk/python/arena_agent.py) in its own process. */
 export function startPythonAgent(url: string, name: string, key: string): AgentProcess {

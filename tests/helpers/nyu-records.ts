@@ -1,13 +1,10 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { TranscriptRecord } from '@arena/shared';
 import { convertFile, metadataFile, readMetadata } from '../../server/src/importers/nyu/import.ts';
+import { NYU_DIR } from './requirements.ts';
 
-/** The public NYU dataset, outside the repository. */
-export const NYU_DIR = fileURLToPath(new URL('../../../shared/data/nyu-debate-2023/', import.meta.url));
-
-/** Every room of the real NYU dataset converted to a transcript (no store), with its raw room file. */
+/** Every room of the real NYU dataset (NYU_DIR; ask `nyuData` first) converted to a transcript (no store), with its raw room file. */
 export async function nyuRecords(): Promise<{ record: TranscriptRecord; raw: { setup: { roles: Record<string, string>; answers: string[]; correctAnswerIndex: number; question: string; sourceMaterial: { QuALITYSourceMaterial: { title: string } } } } }[]> {
   const dir = join(NYU_DIR, 'debates', 'official');
   const meta = await readMetadata(metadataFile(dir));

@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { Redis } from 'ioredis';
+import { need, POSTGRES, REDIS } from './requirements.ts';
 
-/** The Postgres and Redis the several-processes tests use (CI starts both). */
+/** The Postgres and Redis the store and several-processes tests use (CI starts both). */
 export const TEST_DATABASE_URL = process.env.ARENA_TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 export const TEST_REDIS_URL = process.env.ARENA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/5';
 
@@ -33,26 +34,24 @@ async function missingRedis(): Promise<string | null> {
   }
 }
 
-/** A missing service is a warning and a skip, or an error when CI says it must be there. */
-function skipOrFail(test: string, missing: string | null, required: boolean): string | null {
-  if (missing && required) throw new Error(`${test} needs ${missing}`);
-  if (missing) console.warn(`${test} skipped: ${missing}`);
-  return missing;
-}
-
 /**
- * For a test that needs Postgres and Redis: null when both answer; otherwise why not,
- * after a warning that the test is skipped — or an error when ARENA_REQUIRE_POSTGRES=1 or
+ * For a test that needs Postgres and Redis: null when both answer; otherwise why not, the
+ * test left out and named in the summary — or an error when ARENA_REQUIRE_POSTGRES=1 or
  * ARENA_REQUIRE_REDIS=1 (CI) says they must be there.
  */
 export async function servicesFor(test: string): Promise<string | null> {
-  const missing = (await missingPostgres()) ?? (await missingRedis());
-  return skipOrFail(test, missing, process.env.ARENA_REQUIRE_POSTGRES === '1' || process.env.ARENA_REQUIRE_REDIS === '1');
+  const pgMissing = await missingPostgres();
+  const redisMissing = await missingRedis();
+  // Both asked, so that the summary names each one that is missing.
+  const pgOk = need(POSTGRES, test, pgMissing);
+  const redisOk = need(REDIS, test, redisMissing);
+  return pgOk && redisOk ? null : (pgMissing ?? redisMissing);
 }
 
 /** For a test that needs Postgres only (ARENA_REQUIRE_POSTGRES=1 makes its absence an error). */
 export async function postgresFor(test: string): Promise<string | null> {
-  return skipOrFail(test, await missingPostgres(), process.env.ARENA_REQUIRE_POSTGRES === '1');
+  const missing = await missingPostgres();
+  return need(POSTGRES, test, missing) ? null : missing;
 }
 
 /** A Postgres schema of its own for one test, and the URL that uses it. */

@@ -8,9 +8,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startTwoProcesses, type TwoProcesses } from '../helpers/cluster.ts';
 import { startPythonAgent, startTsAgent, type AgentProcess } from '../helpers/agent-process.ts';
 import { apiAs, servicesFor } from '../helpers/services.ts';
+import { pythonSocketio } from '../helpers/requirements.ts';
 
 const TOKEN = 'cluster-agents-token-0123456789';
 const missing = await servicesFor('the cluster agents test');
+const python = !missing && (await pythonSocketio('the cluster agents test'));
 
 const agents: AgentProcess[] = [];
 let cluster: TwoProcesses | undefined;
@@ -22,7 +24,7 @@ afterAll(async () => {
 
 const api = (base: string, path: string, init: { method?: string; json?: unknown } = {}) => apiAs(TOKEN, base, path, init);
 
-describe.skipIf(!!missing)('remote agents with several processes', () => {
+describe.runIf(python)('remote agents with several processes', () => {
   it('agents connected to either process play a debate served by one; a revocation through one reaches the other; a restarted process is rejoined', async () => {
     cluster = await startTwoProcesses('cluster_agents', 28_000, TOKEN, { ARENA_AGENT_SECONDS: '20' });
     const { one, two } = cluster;

@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { nyuSample, runArena } from '../helpers/cli.ts';
+import { runArena } from '../helpers/cli.ts';
+import { NYU_FIXTURE, writeNyuFixture } from '../helpers/nyu-fixture.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'nyu-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -12,7 +13,7 @@ const run = runArena;
 describe('arena import nyu / export nyu / report --source nyu', () => {
   const data = join(root, 'dataset');
   const db = join(root, 'db');
-  const official = nyuSample(data, ['ambition-8', 'a-pail-of-air-7', 'pied-piper-of-mars-3']);
+  const official = writeNyuFixture(data, [NYU_FIXTURE.consultancy, NYU_FIXTURE.clippedConsultancy, NYU_FIXTURE.noLiveJudge]);
   writeFileSync(join(official, 'broken-room.json'), '{ not json');
 
   it('imports, names the malformed file, and says what is already present the second time', async () => {
@@ -40,9 +41,9 @@ describe('arena import nyu / export nyu / report --source nyu', () => {
     const out = join(root, 'out');
     const text = await run('export', 'nyu', out, '--data-dir', db, '--source', 'nyu-debate-2023');
     expect(text).toContain('exported 3 debate(s)');
-    expect(existsSync(join(out, 'debates', 'official', 'ambition-8.json'))).toBe(true);
-    expect(JSON.parse(readFileSync(join(out, 'debates', 'official', 'ambition-8.json'), 'utf8'))).toEqual(
-      JSON.parse(readFileSync(join(official, 'ambition-8.json'), 'utf8')),
+    expect(existsSync(join(out, 'debates', 'official', `${NYU_FIXTURE.consultancy}.json`))).toBe(true);
+    expect(JSON.parse(readFileSync(join(out, 'debates', 'official', `${NYU_FIXTURE.consultancy}.json`), 'utf8'))).toEqual(
+      JSON.parse(readFileSync(join(official, `${NYU_FIXTURE.consultancy}.json`), 'utf8')),
     );
     expect(JSON.parse(readFileSync(join(out, 'debates-metadata.json'), 'utf8'))).toHaveLength(3);
   });

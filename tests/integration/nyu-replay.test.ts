@@ -5,24 +5,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { passageText, replay, type DebateView, type TranscriptRecord } from '@arena/shared';
 import { importNyuFolder } from '../../server/src/importers/nyu/import.ts';
 import { RESEARCHER_TOKEN, startArena, type TestArena } from '../helpers/arena.ts';
-import { nyuSample } from '../helpers/cli.ts';
+import { NYU_FIXTURE, writeNyuFixture } from '../helpers/nyu-fixture.ts';
 
 let t: TestArena;
 beforeAll(async () => {
   t = await startArena();
   const folder = mkdtempSync(join(tmpdir(), 'nyu-replay-'));
-  nyuSample(folder, ['a-pail-of-air-0']);
+  writeNyuFixture(folder, [NYU_FIXTURE.debate]);
   // Imports are private by default; this one is imported public, so its replay is open to anyone.
   await importNyuFolder(t.store, folder, { visibility: 'public' });
   const privateFolder = mkdtempSync(join(tmpdir(), 'nyu-replay-private-'));
-  nyuSample(privateFolder, ['ambition-8']);
+  writeNyuFixture(privateFolder, [NYU_FIXTURE.consultancy]);
   await importNyuFolder(t.store, privateFolder);
 });
 afterAll(() => t.close());
 
 describe('an imported NYU debate in the replay API', () => {
   it('opens as the judge saw it, redacted like a live debate, and in full once finished', async () => {
-    const id = 'nyu-a-pail-of-air-0';
+    const id = `nyu-${NYU_FIXTURE.debate}`;
     const full = await t.api<TranscriptRecord>(`/api/debates/${id}/transcript?seat=full`);
     expect(full.status).toBe(200);
     expect(full.body.status).toBe('finished');
@@ -46,10 +46,10 @@ describe('an imported NYU debate in the replay API', () => {
   });
 
   it('an import is private by default: unlisted, and its transcripts for researchers only', async () => {
-    const id = 'nyu-ambition-8';
+    const id = `nyu-${NYU_FIXTURE.consultancy}`;
     expect((await t.api(`/api/debates/${id}/transcript?seat=full`)).status).toBe(404);
     expect((await t.api(`/api/debates/${id}/transcript?seat=judge`)).status).toBe(404);
-    expect((await t.api('/api/debates?limit=100')).body.debates.map((d: { id: string }) => d.id)).toEqual(['nyu-a-pail-of-air-0']);
+    expect((await t.api('/api/debates?limit=100')).body.debates.map((d: { id: string }) => d.id)).toEqual([`nyu-${NYU_FIXTURE.debate}`]);
     const full = await t.api<TranscriptRecord>(`/api/debates/${id}/transcript?seat=full`, { token: RESEARCHER_TOKEN });
     expect(full.status).toBe(200);
     expect(full.body.header.id).toBe(id);

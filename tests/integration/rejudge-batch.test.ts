@@ -5,7 +5,6 @@
  * skips what is done; the report's original vs re-judged numbers match the stored data.
  */
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replay, type DebateEvent, type TranscriptRecord } from '@arena/shared';
 import { convertFile, metadataFile, readMetadata } from '../../server/src/importers/nyu/import.ts';
@@ -19,8 +18,10 @@ import type { Store } from '../../server/src/store/store.ts';
 import { agentCatalog } from '../../server/src/agent-catalog.ts';
 
 const agents = agentCatalog();
+import { nyuData } from '../helpers/requirements.ts';
 
-const DATA = fileURLToPath(new URL('../../../shared/data/nyu-debate-2023/', import.meta.url));
+/** The real dataset, or '' when it is not there (the tests are then left out and named in the summary). */
+const DATA = nyuData('rejudge-batch: re-judging seven NYU rooms') ?? '';
 const ROOMS = ['a-pail-of-air-0', 'a-pail-of-air-1', 'a-pail-of-air-3', 'ambition-8', 'pied-piper-of-mars-3', 'atom-mystery-young-atom-detective-4', 'atom-mystery-young-atom-detective-6'];
 const JUDGE = 'builtin:passage-judge';
 
@@ -39,6 +40,7 @@ function speechesOf(record: TranscriptRecord): { round: number; seat: string; ac
 }
 
 beforeAll(async () => {
+  if (!DATA) return;
   store = await openStore({});
   const metadata = await readMetadata(metadataFile(DATA));
   for (const name of ROOMS) {
@@ -59,7 +61,7 @@ beforeAll(async () => {
 });
 afterAll(() => store?.close());
 
-describe('arena rejudge (batch, built-in judge)', () => {
+describe.runIf(DATA)('arena rejudge (batch, built-in judge)', () => {
   it('re-judges every selected original, replays, and carries exactly the original speeches', async () => {
     const first = await runRejudgeBatch({ agents, store, source: NYU_SOURCE, judge: JUDGE, limit: 3, concurrency: 2 });
     expect(first).toMatchObject({ played: 3, failed: 0, skipped: 0 });

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { nyuSample, runArena } from '../helpers/cli.ts';
+import { runArena } from '../helpers/cli.ts';
+import { NYU_FIXTURE, writeNyuFixture } from '../helpers/nyu-fixture.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'rejudge-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -12,7 +13,7 @@ const run = runArena;
 describe('arena rejudge / report --source nyu', () => {
   const data = join(root, 'dataset');
   const db = join(root, 'db');
-  nyuSample(data, ['ambition-8', 'a-pail-of-air-0', 'a-pail-of-air-7', 'pied-piper-of-mars-3']);
+  writeNyuFixture(data, [NYU_FIXTURE.consultancy, NYU_FIXTURE.debate, NYU_FIXTURE.clippedConsultancy, NYU_FIXTURE.noLiveJudge]);
 
   it('re-judges the imported debates, resumes, and reports original vs re-judged accuracy', async () => {
     await run('import', 'nyu', data, '--data-dir', db);

@@ -5,15 +5,16 @@
  * unquoted sentence of the story. Also: an AI judge over HTTP, the list of re-judgings,
  * and refusals.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { passageText, replay, type DebateEvent, type TranscriptRecord } from '@arena/shared';
 import { convertFile, metadataFile, readMetadata } from '../../server/src/importers/nyu/import.ts';
 import { framesText, RESEARCHER_TOKEN, startArena, type TestArena } from '../helpers/arena.ts';
+import { NYU_FIXTURE, writeNyuFixture } from '../helpers/nyu-fixture.ts';
 
-const DATA = fileURLToPath(new URL('../../../shared/data/nyu-debate-2023/', import.meta.url));
-const ORIGINAL = 'nyu-a-pail-of-air-0';
+const ORIGINAL = `nyu-${NYU_FIXTURE.debate}`;
 
 let t: TestArena;
 let original: TranscriptRecord;
@@ -30,8 +31,8 @@ function speechesOf(record: TranscriptRecord): [number, string, DebateEvent['act
 
 beforeAll(async () => {
   t = await startArena();
-  const metadata = await readMetadata(metadataFile(DATA));
-  const r = await convertFile(join(DATA, 'debates', 'official', 'a-pail-of-air-0.json'), metadata);
+  const rooms = writeNyuFixture(mkdtempSync(join(tmpdir(), 'rejudge-http-')), [NYU_FIXTURE.debate]);
+  const r = await convertFile(join(rooms, `${NYU_FIXTURE.debate}.json`), await readMetadata(metadataFile(rooms)));
   if ('error' in r) throw new Error(r.error);
   original = r.room.record;
   await t.store.saveTranscript(original, 'public');

@@ -7,15 +7,20 @@ import { passageText, replay, viewFor } from '@arena/shared';
 import { RESEARCHER_TOKEN, startArena, type TestArena } from '../helpers/arena.ts';
 import { runArena } from '../helpers/cli.ts';
 import { startPythonAgent, startTsAgent, type AgentProcess } from '../helpers/agent-process.ts';
+import { pythonSocketio } from '../helpers/requirements.ts';
+
+/** The first two tests play the Python example agent; the later ones count on the debate the first one played. */
+const python = await pythonSocketio('remote-agents: remote agents over socket.io, the Python example among them');
 
 let t: TestArena;
 const agents: AgentProcess[] = [];
 beforeAll(async () => {
+  if (!python) return;
   t = await startArena({ env: { ARENA_AGENT_SECONDS: '20' } });
 });
 afterAll(async () => {
   await Promise.all(agents.map((a) => a.stop()));
-  await t.close();
+  await t?.close();
 });
 
 async function issue(name: string): Promise<{ id: string; key: string }> {
@@ -34,7 +39,7 @@ async function finished(id: string, ms = 30_000) {
   }
 }
 
-describe('remote agents over socket.io', () => {
+describe.runIf(python)('remote agents over socket.io', () => {
   it('a TypeScript SDK agent and the Python example debate each other to a verdict before a built-in judge', async () => {
     const ts = await issue('ts-debater');
     const py = await issue('py-debater');

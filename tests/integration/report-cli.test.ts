@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { nyuSample, runArena } from '../helpers/cli.ts';
+import { runArena } from '../helpers/cli.ts';
+import { NYU_FIXTURE, writeNyuFixture } from '../helpers/nyu-fixture.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'report-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -30,7 +31,7 @@ describe('arena report / export on a store with NYU rooms, self-play and a digit
   });
 
   it('says so when a source has no debates, naming the sources there are', async () => {
-    await runArena('import', 'nyu', nyuSample(join(root, 'nyu'), ['ambition-8', 'a-pail-of-air-7', 'pied-piper-of-mars-3']), '--data-dir', db);
+    await runArena('import', 'nyu', writeNyuFixture(join(root, 'nyu'), [NYU_FIXTURE.consultancy, NYU_FIXTURE.clippedConsultancy, NYU_FIXTURE.noLiveJudge]), '--data-dir', db);
     process.exitCode = 0;
     await expect(runArena('report', '--source', 'bogus', '--data-dir', db)).rejects.toThrow(/no debates from source "bogus" \(sources in this store: nyu-debate-2023, selfplay/);
   });

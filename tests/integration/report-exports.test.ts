@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JUDGEMENT_COLUMNS, TURN_COLUMNS } from '../../server/src/report/csv.ts';
 import { JUDGEMENT_DICTIONARY, TURN_DICTIONARY, type ColumnEntry } from '../../server/src/report/dictionary.ts';
 import { openStore } from '../../server/src/store/open.ts';
-import { nyuSample, runArena } from '../helpers/cli.ts';
+import { runArena } from '../helpers/cli.ts';
+import { NYU_FIXTURE, writeNyuFixture } from '../helpers/nyu-fixture.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'export-csv-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -20,7 +21,7 @@ const db = join(root, 'db');
 
 beforeAll(async () => {
   await runArena('selfplay', '--presets', 'debate,consultancy', '--seeds', '2', '--debaters', 'builtin:passage-debater/builtin:random,builtin:random/builtin:passage-debater', '--data-dir', db, '--json', '--no-progress');
-  await runArena('import', 'nyu', nyuSample(join(root, 'nyu'), ['ambition-8', 'a-pail-of-air-7', 'pied-piper-of-mars-3']), '--data-dir', db, '--json');
+  await runArena('import', 'nyu', writeNyuFixture(join(root, 'nyu'), [NYU_FIXTURE.consultancy, NYU_FIXTURE.clippedConsultancy, NYU_FIXTURE.noLiveJudge]), '--data-dir', db, '--json');
 }, 120_000);
 
 /** What the store holds: finished debates and judge turns, counted from the transcripts. */

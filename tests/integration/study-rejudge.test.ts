@@ -6,7 +6,6 @@
  * original (researchers only) recomputed from the stored transcripts.
  */
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { judgedCorrect, passageText, replay, type TranscriptRecord } from '@arena/shared';
@@ -14,8 +13,10 @@ import { convertFile, metadataFile, readMetadata } from '../../server/src/import
 import { EXAMPLE_SPEC } from '../../server/src/studies/example.ts';
 import { parseSpec, type StudySpec } from '../../server/src/studies/spec.ts';
 import { framesText, RESEARCHER_TOKEN, startArena, type SeatClient, type TestArena } from '../helpers/arena.ts';
+import { nyuData } from '../helpers/requirements.ts';
 
-const DATA = fileURLToPath(new URL('../../../shared/data/nyu-debate-2023/', import.meta.url));
+/** The real dataset, or '' when it is not there (the tests are then left out and named in the summary). */
+const DATA = nyuData('study-rejudge: a study over five NYU rooms') ?? '';
 // Five debates over three stories: three on "A Pail of Air", one each on two others.
 const ROOMS = ['a-pail-of-air-0', 'a-pail-of-air-1', 'a-pail-of-air-3', 'ambition-8', 'pied-piper-of-mars-3'];
 
@@ -67,6 +68,7 @@ function speechesOf(record: TranscriptRecord): string[] {
 }
 
 beforeAll(async () => {
+  if (!DATA) return;
   t = await startArena({ env: { ARENA_STUDY_SWEEP_SECONDS: '3600' } });
   const metadata = await readMetadata(metadataFile(DATA));
   for (const name of ROOMS) {
@@ -78,7 +80,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-describe('a study of stored debates re-judged step by step', () => {
+describe.runIf(DATA)('a study of stored debates re-judged step by step', () => {
   it('refuses a missing or unre-judgeable original by its field', async () => {
     const bad = await t.api('/api/studies', { method: 'POST', json: { spec: { ...spec, id: 'bad-rejudge', debates: { ids: ['no-such-debate'] } } }, token: RESEARCHER_TOKEN });
     expect(bad.status).toBe(400);

@@ -11,12 +11,16 @@ import { selectOutcomes } from '../../server/src/report/outcomes.ts';
 import { computeReport } from '../../server/src/report/report.ts';
 import { nyuReport } from '../../server/src/importers/nyu/report.ts';
 import { nyuRecords } from '../helpers/nyu-records.ts';
+import { nyuData } from '../helpers/requirements.ts';
+
+const DATA = nyuData('report-nyu: the paper table from the NYU dataset');
 
 type Raw = Awaited<ReturnType<typeof nyuRecords>>[number]['raw'] & { rounds: Record<string, { distribution?: number[]; speeches?: Record<string, unknown> }>[] };
 let rooms: { record: TranscriptRecord; raw: Raw }[];
 let finished: { record: TranscriptRecord; raw: Raw }[];
 
 beforeAll(async () => {
+  if (!DATA) return;
   rooms = (await nyuRecords()) as typeof rooms;
   finished = rooms.filter((r) => r.record.status === 'finished');
 }, 60_000);
@@ -32,7 +36,7 @@ const consultantOf = (raw: Raw) => {
 };
 const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
 
-describe('the report on the imported NYU data', () => {
+describe.runIf(DATA)('the report on the imported NYU data', () => {
   it('decides honesty by the answer the consultant argues, not by its seat', () => {
     const consult = finished.filter((r) => r.record.header.rules.debaters === 'one');
     let honest = 0, honestRight = 0, dishonest = 0, dishonestRight = 0, inSeatB = 0;
