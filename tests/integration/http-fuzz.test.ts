@@ -11,6 +11,9 @@ import fc from 'fast-check';
 import { PROTOCOL_VERSION } from '@arena/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RESEARCHER_TOKEN, startArena, type TestArena } from '../helpers/arena.ts';
+import { freshSchema, postgresFor } from '../helpers/services.ts';
+import { EXAMPLE_SPEC } from '../../server/src/studies/example.ts';
+import { parseSpec } from '../../server/src/studies/spec.ts';
 
 const SEED = Number(process.env.ARENA_FUZZ_SEED ?? 20_261_130);
 const REQUESTS = Number(process.env.ARENA_FUZZ_REQUESTS ?? 12_000);
@@ -18,15 +21,15 @@ const BATCH = 12;
 /** Generous: 12,000 requests take about 10 s on a quiet 2-core machine. */
 const BUDGET_MS = Math.max(300_000, REQUESTS * 25);
 
-let t: TestArena;
-let known: { debate: string; seatToken: string };
+/** The store the server runs on: the embedded database, and a real Postgres (a NUL in an id reaches it differently). */
+const pgMissing = await postgresFor('the HTTP fuzz test on Postgres');
+const STORES = [
+  { name: 'embedded', requests: REQUESTS, schema: null as null | (() => Promise<{ url: string; drop(): Promise<void> }>) },
+  ...(pgMissing ? [] : [{ name: 'postgres', requests: Math.ceil(REQUESTS / 3), schema: () => freshSchema(`arena_fuzz_${process.pid}_${Date.now()}`) }]),
+];
 
-beforeAll(async () => {
-  t = await startArena({ env: { ARENA_LOBBY_CREATE_LIMIT: '50' } });
-  const created = await t.createDebate({ scenarioId: 'the-lantern-room', preset: 'debate' });
-  known = { debate: created.id, seatToken: created.seats.A!.token! };
-});
-afterAll(() => t.close());
+let t: TestArena;
+let known: { debate: string; seatToken: string; study: string };
 
 interface FuzzRequest {
   method: string;
@@ -61,11 +64,16 @@ const query = fc
   .array(fc.tuple(queryKey, fc.oneof(onWire, fc.constantFrom('judge', 'A', 'full', 'observer', '5', '2026-01-01', 'finished', 'lobby'))), { maxLength: 4 })
   .map((pairs) => (pairs.length ? `?${pairs.map(([k, v]) => `${k}=${v}`).join('&')}` : ''));
 
+const studySegment = fc.oneof(fc.constant('STUDY'), onWire);
 const path = fc.oneof(
-  fc.constantFrom('/api/health', '/api/scenarios', '/api/presets', '/api/debates', '/api/results', '/api/export.jsonl', '/api/schema/transcript.json', '/api/rejudge'),
+  fc.constantFrom('/api/health', '/api/scenarios', '/api/presets', '/api/debates', '/api/results', '/api/export.jsonl', '/api/schema/transcript.json', '/api/rejudge', '/api/studies', '/api/agents', '/api/agents/keys'),
   idSegment.map((id) => `/api/debates/${id}`),
   fc.tuple(idSegment, fc.constantFrom('view', 'transcript', 'rejudges', 'nothing')).map(([id, tail]) => `/api/debates/${id}/${tail}`),
   onWire.map((s) => `/api/${s}`),
+  // The study routes (a participant's, a researcher's; not the event stream, which stays open by design) and the agent keys', with ids of every kind.
+  fc.tuple(studySegment, fc.constantFrom('enter', 'me', 'me/seen', 'me/consent', 'me/next', 'progress', 'ticket', 'pause', 'close', 'export/judgements.csv', 'bonuses/paid')).map(([id, tail]) => `/api/studies/${id}/${tail}`),
+  fc.tuple(studySegment, onWire).map(([id, p]) => `/api/studies/${id}/participants/${p}`),
+  onWire.map((id) => `/api/agents/keys/${id}`),
 );
 
 const json = fc.jsonValue({ maxDepth: 4 });
@@ -157,7 +165,7 @@ interface Outcome {
 
 /** Sends one request and checks its answer; returns how many debates it says it created. */
 async function send(r: FuzzRequest): Promise<Outcome> {
-  const fill = (s: string) => s.replaceAll('KNOWN', known.debate).replaceAll('SEAT', known.seatToken);
+  const fill = (s: string) => s.replaceAll('KNOWN', known.debate).replaceAll('SEAT', known.seatToken).replaceAll('STUDY', known.study);
   const init: RequestInit = { method: r.method, headers: Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, fill(v)])), signal: AbortSignal.timeout(10_000) };
   if (r.body !== undefined) init.body = fill(r.body);
   let res: Response;
@@ -188,8 +196,25 @@ async function send(r: FuzzRequest): Promise<Outcome> {
   return { status: res.status, created: 0 };
 }
 
-describe('HTTP fuzzing', () => {
-  it(`answers ${REQUESTS.toLocaleString('en')} random requests with 2xx or 4xx, stays up, and refusals change nothing`, async () => {
+describe.each(STORES)('HTTP fuzzing on the $name store', ({ name, requests: REQUESTS, schema }) => {
+  let dropSchema: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const pg = schema ? await schema() : null;
+    dropSchema = pg?.drop;
+    t = await startArena({ env: { ARENA_LOBBY_CREATE_LIMIT: '50' }, ...(pg ? { store: { databaseUrl: pg.url } } : {}) });
+    const created = await t.createDebate({ scenarioId: 'the-lantern-room', preset: 'debate' });
+    // A launched study, so that study links reach a real study (entry, consent, the participant's page).
+    const spec = { ...parseSpec(EXAMPLE_SPEC), id: `fuzz-${name}` };
+    const launched = await t.api('/api/studies', { method: 'POST', json: { spec }, token: RESEARCHER_TOKEN });
+    if (launched.status !== 201) throw new Error(`launching the study failed: ${launched.status} ${JSON.stringify(launched.body)}`);
+    known = { debate: created.id, seatToken: created.seats.A!.token!, study: spec.id };
+  });
+  afterAll(async () => {
+    await t.close();
+    await dropSchema?.();
+  });
+
+  it(`answers random requests with 2xx or 4xx, stays up, and refusals change nothing (${name})`, async () => {
     const count = async () => (await t.store.listDebates({ limit: 1_000_000, offset: 0 })).length;
     const before = await count();
     let sent = 0;
@@ -213,7 +238,7 @@ describe('HTTP fuzzing', () => {
     expect(health.status).toBe(200);
     expect(await count()).toBe(before + created);
     const byStatus = [...statuses.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s}: ${n}`).join(', ');
-    console.log(`HTTP fuzz: ${sent.toLocaleString('en')} requests in ${seconds.toFixed(1)} s (seed ${SEED}); ${byStatus}; ${created} debates created`);
+    console.log(`HTTP fuzz (${name}): ${sent.toLocaleString('en')} requests in ${seconds.toFixed(1)} s (seed ${SEED}); ${byStatus}; ${created} debates created`);
     expect(sent).toBeGreaterThanOrEqual(REQUESTS);
   }, BUDGET_MS + 60_000);
 });

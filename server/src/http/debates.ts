@@ -12,7 +12,6 @@ import type { DebatesService } from '../debates/service.ts';
 import { lobbyLimited } from '../access/lobby.ts';
 import { enforce, requestPrincipal, valueOr4xx } from './access.ts';
 import { parseOr400 } from './errors.ts';
-import { checkIdParam } from './input.ts';
 
 const SeatConfigInput = z
   .object({
@@ -68,7 +67,6 @@ export interface DebatesRouterDeps {
 export function debatesRouter(deps: DebatesRouterDeps): Router {
   const { debates } = deps;
   const api = express.Router();
-  api.param('id', checkIdParam);
 
   /** Anonymous creations per client: counted when a debate is created, per 10 minutes. */
   const lobbyLimit = rateLimit({

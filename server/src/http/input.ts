@@ -1,8 +1,8 @@
 /** Bounds on what a request may carry, applied before any handler reads it. */
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
-import { jsonProblem, safeText } from '@arena/shared';
-import { HttpError, parseOr400 } from './errors.ts';
+import { describeIssues, jsonProblem, safeText } from '@arena/shared';
+import { HttpError } from './errors.ts';
 
 /** Largest JSON body (the biggest legitimate one, a debate with 10 kB of meta, is far smaller). */
 export const JSON_BODY_LIMIT = 64 * 1024;
@@ -30,12 +30,26 @@ export function jsonBody(): RequestHandler[] {
 /** A debate id in a path: storable text of at most 300 characters (real ids are shorter). */
 export const DebateIdParam = safeText(z.string().min(1).max(300));
 
-/** For `router.param('id', …)`: a malformed id is a 400 before any lookup. */
-export function checkIdParam(_req: Request, _res: Response, next: NextFunction, value: unknown): void {
-  try {
-    parseOr400(DebateIdParam, value, 'debate id');
-    next();
-  } catch (err) {
-    next(err);
+/** What every segment of an API path must be once decoded: storable text of at most 300 characters (ids are shorter). */
+const PathSegment = safeText(z.string().max(300));
+
+/**
+ * One check of every id in every API path, before any router reads it: each segment of
+ * the path, percent-decoded, must be storable text (no NUL, no lone surrogate) of at most
+ * 300 characters, else 400. So no id a store cannot hold (Postgres refuses a NUL) reaches
+ * one, whichever router the path belongs to.
+ */
+export function checkPathSegments(req: Request, _res: Response, next: NextFunction): void {
+  for (const raw of req.path.split('/')) {
+    if (!raw) continue;
+    let segment: string;
+    try {
+      segment = decodeURIComponent(raw);
+    } catch {
+      return next(new HttpError(400, 'malformed path: a broken percent-encoding'));
+    }
+    const parsed = PathSegment.safeParse(segment);
+    if (!parsed.success) return next(new HttpError(400, `malformed path segment: ${describeIssues(parsed.error)}`));
   }
+  next();
 }

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { RejudgeService } from '../rejudge/service.ts';
 import { requireResearcher, valueOr4xx } from './access.ts';
 import { parseOr400 } from './errors.ts';
-import { DebateIdParam, checkIdParam } from './input.ts';
+import { DebateIdParam } from './input.ts';
 
 const RejudgeRequest = z
   .object({
@@ -30,7 +30,6 @@ export interface RejudgeRouterDeps {
 
 export function rejudgeRouter(deps: RejudgeRouterDeps): Router {
   const router = express.Router();
-  router.param('id', checkIdParam);
 
   router.post('/rejudge', async (req, res) => {
     // The researcher token is checked before the body is read.

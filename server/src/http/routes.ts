@@ -10,7 +10,7 @@ import { requireResearcher } from './access.ts';
 import { agentsRouter, type AgentsRouterDeps } from './agents.ts';
 import { debatesRouter, ListQuery, type DebatesRouterDeps } from './debates.ts';
 import { HttpError, parseOr400 } from './errors.ts';
-import { checkIdParam, jsonBody } from './input.ts';
+import { checkPathSegments, jsonBody } from './input.ts';
 import { lobbyRouter, type LobbyRouterDeps } from './lobby.ts';
 import { rejudgeRouter, type RejudgeRouterDeps } from './rejudge.ts';
 import { resultsRouter, type ResultsRouterDeps } from './results.ts';
@@ -34,7 +34,7 @@ export function apiRouter(deps: ApiRouters): Router {
   const api = express.Router();
   api.use(noStore);
   api.use(...jsonBody());
-  api.param('id', checkIdParam);
+  api.use(checkPathSegments);
 
   api.get('/health', async (_req, res) => {
     const started = Date.now();
