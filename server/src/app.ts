@@ -30,6 +30,7 @@ import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import { StudyService } from './studies/service.ts';
 import { createDebate } from './debates/create.ts';
 import { guardMatchmaking, guardMatchmakingRequests } from './http/matchmaking.ts';
+import type { LimitStores } from './http/limits.ts';
 import { applyCorsPolicy, securityHeaders } from './http/security.ts';
 import { loadScenarioPacks } from './scenarios/load.ts';
 import { quietLogger, RepeatLimiter } from './log.ts';
@@ -123,11 +124,10 @@ export async function createArena(config: Config, options: { stores?: Stores } =
     log: (line) => console.warn(line),
   });
   sessions.on((_id, e) => e.type === 'appended' && gateway.observe(e.event));
-  // With several processes, the lobby's per-address limit is counted in Redis, once for all of them.
+  // With several processes, the per-address limits are counted in Redis, once for all of them (one store per limit).
   const limitsRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3 }) : null;
-  const rateLimitStore = limitsRedis
-    ? new RedisStore({ prefix: 'arena:limit:', sendCommand: (...args: string[]) => limitsRedis.call(args[0]!, ...args.slice(1)) as Promise<RedisReply> })
-    : undefined;
+  const limitStores: LimitStores = (name) =>
+    limitsRedis ? new RedisStore({ prefix: `arena:limit:${name}:`, sendCommand: (...args: string[]) => limitsRedis.call(args[0]!, ...args.slice(1)) as Promise<RedisReply> }) : undefined;
   const token = await researcherToken(config);
   const lobby = { publicLobby: config.lobby, packs };
   const debates = new DebatesService({ store, cancel: (id, reason) => sessions.cancel(id, reason), creating, agents, lobby, researcherToken: token });
@@ -135,8 +135,10 @@ export async function createArena(config: Config, options: { stores?: Stores } =
   const api = apiRouter({
     researcherToken: token,
     store,
+    limitStores,
+    tokenFailuresPerMinute: config.tokenFailuresPerMinute,
     lobby: { lobby, scenarios: scenarioMap, agents, researcherToken: token },
-    debates: { debates, researcherToken: token, lobbyCreateLimit: config.lobbyCreateLimit, rateLimitStore },
+    debates: { debates, researcherToken: token, lobbyCreateLimit: config.lobbyCreateLimit, limitStores },
     results: { store, packs, researcherToken: token },
     rejudge: { rejudging: new RejudgeService({ store, creating, agents, agentTurnMs: config.agentSeconds * 1000 }), researcherToken: token },
     agents: { agents, gateway, agentKeys, researcherToken: token },

@@ -42,6 +42,8 @@ const Env = z.object({
    * that is how long a stalled or dead process's debates wait before another takes them over.
    */
   ARENA_LEASE_SECONDS: z.coerce.number().min(1).max(600).default(10),
+  /** Requests with a refused token (401) one address may make in a minute before all its requests with a token wait. */
+  ARENA_TOKEN_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
   /** WebSocket connections (seats and observers, all debates) one client address may hold at once in one process. */
   ARENA_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(100),
   /** Observers one debate may have at once. */
@@ -81,6 +83,8 @@ export interface Config {
   lobbyCreateLimit: number;
   /** With several processes, how long a process's lease on its debates lasts without renewal, ms. */
   leaseMs: number;
+  /** Requests with a refused token one address may make in a minute. */
+  tokenFailuresPerMinute: number;
   /** Connections one client address may hold at once (per process). */
   connectionsPerAddress: number;
   /** Observers one debate may have at once. */
@@ -132,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     lobbyCreateLimit: e.ARENA_LOBBY_CREATE_LIMIT,
     trustProxy: e.ARENA_TRUST_PROXY,
     leaseMs: e.ARENA_LEASE_SECONDS * 1000,
+    tokenFailuresPerMinute: e.ARENA_TOKEN_FAILURES_PER_MINUTE,
     connectionsPerAddress: e.ARENA_CONNECTIONS_PER_ADDRESS,
     observersPerDebate: e.ARENA_OBSERVERS_PER_DEBATE,
   };

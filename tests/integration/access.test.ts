@@ -49,7 +49,9 @@ async function create(visibility: 'public' | 'private', finished: boolean): Prom
 }
 
 beforeAll(async () => {
-  t = await startArena();
+  // This test presents hundreds of refused tokens from one address on purpose (every caller at every way in),
+  // which the per-address throttle of token failures would otherwise slow to a crawl.
+  t = await startArena({ env: { ARENA_TOKEN_FAILURES_PER_MINUTE: '1000000' } });
   other = await t.createDebate({ scenarioId: 'the-lantern-room', preset: 'debate' });
   for (const visibility of ['public', 'private'] as const) for (const finished of [false, true]) await create(visibility, finished);
 }, 60_000);

@@ -154,3 +154,23 @@ describe('logs', () => {
     expect(logged).not.toContain(RESEARCHER_TOKEN);
   });
 });
+
+describe('guessing tokens', () => {
+  it('slows an address whose requests with a token are refused again and again, and not the others', async () => {
+    const t = await startArena({ env: { ARENA_TOKEN_FAILURES_PER_MINUTE: '5' } });
+    try {
+      const guess = (i: number) => t.api('/api/export.jsonl', { token: `guess-${i}-0123456789abcdef` });
+      const statuses = [];
+      for (let i = 0; i < 8; i++) statuses.push((await guess(i)).status);
+      expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
+      const limited = await guess(99);
+      expect(limited.body).toMatchObject({ code: 'rate-limited', retryAfterSeconds: expect.any(Number) });
+      expect(limited.body.error).toMatch(/at most 5 requests a minute from one address with a token that is refused/);
+      // Requests without a token are not held up; nor, here, is anonymous health.
+      expect((await t.api('/api/scenarios')).status).toBe(200);
+      expect((await t.api('/api/health')).body).toEqual({ ok: true, protocol: PROTOCOL_VERSION });
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -1,7 +1,7 @@
 import { matchMaker } from '@colyseus/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DebateRoom } from '../../server/src/rooms/debate-room.ts';
-import { passageText, replay, type DebateView, type Scenario } from '@arena/shared';
+import { passageText, PROTOCOL_VERSION, replay, type DebateView, type Scenario } from '@arena/shared';
 import { framesText, RESEARCHER_TOKEN, startArena, type SeatClient, type TestArena } from '../helpers/arena.ts';
 import { judgeFavouring } from '../helpers/arena.ts';
 import { sentences } from '../helpers/fixtures.ts';
@@ -219,7 +219,9 @@ describe('connections', () => {
 
 describe('HTTP API', () => {
   it('serves health, scenarios without evidence, and refuses bad requests with a message', async () => {
-    expect((await t.api('/api/health')).body).toMatchObject({ ok: true, store: 'embedded' });
+    // Anyone learns that the server is up; how the store answers is for researchers (its latency is a timing signal).
+    expect((await t.api('/api/health')).body).toEqual({ ok: true, protocol: PROTOCOL_VERSION });
+    expect((await t.api('/api/health', { token: RESEARCHER_TOKEN })).body).toMatchObject({ ok: true, store: 'embedded', storeMs: expect.any(Number) });
     const scenarios = await t.api('/api/scenarios');
     expect(scenarios.body.scenarios.length).toBeGreaterThanOrEqual(12);
     const listing = JSON.stringify(scenarios.body);

@@ -65,6 +65,11 @@ export function decide(p: Principal, d: DebateFacts, want: Want): Decision {
   }
 }
 
+/** What /api/health tells a caller: that the server is up, to anyone; how its store answers, and since when it runs, to researchers only. */
+export function healthDetail(p: Principal): 'up' | 'full' {
+  return p.kind === 'researcher' ? 'full' : 'up';
+}
+
 /** Which debates a principal finds in lists, reports and exports: public ones, or all of them. */
 export function listScope(p: Principal): 'public' | 'all' {
   return p.kind === 'researcher' ? 'all' : 'public';

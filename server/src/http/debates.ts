@@ -3,8 +3,7 @@
  * …/transcript), POST /debates/:id/cancel. Each route parses its input, reads the
  * caller's credentials and answers what the debates service answers.
  */
-import express, { type Request, type Router } from 'express';
-import { rateLimit, type Store as RateLimitStore } from 'express-rate-limit';
+import express, { type Router } from 'express';
 import { z } from 'zod';
 import { PRESET_NAMES, safeJsonRecord, safeText, Seat, type PresetName } from '@arena/shared';
 import { credentialsOf } from '../access/request.ts';
@@ -12,6 +11,7 @@ import type { DebatesService } from '../debates/service.ts';
 import { lobbyLimited } from '../access/lobby.ts';
 import { enforce, requestPrincipal, valueOr4xx } from './access.ts';
 import { parseOr400 } from './errors.ts';
+import { addressLimit, type LimitStores } from './limits.ts';
 
 const SeatConfigInput = z
   .object({
@@ -61,7 +61,7 @@ export interface DebatesRouterDeps {
   /** Debates one address may create per 10 minutes without the researcher token. */
   lobbyCreateLimit: number;
   /** Where the lobby's per-address limit counts (Redis, shared by every process, when REDIS_URL is set; else in memory). */
-  rateLimitStore?: RateLimitStore | undefined;
+  limitStores?: LimitStores | undefined;
 }
 
 export function debatesRouter(deps: DebatesRouterDeps): Router {
@@ -69,23 +69,14 @@ export function debatesRouter(deps: DebatesRouterDeps): Router {
   const api = express.Router();
 
   /** Anonymous creations per client: counted when a debate is created, per 10 minutes. */
-  const lobbyLimit = rateLimit({
+  const lobbyLimit = addressLimit({
+    name: 'lobby',
     windowMs: 10 * 60_000,
     limit: deps.lobbyCreateLimit,
     skip: (req) => !lobbyLimited(requestPrincipal(req, deps)),
-    skipFailedRequests: true,
-    ...(deps.rateLimitStore ? { store: deps.rateLimitStore } : {}),
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    handler: (_req, res, _next, options) => {
-      const reset = (_req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
-      const seconds = reset ? Math.max(1, Math.ceil((reset.getTime() - Date.now()) / 1000)) : Math.round(options.windowMs / 1000);
-      res.status(429).json({
-        error: `rate-limited: at most ${deps.lobbyCreateLimit} debates per 10 minutes from one address without the researcher token; the next one can be created in ${seconds} s`,
-        code: 'rate-limited',
-        retryAfterSeconds: seconds,
-      });
-    },
+    counts: (status) => status < 400,
+    what: `at most ${deps.lobbyCreateLimit} debates per 10 minutes from one address without the researcher token`,
+    stores: deps.limitStores,
   });
 
   api.post('/debates', lobbyLimit, async (req, res) => {

@@ -6,7 +6,10 @@
 import express, { type Router } from 'express';
 import { PROTOCOL_VERSION, transcriptJsonSchema } from '@arena/shared';
 import type { Store } from '../store/store.ts';
-import { requireResearcher } from './access.ts';
+import { requestPrincipal, requireResearcher } from './access.ts';
+import { healthDetail } from '../access/policy.ts';
+import { credentialsOf } from '../access/request.ts';
+import { addressLimit, type LimitStores } from './limits.ts';
 import { agentsRouter, type AgentsRouterDeps } from './agents.ts';
 import { debatesRouter, ListQuery, type DebatesRouterDeps } from './debates.ts';
 import { HttpError, parseOr400 } from './errors.ts';
@@ -20,6 +23,10 @@ import { selfplayRouter, type SelfplayRouterDeps } from './selfplay.ts';
 export interface ApiRouters {
   researcherToken: string;
   store: Pick<Store, 'ping' | 'kind' | 'transcripts'>;
+  /** Where the per-address limits count (Redis with several processes). */
+  limitStores?: LimitStores | undefined;
+  /** Requests with a refused token (401) one address may make in a minute before its requests with a token wait. */
+  tokenFailuresPerMinute: number;
   debates: DebatesRouterDeps;
   lobby: LobbyRouterDeps;
   results: ResultsRouterDeps;
@@ -35,8 +42,26 @@ export function apiRouter(deps: ApiRouters): Router {
   api.use(noStore);
   api.use(...jsonBody());
   api.use(checkPathSegments);
+  // Guessing the researcher's (or any) token: an address whose requests with a token are refused
+  // as unauthenticated again and again waits, whatever the endpoint.
+  api.use(
+    addressLimit({
+      name: 'token-guesses',
+      windowMs: 60_000,
+      limit: deps.tokenFailuresPerMinute,
+      skip: (req) => credentialsOf(req).bearer === undefined,
+      counts: (status) => status === 401,
+      what: `at most ${deps.tokenFailuresPerMinute} requests a minute from one address with a token that is refused`,
+      stores: deps.limitStores,
+    }),
+  );
 
-  api.get('/health', async (_req, res) => {
+  /** That the server is up, to anyone; the store, its latency and the uptime to researchers only (a store's latency is a timing signal). */
+  api.get('/health', async (req, res) => {
+    if (healthDetail(requestPrincipal(req, deps)) === 'up') {
+      res.json({ ok: true, protocol: PROTOCOL_VERSION });
+      return;
+    }
     const started = Date.now();
     await deps.store.ping();
     res.json({ ok: true, protocol: PROTOCOL_VERSION, store: deps.store.kind, storeMs: Date.now() - started, uptimeSeconds: Math.round(process.uptime()) });
