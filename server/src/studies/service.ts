@@ -21,6 +21,7 @@ import { DebaterPool, needsDebaters, seenBy } from './debater-pool.ts';
 import { isStudyExport, markBonusesPaid, studyExport, STUDY_EXPORTS } from './export-files.ts';
 import { openItemDebate } from './item-debate.ts';
 import { loadStudyOriginals, selectStudyOriginals } from './originals.ts';
+import { exclusionOf } from './exports.ts';
 import { currentItemOf, participantPage, seatOf } from './participant-page.ts';
 import { studyProgress, type StudyProgress } from './progress.ts';
 import { resolveStudy, type ResolvedStudy } from './resolve.ts';
@@ -399,8 +400,12 @@ export class StudyService {
       for (const q of e.questions) seen.questions.add(q);
       for (const st of e.stories) seen.stories.add(st);
     }
-    const queue = drawQueue({ slots, conditions: design.conditionNames, items: spec.itemsPerParticipant, seed: spec.seed, participant: p.participant, seenQuestions: seen.questions, seenStories: seen.stories });
+    // The participant's row of the balanced order: how many judges had their queue before them.
+    const orderRow = new Set((await this.db.items(p.studyId)).filter((i) => i.kind === 'item').map((i) => i.participant)).size;
+    const queue = drawQueue({ slots, conditions: design.conditionNames, items: spec.itemsPerParticipant, seed: spec.seed, participant: p.participant, row: orderRow, seenQuestions: seen.questions, seenStories: seen.stories });
     if (queue.length === 0) return null;
+    const known = new Set(slots.map((s) => s.id));
+    await this.db.addSlots(p.studyId, queue.filter((s) => !known.has(s.id)));
     const checksAfter = (k: number) => spec.attentionChecks.forEach((c, i) => c.after === k && add('check', design.checks[i]!.id, 'check', null));
     checksAfter(0);
     queue.forEach((slot, k) => {
@@ -509,13 +514,17 @@ export class StudyService {
 
   /**
    * Ends a participant's study with an outcome. Their unfinished counted items go back
-   * to the pool (to be drawn by a later arrival) and an open debate is cancelled and its
-   * end recorded (a recruited debater's too: its judge then waits for other debaters).
+   * to the pool (to be drawn by a later arrival), and so do their judged ones when the
+   * outcome excludes them (their judgements are kept, and counted apart); an open debate
+   * is cancelled and its end recorded (a recruited debater's too: its judge then waits
+   * for other debaters).
    */
   async finish(p: ParticipantRow, outcome: Outcome, flag?: string): Promise<void> {
     const items = await this.db.items(p.studyId, p.participant);
     const cancelled: string[] = [];
+    const excluded = exclusionOf({ ...p, outcome }) !== null;
     for (const item of items) {
+      if (item.status === 'done' && excluded && item.slot && item.kind === 'item') await this.db.setSlot(p.studyId, item.slot, 'open', null);
       if (item.status === 'done' || item.status === 'abandoned') continue;
       await this.db.updateItem(p.studyId, p.participant, item.position, { status: 'abandoned' });
       if (item.slot && item.kind !== 'debate') await this.db.setSlot(p.studyId, item.slot, 'open', null);

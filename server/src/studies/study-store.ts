@@ -234,6 +234,16 @@ export class StudyStore {
     }));
   }
 
+  /** Adds top-up slots (trials beyond the plan) to a study's pool, open. */
+  async addSlots(studyId: string, slots: readonly Slot[]): Promise<void> {
+    for (const s of slots) {
+      await this.sql.query(
+        `INSERT INTO study_slots (study_id, slot, cell, scenario_id, condition, question_key, story_key, trial, status, original_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9)`,
+        [studyId, s.id, s.cell, s.scenarioId, s.condition, s.questionKey, s.storyKey, s.trial, s.originalId ?? null],
+      );
+    }
+  }
+
   async setSlot(studyId: string, slot: string, status: SlotStatus, participant: string | null): Promise<void> {
     await this.sql.query(
       `UPDATE study_slots SET status = $3, participant = $4, draws = draws + CASE WHEN $3 = 'assigned' THEN 1 ELSE 0 END WHERE study_id = $1 AND slot = $2`,
