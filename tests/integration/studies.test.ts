@@ -7,6 +7,8 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { judgedCorrect, type TranscriptRecord } from '@arena/shared';
+import { computeReport } from '../../server/src/report/report.ts';
+import { excludedSelection, loadSelection } from '../../server/src/report/select.ts';
 import { EXAMPLE_SPEC } from '../../server/src/studies/example.ts';
 import { parseSpec, type StudySpec } from '../../server/src/studies/spec.ts';
 import { RESEARCHER_TOKEN, startArena, type SeatClient, type TestArena } from '../helpers/arena.ts';
@@ -127,6 +129,11 @@ describe('a study', () => {
     await post('next', tokenB);
     await judgeItem(tokenB, green);
     expect((await me(tokenB)).end).toMatchObject({ outcome: 'failed', code: 'FAILED01' });
+    // B's judged item is not usable: its slot went back to the pool, and the dashboard counts it apart.
+    const usable = (await t.api(`/api/studies/${spec.id}/progress`, { token: RESEARCHER_TOKEN })).body;
+    expect(usable.plan.done).toBe(3);
+    expect(usable.judgements).toEqual({ counted: 3, practice: 2, checks: 2, excluded: 1 });
+    expect(usable.participants.find((x: { outcome: string | null }) => x.outcome === 'completed').conditions).toHaveLength(3);
 
     // Participant 3 declines consent.
     const tokenC = (await t.api(`/api/studies/${spec.id}/enter`, { method: 'POST', json: { pid: 'PANEL-CCC' } })).body.token as string;
@@ -200,6 +207,17 @@ describe('a study', () => {
       expect(row.excluded).toBe(row.participant_outcome === 'failed' ? 'TRUE' : 'FALSE');
     }
     expect(JSON.stringify(csv)).not.toContain('PANEL-');
+
+    // Reports over the study (arena report --study, /api/results) count its kept participants' counted items only; the excluded apart.
+    const studyFilter = { study: spec.id, provenance: 'study' };
+    const finishedOnly = (rs: TranscriptRecord[]) => rs.filter((r) => r.status === 'finished');
+    const counted = finishedOnly(await loadSelection(t.arena.ctx.store, studyFilter));
+    expect(counted).toHaveLength(progress.judgements.counted);
+    expect(counted.every((r) => (r.header.meta!['study'] as { kind: string }).kind === 'item')).toBe(true);
+    expect(counted).toHaveLength(csv.filter((row) => row.practice === 'FALSE' && row.check === 'FALSE' && row.excluded === 'FALSE').length);
+    expect(finishedOnly(await excludedSelection(t.arena.ctx.store, studyFilter))).toHaveLength(progress.judgements.excluded);
+    expect(computeReport(counted, studyFilter).finished).toBe(progress.judgements.counted);
+    expect(progress.plan.done).toBe(progress.judgements.counted);
 
     // Bonuses: panel ids of the completed, each paid once.
     const bonuses = parseCsv((await t.api(`/api/studies/${spec.id}/export/bonuses.csv`, { token: RESEARCHER_TOKEN })).body as string, { columns: true }) as { participant_id: string; amount: string }[];

@@ -9,12 +9,13 @@ interface Progress {
   study: { id: string; title: string; status: string; specHash: string; seed: string; createdAt: number; itemsPerParticipant: number; judgementsPerCell: number };
   stages: Record<string, number>;
   outcomes: Record<string, number>;
-  plan: { slots: number; done: number; assigned: number; open: number };
+  plan: { slots: number; planned: number; done: number; assigned: number; open: number };
+  judgements: { counted: number; practice: number; checks: number; excluded: number };
   cells: { cell: string; scenario: string; condition: string; planned: number; done: number; assigned: number; open: number }[];
   balance: { condition: string; judgements: number; correctAt: number[]; honest: number; dishonest: number; correctFirst: number; correctLater: number; accuracy: number | null }[];
   dropouts: number;
   refills: number;
-  participants: { participant: string; stage: string; outcome: string | null; position: number; items: number; done: number; failedChecks: number; flags: string[]; lastSeen: number }[];
+  participants: { participant: string; stage: string; outcome: string | null; position: number; items: number; done: number; failedChecks: number; flags: string[]; lastSeen: number; conditions: string[] }[];
   flagged: { participant: string; flags: string[] }[];
 }
 
@@ -173,9 +174,9 @@ export function StudyDashboard({ id }: { id: string }) {
         ))}
         <div className="card" data-testid="plan-done">
           <span className="big">
-            {p.plan.done}/{p.plan.slots}
+            {p.plan.done}/{p.plan.planned}
           </span>{' '}
-          judgements done
+          usable judgements done
         </div>
         <div className="card" data-testid="dropouts">
           <span className="big">{p.dropouts}</span> dropouts, {p.refills} refilled
@@ -183,6 +184,10 @@ export function StudyDashboard({ id }: { id: string }) {
       </div>
       <p className="small" data-testid="outcomes">
         Outcomes: {Object.entries(p.outcomes).map(([k, v]) => `${k} ${v}`).join(' · ') || 'none yet'}
+      </p>
+      <p className="small" data-testid="judgement-counts">
+        Counted judgements: {p.judgements.counted} · not counted: {p.judgements.practice} practice, {p.judgements.checks} attention checks, {p.judgements.excluded} of excluded participants (their items were given to others)
+        {p.plan.slots > p.plan.planned ? ` · ${p.plan.slots - p.plan.planned} top-up items beyond the plan, so that late arrivals get a full queue` : ''}
       </p>
       <h2>Balance achieved</h2>
       <table className="dash">
@@ -244,6 +249,7 @@ export function StudyDashboard({ id }: { id: string }) {
             <th>stage</th>
             <th>outcome</th>
             <th>items done</th>
+            <th>condition order</th>
             <th>failed checks</th>
             <th>flags</th>
           </tr>
@@ -261,6 +267,7 @@ export function StudyDashboard({ id }: { id: string }) {
               <td className="num">
                 {x.done}/{x.items}
               </td>
+              <td>{x.conditions.join(' → ')}</td>
               <td className="num">{x.failedChecks}</td>
               <td>{x.flags.join(', ')}</td>
             </tr>

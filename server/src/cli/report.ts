@@ -8,7 +8,7 @@ import { compareRejudged, formatRejudgeComparison, type RejudgeComparison } from
 import { formatReport } from '../report/format.ts';
 import type { ReportFilter } from '../report/outcomes.ts';
 import { computeReport } from '../report/report.ts';
-import { loadSelection, sourceName } from '../report/select.ts';
+import { excludedSelection, loadSelection, sourceName } from '../report/select.ts';
 import type { Store } from '../store/store.ts';
 import { commandStore } from './store.ts';
 
@@ -19,6 +19,8 @@ interface ReportOptions {
   judge?: string;
   agent?: string;
   inPaper?: boolean;
+  provenance?: string;
+  study?: string;
   dataDir: string;
   json?: boolean;
 }
@@ -26,7 +28,7 @@ interface ReportOptions {
 export { sourceName };
 
 /** The report's filter from the shared command-line options. */
-export function reportFilter(opts: Pick<ReportOptions, 'source' | 'pack' | 'preset' | 'judge' | 'agent' | 'inPaper'>): ReportFilter {
+export function reportFilter(opts: Pick<ReportOptions, 'source' | 'pack' | 'preset' | 'judge' | 'agent' | 'inPaper' | 'provenance' | 'study'>): ReportFilter {
   if (opts.judge && opts.judge !== 'human' && opts.judge !== 'ai') throw new Error(`--judge must be "human" or "ai", got "${opts.judge}"`);
   const source = sourceName(opts.source);
   return {
@@ -36,6 +38,8 @@ export function reportFilter(opts: Pick<ReportOptions, 'source' | 'pack' | 'pres
     ...(opts.judge ? { judge: opts.judge as 'human' | 'ai' } : {}),
     ...(opts.agent ? { agent: opts.agent } : {}),
     ...(opts.inPaper ? { inPaper: true } : {}),
+    ...(opts.provenance ? { provenance: opts.provenance } : {}),
+    ...(opts.study ? { study: opts.study } : {}),
   };
 }
 
@@ -48,6 +52,8 @@ export function selectionOptions(cmd: Command): Command {
     .option('--judge <kind>', 'only debates judged by a "human" or an "ai"')
     .option('--agent <id>', 'only debates with this agent (or "human") in a seat')
     .option('--in-paper', "only imported debates the original analysis included (NYU's includedInPaper)")
+    .option('--provenance <how>', 'only debates created this way: lobby, researcher, selfplay, study, … ("unknown" for older ones)')
+    .option('--study <id>', "only this study's counted items (practice items, attention checks and excluded participants' judgements are never counted)")
     .option('--data-dir <dir>', 'embedded database folder (ignored when DATABASE_URL is set)', process.env.ARENA_DATA_DIR ?? './data');
 }
 
@@ -86,8 +92,10 @@ export function registerReport(program: Command): void {
           else console.log(formatNyuReport(nyu) + `\n\n${formatReport(report)}` + (rejudged ? `\n\n${formatRejudgeComparison(rejudged)}` : ''));
           return;
         }
-        if (opts.json) console.log(JSON.stringify({ ...report, ...(rejudged ? { rejudged } : {}) }, null, 2));
-        else console.log(formatReport(report) + (rejudged ? `\n\n${formatRejudgeComparison(rejudged)}` : ''));
+        const excluded = (await excludedSelection(store, filter)).filter((r) => r.status === 'finished').length;
+        const apart = excluded ? `\n\nNot counted: ${excluded} judgement${excluded === 1 ? '' : 's'} of study participants excluded by their study's rules (in the study's judgements.csv, excluded = TRUE).` : '';
+        if (opts.json) console.log(JSON.stringify({ ...report, excludedJudgements: excluded, ...(rejudged ? { rejudged } : {}) }, null, 2));
+        else console.log(formatReport(report) + (rejudged ? `\n\n${formatRejudgeComparison(rejudged)}` : '') + apart);
       } finally {
         await store.close();
       }

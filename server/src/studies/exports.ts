@@ -5,6 +5,7 @@
  * pseudonym; panel ids are in the bonus and approval files alone.
  */
 import type { TranscriptRecord } from '@arena/shared';
+import { exclusionOf } from '../report/exclusions.ts';
 import { outcomeOf, type Outcome } from '../report/outcomes.ts';
 import { csvBool, judgementsCsv, turnsCsv, type RowOverrides } from '../report/csv.ts';
 import type { Store } from '../store/store.ts';
@@ -13,12 +14,6 @@ import { studyTranscripts, type ParticipantRow, type StudyRow } from './study-st
 
 export const studyMeta = (r: Pick<TranscriptRecord, 'header'>): StudyDebateMeta | undefined => r.header.meta?.['study'] as StudyDebateMeta | undefined;
 
-/** Why a participant's judgements are excluded, by the study's rules (null: kept). */
-export function exclusionOf(p: ParticipantRow | undefined): string | null {
-  if (!p) return 'unknown participant';
-  if (p.outcome === 'failed') return 'failed attention check';
-  return null;
-}
 
 export interface StudyData {
   records: TranscriptRecord[];
