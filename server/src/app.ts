@@ -79,6 +79,7 @@ export async function createArena(config: Config, options: { store?: Store } = {
     store,
     sessions,
     scenarios: scenarioMap,
+    packs,
     knownAgent: (id) => {
       try {
         makeAgent(id, 'probe');

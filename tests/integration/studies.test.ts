@@ -7,6 +7,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { judgedCorrect, type TranscriptRecord } from '@arena/shared';
+import { scenarioHidden } from '../../server/src/access/study.ts';
 import { computeReport } from '../../server/src/report/report.ts';
 import { excludedSelection, loadSelection } from '../../server/src/report/select.ts';
 import { EXAMPLE_SPEC } from '../../server/src/studies/example.ts';
@@ -57,9 +58,18 @@ const green = (view: SeatClient['view']) => view.answers.map((a) => (a === 'Gree
 describe('a study', () => {
   it('is launched by researchers only, frozen, and walks participants from link to code', async () => {
     expect((await t.api('/api/studies', { method: 'POST', json: { spec } })).status).toBe(401);
+    // Items from the public pack: refused unless the spec allows it, then launched with a warning in words.
+    const { publicItems: _allow, ...unguarded } = spec;
+    const refused = await t.api('/api/studies', { method: 'POST', json: { spec: unguarded }, token: RESEARCHER_TOKEN });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatch(/public pack originals.*publicItems: allow/);
     const launched = await t.api('/api/studies', { method: 'POST', json: { spec }, token: RESEARCHER_TOKEN });
     expect(launched.status).toBe(201);
     expect(launched.body.slots).toBe(9);
+    expect(launched.body.warnings.join(' ')).toMatch(/participant may already know an answer/);
+    // While it runs its items are hidden outside it (the decision the lobby, scenario, replay and results routes apply).
+    const shield = await t.arena.ctx.studies.shield();
+    for (const id of [...spec.scenarios!.ids, ...spec.practice.map((p) => p.scenario)]) expect(scenarioHidden(shield, { researcher: false }, id)).not.toBeNull();
     const again = await t.api('/api/studies', { method: 'POST', json: { spec: { ...spec, seed: 'other' } }, token: RESEARCHER_TOKEN });
     expect(again.status).toBe(409);
     expect(again.body.error).toMatch(/frozen/);
@@ -236,6 +246,8 @@ describe('a study', () => {
     expect((await t.api(`/api/studies/${spec.id}/pause`, { method: 'POST', json: {}, token: RESEARCHER_TOKEN })).body.status).toBe('paused');
     expect((await t.api(`/api/studies/${spec.id}/enter`, { method: 'POST', json: { pid: 'PANEL-FFF' } })).status).toBe(503);
     await t.api(`/api/studies/${spec.id}/close`, { method: 'POST', json: {}, token: RESEARCHER_TOKEN });
+    // Closed: its items are shown again.
+    expect(scenarioHidden(await t.arena.ctx.studies.shield(), { researcher: false }, 'the-lantern-room')).toBeNull();
     const token = (await t.api(`/api/studies/${spec.id}/enter`, { method: 'POST', json: { pid: 'PANEL-FFF' } })).body.token as string;
     expect((await me(token)).end).toMatchObject({ outcome: 'noCapacity', code: 'NOROOM01' });
     expect((await t.api(`/api/studies/${spec.id}/enter`, { method: 'POST', json: {} })).status).toBe(400);

@@ -7,7 +7,8 @@ import { loadScenarioPacks } from '../scenarios/load.ts';
 import { EXAMPLE_SPEC } from '../studies/example.ts';
 import { resolveStudy } from '../studies/resolve.ts';
 import { simulateStudy } from './study-simulate.ts';
-import { readSpecFile, specHash, type StudySpec } from '../studies/spec.ts';
+import { exposureDecision } from '../access/study.ts';
+import { readSpecFile, SpecError, specHash, type StudySpec } from '../studies/spec.ts';
 import { positiveInt } from './options.ts';
 
 const rate = (value: string): number => {
@@ -17,9 +18,9 @@ const rate = (value: string): number => {
 };
 
 /** Reads a spec file and checks it against the scenarios and agents at hand; errors name the file and the field. */
-async function checkedSpec(file: string, agentsFile?: string): Promise<{ spec: StudySpec; slots: number; cells: number }> {
+async function checkedSpec(file: string, agentsFile?: string): Promise<{ spec: StudySpec; slots: number; cells: number; warnings: string[] }> {
   const spec = await readSpecFile(file);
-  const { scenarios } = await loadScenarioPacks(process.env.ARENA_SCENARIOS_DIR ?? 'scenarios');
+  const { packs, scenarios } = await loadScenarioPacks(process.env.ARENA_SCENARIOS_DIR ?? 'scenarios');
   const config = agentsFile ? loadAgentsConfig(agentsFile) : defaultAgentsConfig();
   const design = resolveStudy(
     spec,
@@ -36,7 +37,16 @@ async function checkedSpec(file: string, agentsFile?: string): Promise<{ spec: S
     // Stored debates to re-judge are chosen from the server's store at launch.
     spec.debates ? null : [],
   );
-  return { spec, cells: design.cells.length, slots: design.cells.length * spec.judgementsPerCell };
+  // Public finished debates on the items are the server's to check, at launch.
+  const privatePacks = new Set(packs.filter((p) => p.private).map((p) => p.id));
+  const itemIds = [...new Set([...design.scenarios.keys(), ...spec.practice.map((p) => p.scenario)])];
+  const inPublicPacks = itemIds.flatMap((id) => {
+    const pack = design.scenarios.get(id)?.pack ?? scenarios.find((x) => x.id === id)?.pack;
+    return pack && !privatePacks.has(pack) ? [{ scenarioId: id, pack }] : [];
+  });
+  const { refused, warnings } = exposureDecision({ inPublicPacks, publicDebates: [], allowed: spec.publicItems === 'allow' });
+  if (refused) throw new SpecError(`${file}: ${refused}`);
+  return { spec, cells: design.cells.length, slots: design.cells.length * spec.judgementsPerCell, warnings };
 }
 
 /** The server and researcher token a steering command talks to. */
@@ -85,7 +95,7 @@ export function registerStudy(program: Command): void {
     .option('--agents <file>', 'agents configuration (default $ARENA_AGENTS or ./agents.json)')
     .option('--json', 'print a JSON summary')
     .action(async (file: string, opts: { agents?: string; json?: boolean }) => {
-      const { spec, cells, slots } = await checkedSpec(file, opts.agents);
+      const { spec, cells, slots, warnings } = await checkedSpec(file, opts.agents);
       const summary = { id: spec.id, specHash: specHash(spec), conditions: spec.conditions.map((c) => c.name), cells, slots, participantsNeeded: Math.ceil(slots / spec.itemsPerParticipant) };
       if (opts.json) console.log(JSON.stringify(summary, null, 2));
       else {
@@ -93,13 +103,15 @@ export function registerStudy(program: Command): void {
         console.log(`${spec.itemsPerParticipant} per participant: at least ${summary.participantsNeeded} participants who complete. Spec hash ${summary.specHash.slice(0, 16)}…`);
         if (spec.debates) console.log(`plus ${spec.judgementsPerCell} re-judgings of each stored debate the "debates" selection matches in the server's store when launched`);
       }
+      for (const w of warnings) console.error(w);
     });
 
   serverOptions(study.command('launch <file>'))
     .description('launch a study on a running server (the spec is frozen from then on)')
     .action(async (file: string, opts: { server: string; token?: string }) => {
       const spec = await readSpecFile(file);
-      const launched = (await post(opts, '/studies', { spec })) as { id: string; specHash: string; slots: number; link: string };
+      const launched = (await post(opts, '/studies', { spec })) as { id: string; specHash: string; slots: number; link: string; warnings?: string[] };
+      for (const w of launched.warnings ?? []) console.error(w);
       console.log(`launched ${launched.id} (${launched.slots} slots, spec hash ${launched.specHash.slice(0, 16)}…)`);
       console.log(`study link for your panel: ${opts.server.replace(/\/$/, '')}${launched.link}`);
       console.log(`dashboard: ${opts.server.replace(/\/$/, '')}/studies/${launched.id}`);

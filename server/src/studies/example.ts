@@ -22,6 +22,10 @@ scenarios:
     - the-matter-of-the-blue-gate
     - the-quiet-relay
     - the-thursday-reconciliation
+# These scenarios are in the public pack "originals": their passages and answers are public,
+# so a participant may know an answer. Fine for a pilot; for real data use a private pack
+# (pack.json: "private": true) and delete this line, and validate/launch check it for you.
+publicItems: allow
 
 # Stored debates (played here or imported) can be items too: each is re-judged step by step,
 # the participant being its new judge. Chosen by id and/or by source and pack when launched.

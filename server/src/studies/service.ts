@@ -14,7 +14,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { judgedCorrect } from '@arena/shared';
-import { mayStudy, participantOf, type StudyAction, type StudyPrincipal } from '../access/study.ts';
+import { exposureDecision, mayStudy, participantOf, studyShield, type ItemExposure, type RunningStudyItems, type StudyAction, type StudyPrincipal, type StudyShield } from '../access/study.ts';
 import { newToken } from '../tokens.ts';
 import { drawQueue, planSlots } from './assignment.ts';
 import { DebaterPool, needsDebaters, seenBy } from './debater-pool.ts';
@@ -127,6 +127,40 @@ export class StudyService {
     return { row, design };
   }
 
+  /** The scenarios of a study's items: live, practice and re-judged. */
+  private static itemScenarios(design: ResolvedStudy): string[] {
+    return [...new Set([...design.scenarios.keys(), ...design.spec.practice.map((p) => p.scenario), ...[...design.originals.values()].map((o) => o.scenario.id)])];
+  }
+
+  /** Where a participant could look a study's items' answers up before it runs: public packs, public finished debates (not the originals it re-judges, made private at launch). */
+  async exposure(design: ResolvedStudy): Promise<ItemExposure> {
+    const ids = new Set(StudyService.itemScenarios(design));
+    const privatePacks = new Set(this.deps.packs.filter((p) => p.private).map((p) => p.id));
+    const inPublicPacks = [...ids].flatMap((id) => {
+      const pack = this.deps.scenarios.get(id)?.pack ?? design.scenarios.get(id)?.pack;
+      return pack && !privatePacks.has(pack) ? [{ scenarioId: id, pack }] : [];
+    });
+    const publicDebates = (await this.deps.store.listDebates({ visibility: 'public', status: 'finished', limit: 1_000_000 }))
+      .filter((d) => ids.has(d.scenarioId) && !design.originals.has(d.id))
+      .map((d) => ({ id: d.id, scenarioId: d.scenarioId }));
+    return { inPublicPacks, publicDebates, allowed: design.spec.publicItems === 'allow' };
+  }
+
+  /** The studies launched and not closed, with their items' scenarios: what the access policy hides outside them. */
+  async runningItems(): Promise<RunningStudyItems[]> {
+    const out: RunningStudyItems[] = [];
+    for (const row of await this.db.list()) {
+      if (row.status === 'closed') continue;
+      out.push({ studyId: row.id, scenarioIds: StudyService.itemScenarios((await this.study(row.id)).design) });
+    }
+    return out;
+  }
+
+  /** The scenarios hidden now (access/study.ts decides what that hides). */
+  async shield(): Promise<StudyShield> {
+    return studyShield(await this.runningItems());
+  }
+
   // ---- researchers ----
 
   /** The launched studies. */
@@ -146,6 +180,8 @@ export class StudyService {
     return attempt(async () => {
       allow(principal, 'launch');
       const design = await this.resolve(spec);
+      const { refused, warnings } = exposureDecision(await this.exposure(design));
+      if (refused) throw new StudyError('invalid', `${spec.id}: ${refused}`);
       const hash = specHash(spec);
       const existing = await this.db.get(spec.id);
       if (existing) {
@@ -157,7 +193,7 @@ export class StudyService {
       for (const id of design.originals.keys()) await this.deps.store.setVisibility(id, 'private');
       this.resolved.set(spec.id, design);
       const link = `/s/${spec.id}?PROLIFIC_PID={{%PROLIFIC_PID%}}&STUDY_ID={{%STUDY_ID%}}&SESSION_ID={{%SESSION_ID%}}`;
-      return { id: spec.id, specHash: hash, slots: slots.length, originals: design.originals.size, link, ...(spec.humanDebaters ? { debaterLink: `${link}&role=debater` } : {}) };
+      return { id: spec.id, specHash: hash, slots: slots.length, originals: design.originals.size, link, ...(spec.humanDebaters ? { debaterLink: `${link}&role=debater` } : {}), warnings };
     });
   }
 

@@ -79,6 +79,12 @@ export const StudySpec = z
       .strict()
       .refine((d) => d.ids.length + d.sources.length + d.packs.length > 0, { message: 'name at least one debate id, source or pack' })
       .optional(),
+    /**
+     * `allow`: run the study although its items are in a public pack or have public
+     * finished debates (a participant could know the answers); without it, validate and
+     * launch refuse such a spec.
+     */
+    publicItems: z.literal('allow').optional(),
     conditions: z.array(Condition).default([]),
     itemsPerParticipant: z.number().int().min(1).max(100),
     /** Judgements wanted in every scenario × condition cell. */

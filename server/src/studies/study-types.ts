@@ -1,5 +1,5 @@
 /** The studies service's dependencies, results and refusals (see service.ts). */
-import type { DebateHeader, Scenario, Seat, Visibility } from '@arena/shared';
+import type { DebateHeader, PackInfo, Scenario, Seat, Visibility } from '@arena/shared';
 import type { Sessions } from '../sessions/sessions.ts';
 import type { Store } from '../store/store.ts';
 import type { Outcome } from './spec.ts';
@@ -9,6 +9,8 @@ export interface StudyDeps {
   store: Store;
   sessions: Sessions;
   scenarios: ReadonlyMap<string, Scenario>;
+  /** The scenario packs (which are private: a study's items should be). */
+  packs: readonly PackInfo[];
   /** Null when the agent id can be made, else why not. */
   knownAgent: (id: string) => string | null;
   /** The server's debate creation (agents checked against their seats; sessions start there): an item's debate from its header. */
@@ -66,6 +68,8 @@ export interface Launched {
   link: string;
   /** The debater link, for a study that recruits debaters. */
   debaterLink?: string;
+  /** What the researcher should know before recruiting (items whose answers are public, when the spec allows it). */
+  warnings: string[];
 }
 
 export interface StudySummary {
