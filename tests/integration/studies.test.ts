@@ -24,6 +24,8 @@ const spec: StudySpec = {
   itemsPerParticipant: 3,
   judgementsPerCell: 1,
   practice: [{ scenario: 'the-heron-and-the-three-stones', condition: 'blind' }],
+  // One failed check ends the study here (the default, as panels require, is after two).
+  exclusion: { maxFailedChecks: 0, minSecondsPerItem: 0 },
   bonus: { perPoint: 1, floor: 0.1, cap: 2, currency: 'GBP' },
 };
 

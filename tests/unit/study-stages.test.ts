@@ -118,4 +118,16 @@ describe('the stage table', () => {
     // Without recruited debaters in the spec, the lobby has no wait limit.
     expect(timeoutOf({ ...at(waiting, [], minutes(11)), spec: { ...spec, humanDebaters: undefined } })).toBeNull();
   });
+
+  it('the comprehension quiz: all answers right to start, a wrong try shows the instructions again, two wrong tries end with the return (declined) code', () => {
+    const quizSpec: StudySpec = { ...spec, comprehension: [{ question: 'Who sees the passage?', answers: ['judge', 'debaters'], correct: 1 }] };
+    const atQuiz = (flags: string[] = []): PathState => ({ spec: quizSpec, p: participant({ stage: 'instructions', flags }), items: [], now: T0 });
+    expect(transition(atQuiz(), { type: 'start', answers: [1] })).toEqual({ ok: true, to: 'items', effect: { type: 'setOutItems' } });
+    expect(transition(atQuiz(), { type: 'start', answers: [0] })).toEqual({ ok: true, to: 'instructions', effect: { type: 'quizMissed' } });
+    expect(transition(atQuiz(), { type: 'start' })).toEqual({ ok: true, to: 'instructions', effect: { type: 'quizMissed' } });
+    expect(transition(atQuiz(['missed-comprehension']), { type: 'start', answers: [0] })).toEqual({ ok: true, to: 'done', effect: { type: 'finish', outcome: 'declined', flag: 'failed-comprehension' } });
+    // Without a quiz, starting needs no answers; the default lets one failed attention check pass.
+    expect(transition(at({ stage: 'instructions' }), { type: 'start' })).toMatchObject({ ok: true, effect: { type: 'setOutItems' } });
+    expect(parseSpec(EXAMPLE_SPEC.replace(/exclusion:\n.*\n.*\n/, '')).exclusion.maxFailedChecks).toBe(1);
+  });
 });

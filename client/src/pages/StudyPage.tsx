@@ -14,6 +14,8 @@ interface StudyPageState {
   role?: 'judge' | 'debater';
   consentHtml?: string;
   instructionsHtml?: string;
+  /** The comprehension quiz under the instructions (two tries; then the participant is asked to return the study). */
+  quiz?: { questions: { question: string; answers: string[] }[]; triesLeft: number; missed: boolean };
   /** The judge's seat of an item, or a recruited debater's seat in a debate; no debate yet while waiting for debaters. */
   item?: { position: number; total: number; kind: 'practice' | 'item' | 'check' | 'debate'; status: string; debateId: string | null; token: string; seat: string };
   /** Waiting for others: a debater for a judge (may leave), a judge for debaters (for up to waitSeconds). */
@@ -118,11 +120,15 @@ export function StudyPage({ studyId, search }: { studyId: string; search: URLSea
       {page.stage === 'instructions' && (
         <section className="card study-text">
           <div dangerouslySetInnerHTML={{ __html: page.instructionsHtml ?? '' }} />
-          <div className="study-actions">
-            <button className="primary" disabled={busy} onClick={() => act('start')}>
-              Start
-            </button>
-          </div>
+          {page.quiz ? (
+            <Quiz quiz={page.quiz} busy={busy} onStart={(answers) => act('start', { answers })} />
+          ) : (
+            <div className="study-actions">
+              <button className="primary" disabled={busy} onClick={() => act('start')}>
+                Start
+              </button>
+            </div>
+          )}
         </section>
       )}
       {(page.stage === 'lobby' || (page.stage === 'items' && page.item && !page.item.debateId)) && <Waiting page={page} busy={busy} onLeave={() => act('leave')} />}
@@ -229,5 +235,31 @@ function EndPage({ end }: { end: NonNullable<StudyPageState['end']> }) {
         </a>
       </p>
     </section>
+  );
+}
+
+/** The comprehension quiz on the instructions: one choice per question, then Start. */
+function Quiz({ quiz, busy, onStart }: { quiz: NonNullable<StudyPageState['quiz']>; busy: boolean; onStart: (answers: number[]) => void }) {
+  const [answers, setAnswers] = useState<(number | null)[]>(() => quiz.questions.map(() => null));
+  return (
+    <div className="study-quiz" data-testid="study-quiz">
+      <h3>Before you start: a few questions on the instructions</h3>
+      {quiz.missed && <p className="warn">Some answers were not right. Please read the instructions again ({quiz.triesLeft} {quiz.triesLeft === 1 ? 'try' : 'tries'} left).</p>}
+      {quiz.questions.map((q, i) => (
+        <fieldset key={i}>
+          <legend>{q.question}</legend>
+          {q.answers.map((a, j) => (
+            <label key={j}>
+              <input type="radio" name={`quiz-${i}`} checked={answers[i] === j} onChange={() => setAnswers(answers.map((x, k) => (k === i ? j : x)))} /> {a}
+            </label>
+          ))}
+        </fieldset>
+      ))}
+      <div className="study-actions">
+        <button className="primary" disabled={busy || answers.some((a) => a === null)} onClick={() => onStart(answers as number[])}>
+          Start
+        </button>
+      </div>
+    </div>
   );
 }

@@ -25,6 +25,8 @@ const Entry = z
   .refine((e) => e.PROLIFIC_PID || e.pid, { message: 'the study link needs the panel id (PROLIFIC_PID, or pid for other panels)' });
 const Launch = z.union([z.object({ spec: z.unknown() }).strict(), z.object({ text: z.string().max(200_000) }).strict()]);
 const Consent = z.object({ agree: z.boolean() }).strict();
+/** The comprehension quiz's answers (indexes), sent with the start of the items. */
+const Start = z.object({ answers: z.array(z.number().int().nonnegative().max(10)).max(50).optional() }).strict();
 const Paid = z.object({ batch: z.string().trim().min(1).max(100) }).strict();
 
 const STATUS: Record<RefusalCode, number> = { unauthorized: 401, forbidden: 403, 'not-found': 404, conflict: 409, paused: 503, invalid: 400 };
@@ -77,7 +79,10 @@ export function studiesRouter({ studies, researcherToken }: StudiesRouterDeps): 
     });
   moveRoute('seen', () => ({ type: 'seen' }));
   moveRoute('consent', (req) => ({ type: 'consent', agree: parseOr400(Consent, req.body ?? {}, 'consent').agree }));
-  moveRoute('start', () => ({ type: 'start' }));
+  moveRoute('start', (req) => {
+    const { answers } = parseOr400(Start, req.body ?? {}, 'start');
+    return answers ? { type: 'start', answers } : { type: 'start' };
+  });
   moveRoute('next', () => ({ type: 'next' }));
   moveRoute('leave', () => ({ type: 'leave' }));
 

@@ -406,6 +406,9 @@ export class StudyService {
       case 'advance':
         await this.db.updateParticipant(studyId, participant, { position: p.position + 1 });
         break;
+      case 'quizMissed':
+        await this.db.updateParticipant(studyId, participant, { flags: [...p.flags, 'missed-comprehension'] });
+        break;
       case 'setOutItems': {
         const position = await this.setOutItems(p);
         if (position === null) return this.finish(p, 'noCapacity');

@@ -45,6 +45,21 @@ export const AttentionCheck = z
   .refine((c) => c.correct < c.answers.length, { message: 'correct must point at one of the answers', path: ['correct'] });
 export type AttentionCheck = z.infer<typeof AttentionCheck>;
 
+/** A comprehension question on the instructions, asked before the first item. */
+export const ComprehensionQuestion = z
+  .object({
+    question: z.string().min(1).max(1000),
+    answers: z.array(z.string().min(1).max(500)).min(2).max(6),
+    /** Index of the right answer. */
+    correct: z.number().int().nonnegative(),
+  })
+  .strict()
+  .refine((c) => c.correct < c.answers.length, { message: 'correct must point at one of the answers', path: ['correct'] });
+export type ComprehensionQuestion = z.infer<typeof ComprehensionQuestion>;
+
+/** Tries a judge has at the comprehension quiz; missing it again ends with the return ("declined") code, never a rejection. */
+export const COMPREHENSION_TRIES = 2;
+
 export const OUTCOMES = ['completed', 'declined', 'failed', 'timedOut', 'noCapacity'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
@@ -92,15 +107,17 @@ export const StudySpec = z
     /** Practice items (not counted), played before the queue. */
     practice: z.array(z.object({ scenario: z.string().min(1), condition: Id }).strict()).default([]),
     attentionChecks: z.array(AttentionCheck).default([]),
+    /** A quiz on the instructions, answered before the first item (two tries; then the participant is asked to return the study). */
+    comprehension: z.array(ComprehensionQuestion).optional(),
     exclusion: z
       .object({
-        /** A participant who fails more checks than this ends with the failed code. */
-        maxFailedChecks: z.number().int().nonnegative().default(0),
+        /** A participant who fails more checks than this ends with the failed code (default 1: a rejection only after two failed checks, as panels require). */
+        maxFailedChecks: z.number().int().nonnegative().default(1),
         /** Items judged faster than this are flagged (speeders). */
         minSecondsPerItem: z.number().nonnegative().default(0),
       })
       .strict()
-      .default({ maxFailedChecks: 0, minSecondsPerItem: 0 }),
+      .default({ maxFailedChecks: 1, minSecondsPerItem: 0 }),
     /** Recruited human debaters: who enters with the debater link, and how long a judge waits for them. */
     humanDebaters: z
       .object({

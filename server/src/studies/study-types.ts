@@ -52,6 +52,8 @@ export interface ParticipantPage {
   role?: Role;
   consentHtml?: string;
   instructionsHtml?: string;
+  /** The comprehension quiz under the instructions (without its answers), and the tries left. */
+  quiz?: { questions: { question: string; answers: string[] }[]; triesLeft: number; missed: boolean };
   /** The judge's seat of an item, or a recruited debater's seat in a debate; no debate yet while it is being opened or waits for debaters. */
   item?: { position: number; total: number; kind: ItemKind; status: string; debateId: string | null; token: string; seat: string };
   /** Waiting for others: a debater for a judge (may leave), a judge for debaters (for up to waitSeconds). */
