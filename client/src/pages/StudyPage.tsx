@@ -5,6 +5,7 @@ import { JudgeView } from '../components/JudgeView.tsx';
 import { useDebateRoom } from '../room.ts';
 import { navigate } from '../router.tsx';
 import { store } from '../storage.ts';
+import { CheckItem } from '../study/CheckItem.tsx';
 import { DebaterView } from './DebatePage.tsx';
 
 /** What GET /api/studies/:id/me answers: one stage of the participant's path. */
@@ -186,7 +187,7 @@ function StudyItem({ item, busy, onNext, onChange }: { item: NonNullable<StudyPa
           </p>
           <h1>{debating ? `Debate ${item.position}` : `${item.position} of ${item.total}`}</h1>
         </div>
-        {view && (
+        {view && item.kind !== 'check' && (
           <div className="turn" aria-live="polite">
             <span data-testid="turn-text">{turnText(view)}</span> <Countdown deadline={view.turn?.deadline ?? null} clockOffset={room.clockOffset} />
           </div>
@@ -195,7 +196,8 @@ function StudyItem({ item, busy, onNext, onChange }: { item: NonNullable<StudyPa
       {room.error && <ErrorBox>{room.error}</ErrorBox>}
       <Refusal refusal={room.refusal} onDismiss={room.dismissRefusal} />
       {!view && !room.error && <Loading what="the debate" />}
-      {view && (
+      {view && item.kind === 'check' && <CheckItem view={view} room={room} />}
+      {view && item.kind !== 'check' && (
         <>
           <section className="question" aria-label="Question">
             <h2>{view.question}</h2>
