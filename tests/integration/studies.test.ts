@@ -8,6 +8,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { judgedCorrect, type TranscriptRecord } from '@arena/shared';
 import { scenarioHidden } from '../../server/src/access/study.ts';
+import { panelIdsOf } from '../../server/src/cli/study.ts';
 import { computeReport } from '../../server/src/report/report.ts';
 import { excludedSelection, loadSelection } from '../../server/src/report/select.ts';
 import { EXAMPLE_SPEC } from '../../server/src/studies/example.ts';
@@ -235,8 +236,13 @@ describe('a study', () => {
     const bonuses = parseCsv((await t.api(`/api/studies/${spec.id}/export/bonuses.csv`, { token: RESEARCHER_TOKEN })).body as string, { columns: true }) as { participant_id: string; amount: string }[];
     expect(bonuses.map((b) => b.participant_id).sort()).toEqual(['PANEL-AAA', 'PANEL-EEE']);
     for (const b of bonuses) expect(Number(b.amount)).toBeGreaterThanOrEqual(0.1);
-    const paid = await t.api(`/api/studies/${spec.id}/bonuses/paid`, { method: 'POST', json: { batch: 'b1' }, token: RESEARCHER_TOKEN });
+    // arena study bonuses mark-paid FILE: the file's panel ids, as one batch.
+    const paidFile = panelIdsOf((await t.api(`/api/studies/${spec.id}/export/bonuses.csv`, { token: RESEARCHER_TOKEN })).body as string);
+    expect(paidFile.sort()).toEqual(['PANEL-AAA', 'PANEL-EEE']);
+    const paid = await t.api(`/api/studies/${spec.id}/bonuses/paid`, { method: 'POST', json: { batch: 'b1', participants: paidFile }, token: RESEARCHER_TOKEN });
     expect(paid.body.recorded).toBe(2);
+    // The same file again: nobody is in two batches.
+    expect((await t.api(`/api/studies/${spec.id}/bonuses/paid`, { method: 'POST', json: { batch: 'b1-again', participants: paidFile }, token: RESEARCHER_TOKEN })).body).toMatchObject({ recorded: 0, alreadyPaid: 2 });
     expect((await t.api(`/api/studies/${spec.id}/bonuses/paid`, { method: 'POST', json: { batch: 'b2' }, token: RESEARCHER_TOKEN })).body.recorded).toBe(0);
     expect(((await t.api(`/api/studies/${spec.id}/export/bonuses.csv`, { token: RESEARCHER_TOKEN })).body as string).trim()).toBe('participant_id,amount');
     const approvals = parseCsv((await t.api(`/api/studies/${spec.id}/export/approvals.csv`, { token: RESEARCHER_TOKEN })).body as string, { columns: true }) as Record<string, string>[];

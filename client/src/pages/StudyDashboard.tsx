@@ -141,9 +141,23 @@ export function StudyDashboard({ id }: { id: string }) {
       .catch((e: Error) => setError(e.message));
   }, [id, token, selected, progress]);
 
+  const [paidNote, setPaidNote] = useState<string | null>(null);
   const steer = (action: string) =>
     token &&
     fetch(`/api/studies/${encodeURIComponent(id)}/${action}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' }).then(async (r) => !r.ok && setError((await r.json()).error));
+
+  // Records every bonus now due as paid, in one named batch.
+  const markPaid = () => {
+    const batch = token && window.prompt('Name of this payment batch (e.g. the date you paid it on the panel):', `paid ${new Date().toISOString().slice(0, 10)}`);
+    if (!batch) return;
+    fetch(`/api/studies/${encodeURIComponent(id)}/bonuses/paid`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ batch }) })
+      .then(async (r) => {
+        const json = await r.json();
+        if (!r.ok) return setError(json.error);
+        setPaidNote(`batch "${json.batch}": ${json.recorded} bonuses recorded as paid (${Number(json.amount).toFixed(2)}).`);
+      })
+      .catch((err: Error) => setError(err.message));
+  };
 
   if (!token) return <TokenForm onToken={setToken} />;
   if (!progress) return error ? <ErrorBox>{error}</ErrorBox> : <Loading what="the study" />;
@@ -293,6 +307,16 @@ export function StudyDashboard({ id }: { id: string }) {
           </table>
         </section>
       )}
+      <h2>Bonuses</h2>
+      <p className="small">
+        Download bonuses.csv, pay it on your panel, then record it as paid: those participants leave bonuses.csv and are never paid twice (or run <code>arena study bonuses mark-paid bonuses.csv --study {id}</code>).
+      </p>
+      <p>
+        <button data-testid="mark-paid" onClick={markPaid}>
+          Record the bonuses due as paid…
+        </button>
+        {paidNote && <span className="small"> {paidNote}</span>}
+      </p>
       <h2>Exports</h2>
       <p>
         {EXPORTS.map((f) => (

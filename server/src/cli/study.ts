@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { createAgent, defaultAgentsConfig, loadAgentsConfig } from '../agents/registry.ts';
 import { loadScenarioPacks } from '../scenarios/load.ts';
@@ -47,6 +47,15 @@ async function checkedSpec(file: string, agentsFile?: string): Promise<{ spec: S
   const { refused, warnings } = exposureDecision({ inPublicPacks, publicDebates: [], allowed: spec.publicItems === 'allow' });
   if (refused) throw new SpecError(`${file}: ${refused}`);
   return { spec, cells: design.cells.length, slots: design.cells.length * spec.judgementsPerCell, warnings };
+}
+
+/** The participant_id column of a bonuses.csv (as the study's export writes it: a quoted field when it needs one). */
+export function panelIdsOf(csv: string): string[] {
+  const [head, ...lines] = csv.split(/\r?\n/).filter((l) => l.trim());
+  const column = (head ?? '').split(',').indexOf('participant_id');
+  if (column < 0) return [];
+  const fields = (line: string) => [...line.matchAll(/("(?:[^"]|"")*"|[^,]*)(,|$)/g)].map((m) => (m[1]!.startsWith('"') ? m[1]!.slice(1, -1).replaceAll('""', '"') : m[1]!));
+  return lines.map((l) => fields(l)[column] ?? '').filter(Boolean);
 }
 
 /** The server and researcher token a steering command talks to. */
@@ -115,6 +124,19 @@ export function registerStudy(program: Command): void {
       console.log(`launched ${launched.id} (${launched.slots} slots, spec hash ${launched.specHash.slice(0, 16)}…)`);
       console.log(`study link for your panel: ${opts.server.replace(/\/$/, '')}${launched.link}`);
       console.log(`dashboard: ${opts.server.replace(/\/$/, '')}/studies/${launched.id}`);
+    });
+
+  const bonuses = study.command('bonuses').description("a study's bonus payments");
+  serverOptions(bonuses.command('mark-paid <file>'))
+    .description('record the bonuses of a bonuses.csv you have paid on the panel as one payment batch (nobody is in two batches; the next bonuses.csv leaves them out)')
+    .requiredOption('--study <id>', 'the study the file is from')
+    .option('--batch <name>', 'the batch name (default: the file name and today)')
+    .action(async (file: string, opts: { server: string; token?: string; study: string; batch?: string }) => {
+      const participants = panelIdsOf(await readFile(file, 'utf8'));
+      if (participants.length === 0) throw new Error(`${file}: no participant_id rows (is it a bonuses.csv from the study's exports?)`);
+      const batch = opts.batch ?? `${basename(file)} ${new Date().toISOString().slice(0, 10)}`;
+      const paid = (await post(opts, `/studies/${encodeURIComponent(opts.study)}/bonuses/paid`, { batch, participants })) as { recorded: number; amount: number; alreadyPaid: number };
+      console.log(`batch "${batch}": ${paid.recorded} of ${participants.length} bonuses recorded as paid, ${paid.amount.toFixed(2)} in all${paid.alreadyPaid ? `; ${paid.alreadyPaid} were already in an earlier batch and were not recorded again` : ''}`);
     });
 
   for (const action of ['pause', 'resume', 'close'] as const) {

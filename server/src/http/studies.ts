@@ -27,7 +27,8 @@ const Launch = z.union([z.object({ spec: z.unknown() }).strict(), z.object({ tex
 const Consent = z.object({ agree: z.boolean() }).strict();
 /** The comprehension quiz's answers (indexes), sent with the start of the items. */
 const Start = z.object({ answers: z.array(z.number().int().nonnegative().max(10)).max(50).optional() }).strict();
-const Paid = z.object({ batch: z.string().trim().min(1).max(100) }).strict();
+/** A payment batch: its name, and the panel ids paid (the rows of the bonuses.csv paid; every bonus due when absent). */
+const Paid = z.object({ batch: z.string().trim().min(1).max(100), participants: z.array(z.string().min(1).max(200)).max(100_000).optional() }).strict();
 
 const STATUS: Record<RefusalCode, number> = { unauthorized: 401, forbidden: 403, 'not-found': 404, conflict: 409, paused: 503, invalid: 400 };
 
@@ -152,8 +153,8 @@ export function studiesRouter({ studies, researcherToken }: StudiesRouterDeps): 
   api.post('/studies/:id/bonuses/paid', async (req, res) => {
     const principal = researcher(req);
     valueOf(await studies.check(principal, req.params.id, 'pay'));
-    const { batch } = parseOr400(Paid, req.body ?? {}, 'payment');
-    res.json(valueOf(await studies.markPaid(principal, req.params.id, batch)));
+    const { batch, participants } = parseOr400(Paid, req.body ?? {}, 'payment');
+    res.json(valueOf(await studies.markPaid(principal, req.params.id, batch, participants)));
   });
   return api;
 }

@@ -39,10 +39,18 @@ export async function studyExport(store: Store, db: StudyStore, row: StudyRow, f
   return { body, contentType, filename: `${row.id}-${file}` };
 }
 
-/** Marks every bonus now due as paid in one batch: it is in the ledger and leaves bonuses.csv. */
-export async function markBonusesPaid(store: Store, db: StudyStore, row: StudyRow, batch: string): Promise<{ batch: string; recorded: number; amount: number }> {
+/**
+ * Marks the bonuses now due as paid in one batch (only those of the panel ids `only`, the
+ * rows of a bonuses.csv that was paid, when given): they are in the ledger and leave
+ * bonuses.csv. A participant already in a batch is never recorded again.
+ */
+export async function markBonusesPaid(store: Store, db: StudyStore, row: StudyRow, batch: string, only?: readonly string[]): Promise<{ batch: string; recorded: number; amount: number; alreadyPaid: number }> {
   const participants = await db.participants(row.id);
-  const due = bonusesDue(row.spec, await studyData(store, row.id), participants).filter((b) => b.amount > 0);
+  const panel = await db.panelIds(row.id);
+  const wanted = only ? new Set(only) : null;
+  const paid = new Set((await db.ledger(row.id)).map((l) => l.participant));
+  const due = bonusesDue(row.spec, await studyData(store, row.id), participants).filter((b) => b.amount > 0 && (!wanted || wanted.has(panel.get(b.participant)?.pid ?? '')));
   const recorded = await db.recordPaid(row.id, batch, due);
-  return { batch, recorded: recorded.length, amount: due.filter((b) => recorded.includes(b.participant)).reduce((s, b) => s + b.amount, 0) };
+  const alreadyPaid = wanted ? [...panel.values()].filter((p) => wanted.has(p.pid) && paid.has(p.participant)).length : 0;
+  return { batch, recorded: recorded.length, amount: due.filter((b) => recorded.includes(b.participant)).reduce((s, b) => s + b.amount, 0), alreadyPaid };
 }

@@ -249,12 +249,14 @@ export class StudyService {
     });
   }
 
-  /** Marks every bonus now due as paid, in one batch (a participant is paid once). */
-  markPaid(principal: StudyPrincipal, id: string, batch: string): Promise<Result<{ batch: string; recorded: number; amount: number }>> {
+  /** Marks the bonuses now due (of the panel ids `only`, when given) as paid, in one batch (a participant is paid once). */
+  markPaid(principal: StudyPrincipal, id: string, batch: string, only?: readonly string[]): Promise<Result<{ batch: string; recorded: number; amount: number; alreadyPaid: number }>> {
     return attempt(async () => {
       allow(principal, 'pay', id);
       const { row } = await this.study(id);
-      return markBonusesPaid(this.deps.store, this.db, row, batch);
+      const result = await markBonusesPaid(this.deps.store, this.db, row, batch, only);
+      this.changed(id);
+      return result;
     });
   }
 
