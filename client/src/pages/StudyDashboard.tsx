@@ -55,6 +55,10 @@ function TokenForm({ onToken }: { onToken: (t: string) => void }) {
       <label className="block">
         Researcher token <input type="password" value={value} onChange={(e) => setValue(e.target.value)} />
       </label>
+      <p className="small muted" data-testid="token-hint">
+        The researcher token is in the server&apos;s data folder, <code>data/researcher-token</code> (or <code>$ARENA_RESEARCHER_TOKEN</code> if the server was started with it).
+        <code>arena study launch</code> prints a dashboard link that opens signed in.
+      </p>
       <button className="primary">Open</button>
     </form>
   );

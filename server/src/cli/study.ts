@@ -122,8 +122,10 @@ export function registerStudy(program: Command): void {
       const launched = (await post(opts, '/studies', { spec })) as { id: string; specHash: string; slots: number; link: string; warnings?: string[] };
       for (const w of launched.warnings ?? []) console.error(w);
       console.log(`launched ${launched.id} (${launched.slots} slots, spec hash ${launched.specHash.slice(0, 16)}…)`);
-      console.log(`study link for your panel: ${opts.server.replace(/\/$/, '')}${launched.link}`);
-      console.log(`dashboard: ${opts.server.replace(/\/$/, '')}/studies/${launched.id}`);
+      const server = opts.server.replace(/\/$/, '');
+      console.log(`study link for your panel: ${server}${launched.link}`);
+      // The token rides in the fragment, which browsers never send to the server; the dashboard keeps it in this browser.
+      console.log(`dashboard (opens signed in; keep this link private): ${server}/studies/${launched.id}#token=${encodeURIComponent(await researcherToken(opts))}`);
     });
 
   const bonuses = study.command('bonuses').description("a study's bonus payments");
