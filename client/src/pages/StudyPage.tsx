@@ -21,7 +21,9 @@ interface StudyPageState {
   item?: { position: number; total: number; kind: 'practice' | 'item' | 'check' | 'debate'; status: string; debateId: string | null; token: string; seat: string };
   /** Waiting for others: a debater for a judge (may leave), a judge for debaters (for up to waitSeconds). */
   lobby?: { waitingSince: number | null; waitSeconds?: number; canLeave: boolean };
-  end?: { outcome: string; code: string; redirect: string } | null;
+  end?: { outcome: string; code: string; redirect: string; feedback?: { item: number; correct: boolean }[] } | null;
+  /** When the judge learns whether they were right: after each item, at the end, or never. */
+  feedback?: 'afterEach' | 'atEnd' | 'never';
 }
 
 const PANEL_PARAMS = ['PROLIFIC_PID', 'STUDY_ID', 'SESSION_ID', 'pid'];
@@ -134,7 +136,7 @@ export function StudyPage({ studyId, search }: { studyId: string; search: URLSea
       )}
       {(page.stage === 'lobby' || (page.stage === 'items' && page.item && !page.item.debateId)) && <Waiting page={page} busy={busy} onLeave={() => act('leave')} />}
       {page.stage === 'items' && page.item?.debateId && (
-        <StudyItem key={page.item.debateId} item={{ ...page.item, debateId: page.item.debateId }} busy={busy} onNext={() => act('next')} onChange={refresh} />
+        <StudyItem key={page.item.debateId} item={{ ...page.item, debateId: page.item.debateId }} feedback={page.feedback ?? 'afterEach'} busy={busy} onNext={() => act('next')} onChange={refresh} />
       )}
       {page.stage === 'done' && page.end && <EndPage end={page.end} />}
     </div>
@@ -166,7 +168,7 @@ function Waiting({ page, busy, onLeave }: { page: StudyPageState; busy: boolean;
 }
 
 /** One item: the judge's seat of a live debate (then a button to go on once the verdict is in), or a recruited debater's seat. */
-function StudyItem({ item, busy, onNext, onChange }: { item: NonNullable<StudyPageState['item']> & { debateId: string }; busy: boolean; onNext: () => void; onChange: () => void }) {
+function StudyItem({ item, feedback, busy, onNext, onChange }: { item: NonNullable<StudyPageState['item']> & { debateId: string }; feedback: NonNullable<StudyPageState['feedback']>; busy: boolean; onNext: () => void; onChange: () => void }) {
   const room = useDebateRoom(item.debateId, item.seat as Seat, item.token);
   const debating = item.kind === 'debate';
   const { view } = room;
@@ -187,7 +189,12 @@ function StudyItem({ item, busy, onNext, onChange }: { item: NonNullable<StudyPa
           </p>
           <h1>{debating ? `Debate ${item.position}` : `${item.position} of ${item.total}`}</h1>
         </div>
-        {view && item.kind !== 'check' && (
+        {view && over && !debating && item.kind !== 'check' && feedback !== 'afterEach' && (
+        <section className="card" data-testid="verdict-recorded">
+          <p>Your verdict is recorded.{feedback === 'atEnd' ? ' You will see how you did at the end of the study.' : ''}</p>
+        </section>
+      )}
+      {view && item.kind !== 'check' && !(over && !debating && feedback !== 'afterEach') && (
           <div className="turn" aria-live="polite">
             <span data-testid="turn-text">{turnText(view)}</span> <Countdown deadline={view.turn?.deadline ?? null} clockOffset={room.clockOffset} />
           </div>
@@ -228,6 +235,11 @@ function EndPage({ end }: { end: NonNullable<StudyPageState['end']> }) {
   return (
     <section className="card study-end" data-testid="study-end" data-outcome={end.outcome}>
       <h1>{OUTCOME_TEXT[end.outcome] ?? 'The study has ended.'}</h1>
+      {end.feedback && end.feedback.length > 0 && (
+        <p data-testid="study-feedback">
+          You were right on {end.feedback.filter((f) => f.correct).length} of {end.feedback.length} items ({end.feedback.map((f) => `${f.item}: ${f.correct ? 'right' : 'wrong'}`).join(', ')}).
+        </p>
+      )}
       <p>
         Your completion code: <strong data-testid="completion-code">{end.code}</strong>
       </p>

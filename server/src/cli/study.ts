@@ -179,7 +179,7 @@ export function registerStudy(program: Command): void {
       else {
         if (process.stderr.isTTY) process.stderr.write('\n');
         console.log(`${summary.participants} participants in ${summary.seconds.toFixed(1)} s: ${Object.entries(summary.outcomes).map(([k, v]) => `${v} ${k}`).join(', ')}`);
-        console.log(`${summary.dropouts} dropouts, ${summary.refills} slots refilled; ${summary.slots.done} of ${summary.slots.planned} planned judgements done; ${summary.judgements} rows in judgements.csv`);
+        console.log(`${summary.dropouts} dropouts, ${summary.refills} slots refilled; ${summary.slots.done} usable judgements done for ${summary.slots.planned} planned, ${summary.slots.cellsMet} of ${summary.slots.cells} cells met; ${summary.judgements} rows in judgements.csv`);
         console.log(`wrote ${summary.files.join(', ')} to ${opts.out}`);
       }
     });

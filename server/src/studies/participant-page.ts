@@ -41,6 +41,7 @@ export function participantPage(row: StudyRow, p: ParticipantRow, items: readonl
       return {
         ...base,
         role: p.role,
+        feedback: spec.feedback ?? 'afterEach',
         item: { position: item.position + 1, total, kind: item.kind, status: item.status, debateId: item.debateId, token: item.debateId ? seatToken : '', seat: seatOf(item) },
         ...(waiting ? { lobby: { waitingSince: p.waitingSince, waitSeconds: spec.humanDebaters?.lobbySeconds ?? 0, canLeave: false } } : {}),
       };

@@ -343,7 +343,20 @@ export class StudyService {
     const items = p.stage === 'items' ? await this.db.items(p.studyId, p.participant) : [];
     const item = currentItemOf(p, items);
     const token = item?.debateId ? ((await this.deps.store.seatTokens(item.debateId)).get(seatOf(item))?.token ?? '') : '';
-    return participantPage(row, p, items, token);
+    const page = participantPage(row, p, items, token);
+    if (page.end && row.spec.feedback === 'atEnd' && p.role === 'judge') page.end.feedback = await this.feedbackOf(p);
+    return page;
+  }
+
+  /** Whether the judge was right on each counted item they judged (the end page's feedback when the spec asks for it at the end). */
+  private async feedbackOf(p: ParticipantRow): Promise<{ item: number; correct: boolean }[]> {
+    const out: { item: number; correct: boolean }[] = [];
+    const counted = (await this.db.items(p.studyId, p.participant)).filter((i) => i.kind === 'item' && i.status === 'done' && i.debateId);
+    for (const [k, i] of counted.entries()) {
+      const verdict = (await this.deps.store.getTranscript(i.debateId!))?.verdict;
+      if (verdict) out.push({ item: k + 1, correct: judgedCorrect(verdict.probabilities, verdict.correctIndex) });
+    }
+    return out;
   }
 
   /**

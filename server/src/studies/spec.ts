@@ -107,6 +107,8 @@ export const StudySpec = z
     /** Practice items (not counted), played before the queue. */
     practice: z.array(z.object({ scenario: z.string().min(1), condition: Id }).strict()).default([]),
     attentionChecks: z.array(AttentionCheck).default([]),
+    /** When a judge learns whether they were right: after each item (the default), at the end (a summary on the end page), or never. */
+    feedback: z.enum(['afterEach', 'atEnd', 'never']).optional(),
     /** A quiz on the instructions, answered before the first item (two tries; then the participant is asked to return the study). */
     comprehension: z.array(ComprehensionQuestion).optional(),
     exclusion: z

@@ -58,7 +58,9 @@ export interface ParticipantPage {
   item?: { position: number; total: number; kind: ItemKind; status: string; debateId: string | null; token: string; seat: string };
   /** Waiting for others: a debater for a judge (may leave), a judge for debaters (for up to waitSeconds). */
   lobby?: { waitingSince: number | null; waitSeconds?: number; canLeave: boolean };
-  end?: { outcome: Outcome; code: string; redirect: string } | null;
+  end?: { outcome: Outcome; code: string; redirect: string; feedback?: { item: number; correct: boolean }[] } | null;
+  /** When the judge learns whether they were right (the spec's `feedback`): the page shows no verdict's correctness unless `afterEach`. */
+  feedback?: 'afterEach' | 'atEnd' | 'never';
 }
 
 export interface Launched {
