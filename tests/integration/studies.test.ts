@@ -86,6 +86,9 @@ describe('a study', () => {
     let page = await post('start', tokenA);
     expect(page.item).toMatchObject({ position: 1, total: 5, kind: 'practice' });
     const practice = await judgeItem(tokenA, leaning);
+    // The page reports its integrity signals for item 2: a paste, time hidden and out of focus.
+    expect((await t.api(`/api/studies/${spec.id}/me/signals`, { method: 'POST', json: { position: 2, pastes: 1, hiddenMs: 1500, blurMs: 2000 }, token: tokenA })).status).toBe(200);
+    expect((await t.api(`/api/studies/${spec.id}/me/signals`, { method: 'POST', json: { position: 9, pastes: 1, hiddenMs: 0, blurMs: 0 }, token: tokenA })).status).toBe(404);
     // The participant's connection never held the passage or the seed: it is the judge's view.
     const practiceText = practice.frames().map((f) => Buffer.from(f).toString('utf8')).join('\n');
     const header = (await t.api<TranscriptRecord>(`/api/debates/${page.item!.debateId}/transcript?seat=full`, { token: RESEARCHER_TOKEN })).body.header;
@@ -220,6 +223,10 @@ describe('a study', () => {
       expect(row.excluded).toBe(row.participant_outcome === 'failed' ? 'TRUE' : 'FALSE');
     }
     expect(JSON.stringify(csv)).not.toContain('PANEL-');
+    const signalled = csv.find((r) => r.participant === rowA.participant && r.item === '2')!;
+    expect(signalled).toMatchObject({ pastes: '1', hidden_seconds: '1.5', unfocused_seconds: '2.0' });
+    expect(signalled.participant_flags!.split(' ')).toEqual(expect.arrayContaining(['pasted', 'left-page']));
+    expect(signalled.item_seconds).toMatch(/^\d+\.\d$/);
 
     // Reports over the study (arena report --study, /api/results) count its kept participants' counted items only; the excluded apart.
     const studyFilter = { study: spec.id, provenance: 'study' };

@@ -6,6 +6,7 @@ import { useDebateRoom } from '../room.ts';
 import { navigate } from '../router.tsx';
 import { store } from '../storage.ts';
 import { CheckItem } from '../study/CheckItem.tsx';
+import { useIntegritySignals, type Signals } from '../study/signals.ts';
 import { DebaterView } from './DebatePage.tsx';
 
 /** What GET /api/studies/:id/me answers: one stage of the participant's path. */
@@ -24,6 +25,8 @@ interface StudyPageState {
   end?: { outcome: string; code: string; redirect: string; feedback?: { item: number; correct: boolean }[] } | null;
   /** When the judge learns whether they were right: after each item, at the end, or never. */
   feedback?: 'afterEach' | 'atEnd' | 'never';
+  /** The page stops pasting (paste events are reported either way). */
+  blockPaste?: boolean;
 }
 
 const PANEL_PARAMS = ['PROLIFIC_PID', 'STUDY_ID', 'SESSION_ID', 'pid'];
@@ -136,7 +139,7 @@ export function StudyPage({ studyId, search }: { studyId: string; search: URLSea
       )}
       {(page.stage === 'lobby' || (page.stage === 'items' && page.item && !page.item.debateId)) && <Waiting page={page} busy={busy} onLeave={() => act('leave')} />}
       {page.stage === 'items' && page.item?.debateId && (
-        <StudyItem key={page.item.debateId} item={{ ...page.item, debateId: page.item.debateId }} feedback={page.feedback ?? 'afterEach'} busy={busy} onNext={() => act('next')} onChange={refresh} />
+        <StudyItem key={page.item.debateId} item={{ ...page.item, debateId: page.item.debateId }} feedback={page.feedback ?? 'afterEach'} blockPaste={!!page.blockPaste} report={(s) => token && void call(`${base}/signals`, token, { position: page.item!.position, ...s }).catch(() => {})} busy={busy} onNext={() => act('next')} onChange={refresh} />
       )}
       {page.stage === 'done' && page.end && <EndPage end={page.end} />}
     </div>
@@ -168,8 +171,25 @@ function Waiting({ page, busy, onLeave }: { page: StudyPageState; busy: boolean;
 }
 
 /** One item: the judge's seat of a live debate (then a button to go on once the verdict is in), or a recruited debater's seat. */
-function StudyItem({ item, feedback, busy, onNext, onChange }: { item: NonNullable<StudyPageState['item']> & { debateId: string }; feedback: NonNullable<StudyPageState['feedback']>; busy: boolean; onNext: () => void; onChange: () => void }) {
+function StudyItem({
+  item,
+  feedback,
+  blockPaste,
+  report,
+  busy,
+  onNext,
+  onChange,
+}: {
+  item: NonNullable<StudyPageState['item']> & { debateId: string };
+  feedback: NonNullable<StudyPageState['feedback']>;
+  blockPaste: boolean;
+  report: (s: Signals) => void;
+  busy: boolean;
+  onNext: () => void;
+  onChange: () => void;
+}) {
   const room = useDebateRoom(item.debateId, item.seat as Seat, item.token);
+  const onPaste = useIntegritySignals(blockPaste, report);
   const debating = item.kind === 'debate';
   const { view } = room;
   const over = view?.status === 'finished';
@@ -181,7 +201,7 @@ function StudyItem({ item, feedback, busy, onNext, onChange }: { item: NonNullab
     return () => clearTimeout(again);
   }, [over, onChange]);
   return (
-    <div className="study-item" data-testid="study-item" data-kind={item.kind}>
+    <div className="study-item" data-testid="study-item" data-kind={item.kind} onPaste={onPaste}>
       <header className="debate-head">
         <div>
           <p className="role-line">

@@ -25,6 +25,8 @@ const Entry = z
   .refine((e) => e.PROLIFIC_PID || e.pid, { message: 'the study link needs the panel id (PROLIFIC_PID, or pid for other panels)' });
 const Launch = z.union([z.object({ spec: z.unknown() }).strict(), z.object({ text: z.string().max(200_000) }).strict()]);
 const Consent = z.object({ agree: z.boolean() }).strict();
+/** Integrity signals since the page's last report: paste events, ms hidden, ms out of focus. */
+const Signals = z.object({ position: z.number().int().min(1).max(10_000), pastes: z.number().int().min(0).max(10_000), hiddenMs: z.number().min(0).max(86_400_000), blurMs: z.number().min(0).max(86_400_000) }).strict();
 /** The comprehension quiz's answers (indexes), sent with the start of the items. */
 const Start = z.object({ answers: z.array(z.number().int().nonnegative().max(10)).max(50).optional() }).strict();
 /** A payment batch: its name, and the panel ids paid (the rows of the bonuses.csv paid; every bonus due when absent). */
@@ -85,6 +87,12 @@ export function studiesRouter({ studies, researcherToken }: StudiesRouterDeps): 
     return answers ? { type: 'start', answers } : { type: 'start' };
   });
   moveRoute('next', () => ({ type: 'next' }));
+  /** The page's integrity signals for the current item since its last report. */
+  api.post('/studies/:id/me/signals', async (req, res) => {
+    const s = parseOr400(Signals, req.body ?? {}, 'signals');
+    valueOf(await studies.signals(await participant(req), req.params.id, s));
+    res.json({ ok: true });
+  });
   moveRoute('leave', () => ({ type: 'leave' }));
 
   // ---- researchers ----

@@ -149,6 +149,15 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       ALTER TABLE study_participants ADD COLUMN waiting_since double precision;
       ALTER TABLE study_items ADD COLUMN seat text`,
   },
+  {
+    version: 6,
+    name: 'study integrity signals',
+    // Per item, as the participant's page reports them: paste events, and time the page was hidden or lost focus.
+    sql: `
+      ALTER TABLE study_items ADD COLUMN pastes integer NOT NULL DEFAULT 0;
+      ALTER TABLE study_items ADD COLUMN hidden_ms double precision NOT NULL DEFAULT 0;
+      ALTER TABLE study_items ADD COLUMN blur_ms double precision NOT NULL DEFAULT 0`,
+  },
 ];
 
 export async function migrate(sql: Sql): Promise<number[]> {

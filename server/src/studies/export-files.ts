@@ -27,7 +27,7 @@ export async function studyExport(store: Store, db: StudyStore, row: StudyRow, f
     body = csvOf(['participant_id', 'pseudonym', 'amount', 'batch', 'paid_at'], ledger.map((l) => ({ participant_id: panel.get(l.participant)?.pid ?? '', pseudonym: l.participant, amount: l.amount.toFixed(2), batch: l.batch, paid_at: new Date(l.paidAt).toISOString() })));
   } else {
     const data = await studyData(store, row.id);
-    if (file === 'judgements.csv') body = studyJudgementsCsv(row, data, participants);
+    if (file === 'judgements.csv') body = studyJudgementsCsv(row, data, participants, await db.items(row.id));
     else if (file === 'turns.csv') body = studyTurnsCsv(row, data, participants);
     else if (file === 'transcripts.jsonl') body = studyTranscriptsJsonl(data);
     else {

@@ -42,6 +42,7 @@ export function participantPage(row: StudyRow, p: ParticipantRow, items: readonl
         ...base,
         role: p.role,
         feedback: spec.feedback ?? 'afterEach',
+        blockPaste: spec.integrity?.blockPaste ?? false,
         item: { position: item.position + 1, total, kind: item.kind, status: item.status, debateId: item.debateId, token: item.debateId ? seatToken : '', seat: seatOf(item) },
         ...(waiting ? { lobby: { waitingSince: p.waitingSince, waitSeconds: spec.humanDebaters?.lobbySeconds ?? 0, canLeave: false } } : {}),
       };

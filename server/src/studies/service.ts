@@ -28,7 +28,7 @@ import { resolveStudy, type ResolvedStudy } from './resolve.ts';
 import { SpecError, specHash, type Outcome, type StudySpec } from './spec.ts';
 import { firstStage, timeoutOf, transition, type Effect, type Move, type PathState } from './stages.ts';
 import { StudyLocks } from './study-lock.ts';
-import { StudyStore, type ItemRow, type ParticipantRow, type StudyRow, type StudyStatus } from './study-store.ts';
+import { StudyStore, type ItemRow, type ItemSignals, type ParticipantRow, type StudyRow, type StudyStatus } from './study-store.ts';
 import { refuse, StudyError, type ExportFile, type Launched, type PanelEntry, type ParticipantPage, type Refusal, type Result, type StudyDeps, type StudySummary } from './study-types.ts';
 
 export type { PanelEntry, StudyDeps } from './study-types.ts';
@@ -376,6 +376,28 @@ export class StudyService {
         await this.settle(studyId, who.participantId);
       });
       return this.pageOf(await this.participantRow(who));
+    });
+  }
+
+  /**
+   * The integrity signals a participant's page reports for one of their items (`position`,
+   * 1-based as the page shows it: pastes, time hidden, time out of focus), added to the item's
+   * totals; the dashboard's flags follow.
+   */
+  signals(principal: StudyPrincipal, studyId: string, s: ItemSignals & { position: number }): Promise<Result<void>> {
+    return attempt(async () => {
+      allow(principal, 'participate', studyId);
+      const p = await this.participantRow(principal as Participant);
+      const item = (await this.db.items(studyId, p.participant)).find((i) => i.position === s.position - 1);
+      if (!item || item.kind === 'debate') throw new StudyError('not-found', `no item ${s.position} of yours to report on`);
+      await this.db.addSignals(studyId, p.participant, item.position, { pastes: s.pastes, hiddenMs: s.hiddenMs, blurMs: s.blurMs });
+      const flags = new Set(p.flags);
+      if (s.pastes > 0) flags.add('pasted');
+      if (s.hiddenMs + s.blurMs > 0) flags.add('left-page');
+      if (flags.size !== p.flags.length) {
+        await this.db.updateParticipant(studyId, p.participant, { flags: [...flags] });
+        this.changed(studyId);
+      }
     });
   }
 

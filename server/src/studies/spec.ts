@@ -107,6 +107,8 @@ export const StudySpec = z
     /** Practice items (not counted), played before the queue. */
     practice: z.array(z.object({ scenario: z.string().min(1), condition: Id }).strict()).default([]),
     attentionChecks: z.array(AttentionCheck).default([]),
+    /** Participant integrity: `blockPaste` stops pasting into the item's page (paste events are recorded either way). */
+    integrity: z.object({ blockPaste: z.boolean().default(false) }).strict().optional(),
     /** When a judge learns whether they were right: after each item (the default), at the end (a summary on the end page), or never. */
     feedback: z.enum(['afterEach', 'atEnd', 'never']).optional(),
     /** A quiz on the instructions, answered before the first item (two tries; then the participant is asked to return the study). */

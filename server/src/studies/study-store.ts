@@ -55,6 +55,17 @@ export interface ItemRow {
   finishedAt: number | null;
   /** The seat a recruited debater plays (debate items only). */
   seat?: string | null;
+  /** Integrity signals the page reported: paste events, ms the page was hidden, ms it lost focus. */
+  pastes?: number;
+  hiddenMs?: number;
+  blurMs?: number;
+}
+
+/** What a participant's page reports about an item since its last report. */
+export interface ItemSignals {
+  pastes: number;
+  hiddenMs: number;
+  blurMs: number;
 }
 
 export interface SlotRow extends Slot {
@@ -106,6 +117,9 @@ function toItem(r: Record<string, unknown>): ItemRow {
     startedAt: nn(r.started_at),
     finishedAt: nn(r.finished_at),
     seat: (r.seat as string | null) ?? null,
+    pastes: n(r.pastes ?? 0),
+    hiddenMs: n(r.hidden_ms ?? 0),
+    blurMs: n(r.blur_ms ?? 0),
   };
 }
 
@@ -289,6 +303,14 @@ export class StudyStore {
       sets.push(`${columns[k]} = $${params.length}`);
     }
     if (sets.length) await this.sql.query(`UPDATE study_items SET ${sets.join(', ')} WHERE study_id = $1 AND participant = $2 AND position = $3`, params);
+  }
+
+  /** Adds the signals a page reported to an item's totals. */
+  async addSignals(studyId: string, participant: string, position: number, s: ItemSignals): Promise<void> {
+    await this.sql.query(
+      'UPDATE study_items SET pastes = pastes + $4, hidden_ms = hidden_ms + $5, blur_ms = blur_ms + $6 WHERE study_id = $1 AND participant = $2 AND position = $3',
+      [studyId, participant, position, s.pastes, s.hiddenMs, s.blurMs],
+    );
   }
 
   /** Ledger entries: who has been paid a bonus, how much, in which batch. */

@@ -61,6 +61,8 @@ export interface ParticipantPage {
   end?: { outcome: Outcome; code: string; redirect: string; feedback?: { item: number; correct: boolean }[] } | null;
   /** When the judge learns whether they were right (the spec's `feedback`): the page shows no verdict's correctness unless `afterEach`. */
   feedback?: 'afterEach' | 'atEnd' | 'never';
+  /** The page stops pasting (paste events are reported either way). */
+  blockPaste?: boolean;
 }
 
 export interface Launched {
