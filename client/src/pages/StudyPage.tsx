@@ -6,6 +6,7 @@ import { useDebateRoom } from '../room.ts';
 import { navigate } from '../router.tsx';
 import { store } from '../storage.ts';
 import { CheckItem } from '../study/CheckItem.tsx';
+import { PostItemQuestions, type PostItemQuestion } from '../study/PostItemQuestions.tsx';
 import { useIntegritySignals, type Signals } from '../study/signals.ts';
 import { DebaterView } from './DebatePage.tsx';
 
@@ -27,6 +28,8 @@ interface StudyPageState {
   feedback?: 'afterEach' | 'atEnd' | 'never';
   /** The page stops pasting (paste events are reported either way). */
   blockPaste?: boolean;
+  /** Questions after a counted item's verdict, and whether this item's are answered. */
+  questions?: { set: PostItemQuestion[]; answered: boolean };
 }
 
 const PANEL_PARAMS = ['PROLIFIC_PID', 'STUDY_ID', 'SESSION_ID', 'pid'];
@@ -139,7 +142,9 @@ export function StudyPage({ studyId, search }: { studyId: string; search: URLSea
       )}
       {(page.stage === 'lobby' || (page.stage === 'items' && page.item && !page.item.debateId)) && <Waiting page={page} busy={busy} onLeave={() => act('leave')} />}
       {page.stage === 'items' && page.item?.debateId && (
-        <StudyItem key={page.item.debateId} item={{ ...page.item, debateId: page.item.debateId }} feedback={page.feedback ?? 'afterEach'} blockPaste={!!page.blockPaste} report={(s) => token && void call(`${base}/signals`, token, { position: page.item!.position, ...s }).catch(() => {})} busy={busy} onNext={() => act('next')} onChange={refresh} />
+        <StudyItem key={page.item.debateId} item={{ ...page.item, debateId: page.item.debateId }} feedback={page.feedback ?? 'afterEach'} blockPaste={!!page.blockPaste} report={(s) => token && void call(`${base}/signals`, token, { position: page.item!.position, ...s }).catch(() => {})}
+          questions={page.questions}
+          onAnswer={(answers) => act('answers', { position: page.item!.position, answers })} busy={busy} onNext={() => act('next')} onChange={refresh} />
       )}
       {page.stage === 'done' && page.end && <EndPage end={page.end} />}
     </div>
@@ -176,6 +181,8 @@ function StudyItem({
   feedback,
   blockPaste,
   report,
+  questions,
+  onAnswer,
   busy,
   onNext,
   onChange,
@@ -184,6 +191,8 @@ function StudyItem({
   feedback: NonNullable<StudyPageState['feedback']>;
   blockPaste: boolean;
   report: (s: Signals) => void;
+  questions: StudyPageState['questions'];
+  onAnswer: (answers: Record<string, string | number>) => void;
   busy: boolean;
   onNext: () => void;
   onChange: () => void;
@@ -232,9 +241,10 @@ function StudyItem({
           {debating ? <DebaterView view={view} room={room} /> : <JudgeView view={view} room={room} />}
         </>
       )}
+      {over && !debating && questions && !questions.answered && item.status === 'done' && <PostItemQuestions questions={questions.set} busy={busy} onAnswer={onAnswer} />}
       {over && !debating && (
         <div className="study-actions">
-          <button className="primary" data-testid="study-next" disabled={busy || item.status !== 'done'} onClick={onNext}>
+          <button className="primary" data-testid="study-next" disabled={busy || item.status !== 'done' || (questions !== undefined && !questions.answered)} onClick={onNext}>
             {item.position === item.total ? 'Finish' : 'Next'}
           </button>
         </div>

@@ -25,6 +25,8 @@ const Entry = z
   .refine((e) => e.PROLIFIC_PID || e.pid, { message: 'the study link needs the panel id (PROLIFIC_PID, or pid for other panels)' });
 const Launch = z.union([z.object({ spec: z.unknown() }).strict(), z.object({ text: z.string().max(200_000) }).strict()]);
 const Consent = z.object({ agree: z.boolean() }).strict();
+/** Answers to the post-item questions of one item, by question id. */
+const Answers = z.object({ position: z.number().int().min(1).max(10_000), answers: z.record(z.string().max(63), z.union([z.string().max(5000), z.number().finite()])) }).strict();
 /** Integrity signals since the page's last report: paste events, ms hidden, ms out of focus. */
 const Signals = z.object({ position: z.number().int().min(1).max(10_000), pastes: z.number().int().min(0).max(10_000), hiddenMs: z.number().min(0).max(86_400_000), blurMs: z.number().min(0).max(86_400_000) }).strict();
 /** The comprehension quiz's answers (indexes), sent with the start of the items. */
@@ -87,6 +89,11 @@ export function studiesRouter({ studies, researcherToken }: StudiesRouterDeps): 
     return answers ? { type: 'start', answers } : { type: 'start' };
   });
   moveRoute('next', () => ({ type: 'next' }));
+  /** The answers to an item's post-item questions. */
+  api.post('/studies/:id/me/answers', async (req, res) => {
+    const { position, answers } = parseOr400(Answers, req.body ?? {}, 'answers');
+    res.json(valueOf(await studies.answer(await participant(req), req.params.id, position, answers)));
+  });
   /** The page's integrity signals for the current item since its last report. */
   api.post('/studies/:id/me/signals', async (req, res) => {
     const s = parseOr400(Signals, req.body ?? {}, 'signals');

@@ -75,6 +75,7 @@ export function studyJudgementsCsv(study: StudyRow, data: StudyData, participant
   const itemOf = new Map(items.filter((i) => i.debateId).map((i) => [i.debateId as string, i]));
   const shared = overrides(study, data, byId);
   const seconds = (ms: number | undefined) => ((ms ?? 0) / 1000).toFixed(1);
+  const questions = study.spec.postItemQuestions ?? [];
   return judgementsCsv(
     data.outcomes,
     (o) => {
@@ -85,9 +86,10 @@ export function studyJudgementsCsv(study: StudyRow, data: StudyData, participant
         pastes: i ? (i.pastes ?? 0) : null,
         hidden_seconds: i ? seconds(i.hiddenMs) : null,
         unfocused_seconds: i ? seconds(i.blurMs) : null,
+        ...Object.fromEntries(questions.map((q) => [`q_${q.id}`, i?.answers?.[q.id] ?? null])),
       };
     },
-    STUDY_EXTRA_COLUMNS,
+    [...STUDY_EXTRA_COLUMNS, ...questions.map((q) => `q_${q.id}`)],
   );
 }
 

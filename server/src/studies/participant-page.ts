@@ -43,6 +43,7 @@ export function participantPage(row: StudyRow, p: ParticipantRow, items: readonl
         role: p.role,
         feedback: spec.feedback ?? 'afterEach',
         blockPaste: spec.integrity?.blockPaste ?? false,
+        ...(item.kind === 'item' && spec.postItemQuestions?.length ? { questions: { set: spec.postItemQuestions, answered: !!item.answers } } : {}),
         item: { position: item.position + 1, total, kind: item.kind, status: item.status, debateId: item.debateId, token: item.debateId ? seatToken : '', seat: seatOf(item) },
         ...(waiting ? { lobby: { waitingSince: p.waitingSince, waitSeconds: spec.humanDebaters?.lobbySeconds ?? 0, canLeave: false } } : {}),
       };

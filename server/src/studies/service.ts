@@ -25,7 +25,7 @@ import { exclusionOf } from '../report/exclusions.ts';
 import { currentItemOf, participantPage, seatOf } from './participant-page.ts';
 import { studyProgress, type StudyProgress } from './progress.ts';
 import { resolveStudy, type ResolvedStudy } from './resolve.ts';
-import { SpecError, specHash, type Outcome, type StudySpec } from './spec.ts';
+import { answerProblem, SpecError, specHash, type Outcome, type StudySpec } from './spec.ts';
 import { firstStage, timeoutOf, transition, type Effect, type Move, type PathState } from './stages.ts';
 import { StudyLocks } from './study-lock.ts';
 import { StudyStore, type ItemRow, type ItemSignals, type ParticipantRow, type StudyRow, type StudyStatus } from './study-store.ts';
@@ -398,6 +398,25 @@ export class StudyService {
         await this.db.updateParticipant(studyId, p.participant, { flags: [...flags] });
         this.changed(studyId);
       }
+    });
+  }
+
+  /** The answers to the post-item questions of one of the participant's judged items (`position` 1-based, as the page shows it). */
+  answer(principal: StudyPrincipal, studyId: string, position: number, answers: Record<string, string | number>): Promise<Result<ParticipantPage>> {
+    return attempt(async () => {
+      allow(principal, 'participate', studyId);
+      const p = await this.participantRow(principal as Participant);
+      const { row } = await this.study(studyId);
+      const questions = row.spec.postItemQuestions ?? [];
+      const item = (await this.db.items(studyId, p.participant)).find((i) => i.position === position - 1);
+      if (!item || item.kind !== 'item') throw new StudyError('not-found', `no item ${position} of yours with questions`);
+      if (item.status !== 'done') throw new StudyError('conflict', 'give your verdict on this item first');
+      const unknown = Object.keys(answers).filter((k) => !questions.some((q) => q.id === k));
+      if (unknown.length) throw new StudyError('invalid', `no question ${unknown.join(', ')}`);
+      const problems = questions.map((q) => answerProblem(q, answers[q.id])).filter((x): x is string => x !== null);
+      if (problems.length) throw new StudyError('invalid', problems.join('; '));
+      await this.db.setAnswers(studyId, p.participant, item.position, answers);
+      return this.pageOf(await this.participantRow(principal as Participant));
     });
   }
 

@@ -57,6 +57,33 @@ export const ComprehensionQuestion = z
   .refine((c) => c.correct < c.answers.length, { message: 'correct must point at one of the answers', path: ['correct'] });
 export type ComprehensionQuestion = z.infer<typeof ComprehensionQuestion>;
 
+/** A question asked after each counted item's verdict (confidence, a reason, whether the marked answer looks wrong…). */
+export const PostItemQuestion = z
+  .object({
+    /** Its column in judgements.csv: q_<id>. */
+    id: Id,
+    prompt: z.string().min(1).max(1000),
+    /** `scale`: a whole number from min to max; `choice`: one of options; `text`: free text. */
+    kind: z.enum(['scale', 'choice', 'text']),
+    options: z.array(z.string().min(1).max(200)).min(2).max(10).optional(),
+    min: z.number().int().default(1),
+    max: z.number().int().default(7),
+    /** Whether it may be left empty. */
+    optional: z.boolean().default(false),
+  })
+  .strict()
+  .refine((q) => q.kind !== 'choice' || (q.options?.length ?? 0) >= 2, { message: 'a choice question needs options', path: ['options'] })
+  .refine((q) => q.min < q.max, { message: 'min must be below max', path: ['max'] });
+export type PostItemQuestion = z.infer<typeof PostItemQuestion>;
+
+/** Whether an answer fits its question (null: fits), else why not. */
+export function answerProblem(q: PostItemQuestion, a: string | number | undefined): string | null {
+  if (a === undefined || a === '') return q.optional ? null : `"${q.prompt}" needs an answer`;
+  if (q.kind === 'scale') return typeof a === 'number' && Number.isInteger(a) && a >= q.min && a <= q.max ? null : `"${q.prompt}": a whole number from ${q.min} to ${q.max}`;
+  if (q.kind === 'choice') return typeof a === 'string' && (q.options ?? []).includes(a) ? null : `"${q.prompt}": one of ${(q.options ?? []).join(', ')}`;
+  return typeof a === 'string' && a.length <= 5000 ? null : `"${q.prompt}": text of at most 5000 characters`;
+}
+
 /** Tries a judge has at the comprehension quiz; missing it again ends with the return ("declined") code, never a rejection. */
 export const COMPREHENSION_TRIES = 2;
 
@@ -111,6 +138,8 @@ export const StudySpec = z
     integrity: z.object({ blockPaste: z.boolean().default(false) }).strict().optional(),
     /** When a judge learns whether they were right: after each item (the default), at the end (a summary on the end page), or never. */
     feedback: z.enum(['afterEach', 'atEnd', 'never']).optional(),
+    /** Questions after each counted item's verdict, answered before going on; exported per item (q_<id>). */
+    postItemQuestions: z.array(PostItemQuestion).optional(),
     /** A quiz on the instructions, answered before the first item (two tries; then the participant is asked to return the study). */
     comprehension: z.array(ComprehensionQuestion).optional(),
     exclusion: z

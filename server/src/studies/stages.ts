@@ -112,6 +112,7 @@ export const STAGE_TABLE: Record<Stage, StageRule> = {
         if (at.p.role !== 'judge') return { ok: false, code: 'stale', reason: 'a debater moves on when their debate ends' };
         const item = current(at);
         if (item && item.status !== 'done' && item.status !== 'abandoned') return { ok: false, code: 'conflict', reason: 'give your verdict on this item first' };
+        if (item?.kind === 'item' && item.status === 'done' && at.spec.postItemQuestions?.length && !item.answers) return { ok: false, code: 'conflict', reason: 'answer the questions about this item first' };
         return at.p.position + 1 >= at.items.length ? { type: 'finish', outcome: 'completed' } : { type: 'advance' };
       },
     },

@@ -59,6 +59,8 @@ export interface ItemRow {
   pastes?: number;
   hiddenMs?: number;
   blurMs?: number;
+  /** Answers to the spec's post-item questions, by question id (null until given). */
+  answers?: Record<string, string | number> | null;
 }
 
 /** What a participant's page reports about an item since its last report. */
@@ -120,6 +122,7 @@ function toItem(r: Record<string, unknown>): ItemRow {
     pastes: n(r.pastes ?? 0),
     hiddenMs: n(r.hidden_ms ?? 0),
     blurMs: n(r.blur_ms ?? 0),
+    answers: jsonColumn(r.answers as Record<string, string | number> | string | null) ?? null,
   };
 }
 
@@ -303,6 +306,11 @@ export class StudyStore {
       sets.push(`${columns[k]} = $${params.length}`);
     }
     if (sets.length) await this.sql.query(`UPDATE study_items SET ${sets.join(', ')} WHERE study_id = $1 AND participant = $2 AND position = $3`, params);
+  }
+
+  /** Records the answers to an item's post-item questions. */
+  async setAnswers(studyId: string, participant: string, position: number, answers: Record<string, string | number>): Promise<void> {
+    await this.sql.query('UPDATE study_items SET answers = $4 WHERE study_id = $1 AND participant = $2 AND position = $3', [studyId, participant, position, JSON.stringify(answers)]);
   }
 
   /** Adds the signals a page reported to an item's totals. */

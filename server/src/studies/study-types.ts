@@ -2,7 +2,7 @@
 import type { DebateHeader, PackInfo, Scenario, Seat, Visibility } from '@arena/shared';
 import type { Sessions } from '../sessions/sessions.ts';
 import type { Store } from '../store/store.ts';
-import type { Outcome } from './spec.ts';
+import type { Outcome, StudySpec } from './spec.ts';
 import type { ItemKind, Role, Stage } from './study-store.ts';
 
 export interface StudyDeps {
@@ -63,6 +63,8 @@ export interface ParticipantPage {
   feedback?: 'afterEach' | 'atEnd' | 'never';
   /** The page stops pasting (paste events are reported either way). */
   blockPaste?: boolean;
+  /** The spec's post-item questions, asked after a counted item's verdict, and whether this item's are answered. */
+  questions?: { set: StudySpec['postItemQuestions']; answered: boolean };
 }
 
 export interface Launched {
