@@ -218,12 +218,7 @@ function StudyItem({
           </p>
           <h1>{debating ? `Debate ${item.position}` : `${item.position} of ${item.total}`}</h1>
         </div>
-        {view && over && !debating && item.kind !== 'check' && feedback !== 'afterEach' && (
-        <section className="card" data-testid="verdict-recorded">
-          <p>Your verdict is recorded.{feedback === 'atEnd' ? ' You will see how you did at the end of the study.' : ''}</p>
-        </section>
-      )}
-      {view && item.kind !== 'check' && !(over && !debating && feedback !== 'afterEach') && (
+        {view && item.kind !== 'check' && (
           <div className="turn" aria-live="polite">
             <span data-testid="turn-text">{turnText(view)}</span> <Countdown deadline={view.turn?.deadline ?? null} clockOffset={room.clockOffset} />
           </div>
@@ -233,7 +228,13 @@ function StudyItem({
       <Refusal refusal={room.refusal} onDismiss={room.dismissRefusal} />
       {!view && !room.error && <Loading what="the debate" />}
       {view && item.kind === 'check' && <CheckItem view={view} room={room} />}
-      {view && item.kind !== 'check' && (
+      {/* Feedback kept for the end, or never: once the verdict is in, the page says only that it is recorded. */}
+      {view && over && !debating && item.kind !== 'check' && feedback !== 'afterEach' && (
+        <section className="card" data-testid="verdict-recorded">
+          <p>Your verdict is recorded.{feedback === 'atEnd' ? ' You will see how you did at the end of the study.' : ''}</p>
+        </section>
+      )}
+      {view && item.kind !== 'check' && !(over && !debating && feedback !== 'afterEach') && (
         <>
           <section className="question" aria-label="Question">
             <h2>{view.question}</h2>
