@@ -47,7 +47,11 @@ async function untilCanEnd(page: Page): Promise<void> {
   for (;;) {
     await expect.poll(async () => (await enabled(end)) || (await enabled(more)), { timeout: 20_000 }).toBe(true);
     if (await enabled(end)) return;
-    await judge(page, 0, 60, false);
+    // AI debaters answer at once, so the next judge turn may follow before the panel hides: wait for the turn to be recorded.
+    const turns = await page.locator('li.judge-round').count();
+    await page.getByTestId('prob-0').fill('60');
+    await more.click();
+    await expect(page.locator('li.judge-round')).toHaveCount(turns + 1);
   }
 }
 
