@@ -186,16 +186,20 @@ test('four participants run a three-condition study from study link to completio
   await expect(page.getByTestId('outcomes')).toContainText('timedOut 1');
   await shot(page, 'dashboard', true, true);
 
-  // The dropout's items were drawn again by participant 4.
+  // The slots handed back were drawn again by participant 4: the dropout's unjudged ones and every one of the
+  // participant who failed the check (excluded: their judged item goes back too); those participant 4 did not take are open.
   const progress = await (await request.get(`/api/studies/${STUDY}/progress`, { headers: auth })).json();
   const dropout = progress.participants.find((p: { flags: string[] }) => p.flags.includes('idle')).participant as string;
+  const failed = progress.participants.find((p: { outcome: string | null }) => p.outcome === 'failed').participant as string;
   const later = progress.participants.at(-1).participant as string;
-  const itemsOf = async (p: string) => (await (await request.get(`/api/studies/${STUDY}/participants/${p}`, { headers: auth })).json()).items as { slot: string | null; status: string }[];
-  const left = (await itemsOf(dropout)).filter((i) => i.slot && i.status === 'abandoned').map((i) => i.slot);
-  const refilled = (await itemsOf(later)).filter((i) => i.slot && left.includes(i.slot) && i.status === 'done');
-  expect(left.length).toBeGreaterThan(0);
-  expect(refilled.length).toBeGreaterThan(0);
+  const itemsOf = async (p: string) => (await (await request.get(`/api/studies/${STUDY}/participants/${p}`, { headers: auth })).json()).items as { slot: string | null; kind: string; status: string }[];
+  const leftByDropout = (await itemsOf(dropout)).filter((i) => i.slot && i.status === 'abandoned').map((i) => i.slot);
+  const leftByFailed = (await itemsOf(failed)).filter((i) => i.slot && i.kind === 'item').map((i) => i.slot);
+  const refilled = (await itemsOf(later)).filter((i) => i.slot && [...leftByDropout, ...leftByFailed].includes(i.slot) && i.status === 'done');
+  expect(leftByDropout.length).toBeGreaterThan(0);
+  expect(refilled).toHaveLength(3);
   expect(progress.refills).toBeGreaterThan(0);
+  expect(progress.plan.open).toBe(leftByDropout.length + leftByFailed.length - 3);
 
   // judgements.csv, recomputed from the stored transcripts.
   const csv = parseCsv(await (await request.get(`/api/studies/${STUDY}/export/judgements.csv`, { headers: auth })).text(), { columns: true }) as Record<string, string>[];
