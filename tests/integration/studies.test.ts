@@ -8,6 +8,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { judgedCorrect, type TranscriptRecord } from '@arena/shared';
 import { scenarioHidden } from '../../server/src/access/study.ts';
+import { studyPreamble } from '../../server/src/cli/report.ts';
 import { panelIdsOf } from '../../server/src/cli/study.ts';
 import { computeReport } from '../../server/src/report/report.ts';
 import { excludedSelection, loadSelection } from '../../server/src/report/select.ts';
@@ -258,9 +259,12 @@ describe('a study', () => {
   });
 
   it('pause turns new arrivals away, close gives them the no-capacity code', async () => {
+    expect(await studyPreamble(t.arena.ctx.store, spec.id)).toMatch(/is running: an interim look/);
     expect((await t.api(`/api/studies/${spec.id}/pause`, { method: 'POST', json: {}, token: RESEARCHER_TOKEN })).body.status).toBe('paused');
     expect((await t.api(`/api/studies/${spec.id}/enter`, { method: 'POST', json: { pid: 'PANEL-FFF' } })).status).toBe(503);
     await t.api(`/api/studies/${spec.id}/close`, { method: 'POST', json: {}, token: RESEARCHER_TOKEN });
+    // arena report --study on the closed study states the pre-registered analysis it runs (an interim look before).
+    expect(await studyPreamble(t.arena.ctx.store, spec.id)).toMatch(/^The pre-registered analysis of study it-study \(spec hash [0-9a-f]{64}, frozen at launch\), run on the closed study:\nData: the counted items/);
     // Closed: its items are shown again.
     expect(scenarioHidden(await t.arena.ctx.studies.shield(), { researcher: false }, 'the-lantern-room')).toBeNull();
     const token = (await t.api(`/api/studies/${spec.id}/enter`, { method: 'POST', json: { pid: 'PANEL-FFF' } })).body.token as string;

@@ -10,6 +10,8 @@ import type { ReportFilter } from '../report/outcomes.ts';
 import { computeReport } from '../report/report.ts';
 import { excludedSelection, loadSelection, sourceName } from '../report/select.ts';
 import type { Store } from '../store/store.ts';
+import { studyAnalysis } from '../studies/prereg.ts';
+import { StudyStore } from '../studies/study-store.ts';
 import { commandStore } from './store.ts';
 
 interface ReportOptions {
@@ -69,6 +71,14 @@ export async function rejudgedOf(store: Store, originals: readonly TranscriptRec
   return compareRejudged(originals, rejudges);
 }
 
+/** What `--study` reports: the pre-registered analysis of a closed study (said so), or an interim look at a running one. */
+export async function studyPreamble(store: Store, studyId: string): Promise<string> {
+  const row = await new StudyStore(store.sql).get(studyId);
+  if (!row) throw new Error(`no study "${studyId}" in this store`);
+  if (row.status !== 'closed') return `Study ${studyId} is ${row.status}: an interim look, not yet the pre-registered analysis.\n\n`;
+  return `The pre-registered analysis of study ${studyId} (spec hash ${row.specHash}, frozen at launch), run on the closed study:\n${studyAnalysis(row.spec)}\n\n`;
+}
+
 export function registerReport(program: Command): void {
   selectionOptions(program.command('report'))
     .description('judge accuracy by protocol and agent with Wilson and judge × question cluster intervals, calibration, balance, paired protocol differences, and original vs re-judged accuracy')
@@ -93,9 +103,10 @@ export function registerReport(program: Command): void {
           return;
         }
         const excluded = (await excludedSelection(store, filter)).filter((r) => r.status === 'finished').length;
+        const preamble = filter.study ? await studyPreamble(store, filter.study) : '';
         const apart = excluded ? `\n\nNot counted: ${excluded} judgement${excluded === 1 ? '' : 's'} of study participants excluded by their study's rules (in the study's judgements.csv, excluded = TRUE).` : '';
         if (opts.json) console.log(JSON.stringify({ ...report, excludedJudgements: excluded, ...(rejudged ? { rejudged } : {}) }, null, 2));
-        else console.log(formatReport(report) + (rejudged ? `\n\n${formatRejudgeComparison(rejudged)}` : '') + apart);
+        else console.log(preamble + formatReport(report) + (rejudged ? `\n\n${formatRejudgeComparison(rejudged)}` : '') + apart);
       } finally {
         await store.close();
       }

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { createAgent, defaultAgentsConfig, loadAgentsConfig } from '../agents/registry.ts';
 import { loadScenarioPacks } from '../scenarios/load.ts';
 import { EXAMPLE_SPEC } from '../studies/example.ts';
-import { resolveStudy } from '../studies/resolve.ts';
+import { preregBundle } from '../studies/prereg.ts';
+import { resolveStudy, type ResolvedStudy } from '../studies/resolve.ts';
 import { simulateStudy } from './study-simulate.ts';
 import { exposureDecision } from '../access/study.ts';
 import { readSpecFile, SpecError, specHash, type StudySpec } from '../studies/spec.ts';
@@ -18,7 +19,7 @@ const rate = (value: string): number => {
 };
 
 /** Reads a spec file and checks it against the scenarios and agents at hand; errors name the file and the field. */
-async function checkedSpec(file: string, agentsFile?: string): Promise<{ spec: StudySpec; slots: number; cells: number; warnings: string[] }> {
+async function checkedSpec(file: string, agentsFile?: string): Promise<{ spec: StudySpec; slots: number; cells: number; warnings: string[]; design: ResolvedStudy }> {
   const spec = await readSpecFile(file);
   const { packs, scenarios } = await loadScenarioPacks(process.env.ARENA_SCENARIOS_DIR ?? 'scenarios');
   const config = agentsFile ? loadAgentsConfig(agentsFile) : defaultAgentsConfig();
@@ -46,7 +47,7 @@ async function checkedSpec(file: string, agentsFile?: string): Promise<{ spec: S
   });
   const { refused, warnings } = exposureDecision({ inPublicPacks, publicDebates: [], allowed: spec.publicItems === 'allow' });
   if (refused) throw new SpecError(`${file}: ${refused}`);
-  return { spec, cells: design.cells.length, slots: design.cells.length * spec.judgementsPerCell, warnings };
+  return { spec, cells: design.cells.length, slots: design.cells.length * spec.judgementsPerCell, warnings, design };
 }
 
 /** The participant_id column of a bonuses.csv (as the study's export writes it: a quoted field when it needs one). */
@@ -149,6 +150,22 @@ export function registerStudy(program: Command): void {
         console.log(`${id}: ${status}`);
       });
   }
+
+  study
+    .command('prereg <file>')
+    .description('write a pre-registration bundle: the frozen spec and its hash, the seeded assignment plan, the analysis that will be run, the software version')
+    .requiredOption('--out <dir>', 'folder for the bundle')
+    .option('--agents <file>', 'agents configuration (default $ARENA_AGENTS or ./agents.json)')
+    .action(async (file: string, opts: { out: string; agents?: string }) => {
+      const { spec, design, warnings } = await checkedSpec(file, opts.agents);
+      if (spec.debates) console.error('the stored debates a "debates" selection re-judges are chosen at launch: plan.csv lists the live items only');
+      for (const w of warnings) console.error(w);
+      const version = (JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+      await mkdir(opts.out, { recursive: true });
+      const files = preregBundle(spec, design, version);
+      for (const [name, body] of Object.entries(files)) await writeFile(join(opts.out, name), body);
+      console.log(`wrote ${Object.keys(files).join(', ')} to ${opts.out} (spec hash ${files['spec-hash.txt']!.trim().slice(0, 16)}…)`);
+    });
 
   study
     .command('simulate <file>')
