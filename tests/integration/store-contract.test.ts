@@ -415,6 +415,11 @@ describe.each(backends.filter((b) => b.enabled))('the stores on $name', (backend
       await db.setSlot('st-1', 's1', 'assigned', 'p2');
       await db.setSlot('st-1', 's1', 'done', 'p2');
       expect((await db.slots('st-1')).find((s) => s.id === 's1')).toMatchObject({ status: 'done', participant: 'p2', draws: 2 });
+      // A top-up slot joins the pool open, in its cell's place.
+      await db.addSlots('st-1', [{ ...slots[2]!, id: 's4', trial: slots[2]!.trial + 1 }]);
+      const grown = await db.slots('st-1');
+      expect(grown.map((s) => s.id)).toEqual(['s3', 's4', 's1', 's2']);
+      expect(grown[1]).toMatchObject({ status: 'open', participant: null, draws: 0 });
     });
 
     it('keeps participants, their panel ids apart, and their updates', async () => {
@@ -448,7 +453,9 @@ describe.each(backends.filter((b) => b.enabled))('the stores on $name', (backend
       // Nothing of a failed batch is kept.
       expect((await db.items('st-1', 'p1')).map((i) => i.position)).toEqual([0]);
       expect((await db.items('st-1')).map((i) => `${i.participant}/${i.position}`)).toEqual(['p1/0', 'p2/0', 'p2/1']);
-      expect(await db.items('st-1', 'p2')).toEqual([item('p2', 0, { kind: 'practice', seat: null }), item('p2', 1, { slot: 's1', debateId: 'deb-1', status: 'open', startedAt: 5, seat: null })]);
+      // A new item has no integrity signals and no answers yet.
+      const fresh = { seat: null, pastes: 0, hiddenMs: 0, blurMs: 0, answers: null };
+      expect(await db.items('st-1', 'p2')).toEqual([item('p2', 0, { kind: 'practice', ...fresh }), item('p2', 1, { slot: 's1', debateId: 'deb-1', status: 'open', startedAt: 5, ...fresh })]);
       // The judge's item first, then each recruited debater's.
       const byDebate = await db.itemsByDebate('deb-1');
       expect(byDebate.map((i) => [i.studyId, i.participant, i.kind, i.seat])).toEqual([
@@ -456,9 +463,15 @@ describe.each(backends.filter((b) => b.enabled))('the stores on $name', (backend
         ['st-1', 'p1', 'debate', 'A'],
       ]);
       await db.updateItem('st-1', 'p2', 1, { status: 'done', finishedAt: 9, debateId: 'deb-2', condition: 'blind', scenarioId: 'sc-2', slot: 's3' });
-      expect((await db.items('st-1', 'p2'))[1]).toEqual(item('p2', 1, { slot: 's3', debateId: 'deb-2', status: 'done', startedAt: 5, finishedAt: 9, condition: 'blind', scenarioId: 'sc-2', seat: null }));
+      expect((await db.items('st-1', 'p2'))[1]).toEqual(item('p2', 1, { slot: 's3', debateId: 'deb-2', status: 'done', startedAt: 5, finishedAt: 9, condition: 'blind', scenarioId: 'sc-2', ...fresh }));
       expect((await db.itemsByDebate('deb-1')).map((i) => i.participant)).toEqual(['p1']);
       expect(await db.itemsByDebate('deb-none')).toEqual([]);
+      // The page's integrity signals add up; the post-item answers are kept as given.
+      await db.addSignals('st-1', 'p2', 1, { pastes: 2, hiddenMs: 1500, blurMs: 250 });
+      await db.addSignals('st-1', 'p2', 1, { pastes: 1, hiddenMs: 500, blurMs: 0 });
+      await db.setAnswers('st-1', 'p2', 1, { confidence: 4, reason: 'the quotes' });
+      expect((await db.items('st-1', 'p2'))[1]).toMatchObject({ pastes: 3, hiddenMs: 2000, blurMs: 250, answers: { confidence: 4, reason: 'the quotes' } });
+      expect((await db.items('st-1', 'p2'))[0]).toMatchObject({ pastes: 0, answers: null });
     });
 
     it('records each bonus once', async () => {

@@ -7,6 +7,11 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { judgedCorrect, type TranscriptRecord } from '@arena/shared';
+import { scenarioHidden } from '../../server/src/access/study.ts';
+import { studyPreamble } from '../../server/src/cli/report.ts';
+import { panelIdsOf } from '../../server/src/cli/study.ts';
+import { computeReport } from '../../server/src/report/report.ts';
+import { excludedSelection, loadSelection } from '../../server/src/report/select.ts';
 import { EXAMPLE_SPEC } from '../../server/src/studies/example.ts';
 import { parseSpec, type StudySpec } from '../../server/src/studies/spec.ts';
 import { RESEARCHER_TOKEN, startArena, type SeatClient, type TestArena } from '../helpers/arena.ts';
@@ -21,6 +26,8 @@ const spec: StudySpec = {
   itemsPerParticipant: 3,
   judgementsPerCell: 1,
   practice: [{ scenario: 'the-heron-and-the-three-stones', condition: 'blind' }],
+  // One failed check ends the study here (the default, as panels require, is after two).
+  exclusion: { maxFailedChecks: 0, minSecondsPerItem: 0 },
   bonus: { perPoint: 1, floor: 0.1, cap: 2, currency: 'GBP' },
 };
 
@@ -55,9 +62,18 @@ const green = (view: SeatClient['view']) => view.answers.map((a) => (a === 'Gree
 describe('a study', () => {
   it('is launched by researchers only, frozen, and walks participants from link to code', async () => {
     expect((await t.api('/api/studies', { method: 'POST', json: { spec } })).status).toBe(401);
+    // Items from the public pack: refused unless the spec allows it, then launched with a warning in words.
+    const { publicItems: _allow, ...unguarded } = spec;
+    const refused = await t.api('/api/studies', { method: 'POST', json: { spec: unguarded }, token: RESEARCHER_TOKEN });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatch(/public pack originals.*publicItems: allow/);
     const launched = await t.api('/api/studies', { method: 'POST', json: { spec }, token: RESEARCHER_TOKEN });
     expect(launched.status).toBe(201);
     expect(launched.body.slots).toBe(9);
+    expect(launched.body.warnings.join(' ')).toMatch(/participant may already know an answer/);
+    // While it runs its items are hidden outside it (the decision the lobby, scenario, replay and results routes apply).
+    const shield = await t.arena.services.studies.shield();
+    for (const id of [...spec.scenarios!.ids, ...spec.practice.map((p) => p.scenario)]) expect(scenarioHidden(shield, { researcher: false }, id)).not.toBeNull();
     const again = await t.api('/api/studies', { method: 'POST', json: { spec: { ...spec, seed: 'other' } }, token: RESEARCHER_TOKEN });
     expect(again.status).toBe(409);
     expect(again.body.error).toMatch(/frozen/);
@@ -71,6 +87,9 @@ describe('a study', () => {
     let page = await post('start', tokenA);
     expect(page.item).toMatchObject({ position: 1, total: 5, kind: 'practice' });
     const practice = await judgeItem(tokenA, leaning);
+    // The page reports its integrity signals for item 2: a paste, time hidden and out of focus.
+    expect((await t.api(`/api/studies/${spec.id}/me/signals`, { method: 'POST', json: { position: 2, pastes: 1, hiddenMs: 1500, blurMs: 2000 }, token: tokenA })).status).toBe(200);
+    expect((await t.api(`/api/studies/${spec.id}/me/signals`, { method: 'POST', json: { position: 9, pastes: 1, hiddenMs: 0, blurMs: 0 }, token: tokenA })).status).toBe(404);
     // The participant's connection never held the passage or the seed: it is the judge's view.
     const practiceText = practice.frames().map((f) => Buffer.from(f).toString('utf8')).join('\n');
     const header = (await t.api<TranscriptRecord>(`/api/debates/${page.item!.debateId}/transcript?seat=full`, { token: RESEARCHER_TOKEN })).body.header;
@@ -127,6 +146,11 @@ describe('a study', () => {
     await post('next', tokenB);
     await judgeItem(tokenB, green);
     expect((await me(tokenB)).end).toMatchObject({ outcome: 'failed', code: 'FAILED01' });
+    // B's judged item is not usable: its slot went back to the pool, and the dashboard counts it apart.
+    const usable = (await t.api(`/api/studies/${spec.id}/progress`, { token: RESEARCHER_TOKEN })).body;
+    expect(usable.plan.done).toBe(3);
+    expect(usable.judgements).toEqual({ counted: 3, practice: 2, checks: 2, excluded: 1 });
+    expect(usable.participants.find((x: { outcome: string | null }) => x.outcome === 'completed').conditions).toHaveLength(3);
 
     // Participant 3 declines consent.
     const tokenC = (await t.api(`/api/studies/${spec.id}/enter`, { method: 'POST', json: { pid: 'PANEL-CCC' } })).body.token as string;
@@ -200,13 +224,33 @@ describe('a study', () => {
       expect(row.excluded).toBe(row.participant_outcome === 'failed' ? 'TRUE' : 'FALSE');
     }
     expect(JSON.stringify(csv)).not.toContain('PANEL-');
+    const signalled = csv.find((r) => r.participant === rowA.participant && r.item === '2')!;
+    expect(signalled).toMatchObject({ pastes: '1', hidden_seconds: '1.5', unfocused_seconds: '2.0' });
+    expect(signalled.participant_flags!.split(' ')).toEqual(expect.arrayContaining(['pasted', 'left-page']));
+    expect(signalled.item_seconds).toMatch(/^\d+\.\d$/);
+
+    // Reports over the study (arena report --study, /api/results) count its kept participants' counted items only; the excluded apart.
+    const studyFilter = { study: spec.id, provenance: 'study' };
+    const finishedOnly = (rs: TranscriptRecord[]) => rs.filter((r) => r.status === 'finished');
+    const counted = finishedOnly(await loadSelection(t.stores, studyFilter));
+    expect(counted).toHaveLength(progress.judgements.counted);
+    expect(counted.every((r) => (r.header.meta!['study'] as { kind: string }).kind === 'item')).toBe(true);
+    expect(counted).toHaveLength(csv.filter((row) => row.practice === 'FALSE' && row.check === 'FALSE' && row.excluded === 'FALSE').length);
+    expect(finishedOnly(await excludedSelection(t.stores, studyFilter))).toHaveLength(progress.judgements.excluded);
+    expect(computeReport(counted, studyFilter).finished).toBe(progress.judgements.counted);
+    expect(progress.plan.done).toBe(progress.judgements.counted);
 
     // Bonuses: panel ids of the completed, each paid once.
     const bonuses = parseCsv((await t.api(`/api/studies/${spec.id}/export/bonuses.csv`, { token: RESEARCHER_TOKEN })).body as string, { columns: true }) as { participant_id: string; amount: string }[];
     expect(bonuses.map((b) => b.participant_id).sort()).toEqual(['PANEL-AAA', 'PANEL-EEE']);
     for (const b of bonuses) expect(Number(b.amount)).toBeGreaterThanOrEqual(0.1);
-    const paid = await t.api(`/api/studies/${spec.id}/bonuses/paid`, { method: 'POST', json: { batch: 'b1' }, token: RESEARCHER_TOKEN });
+    // arena study bonuses mark-paid FILE: the file's panel ids, as one batch.
+    const paidFile = panelIdsOf((await t.api(`/api/studies/${spec.id}/export/bonuses.csv`, { token: RESEARCHER_TOKEN })).body as string);
+    expect(paidFile.sort()).toEqual(['PANEL-AAA', 'PANEL-EEE']);
+    const paid = await t.api(`/api/studies/${spec.id}/bonuses/paid`, { method: 'POST', json: { batch: 'b1', participants: paidFile }, token: RESEARCHER_TOKEN });
     expect(paid.body.recorded).toBe(2);
+    // The same file again: nobody is in two batches.
+    expect((await t.api(`/api/studies/${spec.id}/bonuses/paid`, { method: 'POST', json: { batch: 'b1-again', participants: paidFile }, token: RESEARCHER_TOKEN })).body).toMatchObject({ recorded: 0, alreadyPaid: 2 });
     expect((await t.api(`/api/studies/${spec.id}/bonuses/paid`, { method: 'POST', json: { batch: 'b2' }, token: RESEARCHER_TOKEN })).body.recorded).toBe(0);
     expect(((await t.api(`/api/studies/${spec.id}/export/bonuses.csv`, { token: RESEARCHER_TOKEN })).body as string).trim()).toBe('participant_id,amount');
     const approvals = parseCsv((await t.api(`/api/studies/${spec.id}/export/approvals.csv`, { token: RESEARCHER_TOKEN })).body as string, { columns: true }) as Record<string, string>[];
@@ -215,9 +259,14 @@ describe('a study', () => {
   });
 
   it('pause turns new arrivals away, close gives them the no-capacity code', async () => {
+    expect(await studyPreamble(t.stores.studies, spec.id)).toMatch(/is running: an interim look/);
     expect((await t.api(`/api/studies/${spec.id}/pause`, { method: 'POST', json: {}, token: RESEARCHER_TOKEN })).body.status).toBe('paused');
     expect((await t.api(`/api/studies/${spec.id}/enter`, { method: 'POST', json: { pid: 'PANEL-FFF' } })).status).toBe(503);
     await t.api(`/api/studies/${spec.id}/close`, { method: 'POST', json: {}, token: RESEARCHER_TOKEN });
+    // arena report --study on the closed study states the pre-registered analysis it runs (an interim look before).
+    expect(await studyPreamble(t.stores.studies, spec.id)).toMatch(/^The pre-registered analysis of study it-study \(spec hash [0-9a-f]{64}, frozen at launch\), run on the closed study:\nData: the counted items/);
+    // Closed: its items are shown again.
+    expect(scenarioHidden(await t.arena.services.studies.shield(), { researcher: false }, 'the-lantern-room')).toBeNull();
     const token = (await t.api(`/api/studies/${spec.id}/enter`, { method: 'POST', json: { pid: 'PANEL-FFF' } })).body.token as string;
     expect((await me(token)).end).toMatchObject({ outcome: 'noCapacity', code: 'NOROOM01' });
     expect((await t.api(`/api/studies/${spec.id}/enter`, { method: 'POST', json: {} })).status).toBe(400);

@@ -3,7 +3,7 @@
  * principal, and the one decision over every study action.
  */
 import { describe, expect, it } from 'vitest';
-import { mayStudy, participantOf, researcherOf, studyTicketOf, type StudyAction, type StudyPrincipal } from '../../server/src/access/study.ts';
+import { creationHidden, debateHidden, exposureDecision, mayStudy, participantOf, scenarioHidden, studyShield, researcherOf, studyTicketOf, type StudyAction, type StudyPrincipal } from '../../server/src/access/study.ts';
 import { issueStudyTicket, TICKET_SECONDS } from '../../server/src/access/ticket.ts';
 
 const TOKEN = 'researcher-token-0123456789';
@@ -45,5 +45,36 @@ describe('study access', () => {
     expect(may({ kind: 'anonymous' })).toEqual([]);
     expect(mayStudy({ kind: 'anonymous' }, 'launch')).toMatchObject({ ok: false, code: 'unauthorized' });
     expect(mayStudy({ kind: 'participant', studyId: 's1', participantId: 'p-1' }, 'export', 's1')).toMatchObject({ ok: false, code: 'forbidden' });
+  });
+
+  it("hides a running study's scenarios from everyone but researchers and the study's own debates, and refuses new debates on them with a reason", () => {
+    const shield = studyShield([{ studyId: 's1', scenarioIds: ['lantern', 'petrel'] }]);
+    const anyone = { researcher: false };
+    const researcher = { researcher: true };
+    expect(scenarioHidden(shield, anyone, 'lantern')).toMatch(/study that is running/);
+    expect(scenarioHidden(shield, researcher, 'lantern')).toBeNull();
+    expect(scenarioHidden(shield, anyone, 'other')).toBeNull();
+    // A public lobby debate or a finished public replay on an item is hidden; the study's own debates are left to their privacy.
+    expect(debateHidden(shield, anyone, { scenarioId: 'petrel' })).toMatch(/hidden/);
+    expect(debateHidden(shield, anyone, { scenarioId: 'petrel', studyId: 'another-study' })).toMatch(/hidden/);
+    expect(debateHidden(shield, anyone, { scenarioId: 'petrel', studyId: 's1' })).toBeNull();
+    expect(debateHidden(shield, researcher, { scenarioId: 'petrel' })).toBeNull();
+    expect(creationHidden(shield, anyone, 'lantern')).toMatch(/cannot be started now/);
+    expect(creationHidden(shield, researcher, 'lantern')).toBeNull();
+    // Nothing is hidden once no study runs.
+    expect(scenarioHidden(studyShield([]), anyone, 'lantern')).toBeNull();
+  });
+
+  it('refuses items whose answers are public unless the spec allows it, and then warns in words', () => {
+    const exposed = { inPublicPacks: [{ scenarioId: 'lantern', pack: 'originals' }], publicDebates: [{ id: 'd1', scenarioId: 'lantern' }], allowed: false };
+    const refused = exposureDecision(exposed);
+    expect(refused.refused).toMatch(/public pack originals .*participant may already know an answer/);
+    expect(refused.refused).toMatch(/1 finished public debate on lantern/);
+    expect(refused.refused).toMatch(/publicItems: allow/);
+    const allowed = exposureDecision({ ...exposed, allowed: true });
+    expect(allowed.refused).toBeNull();
+    expect(allowed.warnings).toHaveLength(2);
+    expect(allowed.warnings[0]).toMatch(/^Warning: .*The spec allows this/);
+    expect(exposureDecision({ inPublicPacks: [], publicDebates: [], allowed: false })).toEqual({ refused: null, warnings: [] });
   });
 });

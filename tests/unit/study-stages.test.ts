@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EXAMPLE_SPEC } from '../../server/src/studies/example.ts';
-import { parseSpec, type StudySpec } from '../../server/src/studies/spec.ts';
+import { answerProblem, parseSpec, type StudySpec } from '../../server/src/studies/spec.ts';
 import { firstStage, STAGES, stageAfter, timeoutOf, transition, type Move, type PathState } from '../../server/src/studies/stages.ts';
 import type { ItemRow, ParticipantRow, Stage } from '../../server/src/studies/study-store.ts';
 
@@ -117,5 +117,31 @@ describe('the stage table', () => {
     expect(timeoutOf(at(waiting, [item(0, { kind: 'debate', status: 'done' })], minutes(10) + 1))).toEqual({ outcome: 'completed', flag: 'lobby-timeout' });
     // Without recruited debaters in the spec, the lobby has no wait limit.
     expect(timeoutOf({ ...at(waiting, [], minutes(11)), spec: { ...spec, humanDebaters: undefined } })).toBeNull();
+  });
+
+  it('the comprehension quiz: all answers right to start, a wrong try shows the instructions again, two wrong tries end with the return (declined) code', () => {
+    const quizSpec: StudySpec = { ...spec, comprehension: [{ question: 'Who sees the passage?', answers: ['judge', 'debaters'], correct: 1 }] };
+    const atQuiz = (flags: string[] = []): PathState => ({ spec: quizSpec, p: participant({ stage: 'instructions', flags }), items: [], now: T0 });
+    expect(transition(atQuiz(), { type: 'start', answers: [1] })).toEqual({ ok: true, to: 'items', effect: { type: 'setOutItems' } });
+    expect(transition(atQuiz(), { type: 'start', answers: [0] })).toEqual({ ok: true, to: 'instructions', effect: { type: 'quizMissed' } });
+    expect(transition(atQuiz(), { type: 'start' })).toEqual({ ok: true, to: 'instructions', effect: { type: 'quizMissed' } });
+    expect(transition(atQuiz(['missed-comprehension']), { type: 'start', answers: [0] })).toEqual({ ok: true, to: 'done', effect: { type: 'finish', outcome: 'declined', flag: 'failed-comprehension' } });
+    // Without a quiz, starting needs no answers; the default lets one failed attention check pass.
+    expect(transition(at({ stage: 'instructions' }), { type: 'start' })).toMatchObject({ ok: true, effect: { type: 'setOutItems' } });
+    expect(parseSpec(EXAMPLE_SPEC.replace(/exclusion:\n.*\n.*\n/, '')).exclusion.maxFailedChecks).toBe(1);
+  });
+
+  it('post-item questions: a judged counted item is left only once its questions are answered', () => {
+    const qSpec: StudySpec = { ...spec, postItemQuestions: [{ id: 'confidence', prompt: 'How sure are you?', kind: 'scale', min: 1, max: 7, optional: false }] };
+    const atItem = (answers: ItemRow['answers']): PathState => ({ spec: qSpec, p: participant({ stage: 'items', position: 0 }), items: [item(0, { status: 'done', answers }), item(1)], now: T0 });
+    expect(transition(atItem(null), { type: 'next' })).toEqual({ ok: false, code: 'conflict', reason: 'answer the questions about this item first' });
+    expect(transition(atItem({ confidence: 5 }), { type: 'next' })).toEqual({ ok: true, to: 'items', effect: { type: 'advance' } });
+    // Practice items and checks have no questions.
+    const practice: PathState = { spec: qSpec, p: participant({ stage: 'items', position: 0 }), items: [item(0, { kind: 'practice', status: 'done' }), item(1)], now: T0 };
+    expect(transition(practice, { type: 'next' })).toMatchObject({ ok: true });
+    expect(answerProblem(qSpec.postItemQuestions![0]!, 5)).toBeNull();
+    expect(answerProblem(qSpec.postItemQuestions![0]!, 9)).toMatch(/from 1 to 7/);
+    expect(answerProblem(qSpec.postItemQuestions![0]!, undefined)).toMatch(/needs an answer/);
+    expect(answerProblem({ id: 'wrong', prompt: 'Is the marked answer wrong?', kind: 'choice', options: ['yes', 'no'], min: 1, max: 7, optional: true }, undefined)).toBeNull();
   });
 });

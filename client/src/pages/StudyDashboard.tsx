@@ -43,6 +43,10 @@ function TokenForm({ onToken }: { onToken: (t: string) => void }) {
       <label className="block">
         Researcher token <input type="password" value={value} onChange={(e) => setValue(e.target.value)} />
       </label>
+      <p className="small muted" data-testid="token-hint">
+        The researcher token is in the server&apos;s data folder, <code>data/researcher-token</code> (or <code>$ARENA_RESEARCHER_TOKEN</code> if the server was started with it).
+        <code>arena study launch</code> prints a dashboard link that opens signed in.
+      </p>
       <button className="primary">Open</button>
     </form>
   );
@@ -128,9 +132,23 @@ export function StudyDashboard({ id }: { id: string }) {
       .catch((e: Error) => setError(e.message));
   }, [id, token, selected, progress]);
 
+  const [paidNote, setPaidNote] = useState<string | null>(null);
   const steer = (action: StudySteer) =>
     token &&
     api.steerStudy(id, action, token).catch((e: Error) => setError(e.message));
+
+  // Records every bonus now due as paid, in one named batch.
+  const markPaid = () => {
+    const batch = token && window.prompt('Name of this payment batch (e.g. the date you paid it on the panel):', `paid ${new Date().toISOString().slice(0, 10)}`);
+    if (!batch) return;
+    fetch(`/api/studies/${encodeURIComponent(id)}/bonuses/paid`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ batch }) })
+      .then(async (r) => {
+        const json = await r.json();
+        if (!r.ok) return setError(json.error);
+        setPaidNote(`batch "${json.batch}": ${json.recorded} bonuses recorded as paid (${Number(json.amount).toFixed(2)}).`);
+      })
+      .catch((err: Error) => setError(err.message));
+  };
 
   if (!token) return <TokenForm onToken={setToken} />;
   if (!progress) return error ? <ErrorBox>{error}</ErrorBox> : <Loading what="the study" />;
@@ -161,9 +179,9 @@ export function StudyDashboard({ id }: { id: string }) {
         ))}
         <div className="card" data-testid="plan-done">
           <span className="big">
-            {p.plan.done}/{p.plan.slots}
+            {p.plan.done}/{p.plan.planned}
           </span>{' '}
-          judgements done
+          usable judgements done
         </div>
         <div className="card" data-testid="dropouts">
           <span className="big">{p.dropouts}</span> dropouts, {p.refills} refilled
@@ -171,6 +189,10 @@ export function StudyDashboard({ id }: { id: string }) {
       </div>
       <p className="small" data-testid="outcomes">
         Outcomes: {Object.entries(p.outcomes).map(([k, v]) => `${k} ${v}`).join(' · ') || 'none yet'}
+      </p>
+      <p className="small" data-testid="judgement-counts">
+        Counted judgements: {p.judgements.counted} · not counted: {p.judgements.practice} practice, {p.judgements.checks} attention checks, {p.judgements.excluded} of excluded participants (their items were given to others)
+        {p.plan.slots > p.plan.planned ? ` · ${p.plan.slots - p.plan.planned} top-up items beyond the plan, so that late arrivals get a full queue` : ''}
       </p>
       <h2>Balance achieved</h2>
       <table className="dash">
@@ -232,6 +254,7 @@ export function StudyDashboard({ id }: { id: string }) {
             <th>stage</th>
             <th>outcome</th>
             <th>items done</th>
+            <th>condition order</th>
             <th>failed checks</th>
             <th>flags</th>
           </tr>
@@ -249,6 +272,7 @@ export function StudyDashboard({ id }: { id: string }) {
               <td className="num">
                 {x.done}/{x.items}
               </td>
+              <td>{x.conditions.join(' → ')}</td>
               <td className="num">{x.failedChecks}</td>
               <td>{x.flags.join(', ')}</td>
             </tr>
@@ -274,6 +298,16 @@ export function StudyDashboard({ id }: { id: string }) {
           </table>
         </section>
       )}
+      <h2>Bonuses</h2>
+      <p className="small">
+        Download bonuses.csv, pay it on your panel, then record it as paid: those participants leave bonuses.csv and are never paid twice (or run <code>arena study bonuses mark-paid bonuses.csv --study {id}</code>).
+      </p>
+      <p>
+        <button data-testid="mark-paid" onClick={markPaid}>
+          Record the bonuses due as paid…
+        </button>
+        {paidNote && <span className="small"> {paidNote}</span>}
+      </p>
       <h2>Exports</h2>
       <p>
         {STUDY_EXPORTS.map((f) => (

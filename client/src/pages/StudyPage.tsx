@@ -7,6 +7,13 @@ import { JudgeView } from '../components/JudgeView.tsx';
 import { useDebateRoom } from '../room.ts';
 import { navigate } from '../router.tsx';
 import { store } from '../storage.ts';
+import { CheckItem } from '../study/CheckItem.tsx';
+import { PostItemQuestions } from '../study/PostItemQuestions.tsx';
+import { useIntegritySignals, type Signals } from '../study/signals.ts';
+
+
+/** What GET /api/studies/:id/me answers: one stage of the participant's path. */
+type StudyPageState = StudyParticipantPage;
 
 const PANEL_PARAMS = ['PROLIFIC_PID', 'STUDY_ID', 'SESSION_ID', 'pid'];
 const tokenKey = (studyId: string) => `arena:study:${studyId}`;
@@ -94,16 +101,22 @@ export function StudyPage({ studyId, search }: { studyId: string; search: URLSea
       {page.stage === 'instructions' && (
         <section className="card study-text">
           <div dangerouslySetInnerHTML={{ __html: page.instructionsHtml ?? '' }} />
-          <div className="study-actions">
-            <button className="primary" disabled={busy} onClick={() => act('start')}>
-              Start
-            </button>
-          </div>
+          {page.quiz ? (
+            <Quiz quiz={page.quiz} busy={busy} onStart={(answers) => act('start', { answers })} />
+          ) : (
+            <div className="study-actions">
+              <button className="primary" disabled={busy} onClick={() => act('start')}>
+                Start
+              </button>
+            </div>
+          )}
         </section>
       )}
       {(page.stage === 'lobby' || (page.stage === 'items' && page.item && !page.item.debateId)) && <Waiting page={page} busy={busy} onLeave={() => act('leave')} />}
       {page.stage === 'items' && page.item?.debateId && (
-        <StudyItem key={page.item.debateId} item={{ ...page.item, debateId: page.item.debateId }} busy={busy} onNext={() => act('next')} onChange={refresh} />
+        <StudyItem key={page.item.debateId} item={{ ...page.item, debateId: page.item.debateId }} feedback={page.feedback ?? 'afterEach'} blockPaste={!!page.blockPaste} report={(s) => token && void api.studyAct(studyId, token, 'signals', { position: page.item!.position, ...s }).catch(() => {})}
+          questions={page.questions}
+          onAnswer={(answers) => act('answers', { position: page.item!.position, answers })} busy={busy} onNext={() => act('next')} onChange={refresh} />
       )}
       {page.stage === 'done' && page.end && <EndPage end={page.end} />}
     </div>
@@ -135,8 +148,29 @@ function Waiting({ page, busy, onLeave }: { page: StudyParticipantPage; busy: bo
 }
 
 /** One item: the judge's seat of a live debate (then a button to go on once the verdict is in), or a recruited debater's seat. */
-function StudyItem({ item, busy, onNext, onChange }: { item: NonNullable<StudyParticipantPage['item']> & { debateId: string }; busy: boolean; onNext: () => void; onChange: () => void }) {
+function StudyItem({
+  item,
+  feedback,
+  blockPaste,
+  report,
+  questions,
+  onAnswer,
+  busy,
+  onNext,
+  onChange,
+}: {
+  item: NonNullable<StudyPageState['item']> & { debateId: string };
+  feedback: NonNullable<StudyPageState['feedback']>;
+  blockPaste: boolean;
+  report: (s: Signals) => void;
+  questions: StudyPageState['questions'];
+  onAnswer: (answers: Record<string, string | number>) => void;
+  busy: boolean;
+  onNext: () => void;
+  onChange: () => void;
+}) {
   const room = useDebateRoom(item.debateId, item.seat as Seat, item.token);
+  const onPaste = useIntegritySignals(blockPaste, report);
   const debating = item.kind === 'debate';
   const { view } = room;
   const over = view?.status === 'finished';
@@ -149,7 +183,7 @@ function StudyItem({ item, busy, onNext, onChange }: { item: NonNullable<StudyPa
     return () => clearTimeout(again);
   }, [over, onChange]);
   return (
-    <div className="study-item" data-testid="study-item" data-kind={item.kind}>
+    <div className="study-item" data-testid="study-item" data-kind={item.kind} onPaste={onPaste}>
       <header className="debate-head">
         <div>
           <p className="role-line">
@@ -157,7 +191,7 @@ function StudyItem({ item, busy, onNext, onChange }: { item: NonNullable<StudyPa
           </p>
           <h1>{debating ? `Debate ${item.position}` : `${item.position} of ${item.total}`}</h1>
         </div>
-        {view && (
+        {view && item.kind !== 'check' && (
           <div className="turn" aria-live="polite">
             <span data-testid="turn-text">{turnText(view)}</span> <Countdown deadline={view.turn?.deadline ?? null} clockOffset={room.clockOffset} />
           </div>
@@ -166,7 +200,14 @@ function StudyItem({ item, busy, onNext, onChange }: { item: NonNullable<StudyPa
       {room.error && <ErrorBox>{room.error}</ErrorBox>}
       <Refusal refusal={room.refusal} onDismiss={room.dismissRefusal} />
       {!view && !room.error && <Loading what="the debate" />}
-      {view && (
+      {view && item.kind === 'check' && <CheckItem view={view} room={room} />}
+      {/* Feedback kept for the end, or never: once the verdict is in, the page says only that it is recorded. */}
+      {view && over && !debating && item.kind !== 'check' && feedback !== 'afterEach' && (
+        <section className="card" data-testid="verdict-recorded">
+          <p>Your verdict is recorded.{feedback === 'atEnd' ? ' You will see how you did at the end of the study.' : ''}</p>
+        </section>
+      )}
+      {view && item.kind !== 'check' && !(over && !debating && feedback !== 'afterEach') && (
         <>
           <section className="question" aria-label="Question">
             <h2>{view.question}</h2>
@@ -174,9 +215,10 @@ function StudyItem({ item, busy, onNext, onChange }: { item: NonNullable<StudyPa
           {debating && Debater ? <Debater view={view} room={room} /> : <JudgeView view={view} room={room} />}
         </>
       )}
+      {over && !debating && questions && !questions.answered && item.status === 'done' && <PostItemQuestions questions={questions.set} busy={busy} onAnswer={onAnswer} />}
       {over && !debating && (
         <div className="study-actions">
-          <button className="primary" data-testid="study-next" disabled={busy || item.status !== 'done'} onClick={onNext}>
+          <button className="primary" data-testid="study-next" disabled={busy || item.status !== 'done' || (questions !== undefined && !questions.answered)} onClick={onNext}>
             {item.position === item.total ? 'Finish' : 'Next'}
           </button>
         </div>
@@ -197,6 +239,11 @@ function EndPage({ end }: { end: NonNullable<StudyParticipantPage['end']> }) {
   return (
     <section className="card study-end" data-testid="study-end" data-outcome={end.outcome}>
       <h1>{OUTCOME_TEXT[end.outcome] ?? 'The study has ended.'}</h1>
+      {end.feedback && end.feedback.length > 0 && (
+        <p data-testid="study-feedback">
+          You were right on {end.feedback.filter((f) => f.correct).length} of {end.feedback.length} items ({end.feedback.map((f) => `${f.item}: ${f.correct ? 'right' : 'wrong'}`).join(', ')}).
+        </p>
+      )}
       <p>
         Your completion code: <strong data-testid="completion-code">{end.code}</strong>
       </p>
@@ -206,5 +253,31 @@ function EndPage({ end }: { end: NonNullable<StudyParticipantPage['end']> }) {
         </a>
       </p>
     </section>
+  );
+}
+
+/** The comprehension quiz on the instructions: one choice per question, then Start. */
+function Quiz({ quiz, busy, onStart }: { quiz: NonNullable<StudyPageState['quiz']>; busy: boolean; onStart: (answers: number[]) => void }) {
+  const [answers, setAnswers] = useState<(number | null)[]>(() => quiz.questions.map(() => null));
+  return (
+    <div className="study-quiz" data-testid="study-quiz">
+      <h3>Before you start: a few questions on the instructions</h3>
+      {quiz.missed && <p className="warn">Some answers were not right. Please read the instructions again ({quiz.triesLeft} {quiz.triesLeft === 1 ? 'try' : 'tries'} left).</p>}
+      {quiz.questions.map((q, i) => (
+        <fieldset key={i}>
+          <legend>{q.question}</legend>
+          {q.answers.map((a, j) => (
+            <label key={j}>
+              <input type="radio" name={`quiz-${i}`} checked={answers[i] === j} onChange={() => setAnswers(answers.map((x, k) => (k === i ? j : x)))} /> {a}
+            </label>
+          ))}
+        </fieldset>
+      ))}
+      <div className="study-actions">
+        <button className="primary" disabled={busy || answers.some((a) => a === null)} onClick={() => onStart(answers as number[])}>
+          Start
+        </button>
+      </div>
+    </div>
   );
 }

@@ -78,3 +78,90 @@ export function studyTicketOf(ticket: string, researcherToken: string, studyId: 
   if (!checked.ok) return { ok: false, code: 'unauthorized', reason: checked.reason };
   return { kind: 'studyTicket', studyId, expiresAt: checked.expiresAt };
 }
+
+// ---- a running study's items, outside the study ----
+
+/** A study that is launched and not closed, and the scenarios of its items (live, practice and re-judged). */
+export interface RunningStudyItems {
+  studyId: string;
+  scenarioIds: readonly string[];
+}
+
+/** The scenarios hidden while their study runs, each with the study hiding it. */
+export type StudyShield = ReadonlyMap<string, string>;
+
+/** Who is looking from outside a study's own path: researchers see everything; anyone else does not see a running study's items. */
+export interface Viewer {
+  researcher: boolean;
+}
+
+/** The shield of the studies running now: from launch until close, their scenarios are hidden. */
+export function studyShield(running: readonly RunningStudyItems[]): StudyShield {
+  const shield = new Map<string, string>();
+  for (const s of running) for (const id of s.scenarioIds) if (!shield.has(id)) shield.set(id, s.studyId);
+  return shield;
+}
+
+const HIDDEN = 'its scenario is an item of a study that is running; it is back when the study closes';
+
+/**
+ * Whether a scenario may be shown (offered in the lobby, listed by GET /api/scenarios,
+ * fetched on its own): null when it may, else why not. Hidden to all but researchers
+ * while its study runs, whatever pack it is in.
+ */
+export function scenarioHidden(shield: StudyShield, viewer: Viewer, scenarioId: string): string | null {
+  if (viewer.researcher || !shield.has(scenarioId)) return null;
+  return `no scenario "${scenarioId}" (${HIDDEN})`;
+}
+
+/**
+ * Whether a debate may be listed, replayed or counted in results for this viewer: a
+ * debate over a running study's scenario is hidden to all but researchers, unless it is
+ * one of that study's own (its privacy and its seats then decide, as for any private debate).
+ */
+export function debateHidden(shield: StudyShield, viewer: Viewer, debate: { scenarioId: string; studyId?: string | undefined }): string | null {
+  const study = shield.get(debate.scenarioId);
+  if (viewer.researcher || study === undefined || debate.studyId === study) return null;
+  return `this debate is hidden: ${HIDDEN}`;
+}
+
+/** Whether a new debate (a lobby game, a self-play) may be created over a scenario: refused, with the reason, while its study runs. */
+export function creationHidden(shield: StudyShield, viewer: Viewer, scenarioId: string): string | null {
+  if (viewer.researcher || !shield.has(scenarioId)) return null;
+  return `a new debate on "${scenarioId}" cannot be started now: ${HIDDEN}`;
+}
+
+/** What is public about a study's items before it launches: where a participant could look their answers up. */
+export interface ItemExposure {
+  /** Item scenarios (live, practice, re-judged) in a pack that is not private, with the pack. */
+  inPublicPacks: { scenarioId: string; pack: string }[];
+  /** Finished public debates over the items' scenarios (their replays and results show the answers). */
+  publicDebates: { id: string; scenarioId: string }[];
+  /** The spec says `publicItems: allow`. */
+  allowed: boolean;
+}
+
+/**
+ * Whether a study may launch with these items: refused when their answers can be looked
+ * up (a public pack, public finished debates) unless the spec allows it explicitly; then
+ * the warnings say so in plain words.
+ */
+export function exposureDecision(e: ItemExposure): { refused: string | null; warnings: string[] } {
+  const problems: string[] = [];
+  const list = (xs: string[]) => (xs.length > 4 ? `${xs.slice(0, 4).join(', ')} and ${xs.length - 4} more` : xs.join(', '));
+  if (e.inPublicPacks.length) {
+    const packs = [...new Set(e.inPublicPacks.map((x) => x.pack))];
+    problems.push(
+      `${e.inPublicPacks.length} item scenario${e.inPublicPacks.length === 1 ? ' is' : 's are'} in the public pack${packs.length === 1 ? '' : 's'} ${list(packs)} (${list(e.inPublicPacks.map((x) => x.scenarioId))}): anyone can read their passages and correct answers before the study starts and after it closes, so a participant may already know an answer`,
+    );
+  }
+  if (e.publicDebates.length) {
+    const scenarios = [...new Set(e.publicDebates.map((d) => d.scenarioId))];
+    problems.push(
+      `${e.publicDebates.length} finished public debate${e.publicDebates.length === 1 ? '' : 's'} on ${list(scenarios)} show${e.publicDebates.length === 1 ? 's' : ''} the correct answer in its replay and in the results (hidden while the study runs, visible again after it closes)`,
+    );
+  }
+  if (problems.length === 0) return { refused: null, warnings: [] };
+  if (e.allowed) return { refused: null, warnings: problems.map((p) => `Warning: ${p}. The spec allows this (publicItems: allow).`) };
+  return { refused: `${problems.join('; ')}. Use scenarios from a private pack (pack.json: "private": true) that nobody has debated in public, or add publicItems: allow to the spec to run it anyway.`, warnings: [] };
+}

@@ -11,7 +11,7 @@ import { dictionaryCsv } from '../report/dictionary.ts';
 import { filterLabel } from '../report/format.ts';
 import { selectOutcomes } from '../report/outcomes.ts';
 import { loadSelection } from '../report/select.ts';
-import { commandStore } from './store.ts';
+import { commandStores } from './store.ts';
 import { reportFilter, selectionOptions } from './report.ts';
 
 /** A subcommand group (`export`) that other modules may have created already. */
@@ -27,9 +27,9 @@ export function registerExportCsv(program: Command): void {
     .option('--json', 'print a JSON summary')
     .action(async (opts: Parameters<typeof reportFilter>[0] & { out: string; dataDir: string; json?: boolean }) => {
       const filter = reportFilter(opts);
-      const store = await commandStore(opts.dataDir);
+      const stores = await commandStores(opts.dataDir);
       try {
-        const records = await loadSelection(store, filter);
+        const records = await loadSelection(stores, filter);
         const { debates, outcomes } = selectOutcomes(records, filter);
         mkdirSync(opts.out, { recursive: true });
         const files = { judgements: join(opts.out, 'judgements.csv'), turns: join(opts.out, 'turns.csv'), dictionary: join(opts.out, 'data-dictionary.csv') };
@@ -45,7 +45,7 @@ export function registerExportCsv(program: Command): void {
           if (debates > outcomes.length) console.log(`${debates - outcomes.length} unfinished debate(s) have no judgement and are left out`);
         }
       } finally {
-        await store.close();
+        await stores.close();
       }
     });
 }

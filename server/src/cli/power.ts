@@ -12,7 +12,7 @@ import { filterLabel } from '../report/format.ts';
 import { selectOutcomes } from '../report/outcomes.ts';
 import { loadSelection } from '../report/select.ts';
 import { reportFilter, selectionOptions } from './report.ts';
-import { commandStore } from './store.ts';
+import { commandStores } from './store.ts';
 
 const number = (name: string, min: number, max: number) => (v: string) => {
   const n = Number(v);
@@ -52,12 +52,12 @@ interface PowerOptions {
 async function pilotOf(o: PowerOptions): Promise<PilotEstimate & { filter: string }> {
   if (o.preset) throw new Error('--preset does not apply to power: the protocols compared are --a and --b');
   const filter = reportFilter(o);
-  const store = await commandStore(o.dataDir);
+  const stores = await commandStores(o.dataDir);
   try {
-    const { outcomes } = selectOutcomes(await loadSelection(store, filter), filter);
+    const { outcomes } = selectOutcomes(await loadSelection(stores, filter), filter);
     return { ...estimateVarianceComponents(outcomes, [o.a, o.b], { seed: `${o.seed}/pilot` }), filter: filterLabel(filter) };
   } finally {
-    await store.close();
+    await stores.close();
   }
 }
 

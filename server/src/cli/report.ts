@@ -8,9 +8,11 @@ import { compareRejudged, formatRejudgeComparison, type RejudgeComparison } from
 import { formatReport } from '../report/format.ts';
 import type { ReportFilter } from '../report/outcomes.ts';
 import { computeReport } from '../report/report.ts';
-import { loadSelection, sourceName } from '../report/select.ts';
+import { excludedSelection, loadSelection, sourceName } from '../report/select.ts';
 import type { Store } from '../store/store.ts';
-import { commandStore } from './store.ts';
+import { studyAnalysis } from '../studies/prereg.ts';
+import type { StudyStore } from '../studies/study-store.ts';
+import { commandStores } from './store.ts';
 
 interface ReportOptions {
   source?: string;
@@ -19,6 +21,8 @@ interface ReportOptions {
   judge?: string;
   agent?: string;
   inPaper?: boolean;
+  provenance?: string;
+  study?: string;
   dataDir: string;
   json?: boolean;
 }
@@ -26,7 +30,7 @@ interface ReportOptions {
 export { sourceName };
 
 /** The report's filter from the shared command-line options. */
-export function reportFilter(opts: Pick<ReportOptions, 'source' | 'pack' | 'preset' | 'judge' | 'agent' | 'inPaper'>): ReportFilter {
+export function reportFilter(opts: Pick<ReportOptions, 'source' | 'pack' | 'preset' | 'judge' | 'agent' | 'inPaper' | 'provenance' | 'study'>): ReportFilter {
   if (opts.judge && opts.judge !== 'human' && opts.judge !== 'ai') throw new Error(`--judge must be "human" or "ai", got "${opts.judge}"`);
   const source = sourceName(opts.source);
   return {
@@ -36,6 +40,8 @@ export function reportFilter(opts: Pick<ReportOptions, 'source' | 'pack' | 'pres
     ...(opts.judge ? { judge: opts.judge as 'human' | 'ai' } : {}),
     ...(opts.agent ? { agent: opts.agent } : {}),
     ...(opts.inPaper ? { inPaper: true } : {}),
+    ...(opts.provenance ? { provenance: opts.provenance } : {}),
+    ...(opts.study ? { study: opts.study } : {}),
   };
 }
 
@@ -48,6 +54,8 @@ export function selectionOptions(cmd: Command): Command {
     .option('--judge <kind>', 'only debates judged by a "human" or an "ai"')
     .option('--agent <id>', 'only debates with this agent (or "human") in a seat')
     .option('--in-paper', "only imported debates the original analysis included (NYU's includedInPaper)")
+    .option('--provenance <how>', 'only debates created this way: lobby, researcher, selfplay, study, … ("unknown" for older ones)')
+    .option('--study <id>', "only this study's counted items (practice items, attention checks and excluded participants' judgements are never counted)")
     .option('--data-dir <dir>', 'embedded database folder (ignored when DATABASE_URL is set)', process.env.ARENA_DATA_DIR ?? './data');
 }
 
@@ -63,6 +71,14 @@ export async function rejudgedOf(store: Store, originals: readonly TranscriptRec
   return compareRejudged(originals, rejudges);
 }
 
+/** What `--study` reports: the pre-registered analysis of a closed study (said so), or an interim look at a running one. */
+export async function studyPreamble(studies: Pick<StudyStore, 'get'>, studyId: string): Promise<string> {
+  const row = await studies.get(studyId);
+  if (!row) throw new Error(`no study "${studyId}" in this store`);
+  if (row.status !== 'closed') return `Study ${studyId} is ${row.status}: an interim look, not yet the pre-registered analysis.\n\n`;
+  return `The pre-registered analysis of study ${studyId} (spec hash ${row.specHash}, frozen at launch), run on the closed study:\n${studyAnalysis(row.spec)}\n\n`;
+}
+
 export function registerReport(program: Command): void {
   selectionOptions(program.command('report'))
     .description('judge accuracy by protocol and agent with Wilson and judge × question cluster intervals, calibration, balance, paired protocol differences, and original vs re-judged accuracy')
@@ -71,9 +87,10 @@ export function registerReport(program: Command): void {
     .addHelpText('after', '\nWhen debates of the selection were re-judged (arena rejudge, POST /api/rejudge), a table compares the original judges with the new ones on the same debates.')
     .action(async (opts: ReportOptions & { html?: string }) => {
       const filter = reportFilter(opts);
-      const store = await commandStore(opts.dataDir);
+      const stores = await commandStores(opts.dataDir);
+      const store = stores.debates;
       try {
-        const records = await loadSelection(store, filter);
+        const records = await loadSelection(stores, filter);
         const rejudged = await rejudgedOf(store, records.filter((r) => rejudgeOf(r) === undefined));
         const report = computeReport(records, filter);
         if (opts.html) {
@@ -86,10 +103,13 @@ export function registerReport(program: Command): void {
           else console.log(formatNyuReport(nyu) + `\n\n${formatReport(report)}` + (rejudged ? `\n\n${formatRejudgeComparison(rejudged)}` : ''));
           return;
         }
-        if (opts.json) console.log(JSON.stringify({ ...report, ...(rejudged ? { rejudged } : {}) }, null, 2));
-        else console.log(formatReport(report) + (rejudged ? `\n\n${formatRejudgeComparison(rejudged)}` : ''));
+        const excluded = (await excludedSelection(stores, filter)).filter((r) => r.status === 'finished').length;
+        const preamble = filter.study ? await studyPreamble(stores.studies, filter.study) : '';
+        const apart = excluded ? `\n\nNot counted: ${excluded} judgement${excluded === 1 ? '' : 's'} of study participants excluded by their study's rules (in the study's judgements.csv, excluded = TRUE).` : '';
+        if (opts.json) console.log(JSON.stringify({ ...report, excludedJudgements: excluded, ...(rejudged ? { rejudged } : {}) }, null, 2));
+        else console.log(preamble + formatReport(report) + (rejudged ? `\n\n${formatRejudgeComparison(rejudged)}` : '') + apart);
       } finally {
-        await store.close();
+        await stores.close();
       }
     });
 }

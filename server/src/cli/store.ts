@@ -3,6 +3,7 @@ import { loadConfig } from '../config.ts';
 import { privateDataDir, privateTree } from '../data-dir.ts';
 import { openStore } from '../store/open.ts';
 import type { Store } from '../store/store.ts';
+import { openStores, type Stores } from '../stores.ts';
 
 /**
  * The store a command works on, the same one the server uses: Postgres when
@@ -18,4 +19,15 @@ export async function commandStore(dataDir?: string): Promise<Store> {
   const store = await openStore({ dataDir: path.join(dir, 'db') });
   privateTree(dir);
   return store;
+}
+
+/** All the stores a command may need (the reports read the studies' exclusions beside the debates), over the same database as commandStore. */
+export async function commandStores(dataDir?: string): Promise<Stores> {
+  const config = loadConfig();
+  if (config.databaseUrl) return openStores({ databaseUrl: config.databaseUrl });
+  const dir = dataDir ?? config.dataDir;
+  await privateDataDir(dir);
+  const stores = await openStores({ dataDir: path.join(dir, 'db') });
+  privateTree(dir);
+  return stores;
 }

@@ -39,7 +39,8 @@ export interface SimulationSummary {
   outcomes: Record<string, number>;
   dropouts: number;
   refills: number;
-  slots: { planned: number; done: number };
+  /** Judgements planned, usable ones done (top-ups beyond the plan included), and cells whose planned judgements are all done. */
+  slots: { planned: number; done: number; cells: number; cellsMet: number };
   judgements: number;
   seconds: number;
   files: string[];
@@ -126,7 +127,7 @@ export async function simulateStudy(o: SimulateOptions): Promise<SimulationSumma
     const files = ['judgements.csv', 'turns.csv', 'transcripts.jsonl', 'spec.json', 'bonuses.csv', 'approvals.csv'];
     await mkdir(o.out, { recursive: true });
     for (const f of files) await writeFile(join(o.out, f), await call<string>(`/studies/${spec.id}/export/${f}`, { token: researcher }));
-    const progress = await call<{ outcomes: Record<string, number>; dropouts: number; refills: number; plan: { slots: number; done: number }; balance: unknown }>(`/studies/${spec.id}/progress`, { token: researcher });
+    const progress = await call<{ outcomes: Record<string, number>; dropouts: number; refills: number; plan: { planned: number; done: number }; cells: { planned: number; done: number }[]; balance: unknown }>(`/studies/${spec.id}/progress`, { token: researcher });
     await writeFile(join(o.out, 'progress.json'), `${JSON.stringify(progress, null, 2)}\n`);
     files.push('progress.json');
     const judgements = (await call<string>(`/studies/${spec.id}/export/judgements.csv`, { token: researcher })).trim().split('\n').length - 1;
@@ -135,7 +136,7 @@ export async function simulateStudy(o: SimulateOptions): Promise<SimulationSumma
       outcomes: progress.outcomes,
       dropouts: progress.dropouts,
       refills: progress.refills,
-      slots: { planned: progress.plan.slots, done: progress.plan.done },
+      slots: { planned: progress.plan.planned, done: progress.plan.done, cells: progress.cells.length, cellsMet: progress.cells.filter((c) => c.done >= c.planned).length },
       judgements,
       seconds: (Date.now() - started) / 1000,
       files,

@@ -1,14 +1,16 @@
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { createAgent } from '../agent-catalog.ts';
 import { defaultAgentsConfig, loadAgentsConfig } from '../agents/registry.ts';
 import { loadScenarioPacks } from '../scenarios/load.ts';
 import { EXAMPLE_SPEC } from '../studies/example.ts';
-import { resolveStudy } from '../studies/resolve.ts';
+import { preregBundle } from '../studies/prereg.ts';
+import { resolveStudy, type ResolvedStudy } from '../studies/resolve.ts';
 import { simulateStudy } from './study-simulate.ts';
-import { readSpecFile, specHash, type StudySpec } from '../studies/spec.ts';
+import { exposureDecision } from '../access/study.ts';
+import { readSpecFile, SpecError, specHash, type StudySpec } from '../studies/spec.ts';
 import { positiveInt } from './options.ts';
 
 const rate = (value: string): number => {
@@ -18,9 +20,9 @@ const rate = (value: string): number => {
 };
 
 /** Reads a spec file and checks it against the scenarios and agents at hand; errors name the file and the field. */
-async function checkedSpec(file: string, agentsFile?: string): Promise<{ spec: StudySpec; slots: number; cells: number }> {
+async function checkedSpec(file: string, agentsFile?: string): Promise<{ spec: StudySpec; slots: number; cells: number; warnings: string[]; design: ResolvedStudy }> {
   const spec = await readSpecFile(file);
-  const { scenarios } = await loadScenarioPacks(process.env.ARENA_SCENARIOS_DIR ?? 'scenarios');
+  const { packs, scenarios } = await loadScenarioPacks(process.env.ARENA_SCENARIOS_DIR ?? 'scenarios');
   const config = agentsFile ? loadAgentsConfig(agentsFile) : defaultAgentsConfig();
   const design = resolveStudy(
     spec,
@@ -37,7 +39,25 @@ async function checkedSpec(file: string, agentsFile?: string): Promise<{ spec: S
     // Stored debates to re-judge are chosen from the server's store at launch.
     spec.debates ? null : [],
   );
-  return { spec, cells: design.cells.length, slots: design.cells.length * spec.judgementsPerCell };
+  // Public finished debates on the items are the server's to check, at launch.
+  const privatePacks = new Set(packs.filter((p) => p.private).map((p) => p.id));
+  const itemIds = [...new Set([...design.scenarios.keys(), ...spec.practice.map((p) => p.scenario)])];
+  const inPublicPacks = itemIds.flatMap((id) => {
+    const pack = design.scenarios.get(id)?.pack ?? scenarios.find((x) => x.id === id)?.pack;
+    return pack && !privatePacks.has(pack) ? [{ scenarioId: id, pack }] : [];
+  });
+  const { refused, warnings } = exposureDecision({ inPublicPacks, publicDebates: [], allowed: spec.publicItems === 'allow' });
+  if (refused) throw new SpecError(`${file}: ${refused}`);
+  return { spec, cells: design.cells.length, slots: design.cells.length * spec.judgementsPerCell, warnings, design };
+}
+
+/** The participant_id column of a bonuses.csv (as the study's export writes it: a quoted field when it needs one). */
+export function panelIdsOf(csv: string): string[] {
+  const [head, ...lines] = csv.split(/\r?\n/).filter((l) => l.trim());
+  const column = (head ?? '').split(',').indexOf('participant_id');
+  if (column < 0) return [];
+  const fields = (line: string) => [...line.matchAll(/("(?:[^"]|"")*"|[^,]*)(,|$)/g)].map((m) => (m[1]!.startsWith('"') ? m[1]!.slice(1, -1).replaceAll('""', '"') : m[1]!));
+  return lines.map((l) => fields(l)[column] ?? '').filter(Boolean);
 }
 
 /** The server and researcher token a steering command talks to. */
@@ -86,7 +106,7 @@ export function registerStudy(program: Command): void {
     .option('--agents <file>', 'agents configuration (default $ARENA_AGENTS or ./agents.json)')
     .option('--json', 'print a JSON summary')
     .action(async (file: string, opts: { agents?: string; json?: boolean }) => {
-      const { spec, cells, slots } = await checkedSpec(file, opts.agents);
+      const { spec, cells, slots, warnings } = await checkedSpec(file, opts.agents);
       const summary = { id: spec.id, specHash: specHash(spec), conditions: spec.conditions.map((c) => c.name), cells, slots, participantsNeeded: Math.ceil(slots / spec.itemsPerParticipant) };
       if (opts.json) console.log(JSON.stringify(summary, null, 2));
       else {
@@ -94,16 +114,33 @@ export function registerStudy(program: Command): void {
         console.log(`${spec.itemsPerParticipant} per participant: at least ${summary.participantsNeeded} participants who complete. Spec hash ${summary.specHash.slice(0, 16)}…`);
         if (spec.debates) console.log(`plus ${spec.judgementsPerCell} re-judgings of each stored debate the "debates" selection matches in the server's store when launched`);
       }
+      for (const w of warnings) console.error(w);
     });
 
   serverOptions(study.command('launch <file>'))
     .description('launch a study on a running server (the spec is frozen from then on)')
     .action(async (file: string, opts: { server: string; token?: string }) => {
       const spec = await readSpecFile(file);
-      const launched = (await post(opts, '/studies', { spec })) as { id: string; specHash: string; slots: number; link: string };
+      const launched = (await post(opts, '/studies', { spec })) as { id: string; specHash: string; slots: number; link: string; warnings?: string[] };
+      for (const w of launched.warnings ?? []) console.error(w);
       console.log(`launched ${launched.id} (${launched.slots} slots, spec hash ${launched.specHash.slice(0, 16)}…)`);
-      console.log(`study link for your panel: ${opts.server.replace(/\/$/, '')}${launched.link}`);
-      console.log(`dashboard: ${opts.server.replace(/\/$/, '')}/studies/${launched.id}`);
+      const server = opts.server.replace(/\/$/, '');
+      console.log(`study link for your panel: ${server}${launched.link}`);
+      // The token rides in the fragment, which browsers never send to the server; the dashboard keeps it in this browser.
+      console.log(`dashboard (opens signed in; keep this link private): ${server}/studies/${launched.id}#token=${encodeURIComponent(await researcherToken(opts))}`);
+    });
+
+  const bonuses = study.command('bonuses').description("a study's bonus payments");
+  serverOptions(bonuses.command('mark-paid <file>'))
+    .description('record the bonuses of a bonuses.csv you have paid on the panel as one payment batch (nobody is in two batches; the next bonuses.csv leaves them out)')
+    .requiredOption('--study <id>', 'the study the file is from')
+    .option('--batch <name>', 'the batch name (default: the file name and today)')
+    .action(async (file: string, opts: { server: string; token?: string; study: string; batch?: string }) => {
+      const participants = panelIdsOf(await readFile(file, 'utf8'));
+      if (participants.length === 0) throw new Error(`${file}: no participant_id rows (is it a bonuses.csv from the study's exports?)`);
+      const batch = opts.batch ?? `${basename(file)} ${new Date().toISOString().slice(0, 10)}`;
+      const paid = (await post(opts, `/studies/${encodeURIComponent(opts.study)}/bonuses/paid`, { batch, participants })) as { recorded: number; amount: number; alreadyPaid: number };
+      console.log(`batch "${batch}": ${paid.recorded} of ${participants.length} bonuses recorded as paid, ${paid.amount.toFixed(2)} in all${paid.alreadyPaid ? `; ${paid.alreadyPaid} were already in an earlier batch and were not recorded again` : ''}`);
     });
 
   for (const action of ['pause', 'resume', 'close'] as const) {
@@ -114,6 +151,22 @@ export function registerStudy(program: Command): void {
         console.log(`${id}: ${status}`);
       });
   }
+
+  study
+    .command('prereg <file>')
+    .description('write a pre-registration bundle: the frozen spec and its hash, the seeded assignment plan, the analysis that will be run, the software version')
+    .requiredOption('--out <dir>', 'folder for the bundle')
+    .option('--agents <file>', 'agents configuration (default $ARENA_AGENTS or ./agents.json)')
+    .action(async (file: string, opts: { out: string; agents?: string }) => {
+      const { spec, design, warnings } = await checkedSpec(file, opts.agents);
+      if (spec.debates) console.error('the stored debates a "debates" selection re-judges are chosen at launch: plan.csv lists the live items only');
+      for (const w of warnings) console.error(w);
+      const version = (JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+      await mkdir(opts.out, { recursive: true });
+      const files = preregBundle(spec, design, version);
+      for (const [name, body] of Object.entries(files)) await writeFile(join(opts.out, name), body);
+      console.log(`wrote ${Object.keys(files).join(', ')} to ${opts.out} (spec hash ${files['spec-hash.txt']!.trim().slice(0, 16)}…)`);
+    });
 
   study
     .command('simulate <file>')
@@ -144,7 +197,7 @@ export function registerStudy(program: Command): void {
       else {
         if (process.stderr.isTTY) process.stderr.write('\n');
         console.log(`${summary.participants} participants in ${summary.seconds.toFixed(1)} s: ${Object.entries(summary.outcomes).map(([k, v]) => `${v} ${k}`).join(', ')}`);
-        console.log(`${summary.dropouts} dropouts, ${summary.refills} slots refilled; ${summary.slots.done} of ${summary.slots.planned} planned judgements done; ${summary.judgements} rows in judgements.csv`);
+        console.log(`${summary.dropouts} dropouts, ${summary.refills} slots refilled; ${summary.slots.done} usable judgements done for ${summary.slots.planned} planned, ${summary.slots.cellsMet} of ${summary.slots.cells} cells met; ${summary.judgements} rows in judgements.csv`);
         console.log(`wrote ${summary.files.join(', ')} to ${opts.out}`);
       }
     });

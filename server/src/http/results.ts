@@ -6,7 +6,8 @@ import type { Store } from '../store/store.ts';
 import { judgementsCsv, turnsCsv } from '../report/csv.ts';
 import { selectOutcomes, type ReportFilter } from '../report/outcomes.ts';
 import { reportOf } from '../report/report.ts';
-import { loadSelection, sourceName, storeSources, UnknownSource } from '../report/select.ts';
+import { excludedSelection, loadSelection, sourceName, storeSources, UnknownSource } from '../report/select.ts';
+import type { StudyStore } from '../studies/study-store.ts';
 import { HttpError, parseOr400 } from './errors.ts';
 import { requestPrincipal } from './access.ts';
 import { listScope } from '../access/policy.ts';
@@ -33,6 +34,8 @@ const ResultsQuery = z.object({
   inPaper: z.enum(['true', 'false']).optional(),
   /** Only debates created this way (header.provenance); "unknown" for those stored before it was recorded. */
   provenance: z.enum([...PROVENANCES, 'unknown']).optional(),
+  /** Only the counted items of this study (practice items, attention checks and excluded participants' judgements apart). */
+  study: safeText(z.string().min(1).max(200)).optional(),
   since: When.optional(),
   until: When.optional(),
   /** "json" (default), or a CSV of the selection: "judgements" or "turns". */
@@ -47,6 +50,8 @@ const ResultsQuery = z.object({
  */
 export interface ResultsRouterDeps {
   store: Store;
+  /** The studies, whose rules exclude some participants' judgements from every count. */
+  studies: Pick<StudyStore, 'list' | 'participants'>;
   packs: readonly PackInfo[];
   researcherToken: string;
 }
@@ -63,6 +68,8 @@ export function resultsRouter(deps: ResultsRouterDeps): Router {
       ...(q.judge ? { judge: q.judge } : {}),
       ...(q.agent ? { agent: q.agent } : {}),
       ...(q.inPaper ? { inPaper: q.inPaper === 'true' } : {}),
+      ...(q.provenance ? { provenance: q.provenance } : {}),
+      ...(q.study ? { study: q.study } : {}),
     };
     const scope = listScope(requestPrincipal(req, deps));
     const bounds = {
@@ -73,12 +80,11 @@ export function resultsRouter(deps: ResultsRouterDeps): Router {
     };
     let records;
     try {
-      records = await loadSelection(deps.store, filter, bounds);
+      records = await loadSelection({ debates: deps.store, studies: deps.studies }, filter, bounds);
     } catch (e) {
       if (e instanceof UnknownSource) throw new HttpError(400, e.message);
       throw e;
     }
-    if (q.provenance) records = records.filter((r) => (r.header.provenance ?? 'unknown') === q.provenance);
     const { debates, outcomes } = selectOutcomes(records, filter);
     if (q.format === 'judgements' || q.format === 'turns') {
       res.type('text/csv; charset=utf-8').attachment(`${q.format}.csv`);
@@ -88,8 +94,11 @@ export function resultsRouter(deps: ResultsRouterDeps): Router {
     const report = reportOf(outcomes, debates, filter);
     const agents = new Set<string>();
     for (const r of records) for (const s of Object.values(r.header.seats)) if (s?.kind === 'agent') agents.add(s.agent ?? 'agent');
+    const excluded = (await excludedSelection({ debates: deps.store, studies: deps.studies }, filter, bounds)).filter((r) => r.status === 'finished').length;
     res.json({
       total: outcomes.length,
+      /** Judgements of the selection given by study participants their study excluded: shown apart, never counted. */
+      excludedJudgements: excluded,
       report,
       packs: [...new Set([...deps.packs.map((p) => p.id), ...records.map((r) => r.header.scenario.pack ?? '').filter(Boolean)])].sort(),
       sources: await storeSources(deps.store, bounds.visibility),

@@ -26,7 +26,14 @@ const Entry = z
   .refine((e) => e.PROLIFIC_PID || e.pid, { message: 'the study link needs the panel id (PROLIFIC_PID, or pid for other panels)' });
 const Launch = z.union([z.object({ spec: z.unknown() }).strict(), z.object({ text: z.string().max(200_000) }).strict()]);
 const Consent = z.object({ agree: z.boolean() }).strict();
-const Paid = z.object({ batch: z.string().trim().min(1).max(100) }).strict();
+/** Answers to the post-item questions of one item, by question id. */
+const Answers = z.object({ position: z.number().int().min(1).max(10_000), answers: z.record(z.string().max(63), z.union([z.string().max(5000), z.number().finite()])) }).strict();
+/** Integrity signals since the page's last report: paste events, ms hidden, ms out of focus. */
+const Signals = z.object({ position: z.number().int().min(1).max(10_000), pastes: z.number().int().min(0).max(10_000), hiddenMs: z.number().min(0).max(86_400_000), blurMs: z.number().min(0).max(86_400_000) }).strict();
+/** The comprehension quiz's answers (indexes), sent with the start of the items. */
+const Start = z.object({ answers: z.array(z.number().int().nonnegative().max(10)).max(50).optional() }).strict();
+/** A payment batch: its name, and the panel ids paid (the rows of the bonuses.csv paid; every bonus due when absent). */
+const Paid = z.object({ batch: z.string().trim().min(1).max(100), participants: z.array(z.string().min(1).max(200)).max(100_000).optional() }).strict();
 
 const STATUS: Record<RefusalCode, number> = { unauthorized: 401, forbidden: 403, 'not-found': 404, conflict: 409, paused: 503, invalid: 400 };
 
@@ -78,8 +85,22 @@ export function studiesRouter({ studies, researcherToken }: StudiesRouterDeps): 
     });
   moveRoute('seen', () => ({ type: 'seen' }));
   moveRoute('consent', (req) => ({ type: 'consent', agree: parseOr400(Consent, req.body ?? {}, 'consent').agree }));
-  moveRoute('start', () => ({ type: 'start' }));
+  moveRoute('start', (req) => {
+    const { answers } = parseOr400(Start, req.body ?? {}, 'start');
+    return answers ? { type: 'start', answers } : { type: 'start' };
+  });
   moveRoute('next', () => ({ type: 'next' }));
+  /** The answers to an item's post-item questions. */
+  api.post('/studies/:id/me/answers', async (req, res) => {
+    const { position, answers } = parseOr400(Answers, req.body ?? {}, 'answers');
+    res.json(valueOf(await studies.answer(await participant(req), req.params.id, position, answers)));
+  });
+  /** The page's integrity signals for the current item since its last report. */
+  api.post('/studies/:id/me/signals', async (req, res) => {
+    const s = parseOr400(Signals, req.body ?? {}, 'signals');
+    valueOf(await studies.signals(await participant(req), req.params.id, s));
+    res.json({ ok: true });
+  });
   moveRoute('leave', () => ({ type: 'leave' }));
 
   // ---- researchers ----
@@ -148,8 +169,8 @@ export function studiesRouter({ studies, researcherToken }: StudiesRouterDeps): 
   api.post('/studies/:id/bonuses/paid', async (req, res) => {
     const principal = researcher(req);
     valueOf(await studies.check(principal, req.params.id, 'pay'));
-    const { batch } = parseOr400(Paid, req.body ?? {}, 'payment');
-    res.json(valueOf(await studies.markPaid(principal, req.params.id, batch)));
+    const { batch, participants } = parseOr400(Paid, req.body ?? {}, 'payment');
+    res.json(valueOf(await studies.markPaid(principal, req.params.id, batch, participants)));
   });
   return api;
 }

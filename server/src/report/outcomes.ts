@@ -29,6 +29,16 @@ export interface ReportFilter {
   agent?: string;
   /** Only imported debates the original analysis included (NYU: includedInPaper). */
   inPaper?: boolean;
+  /** Only debates created this way (header.provenance: lobby, researcher, selfplay, study…; "unknown" for those stored before it was recorded). */
+  provenance?: string;
+  /** Only the counted items of this study. */
+  study?: string;
+}
+
+/** A study debate's kind (its header's meta.study): only `item` is data; practice items and attention checks are not. */
+export function studyKindOf(r: Pick<TranscriptRecord, 'header'>): { study: string; participant: string; kind: string } | undefined {
+  const meta = r.header.meta?.['study'] as { id?: unknown; participant?: unknown; kind?: unknown } | undefined;
+  return meta && typeof meta.id === 'string' ? { study: meta.id, participant: String(meta.participant), kind: String(meta.kind) } : undefined;
 }
 
 /** One judge turn of a debate. */
@@ -144,6 +154,11 @@ export function matchesFilter(r: TranscriptRecord, f: ReportFilter): boolean {
     if (!seats.includes(f.agent)) return false;
   }
   if (f.inPaper !== undefined && (r.header.meta?.['includedInPaper'] === true) !== f.inPaper) return false;
+  if (f.provenance && (r.header.provenance ?? 'unknown') !== f.provenance) return false;
+  const study = studyKindOf(r);
+  if (f.study && study?.study !== f.study) return false;
+  // A study's practice items and attention checks are never counted as judgements.
+  if (study && study.kind !== 'item') return false;
   return true;
 }
 

@@ -6,7 +6,9 @@
 import type { TranscriptRecord } from '@arena/shared';
 import { NYU_SOURCE } from '../importers/nyu/convert.ts';
 import type { ListFilter, Store } from '../store/store.ts';
-import { matchesFilter, type ReportFilter } from './outcomes.ts';
+import type { StudyStore } from '../studies/study-store.ts';
+import { studyExclusions } from './exclusions.ts';
+import { matchesFilter, studyKindOf, type ReportFilter } from './outcomes.ts';
 
 /** `nyu` is short for the NYU dataset's source name; `arena` and `none` both mean debates played here. */
 export function sourceName(s: string | undefined): string | undefined {
@@ -36,13 +38,37 @@ export async function storeSources(store: Store, visibility?: ListFilter['visibi
   return [...out].sort();
 }
 
+/** Where a selection comes from: the debates, and the studies whose rules exclude some participants' judgements. */
+export interface SelectionStores {
+  debates: Store;
+  studies: Pick<StudyStore, 'list' | 'participants'>;
+}
+
+const excludedBy = (exclusions: ReadonlySet<string>, r: TranscriptRecord): boolean => {
+  const s = studyKindOf(r);
+  return !!s && exclusions.has(`${s.study}|${s.participant}`);
+};
+
+/** The judgements of the selection that excluded study participants gave: shown apart, never counted. */
+export async function excludedSelection(stores: SelectionStores, filter: ReportFilter, extra: Pick<ListFilter, 'since' | 'until' | 'visibility'> = {}): Promise<TranscriptRecord[]> {
+  const store = stores.debates;
+  const exclusions = await studyExclusions(stores.studies);
+  const records: TranscriptRecord[] = [];
+  if (exclusions.size === 0) return records;
+  for await (const r of store.transcripts(listFilterOf(filter, extra))) if (matchesFilter(r, filter) && excludedBy(exclusions, r)) records.push(r);
+  return records;
+}
+
 /**
- * Every transcript in the selection. A source with no debates at all is an error that
+ * Every transcript in the selection (a study's counted items only, without the judgements
+ * of participants its rules excluded). A source with no debates at all is an error that
  * names the sources the store has (a typo should not print an empty table).
  */
-export async function loadSelection(store: Store, filter: ReportFilter, extra: Pick<ListFilter, 'since' | 'until' | 'visibility'> = {}): Promise<TranscriptRecord[]> {
+export async function loadSelection(stores: SelectionStores, filter: ReportFilter, extra: Pick<ListFilter, 'since' | 'until' | 'visibility'> = {}): Promise<TranscriptRecord[]> {
+  const store = stores.debates;
+  const exclusions = await studyExclusions(stores.studies);
   const records: TranscriptRecord[] = [];
-  for await (const r of store.transcripts(listFilterOf(filter, extra))) if (matchesFilter(r, filter)) records.push(r);
+  for await (const r of store.transcripts(listFilterOf(filter, extra))) if (matchesFilter(r, filter) && !excludedBy(exclusions, r)) records.push(r);
   if (records.length === 0 && filter.source) {
     const known = await storeSources(store, extra.visibility);
     const wanted = filter.source === 'none' ? 'arena' : filter.source;

@@ -156,6 +156,17 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
     // session; an append stores only while the token it carries is still the debate's.
     sql: `ALTER TABLE debates ADD COLUMN owner_epoch integer NOT NULL DEFAULT 0`,
   },
+  {
+    version: 7,
+    name: 'study integrity signals and post-item answers',
+    // Per item, as the participant's page reports them: paste events, and time the page was hidden
+    // or lost focus; and the answers to the spec's post-item questions (JSON by question id).
+    sql: `
+      ALTER TABLE study_items ADD COLUMN answers text;
+      ALTER TABLE study_items ADD COLUMN pastes integer NOT NULL DEFAULT 0;
+      ALTER TABLE study_items ADD COLUMN hidden_ms double precision NOT NULL DEFAULT 0;
+      ALTER TABLE study_items ADD COLUMN blur_ms double precision NOT NULL DEFAULT 0`,
+  },
 ];
 
 export async function migrate(sql: Sql): Promise<number[]> {

@@ -7,13 +7,16 @@
  * side speaks first, honest or dishonest consultant) are balanced across the cell by the
  * engine's blocked assignment (shared/src/game/assignment.ts) from the study seed.
  *
- * A participant's queue is drawn when they reach it: conditions follow a seeded rotation
- * (balanced within the participant, order counterbalanced between participants); each
- * position takes the open slot of its condition whose cell is least filled (lowest trial
- * first, so blocks are filled in order), never a question or story the participant has
- * seen. A dropout's unfinished slots go back to the pool and are drawn again later.
+ * A participant's queue is drawn when they reach it, full or not at all: conditions
+ * balanced within the participant (counts differ by at most one, whatever the arrival
+ * order), in the order of their row of a balanced Latin square (counterbalanced between
+ * participants); each position takes the open slot of its condition whose cell is least
+ * filled (lowest trial first, so blocks are filled in order), never a question or story
+ * the participant has seen, or a top-up slot beyond the plan when its condition has none
+ * left. A dropout's unfinished slots, and every slot of a participant excluded by the
+ * study's rules, go back to the pool and are drawn again later.
  */
-import { rngFromSeed, shuffled } from '@arena/shared';
+import { rngFromSeed } from '@arena/shared';
 
 export type SlotStatus = 'open' | 'assigned' | 'done';
 
@@ -58,10 +61,38 @@ export function planSlots(cells: readonly CellSpec[], judgementsPerCell: number)
   return slots;
 }
 
-/** The participant's condition for each queue position: seeded rotations, so counts differ by at most one. */
-export function conditionSequence(conditions: readonly string[], items: number, seed: string, participant: string): string[] {
-  const order = shuffled([...conditions], rngFromSeed(`${seed}|${participant}|conditions`));
-  return Array.from({ length: items }, (_, i) => order[i % order.length] as string);
+/**
+ * The order of conditions for the participant in row `row` of a balanced Latin square
+ * (Williams design): across consecutive rows every condition comes at every position
+ * equally often and follows every other condition equally often (for an odd number of
+ * conditions the square has 2n rows: each row and its mirror). `row` is the participant's
+ * arrival number among the study's judges, so the order is counterbalanced between them.
+ */
+export function balancedOrder(conditions: readonly string[], row: number): string[] {
+  const n = conditions.length;
+  if (n === 0) return [];
+  const first: number[] = [];
+  for (let j = 0, lo = 0, hi = n - 1; j < n; j++) first.push(j % 2 === 0 ? lo++ : hi--);
+  const rows = n % 2 === 0 ? n : 2 * n;
+  const r = ((row % rows) + rows) % rows;
+  const line = first.map((c) => conditions[(c + r) % n] as string);
+  return r >= n ? line.reverse() : line;
+}
+
+/**
+ * A participant's conditions, queue position by position: the row's order repeated, each
+ * condition `floor(items / n)` times, and one more for the first `items mod n` of `extra`
+ * (by default the row's order): counts differ by at most one.
+ */
+export function conditionSequence(conditions: readonly string[], items: number, row: number, extra?: readonly string[]): string[] {
+  const order = balancedOrder(conditions, row);
+  if (order.length === 0) return [];
+  const rounds = Math.floor(items / order.length);
+  const last = new Set((extra ?? order).slice(0, items % order.length));
+  const sequence: string[] = [];
+  for (let i = 0; i < rounds; i++) sequence.push(...order);
+  sequence.push(...order.filter((c) => last.has(c)));
+  return sequence;
 }
 
 /** A stable pseudo-random tie-break for a slot, from the seed and the participant. */
@@ -75,43 +106,87 @@ export interface DrawInput {
   items: number;
   seed: string;
   participant: string;
+  /** The participant's row of the balanced order (their arrival number among the study's judges). */
+  row: number;
   /** Question keys and stories the participant has already seen (practice, checks, earlier items). */
   seenQuestions: ReadonlySet<string>;
   seenStories: ReadonlySet<string>;
 }
 
 /**
- * Draws a participant's queue: up to `items` open slots, in order (empty when the pool
- * has nothing this participant may take). The queue is shorter than `items` only when
- * the pool cannot give more under the exposure rules.
+ * Draws a participant's queue: exactly `items` slots, or none. None when the pool has no
+ * open slot this participant may take (the study is full for them: the no-capacity code),
+ * or when no full queue fits the exposure rules. Each condition comes
+ * `floor(items / n)` or one more times (the one more going to the conditions with most
+ * open slots for them), ordered by their row of the balanced Latin square. Each position
+ * takes the open slot of its condition whose cell is least filled (lowest trial first);
+ * when its condition has no open slot left, a top-up slot is added beyond the plan (the
+ * next trial of its least-filled cell), so a late arrival still gets a full, balanced
+ * queue. Top-up slots are returned with trials above the cell's last; the caller stores them.
  */
 export function drawQueue(input: DrawInput): Slot[] {
-  const fill = new Map<string, number>();
-  for (const s of input.slots) if (s.status !== 'open') fill.set(s.cell, (fill.get(s.cell) ?? 0) + 1);
+  const unseen = (s: Slot) => !input.seenQuestions.has(s.questionKey) && !input.seenStories.has(s.storyKey);
+  const conditions = input.conditions.filter((c) => input.slots.some((s) => s.condition === c));
+  const open = input.slots.filter((s) => s.status === 'open' && conditions.includes(s.condition) && unseen(s));
+  if (open.length === 0) return [];
+  const openOf = (c: string) => open.filter((s) => s.condition === c).length;
+  // The conditions with most open slots for this participant take the remainder.
+  const byOpen = balancedOrder(conditions, input.row).sort((a, b) => openOf(b) - openOf(a));
+  const sequence = conditionSequence(conditions, input.items, input.row, byOpen);
+  const wanted = new Map<string, number>();
+  for (const c of sequence) wanted.set(c, (wanted.get(c) ?? 0) + 1);
+
+  // Open slots first for every condition (top-ups after, on the stories left), else condition by condition.
+  const picked = pick(input, wanted, true) ?? pick(input, wanted, false);
+  if (!picked) return [];
+  return sequence.map((c) => picked.get(c)!.shift()!);
+}
+
+/** Slots for each wanted condition, or null when no full queue fits the exposure rules. */
+function pick(input: DrawInput, wanted: ReadonlyMap<string, number>, openFirst: boolean): Map<string, Slot[]> | null {
   const questions = new Set(input.seenQuestions);
   const stories = new Set(input.seenStories);
+  const unseen = (s: Slot) => !questions.has(s.questionKey) && !stories.has(s.storyKey);
+  const all: Slot[] = [...input.slots];
+  const fill = new Map<string, number>();
+  for (const s of all) if (s.status !== 'open') fill.set(s.cell, (fill.get(s.cell) ?? 0) + 1);
   const taken = new Set<string>();
-  const perCondition = new Map<string, number>(input.conditions.map((c) => [c, 0]));
-  const wanted = conditionSequence(input.conditions, input.items, input.seed, input.participant);
-  const queue: Slot[] = [];
-  for (const target of wanted) {
-    const eligible = input.slots.filter((s) => s.status === 'open' && !taken.has(s.id) && !questions.has(s.questionKey) && !stories.has(s.storyKey));
-    if (eligible.length === 0) break;
-    // The wanted condition if it has an eligible slot, else the conditions this queue has least of.
-    let pool = eligible.filter((s) => s.condition === target);
-    if (pool.length === 0) {
-      const least = Math.min(...eligible.map((s) => perCondition.get(s.condition) ?? 0));
-      pool = eligible.filter((s) => (perCondition.get(s.condition) ?? 0) === least);
-    }
-    const best = pool
-      .map((s) => ({ s, f: fill.get(s.cell) ?? 0, r: tieBreak(input.seed, input.participant, s.id) }))
-      .sort((a, b) => a.f - b.f || a.s.trial - b.s.trial || a.r - b.r)[0]!.s;
-    queue.push(best);
-    taken.add(best.id);
-    questions.add(best.questionKey);
-    stories.add(best.storyKey);
-    fill.set(best.cell, (fill.get(best.cell) ?? 0) + 1);
-    perCondition.set(best.condition, (perCondition.get(best.condition) ?? 0) + 1);
+  const picked = new Map<string, Slot[]>();
+  const rank = (s: Slot) => ({ s, f: fill.get(s.cell) ?? 0, r: tieBreak(input.seed, input.participant, s.id) });
+  const take = (s: Slot, c: string) => {
+    taken.add(s.id);
+    questions.add(s.questionKey);
+    stories.add(s.storyKey);
+    fill.set(s.cell, (fill.get(s.cell) ?? 0) + 1);
+    picked.set(c, [...(picked.get(c) ?? []), s]);
+  };
+  const need = (c: string) => wanted.get(c)! - (picked.get(c)?.length ?? 0);
+  const takeOpen = (c: string): boolean => {
+    const candidates = all.filter((s) => s.condition === c && s.status === 'open' && !taken.has(s.id) && unseen(s));
+    if (candidates.length === 0) return false;
+    take(candidates.map(rank).sort((a, b) => a.f - b.f || a.s.trial - b.s.trial || a.r - b.r)[0]!.s, c);
+    return true;
+  };
+  // A top-up: the next trial of the least-filled cell of this condition the participant may see.
+  const takeTopUp = (c: string): boolean => {
+    const cells = new Map<string, Slot>();
+    for (const s of all) if (s.condition === c && unseen(s) && !cells.has(s.cell)) cells.set(s.cell, s);
+    if (cells.size === 0) return false;
+    const size = (cell: string) => all.filter((s) => s.cell === cell).length;
+    const base = [...cells.values()].map(rank).sort((a, b) => size(a.s.cell) - size(b.s.cell) || a.r - b.r)[0]!.s;
+    const trial = size(base.cell) + 1;
+    const slot: Slot = { id: slotId(base.cell, trial), cell: base.cell, condition: c, scenarioId: base.scenarioId, questionKey: base.questionKey, storyKey: base.storyKey, trial, status: 'open' };
+    if (base.originalId) slot.originalId = base.originalId;
+    all.push(slot);
+    take(slot, c);
+    return true;
+  };
+  // The condition with the fewest stories left for this participant chooses first.
+  const storiesOf = (c: string) => new Set(all.filter((s) => s.condition === c && unseen(s)).map((s) => s.storyKey)).size;
+  const choosing = [...wanted.keys()].sort((a, b) => storiesOf(a) - storiesOf(b));
+  if (openFirst) for (const c of choosing) while (need(c) > 0 && takeOpen(c));
+  for (const c of choosing) {
+    while (need(c) > 0) if (!takeOpen(c) && !takeTopUp(c)) return null;
   }
-  return queue;
+  return picked;
 }

@@ -153,6 +153,7 @@ export class DebaterPool {
       items: 1,
       seed: study.row.spec.seed,
       participant: `${judge.participant}|${item.position}`,
+      row: item.position,
       seenQuestions: seen.questions,
       seenStories: seen.stories,
     });

@@ -22,6 +22,10 @@ scenarios:
     - the-matter-of-the-blue-gate
     - the-quiet-relay
     - the-thursday-reconciliation
+# These scenarios are in the public pack "originals": their passages and answers are public,
+# so a participant may know an answer. Fine for a pilot; for real data use a private pack
+# (pack.json: "private": true) and delete this line, and validate/launch check it for you.
+publicItems: allow
 
 # Stored debates (played here or imported) can be items too: each is re-judged step by step,
 # the participant being its new judge. Chosen by id and/or by source and pack when launched.
@@ -64,8 +68,15 @@ attentionChecks:
 #   debaterWaitSeconds: 600    # a debater waits this long for a judge, then ends (no-capacity code)
 #   debatesPerDebater: 3       # then the completed code
 
+# A quiz on the instructions before the first item: two tries, then the participant is asked
+# to return the study (the declined code), never rejected.
+# comprehension:
+#   - question: "Who can see the passage?"
+#     answers: [The judge, The debaters, Nobody]
+#     correct: 1
+
 exclusion:
-  maxFailedChecks: 0           # more failed checks than this ends the study with the failed code
+  maxFailedChecks: 1           # more failed checks than this ends with the failed code (panels allow a rejection after two)
   minSecondsPerItem: 20        # faster items are flagged as speeding
 
 consent: |

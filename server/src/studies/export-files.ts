@@ -27,7 +27,7 @@ export async function studyExport(store: Store, db: StudyStore, row: StudyRow, f
     body = csvOf(['participant_id', 'pseudonym', 'amount', 'batch', 'paid_at'], ledger.map((l) => ({ participant_id: panel.get(l.participant)?.pid ?? '', pseudonym: l.participant, amount: l.amount.toFixed(2), batch: l.batch, paid_at: new Date(l.paidAt).toISOString() })));
   } else {
     const data = await studyData(store, row.id);
-    if (file === 'judgements.csv') body = studyJudgementsCsv(row, data, participants);
+    if (file === 'judgements.csv') body = studyJudgementsCsv(row, data, participants, await db.items(row.id));
     else if (file === 'turns.csv') body = studyTurnsCsv(row, data, participants);
     else if (file === 'transcripts.jsonl') body = studyTranscriptsJsonl(data);
     else {
@@ -39,10 +39,18 @@ export async function studyExport(store: Store, db: StudyStore, row: StudyRow, f
   return { body, contentType, filename: `${row.id}-${file}` };
 }
 
-/** Marks every bonus now due as paid in one batch: it is in the ledger and leaves bonuses.csv. */
-export async function markBonusesPaid(store: Store, db: StudyStore, row: StudyRow, batch: string): Promise<{ batch: string; recorded: number; amount: number }> {
+/**
+ * Marks the bonuses now due as paid in one batch (only those of the panel ids `only`, the
+ * rows of a bonuses.csv that was paid, when given): they are in the ledger and leave
+ * bonuses.csv. A participant already in a batch is never recorded again.
+ */
+export async function markBonusesPaid(store: Store, db: StudyStore, row: StudyRow, batch: string, only?: readonly string[]): Promise<{ batch: string; recorded: number; amount: number; alreadyPaid: number }> {
   const participants = await db.participants(row.id);
-  const due = bonusesDue(row.spec, await studyData(store, row.id), participants).filter((b) => b.amount > 0);
+  const panel = await db.panelIds(row.id);
+  const wanted = only ? new Set(only) : null;
+  const paid = new Set((await db.ledger(row.id)).map((l) => l.participant));
+  const due = bonusesDue(row.spec, await studyData(store, row.id), participants).filter((b) => b.amount > 0 && (!wanted || wanted.has(panel.get(b.participant)?.pid ?? '')));
   const recorded = await db.recordPaid(row.id, batch, due);
-  return { batch, recorded: recorded.length, amount: due.filter((b) => recorded.includes(b.participant)).reduce((s, b) => s + b.amount, 0) };
+  const alreadyPaid = wanted ? [...panel.values()].filter((p) => wanted.has(p.pid) && paid.has(p.participant)).length : 0;
+  return { batch, recorded: recorded.length, amount: due.filter((b) => recorded.includes(b.participant)).reduce((s, b) => s + b.amount, 0), alreadyPaid };
 }

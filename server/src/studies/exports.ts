@@ -5,20 +5,15 @@
  * pseudonym; panel ids are in the bonus and approval files alone.
  */
 import type { TranscriptRecord } from '@arena/shared';
+import { exclusionOf } from '../report/exclusions.ts';
 import { outcomeOf, type Outcome } from '../report/outcomes.ts';
 import { csvBool, judgementsCsv, turnsCsv, type RowOverrides } from '../report/csv.ts';
 import type { Store } from '../store/store.ts';
 import type { StudyDebateMeta } from './item-debate.ts';
-import { studyTranscripts, type ParticipantRow, type StudyRow } from './study-store.ts';
+import { studyTranscripts, type ItemRow, type ParticipantRow, type StudyRow } from './study-store.ts';
 
 export const studyMeta = (r: Pick<TranscriptRecord, 'header'>): StudyDebateMeta | undefined => r.header.meta?.['study'] as StudyDebateMeta | undefined;
 
-/** Why a participant's judgements are excluded, by the study's rules (null: kept). */
-export function exclusionOf(p: ParticipantRow | undefined): string | null {
-  if (!p) return 'unknown participant';
-  if (p.outcome === 'failed') return 'failed attention check';
-  return null;
-}
 
 export interface StudyData {
   records: TranscriptRecord[];
@@ -72,11 +67,30 @@ function overrides(study: StudyRow, data: StudyData, participants: Map<string, P
   };
 }
 
-export const STUDY_EXTRA_COLUMNS = ['participant_outcome', 'participant_flags', 'spec_hash', 'rejudge_of', 'debater_participants'] as const;
+export const STUDY_EXTRA_COLUMNS = ['participant_outcome', 'participant_flags', 'spec_hash', 'rejudge_of', 'debater_participants', 'item_seconds', 'pastes', 'hidden_seconds', 'unfocused_seconds'] as const;
 
-export function studyJudgementsCsv(study: StudyRow, data: StudyData, participants: ParticipantRow[]): string {
+/** judgements.csv: the report's columns, the study's values, and each item's time and integrity signals (paste events, time the page was hidden or out of focus). */
+export function studyJudgementsCsv(study: StudyRow, data: StudyData, participants: ParticipantRow[], items: readonly ItemRow[] = []): string {
   const byId = new Map(participants.map((p) => [p.participant, p]));
-  return judgementsCsv(data.outcomes, overrides(study, data, byId), STUDY_EXTRA_COLUMNS);
+  const itemOf = new Map(items.filter((i) => i.debateId).map((i) => [i.debateId as string, i]));
+  const shared = overrides(study, data, byId);
+  const seconds = (ms: number | undefined) => ((ms ?? 0) / 1000).toFixed(1);
+  const questions = study.spec.postItemQuestions ?? [];
+  return judgementsCsv(
+    data.outcomes,
+    (o) => {
+      const i = itemOf.get(o.id);
+      return {
+        ...shared(o),
+        item_seconds: i?.startedAt != null && i.finishedAt != null ? seconds(i.finishedAt - i.startedAt) : null,
+        pastes: i ? (i.pastes ?? 0) : null,
+        hidden_seconds: i ? seconds(i.hiddenMs) : null,
+        unfocused_seconds: i ? seconds(i.blurMs) : null,
+        ...Object.fromEntries(questions.map((q) => [`q_${q.id}`, i?.answers?.[q.id] ?? null])),
+      };
+    },
+    [...STUDY_EXTRA_COLUMNS, ...questions.map((q) => `q_${q.id}`)],
+  );
 }
 
 export function studyTurnsCsv(study: StudyRow, data: StudyData, participants: ParticipantRow[]): string {

@@ -4,7 +4,8 @@
  * from what is stored; building it writes nothing.
  */
 import MarkdownIt from 'markdown-it';
-import { codeFor, redirectFor } from './spec.ts';
+import { codeFor, COMPREHENSION_TRIES, redirectFor } from './spec.ts';
+import { quizMisses } from './stages.ts';
 import type { ItemRow, ParticipantRow, StudyRow } from './study-store.ts';
 import type { ParticipantPage } from './study-types.ts';
 
@@ -24,8 +25,12 @@ export function participantPage(row: StudyRow, p: ParticipantRow, items: readonl
   switch (p.stage) {
     case 'consent':
       return { ...base, consentHtml: markdown.render(spec.consent) };
-    case 'instructions':
-      return { ...base, role: p.role, instructionsHtml: markdown.render(p.role === 'debater' ? (spec.humanDebaters?.instructions ?? spec.instructions) : spec.instructions) };
+    case 'instructions': {
+      const page: ParticipantPage = { ...base, role: p.role, instructionsHtml: markdown.render(p.role === 'debater' ? (spec.humanDebaters?.instructions ?? spec.instructions) : spec.instructions) };
+      const quiz = p.role === 'judge' ? (spec.comprehension ?? []) : [];
+      if (quiz.length) page.quiz = { questions: quiz.map((q) => ({ question: q.question, answers: q.answers })), triesLeft: COMPREHENSION_TRIES - quizMisses(p), missed: quizMisses(p) > 0 };
+      return page;
+    }
     case 'lobby':
     case 'items': {
       const item = currentItemOf(p, items);
@@ -36,6 +41,9 @@ export function participantPage(row: StudyRow, p: ParticipantRow, items: readonl
       return {
         ...base,
         role: p.role,
+        feedback: spec.feedback ?? 'afterEach',
+        blockPaste: spec.integrity?.blockPaste ?? false,
+        ...(item.kind === 'item' && spec.postItemQuestions?.length ? { questions: { set: spec.postItemQuestions, answered: !!item.answers } } : {}),
         item: { position: item.position + 1, total, kind: item.kind, status: item.status, debateId: item.debateId, token: item.debateId ? seatToken : '', seat: seatOf(item) },
         ...(waiting ? { lobby: { waitingSince: p.waitingSince, waitSeconds: spec.humanDebaters?.lobbySeconds ?? 0, canLeave: false } } : {}),
       };

@@ -3,6 +3,7 @@
  * outcome, judgements per cell against the plan, the balance achieved, dropouts and
  * refills, flags, and each participant's items.
  */
+import { exclusionOf } from '../report/exclusions.ts';
 import { outcomeOf } from '../report/outcomes.ts';
 import type { Store } from '../store/store.ts';
 import { studyMeta } from './exports.ts';
@@ -13,6 +14,7 @@ export interface CellProgress {
   cell: string;
   scenario: string;
   condition: string;
+  /** Judgements wanted (top-ups beyond the plan add to `done`, not here). */
   planned: number;
   done: number;
   assigned: number;
@@ -45,13 +47,27 @@ export interface ParticipantProgress {
   enteredAt: number;
   lastSeen: number;
   finishedAt: number | null;
+  /** The conditions of their counted items, in order (their row of the balanced Latin square). */
+  conditions: string[];
+}
+
+/** Finished study debates by what they count as: only `counted` is data. */
+export interface JudgementCounts {
+  /** Counted items of participants the study keeps. */
+  counted: number;
+  practice: number;
+  checks: number;
+  /** Counted items of participants excluded by the study's rules (kept apart). */
+  excluded: number;
 }
 
 export interface StudyProgress {
   study: { id: string; title: string; status: string; specHash: string; seed: string; createdAt: number; itemsPerParticipant: number; judgementsPerCell: number };
   stages: Record<string, number>;
   outcomes: Record<string, number>;
-  plan: { slots: number; done: number; assigned: number; open: number };
+  /** The pool: `done` counts usable judgements only (an excluded participant's slots went back to the pool); `slots` includes top-ups beyond the plan. */
+  plan: { slots: number; planned: number; done: number; assigned: number; open: number };
+  judgements: JudgementCounts;
   cells: CellProgress[];
   balance: BalanceRow[];
   dropouts: number;
@@ -66,15 +82,25 @@ export async function studyProgress(store: Store, study: StudyRow, participants:
   const cells = new Map<string, CellProgress>();
   for (const s of slots) {
     const c = cells.get(s.cell) ?? { cell: s.cell, scenario: s.scenarioId, condition: s.condition, planned: 0, done: 0, assigned: 0, open: 0 };
-    c.planned++;
+    if (s.trial <= study.spec.judgementsPerCell) c.planned++;
     c[s.status]++;
     cells.set(s.cell, c);
   }
   const balance = new Map<string, BalanceRow>();
+  const judgements: JudgementCounts = { counted: 0, practice: 0, checks: 0, excluded: 0 };
+  const byId = new Map(participants.map((p) => [p.participant, p]));
   for await (const r of studyTranscripts(store, study.id)) {
     const meta = studyMeta(r);
     const o = outcomeOf(r);
-    if (!meta || meta.kind !== 'item' || !o) continue;
+    if (!meta || !o) continue;
+    if (meta.kind === 'practice') judgements.practice++;
+    if (meta.kind === 'check') judgements.checks++;
+    if (meta.kind !== 'item') continue;
+    if (exclusionOf(byId.get(meta.participant)) !== null) {
+      judgements.excluded++;
+      continue;
+    }
+    judgements.counted++;
     const b = balance.get(meta.condition) ?? { condition: meta.condition, judgements: 0, correctAt: [], honest: 0, dishonest: 0, correctFirst: 0, correctLater: 0, accuracy: 0 };
     b.judgements++;
     b.correctAt[o.correctIndex] = (b.correctAt[o.correctIndex] ?? 0) + 1;
@@ -104,8 +130,9 @@ export async function studyProgress(store: Store, study: StudyRow, participants:
     },
     stages: count(participants, (p) => p.stage),
     outcomes: count(participants.filter((p) => p.outcome), (p) => p.outcome as string),
-    plan: { slots: slots.length, done: slots.filter((s) => s.status === 'done').length, assigned: slots.filter((s) => s.status === 'assigned').length, open: slots.filter((s) => s.status === 'open').length },
+    plan: { slots: slots.length, planned: slots.filter((s) => s.trial <= study.spec.judgementsPerCell).length, done: slots.filter((s) => s.status === 'done').length, assigned: slots.filter((s) => s.status === 'assigned').length, open: slots.filter((s) => s.status === 'open').length },
     cells: [...cells.values()],
+    judgements,
     balance: [...balance.values()],
     dropouts: participants.filter((p) => p.flags.includes('idle')).length,
     // A slot drawn more than once was handed back by someone who left and drawn again.
@@ -125,6 +152,7 @@ export async function studyProgress(store: Store, study: StudyRow, participants:
         enteredAt: p.enteredAt,
         lastSeen: p.lastSeen,
         finishedAt: p.finishedAt,
+        conditions: mine.filter((i) => i.kind === 'item').map((i) => i.condition),
       };
     }),
     flagged: participants.filter((p) => p.flags.length).map((p) => ({ participant: p.participant, flags: p.flags })),

@@ -14,20 +14,21 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { judgedCorrect } from '@arena/shared';
-import { mayStudy, participantOf, type StudyAction, type StudyPrincipal } from '../access/study.ts';
+import { exposureDecision, mayStudy, participantOf, studyShield, type ItemExposure, type RunningStudyItems, type StudyAction, type StudyPrincipal, type StudyShield } from '../access/study.ts';
 import { newToken } from '../tokens.ts';
 import { drawQueue, planSlots } from './assignment.ts';
 import { DebaterPool, needsDebaters, seenBy } from './debater-pool.ts';
 import { isStudyExport, markBonusesPaid, studyExport, STUDY_EXPORTS } from './export-files.ts';
 import { openItemDebate } from './item-debate.ts';
 import { loadStudyOriginals, selectStudyOriginals } from './originals.ts';
+import { exclusionOf } from '../report/exclusions.ts';
 import { currentItemOf, participantPage, seatOf } from './participant-page.ts';
 import { studyProgress, type StudyProgress } from './progress.ts';
 import { resolveStudy, type ResolvedStudy } from './resolve.ts';
-import { SpecError, specHash, type Outcome, type StudySpec } from './spec.ts';
+import { answerProblem, SpecError, specHash, type Outcome, type StudySpec } from './spec.ts';
 import { firstStage, timeoutOf, transition, type Effect, type Move, type PathState } from './stages.ts';
 import type { StudyLocks } from './study-lock.ts';
-import type { ItemRow, ParticipantRow, StudyRow, StudyStatus, StudyStore } from './study-store.ts';
+import type { ItemRow, ItemSignals, ParticipantRow, StudyRow, StudyStatus, StudyStore } from './study-store.ts';
 import { refuse, StudyError, type ExportFile, type Launched, type PanelEntry, type ParticipantPage, type Refusal, type Result, type StudyDeps, type StudySummary } from './study-types.ts';
 
 export type { PanelEntry, StudyDeps } from './study-types.ts';
@@ -126,6 +127,40 @@ export class StudyService {
     return { row, design };
   }
 
+  /** The scenarios of a study's items: live, practice and re-judged. */
+  private static itemScenarios(design: ResolvedStudy): string[] {
+    return [...new Set([...design.scenarios.keys(), ...design.spec.practice.map((p) => p.scenario), ...[...design.originals.values()].map((o) => o.scenario.id)])];
+  }
+
+  /** Where a participant could look a study's items' answers up before it runs: public packs, public finished debates (not the originals it re-judges, made private at launch). */
+  async exposure(design: ResolvedStudy): Promise<ItemExposure> {
+    const ids = new Set(StudyService.itemScenarios(design));
+    const privatePacks = new Set(this.deps.packs.filter((p) => p.private).map((p) => p.id));
+    const inPublicPacks = [...ids].flatMap((id) => {
+      const pack = this.deps.scenarios.get(id)?.pack ?? design.scenarios.get(id)?.pack;
+      return pack && !privatePacks.has(pack) ? [{ scenarioId: id, pack }] : [];
+    });
+    const publicDebates = (await this.deps.store.listDebates({ visibility: 'public', status: 'finished', limit: 1_000_000 }))
+      .filter((d) => ids.has(d.scenarioId) && !design.originals.has(d.id))
+      .map((d) => ({ id: d.id, scenarioId: d.scenarioId }));
+    return { inPublicPacks, publicDebates, allowed: design.spec.publicItems === 'allow' };
+  }
+
+  /** The studies launched and not closed, with their items' scenarios: what the access policy hides outside them. */
+  async runningItems(): Promise<RunningStudyItems[]> {
+    const out: RunningStudyItems[] = [];
+    for (const row of await this.db.list()) {
+      if (row.status === 'closed') continue;
+      out.push({ studyId: row.id, scenarioIds: StudyService.itemScenarios((await this.study(row.id)).design) });
+    }
+    return out;
+  }
+
+  /** The scenarios hidden now (access/study.ts decides what that hides). */
+  async shield(): Promise<StudyShield> {
+    return studyShield(await this.runningItems());
+  }
+
   // ---- researchers ----
 
   /** The launched studies. */
@@ -145,6 +180,8 @@ export class StudyService {
     return attempt(async () => {
       allow(principal, 'launch');
       const design = await this.resolve(spec);
+      const { refused, warnings } = exposureDecision(await this.exposure(design));
+      if (refused) throw new StudyError('invalid', `${spec.id}: ${refused}`);
       const hash = specHash(spec);
       const existing = await this.db.get(spec.id);
       if (existing) {
@@ -156,7 +193,7 @@ export class StudyService {
       for (const id of design.originals.keys()) await this.deps.store.setVisibility(id, 'private');
       this.resolved.set(spec.id, design);
       const link = `/s/${spec.id}?PROLIFIC_PID={{%PROLIFIC_PID%}}&STUDY_ID={{%STUDY_ID%}}&SESSION_ID={{%SESSION_ID%}}`;
-      return { id: spec.id, specHash: hash, slots: slots.length, originals: design.originals.size, link, ...(spec.humanDebaters ? { debaterLink: `${link}&role=debater` } : {}) };
+      return { id: spec.id, specHash: hash, slots: slots.length, originals: design.originals.size, link, ...(spec.humanDebaters ? { debaterLink: `${link}&role=debater` } : {}), warnings };
     });
   }
 
@@ -212,12 +249,14 @@ export class StudyService {
     });
   }
 
-  /** Marks every bonus now due as paid, in one batch (a participant is paid once). */
-  markPaid(principal: StudyPrincipal, id: string, batch: string): Promise<Result<{ batch: string; recorded: number; amount: number }>> {
+  /** Marks the bonuses now due (of the panel ids `only`, when given) as paid, in one batch (a participant is paid once). */
+  markPaid(principal: StudyPrincipal, id: string, batch: string, only?: readonly string[]): Promise<Result<{ batch: string; recorded: number; amount: number; alreadyPaid: number }>> {
     return attempt(async () => {
       allow(principal, 'pay', id);
       const { row } = await this.study(id);
-      return markBonusesPaid(this.deps.store, this.db, row, batch);
+      const result = await markBonusesPaid(this.deps.store, this.db, row, batch, only);
+      this.changed(id);
+      return result;
     });
   }
 
@@ -304,7 +343,20 @@ export class StudyService {
     const items = p.stage === 'items' ? await this.db.items(p.studyId, p.participant) : [];
     const item = currentItemOf(p, items);
     const token = item?.debateId ? ((await this.deps.store.seatTokens(item.debateId)).get(seatOf(item))?.token ?? '') : '';
-    return participantPage(row, p, items, token);
+    const page = participantPage(row, p, items, token);
+    if (page.end && row.spec.feedback === 'atEnd' && p.role === 'judge') page.end.feedback = await this.feedbackOf(p);
+    return page;
+  }
+
+  /** Whether the judge was right on each counted item they judged (the end page's feedback when the spec asks for it at the end). */
+  private async feedbackOf(p: ParticipantRow): Promise<{ item: number; correct: boolean }[]> {
+    const out: { item: number; correct: boolean }[] = [];
+    const counted = (await this.db.items(p.studyId, p.participant)).filter((i) => i.kind === 'item' && i.status === 'done' && i.debateId);
+    for (const [k, i] of counted.entries()) {
+      const verdict = (await this.deps.store.getTranscript(i.debateId!))?.verdict;
+      if (verdict) out.push({ item: k + 1, correct: judgedCorrect(verdict.probabilities, verdict.correctIndex) });
+    }
+    return out;
   }
 
   /**
@@ -324,6 +376,47 @@ export class StudyService {
         await this.settle(studyId, who.participantId);
       });
       return this.pageOf(await this.participantRow(who));
+    });
+  }
+
+  /**
+   * The integrity signals a participant's page reports for one of their items (`position`,
+   * 1-based as the page shows it: pastes, time hidden, time out of focus), added to the item's
+   * totals; the dashboard's flags follow.
+   */
+  signals(principal: StudyPrincipal, studyId: string, s: ItemSignals & { position: number }): Promise<Result<void>> {
+    return attempt(async () => {
+      allow(principal, 'participate', studyId);
+      const p = await this.participantRow(principal as Participant);
+      const item = (await this.db.items(studyId, p.participant)).find((i) => i.position === s.position - 1);
+      if (!item || item.kind === 'debate') throw new StudyError('not-found', `no item ${s.position} of yours to report on`);
+      await this.db.addSignals(studyId, p.participant, item.position, { pastes: s.pastes, hiddenMs: s.hiddenMs, blurMs: s.blurMs });
+      const flags = new Set(p.flags);
+      if (s.pastes > 0) flags.add('pasted');
+      if (s.hiddenMs + s.blurMs > 0) flags.add('left-page');
+      if (flags.size !== p.flags.length) {
+        await this.db.updateParticipant(studyId, p.participant, { flags: [...flags] });
+        this.changed(studyId);
+      }
+    });
+  }
+
+  /** The answers to the post-item questions of one of the participant's judged items (`position` 1-based, as the page shows it). */
+  answer(principal: StudyPrincipal, studyId: string, position: number, answers: Record<string, string | number>): Promise<Result<ParticipantPage>> {
+    return attempt(async () => {
+      allow(principal, 'participate', studyId);
+      const p = await this.participantRow(principal as Participant);
+      const { row } = await this.study(studyId);
+      const questions = row.spec.postItemQuestions ?? [];
+      const item = (await this.db.items(studyId, p.participant)).find((i) => i.position === position - 1);
+      if (!item || item.kind !== 'item') throw new StudyError('not-found', `no item ${position} of yours with questions`);
+      if (item.status !== 'done') throw new StudyError('conflict', 'give your verdict on this item first');
+      const unknown = Object.keys(answers).filter((k) => !questions.some((q) => q.id === k));
+      if (unknown.length) throw new StudyError('invalid', `no question ${unknown.join(', ')}`);
+      const problems = questions.map((q) => answerProblem(q, answers[q.id])).filter((x): x is string => x !== null);
+      if (problems.length) throw new StudyError('invalid', problems.join('; '));
+      await this.db.setAnswers(studyId, p.participant, item.position, answers);
+      return this.pageOf(await this.participantRow(principal as Participant));
     });
   }
 
@@ -369,6 +462,9 @@ export class StudyService {
       case 'advance':
         await this.db.updateParticipant(studyId, participant, { position: p.position + 1 });
         break;
+      case 'quizMissed':
+        await this.db.updateParticipant(studyId, participant, { flags: [...p.flags, 'missed-comprehension'] });
+        break;
       case 'setOutItems': {
         const position = await this.setOutItems(p);
         if (position === null) return this.finish(p, 'noCapacity');
@@ -399,8 +495,12 @@ export class StudyService {
       for (const q of e.questions) seen.questions.add(q);
       for (const st of e.stories) seen.stories.add(st);
     }
-    const queue = drawQueue({ slots, conditions: design.conditionNames, items: spec.itemsPerParticipant, seed: spec.seed, participant: p.participant, seenQuestions: seen.questions, seenStories: seen.stories });
+    // The participant's row of the balanced order: how many judges had their queue before them.
+    const orderRow = new Set((await this.db.items(p.studyId)).filter((i) => i.kind === 'item').map((i) => i.participant)).size;
+    const queue = drawQueue({ slots, conditions: design.conditionNames, items: spec.itemsPerParticipant, seed: spec.seed, participant: p.participant, row: orderRow, seenQuestions: seen.questions, seenStories: seen.stories });
     if (queue.length === 0) return null;
+    const known = new Set(slots.map((s) => s.id));
+    await this.db.addSlots(p.studyId, queue.filter((s) => !known.has(s.id)));
     const checksAfter = (k: number) => spec.attentionChecks.forEach((c, i) => c.after === k && add('check', design.checks[i]!.id, 'check', null));
     checksAfter(0);
     queue.forEach((slot, k) => {
@@ -509,13 +609,17 @@ export class StudyService {
 
   /**
    * Ends a participant's study with an outcome. Their unfinished counted items go back
-   * to the pool (to be drawn by a later arrival) and an open debate is cancelled and its
-   * end recorded (a recruited debater's too: its judge then waits for other debaters).
+   * to the pool (to be drawn by a later arrival), and so do their judged ones when the
+   * outcome excludes them (their judgements are kept, and counted apart); an open debate
+   * is cancelled and its end recorded (a recruited debater's too: its judge then waits
+   * for other debaters).
    */
   async finish(p: ParticipantRow, outcome: Outcome, flag?: string): Promise<void> {
     const items = await this.db.items(p.studyId, p.participant);
     const cancelled: string[] = [];
+    const excluded = exclusionOf({ ...p, outcome }) !== null;
     for (const item of items) {
+      if (item.status === 'done' && excluded && item.slot && item.kind === 'item') await this.db.setSlot(p.studyId, item.slot, 'open', null);
       if (item.status === 'done' || item.status === 'abandoned') continue;
       await this.db.updateItem(p.studyId, p.participant, item.position, { status: 'abandoned' });
       if (item.slot && item.kind !== 'debate') await this.db.setSlot(p.studyId, item.slot, 'open', null);

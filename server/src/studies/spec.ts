@@ -45,6 +45,48 @@ export const AttentionCheck = z
   .refine((c) => c.correct < c.answers.length, { message: 'correct must point at one of the answers', path: ['correct'] });
 export type AttentionCheck = z.infer<typeof AttentionCheck>;
 
+/** A comprehension question on the instructions, asked before the first item. */
+export const ComprehensionQuestion = z
+  .object({
+    question: z.string().min(1).max(1000),
+    answers: z.array(z.string().min(1).max(500)).min(2).max(6),
+    /** Index of the right answer. */
+    correct: z.number().int().nonnegative(),
+  })
+  .strict()
+  .refine((c) => c.correct < c.answers.length, { message: 'correct must point at one of the answers', path: ['correct'] });
+export type ComprehensionQuestion = z.infer<typeof ComprehensionQuestion>;
+
+/** A question asked after each counted item's verdict (confidence, a reason, whether the marked answer looks wrong…). */
+export const PostItemQuestion = z
+  .object({
+    /** Its column in judgements.csv: q_<id>. */
+    id: Id,
+    prompt: z.string().min(1).max(1000),
+    /** `scale`: a whole number from min to max; `choice`: one of options; `text`: free text. */
+    kind: z.enum(['scale', 'choice', 'text']),
+    options: z.array(z.string().min(1).max(200)).min(2).max(10).optional(),
+    min: z.number().int().default(1),
+    max: z.number().int().default(7),
+    /** Whether it may be left empty. */
+    optional: z.boolean().default(false),
+  })
+  .strict()
+  .refine((q) => q.kind !== 'choice' || (q.options?.length ?? 0) >= 2, { message: 'a choice question needs options', path: ['options'] })
+  .refine((q) => q.min < q.max, { message: 'min must be below max', path: ['max'] });
+export type PostItemQuestion = z.infer<typeof PostItemQuestion>;
+
+/** Whether an answer fits its question (null: fits), else why not. */
+export function answerProblem(q: PostItemQuestion, a: string | number | undefined): string | null {
+  if (a === undefined || a === '') return q.optional ? null : `"${q.prompt}" needs an answer`;
+  if (q.kind === 'scale') return typeof a === 'number' && Number.isInteger(a) && a >= q.min && a <= q.max ? null : `"${q.prompt}": a whole number from ${q.min} to ${q.max}`;
+  if (q.kind === 'choice') return typeof a === 'string' && (q.options ?? []).includes(a) ? null : `"${q.prompt}": one of ${(q.options ?? []).join(', ')}`;
+  return typeof a === 'string' && a.length <= 5000 ? null : `"${q.prompt}": text of at most 5000 characters`;
+}
+
+/** Tries a judge has at the comprehension quiz; missing it again ends with the return ("declined") code, never a rejection. */
+export const COMPREHENSION_TRIES = 2;
+
 export const OUTCOMES = ['completed', 'declined', 'failed', 'timedOut', 'noCapacity'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
@@ -79,6 +121,12 @@ export const StudySpec = z
       .strict()
       .refine((d) => d.ids.length + d.sources.length + d.packs.length > 0, { message: 'name at least one debate id, source or pack' })
       .optional(),
+    /**
+     * `allow`: run the study although its items are in a public pack or have public
+     * finished debates (a participant could know the answers); without it, validate and
+     * launch refuse such a spec.
+     */
+    publicItems: z.literal('allow').optional(),
     conditions: z.array(Condition).default([]),
     itemsPerParticipant: z.number().int().min(1).max(100),
     /** Judgements wanted in every scenario × condition cell. */
@@ -86,15 +134,23 @@ export const StudySpec = z
     /** Practice items (not counted), played before the queue. */
     practice: z.array(z.object({ scenario: z.string().min(1), condition: Id }).strict()).default([]),
     attentionChecks: z.array(AttentionCheck).default([]),
+    /** Participant integrity: `blockPaste` stops pasting into the item's page (paste events are recorded either way). */
+    integrity: z.object({ blockPaste: z.boolean().default(false) }).strict().optional(),
+    /** When a judge learns whether they were right: after each item (the default), at the end (a summary on the end page), or never. */
+    feedback: z.enum(['afterEach', 'atEnd', 'never']).optional(),
+    /** Questions after each counted item's verdict, answered before going on; exported per item (q_<id>). */
+    postItemQuestions: z.array(PostItemQuestion).optional(),
+    /** A quiz on the instructions, answered before the first item (two tries; then the participant is asked to return the study). */
+    comprehension: z.array(ComprehensionQuestion).optional(),
     exclusion: z
       .object({
-        /** A participant who fails more checks than this ends with the failed code. */
-        maxFailedChecks: z.number().int().nonnegative().default(0),
+        /** A participant who fails more checks than this ends with the failed code (default 1: a rejection only after two failed checks, as panels require). */
+        maxFailedChecks: z.number().int().nonnegative().default(1),
         /** Items judged faster than this are flagged (speeders). */
         minSecondsPerItem: z.number().nonnegative().default(0),
       })
       .strict()
-      .default({ maxFailedChecks: 0, minSecondsPerItem: 0 }),
+      .default({ maxFailedChecks: 1, minSecondsPerItem: 0 }),
     /** Recruited human debaters: who enters with the debater link, and how long a judge waits for them. */
     humanDebaters: z
       .object({

@@ -10,11 +10,11 @@
  * A debater's way between the lobby and their debates is the pool's (debater-pool.ts):
  * seated with a judge, back in the lobby after a debate.
  */
-import type { Outcome, StudySpec } from './spec.ts';
+import { COMPREHENSION_TRIES, type Outcome, type StudySpec } from './spec.ts';
 import type { ItemRow, ParticipantRow, Stage } from './study-store.ts';
 
 /** What a participant does to move along (each the POST of their page). */
-export type Move = { type: 'consent'; agree: boolean } | { type: 'start' } | { type: 'next' } | { type: 'leave' };
+export type Move = { type: 'consent'; agree: boolean } | { type: 'start'; answers?: readonly number[] } | { type: 'next' } | { type: 'leave' };
 export type MoveType = Move['type'];
 
 /** What the studies service does when a participant leaves a stage. */
@@ -27,6 +27,8 @@ export type Effect =
   | { type: 'joinLobby' }
   /** On to the participant's next item. */
   | { type: 'advance' }
+  /** A comprehension answer was wrong, with a try left: the instructions again. */
+  | { type: 'quizMissed' }
   /** The study ends for them, with an outcome (and a flag for the researchers). */
   | { type: 'finish'; outcome: Outcome; flag?: string };
 
@@ -65,6 +67,9 @@ interface StageRule {
 /** The order of the stages; `done` is the end page. */
 export const STAGES: readonly Stage[] = ['consent', 'instructions', 'lobby', 'items', 'done'];
 
+/** Wrong tries at the comprehension quiz so far (each leaves a flag). */
+export const quizMisses = (p: Pick<ParticipantRow, 'flags'>): number => p.flags.filter((f) => f === 'missed-comprehension').length;
+
 const never = () => false;
 const none = () => null;
 const current = (at: PathState): ItemRow | undefined => at.items[at.p.position];
@@ -78,7 +83,15 @@ export const STAGE_TABLE: Record<Stage, StageRule> = {
   },
   instructions: {
     skip: never,
-    moves: { start: (at) => (at.p.role === 'debater' ? { type: 'joinLobby' } : { type: 'setOutItems' }) },
+    moves: {
+      start: (at, m) => {
+        if (at.p.role === 'debater') return { type: 'joinLobby' };
+        // The comprehension quiz: every answer right to go on; wrong twice, the return code (a failed comprehension check is not a rejection).
+        const quiz = at.spec.comprehension ?? [];
+        if (quiz.every((q, i) => m.answers?.[i] === q.correct)) return { type: 'setOutItems' };
+        return quizMisses(at.p) + 1 >= COMPREHENSION_TRIES ? { type: 'finish', outcome: 'declined', flag: 'failed-comprehension' } : { type: 'quizMissed' };
+      },
+    },
     timeout: none,
   },
   lobby: {
@@ -99,6 +112,7 @@ export const STAGE_TABLE: Record<Stage, StageRule> = {
         if (at.p.role !== 'judge') return { ok: false, code: 'stale', reason: 'a debater moves on when their debate ends' };
         const item = current(at);
         if (item && item.status !== 'done' && item.status !== 'abandoned') return { ok: false, code: 'conflict', reason: 'give your verdict on this item first' };
+        if (item?.kind === 'item' && item.status === 'done' && at.spec.postItemQuestions?.length && !item.answers) return { ok: false, code: 'conflict', reason: 'answer the questions about this item first' };
         return at.p.position + 1 >= at.items.length ? { type: 'finish', outcome: 'completed' } : { type: 'advance' };
       },
     },
@@ -135,7 +149,7 @@ export function transition(at: PathState, move: Move): Step | NoStep {
   if (!rule) return { ok: false, code: NOT_TAKEN[move.type], reason: NOT_TAKEN_REASON[move.type] };
   const effect = rule(at, move);
   if ('ok' in effect) return effect;
-  const to: Stage = effect.type === 'finish' ? 'done' : effect.type === 'advance' ? at.p.stage : stageAfter(at.p.stage, at);
+  const to: Stage = effect.type === 'finish' ? 'done' : effect.type === 'advance' || effect.type === 'quizMissed' ? at.p.stage : stageAfter(at.p.stage, at);
   return { ok: true, to, effect };
 }
 

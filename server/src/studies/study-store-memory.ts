@@ -1,5 +1,5 @@
 import type { Slot, SlotStatus } from './assignment.ts';
-import type { ItemRow, ItemUpdate, LedgerEntry, PanelIds, ParticipantRow, ParticipantUpdate, SlotRow, StudyRow, StudyStatus, StudyStore } from './study-store.ts';
+import type { ItemRow, ItemSignals, ItemUpdate, LedgerEntry, PanelIds, ParticipantRow, ParticipantUpdate, SlotRow, StudyRow, StudyStatus, StudyStore } from './study-store.ts';
 
 interface Study {
   row: StudyRow;
@@ -97,6 +97,14 @@ export class MemoryStudyStore implements StudyStore {
     return [...(this.studies.get(studyId)?.slots.values() ?? [])].sort((a, b) => compare(a.cell, b.cell) || a.trial - b.trial).map((r) => copy(r));
   }
 
+  async addSlots(studyId: string, slots: readonly Slot[]): Promise<void> {
+    const pool = this.study(studyId).slots;
+    for (const s of slots) {
+      if (pool.has(s.id)) throw new Error(`study ${studyId}: slot ${s.id} exists`);
+      pool.set(s.id, { ...copy(s), status: 'open', participant: null, draws: 0 });
+    }
+  }
+
   async setSlot(studyId: string, slot: string, status: SlotStatus, participant: string | null): Promise<void> {
     const s = this.studies.get(studyId)?.slots.get(slot);
     if (!s) return;
@@ -114,7 +122,7 @@ export class MemoryStudyStore implements StudyStore {
     }
     for (const i of items) {
       const own = s.items.get(i.participant) ?? new Map<number, ItemRow>();
-      own.set(i.position, { ...copy(i), finishedAt: null, seat: i.seat ?? null });
+      own.set(i.position, { ...copy(i), finishedAt: null, seat: i.seat ?? null, pastes: 0, hiddenMs: 0, blurMs: 0, answers: null });
       s.items.set(i.participant, own);
     }
   }
@@ -137,6 +145,19 @@ export class MemoryStudyStore implements StudyStore {
   async updateItem(studyId: string, participant: string, position: number, fields: ItemUpdate): Promise<void> {
     const i = this.studies.get(studyId)?.items.get(participant)?.get(position);
     if (i) Object.assign(i, copy(fields));
+  }
+
+  async setAnswers(studyId: string, participant: string, position: number, answers: Record<string, string | number>): Promise<void> {
+    const i = this.studies.get(studyId)?.items.get(participant)?.get(position);
+    if (i) i.answers = copy(answers);
+  }
+
+  async addSignals(studyId: string, participant: string, position: number, signals: ItemSignals): Promise<void> {
+    const i = this.studies.get(studyId)?.items.get(participant)?.get(position);
+    if (!i) return;
+    i.pastes = (i.pastes ?? 0) + signals.pastes;
+    i.hiddenMs = (i.hiddenMs ?? 0) + signals.hiddenMs;
+    i.blurMs = (i.blurMs ?? 0) + signals.blurMs;
   }
 
   async ledger(studyId: string): Promise<LedgerEntry[]> {

@@ -58,6 +58,19 @@ export interface ItemRow {
   finishedAt: number | null;
   /** The seat a recruited debater plays (debate items only). */
   seat?: string | null;
+  /** Integrity signals the page reported: paste events, ms the page was hidden, ms it lost focus. */
+  pastes?: number;
+  hiddenMs?: number;
+  blurMs?: number;
+  /** Answers to the spec's post-item questions, by question id (null until given). */
+  answers?: Record<string, string | number> | null;
+}
+
+/** What a participant's page reports about an item since its last report. */
+export interface ItemSignals {
+  pastes: number;
+  hiddenMs: number;
+  blurMs: number;
 }
 
 export interface SlotRow extends Slot {
@@ -109,6 +122,10 @@ function toItem(r: Record<string, unknown>): ItemRow {
     startedAt: nn(r.started_at),
     finishedAt: nn(r.finished_at),
     seat: (r.seat as string | null) ?? null,
+    pastes: n(r.pastes ?? 0),
+    hiddenMs: n(r.hidden_ms ?? 0),
+    blurMs: n(r.blur_ms ?? 0),
+    answers: jsonColumn(r.answers as Record<string, string | number> | string | null) ?? null,
   };
 }
 
@@ -141,6 +158,8 @@ export interface StudyStore {
   panelIds(studyId: string): Promise<Map<string, PanelIds>>;
   /** By cell, then trial. */
   slots(studyId: string): Promise<SlotRow[]>;
+  /** Adds top-up slots (trials beyond the plan) to a study's pool, open. */
+  addSlots(studyId: string, slots: readonly Slot[]): Promise<void>;
   /** Sets a slot's status and holder; each assignment counts as a draw. */
   setSlot(studyId: string, slot: string, status: SlotStatus, participant: string | null): Promise<void>;
   /** Adds items in one transaction. */
@@ -149,6 +168,10 @@ export interface StudyStore {
   items(studyId: string, participant?: string): Promise<ItemRow[]>;
   itemsByDebate(debateId: string): Promise<(ItemRow & { studyId: string })[]>;
   updateItem(studyId: string, participant: string, position: number, fields: ItemUpdate): Promise<void>;
+  /** Records the answers to an item's post-item questions. */
+  setAnswers(studyId: string, participant: string, position: number, answers: Record<string, string | number>): Promise<void>;
+  /** Adds the signals a page reported to an item's totals. */
+  addSignals(studyId: string, participant: string, position: number, signals: ItemSignals): Promise<void>;
   ledger(studyId: string): Promise<LedgerEntry[]>;
   recordPaid(studyId: string, batch: string, entries: readonly { participant: string; amount: number }[]): Promise<string[]>;
 }
@@ -274,6 +297,16 @@ export class SqlStudyStore implements StudyStore {
     }));
   }
 
+  /** Adds top-up slots (trials beyond the plan) to a study's pool, open. */
+  async addSlots(studyId: string, slots: readonly Slot[]): Promise<void> {
+    for (const s of slots) {
+      await this.sql.query(
+        `INSERT INTO study_slots (study_id, slot, cell, scenario_id, condition, question_key, story_key, trial, status, original_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9)`,
+        [studyId, s.id, s.cell, s.scenarioId, s.condition, s.questionKey, s.storyKey, s.trial, s.originalId ?? null],
+      );
+    }
+  }
+
   async setSlot(studyId: string, slot: string, status: SlotStatus, participant: string | null): Promise<void> {
     await this.sql.query(
       `UPDATE study_slots SET status = $3, participant = $4, draws = draws + CASE WHEN $3 = 'assigned' THEN 1 ELSE 0 END WHERE study_id = $1 AND slot = $2`,
@@ -318,6 +351,19 @@ export class SqlStudyStore implements StudyStore {
       sets.push(`${columns[k]} = $${params.length}`);
     }
     if (sets.length) await this.sql.query(`UPDATE study_items SET ${sets.join(', ')} WHERE study_id = $1 AND participant = $2 AND position = $3`, params);
+  }
+
+  /** Records the answers to an item's post-item questions. */
+  async setAnswers(studyId: string, participant: string, position: number, answers: Record<string, string | number>): Promise<void> {
+    await this.sql.query('UPDATE study_items SET answers = $4 WHERE study_id = $1 AND participant = $2 AND position = $3', [studyId, participant, position, JSON.stringify(answers)]);
+  }
+
+  /** Adds the signals a page reported to an item's totals. */
+  async addSignals(studyId: string, participant: string, position: number, s: ItemSignals): Promise<void> {
+    await this.sql.query(
+      'UPDATE study_items SET pastes = pastes + $4, hidden_ms = hidden_ms + $5, blur_ms = blur_ms + $6 WHERE study_id = $1 AND participant = $2 AND position = $3',
+      [studyId, participant, position, s.pastes, s.hiddenMs, s.blurMs],
+    );
   }
 
   async ledger(studyId: string): Promise<LedgerEntry[]> {

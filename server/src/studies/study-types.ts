@@ -1,8 +1,8 @@
 /** The studies service's dependencies, results and refusals (see service.ts). */
-import type { DebateHeader, Scenario, Seat, Visibility } from '@arena/shared';
+import type { DebateHeader, PackInfo, Scenario, Seat, Visibility } from '@arena/shared';
 import type { Sessions } from '../sessions/sessions.ts';
 import type { Store } from '../store/store.ts';
-import type { Outcome } from './spec.ts';
+import type { Outcome, StudySpec } from './spec.ts';
 import type { StudyLocks } from './study-lock.ts';
 import type { ItemKind, Role, Stage, StudyStore } from './study-store.ts';
 
@@ -14,6 +14,8 @@ export interface StudyDeps {
   studyLocks: StudyLocks;
   sessions: Sessions;
   scenarios: ReadonlyMap<string, Scenario>;
+  /** The scenario packs (which are private: a study's items should be). */
+  packs: readonly PackInfo[];
   /** Null when the agent id can be made, else why not. */
   knownAgent: (id: string) => string | null;
   /** The server's debate creation (agents checked against their seats; sessions start there): an item's debate from its header. */
@@ -55,11 +57,19 @@ export interface ParticipantPage {
   role?: Role;
   consentHtml?: string;
   instructionsHtml?: string;
+  /** The comprehension quiz under the instructions (without its answers), and the tries left. */
+  quiz?: { questions: { question: string; answers: string[] }[]; triesLeft: number; missed: boolean };
   /** The judge's seat of an item, or a recruited debater's seat in a debate; no debate yet while it is being opened or waits for debaters. */
   item?: { position: number; total: number; kind: ItemKind; status: string; debateId: string | null; token: string; seat: string };
   /** Waiting for others: a debater for a judge (may leave), a judge for debaters (for up to waitSeconds). */
   lobby?: { waitingSince: number | null; waitSeconds?: number; canLeave: boolean };
-  end?: { outcome: Outcome; code: string; redirect: string } | null;
+  end?: { outcome: Outcome; code: string; redirect: string; feedback?: { item: number; correct: boolean }[] } | null;
+  /** When the judge learns whether they were right (the spec's `feedback`): the page shows no verdict's correctness unless `afterEach`. */
+  feedback?: 'afterEach' | 'atEnd' | 'never';
+  /** The page stops pasting (paste events are reported either way). */
+  blockPaste?: boolean;
+  /** The spec's post-item questions, asked after a counted item's verdict, and whether this item's are answered. */
+  questions?: { set: StudySpec['postItemQuestions']; answered: boolean };
 }
 
 export interface Launched {
@@ -71,6 +81,8 @@ export interface Launched {
   link: string;
   /** The debater link, for a study that recruits debaters. */
   debaterLink?: string;
+  /** What the researcher should know before recruiting (items whose answers are public, when the spec allows it). */
+  warnings: string[];
 }
 
 export interface StudySummary {

@@ -200,12 +200,31 @@ export interface StudyParticipantPage {
   item?: { position: number; total: number; kind: StudyItemKind; status: string; debateId: string | null; token: string; seat: string };
   /** Waiting for others: a debater for a judge (may leave), a judge for debaters (for up to waitSeconds). */
   lobby?: { waitingSince: number | null; waitSeconds?: number; canLeave: boolean };
-  end?: { outcome: string; code: string; redirect: string } | null;
+  /** The comprehension quiz under the instructions (two tries; then the participant is asked to return the study). */
+  quiz?: { questions: { question: string; answers: string[] }[]; triesLeft: number; missed: boolean };
+  end?: { outcome: string; code: string; redirect: string; feedback?: { item: number; correct: boolean }[] } | null;
+  /** When the judge learns whether they were right: after each item, at the end, or never. */
+  feedback?: 'afterEach' | 'atEnd' | 'never';
+  /** The page stops pasting (paste events are reported either way). */
+  blockPaste?: boolean;
+  /** Questions after a counted item's verdict, and whether this item's are answered. */
+  questions?: { set: StudyQuestion[]; answered: boolean };
+}
+
+/** A question the spec asks after a counted item's verdict. */
+export interface StudyQuestion {
+  id: string;
+  prompt: string;
+  kind: 'scale' | 'choice' | 'text';
+  options?: string[];
+  min: number;
+  max: number;
+  optional: boolean;
 }
 
 /** What a participant may do on its page: POST /api/studies/:id/me/<action>. */
 /** What a participant's page may post to …/me/<action>; `seen` is the page's heartbeat. */
-export type StudyParticipantAction = 'consent' | 'start' | 'next' | 'leave' | 'seen';
+export type StudyParticipantAction = 'consent' | 'start' | 'next' | 'leave' | 'seen' | 'signals' | 'answers';
 
 // ---- studies: researchers ----
 
@@ -241,7 +260,9 @@ export interface StudyProgress {
   study: { id: string; title: string; status: string; specHash: string; seed: string; createdAt: number; itemsPerParticipant: number; judgementsPerCell: number };
   stages: Record<string, number>;
   outcomes: Record<string, number>;
-  plan: { slots: number; done: number; assigned: number; open: number };
+  plan: { slots: number; planned: number; done: number; assigned: number; open: number };
+  /** Judgements by what they count as: data (counted items of participants not excluded), practice, attention checks, and excluded participants' (shown apart). */
+  judgements: { counted: number; practice: number; checks: number; excluded: number };
   cells: { cell: string; scenario: string; condition: string; planned: number; done: number; assigned: number; open: number }[];
   balance: {
     condition: string;
@@ -270,6 +291,8 @@ export interface StudyProgress {
     enteredAt: number;
     lastSeen: number;
     finishedAt: number | null;
+    /** The participant's conditions in the order drawn (a row of the balanced Latin square). */
+    conditions: string[];
   }[];
   flagged: { participant: string; flags: string[] }[];
 }
