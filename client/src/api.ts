@@ -63,7 +63,7 @@ export interface Results {
     finished: number;
     ties: number;
     byProtocol: ResultsRow[];
-    comparisons: { a: string; b: string; scoring: string; paired: boolean; questions: number; excluded: number; difference: number | null; normal: Interval; cluster: Interval }[];
+    comparisons: { a: string; b: string; rooms: { label: string }; scoring: string; paired: boolean; questions: number; excluded: number; difference: number | null; normal: Interval; cluster: Interval }[];
     balance: { preset: string; debates: number; questions: number; honest: number; dishonest: number; correctFirst: number; correctLater: number; balancedQuestions: number }[];
     ratings: DebaterRatingsOut[];
     tieRule: string;

@@ -17,7 +17,7 @@ function outcome(o: Partial<Outcome> & { judge: string; question: string; p: num
   const max = Math.max(...o.p);
   return {
     id: `${o.judge}/${o.question}/${Math.random()}`, source: 'test', pack: '', scenario: o.question, preset: o.preset ?? 'debate', protocol: o.protocol ?? 'debate',
-    judgeKind: 'ai', judgeLabel: o.judge, debaters: 'x', debaterIds: {}, correct: judgedCorrect(o.p, c), tie: o.p[c] === max && o.p.filter((x) => x === max).length > 1,
+    judgeKind: 'ai', judgeLabel: o.judge, debaters: 'x', debaterKind: 'ai', debaterIds: {}, correct: judgedCorrect(o.p, c), tie: o.p[c] === max && o.p.filter((x) => x === max).length > 1,
     pCorrect: o.p[c]!, pCorrectPrior: o.pCorrectPrior ?? null, probabilities: o.p, correctIndex: c, answers: o.p.length, honest: o.honest ?? null, honestSeat: null,
     correctFirst: o.correctFirst ?? null, speakingOrder: [], answerOrder: [0, 1], judgeScore: Math.log2(o.p[c]!), continues: 0, inPaper: null, turns: [], seconds: null,
     ...o,

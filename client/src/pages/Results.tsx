@@ -170,9 +170,9 @@ export function Results({ search }: { search: URLSearchParams }) {
                 </thead>
                 <tbody>
                   {data.report.comparisons.map((c) => (
-                    <tr key={`${c.a}-${c.b}-${c.scoring}`}>
+                    <tr key={`${c.a}-${c.b}-${c.scoring}-${c.rooms.label}`}>
                       <th scope="row">
-                        {c.a} − {c.b}
+                        {c.a} − {c.b} ({c.rooms.label})
                       </th>
                       <td>{c.scoring}</td>
                       <td>{c.paired ? c.questions : 'unpaired'}</td>

@@ -19,6 +19,7 @@ interface ReportOptions {
   judge?: string;
   agent?: string;
   inPaper?: boolean;
+  debaters?: string;
   dataDir: string;
   json?: boolean;
 }
@@ -26,8 +27,9 @@ interface ReportOptions {
 export { sourceName };
 
 /** The report's filter from the shared command-line options. */
-export function reportFilter(opts: Pick<ReportOptions, 'source' | 'pack' | 'preset' | 'judge' | 'agent' | 'inPaper'>): ReportFilter {
+export function reportFilter(opts: Pick<ReportOptions, 'source' | 'pack' | 'preset' | 'judge' | 'agent' | 'inPaper' | 'debaters'>): ReportFilter {
   if (opts.judge && opts.judge !== 'human' && opts.judge !== 'ai') throw new Error(`--judge must be "human" or "ai", got "${opts.judge}"`);
+  if (opts.debaters && opts.debaters !== 'human' && opts.debaters !== 'ai') throw new Error(`--debaters must be "human" or "ai", got "${opts.debaters}"`);
   const source = sourceName(opts.source);
   return {
     ...(source ? { source } : {}),
@@ -36,6 +38,7 @@ export function reportFilter(opts: Pick<ReportOptions, 'source' | 'pack' | 'pres
     ...(opts.judge ? { judge: opts.judge as 'human' | 'ai' } : {}),
     ...(opts.agent ? { agent: opts.agent } : {}),
     ...(opts.inPaper ? { inPaper: true } : {}),
+    ...(opts.debaters ? { debaters: opts.debaters as 'human' | 'ai' } : {}),
   };
 }
 
@@ -47,6 +50,7 @@ export function selectionOptions(cmd: Command): Command {
     .option('--preset <name>', 'only debates under this protocol preset')
     .option('--judge <kind>', 'only debates judged by a "human" or an "ai"')
     .option('--agent <id>', 'only debates with this agent (or "human") in a seat')
+    .option('--debaters <kind>', 'only debates whose debaters are all "human" or all "ai" (who debated, apart from who judged)')
     .option('--in-paper', "only imported debates the original analysis included (NYU's includedInPaper)")
     .option('--data-dir <dir>', 'embedded database folder (ignored when DATABASE_URL is set)', process.env.ARENA_DATA_DIR ?? './data');
 }

@@ -10,9 +10,44 @@ import type { Outcome } from './outcomes.ts';
 
 export type Scoring = 'raw' | 'balanced';
 
+/** The rooms a comparison pairs within: who debated ('all': every kind pooled) and whether only the rooms the original analysis included. */
+export interface Rooms {
+  debaters: 'human' | 'ai' | 'mixed' | 'all';
+  inPaper: boolean;
+  /** In words, e.g. "human debaters, rooms in the paper". */
+  label: string;
+}
+
+/** Whether an outcome belongs to the rooms (a protocol without debaters, such as blind, belongs to every kind). */
+export function inRooms(o: Outcome, r: Rooms): boolean {
+  const kind = o.debaterKind ?? null;
+  return (r.debaters === 'all' || kind === null || kind === r.debaters) && (!r.inPaper || o.inPaper === true);
+}
+
+const KIND_LABEL = { all: 'human and AI debaters pooled', human: 'human debaters', ai: 'AI debaters', mixed: 'human against AI debaters' } as const;
+
+/**
+ * The settings to pair within: each kind of debater present, with the rooms of the original
+ * analysis apart when the selection has both those and others; when it mixes kinds, also
+ * every kind pooled (first). A selection of one setting gives one.
+ */
+export function settingsOf(outcomes: readonly Outcome[]): Rooms[] {
+  const kinds = (['human', 'ai', 'mixed'] as const).filter((k) => outcomes.some((o) => o.debaterKind === k));
+  const split = outcomes.some((o) => o.inPaper === true) && outcomes.some((o) => o.inPaper !== true);
+  const of = (debaters: Rooms['debaters']): Rooms[] => {
+    const all = { debaters, inPaper: false, label: KIND_LABEL[debaters] + (split ? ', every room' : '') };
+    const paper = { debaters, inPaper: true, label: `${KIND_LABEL[debaters]}, rooms in the paper` };
+    return split && outcomes.some((o) => o.inPaper === true && inRooms(o, paper)) ? [all, paper] : [all];
+  };
+  if (kinds.length === 0) return of('all');
+  return [...(kinds.length > 1 ? of('all') : []), ...kinds.flatMap(of)];
+}
+
 export interface Comparison {
   a: string;
   b: string;
+  /** The rooms both sides are drawn from. */
+  rooms: Rooms;
   /** 'balanced': consultancy's accuracy per question is the mean of its honest and dishonest accuracies, so only questions with both count. */
   scoring: Scoring;
   paired: boolean;
@@ -42,8 +77,10 @@ function byQuestion(items: readonly Outcome[]): Map<string, Outcome[]> {
   return m;
 }
 
-/** a − b over the questions both have (or unpaired when there are none). */
-export function compareProtocols(aName: string, a: readonly Outcome[], bName: string, b: readonly Outcome[], scoring: Scoring): Comparison {
+const EVERY_ROOM: Rooms = { debaters: 'all', inPaper: false, label: 'every room of the selection' };
+
+/** a − b over the questions both have (or unpaired when there are none), `a` and `b` drawn from `rooms`. */
+export function compareProtocols(aName: string, a: readonly Outcome[], bName: string, b: readonly Outcome[], scoring: Scoring, rooms: Rooms = EVERY_ROOM): Comparison {
   const qa = byQuestion(a);
   const qb = byQuestion(b);
   const one = () => 1;
@@ -73,6 +110,7 @@ export function compareProtocols(aName: string, a: readonly Outcome[], bName: st
     return {
       a: aName,
       b: bName,
+      rooms,
       scoring,
       paired: true,
       questions: usable.length,
@@ -93,6 +131,7 @@ export function compareProtocols(aName: string, a: readonly Outcome[], bName: st
   return {
     a: aName,
     b: bName,
+    rooms,
     scoring,
     paired: false,
     questions: 0,

@@ -29,6 +29,17 @@ export interface ReportFilter {
   agent?: string;
   /** Only imported debates the original analysis included (NYU: includedInPaper). */
   inPaper?: boolean;
+  /** "human" or "ai": who debated (every debater seat of that kind; debates without debaters do not match). */
+  debaters?: 'human' | 'ai';
+}
+
+/** Who debated: every debater seat a human, every one an agent, both kinds, or no debater (blind). */
+export type DebaterKind = 'human' | 'ai' | 'mixed' | null;
+
+export function debaterKindOf(header: Pick<DebateHeader, 'assignment' | 'seats'>): DebaterKind {
+  const kinds = new Set(Object.keys(header.assignment.debaters).map((s) => (header.seats[s as DebaterSeat]?.kind === 'agent' ? 'ai' : 'human')));
+  if (kinds.size === 0) return null;
+  return kinds.size > 1 ? 'mixed' : (kinds.values().next().value as 'human' | 'ai');
 }
 
 /** One judge turn of a debate. */
@@ -59,6 +70,8 @@ export interface Outcome {
   judgeLabel: string;
   /** The debaters as reports group them ("human", an agent id, "x vs y"); "-" for blind. */
   debaters: string;
+  /** Who debated (the setting comparisons pair within). */
+  debaterKind: DebaterKind;
   /** Per seat, who argued: agent id or participant name (for ratings). */
   debaterIds: Partial<Record<DebaterSeat, string>>;
   /** Per seat, the position (in shown order) of the answer it argued. */
@@ -144,6 +157,7 @@ export function matchesFilter(r: TranscriptRecord, f: ReportFilter): boolean {
     if (!seats.includes(f.agent)) return false;
   }
   if (f.inPaper !== undefined && (r.header.meta?.['includedInPaper'] === true) !== f.inPaper) return false;
+  if (f.debaters && debaterKindOf(r.header) !== f.debaters) return false;
   return true;
 }
 
@@ -188,6 +202,7 @@ export function outcomeOf(r: TranscriptRecord): Outcome | null {
     judgeKind,
     judgeLabel: judgeKind === 'ai' ? (who.judge ?? 'agent') : 'human',
     debaters: debaterSeats.length ? [...new Set(debaterSeats.map(seatLabel))].join(' vs ') : '-',
+    debaterKind: debaterKindOf(header),
     debaterIds: who.debaters,
     seatAnswers: { ...header.assignment.debaters },
     correct: judgedCorrect(verdict.probabilities, c),

@@ -1,0 +1,74 @@
+/**
+ * Differences paired within a setting (who debated; the paper's rooms or every room), and
+ * the selection by who debated, apart from who judged. The NYU figures are recomputed from
+ * the raw room files and the metadata file (numpy, see below); that part runs when the
+ * dataset is present next to the repository and is reported as skipped otherwise.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TranscriptRecord } from '@arena/shared';
+import { settingsOf } from '../../server/src/report/compare.ts';
+import { matchesFilter, type Outcome } from '../../server/src/report/outcomes.ts';
+import { computeReport } from '../../server/src/report/report.ts';
+import { NYU_DIR, nyuRecords } from '../helpers/nyu-records.ts';
+
+const o = (debaterKind: Outcome['debaterKind'], inPaper: boolean | null) => ({ debaterKind, inPaper }) as Outcome;
+
+describe('the settings a comparison pairs within', () => {
+  it('is one setting when the selection has one, and every kind (pooled first) with the paper apart otherwise', () => {
+    expect(settingsOf([o('ai', null), o('ai', null), o(null, null)]).map((r) => r.label)).toEqual(['AI debaters']);
+    expect(settingsOf([o('human', true), o('ai', false)]).map((r) => [r.debaters, r.inPaper])).toEqual([
+      ['all', false],
+      ['all', true],
+      ['human', false],
+      ['human', true],
+      ['ai', false],
+    ]);
+  });
+});
+
+describe.skipIf(!existsSync(NYU_DIR))('the NYU data by setting (needs the dataset at ../shared/data/nyu-debate-2023)', () => {
+  /*
+   * Expected values: a recomputation with numpy from the raw files, rooms whose last
+   * JudgeFeedback has endDebate, a verdict correct when every other answer has strictly
+   * less probability, questions keyed by normalised story title and question, setting and
+   * includedInPaper from debates-metadata.jsonl; per question mean(debate) − mean(consultancy),
+   * then the mean over questions present under both:
+   *   (numpy.mean per question, then over questions) →  human paper (44, 0.005681818181818182)   human all (53, 0.05817610062893082)
+   *                         paper pooled (47, -0.005319148936170222)  all pooled (56, 0.05357142857142859)
+   */
+  const expected = [
+    ['human and AI debaters pooled, every room', 56, 0.05357142857142859],
+    ['human and AI debaters pooled, rooms in the paper', 47, -0.005319148936170222],
+    ['human debaters, every room', 53, 0.05817610062893082],
+    ['human debaters, rooms in the paper', 44, 0.005681818181818182],
+  ] as const;
+  let records: TranscriptRecord[];
+  beforeAll(async () => {
+    records = (await nyuRecords()).map((r) => r.record);
+  }, 60_000);
+
+  it('pairs debate and consultancy within each setting and names the rooms', () => {
+    const report = computeReport(records, { source: 'nyu-debate-2023' });
+    for (const [label, questions, difference] of expected) {
+      const row = report.comparisons.find((c) => c.a === 'debate' && c.b === 'consultancy' && c.scoring === 'raw' && c.rooms.label === label);
+      expect(row, label).toMatchObject({ paired: true, questions });
+      expect(row!.difference).toBeCloseTo(difference, 12);
+    }
+  });
+
+  it('selects by who debated, apart from who judged (AI debates have human judges)', () => {
+    const meta = readFileSync(join(NYU_DIR, 'debates-metadata.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { name: string; setting: { isHuman: boolean } });
+    const human = new Set(meta.filter((m) => m.setting.isHuman).map((m) => m.name));
+    const name = (id: string) => records.find((r) => r.header.id === id)!.header.source!.id;
+    const byHuman = records.filter((r) => matchesFilter(r, { debaters: 'human' }));
+    const byAi = records.filter((r) => matchesFilter(r, { debaters: 'ai' }));
+    expect(byHuman.length).toBe(records.filter((r) => human.has(r.header.source!.id as string)).length);
+    expect(byHuman.every((r) => human.has(name(r.header.id) as string))).toBe(true);
+    expect(byAi.length + byHuman.length).toBe(records.length);
+    // --agent human also takes the AI debates (their judge is human); --debaters human does not.
+    expect(byAi.length).toBeGreaterThan(0);
+    expect(byAi.every((r) => matchesFilter(r, { agent: 'human' }))).toBe(true);
+  });
+});
