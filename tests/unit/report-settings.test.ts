@@ -11,6 +11,7 @@ import type { TranscriptRecord } from '@arena/shared';
 import { settingsOf } from '../../server/src/report/compare.ts';
 import { matchesFilter, type Outcome } from '../../server/src/report/outcomes.ts';
 import { computeReport } from '../../server/src/report/report.ts';
+import { nyuReport } from '../../server/src/importers/nyu/report.ts';
 import { NYU_DIR, nyuRecords } from '../helpers/nyu-records.ts';
 
 const o = (debaterKind: Outcome['debaterKind'], inPaper: boolean | null) => ({ debaterKind, inPaper }) as Outcome;
@@ -70,5 +71,17 @@ describe.skipIf(!existsSync(NYU_DIR))('the NYU data by setting (needs the datase
     // --agent human also takes the AI debates (their judge is human); --debaters human does not.
     expect(byAi.length).toBeGreaterThan(0);
     expect(byAi.every((r) => matchesFilter(r, { agent: 'human' }))).toBe(true);
+  });
+
+  it('gives the ECE of the probabilities as stated', () => {
+    /*
+     * Expected: numpy over every final probability of each setting's rooms (rooms and
+     * settings as above), bins np.minimum(9, np.floor(np.round(p, 6) * 10)), ECE = Σ_k n_k/n ·
+     * |mean(outcome_k) − mean(p_k)|: human debate in the paper 0.1033116883116883 (binning
+     * p * 10 unrounded gave 0.115), AI consultancy in the paper 0.1292105263157895 (0.136).
+     */
+    const rows = nyuReport(records).rows.filter((r) => r.subset === 'paper');
+    expect(rows.find((r) => r.isHuman && r.isDebate)!.ece).toBeCloseTo(0.1033116883116883, 12);
+    expect(rows.find((r) => !r.isHuman && !r.isDebate)!.ece).toBeCloseTo(0.1292105263157895, 12);
   });
 });

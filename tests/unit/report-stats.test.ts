@@ -4,7 +4,7 @@
  * interval against Wilson; and the blocked assignment's balance.
  */
 import { describe, expect, it } from 'vitest';
-import { drawAssignment, judgedCorrect, rulesFor, type Scenario } from '@arena/shared';
+import { binOf, calibration, drawAssignment, judgedCorrect, rulesFor, type Scenario } from '@arena/shared';
 import { coverageCurve, informationGain, speakingOrderEffect } from '../../server/src/report/analyses.ts';
 import { compareProtocols } from '../../server/src/report/compare.ts';
 import type { Outcome } from '../../server/src/report/outcomes.ts';
@@ -124,5 +124,21 @@ describe('the blocked assignment', () => {
     }
     // Not every scenario gets the same draw under the first seed (the old confound).
     expect(firstSeedHonest).toEqual(new Set([true, false]));
+  });
+});
+
+describe('calibration bins', () => {
+  it('bins a stored complement by the probability as stated, not one bin low', () => {
+    // 1 − 0.8 is 0.19999999999999998 in binary floating point; stated, it is 0.2, the low edge of the third bin.
+    expect(1 - 0.8).toBeLessThan(0.2);
+    expect(binOf(1 - 0.8, 10)).toBe(2);
+    expect(binOf(1 - 0.7, 10)).toBe(3);
+    expect(binOf(0.1999994, 10)).toBe(1);
+    expect(binOf(1, 10)).toBe(9);
+    expect(binOf(0, 10)).toBe(0);
+    // By hand: 0.2 (true) and 1 − 0.8 (false) share the 0.2 bin: frequency 1/2, mean 0.2, |0.5 − 0.2| = 0.3.
+    const cal = calibration([{ p: 0.2, outcome: true }, { p: 1 - 0.8, outcome: false }]);
+    expect(cal.bins[2]!.n).toBe(2);
+    expect(cal.ece).toBeCloseTo(0.3, 12);
   });
 });

@@ -51,7 +51,7 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]
 export const REPORT_METHOD =
   `Accuracy: ${TIE_RULE} 95% Wilson interval, and a 95% two-way cluster-robust interval over judges and questions (Cameron–Gelbach–Miller: V_judge + V_question − V_judge∩question from each verdict's influence, t with min(judges, questions) − 1 degrees of freedom). ` +
   'Consultancy "balanced": mean of the honest- and dishonest-consultant accuracies (the consultant is honest when the answer it argues is the correct one), 95% Agresti–Caffo interval. ' +
-  'ECE: every stated final probability (each answer) against whether that answer is correct, 10 equal bins; Brier: summed over answers. ' +
+  'ECE: every stated final probability (each answer) against whether that answer is correct, 10 equal bins of the probability as stated (to 6 decimals, so a stored 1 − 0.8 falls in the 0.2 bin); Brier: summed over answers. ' +
   'Questions: the story and the question, normalised. Differences: mean over the questions judged under both protocols of the per-question accuracy difference ' +
   '(balanced rows: consultancy balanced per question, so only questions with both an honest and a dishonest consultancy), paired normal interval and two-way cluster-robust interval; ' +
   'with no common question, the unpaired difference. Each difference pairs within one setting, named beside it: who debated (human, AI) and, for imported data, the rooms the original analysis included or every room; when the selection mixes settings a pooled row comes first and says so. ' +
