@@ -131,6 +131,27 @@ describe('debater ratings', () => {
     expect(debaterRatings('debate', fixture)).toEqual(r);
   });
 
+  it('marks a debater that only met itself as not identified: no level, no interval, only its honest − dishonest gap', () => {
+    // Z only ever debates Z: honest Z wins 2 of 3. Its roles form a group of their own, apart from X and Y's.
+    const withZ = [...fixture, debate(10, 'Z', 'Z', [0.8, 0.2]), debate(11, 'Z', 'Z', [0.7, 0.3]), debate(12, 'Z', 'Z', [0.1, 0.9])];
+    const r = debaterRatings('debate', withZ)!;
+    const z = r.agents.find((a) => a.agent === 'Z')!;
+    expect(z).toMatchObject({ identified: false, elo: null, eloHonest: null, eloDishonest: null });
+    expect(z.low).toBeNaN();
+    expect(z.high).toBeNaN();
+    // Its gap, by scipy on Z's own penalised likelihood (the prior: one virtual tie per role against strength 0):
+    //   minimize(lambda v: -(Σ s·logσ(h−d) + (1−s)·logσ(d−h) + ½Σ_{x∈h,d}(logσ(x) + logσ(−x))), [0, 0], method='BFGS')
+    //   with s = [1, 1, 0] → h − d = 0.5859126, × 400 / ln 10 = 101.78344481261861
+    expect(z.gap!).toBeCloseTo(101.78344481261861, 3);
+    // X and Y keep their levels, anchored on their own group (mean role rating 1500), as without Z.
+    const x = r.agents.find((a) => a.agent === 'X')!;
+    const y = r.agents.find((a) => a.agent === 'Y')!;
+    expect(x.identified && y.identified).toBe(true);
+    const without = debaterRatings('debate', fixture)!.agents.find((a) => a.agent === 'X')!;
+    expect(x.elo!).toBeCloseTo(without.elo!, 6);
+    expect((x.eloHonest! + x.eloDishonest! + y.eloHonest! + y.eloDishonest!) / 4).toBeCloseTo(1500, 9);
+  });
+
   it("gives each rating a two-way cluster-robust interval from the fit's sandwich influences", () => {
     // Independent: λ by gradient ascent; each debate's influence dλ/dw_i = −H⁻¹ g_i (g_i its score, H the penalised
     // log likelihood's Hessian), centred like the ratings; then CGM over judges (i mod 3) and questions (i mod 4).

@@ -56,7 +56,7 @@ export const REPORT_METHOD =
   '(balanced rows: consultancy balanced per question, so only questions with both an honest and a dishonest consultancy), paired normal interval and two-way cluster-robust interval; ' +
   'with no common question, the unpaired difference. Each difference pairs within one setting, named beside it: who debated (human, AI) and, for imported data, the rooms the original analysis included or every room; when the selection mixes settings a pooled row comes first and says so. ' +
   'Debater ratings: Bradley–Terry by penalised maximum likelihood (Newton–Raphson; one virtual tie per role against a reference, a weak prior), ' +
-  'one rating per debater as honest and as dishonest, the aggregate their mean (averaged over both assignments), Elo scale (1500 = mean role rating); a debater wins when the judge puts more probability on its answer than on the other debater\'s, a tie counts half; two-debater debates only. ' +
+  'one rating per debater as honest and as dishonest, the aggregate their mean (averaged over both assignments), Elo scale (1500 = mean rating of the roles in the largest group linked by games; a debater outside it, such as one that only met itself, is not identified: no level, no interval, only its honest − dishonest gap); a debater wins when the judge puts more probability on its answer than on the other debater\'s, a tie counts half; two-debater debates only. ' +
   'Open protocols: share of choices of the correct answer (choices that timed out, where the drawn answer stood, counted apart), 95% Wilson interval; the judge\'s accuracy after a correct and after a wrong choice. ' +
   'Information gain: mean log2(p_final(correct) / p_prior(correct)) over debates that open with a judge turn.';
 
