@@ -53,7 +53,7 @@ export interface DebaterRatingsOut {
   crossPlay: number;
   selfPlay: number;
   honestWins: Interval & { estimate: number | null };
-  agents: { agent: string; debates: number; elo: number | null; eloHonest: number | null; eloDishonest: number | null; low: number | null; high: number | null; winRate: number | null }[];
+  agents: { agent: string; debates: number; identified?: boolean; elo: number | null; eloHonest: number | null; eloDishonest: number | null; low: number | null; high: number | null; winRate: number | null }[];
 }
 
 export interface Results {

@@ -208,7 +208,7 @@ export function Results({ search }: { search: URLSearchParams }) {
                     <tr key={a.agent}>
                       <th scope="row">{a.agent}</th>
                       <td>{a.debates}</td>
-                      <td>{elo(a.elo)}</td>
+                      <td>{a.identified === false ? 'not identified' : elo(a.elo)}</td>
                       <td>{a.low === null || a.high === null ? '—' : `${elo(a.low)}–${elo(a.high)}`}</td>
                       <td>{elo(a.eloHonest)}</td>
                       <td>{elo(a.eloDishonest)}</td>
