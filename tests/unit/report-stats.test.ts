@@ -9,6 +9,8 @@ import { coverageCurve, informationGain, speakingOrderEffect } from '../../serve
 import { compareProtocols } from '../../server/src/report/compare.ts';
 import type { Outcome } from '../../server/src/report/outcomes.ts';
 import { groupStats } from '../../server/src/report/stats.ts';
+import { reportOf } from '../../server/src/report/report.ts';
+import { formatReport } from '../../server/src/report/format.ts';
 import { loadScenarioPacks } from '../../server/src/scenarios/load.ts';
 
 /** A finished debate with only what the statistics read. */
@@ -140,5 +142,33 @@ describe('calibration bins', () => {
     const cal = calibration([{ p: 0.2, outcome: true }, { p: 1 - 0.8, outcome: false }]);
     expect(cal.bins[2]!.n).toBe(2);
     expect(cal.ece).toBeCloseTo(0.3, 12);
+  });
+});
+
+describe('aliased effects', () => {
+  // Counted by hand: shown first (c = 0) always spoke first; 3 of 4 right there, 1 of 4 when shown second.
+  const p = (right: boolean, c: number) => (right === (c === 0) ? [0.8, 0.2] : [0.2, 0.8]);
+  const game = { seatAnswers: {}, choice: null } as const;
+  const aliasedData = [true, true, true, false].flatMap((r, i) => [
+    outcome({ judge: `j${i}`, question: `q${i}`, p: p(r, 0), c: 0, correctFirst: true, ...game }),
+    outcome({ judge: `j${i}`, question: `r${i}`, p: p(!r, 1), c: 1, correctFirst: false, ...game }),
+  ]);
+
+  it('prints one row per level with a note when speaking order and position are one variable', () => {
+    const g = reportOf(aliasedData, aliasedData.length).byProtocol[0]!;
+    expect(g.speakingOrder).toBeNull();
+    expect(g.position.aliased).toMatch(/speaking order/);
+    expect(g.position.rows.map((r) => [r.label, r.accuracy.successes, r.accuracy.n])).toEqual([
+      ['correct answer shown first = spoke first', 3, 4],
+      ['correct answer shown second = spoke later', 1, 4],
+    ]);
+    expect(formatReport(reportOf(aliasedData, aliasedData.length))).toMatch(/debate: aliased with speaking order/);
+  });
+
+  it('keeps both effects when one debate tells them apart', () => {
+    const apart = [...aliasedData, outcome({ judge: 'j9', question: 'q9', p: [0.8, 0.2], c: 0, correctFirst: false, ...game })];
+    const g = reportOf(apart, apart.length).byProtocol[0]!;
+    expect(g.position.aliased).toBeUndefined();
+    expect(g.speakingOrder!.rows.map((r) => [r.accuracy.successes, r.accuracy.n])).toEqual([[3, 4], [2, 5]]);
   });
 });

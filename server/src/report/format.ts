@@ -100,6 +100,7 @@ export function formatReport(report: Report): string {
     }
   }
   if (effects.length) out.push('', table([['position and speaking order', 'n', 'accuracy', '95% Wilson', '95% normal', '95% cluster'], ...effects]));
+  for (const g of report.byProtocol) if (g.position.aliased) out.push(`${g.preset}: aliased with ${g.position.aliased}.`);
   out.push(
     '',
     table([

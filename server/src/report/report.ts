@@ -5,7 +5,7 @@
  */
 import { PRESET_NAMES, TIE_RULE, type TranscriptRecord } from '@arena/shared';
 import { choiceTable, type ChoiceRow } from './choices.ts';
-import { balanceTable, coverageCurve, informationGain, positionEffect, speakingOrderEffect, type BalanceRow, type CoveragePoint, type Effect, type InformationGain } from './analyses.ts';
+import { balanceTable, coverageCurve, informationGain, positionAndOrder, type BalanceRow, type CoveragePoint, type Effect, type InformationGain } from './analyses.ts';
 import { compareProtocols, inRooms, settingsOf, type Comparison } from './compare.ts';
 import { debaterRatings, type DebaterRatings } from './ratings.ts';
 import { selectOutcomes, type Outcome, type ReportFilter } from './outcomes.ts';
@@ -75,8 +75,7 @@ export function reportOf(outcomes: readonly Outcome[], debates: number, filter: 
     coverage: coverageCurve(items),
     informationGain: informationGain(items),
     meanContinues: items.reduce((s, o) => s + o.continues, 0) / items.length,
-    position: positionEffect(items),
-    speakingOrder: items.some((o) => o.correctFirst !== null) ? speakingOrderEffect(items) : null,
+    ...positionAndOrder(items),
   }));
   const byAgent = [...groupBy(outcomes, (o) => `${o.preset}\u0000${o.judgeLabel}\u0000${o.debaters}`).values()]
     .map((items) => {
