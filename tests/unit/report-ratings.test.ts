@@ -150,6 +150,10 @@ describe('debater ratings', () => {
     const without = debaterRatings('debate', fixture)!.agents.find((a) => a.agent === 'X')!;
     expect(x.elo!).toBeCloseTo(without.elo!, 6);
     expect((x.eloHonest! + x.eloDishonest! + y.eloHonest! + y.eloDishonest!) / 4).toBeCloseTo(1500, 9);
+    // Two debaters only ever against each other: their roles form two groups {X honest, Y dishonest} and
+    // {Y honest, X dishonest}, yet each mean rating takes one role from each, so it is fixed by the data.
+    const cross = debaterRatings('debate', fixture.slice(0, 7))!;
+    expect(cross.agents.map((a) => a.identified)).toEqual([true, true]);
   });
 
   it("gives each rating a two-way cluster-robust interval from the fit's sandwich influences", () => {

@@ -84,4 +84,16 @@ describe.skipIf(!existsSync(NYU_DIR))('the NYU data by setting (needs the datase
     expect(rows.find((r) => r.isHuman && r.isDebate)!.ece).toBeCloseTo(0.1033116883116883, 12);
     expect(rows.find((r) => !r.isHuman && !r.isDebate)!.ece).toBeCloseTo(0.1292105263157895, 12);
   });
+
+  it('gives the paired difference the standard CGM interval of its weighted regression', () => {
+    /*
+     * Expected: numpy on the exported judgements.csv, in-paper rooms of both settings pooled on the 47 shared questions:
+     * WLS of correct on [1, debate] with weights 1/n (n: the verdicts of that protocol on that question), influence
+     * w·x̃·e / Σ w·x̃², V = V_judge + V_question − V_judge×question with G/(G − 1) each, times (N − 1)/(N − 2), N = 175:
+     * SE 0.0528006425468927 (statsmodels' two-way cluster WLS gives 0.0528; the even-spread variant had 0.0567).
+     */
+    const report = computeReport(records, { source: 'nyu-debate-2023' });
+    const row = report.comparisons.find((c) => c.scoring === 'raw' && c.rooms.label === 'human and AI debaters pooled, rooms in the paper')!;
+    expect(row.cluster.se).toBeCloseTo(0.0528006425468927, 10);
+  });
 });

@@ -92,21 +92,22 @@ export function compareProtocols(aName: string, a: readonly Outcome[], bName: st
     const pairs = usable.map((key) => ({ key, a: score(qa.get(key) as Outcome[], one, scoring), b: score(qb.get(key) as Outcome[], one, scoring) }));
     const bootstrap = pairedBootstrap(pairs, { resamples: 10_000 });
     const items = usable.flatMap((q) => [...(qa.get(q) as Outcome[]), ...(qb.get(q) as Outcome[])]);
-    // The mean over questions of the per-question difference; a question weighs the mean weight of its verdicts (1 on the data).
-    const statistic = (w: Weight<Outcome>) => {
-      let s = 0;
-      let n = 0;
-      for (const q of usable) {
-        const own = [...(qa.get(q) as Outcome[]), ...(qb.get(q) as Outcome[])];
-        const c = own.reduce((sum, o) => sum + w(o), 0) / own.length;
-        if (c === 0) continue;
-        const d = score(qa.get(q) as Outcome[], w, scoring) - score(qb.get(q) as Outcome[], w, scoring);
-        if (!Number.isFinite(d)) continue;
-        s += c * d;
-        n += c;
+    // The mean over questions of the per-question difference is the weighted least-squares slope of a verdict's
+    // correctness on "protocol a" when each verdict weighs its share of its side's per-question score (1/n of its
+    // protocol's verdicts on the question; balanced consultancy 1/(2n) of its honesty's): the difference of the two
+    // sides' weighted accuracies. Its derivative in a verdict's weight is that regression's score, so the interval is
+    // the standard CGM one on it (with the regression's (N − 1)/(N − 2) small-sample factor).
+    const shares = new Map<Outcome, number>();
+    for (const q of usable) {
+      for (const own of [qa.get(q) as Outcome[], qb.get(q) as Outcome[]]) {
+        const split = scoring === 'balanced' && own.some((o) => o.honest !== null);
+        for (const o of own) shares.set(o, 1 / (split ? own.filter((p) => p.honest === o.honest).length * 2 : own.length));
       }
-      return n > 0 ? s / n : Number.NaN;
-    };
+    }
+    const side = (q: ReadonlyMap<string, Outcome[]>) => usable.flatMap((k) => q.get(k) as Outcome[]);
+    const [sa, sb] = [side(qa), side(qb)];
+    const weighted = (list: readonly Outcome[], w: Weight<Outcome>) => weightedMean(list, (o) => w(o) * (shares.get(o) as number), hit);
+    const statistic = (w: Weight<Outcome>) => weighted(sa, w) - weighted(sb, w);
     return {
       a: aName,
       b: bName,
@@ -118,7 +119,7 @@ export function compareProtocols(aName: string, a: readonly Outcome[], bName: st
       difference: bootstrap.difference,
       normal: bootstrap.normal,
       bootstrap,
-      cluster: clusterInterval(items, statistic, range),
+      cluster: clusterInterval(items, statistic, { ...range, parameters: 2 }),
     };
   }
   // Unpaired: the difference of the two accuracies, normal (Wald) interval.

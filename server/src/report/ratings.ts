@@ -31,8 +31,8 @@ export interface AgentRating {
   agent: string;
   debates: number;
   /**
-   * Whether the data fix the debater's level: its roles are linked by games to the largest
-   * connected group of roles. A debater that only ever met itself (or a group that never met
+   * Whether the data fix the debater's level (its mean rating) against the largest body of
+   * linked roles, e.g. both its roles in the one group of roles linked by games. A debater that only ever met itself (or a group that never met
    * the largest one) has only its honest − dishonest gap fixed; its level would come from the
    * prior alone, so it has no level and no interval.
    */
@@ -126,19 +126,29 @@ export function debaterRatings(preset: string, outcomes: readonly Outcome[], opt
   const roles = [...new Set(matches.flatMap((m) => [H(m.honest), D(m.dishonest)]))].sort();
   const games = (w: Weight<Match>): BtGame[] => matches.map((m) => ({ a: H(m.honest), b: D(m.dishonest), score: m.score, weight: w(m) }));
   const fit = fitBradleyTerry(roles, games(() => 1), { prior });
-  // Levels are fixed by the data only within a connected group of roles; the scale is anchored on the largest group.
+  // Levels are fixed by the data only within connected groups of roles. Groups that share a debater form one body of
+  // evidence; the scale is anchored (1500) on the mean role of the largest, and a debater's mean rating is identified
+  // when, in each of its groups, its share of its own two roles equals the group's share of the anchor's roles.
   const group = roleGroups(roles, games(() => 1));
+  const bodies = roleGroups([...new Set(group.values())], agents.filter((a) => group.has(H(a)) && group.has(D(a))).map((a) => ({ a: group.get(H(a)) as string, b: group.get(D(a)) as string })));
+  const bodyOf = (role: string) => bodies.get(group.get(role) as string) as string;
   const sizes = new Map<string, number>();
-  for (const g of group.values()) sizes.set(g, (sizes.get(g) ?? 0) + 1);
+  for (const r of roles) sizes.set(bodyOf(r), (sizes.get(bodyOf(r)) ?? 0) + 1);
   const main = [...sizes.entries()].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))[0]?.[0];
-  const anchored = roles.filter((r) => group.get(r) === main);
+  const anchored = roles.filter((r) => bodyOf(r) === main);
+  const identified = (agent: string) => {
+    const own = [H(agent), D(agent)].filter((r) => group.has(r));
+    if (own.length !== 2 || own.some((r) => bodyOf(r) !== main)) return false;
+    return [...new Set(anchored.map((r) => group.get(r)))].every((g) => Math.abs(own.filter((r) => group.get(r) === g).length / 2 - anchored.filter((r) => group.get(r) === g).length / anchored.length) < 1e-12);
+  };
   const elo = (strength: Map<string, number>, role: string) => {
-    if (!strength.has(role) || group.get(role) !== main) return null;
+    if (!strength.has(role) || bodyOf(role) !== main) return null;
     const centre = anchored.reduce((sum, r) => sum + (strength.get(r) as number), 0) / anchored.length;
     return 1500 + ELO_PER_LOG * ((strength.get(role) as number) - centre);
   };
   const gap = (agent: string) => (group.has(H(agent)) && group.get(H(agent)) === group.get(D(agent)) ? ELO_PER_LOG * ((fit.strength.get(H(agent)) as number) - (fit.strength.get(D(agent)) as number)) : null);
   const aggregate = (strength: Map<string, number>, agent: string) => {
+    if (!identified(agent)) return null;
     const h = elo(strength, H(agent));
     const d = elo(strength, D(agent));
     return h !== null && d !== null ? (h + d) / 2 : null;
@@ -157,9 +167,9 @@ export function debaterRatings(preset: string, outcomes: readonly Outcome[], opt
     return {
       agent,
       debates: (ownMatches.get(agent) as Match[]).length,
-      identified: [H(agent), D(agent)].every((r) => !group.has(r) || group.get(r) === main),
-      eloHonest: elo(fit.strength, H(agent)),
-      eloDishonest: elo(fit.strength, D(agent)),
+      identified: identified(agent),
+      eloHonest: identified(agent) ? elo(fit.strength, H(agent)) : null,
+      eloDishonest: identified(agent) ? elo(fit.strength, D(agent)) : null,
       elo: aggregate(fit.strength, agent),
       gap: gap(agent),
       low: aggregate(fit.strength, agent) === null ? Number.NaN : (intervals[k] as ClusterInterval).low,
