@@ -164,7 +164,7 @@ export function Results({ search }: { search: URLSearchParams }) {
                     <th scope="col">Scoring</th>
                     <th scope="col">Questions</th>
                     <th scope="col">Accuracy</th>
-                    <th scope="col">95% normal</th>
+                    <th scope="col">95% paired t</th>
                     <th scope="col">95% cluster</th>
                   </tr>
                 </thead>

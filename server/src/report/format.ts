@@ -69,7 +69,7 @@ export function formatReport(report: Report): string {
     out.push(
       '',
       table([
-        ['difference', 'rooms', 'scoring', 'paired questions', 'excluded', 'accuracy', '95% normal', '95% cluster'],
+        ['difference', 'rooms', 'scoring', 'paired questions', 'excluded', 'accuracy', '95% paired t', '95% cluster'],
         ...report.comparisons.map((c) => [`${c.a} − ${c.b}`, c.rooms.label, c.scoring, c.paired ? String(c.questions) : 'unpaired', String(c.excluded), f3(c.difference), ci(c.normal), ci(c.cluster)]),
       ]),
     );
