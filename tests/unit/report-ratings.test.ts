@@ -89,7 +89,7 @@ function debate(i: number, honest: string, liar: string, p: [number, number], ju
     id: `d${String(i).padStart(3, '0')}`, source: 'selfplay', pack: 'p', scenario: `q${i % 4}`, question: `q${i % 4}`, preset: 'debate', protocol: 'debate', judge, judgeKind: 'ai', judgeLabel: judge,
     debaters: `${honest} vs ${liar}`, debaterKind: 'ai', debaterIds: { [honestSeat]: honest, [liarSeat]: liar }, seatAnswers: { [honestSeat]: 0, [liarSeat]: 1 },
     correct: p[0] > p[1], tie: p[0] === p[1], pCorrect: p[0], pCorrectPrior: null, probabilities: p, correctIndex: 0, answers: 2, honest: null, honestSeat,
-    correctFirst: null, speakingOrder: [honestSeat, liarSeat], answerOrder: [0, 1], judgeScore: 0, continues: 0, inPaper: null, turns: [], seconds: null, choice: null,
+    correctFirst: null, speakingOrder: [honestSeat, liarSeat], answerOrder: [0, 1], judgeScore: 0, continues: 0, inPaper: null, rejudgeOf: null, turns: [], seconds: null, choice: null,
   } as Outcome;
 }
 

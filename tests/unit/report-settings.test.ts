@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TranscriptRecord } from '@arena/shared';
 import { settingsOf } from '../../server/src/report/compare.ts';
-import { matchesFilter, type Outcome } from '../../server/src/report/outcomes.ts';
+import { parse } from 'csv-parse/sync';
+import { judgementsCsv } from '../../server/src/report/csv.ts';
+import { matchesFilter, selectOutcomes, type Outcome } from '../../server/src/report/outcomes.ts';
 import { computeReport } from '../../server/src/report/report.ts';
 import { nyuReport } from '../../server/src/importers/nyu/report.ts';
 import { NYU_DIR, nyuRecords } from '../helpers/nyu-records.ts';
@@ -95,5 +97,13 @@ describe.skipIf(!existsSync(NYU_DIR))('the NYU data by setting (needs the datase
     const report = computeReport(records, { source: 'nyu-debate-2023' });
     const row = report.comparisons.find((c) => c.scoring === 'raw' && c.rooms.label === 'human and AI debaters pooled, rooms in the paper')!;
     expect(row.cluster.se).toBeCloseTo(0.0528006425468927, 10);
+  });
+
+  it('names the debate a re-judging judges again in the rejudge_of column', () => {
+    const original = records.find((r) => r.status === 'finished')!;
+    const again = { ...original, header: { ...original.header, id: 'rejudge-1', source: { name: 'rejudge' }, meta: { ...original.header.meta, rejudgeOf: original.header.id } } } as TranscriptRecord;
+    const rows = (filter: { source: string }) => parse(judgementsCsv(selectOutcomes([original, again], filter).outcomes), { columns: true }) as Record<string, string>[];
+    expect(rows({ source: 'rejudge' }).map((r) => [r['debate_id'], r['rejudge_of']])).toEqual([['rejudge-1', original.header.id]]);
+    expect(rows({ source: 'nyu-debate-2023' }).map((r) => r['rejudge_of'])).toEqual(['']);
   });
 });

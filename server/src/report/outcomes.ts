@@ -100,6 +100,8 @@ export interface Outcome {
   continues: number;
   /** Whether the original analysis of imported data included it (null when not said). */
   inPaper: boolean | null;
+  /** A re-judging: the id of the debate it judges again (null otherwise). */
+  rejudgeOf: string | null;
   turns: JudgeTurn[];
   /** Seconds from the first to the last event (null without times). */
   seconds: number | null;
@@ -222,6 +224,7 @@ export function outcomeOf(r: TranscriptRecord): Outcome | null {
     judgeScore: verdict.judgeScore,
     continues: verdict.continues,
     inPaper: typeof inPaper === 'boolean' ? inPaper : null,
+    rejudgeOf: typeof header.meta?.['rejudgeOf'] === 'string' ? header.meta['rejudgeOf'] : null,
     turns,
     seconds: first !== undefined && end !== undefined && first > 0 ? Math.max(0, (end - first) / 1000) : null,
   };
