@@ -80,12 +80,12 @@ export function registerReport(program: Command): void {
         const records = await loadSelection(store, filter);
         const rejudged = await rejudgedOf(store, records.filter((r) => rejudgeOf(r) === undefined));
         const report = computeReport(records, filter);
+        const nyu = filter.source === NYU_SOURCE ? nyuReport(records) : null;
         if (opts.html) {
           const { htmlReport } = await import('../report/html.ts');
-          await writeFile(opts.html, await htmlReport(report));
+          await writeFile(opts.html, await htmlReport(report, undefined, nyu ? [formatNyuReport(nyu)] : []));
         }
-        if (filter.source === NYU_SOURCE) {
-          const nyu = nyuReport(records);
+        if (nyu) {
           if (opts.json) console.log(JSON.stringify({ ...nyu, report, ...(rejudged ? { rejudged } : {}) }, null, 2));
           else console.log(formatNyuReport(nyu) + `\n\n${formatReport(report)}` + (rejudged ? `\n\n${formatRejudgeComparison(rejudged)}` : ''));
           return;
