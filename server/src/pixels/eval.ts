@@ -276,7 +276,7 @@ export function formatPixelsTable(r: PixelsEvalReport): string {
     for (const o of r.orders) {
       lines.push(
         `k=${o.k} ${o.precommit ? 'precommit   ' : 'no precommit'}  ${o.images} images  ${o.both}/${o.honestFirstOnly}/${o.liarFirstOnly}/${o.neither}  ` +
-          `difference ${o.difference >= 0 ? '+' : ''}${pct(o.difference)} (95% paired bootstrap ${pct(o.low)} to ${pct(o.high)}), McNemar exact p = ${o.mcnemarP.toPrecision(3)}`,
+          `difference ${o.difference >= 0 ? '+' : ''}${pct(o.difference)} (95% ${o.interval} ${pct(o.low)} to ${pct(o.high)}), McNemar exact p = ${o.mcnemarP.toPrecision(3)}`,
       );
     }
   }
