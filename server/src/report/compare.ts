@@ -24,6 +24,8 @@ export function inRooms(o: Outcome, r: Rooms): boolean {
   return (r.debaters === 'all' || kind === null || kind === r.debaters) && (!r.inPaper || o.inPaper === true);
 }
 
+const EVERY_ROOM: Rooms = { debaters: 'all', inPaper: false, label: 'every room of the selection' };
+
 const KIND_LABEL = { all: 'human and AI debaters pooled', human: 'human debaters', ai: 'AI debaters', mixed: 'human against AI debaters' } as const;
 
 /**
@@ -39,7 +41,7 @@ export function settingsOf(outcomes: readonly Outcome[]): Rooms[] {
     const paper = { debaters, inPaper: true, label: `${KIND_LABEL[debaters]}, rooms in the paper` };
     return split && outcomes.some((o) => o.inPaper === true && inRooms(o, paper)) ? [all, paper] : [all];
   };
-  if (kinds.length === 0) return of('all');
+  if (kinds.length === 0) return [EVERY_ROOM];
   return [...(kinds.length > 1 ? of('all') : []), ...kinds.flatMap(of)];
 }
 
@@ -76,8 +78,6 @@ function byQuestion(items: readonly Outcome[]): Map<string, Outcome[]> {
   for (const o of items) m.set(o.question, [...(m.get(o.question) ?? []), o]);
   return m;
 }
-
-const EVERY_ROOM: Rooms = { debaters: 'all', inPaper: false, label: 'every room of the selection' };
 
 /** a − b over the questions both have (or unpaired when there are none), `a` and `b` drawn from `rooms`. */
 export function compareProtocols(aName: string, a: readonly Outcome[], bName: string, b: readonly Outcome[], scoring: Scoring, rooms: Rooms = EVERY_ROOM): Comparison {
