@@ -35,6 +35,14 @@ describe('arena import nyu / export nyu / report --source nyu', () => {
     expect(table).toContain('| in paper | Human consultancy | 2 |');
     const json = JSON.parse(await run('report', '--source', 'nyu', '--data-dir', db, '--json')) as { rooms: number; finished: number };
     expect(json).toMatchObject({ rooms: 3, finished: 2 });
+    // The HTML report carries the table by setting too, and --debaters selects by who debated.
+    const html = join(root, 'report.html');
+    await run('report', '--source', 'nyu', '--data-dir', db, '--html', html);
+    expect(readFileSync(html, 'utf8')).toContain('| in paper | Human consultancy | 2 |');
+    const ai = JSON.parse(await run('report', '--source', 'nyu', '--debaters', 'ai', '--data-dir', db, '--json')) as { report: { debates: number } };
+    const human = JSON.parse(await run('report', '--source', 'nyu', '--debaters', 'human', '--data-dir', db, '--json')) as { report: { debates: number } };
+    expect(ai.report.debates + human.report.debates).toBe(3);
+    await expect(run('report', '--debaters', 'both', '--data-dir', db)).rejects.toThrow(/--debaters must be "human" or "ai"/);
   });
 
   it('exports in the dataset layout', async () => {

@@ -41,7 +41,7 @@ describe('coverage of the two-way cluster-robust intervals', () => {
     }
     const difference = wilson(differenceCovered, DATASETS);
     const accuracy = wilson(accuracyCovered, DATASETS);
-    console.log(`coverage over ${DATASETS} datasets: difference ${difference.rate.toFixed(3)} [${difference.low.toFixed(3)}, ${difference.high.toFixed(3)}], accuracy ${accuracy.rate.toFixed(3)} [${accuracy.low.toFixed(3)}, ${accuracy.high.toFixed(3)}], paired normal ${(normalCovered / DATASETS).toFixed(3)}`);
+    console.log(`coverage over ${DATASETS} datasets: difference ${difference.rate.toFixed(3)} [${difference.low.toFixed(3)}, ${difference.high.toFixed(3)}], accuracy ${accuracy.rate.toFixed(3)} [${accuracy.low.toFixed(3)}, ${accuracy.high.toFixed(3)}], paired t ${(normalCovered / DATASETS).toFixed(3)}`);
     for (const rate of [difference.rate, accuracy.rate]) {
       expect(rate).toBeGreaterThanOrEqual(0.9);
       expect(rate).toBeLessThanOrEqual(0.99);

@@ -1,8 +1,9 @@
 /**
  * `arena power`'s pieces against independent computations: the marginal accuracy of the
  * random-effects model against Monte Carlo integration and the closed form without
- * random effects; the design's counterbalancing; the power of the paired normal interval
- * against the normal approximation; and the pilot estimator recovering known sds.
+ * random effects; the design's counterbalancing; the power of the paired t interval
+ * against the noncentral t; its false-positive rate at a true difference of 0; and the
+ * pilot estimator recovering known sds.
  */
 import { describe, expect, it } from 'vitest';
 import { rngFromSeed } from '@arena/shared';
@@ -10,14 +11,6 @@ import { crossedDesign, interceptFor, logistic, marginalAccuracy, normal, simula
 import { estimateVarianceComponents } from '../../server/src/power/pilot.ts';
 import { estimatePower, type PowerPlan } from '../../server/src/power/power.ts';
 import type { Outcome } from '../../server/src/report/outcomes.ts';
-
-/** Standard normal CDF (Abramowitz–Stegun 26.2.17, |error| < 7.5e-8). */
-function phi(x: number): number {
-  const t = 1 / (1 + 0.2316419 * Math.abs(x));
-  const d = 0.3989422804014327 * Math.exp((-x * x) / 2);
-  const p = d * t * (0.31938153 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))));
-  return x >= 0 ? 1 - p : p;
-}
 
 describe('the random-effects model', () => {
   it('solves intercepts whose marginal accuracy matches Monte Carlo integration', () => {
@@ -58,11 +51,12 @@ describe('the random-effects model', () => {
 describe('power by simulation', () => {
   const plan: PowerPlan = { base: 0.75, diff: 0.1, judges: 40, items: 10, perJudge: 10, judgeSd: 0, questionSd: 0, simulations: 300, seed: 'unit', a: 'debate', b: 'consultancy' };
 
-  it('matches the normal approximation for the paired normal interval without random effects', async () => {
+  it('matches the noncentral t for the paired t interval without random effects', async () => {
     const r = await estimatePower(plan);
-    // Each question: 20 verdicts per protocol; the difference's sd over 10 questions.
-    const se = Math.sqrt((0.85 * 0.15 + 0.75 * 0.25) / 20 / 10);
-    const analytic = phi(0.1 / se - 1.959964) + phi(-0.1 / se - 1.959964);
+    // Each question: 20 verdicts per protocol; the per-question difference's sd σ = √((0.85·0.15 + 0.75·0.25)/20),
+    // over 10 questions a t test with 9 degrees of freedom and noncentrality δ = 0.1/(σ/√10) = 2.5198. Power by scipy:
+    //   c = t.ppf(0.975, 9); nct.sf(c, 9, δ) + nct.cdf(−c, 9, δ)  →  0.6128366016170922
+    const analytic = 0.6128366016170922;
     expect(Math.abs(r.normal.rate - analytic)).toBeLessThan(0.08);
     expect(r.normal.low).toBeLessThanOrEqual(r.normal.rate);
     expect(Math.abs(r.meanEstimate - 0.1)).toBeLessThan(0.01);
@@ -71,6 +65,16 @@ describe('power by simulation', () => {
     expect(r.cluster.rate).toBeLessThan(r.normal.rate);
     expect(await estimatePower({ ...plan, simulations: 20 })).toMatchObject({ cluster: (await estimatePower({ ...plan, simulations: 20 })).cluster });
   }, 60_000);
+
+  it('keeps the paired t interval at its level: a true difference of 0 is declared 5% of the time', async () => {
+    // Random judge and question effects (sd 0.5 each, logit scale), 10 questions: the z interval rejected 7.7% of 2,000
+    // such studies. The default run simulates 400 studies and allows 3 Monte Carlo standard errors; POWER_NULL_STUDIES=4000
+    // (about 50 s) checks the rate within 1.5 points of 5% (3 standard errors there are 1.0 point).
+    const studies = Number(process.env.POWER_NULL_STUDIES ?? 400);
+    const r = await estimatePower({ ...plan, diff: 0, judgeSd: 0.5, questionSd: 0.5, simulations: studies, seed: 'null' });
+    const tolerance = Math.max(0.015, 3 * Math.sqrt((0.05 * 0.95) / studies));
+    expect(Math.abs(r.normal.rate - 0.05)).toBeLessThanOrEqual(studies >= 2000 ? 0.015 : tolerance);
+  }, 300_000);
 
   it('more judges, more power', async () => {
     const small = await estimatePower({ ...plan, judges: 10, simulations: 150 });

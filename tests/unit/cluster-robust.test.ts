@@ -54,17 +54,19 @@ describe('two-way cluster-robust variance by hand', () => {
     // q3: j1 a ✗, j2 b ✓        → a 0, b 1,   d = −1.   Mean over questions θ = 0.
     const a = [verdict('j1', 'q1', true, 'a'), verdict('j3', 'q1', false, 'a'), verdict('j2', 'q2', true, 'a'), verdict('j1', 'q3', false, 'a')];
     const b = [verdict('j2', 'q1', false, 'b'), verdict('j1', 'q2', true, 'b'), verdict('j3', 'q2', false, 'b'), verdict('j2', 'q3', true, 'b')];
-    // Influence of verdict i on question q (n_q verdicts, Q = 3): [±(y − ȳ_protocol,q)/n_protocol,q + (d_q − θ)/n_q] / 3.
-    // In units of 1/36: q1 j1 5, j2 2, j3 −1; q2 j1 −1, j2 2, j3 5; q3 j1 −6, j2 −6.
-    // judges j1 −2, j2 −2, j3 4 → Σ² = 24, V_J = 3/2 · 24 / 36²; questions 6, 6, −12 → Σ² = 216, V_Q = 3/2 · 216 / 36²;
-    // cells (8 single verdicts) Σ² = 132, V_C = 8/7 · 132 / 36². V = (36 + 324 − 1056/7) / 1296 = 61/378.
+    // The difference is the WLS slope of y on "protocol a" (weights 1/n of the verdict's protocol on its question);
+    // its CGM influence is ±(y − ȳ_side)/(n_protocol,q · Q), ȳ_a = ȳ_b = 1/2 (the mean over questions of each side).
+    // In units of 1/12: a: j1q1 1, j3q1 −1, j2q2 2, j1q3 −2; b: j2q1 2, j1q2 −1, j3q2 1, j2q3 −2.
+    // judges j1 −2, j2 2, j3 0 → Σ² = 8, V_J = 3/2 · 8 / 144; questions 2, 2, −4 → Σ² = 24, V_Q = 3/2 · 24 / 144;
+    // cells (8 single verdicts) Σ² = 20, V_C = 8/7 · 20 / 144. V = (12 + 36 − 160/7) / 144 = 11/63, times the
+    // regression's (N − 1)/(N − 2) = 7/6: 11/54. (numpy, the same sandwich by matrix algebra: 0.20370370370370364.)
     const c = compareProtocols('a', a, 'b', b, 'raw');
     expect(c).toMatchObject({ paired: true, questions: 3 });
     expect(c.difference).toBeCloseTo(0, 12);
-    expect(c.cluster.se ** 2).toBeCloseTo(61 / 378, 8);
+    expect(c.cluster.se ** 2).toBeCloseTo(11 / 54, 8);
     expect(c.cluster.df).toBe(2);
-    // ± t₂ · √(61/378) = ±1.73, clamped to the range a difference of accuracies can take.
-    expect(tQuantile(0.975, 2) * Math.sqrt(61 / 378)).toBeGreaterThan(1);
+    // ± t₂ · √(11/54) = ±1.94, clamped to the range a difference of accuracies can take.
+    expect(tQuantile(0.975, 2) * Math.sqrt(11 / 54)).toBeGreaterThan(1);
     expect([c.cluster.low, c.cluster.high]).toEqual([-1, 1]);
   });
 

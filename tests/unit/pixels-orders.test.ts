@@ -5,7 +5,7 @@
  * and the experiment's per-image outcomes agreeing with its accuracy rows.
  */
 import { describe, expect, it } from 'vitest';
-import { mcnemarExact, rngFromSeed } from '@arena/shared';
+import { mcnemarExact, mcnemarInterval, rngFromSeed } from '@arena/shared';
 import { runPixelsEval } from '../../server/src/pixels/eval.ts';
 import { compareOrders, type ImageOutcome } from '../../server/src/pixels/order-pairs.ts';
 
@@ -51,8 +51,14 @@ describe('move orders on the same images', () => {
       const pos = (means.length - 1) * p;
       return means[Math.floor(pos)]! + (means[Math.ceil(pos)]! - means[Math.floor(pos)]!) * (pos - Math.floor(pos));
     };
-    expect(c!.low).toBeCloseTo(q(0.025), 12);
-    expect(c!.high).toBeCloseTo(q(0.975), 12);
+    expect(c!.bootstrap.low).toBeCloseTo(q(0.025), 12);
+    expect(c!.bootstrap.high).toBeCloseTo(q(0.975), 12);
+    // 5 discordant images (fewer than 25): the reported interval is the exact one that goes with McNemar's test,
+    // Clopper–Pearson for π = 4/5 mapped to 5/8 · (2π − 1). scipy: beta.ppf(0.025, 4, 2) = 0.2835820638819105,
+    // beta.ppf(0.975, 5, 1) = 0.9949492366205319 → [−0.2705224201476119, 0.618686545775665].
+    expect(c!.interval).toBe('exact');
+    expect(c!.low).toBeCloseTo(-0.2705224201476119, 8);
+    expect(c!.high).toBeCloseTo(0.618686545775665, 8);
   });
 
   it('the experiment keeps per-image outcomes for both orders that add up to its rows', async () => {
@@ -67,4 +73,15 @@ describe('move orders on the same images', () => {
       expect(o.difference).toBeCloseTo(row('honest-first').rate - row('liar-first').rate, 12);
     }
   }, 60_000);
+});
+
+describe('the exact interval of a paired difference', () => {
+  it('includes 0 whenever McNemar does not reject: 4 discordant images all one way, p = 0.125', () => {
+    expect(mcnemarExact(4, 0).p).toBeCloseTo(0.125, 14);
+    // scipy: beta.ppf(0.025, 4, 1) = 0.3976353643835253 (= 0.025^(1/4)); over 100 images 0.04 · (2π − 1).
+    const i = mcnemarInterval(4, 0, 100);
+    expect(i.low).toBeCloseTo(-0.008189170849317974, 10);
+    expect(i.high).toBeCloseTo(0.04, 12);
+    expect(compareOrders([1, 2, 3, 4].map((d) => ({ k: 4, precommit: true, digitId: d, honestFirst: true, liarFirst: false })), 'x')[0]!.low).toBeLessThan(0);
+  });
 });

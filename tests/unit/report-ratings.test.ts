@@ -87,9 +87,9 @@ function debate(i: number, honest: string, liar: string, p: [number, number], ju
   const liarSeat = honestSeat === 'A' ? 'B' : 'A';
   return {
     id: `d${String(i).padStart(3, '0')}`, source: 'selfplay', pack: 'p', scenario: `q${i % 4}`, question: `q${i % 4}`, preset: 'debate', protocol: 'debate', judge, judgeKind: 'ai', judgeLabel: judge,
-    debaters: `${honest} vs ${liar}`, debaterIds: { [honestSeat]: honest, [liarSeat]: liar }, seatAnswers: { [honestSeat]: 0, [liarSeat]: 1 },
+    debaters: `${honest} vs ${liar}`, debaterKind: 'ai', debaterIds: { [honestSeat]: honest, [liarSeat]: liar }, seatAnswers: { [honestSeat]: 0, [liarSeat]: 1 },
     correct: p[0] > p[1], tie: p[0] === p[1], pCorrect: p[0], pCorrectPrior: null, probabilities: p, correctIndex: 0, answers: 2, honest: null, honestSeat,
-    correctFirst: null, speakingOrder: [honestSeat, liarSeat], answerOrder: [0, 1], judgeScore: 0, continues: 0, inPaper: null, turns: [], seconds: null, choice: null,
+    correctFirst: null, speakingOrder: [honestSeat, liarSeat], answerOrder: [0, 1], judgeScore: 0, continues: 0, inPaper: null, rejudgeOf: null, turns: [], seconds: null, choice: null,
   } as Outcome;
 }
 
@@ -129,6 +129,31 @@ describe('debater ratings', () => {
     expect(x.low).toBeLessThanOrEqual(x.elo!);
     expect(x.high).toBeGreaterThanOrEqual(x.elo!);
     expect(debaterRatings('debate', fixture)).toEqual(r);
+  });
+
+  it('marks a debater that only met itself as not identified: no level, no interval, only its honest − dishonest gap', () => {
+    // Z only ever debates Z: honest Z wins 2 of 3. Its roles form a group of their own, apart from X and Y's.
+    const withZ = [...fixture, debate(10, 'Z', 'Z', [0.8, 0.2]), debate(11, 'Z', 'Z', [0.7, 0.3]), debate(12, 'Z', 'Z', [0.1, 0.9])];
+    const r = debaterRatings('debate', withZ)!;
+    const z = r.agents.find((a) => a.agent === 'Z')!;
+    expect(z).toMatchObject({ identified: false, elo: null, eloHonest: null, eloDishonest: null });
+    expect(z.low).toBeNaN();
+    expect(z.high).toBeNaN();
+    // Its gap, by scipy on Z's own penalised likelihood (the prior: one virtual tie per role against strength 0):
+    //   minimize(lambda v: -(Σ s·logσ(h−d) + (1−s)·logσ(d−h) + ½Σ_{x∈h,d}(logσ(x) + logσ(−x))), [0, 0], method='BFGS')
+    //   with s = [1, 1, 0] → h − d = 0.5859126, × 400 / ln 10 = 101.78344481261861
+    expect(z.gap!).toBeCloseTo(101.78344481261861, 3);
+    // X and Y keep their levels, anchored on their own group (mean role rating 1500), as without Z.
+    const x = r.agents.find((a) => a.agent === 'X')!;
+    const y = r.agents.find((a) => a.agent === 'Y')!;
+    expect(x.identified && y.identified).toBe(true);
+    const without = debaterRatings('debate', fixture)!.agents.find((a) => a.agent === 'X')!;
+    expect(x.elo!).toBeCloseTo(without.elo!, 6);
+    expect((x.eloHonest! + x.eloDishonest! + y.eloHonest! + y.eloDishonest!) / 4).toBeCloseTo(1500, 9);
+    // Two debaters only ever against each other: their roles form two groups {X honest, Y dishonest} and
+    // {Y honest, X dishonest}, yet each mean rating takes one role from each, so it is fixed by the data.
+    const cross = debaterRatings('debate', fixture.slice(0, 7))!;
+    expect(cross.agents.map((a) => a.identified)).toEqual([true, true]);
   });
 
   it("gives each rating a two-way cluster-robust interval from the fit's sandwich influences", () => {

@@ -4,11 +4,13 @@
  * interval against Wilson; and the blocked assignment's balance.
  */
 import { describe, expect, it } from 'vitest';
-import { drawAssignment, judgedCorrect, rulesFor, type Scenario } from '@arena/shared';
+import { binOf, calibration, drawAssignment, judgedCorrect, rulesFor, type Scenario } from '@arena/shared';
 import { coverageCurve, informationGain, speakingOrderEffect } from '../../server/src/report/analyses.ts';
 import { compareProtocols } from '../../server/src/report/compare.ts';
 import type { Outcome } from '../../server/src/report/outcomes.ts';
 import { groupStats } from '../../server/src/report/stats.ts';
+import { reportOf } from '../../server/src/report/report.ts';
+import { formatReport } from '../../server/src/report/format.ts';
 import { loadScenarioPacks } from '../../server/src/scenarios/load.ts';
 
 /** A finished debate with only what the statistics read. */
@@ -17,7 +19,7 @@ function outcome(o: Partial<Outcome> & { judge: string; question: string; p: num
   const max = Math.max(...o.p);
   return {
     id: `${o.judge}/${o.question}/${Math.random()}`, source: 'test', pack: '', scenario: o.question, preset: o.preset ?? 'debate', protocol: o.protocol ?? 'debate',
-    judgeKind: 'ai', judgeLabel: o.judge, debaters: 'x', debaterIds: {}, correct: judgedCorrect(o.p, c), tie: o.p[c] === max && o.p.filter((x) => x === max).length > 1,
+    judgeKind: 'ai', judgeLabel: o.judge, debaters: 'x', debaterKind: 'ai', debaterIds: {}, correct: judgedCorrect(o.p, c), tie: o.p[c] === max && o.p.filter((x) => x === max).length > 1,
     pCorrect: o.p[c]!, pCorrectPrior: o.pCorrectPrior ?? null, probabilities: o.p, correctIndex: c, answers: o.p.length, honest: o.honest ?? null, honestSeat: null,
     correctFirst: o.correctFirst ?? null, speakingOrder: [], answerOrder: [0, 1], judgeScore: Math.log2(o.p[c]!), continues: 0, inPaper: null, turns: [], seconds: null,
     ...o,
@@ -124,5 +126,49 @@ describe('the blocked assignment', () => {
     }
     // Not every scenario gets the same draw under the first seed (the old confound).
     expect(firstSeedHonest).toEqual(new Set([true, false]));
+  });
+});
+
+describe('calibration bins', () => {
+  it('bins a stored complement by the probability as stated, not one bin low', () => {
+    // 1 − 0.8 is 0.19999999999999998 in binary floating point; stated, it is 0.2, the low edge of the third bin.
+    expect(1 - 0.8).toBeLessThan(0.2);
+    expect(binOf(1 - 0.8, 10)).toBe(2);
+    expect(binOf(1 - 0.7, 10)).toBe(3);
+    expect(binOf(0.1999994, 10)).toBe(1);
+    expect(binOf(1, 10)).toBe(9);
+    expect(binOf(0, 10)).toBe(0);
+    // By hand: 0.2 (true) and 1 − 0.8 (false) share the 0.2 bin: frequency 1/2, mean 0.2, |0.5 − 0.2| = 0.3.
+    const cal = calibration([{ p: 0.2, outcome: true }, { p: 1 - 0.8, outcome: false }]);
+    expect(cal.bins[2]!.n).toBe(2);
+    expect(cal.ece).toBeCloseTo(0.3, 12);
+  });
+});
+
+describe('aliased effects', () => {
+  // Counted by hand: shown first (c = 0) always spoke first; 3 of 4 right there, 1 of 4 when shown second.
+  const p = (right: boolean, c: number) => (right === (c === 0) ? [0.8, 0.2] : [0.2, 0.8]);
+  const game = { seatAnswers: {}, choice: null } as const;
+  const aliasedData = [true, true, true, false].flatMap((r, i) => [
+    outcome({ judge: `j${i}`, question: `q${i}`, p: p(r, 0), c: 0, correctFirst: true, ...game }),
+    outcome({ judge: `j${i}`, question: `r${i}`, p: p(!r, 1), c: 1, correctFirst: false, ...game }),
+  ]);
+
+  it('prints one row per level with a note when speaking order and position are one variable', () => {
+    const g = reportOf(aliasedData, aliasedData.length).byProtocol[0]!;
+    expect(g.speakingOrder).toBeNull();
+    expect(g.position.aliased).toMatch(/speaking order/);
+    expect(g.position.rows.map((r) => [r.label, r.accuracy.successes, r.accuracy.n])).toEqual([
+      ['correct answer shown first = spoke first', 3, 4],
+      ['correct answer shown second = spoke later', 1, 4],
+    ]);
+    expect(formatReport(reportOf(aliasedData, aliasedData.length))).toMatch(/debate: aliased with speaking order/);
+  });
+
+  it('keeps both effects when one debate tells them apart', () => {
+    const apart = [...aliasedData, outcome({ judge: 'j9', question: 'q9', p: [0.8, 0.2], c: 0, correctFirst: false, ...game })];
+    const g = reportOf(apart, apart.length).byProtocol[0]!;
+    expect(g.position.aliased).toBeUndefined();
+    expect(g.speakingOrder!.rows.map((r) => [r.accuracy.successes, r.accuracy.n])).toEqual([[3, 4], [2, 5]]);
   });
 });

@@ -164,15 +164,15 @@ export function Results({ search }: { search: URLSearchParams }) {
                     <th scope="col">Scoring</th>
                     <th scope="col">Questions</th>
                     <th scope="col">Accuracy</th>
-                    <th scope="col">95% normal</th>
+                    <th scope="col">95% paired t</th>
                     <th scope="col">95% cluster</th>
                   </tr>
                 </thead>
                 <tbody>
                   {data.report.comparisons.map((c) => (
-                    <tr key={`${c.a}-${c.b}-${c.scoring}`}>
+                    <tr key={`${c.a}-${c.b}-${c.scoring}-${c.rooms.label}`}>
                       <th scope="row">
-                        {c.a} − {c.b}
+                        {c.a} − {c.b} ({c.rooms.label})
                       </th>
                       <td>{c.scoring}</td>
                       <td>{c.paired ? c.questions : 'unpaired'}</td>
@@ -208,7 +208,7 @@ export function Results({ search }: { search: URLSearchParams }) {
                     <tr key={a.agent}>
                       <th scope="row">{a.agent}</th>
                       <td>{a.debates}</td>
-                      <td>{elo(a.elo)}</td>
+                      <td>{a.identified === false ? 'not identified' : elo(a.elo)}</td>
                       <td>{a.low === null || a.high === null ? '—' : `${elo(a.low)}–${elo(a.high)}`}</td>
                       <td>{elo(a.eloHonest)}</td>
                       <td>{elo(a.eloDishonest)}</td>

@@ -77,7 +77,7 @@ function formatPower(r: PowerResult, pilot: (PilotEstimate & { filter: string })
     `Design: ${p.judges} judges × ${p.items} questions, ${p.perJudge} per judge (${r.judgements} judgements), crossed and counterbalanced; ${p.b} ${f3(p.base)}, ${p.a} ${f3(p.base + p.diff)} (difference ${sign(p.diff)}); judge sd ${p.judgeSd.toFixed(2)}, question sd ${p.questionSd.toFixed(2)}`,
     `Power over ${p.simulations} simulated datasets (seed "${p.seed}"), each analysed as arena report does (${p.a} − ${p.b} paired over questions):`,
     `  95% judge × question cluster interval excludes 0: ${f3(r.cluster.rate)}  (Monte Carlo 95% [${f3(r.cluster.low)}, ${f3(r.cluster.high)}])`,
-    `  95% paired normal interval excludes 0:             ${f3(r.normal.rate)}  (Monte Carlo 95% [${f3(r.normal.low)}, ${f3(r.normal.high)}])`,
+    `  95% paired t interval excludes 0:                  ${f3(r.normal.rate)}  (Monte Carlo 95% [${f3(r.normal.low)}, ${f3(r.normal.high)}])`,
     `mean estimated difference ${sign(r.meanEstimate)}, mean cluster interval width ${f3(r.meanClusterWidth)}; ${r.seconds.toFixed(1)} s`,
   );
   return out.join('\n');

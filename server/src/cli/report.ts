@@ -23,6 +23,7 @@ interface ReportOptions {
   inPaper?: boolean;
   provenance?: string;
   study?: string;
+  debaters?: string;
   dataDir: string;
   json?: boolean;
 }
@@ -30,8 +31,9 @@ interface ReportOptions {
 export { sourceName };
 
 /** The report's filter from the shared command-line options. */
-export function reportFilter(opts: Pick<ReportOptions, 'source' | 'pack' | 'preset' | 'judge' | 'agent' | 'inPaper' | 'provenance' | 'study'>): ReportFilter {
+export function reportFilter(opts: Pick<ReportOptions, 'source' | 'pack' | 'preset' | 'judge' | 'agent' | 'inPaper' | 'provenance' | 'study' | 'debaters'>): ReportFilter {
   if (opts.judge && opts.judge !== 'human' && opts.judge !== 'ai') throw new Error(`--judge must be "human" or "ai", got "${opts.judge}"`);
+  if (opts.debaters && opts.debaters !== 'human' && opts.debaters !== 'ai') throw new Error(`--debaters must be "human" or "ai", got "${opts.debaters}"`);
   const source = sourceName(opts.source);
   return {
     ...(source ? { source } : {}),
@@ -42,6 +44,7 @@ export function reportFilter(opts: Pick<ReportOptions, 'source' | 'pack' | 'pres
     ...(opts.inPaper ? { inPaper: true } : {}),
     ...(opts.provenance ? { provenance: opts.provenance } : {}),
     ...(opts.study ? { study: opts.study } : {}),
+    ...(opts.debaters ? { debaters: opts.debaters as 'human' | 'ai' } : {}),
   };
 }
 
@@ -53,6 +56,7 @@ export function selectionOptions(cmd: Command): Command {
     .option('--preset <name>', 'only debates under this protocol preset')
     .option('--judge <kind>', 'only debates judged by a "human" or an "ai"')
     .option('--agent <id>', 'only debates with this agent (or "human") in a seat')
+    .option('--debaters <kind>', 'only debates whose debaters are all "human" or all "ai" (who debated, apart from who judged)')
     .option('--in-paper', "only imported debates the original analysis included (NYU's includedInPaper)")
     .option('--provenance <how>', 'only debates created this way: lobby, researcher, selfplay, study, … ("unknown" for older ones)')
     .option('--study <id>', "only this study's counted items (practice items, attention checks and excluded participants' judgements are never counted)")
@@ -93,12 +97,12 @@ export function registerReport(program: Command): void {
         const records = await loadSelection(stores, filter);
         const rejudged = await rejudgedOf(store, records.filter((r) => rejudgeOf(r) === undefined));
         const report = computeReport(records, filter);
+        const nyu = filter.source === NYU_SOURCE ? nyuReport(records) : null;
         if (opts.html) {
           const { htmlReport } = await import('../report/html.ts');
-          await writeFile(opts.html, await htmlReport(report));
+          await writeFile(opts.html, await htmlReport(report, undefined, nyu ? [formatNyuReport(nyu)] : []));
         }
-        if (filter.source === NYU_SOURCE) {
-          const nyu = nyuReport(records);
+        if (nyu) {
           if (opts.json) console.log(JSON.stringify({ ...nyu, report, ...(rejudged ? { rejudged } : {}) }, null, 2));
           else console.log(formatNyuReport(nyu) + `\n\n${formatReport(report)}` + (rejudged ? `\n\n${formatRejudgeComparison(rejudged)}` : ''));
           return;

@@ -30,6 +30,8 @@ const ResultsQuery = z.object({
   /** "arena" for debates played here, "nyu" for the NYU dataset; otherwise a source name. */
   source: safeText(z.string().max(200)).optional(),
   judge: z.enum(['human', 'ai']).optional(),
+  /** Who debated: every debater seat a human, or every one an agent. */
+  debaters: z.enum(['human', 'ai']).optional(),
   agent: safeText(z.string().max(200)).optional(),
   inPaper: z.enum(['true', 'false']).optional(),
   /** Only debates created this way (header.provenance); "unknown" for those stored before it was recorded. */
@@ -66,6 +68,7 @@ export function resultsRouter(deps: ResultsRouterDeps): Router {
       ...(q.pack ? { pack: q.pack } : {}),
       ...(q.preset ? { preset: q.preset } : {}),
       ...(q.judge ? { judge: q.judge } : {}),
+      ...(q.debaters ? { debaters: q.debaters } : {}),
       ...(q.agent ? { agent: q.agent } : {}),
       ...(q.inPaper ? { inPaper: q.inPaper === 'true' } : {}),
       ...(q.provenance ? { provenance: q.provenance } : {}),

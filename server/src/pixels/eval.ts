@@ -10,7 +10,7 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import cliProgress from 'cli-progress';
-import { wilson } from '@arena/shared';
+import { clusterInterval, weightedMean, wilson } from '@arena/shared';
 import { DEFAULT_MCTS, debateImage } from './mcts.ts';
 import type { MctsOptions } from './mcts.ts';
 import { loadJudge } from './judge-model.ts';
@@ -161,6 +161,19 @@ async function runTasks(tasks: EvalTask[], cfg: WorkerConfig, workers: number, o
   });
 }
 
+/**
+ * The judge-alone accuracy over `masks` random masks per digit: with one mask a digit, a Wilson
+ * interval; with several, the masks of a digit are not independent, so the interval is
+ * cluster-robust by digit (one-way, t with digits − 1 degrees of freedom).
+ */
+export function judgeAloneInterval(perDigit: readonly number[], masks: number): { rate: number; low: number; high: number } {
+  const correct = perDigit.reduce((s, x) => s + x, 0);
+  if (masks <= 1) return wilson(correct, perDigit.length * masks);
+  const trials = perDigit.flatMap((right, digit) => Array.from({ length: masks }, (_, m) => ({ judge: 'judge', question: String(digit), hit: m < right ? 1 : 0 })));
+  const ci = clusterInterval(trials, (w) => weightedMean(trials, w, (t) => t.hit), { range: [0, 1] });
+  return { rate: correct / trials.length, low: ci.low, high: ci.high };
+}
+
 export async function runPixelsEval(partial: Partial<PixelsEvalOptions> = {}, log: (line: string) => void = () => {}): Promise<PixelsEvalReport> {
   const o: PixelsEvalOptions = { ...DEFAULT_EVAL, ...partial };
   const t0 = performance.now();
@@ -181,7 +194,7 @@ export async function runPixelsEval(partial: Partial<PixelsEvalOptions> = {}, lo
   for (const k of o.ks) {
     const b0 = performance.now();
     const acc = judgeAccuracy(loadJudge(judgePaths[k] as string).judge, digits, k, `${o.seed}/baseline/k${k}`, o.baselineMasks);
-    const w = wilson(acc.correct, acc.n);
+    const w = judgeAloneInterval(acc.perDigit, o.baselineMasks);
     rows.push({ k, condition: 'judge alone, random pixels', order: null, correct: acc.correct, n: acc.n, rate: w.rate, low: w.low, high: w.high, taskSeconds: (performance.now() - b0) / 1000, paper: PAPER[`judge-${k}`] ?? null });
   }
 
@@ -255,7 +268,7 @@ export function formatPixelsTable(r: PixelsEvalReport): string {
     `MNIST pixel debate: ${c.imagesUsed} test images, ${c.rollouts} MCTS rollouts a move (c = ${c.c}, prior ${c.prior}, exact last move ${c.exactLastMove ? 'on' : 'off'}), seed ${c.seed}`,
   );
   lines.push('');
-  const head = ['k', 'condition', 'order', 'accuracy', '95% Wilson', 'n', 'paper', 'task s'];
+  const head = ['k', 'condition', 'order', 'accuracy', '95% CI', 'n', 'paper', 'task s'];
   const body = r.rows.map((row) => [
     String(row.k),
     row.condition,
@@ -276,13 +289,13 @@ export function formatPixelsTable(r: PixelsEvalReport): string {
     for (const o of r.orders) {
       lines.push(
         `k=${o.k} ${o.precommit ? 'precommit   ' : 'no precommit'}  ${o.images} images  ${o.both}/${o.honestFirstOnly}/${o.liarFirstOnly}/${o.neither}  ` +
-          `difference ${o.difference >= 0 ? '+' : ''}${pct(o.difference)} (95% paired bootstrap ${pct(o.low)} to ${pct(o.high)}), McNemar exact p = ${o.mcnemarP.toPrecision(3)}`,
+          `difference ${o.difference >= 0 ? '+' : ''}${pct(o.difference)} (95% ${o.interval} ${pct(o.low)} to ${pct(o.high)}), McNemar exact p = ${o.mcnemarP.toPrecision(3)}`,
       );
     }
   }
   lines.push('');
   lines.push(
-    `judge alone: n = images × ${c.baselineMasks} random masks. Debate: the honest debater wins the image (precommit: against all 9 false labels; no precommit: the judge's argmax is the true label).`,
+    `judge alone: n = images × ${c.baselineMasks} random masks${c.baselineMasks > 1 ? ', interval cluster-robust by digit (t, digits − 1 df)' : ''}; the other rows: Wilson. Debate: the honest debater wins the image (precommit: against all 9 false labels; no precommit: the judge's argmax is the true label).`,
   );
   lines.push(
     `wall ${r.wallSeconds.toFixed(1)} s with ${c.workers} worker(s); ${r.judgeEvals.toLocaleString('en-US')} judge evaluations (${Math.round(r.judgeEvalsPerCoreSecond).toLocaleString('en-US')}/s per core), ${r.rollouts.toLocaleString('en-US')} rollouts`,

@@ -4,7 +4,10 @@
  * paired difference. Reported with the 2 × 2 table of per-image outcomes, McNemar's exact
  * test and a paired bootstrap interval over images. Pure.
  */
-import { mcnemarExact, pairedBootstrap } from '@arena/shared';
+import { mcnemarExact, mcnemarInterval, pairedBootstrap } from '@arena/shared';
+
+/** Below this many discordant images the interval is the exact one that goes with McNemar's test, not the bootstrap. */
+export const FEW_DISCORDANT = 25;
 
 /** One image's outcome under both move orders (null when that order was not run). */
 export interface ImageOutcome {
@@ -27,9 +30,12 @@ export interface OrderComparison {
   neither: number;
   /** Accuracy honest-first − liar-first over the paired images. */
   difference: number;
-  /** 95% paired bootstrap interval over images (10,000 resamples, seeded). */
+  /** 95% interval: exact (McNemar's, Clopper–Pearson on the discordant images) when they are fewer than 25, else paired bootstrap over images (10,000 resamples, seeded). */
   low: number;
   high: number;
+  interval: 'exact' | 'paired bootstrap';
+  /** The paired bootstrap interval over images (10,000 resamples, seeded), whichever is reported. */
+  bootstrap: { low: number; high: number };
   /** McNemar's exact two-sided p-value on the discordant images. */
   mcnemarP: number;
 }
@@ -61,8 +67,10 @@ export function compareOrders(images: readonly ImageOutcome[], seed = 'pixels-or
       liarFirstOnly,
       neither: count(false, false),
       difference: boot.difference,
-      low: boot.low,
-      high: boot.high,
+      ...(honestFirstOnly + liarFirstOnly < FEW_DISCORDANT
+        ? { ...mcnemarInterval(honestFirstOnly, liarFirstOnly, items.length), interval: 'exact' as const }
+        : { low: boot.low, high: boot.high, interval: 'paired bootstrap' as const }),
+      bootstrap: { low: boot.low, high: boot.high },
       mcnemarP: mcnemarExact(honestFirstOnly, liarFirstOnly).p,
     });
   }

@@ -213,19 +213,24 @@ export function judgeAccuracy(
   k: number,
   seed: string,
   masksPerImage = 1,
-): { correct: number; n: number; accuracy: number } {
+): { correct: number; n: number; accuracy: number; perDigit: number[] } {
   const rng = rngFromSeed(seed);
   const out = new Float32Array(CLASSES);
   let correct = 0, n = 0;
+  // Masks judged correctly, per digit (the masks of one digit are not independent trials).
+  const perDigit: number[] = [];
   for (const d of digits) {
+    let right = 0;
     for (let m = 0; m < masksPerImage; m++) {
       const pick = sampleDistinct(d.nonzero, k, rng);
       judge.logitsInto(pick.map((index) => ({ index, value: d.pixels[index] as number })), out);
-      if (argmax(out) === d.label) correct++;
+      if (argmax(out) === d.label) right++;
       n++;
     }
+    correct += right;
+    perDigit.push(right);
   }
-  return { correct, n, accuracy: n ? correct / n : Number.NaN };
+  return { correct, n, accuracy: n ? correct / n : Number.NaN, perDigit };
 }
 
 /** Held-out accuracy of the weights as they will be stored (int8 first layer). */

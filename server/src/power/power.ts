@@ -2,7 +2,7 @@
  * Power by simulation: draw many datasets of a planned design from the random-effects
  * model, analyse each one the way `arena report` does (the a − b difference paired over
  * the questions judged under both, with its two-way judge × question cluster-robust
- * interval and its paired normal interval), and count how often the 95% interval excludes zero. The
+ * interval and its paired t interval), and count how often the 95% interval excludes zero. The
  * share is the power, with a Wilson interval for the Monte Carlo error.
  */
 import { rngFromSeed, wilson, type Proportion } from '@arena/shared';
@@ -35,7 +35,7 @@ export interface PowerResult {
   beta: [number, number];
   /** Share of datasets whose 95% two-way cluster interval excludes 0 (the report's interval), with a 95% Wilson interval. */
   cluster: Proportion;
-  /** The same with the paired normal interval over questions (ignores judge clustering). */
+  /** The same with the paired t interval over questions (t with questions − 1 degrees of freedom; ignores judge clustering). */
   normal: Proportion;
   /** Mean estimated difference over the simulations (should be close to diff). */
   meanEstimate: number;

@@ -101,6 +101,8 @@ export interface EffectRow {
 
 export interface Effect {
   rows: EffectRow[];
+  /** When another effect is the same variable on these data (identical or opposite on every debate), what it is; its rows are these. */
+  aliased?: string;
   /** First row minus second (two-level effects only), normal interval and cluster interval. */
   difference: { estimate: number; low: number; high: number; cluster: ClusterInterval } | null;
 }
@@ -139,4 +141,33 @@ export function positionEffect(items: readonly Outcome[]): Effect {
     rows.push({ label: `correct answer shown ${p + 1}.`, accuracy: wilson(at.filter((o) => o.correct).length, at.length) });
   }
   return { rows, difference: null };
+}
+
+/** Whether two two-level variables are one on these items: both known on the same items and equal on every one, or opposite on every one. */
+export function aliased(items: readonly Outcome[], f: (o: Outcome) => boolean | null, g: (o: Outcome) => boolean | null): boolean {
+  const known = items.filter((o) => f(o) !== null || g(o) !== null);
+  if (known.length === 0 || known.some((o) => f(o) === null || g(o) === null)) return false;
+  return known.every((o) => f(o) === g(o)) || known.every((o) => f(o) !== g(o));
+}
+
+/**
+ * Position and speaking order of a protocol's debates: both effects, or, when the data make
+ * them one variable (the correct answer spoke first exactly when it was shown first, or exactly
+ * when it was shown second), the position effect alone with rows that name both and a note.
+ */
+export function positionAndOrder(items: readonly Outcome[]): { position: Effect; speakingOrder: Effect | null } {
+  const position = positionEffect(items);
+  if (!items.some((o) => o.correctFirst !== null)) return { position, speakingOrder: null };
+  const shownFirst = (o: Outcome) => (o.answers === 2 ? o.correctIndex === 0 : null);
+  if (!aliased(items, (o) => o.correctFirst, shownFirst)) return { position, speakingOrder: speakingOrderEffect(items) };
+  const same = items.every((o) => o.correctFirst === null || o.correctFirst === shownFirst(o));
+  const order = same ? ['spoke first', 'spoke later'] : ['spoke later', 'spoke first'];
+  return {
+    position: {
+      ...position,
+      rows: position.rows.map((r, i) => ({ ...r, label: `${r.label} = ${order[i]}` })),
+      aliased: `speaking order: in every debate the correct answer ${same ? 'spoke first exactly when it was shown first' : 'spoke first exactly when it was shown second'}, so the two effects are one and cannot be told apart`,
+    },
+    speakingOrder: null,
+  };
 }

@@ -10,9 +10,46 @@ import type { Outcome } from './outcomes.ts';
 
 export type Scoring = 'raw' | 'balanced';
 
+/** The rooms a comparison pairs within: who debated ('all': every kind pooled) and whether only the rooms the original analysis included. */
+export interface Rooms {
+  debaters: 'human' | 'ai' | 'mixed' | 'all';
+  inPaper: boolean;
+  /** In words, e.g. "human debaters, rooms in the paper". */
+  label: string;
+}
+
+/** Whether an outcome belongs to the rooms (a protocol without debaters, such as blind, belongs to every kind). */
+export function inRooms(o: Outcome, r: Rooms): boolean {
+  const kind = o.debaterKind ?? null;
+  return (r.debaters === 'all' || kind === null || kind === r.debaters) && (!r.inPaper || o.inPaper === true);
+}
+
+const EVERY_ROOM: Rooms = { debaters: 'all', inPaper: false, label: 'every room of the selection' };
+
+const KIND_LABEL = { all: 'human and AI debaters pooled', human: 'human debaters', ai: 'AI debaters', mixed: 'human against AI debaters' } as const;
+
+/**
+ * The settings to pair within: each kind of debater present, with the rooms of the original
+ * analysis apart when the selection has both those and others; when it mixes kinds, also
+ * every kind pooled (first). A selection of one setting gives one.
+ */
+export function settingsOf(outcomes: readonly Outcome[]): Rooms[] {
+  const kinds = (['human', 'ai', 'mixed'] as const).filter((k) => outcomes.some((o) => o.debaterKind === k));
+  const split = outcomes.some((o) => o.inPaper === true) && outcomes.some((o) => o.inPaper !== true);
+  const of = (debaters: Rooms['debaters']): Rooms[] => {
+    const all = { debaters, inPaper: false, label: KIND_LABEL[debaters] + (split ? ', every room' : '') };
+    const paper = { debaters, inPaper: true, label: `${KIND_LABEL[debaters]}, rooms in the paper` };
+    return split && outcomes.some((o) => o.inPaper === true && inRooms(o, paper)) ? [all, paper] : [all];
+  };
+  if (kinds.length === 0) return [EVERY_ROOM];
+  return [...(kinds.length > 1 ? of('all') : []), ...kinds.flatMap(of)];
+}
+
 export interface Comparison {
   a: string;
   b: string;
+  /** The rooms both sides are drawn from. */
+  rooms: Rooms;
   /** 'balanced': consultancy's accuracy per question is the mean of its honest and dishonest accuracies, so only questions with both count. */
   scoring: Scoring;
   paired: boolean;
@@ -42,8 +79,8 @@ function byQuestion(items: readonly Outcome[]): Map<string, Outcome[]> {
   return m;
 }
 
-/** a − b over the questions both have (or unpaired when there are none). */
-export function compareProtocols(aName: string, a: readonly Outcome[], bName: string, b: readonly Outcome[], scoring: Scoring): Comparison {
+/** a − b over the questions both have (or unpaired when there are none), `a` and `b` drawn from `rooms`. */
+export function compareProtocols(aName: string, a: readonly Outcome[], bName: string, b: readonly Outcome[], scoring: Scoring, rooms: Rooms = EVERY_ROOM): Comparison {
   const qa = byQuestion(a);
   const qb = byQuestion(b);
   const one = () => 1;
@@ -55,24 +92,26 @@ export function compareProtocols(aName: string, a: readonly Outcome[], bName: st
     const pairs = usable.map((key) => ({ key, a: score(qa.get(key) as Outcome[], one, scoring), b: score(qb.get(key) as Outcome[], one, scoring) }));
     const bootstrap = pairedBootstrap(pairs, { resamples: 10_000 });
     const items = usable.flatMap((q) => [...(qa.get(q) as Outcome[]), ...(qb.get(q) as Outcome[])]);
-    // The mean over questions of the per-question difference; a question weighs the mean weight of its verdicts (1 on the data).
-    const statistic = (w: Weight<Outcome>) => {
-      let s = 0;
-      let n = 0;
-      for (const q of usable) {
-        const own = [...(qa.get(q) as Outcome[]), ...(qb.get(q) as Outcome[])];
-        const c = own.reduce((sum, o) => sum + w(o), 0) / own.length;
-        if (c === 0) continue;
-        const d = score(qa.get(q) as Outcome[], w, scoring) - score(qb.get(q) as Outcome[], w, scoring);
-        if (!Number.isFinite(d)) continue;
-        s += c * d;
-        n += c;
+    // The mean over questions of the per-question difference is the weighted least-squares slope of a verdict's
+    // correctness on "protocol a" when each verdict weighs its share of its side's per-question score (1/n of its
+    // protocol's verdicts on the question; balanced consultancy 1/(2n) of its honesty's): the difference of the two
+    // sides' weighted accuracies. Its derivative in a verdict's weight is that regression's score, so the interval is
+    // the standard CGM one on it (with the regression's (N − 1)/(N − 2) small-sample factor).
+    const shares = new Map<Outcome, number>();
+    for (const q of usable) {
+      for (const own of [qa.get(q) as Outcome[], qb.get(q) as Outcome[]]) {
+        const split = scoring === 'balanced' && own.some((o) => o.honest !== null);
+        for (const o of own) shares.set(o, 1 / (split ? own.filter((p) => p.honest === o.honest).length * 2 : own.length));
       }
-      return n > 0 ? s / n : Number.NaN;
-    };
+    }
+    const side = (q: ReadonlyMap<string, Outcome[]>) => usable.flatMap((k) => q.get(k) as Outcome[]);
+    const [sa, sb] = [side(qa), side(qb)];
+    const weighted = (list: readonly Outcome[], w: Weight<Outcome>) => weightedMean(list, (o) => w(o) * (shares.get(o) as number), hit);
+    const statistic = (w: Weight<Outcome>) => weighted(sa, w) - weighted(sb, w);
     return {
       a: aName,
       b: bName,
+      rooms,
       scoring,
       paired: true,
       questions: usable.length,
@@ -80,7 +119,7 @@ export function compareProtocols(aName: string, a: readonly Outcome[], bName: st
       difference: bootstrap.difference,
       normal: bootstrap.normal,
       bootstrap,
-      cluster: clusterInterval(items, statistic, range),
+      cluster: clusterInterval(items, statistic, { ...range, parameters: 2 }),
     };
   }
   // Unpaired: the difference of the two accuracies, normal (Wald) interval.
@@ -93,6 +132,7 @@ export function compareProtocols(aName: string, a: readonly Outcome[], bName: st
   return {
     a: aName,
     b: bName,
+    rooms,
     scoring,
     paired: false,
     questions: 0,

@@ -40,7 +40,7 @@ export const SHARED_COLUMNS = [
   'exclusion_reason',
 ] as const;
 
-export const JUDGEMENT_COLUMNS = [...SHARED_COLUMNS, 'debate_id', 'source', 'pack', 'judge_kind', 'tie', 'judge_score', 'brier', 'answers', 'in_paper', 'chosen_position', 'chose_correct'] as const;
+export const JUDGEMENT_COLUMNS = [...SHARED_COLUMNS, 'debate_id', 'source', 'pack', 'judge_kind', 'tie', 'judge_score', 'brier', 'answers', 'in_paper', 'chosen_position', 'chose_correct', 'rejudge_of'] as const;
 export const TURN_COLUMNS = ['study', 'participant', 'item', 'condition', 'preset', 'scenario_id', 'question_key', 'debate_id', 'turn', 'p_correct', 'probabilities', 'continues', 'seconds', 'final'] as const;
 
 const num = (x: number | null): Cell => (x === null || !Number.isFinite(x) ? null : Number(x.toPrecision(12)));
@@ -105,6 +105,7 @@ export function judgementsCsv(outcomes: readonly Outcome[], overrides?: RowOverr
       // Open protocols: the answer the protagonist chose (empty when the seed drew the sides or the choice timed out).
       chosen_position: o.choice && !o.choice.timedOut ? o.choice.answer + 1 : null,
       chose_correct: o.choice && !o.choice.timedOut ? bool(o.choice.correct) : null,
+      rejudge_of: o.rejudgeOf,
       ...overrides?.(o),
     })),
   );

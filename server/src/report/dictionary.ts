@@ -54,6 +54,7 @@ export const JUDGEMENT_DICTIONARY: Record<(typeof JUDGEMENT_COLUMNS)[number], Co
   in_paper: L("NYU's includedInPaper (empty when the data does not say)"),
   chosen_position: I('open protocols: 1-based position of the answer the protagonist chose (empty: sides drawn by the seed, or the choice timed out)'),
   chose_correct: L('open protocols: the protagonist chose the correct answer (empty otherwise)'),
+  rejudge_of: S('a re-judging: the debate_id of the debate it judges again (empty otherwise)'),
 };
 
 /** turns.csv, one row per judge turn. */

@@ -69,8 +69,8 @@ export function formatReport(report: Report): string {
     out.push(
       '',
       table([
-        ['difference', 'scoring', 'paired questions', 'excluded', 'accuracy', '95% normal', '95% cluster'],
-        ...report.comparisons.map((c) => [`${c.a} − ${c.b}`, c.scoring, c.paired ? String(c.questions) : 'unpaired', String(c.excluded), f3(c.difference), ci(c.normal), ci(c.cluster)]),
+        ['difference', 'rooms', 'scoring', 'paired questions', 'excluded', 'accuracy', '95% paired t', '95% cluster'],
+        ...report.comparisons.map((c) => [`${c.a} − ${c.b}`, c.rooms.label, c.scoring, c.paired ? String(c.questions) : 'unpaired', String(c.excluded), f3(c.difference), ci(c.normal), ci(c.cluster)]),
       ]),
     );
   }
@@ -81,10 +81,12 @@ export function formatReport(report: Report): string {
       '',
       `Debater ratings, ${r.preset}: ${r.debates} two-debater debates (${r.crossPlay} between different debaters, ${r.selfPlay} self-play); honest debater won ${f3(r.honestWins.estimate)} ${ci(r.honestWins)}`,
       table([
-        ['debater', 'debates', 'Elo (mean of roles)', '95% cluster', 'Elo honest', 'Elo dishonest', 'win rate as honest (n)', 'as dishonest (n)', 'win rate, both assignments'],
-        ...r.agents.map((a) => [a.agent, String(a.debates), elo(a.elo), Number.isFinite(a.low) ? `[${elo(a.low)}, ${elo(a.high)}]` : '–', elo(a.eloHonest), elo(a.eloDishonest), rate(a.asHonest), rate(a.asDishonest), a.winRate === null ? '–' : f3(a.winRate)]),
+        ['debater', 'debates', 'Elo (mean of roles)', '95% cluster', 'Elo honest', 'Elo dishonest', 'honest − dishonest', 'win rate as honest (n)', 'as dishonest (n)', 'win rate, both assignments'],
+        ...r.agents.map((a) => [a.agent, String(a.debates), a.identified ? elo(a.elo) : 'not identified', Number.isFinite(a.low) ? `[${elo(a.low)}, ${elo(a.high)}]` : '–', elo(a.eloHonest), elo(a.eloDishonest), elo(a.gap), rate(a.asHonest), rate(a.asDishonest), a.winRate === null ? '–' : f3(a.winRate)]),
       ]),
     );
+    const apart = r.agents.filter((a) => !a.identified).map((a) => a.agent);
+    if (apart.length) out.push(`Not identified: ${apart.join(', ')} never met the largest connected group of debaters (e.g. only themselves), so the data fix only the honest − dishonest gap; a level would come from the prior alone.`);
     if (r.pairs.length > 1 && r.pairs.length <= 30) {
       out.push('', table([['a vs b', 'a honest: a wins (n)', 'a dishonest: a wins (n)', 'a wins, both assignments'], ...r.pairs.map((p) => [`${p.a} vs ${p.b}`, rate(p.asHonest), rate(p.asDishonest), p.winRate === null ? '–' : f3(p.winRate)])]));
     }
@@ -98,6 +100,7 @@ export function formatReport(report: Report): string {
     }
   }
   if (effects.length) out.push('', table([['position and speaking order', 'n', 'accuracy', '95% Wilson', '95% normal', '95% cluster'], ...effects]));
+  for (const g of report.byProtocol) if (g.position.aliased) out.push(`${g.preset}: aliased with ${g.position.aliased}.`);
   out.push(
     '',
     table([

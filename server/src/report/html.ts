@@ -68,8 +68,8 @@ export function plotSpecs(report: Report): { accuracy: TopLevelSpec; reliability
   };
 }
 
-/** The whole HTML document. */
-export async function htmlReport(report: Report, title = 'Oversight Arena report'): Promise<string> {
+/** The whole HTML document; `tables` go before the report's own (e.g. the NYU table by setting). */
+export async function htmlReport(report: Report, title = 'Oversight Arena report', tables: readonly string[] = []): Promise<string> {
   const specs = plotSpecs(report);
   const [a, r, c] = await Promise.all([svg(specs.accuracy), svg(specs.reliability), svg(specs.coverage)]);
   return `<!doctype html>
@@ -79,7 +79,7 @@ export async function htmlReport(report: Report, title = 'Oversight Arena report
 <h1>${esc(title)}</h1>
 <figure>${a}</figure><figure>${r}</figure><figure>${c}</figure>
 <h2>Tables</h2>
-<pre>${esc(formatReport(report))}</pre>
+${tables.map((t) => `<pre>${esc(t)}</pre>\n`).join('')}<pre>${esc(formatReport(report))}</pre>
 <h2>Data</h2>
 <script type="application/json" id="report-data">${JSON.stringify(report).replace(/</g, '\\u003c')}</script>
 </body></html>

@@ -33,12 +33,23 @@ export interface ReportFilter {
   provenance?: string;
   /** Only the counted items of this study. */
   study?: string;
+  /** "human" or "ai": who debated (every debater seat of that kind; debates without debaters do not match). */
+  debaters?: 'human' | 'ai';
 }
 
 /** A study debate's kind (its header's meta.study): only `item` is data; practice items and attention checks are not. */
 export function studyKindOf(r: Pick<TranscriptRecord, 'header'>): { study: string; participant: string; kind: string } | undefined {
   const meta = r.header.meta?.['study'] as { id?: unknown; participant?: unknown; kind?: unknown } | undefined;
   return meta && typeof meta.id === 'string' ? { study: meta.id, participant: String(meta.participant), kind: String(meta.kind) } : undefined;
+}
+
+/** Who debated: every debater seat a human, every one an agent, both kinds, or no debater (blind). */
+export type DebaterKind = 'human' | 'ai' | 'mixed' | null;
+
+export function debaterKindOf(header: Pick<DebateHeader, 'assignment' | 'seats'>): DebaterKind {
+  const kinds = new Set(Object.keys(header.assignment.debaters).map((s) => (header.seats[s as DebaterSeat]?.kind === 'agent' ? 'ai' : 'human')));
+  if (kinds.size === 0) return null;
+  return kinds.size > 1 ? 'mixed' : (kinds.values().next().value as 'human' | 'ai');
 }
 
 /** One judge turn of a debate. */
@@ -69,6 +80,8 @@ export interface Outcome {
   judgeLabel: string;
   /** The debaters as reports group them ("human", an agent id, "x vs y"); "-" for blind. */
   debaters: string;
+  /** Who debated (the setting comparisons pair within). */
+  debaterKind: DebaterKind;
   /** Per seat, who argued: agent id or participant name (for ratings). */
   debaterIds: Partial<Record<DebaterSeat, string>>;
   /** Per seat, the position (in shown order) of the answer it argued. */
@@ -97,6 +110,8 @@ export interface Outcome {
   continues: number;
   /** Whether the original analysis of imported data included it (null when not said). */
   inPaper: boolean | null;
+  /** A re-judging: the id of the debate it judges again (null otherwise). */
+  rejudgeOf: string | null;
   turns: JudgeTurn[];
   /** Seconds from the first to the last event (null without times). */
   seconds: number | null;
@@ -159,6 +174,7 @@ export function matchesFilter(r: TranscriptRecord, f: ReportFilter): boolean {
   if (f.study && study?.study !== f.study) return false;
   // A study's practice items and attention checks are never counted as judgements.
   if (study && study.kind !== 'item') return false;
+  if (f.debaters && debaterKindOf(r.header) !== f.debaters) return false;
   return true;
 }
 
@@ -203,6 +219,7 @@ export function outcomeOf(r: TranscriptRecord): Outcome | null {
     judgeKind,
     judgeLabel: judgeKind === 'ai' ? (who.judge ?? 'agent') : 'human',
     debaters: debaterSeats.length ? [...new Set(debaterSeats.map(seatLabel))].join(' vs ') : '-',
+    debaterKind: debaterKindOf(header),
     debaterIds: who.debaters,
     seatAnswers: { ...header.assignment.debaters },
     correct: judgedCorrect(verdict.probabilities, c),
@@ -222,6 +239,7 @@ export function outcomeOf(r: TranscriptRecord): Outcome | null {
     judgeScore: verdict.judgeScore,
     continues: verdict.continues,
     inPaper: typeof inPaper === 'boolean' ? inPaper : null,
+    rejudgeOf: typeof header.meta?.['rejudgeOf'] === 'string' ? header.meta['rejudgeOf'] : null,
     turns,
     seconds: first !== undefined && end !== undefined && first > 0 ? Math.max(0, (end - first) / 1000) : null,
   };

@@ -30,10 +30,19 @@ export interface RoleRate {
 export interface AgentRating {
   agent: string;
   debates: number;
-  /** Elo-scale ratings (1500 = the mean role rating): honest, dishonest, and their mean (null unless both roles were played). */
+  /**
+   * Whether the data fix the debater's level (its mean rating) against the largest body of
+   * linked roles, e.g. both its roles in the one group of roles linked by games. A debater that only ever met itself (or a group that never met
+   * the largest one) has only its honest − dishonest gap fixed; its level would come from the
+   * prior alone, so it has no level and no interval.
+   */
+  identified: boolean;
+  /** Elo-scale ratings (1500 = the mean rating of the roles in the largest connected group): honest, dishonest, and their mean (null unless both roles were played, and null when not identified). */
   eloHonest: number | null;
   eloDishonest: number | null;
   elo: number | null;
+  /** Elo honest − Elo dishonest, when the two roles met each other's group (identified even when the level is not). */
+  gap: number | null;
   /** 95% two-way cluster-robust interval of `elo`. */
   low: number;
   high: number;
@@ -92,6 +101,21 @@ function roleRate(matches: readonly Match[], w: Weight<Match>, pick: (m: Match) 
 
 const mean2 = (a: RoleRate, b: RoleRate) => (a.games && b.games ? (a.rate + b.rate) / 2 : null);
 
+/** Connected groups of roles (two roles are linked when they met): each role's group id. */
+export function roleGroups(roles: readonly string[], games: readonly { a: string; b: string }[]): Map<string, string> {
+  const parent = new Map(roles.map((r) => [r, r]));
+  const find = (r: string): string => {
+    let x = r;
+    while (parent.get(x) !== x) x = parent.get(x) as string;
+    return x;
+  };
+  for (const g of games) {
+    const [a, b] = [find(g.a), find(g.b)];
+    if (a !== b) parent.set(a < b ? b : a, a < b ? a : b);
+  }
+  return new Map(roles.map((r) => [r, find(r)]));
+}
+
 /** Ratings of the debaters of one preset's two-debater debates (null when no two different debaters met). */
 export function debaterRatings(preset: string, outcomes: readonly Outcome[], options: { prior?: number } = {}): DebaterRatings | null {
   const matches = matchesOf(outcomes);
@@ -102,8 +126,29 @@ export function debaterRatings(preset: string, outcomes: readonly Outcome[], opt
   const roles = [...new Set(matches.flatMap((m) => [H(m.honest), D(m.dishonest)]))].sort();
   const games = (w: Weight<Match>): BtGame[] => matches.map((m) => ({ a: H(m.honest), b: D(m.dishonest), score: m.score, weight: w(m) }));
   const fit = fitBradleyTerry(roles, games(() => 1), { prior });
-  const elo = (strength: Map<string, number>, role: string) => (strength.has(role) ? 1500 + ELO_PER_LOG * (strength.get(role) as number) : null);
+  // Levels are fixed by the data only within connected groups of roles. Groups that share a debater form one body of
+  // evidence; the scale is anchored (1500) on the mean role of the largest, and a debater's mean rating is identified
+  // when, in each of its groups, its share of its own two roles equals the group's share of the anchor's roles.
+  const group = roleGroups(roles, games(() => 1));
+  const bodies = roleGroups([...new Set(group.values())], agents.filter((a) => group.has(H(a)) && group.has(D(a))).map((a) => ({ a: group.get(H(a)) as string, b: group.get(D(a)) as string })));
+  const bodyOf = (role: string) => bodies.get(group.get(role) as string) as string;
+  const sizes = new Map<string, number>();
+  for (const r of roles) sizes.set(bodyOf(r), (sizes.get(bodyOf(r)) ?? 0) + 1);
+  const main = [...sizes.entries()].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))[0]?.[0];
+  const anchored = roles.filter((r) => bodyOf(r) === main);
+  const identified = (agent: string) => {
+    const own = [H(agent), D(agent)].filter((r) => group.has(r));
+    if (own.length !== 2 || own.some((r) => bodyOf(r) !== main)) return false;
+    return [...new Set(anchored.map((r) => group.get(r)))].every((g) => Math.abs(own.filter((r) => group.get(r) === g).length / 2 - anchored.filter((r) => group.get(r) === g).length / anchored.length) < 1e-12);
+  };
+  const elo = (strength: Map<string, number>, role: string) => {
+    if (!strength.has(role) || bodyOf(role) !== main) return null;
+    const centre = anchored.reduce((sum, r) => sum + (strength.get(r) as number), 0) / anchored.length;
+    return 1500 + ELO_PER_LOG * ((strength.get(role) as number) - centre);
+  };
+  const gap = (agent: string) => (group.has(H(agent)) && group.get(H(agent)) === group.get(D(agent)) ? ELO_PER_LOG * ((fit.strength.get(H(agent)) as number) - (fit.strength.get(D(agent)) as number)) : null);
   const aggregate = (strength: Map<string, number>, agent: string) => {
+    if (!identified(agent)) return null;
     const h = elo(strength, H(agent));
     const d = elo(strength, D(agent));
     return h !== null && d !== null ? (h + d) / 2 : null;
@@ -122,11 +167,13 @@ export function debaterRatings(preset: string, outcomes: readonly Outcome[], opt
     return {
       agent,
       debates: (ownMatches.get(agent) as Match[]).length,
-      eloHonest: elo(fit.strength, H(agent)),
-      eloDishonest: elo(fit.strength, D(agent)),
+      identified: identified(agent),
+      eloHonest: identified(agent) ? elo(fit.strength, H(agent)) : null,
+      eloDishonest: identified(agent) ? elo(fit.strength, D(agent)) : null,
       elo: aggregate(fit.strength, agent),
-      low: (intervals[k] as ClusterInterval).low,
-      high: (intervals[k] as ClusterInterval).high,
+      gap: gap(agent),
+      low: aggregate(fit.strength, agent) === null ? Number.NaN : (intervals[k] as ClusterInterval).low,
+      high: aggregate(fit.strength, agent) === null ? Number.NaN : (intervals[k] as ClusterInterval).high,
       asHonest,
       asDishonest,
       winRate: mean2(asHonest, asDishonest),

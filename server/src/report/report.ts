@@ -5,8 +5,8 @@
  */
 import { PRESET_NAMES, TIE_RULE, type TranscriptRecord } from '@arena/shared';
 import { choiceTable, type ChoiceRow } from './choices.ts';
-import { balanceTable, coverageCurve, informationGain, positionEffect, speakingOrderEffect, type BalanceRow, type CoveragePoint, type Effect, type InformationGain } from './analyses.ts';
-import { compareProtocols, type Comparison } from './compare.ts';
+import { balanceTable, coverageCurve, informationGain, positionAndOrder, type BalanceRow, type CoveragePoint, type Effect, type InformationGain } from './analyses.ts';
+import { compareProtocols, inRooms, settingsOf, type Comparison } from './compare.ts';
 import { debaterRatings, type DebaterRatings } from './ratings.ts';
 import { selectOutcomes, type Outcome, type ReportFilter } from './outcomes.ts';
 import { groupStats, type GroupStats } from './stats.ts';
@@ -51,11 +51,12 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]
 export const REPORT_METHOD =
   `Accuracy: ${TIE_RULE} 95% Wilson interval, and a 95% two-way cluster-robust interval over judges and questions (Cameron–Gelbach–Miller: V_judge + V_question − V_judge∩question from each verdict's influence, t with min(judges, questions) − 1 degrees of freedom). ` +
   'Consultancy "balanced": mean of the honest- and dishonest-consultant accuracies (the consultant is honest when the answer it argues is the correct one), 95% Agresti–Caffo interval. ' +
-  'ECE: every stated final probability (each answer) against whether that answer is correct, 10 equal bins; Brier: summed over answers. ' +
+  'ECE: every stated final probability (each answer) against whether that answer is correct, 10 equal bins of the probability as stated (to 6 decimals, so a stored 1 − 0.8 falls in the 0.2 bin); Brier: summed over answers. ' +
   'Questions: the story and the question, normalised. Differences: mean over the questions judged under both protocols of the per-question accuracy difference ' +
-  '(balanced rows: consultancy balanced per question, so only questions with both an honest and a dishonest consultancy), paired normal interval and two-way cluster-robust interval; ' +
-  'with no common question, the unpaired difference. Debater ratings: Bradley–Terry by penalised maximum likelihood (Newton–Raphson; one virtual tie per role against a reference, a weak prior), ' +
-  'one rating per debater as honest and as dishonest, the aggregate their mean (averaged over both assignments), Elo scale (1500 = mean role rating); a debater wins when the judge puts more probability on its answer than on the other debater\'s, a tie counts half; two-debater debates only. ' +
+  '(balanced rows: consultancy balanced per question, so only questions with both an honest and a dishonest consultancy), paired t interval (questions − 1 degrees of freedom) and the two-way cluster-robust interval of the equivalent weighted regression of a verdict on its protocol (each verdict weighted by its share of its side\'s per-question score; CGM with the (N − 1)/(N − 2) factor); ' +
+  'with no common question, the unpaired difference (normal interval). Each difference pairs within one setting, named beside it: who debated (human, AI) and, for imported data, the rooms the original analysis included or every room; when the selection mixes settings a pooled row comes first and says so. ' +
+  'Debater ratings: Bradley–Terry by penalised maximum likelihood (Newton–Raphson; one virtual tie per role against a reference, a weak prior), ' +
+  'one rating per debater as honest and as dishonest, the aggregate their mean (averaged over both assignments), Elo scale (1500 = mean rating of the roles in the largest group linked by games; a debater outside it, such as one that only met itself, is not identified: no level, no interval, only its honest − dishonest gap); a debater wins when the judge puts more probability on its answer than on the other debater\'s, a tie counts half; two-debater debates only. ' +
   'Open protocols: share of choices of the correct answer (choices that timed out, where the drawn answer stood, counted apart), 95% Wilson interval; the judge\'s accuracy after a correct and after a wrong choice. ' +
   'Information gain: mean log2(p_final(correct) / p_prior(correct)) over debates that open with a judge turn.';
 
@@ -74,8 +75,7 @@ export function reportOf(outcomes: readonly Outcome[], debates: number, filter: 
     coverage: coverageCurve(items),
     informationGain: informationGain(items),
     meanContinues: items.reduce((s, o) => s + o.continues, 0) / items.length,
-    position: positionEffect(items),
-    speakingOrder: items.some((o) => o.correctFirst !== null) ? speakingOrderEffect(items) : null,
+    ...positionAndOrder(items),
   }));
   const byAgent = [...groupBy(outcomes, (o) => `${o.preset}\u0000${o.judgeLabel}\u0000${o.debaters}`).values()]
     .map((items) => {
@@ -84,21 +84,28 @@ export function reportOf(outcomes: readonly Outcome[], debates: number, filter: 
     })
     .sort((x, y) => byPresetOrder(x.preset, y.preset) || byString(x.judge, y.judge) || byString(x.debaters, y.debaters));
   const comparisons: Comparison[] = [];
-  const debate = byPreset.get('debate');
-  const consultancy = byPreset.get('consultancy');
-  const blind = byPreset.get('blind');
-  if (debate && consultancy) {
-    comparisons.push(compareProtocols('debate', debate, 'consultancy', consultancy, 'raw'));
-    comparisons.push(compareProtocols('debate', debate, 'consultancy', consultancy, 'balanced'));
+  // Pairs within each setting (who debated; the paper's rooms and every room), so no number mixes settings unsaid.
+  for (const rooms of settingsOf(outcomes)) {
+    const of = (preset: string) => {
+      const items = byPreset.get(preset)?.filter((o) => inRooms(o, rooms));
+      return items?.length ? items : undefined;
+    };
+    const debate = of('debate');
+    const consultancy = of('consultancy');
+    const blind = of('blind');
+    if (debate && consultancy) {
+      comparisons.push(compareProtocols('debate', debate, 'consultancy', consultancy, 'raw', rooms));
+      comparisons.push(compareProtocols('debate', debate, 'consultancy', consultancy, 'balanced', rooms));
+    }
+    if (debate && blind) comparisons.push(compareProtocols('debate', debate, 'blind', blind, 'raw', rooms));
+    // Kenton et al. 2024 compare the open protocols with each other; the expert judge is the upper bound debate is measured against.
+    const openDebate = of('open-debate');
+    const openConsultancy = of('open-consultancy');
+    const expert = of('expert');
+    if (openDebate && openConsultancy) comparisons.push(compareProtocols('open-debate', openDebate, 'open-consultancy', openConsultancy, 'raw', rooms));
+    if (expert && debate) comparisons.push(compareProtocols('expert', expert, 'debate', debate, 'raw', rooms));
   }
-  if (debate && blind) comparisons.push(compareProtocols('debate', debate, 'blind', blind, 'raw'));
   const ratings = [...byPreset.entries()].flatMap(([preset, items]) => debaterRatings(preset, items) ?? []);
-  // Kenton et al. 2024 compare the open protocols with each other; the expert judge is the upper bound debate is measured against.
-  const openDebate = byPreset.get('open-debate');
-  const openConsultancy = byPreset.get('open-consultancy');
-  const expert = byPreset.get('expert');
-  if (openDebate && openConsultancy) comparisons.push(compareProtocols('open-debate', openDebate, 'open-consultancy', openConsultancy, 'raw'));
-  if (expert && debate) comparisons.push(compareProtocols('expert', expert, 'debate', debate, 'raw'));
   return {
     filter,
     debates,

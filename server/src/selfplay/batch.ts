@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PRESETS, rulesFor, rulesSuitEvidence, type PresetName, type Scenario, type Seat, type SeatConfig, type TranscriptRecord, type Visibility } from '@arena/shared';
+import { drawAssignment, PRESETS, rulesFor, rulesSuitEvidence, type PresetName, type Scenario, type Seat, type SeatConfig, type TranscriptRecord, type Visibility } from '@arena/shared';
 import type { Agent } from '../agents/agent.ts';
 import type { AgentCatalog } from '../agents/registry.ts';
 import { prepareDebate, recordDebate, type CreateDeps, type NewDebate } from '../debates/create.ts';
@@ -105,15 +105,31 @@ export function selectScenarios(all: Scenario[], opts: { presets: PresetName[]; 
   return scenarios;
 }
 
-/** Every debate of the plan, in a fixed order, without duplicates (blind seats no debaters, so debater lists collapse). */
+/**
+ * Two debaters that are different agents: the seats they take for the `turn`-th seed of a
+ * (scenario, preset, agents) combination. The seed decides which seat argues the correct
+ * answer (balanced only over blocks of 2 × answers seeds); the agents trade seats where
+ * needed so that they take the correct answer in turn (the first agent on even turns),
+ * and each argues it in half the seeds (one more when the count is odd).
+ */
+function balancedSeats(preset: PresetName, scenario: Scenario, seats: Partial<Record<Seat, string>>, seed: string, turn: number): Partial<Record<Seat, string>> {
+  const rules = rulesFor(preset);
+  if (rules.debaters !== 'all' || scenario.answers.length !== 2 || !seats.A || !seats.B || seats.A === seats.B) return seats;
+  const drawn = drawAssignment(scenario, rules, seed);
+  const honest = (['A', 'B'] as const).find((s) => drawn.debaters[s] === drawn.correctIndex);
+  const wanted = turn % 2 === 0 ? seats.A : seats.B;
+  return honest === undefined || seats[honest] === wanted ? seats : { ...seats, A: seats.B, B: seats.A };
+}
+
+/** Every debate of the plan, in a fixed order, without duplicates (blind seats no debaters, so debater lists collapse); two different debater agents take the correct answer in turn over the seeds. */
 export function planDebates(plan: BatchPlan): PlannedDebate[] {
   const out = new Map<string, PlannedDebate>();
-  for (const seed of plan.seeds) {
+  for (const [turn, seed] of plan.seeds.entries()) {
     for (const scenario of plan.scenarios) {
       for (const preset of plan.presets) {
         if (!rulesSuitEvidence(PRESETS[preset].rules, scenario.evidence.kind)) continue;
         for (const a of plan.assignments) {
-          const seats = seatAgents(preset, scenario, a);
+          const seats = balancedSeats(preset, scenario, seatAgents(preset, scenario, a), seed, turn);
           const id = selfplayId(scenario.id, preset, seats, seed);
           if (!out.has(id)) out.set(id, { id, scenario, preset, seed, seats });
         }

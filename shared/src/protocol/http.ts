@@ -138,7 +138,8 @@ export interface DebaterRatingsOut {
   crossPlay: number;
   selfPlay: number;
   honestWins: Interval & { estimate: number | null };
-  agents: { agent: string; debates: number; elo: number | null; eloHonest: number | null; eloDishonest: number | null; low: number | null; high: number | null; winRate: number | null }[];
+  /** `identified: false`: the data fix only the gap between its honest and dishonest ratings (no level, no interval). */
+  agents: { agent: string; debates: number; identified?: boolean; elo: number | null; eloHonest: number | null; eloDishonest: number | null; low: number | null; high: number | null; winRate: number | null }[];
 }
 
 /** GET /api/results */
@@ -149,7 +150,8 @@ export interface ResultsResponse {
     finished: number;
     ties: number;
     byProtocol: ResultsRow[];
-    comparisons: { a: string; b: string; scoring: string; paired: boolean; questions: number; excluded: number; difference: number | null; normal: Interval; cluster: Interval }[];
+    /** Paired within each setting; `rooms.label` says which rooms and which pairing a number uses. */
+    comparisons: { a: string; b: string; rooms: { label: string }; scoring: string; paired: boolean; questions: number; excluded: number; difference: number | null; normal: Interval; cluster: Interval }[];
     balance: { preset: string; debates: number; questions: number; honest: number; dishonest: number; correctFirst: number; correctLater: number; balancedQuestions: number }[];
     ratings: DebaterRatingsOut[];
     tieRule: string;

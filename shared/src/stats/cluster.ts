@@ -47,6 +47,8 @@ export interface ClusterOptions {
   level?: number;
   /** Clamp the interval to this range (e.g. [0, 1] for an accuracy). */
   range?: readonly [number, number];
+  /** Parameters K of a regression the statistic is a coefficient of: the variance is multiplied by (N − 1)/(N − K), as statsmodels does (default 1: no factor). */
+  parameters?: number;
 }
 
 /** Relative step of the central difference (the statistics are smooth; rounding error stays below 1e-6 relative). */
@@ -82,6 +84,7 @@ export function twoWayVariance(items: readonly Clustered[], influence: readonly 
  */
 export function clusterIntervals<T extends Clustered>(items: readonly T[], statistic: (weight: Weight<T>) => readonly number[], options: ClusterOptions = {}): ClusterInterval[] {
   const level = options.level ?? 0.95;
+  const parameters = options.parameters ?? 1;
   const [lo, hi] = options.range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
   const estimates = statistic(() => 1);
   const base = { level, judges: new Set(items.map((t) => t.judge)).size, questions: new Set(items.map((t) => t.question)).size, method: 'two-way cluster-robust (judge × question)' as const };
@@ -94,7 +97,8 @@ export function clusterIntervals<T extends Clustered>(items: readonly T[], stati
   });
   return estimates.map((estimate, k) => {
     const { variance, df } = twoWayVariance(items, influence[k] as number[]);
-    const se = Math.sqrt(variance);
+    const n = items.length;
+    const se = Math.sqrt(variance * (n > parameters ? (n - 1) / (n - parameters) : Number.NaN));
     if (!Number.isFinite(estimate) || !Number.isFinite(se) || df < 1) return { ...base, estimate, se: Number.NaN, df, low: Number.NaN, high: Number.NaN };
     const half = tQuantile((1 + level) / 2, df) * se;
     return { ...base, estimate, se, df, low: Math.max(lo, estimate - half), high: Math.min(hi, estimate + half) };

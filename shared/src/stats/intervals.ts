@@ -30,14 +30,24 @@ export interface CalibrationBin {
   frequency: number;
 }
 
+/** Decimals a stated probability is binned at: 1 − 0.8 stored as 0.19999999999999998 is the 0.2 a judge stated. */
+const STATED_DECIMALS = 1e6;
+
+/** The bin of a stated probability: p rounded to 6 decimals, in integer arithmetic so no bin edge is missed by a float's last digit. */
+export function binOf(p: number, bins: number): number {
+  const q = Math.round(p * STATED_DECIMALS);
+  return Math.min(bins - 1, Math.max(0, Math.floor((q * bins) / STATED_DECIMALS)));
+}
+
 /**
- * Calibration of probability statements (p, outcome) in equal-width bins, and the
- * expected calibration error: the n-weighted mean |frequency − mean probability|.
+ * Calibration of probability statements (p, outcome) in equal-width bins (each p as stated,
+ * to 6 decimals; 1 in the top bin), and the expected calibration error: the n-weighted
+ * mean |frequency − mean probability|.
  */
 export function calibration(points: readonly { p: number; outcome: boolean }[], bins = 10): { bins: CalibrationBin[]; ece: number } {
   const acc = Array.from({ length: bins }, (_, i) => ({ low: i / bins, high: (i + 1) / bins, n: 0, sumP: 0, hits: 0 }));
   for (const { p, outcome } of points) {
-    const b = acc[Math.min(bins - 1, Math.max(0, Math.floor(p * bins)))] as (typeof acc)[number];
+    const b = acc[binOf(p, bins)] as (typeof acc)[number];
     b.n++;
     b.sumP += p;
     if (outcome) b.hits++;

@@ -35,3 +35,48 @@ export function mcnemarExact(b: number, c: number): McNemar {
   if (n === 0) return { b, c, p: 1 };
   return { b, c, p: Math.min(1, 2 * binomialHalfCdf(Math.min(b, c), n)) };
 }
+
+/** P(X ≤ k) for X ~ Binomial(n, p). */
+function binomialCdf(k: number, n: number, p: number): number {
+  if (k < 0) return 0;
+  if (k >= n) return 1;
+  if (p <= 0) return 1;
+  if (p >= 1) return 0;
+  let s = 0;
+  for (let i = 0; i <= k; i++) s += Math.exp(logChoose(n, i) + i * Math.log(p) + (n - i) * Math.log1p(-p));
+  return Math.min(1, s);
+}
+
+/** The p at which a decreasing function of p crosses `target`, by bisection on [0, 1]. */
+function solveDecreasing(f: (p: number) => number, target: number): number {
+  let lo = 0;
+  let hi = 1;
+  for (let i = 0; i < 100; i++) {
+    const mid = (lo + hi) / 2;
+    if (f(mid) > target) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/** Clopper–Pearson (exact) interval of a binomial proportion k/n. */
+export function clopperPearson(k: number, n: number, level = 0.95): { low: number; high: number } {
+  const a = (1 - level) / 2;
+  return {
+    low: k === 0 ? 0 : solveDecreasing((p) => binomialCdf(k - 1, n, p), 1 - a),
+    high: k === n ? 1 : solveDecreasing((p) => binomialCdf(k, n, p), a),
+  };
+}
+
+/**
+ * The exact interval of a paired difference of proportions that goes with McNemar's test:
+ * given the b + c discordant pairs, b ~ Binomial(b + c, π) and the difference is
+ * (b + c)/pairs · (2π − 1), so the Clopper–Pearson interval of π maps to one for the
+ * difference. It excludes 0 exactly when the exact test rejects at the same level.
+ */
+export function mcnemarInterval(b: number, c: number, pairs: number, level = 0.95): { low: number; high: number } {
+  const n = b + c;
+  if (n === 0 || pairs === 0) return { low: 0, high: 0 };
+  const pi = clopperPearson(b, n, level);
+  return { low: (n / pairs) * (2 * pi.low - 1), high: (n / pairs) * (2 * pi.high - 1) };
+}

@@ -6,6 +6,7 @@
  * variation between questions, shared by both protocols, cancels out.
  */
 import { rngFromSeed } from '../random.ts';
+import { tQuantile } from './student-t.ts';
 
 export interface Pair {
   /** The question (scenario id). */
@@ -26,7 +27,7 @@ export interface PairedDifference {
   method: 'paired-bootstrap';
   resamples: number;
   seed: string;
-  /** The paired normal interval (mean ± z·sd/√n) for comparison. */
+  /** The paired t interval (mean ± t_{n−1}·sd/√n; Student's t, so it keeps its level with few questions), for comparison. */
   normal: { low: number; high: number };
 }
 
@@ -68,8 +69,7 @@ export function pairedBootstrap(
   const sorted = Array.from(means).sort((x, y) => x - y);
   const alpha = (1 - level) / 2;
   const sd = n > 1 ? Math.sqrt(diffs.reduce((s, d) => s + (d - mean) ** 2, 0) / (n - 1)) : 0;
-  const z = normalQuantile(1 - alpha);
-  const half = (z * sd) / Math.sqrt(n);
+  const half = n > 1 ? (tQuantile(1 - alpha, n - 1) * sd) / Math.sqrt(n) : Number.NaN;
   return {
     n,
     difference: mean,
