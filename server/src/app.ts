@@ -131,16 +131,17 @@ export async function createArena(config: Config, options: { stores?: Stores } =
     limitsRedis ? new RedisStore({ prefix: `arena:limit:${name}:`, sendCommand: (...args: string[]) => limitsRedis.call(args[0]!, ...args.slice(1)) as Promise<RedisReply> }) : undefined;
   const token = await researcherToken(config);
   const lobby = { publicLobby: config.lobby, packs };
-  const debates = new DebatesService({ store, cancel: (id, reason) => sessions.cancel(id, reason), creating, agents, lobby, researcherToken: token });
+  const shield = () => studies.shield();
+  const debates = new DebatesService({ store, cancel: (id, reason) => sessions.cancel(id, reason), creating, agents, lobby, researcherToken: token, shield });
   const services: ArenaServices = { store, sessions, packs, scenarios: scenarioMap, agents, gateway, agentKeys, debates, studies, researcherToken: token };
   const api = apiRouter({
     researcherToken: token,
     store,
     limitStores,
     tokenFailuresPerMinute: config.tokenFailuresPerMinute,
-    lobby: { lobby, scenarios: scenarioMap, agents, researcherToken: token },
+    lobby: { lobby, scenarios: scenarioMap, agents, researcherToken: token, shield },
     debates: { debates, researcherToken: token, lobbyCreateLimit: config.lobbyCreateLimit, limitStores },
-    results: { store, studies: stores.studies, packs, researcherToken: token },
+    results: { store, studies: stores.studies, packs, researcherToken: token, shield },
     rejudge: { rejudging: new RejudgeService({ store, creating, agents, agentTurnMs: config.agentSeconds * 1000 }), researcherToken: token },
     agents: { agents, gateway, agentKeys, researcherToken: token },
     selfplay: { store, sessions, scenarios: scenarioMap, creating, agents, researcherToken: token },

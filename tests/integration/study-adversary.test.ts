@@ -2,12 +2,10 @@
  * A participant who tries every public way to the answers of their study's items, during a
  * study whose items come from the public pack (launched with publicItems: allow): the
  * lobby's scenarios, the debates list, replays, results, exports, and a new debate on an item.
- * Where a route applies the access policy's study decision (access/study.ts) the test asks
- * the route; for the routes that do not call it yet (the scenario list, the debates list and
- * lobby creation) it checks that the decision hides what they would show.
+ * Every answer comes from the routes, which ask the access policy's study decision
+ * (access/study.ts) through the debates service, the lobby and the results.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { creationHidden, debateHidden, scenarioHidden } from '../../server/src/access/study.ts';
 import { EXAMPLE_SPEC } from '../../server/src/studies/example.ts';
 import { parseSpec, type StudySpec } from '../../server/src/studies/spec.ts';
 import { RESEARCHER_TOKEN, startArena, type TestArena } from '../helpers/arena.ts';
@@ -44,33 +42,43 @@ describe('a participant looking for their items’ answers', () => {
     const itemDebate = page.item.debateId as string;
     const scenarioId = (await t.store.getTranscript(itemDebate))!.header.scenario.id;
     expect(ITEMS).toContain(scenarioId);
-    const shield = await t.arena.services.studies.shield();
-    const outsider = { researcher: false };
-
     for (const as of [undefined, token]) {
       const auth = as ? { token: as } : {};
-      // The lobby's scenarios: none of the study's, once the route applies the decision.
+      // The lobby's scenarios: none of the study's.
       const scenarios = (await t.api('/api/scenarios', auth)).body.scenarios as { id: string }[];
-      expect(scenarios.filter((s) => scenarioHidden(shield, outsider, s.id) === null).map((s) => s.id)).not.toContain(scenarioId);
-      // The debates list: no study debate; no public debate on an item once the route applies the decision.
+      expect(scenarios.length).toBeGreaterThan(0);
+      expect(scenarios.map((s) => s.id).filter((id) => ITEMS.includes(id))).toEqual([]);
+      // The debates list: neither the study's debates nor the public one played on an item before it.
       const listed = (await t.api('/api/debates?limit=500', auth)).body.debates as { id: string; scenarioId: string }[];
       expect(listed.map((d) => d.id)).not.toContain(itemDebate);
-      expect(listed.filter((d) => debateHidden(shield, outsider, d) === null).some((d) => ITEMS.includes(d.scenarioId))).toBe(false);
-      expect(debateHidden(shield, outsider, { scenarioId: ITEMS[0]!, studyId: undefined })).not.toBeNull();
-      // Their own item's full transcript, or its replay: not found.
+      expect(listed.map((d) => d.id)).not.toContain(before.id);
+      expect(listed.filter((d) => ITEMS.includes(d.scenarioId))).toEqual([]);
+      // Their own item's full transcript, or its replay, and the public debate on an item: not found.
       expect((await t.api(`/api/debates/${itemDebate}/transcript?seat=full`, auth)).status).toBe(404);
       expect((await t.api(`/api/debates/${itemDebate}`, auth)).status).toBe(404);
-      // Results over study debates: nothing for anyone but researchers.
-      const results = (await t.api('/api/results?provenance=study&format=judgements', auth)).body as string;
-      expect(results).not.toContain(itemDebate);
+      expect((await t.api(`/api/debates/${before.id}`, auth)).status).toBe(404);
+      expect((await t.api(`/api/debates/${before.id}/transcript?seat=full`, auth)).status).toBe(404);
+      expect((await t.api(`/api/debates/${before.id}/view?seat=judge`, auth)).status).toBe(404);
+      // Results over the items: nothing for anyone but researchers.
+      for (const query of ['provenance=study&format=judgements', 'format=judgements']) {
+        const results = (await t.api(`/api/results?${query}`, auth)).body as string;
+        expect(results).not.toContain(itemDebate);
+        expect(results).not.toContain(before.id);
+      }
       // The study's exports need the researcher token.
       for (const file of ['judgements.csv', 'transcripts.jsonl', 'spec.json']) expect((await t.api(`/api/studies/${spec.id}/export/${file}`, auth)).status).toBe(401);
-      // A new lobby debate on the item: refused with a reason, once the route applies the decision.
-      expect(creationHidden(shield, outsider, scenarioId)).toMatch(/cannot be started now/);
+      // A new lobby debate on an item: refused with a reason.
+      const created = await t.api('/api/debates', { method: 'POST', json: { scenarioId: ITEMS[1], preset: 'debate' }, ...auth });
+      expect(created.status).toBe(403);
+      expect(created.body.error).toMatch(/cannot be started now: its scenario is an item of a study that is running/);
     }
-    // The debate played before the study is hidden too; the researcher still sees everything.
-    expect(debateHidden(shield, outsider, { scenarioId: ITEMS[0]! })).not.toBeNull();
-    expect(debateHidden(shield, { researcher: true }, { scenarioId: ITEMS[0]! })).toBeNull();
+    // The researcher still sees everything.
+    expect((await t.api(`/api/debates/${before.id}`, { token: RESEARCHER_TOKEN })).status).toBe(200);
+    expect(((await t.api('/api/scenarios', { token: RESEARCHER_TOKEN })).body.scenarios as { id: string }[]).map((s) => s.id)).toEqual(expect.arrayContaining(ITEMS));
+    // Once the study closes, its items are back.
+    expect((await t.api(`/api/studies/${spec.id}/close`, { method: 'POST', json: {}, token: RESEARCHER_TOKEN })).status).toBe(200);
+    expect(((await t.api('/api/scenarios')).body.scenarios as { id: string }[]).map((s) => s.id)).toEqual(expect.arrayContaining(ITEMS));
+    expect((await t.api(`/api/debates/${before.id}`)).status).toBe(200);
     expect(before.id).toBeTruthy();
   });
 });

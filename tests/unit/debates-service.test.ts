@@ -19,7 +19,7 @@ let sessions: Sessions;
 let scenarios: Map<string, Scenario>;
 
 /** A service over an in-memory store and this process's sessions; the lobby on or off, with a private pack "mnist". */
-function service(publicLobby = true): DebatesService {
+function service(publicLobby = true, hidden: Map<string, string> = new Map()): DebatesService {
   const agents = agentCatalog({ config: undefined, transcripts: (id) => store.getTranscript(id) });
   const packs = [...new Set([...scenarios.values()].map((s) => s.pack!))].map((id) => ({ id, title: id, private: id === 'mnist' })) as never;
   return new DebatesService({
@@ -29,6 +29,7 @@ function service(publicLobby = true): DebatesService {
     agents,
     lobby: { publicLobby, packs },
     researcherToken: RESEARCHER_TOKEN,
+    shield: async () => hidden,
   });
 }
 
@@ -105,5 +106,32 @@ describe('the debates service refuses with a typed code', () => {
     const cancelled = await debates.cancel(RESEARCHER, id, 'a test');
     expect(cancelled.ok && cancelled.value?.status).toBe('ended');
     expect(code(await debates.cancel(RESEARCHER, id, 'again'))).toBe('conflict');
+  });
+});
+
+describe('a running study\'s items, outside the study', () => {
+  it('are neither listed, shown nor played by anyone but researchers and the seats of a debate', async () => {
+    const open = service();
+    const before = await open.create(ANONYMOUS, { scenarioId: 'the-quiet-relay', preset: 'debate' });
+    expect(before.ok).toBe(true);
+    const id = before.ok ? before.value.id : '';
+    const A = before.ok ? before.value.seats.A!.token! : '';
+    // The study launches with that scenario among its items.
+    const shielded = service(true, new Map([['the-quiet-relay', 'study-1']]));
+    const made = await shielded.create(ANONYMOUS, { scenarioId: 'the-quiet-relay', preset: 'debate' });
+    expect(code(made)).toBe('forbidden');
+    expect(!made.ok && made.reason).toMatch(/cannot be started now: its scenario is an item of a study that is running/);
+    const listed = await shielded.list(ANONYMOUS, { limit: 1000, offset: 0 });
+    expect(listed.ok && listed.value.debates.map((d) => d.id)).not.toContain(id);
+    expect(code(await shielded.summary({}, id))).toBe('not-found');
+    expect(code(await shielded.transcript({}, id, 'judge'))).toBe('not-found');
+    // A researcher sees it, and so does a player already seated in it.
+    const all = await shielded.list(RESEARCHER, { limit: 1000, offset: 0 });
+    expect(all.ok && all.value.debates.map((d) => d.id)).toContain(id);
+    expect(code(await shielded.summary(asResearcher, id))).toBe('ok');
+    expect(code(await shielded.view({ bearer: A }, id, 'A'))).toBe('ok');
+    expect(code(await shielded.create(RESEARCHER, { scenarioId: 'the-quiet-relay', preset: 'debate' }))).toBe('ok');
+    // Other scenarios are untouched.
+    expect(code(await shielded.create(ANONYMOUS, { scenarioId: SCENARIO, preset: 'debate' }))).toBe('ok');
   });
 });

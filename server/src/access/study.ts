@@ -95,6 +95,15 @@ export interface Viewer {
   researcher: boolean;
 }
 
+/**
+ * How a principal looks at a running study's items from outside it: researchers see
+ * everything, and so does the holder of a seat of the debate concerned (a player already
+ * in it); anyone else does not see them.
+ */
+export function viewerOf(p: Principal): Viewer {
+  return { researcher: p.kind === 'researcher' || p.kind === 'seat' };
+}
+
 /** The shield of the studies running now: from launch until close, their scenarios are hidden. */
 export function studyShield(running: readonly RunningStudyItems[]): StudyShield {
   const shield = new Map<string, string>();

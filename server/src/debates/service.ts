@@ -21,6 +21,7 @@ import {
 import type { AgentCatalog } from '../agents/registry.ts';
 import { creation, lobbyOpenTo, mayAsk, type LobbyFacts } from '../access/lobby.ts';
 import { decide, listScope, publicAgentId, researcherOnly, summaryFor, type DebateFacts } from '../access/policy.ts';
+import { creationHidden, debateHidden, viewerOf, type StudyShield } from '../access/study.ts';
 import { resolvePrincipal, type Credentials, type Principal } from '../access/principal.ts';
 import { ok, refuse, type Decision, type Refusal, type RefusalCode, type Result } from '../access/refusal.ts';
 import type { ListFilter, Store } from '../store/store.ts';
@@ -35,6 +36,8 @@ export interface DebatesDeps {
   agents: Pick<AgentCatalog, 'parse' | 'ids'>;
   lobby: LobbyFacts;
   researcherToken: string;
+  /** The scenarios of the studies running now, hidden outside them (access/study.ts). */
+  shield: () => Promise<StudyShield>;
 }
 
 /** A debate to create, as a caller asks for it. */
@@ -115,6 +118,8 @@ export class DebatesService {
     if (!open.ok) return open;
     const allowed = creation(p, lobby, creating.scenarios.get(input.scenarioId) ?? { id: input.scenarioId, pack: undefined }, input.visibility);
     if (!allowed.ok) return allowed;
+    const hidden = creationHidden(await this.deps.shield(), viewerOf(p), input.scenarioId);
+    if (hidden) return refuse('forbidden', hidden);
     const seats: Partial<Record<Seat, SeatConfig>> = {};
     for (const [seat, c] of Object.entries(input.seats ?? {})) {
       if (c.kind === 'agent' && !c.agent) return refuse('invalid', `seat ${seat}: an agent seat names its agent (one of ${agents.ids().join(', ')})`);
@@ -151,7 +156,8 @@ export class DebatesService {
 
   /** The debates `p` may list (private ones are unlisted but for researchers), with the total. */
   async list(p: Principal, query: DebateListQuery): Promise<Result<{ total: number; debates: DebateSummary[] }>> {
-    const filter: ListFilter = { ...query, ...(listScope(p) === 'public' ? { visibility: 'public' as const } : {}) };
+    const outside = viewerOf(p).researcher ? {} : { exceptScenarios: [...(await this.deps.shield()).keys()] };
+    const filter: ListFilter = { ...query, ...outside, ...(listScope(p) === 'public' ? { visibility: 'public' as const } : {}) };
     const [debates, total] = await Promise.all([this.deps.store.listDebates(filter), this.deps.store.countDebates(filter)]);
     return ok({ total, debates: debates.map((d) => summaryFor(d, p)) });
   }
@@ -225,6 +231,9 @@ export class DebatesService {
     const principal = resolvePrincipal(who, { researcherToken: this.deps.researcherToken, debate: { id: facts.id, seatTokens } });
     const seen = decide(principal, facts, { view: 'summary' });
     if (!seen.ok) return seen;
+    const study = (record.header.meta?.['study'] as { id?: unknown } | undefined)?.id;
+    const hidden = debateHidden(await this.deps.shield(), viewerOf(principal), { scenarioId: record.header.scenario.id, studyId: typeof study === 'string' ? study : undefined });
+    if (hidden) return refuse('not-found', `no debate "${id}": ${hidden}`);
     return ok({ record, summary, facts, principal, seatTokens });
   }
 }

@@ -6,6 +6,7 @@ import express, { type Router } from 'express';
 import { presetCatalog, summarizeScenario, type Scenario } from '@arena/shared';
 import { offeredPacks, type LobbyFacts } from '../access/lobby.ts';
 import { offeredAgents } from '../access/policy.ts';
+import { scenarioHidden, viewerOf, type StudyShield } from '../access/study.ts';
 import type { AgentCatalog } from '../agents/registry.ts';
 import { requestPrincipal } from './access.ts';
 
@@ -14,20 +15,22 @@ export interface LobbyRouterDeps {
   scenarios: ReadonlyMap<string, Scenario>;
   agents: Pick<AgentCatalog, 'ids' | 'parse'>;
   researcherToken: string;
+  /** The scenarios of the studies running now, hidden outside them (access/study.ts). */
+  shield: () => Promise<StudyShield>;
 }
 
 export function lobbyRouter(deps: LobbyRouterDeps): Router {
   const api = express.Router();
 
   /** The scenarios the caller is offered: public packs while the public lobby is on; every pack for researchers. */
-  api.get('/scenarios', (req, res) => {
-    const packs = offeredPacks(requestPrincipal(req, deps), deps.lobby);
+  api.get('/scenarios', async (req, res) => {
+    const who = requestPrincipal(req, deps);
+    const packs = offeredPacks(who, deps.lobby);
     const ids = new Set(packs.map((p) => p.id));
-    res.json({
-      publicLobby: deps.lobby.publicLobby,
-      packs,
-      scenarios: [...deps.scenarios.values()].filter((s) => s.pack !== undefined && ids.has(s.pack)).map(summarizeScenario),
-    });
+    // A running study's items are offered to nobody outside it, whatever pack they are in.
+    const shield = await deps.shield();
+    const shown = (s: Scenario) => s.pack !== undefined && ids.has(s.pack) && scenarioHidden(shield, viewerOf(who), s.id) === null;
+    res.json({ publicLobby: deps.lobby.publicLobby, packs, scenarios: [...deps.scenarios.values()].filter(shown).map(summarizeScenario) });
   });
 
   /** The presets, and the agents this caller may seat (configured agents only for researchers). */

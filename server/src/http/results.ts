@@ -11,6 +11,7 @@ import type { StudyStore } from '../studies/study-store.ts';
 import { HttpError, parseOr400 } from './errors.ts';
 import { requestPrincipal } from './access.ts';
 import { listScope } from '../access/policy.ts';
+import { viewerOf, type StudyShield } from '../access/study.ts';
 
 /** A date as ms since the epoch or anything Date parses ("2026-11-01"). */
 const When = z
@@ -54,6 +55,8 @@ export interface ResultsRouterDeps {
   store: Store;
   /** The studies, whose rules exclude some participants' judgements from every count. */
   studies: Pick<StudyStore, 'list' | 'participants'>;
+  /** The scenarios of the studies running now: no results over them outside the study (access/study.ts). */
+  shield: () => Promise<StudyShield>;
   packs: readonly PackInfo[];
   researcherToken: string;
 }
@@ -74,9 +77,11 @@ export function resultsRouter(deps: ResultsRouterDeps): Router {
       ...(q.provenance ? { provenance: q.provenance } : {}),
       ...(q.study ? { study: q.study } : {}),
     };
-    const scope = listScope(requestPrincipal(req, deps));
+    const who = requestPrincipal(req, deps);
+    const scope = listScope(who);
     const bounds = {
       ...(scope === 'public' ? { visibility: 'public' as const } : {}),
+      ...(viewerOf(who).researcher ? {} : { exceptScenarios: [...(await deps.shield()).keys()] }),
       ...(q.since !== undefined ? { since: q.since } : {}),
       // A bare date as the upper bound includes that whole day.
       ...(q.until !== undefined ? { until: q.until + (/^\d{4}-\d{2}-\d{2}$/.test(String(req.query.until)) ? 86_400_000 : 0) } : {}),

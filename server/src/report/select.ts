@@ -22,7 +22,7 @@ export class UnknownSource extends Error {
 }
 
 /** The store's narrowing for a report filter (the report applies the whole filter again). */
-export function listFilterOf(f: ReportFilter, extra: Pick<ListFilter, 'since' | 'until' | 'visibility'> = {}): ListFilter {
+export function listFilterOf(f: ReportFilter, extra: Pick<ListFilter, 'since' | 'until' | 'visibility' | 'exceptScenarios'> = {}): ListFilter {
   return {
     ...(f.pack ? { pack: f.pack } : {}),
     ...(f.preset ? { preset: f.preset } : {}),
@@ -50,7 +50,7 @@ const excludedBy = (exclusions: ReadonlySet<string>, r: TranscriptRecord): boole
 };
 
 /** The judgements of the selection that excluded study participants gave: shown apart, never counted. */
-export async function excludedSelection(stores: SelectionStores, filter: ReportFilter, extra: Pick<ListFilter, 'since' | 'until' | 'visibility'> = {}): Promise<TranscriptRecord[]> {
+export async function excludedSelection(stores: SelectionStores, filter: ReportFilter, extra: Pick<ListFilter, 'since' | 'until' | 'visibility' | 'exceptScenarios'> = {}): Promise<TranscriptRecord[]> {
   const store = stores.debates;
   const exclusions = await studyExclusions(stores.studies);
   const records: TranscriptRecord[] = [];
@@ -64,7 +64,7 @@ export async function excludedSelection(stores: SelectionStores, filter: ReportF
  * of participants its rules excluded). A source with no debates at all is an error that
  * names the sources the store has (a typo should not print an empty table).
  */
-export async function loadSelection(stores: SelectionStores, filter: ReportFilter, extra: Pick<ListFilter, 'since' | 'until' | 'visibility'> = {}): Promise<TranscriptRecord[]> {
+export async function loadSelection(stores: SelectionStores, filter: ReportFilter, extra: Pick<ListFilter, 'since' | 'until' | 'visibility' | 'exceptScenarios'> = {}): Promise<TranscriptRecord[]> {
   const store = stores.debates;
   const exclusions = await studyExclusions(stores.studies);
   const records: TranscriptRecord[] = [];

@@ -213,6 +213,7 @@ function matches(d: Debate, f: ListFilter): boolean {
   if (f.visibility && d.visibility !== f.visibility) return false;
   if (f.preset && h.rules.preset !== f.preset) return false;
   if (f.pack && h.scenario.pack !== f.pack) return false;
+  if (f.exceptScenarios?.includes(h.scenario.id)) return false;
   if (f.source === null && source !== null) return false;
   if (f.source && source !== f.source) return false;
   if (f.since !== undefined && d.createdAt < f.since) return false;

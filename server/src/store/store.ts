@@ -3,6 +3,8 @@ import type { DebateEvent, DebateHeader, DebateStatus, DebateSummary, Transcript
 export type { DebateSummary };
 
 export interface ListFilter {
+  /** Leaves out the debates over these scenarios (a running study's items, to anyone outside it). */
+  exceptScenarios?: readonly string[];
   status?: DebateStatus;
   visibility?: Visibility;
   preset?: string;
