@@ -145,7 +145,7 @@ export async function createArena(config: Config, options: { stores?: Stores } =
     rejudge: { rejudging: new RejudgeService({ store, creating, agents, agentTurnMs: config.agentSeconds * 1000 }), researcherToken: token },
     agents: { agents, gateway, agentKeys, researcherToken: token },
     selfplay: { store, sessions, scenarios: scenarioMap, creating, agents, researcherToken: token },
-    studies: studiesRouter({ studies, researcherToken: token }),
+    studies: studiesRouter({ studies, researcherToken: token, entries: config.studyEntries, limitStores }),
   });
   const limits = new ConnectionLimits(config.connectionsPerAddress, config.observersPerDebate);
   const addressOf = clientAddressOf(config.trustProxy);

@@ -42,6 +42,10 @@ const Env = z.object({
    * that is how long a stalled or dead process's debates wait before another takes them over.
    */
   ARENA_LEASE_SECONDS: z.coerce.number().min(1).max(600).default(10),
+  /** Study entries (POST /api/studies/:id/enter) one address may make in 10 minutes. */
+  ARENA_STUDY_ENTRIES_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  /** Study entries one study takes in a minute, from every address together. */
+  ARENA_STUDY_ENTRIES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(300),
   /** Requests with a refused token (401) one address may make in a minute before all its requests with a token wait. */
   ARENA_TOKEN_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
   /** WebSocket connections (seats and observers, all debates) one client address may hold at once in one process. */
@@ -85,6 +89,8 @@ export interface Config {
   leaseMs: number;
   /** Requests with a refused token one address may make in a minute. */
   tokenFailuresPerMinute: number;
+  /** Study entries one address may make in 10 minutes, and one study may take in a minute. */
+  studyEntries: { perAddress: number; perStudyPerMinute: number };
   /** Connections one client address may hold at once (per process). */
   connectionsPerAddress: number;
   /** Observers one debate may have at once. */
@@ -137,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.ARENA_TRUST_PROXY,
     leaseMs: e.ARENA_LEASE_SECONDS * 1000,
     tokenFailuresPerMinute: e.ARENA_TOKEN_FAILURES_PER_MINUTE,
+    studyEntries: { perAddress: e.ARENA_STUDY_ENTRIES_PER_ADDRESS, perStudyPerMinute: e.ARENA_STUDY_ENTRIES_PER_MINUTE },
     connectionsPerAddress: e.ARENA_CONNECTIONS_PER_ADDRESS,
     observersPerDebate: e.ARENA_OBSERVERS_PER_DEBATE,
   };

@@ -272,3 +272,23 @@ describe('a study', () => {
     expect((await t.api(`/api/studies/${spec.id}/enter`, { method: 'POST', json: {} })).status).toBe(400);
   });
 });
+
+describe('study links are public', () => {
+  it('limit the entries one address makes and one study takes, and refused entries take no slot', async () => {
+    const limited = await startArena({ env: { ARENA_STUDY_ENTRIES_PER_ADDRESS: '3', ARENA_STUDY_SWEEP_SECONDS: '3600' } });
+    try {
+      const floodSpec = { ...spec, id: 'flood-study' };
+      expect((await limited.api('/api/studies', { method: 'POST', json: { spec: floodSpec }, token: RESEARCHER_TOKEN })).status).toBe(201);
+      const statuses = [];
+      for (let i = 0; i < 6; i++) statuses.push((await limited.api(`/api/studies/${floodSpec.id}/enter`, { method: 'POST', json: { PROLIFIC_PID: `INVENTED-${i}` } })).status);
+      expect(statuses).toEqual([200, 200, 200, 429, 429, 429]);
+      const refused = await limited.api(`/api/studies/${floodSpec.id}/enter`, { method: 'POST', json: { PROLIFIC_PID: 'INVENTED-9' } });
+      expect(refused.body).toMatchObject({ code: 'rate-limited', error: expect.stringMatching(/at most 3 study entries per 10 minutes from one address/) });
+      expect(await limited.stores.studies.participants(floodSpec.id)).toHaveLength(3);
+      // Entering takes no slot: slots are drawn only once a participant has consented and starts.
+      expect((await limited.stores.studies.slots(floodSpec.id)).every((s) => s.status === 'open')).toBe(true);
+    } finally {
+      await limited.close();
+    }
+  });
+});

@@ -61,8 +61,9 @@ export async function simulateStudy(o: SimulateOptions): Promise<SimulationSumma
   const researcher = newToken() + newToken();
   // Dropouts are noticed after a few idle seconds in a dry run, not minutes.
   const spec: StudySpec = { ...o.spec, timeLimits: { ...o.spec.timeLimits, idleSeconds: 2 } };
+  // Every simulated participant comes from this machine: the per-address entry limit does not apply to the dry run.
   const arena = await createArena(
-    loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', ARENA_DATA_DIR: dataDir, ARENA_RESEARCHER_TOKEN: researcher, ARENA_STUDY_SWEEP_SECONDS: '0.5', DATABASE_URL: '' }),
+    loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', ARENA_DATA_DIR: dataDir, ARENA_RESEARCHER_TOKEN: researcher, ARENA_STUDY_SWEEP_SECONDS: '0.5', DATABASE_URL: '', ARENA_STUDY_ENTRIES_PER_ADDRESS: '1000000', ARENA_STUDY_ENTRIES_PER_MINUTE: '1000000' }),
   );
   const port = await arena.listen();
   const base = `http://127.0.0.1:${port}/api`;

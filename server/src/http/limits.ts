@@ -1,5 +1,5 @@
 /**
- * Per-address limits on requests (express-rate-limit): each answers the request over its
+ * Limits on requests per address (or per key, e.g. per study) (express-rate-limit): each answers the request over its
  * limit with a 429 whose JSON says what was limited and when to try again. With several
  * processes each limit counts in Redis, once for all of them (`stores`).
  */
@@ -16,6 +16,8 @@ export interface AddressLimit {
   limit: number;
   /** Requests that are not counted (and never refused by this limit). */
   skip?: (req: Request) => boolean;
+  /** What is counted against (default: the client's address). */
+  key?: (req: Request) => string;
   /** Which answers count: all (default), or only those for which this returns true. */
   counts?: (status: number) => boolean;
   /** What was limited, for the refusal: "at most 20 debates per 10 minutes from one address …". */
@@ -30,6 +32,7 @@ export function addressLimit(o: AddressLimit): RequestHandler {
     windowMs: o.windowMs,
     limit: o.limit,
     ...(o.skip ? { skip: o.skip } : {}),
+    ...(o.key ? { keyGenerator: o.key } : {}),
     ...(o.counts ? { skipSuccessfulRequests: true, requestWasSuccessful: (_req, res) => !o.counts!(res.statusCode) } : {}),
     ...(store ? { store } : {}),
     standardHeaders: 'draft-7',

@@ -7,6 +7,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { mayStudy, researcherOf, studyTicketOf, type StudyPrincipal } from '../access/study.ts';
 import { issueStudyTicket } from '../access/ticket.ts';
+import { addressLimit, type LimitStores } from './limits.ts';
 import type { PageMove, StudyService } from '../studies/service.ts';
 import { parseSpec, SpecError, StudySpec } from '../studies/spec.ts';
 import type { RefusalCode, Result } from '../studies/study-types.ts';
@@ -47,10 +48,30 @@ export interface StudiesRouterDeps {
   studies: StudyService;
   /** The researcher token (study tickets are signed under it). */
   researcherToken: string;
+  /** Entries one address may make in 10 minutes, and one study may take in a minute. */
+  entries: { perAddress: number; perStudyPerMinute: number };
+  /** Where the limits count (Redis with several processes). */
+  limitStores?: LimitStores | undefined;
 }
 
-export function studiesRouter({ studies, researcherToken }: StudiesRouterDeps): Router {
+export function studiesRouter({ studies, researcherToken, entries, limitStores }: StudiesRouterDeps): Router {
   const api = express.Router();
+  // Study links are public: invented panel ids from one address, or a flood on one study, must not take its slots.
+  const entriesPerAddress = addressLimit({
+    name: 'study-entries',
+    windowMs: 10 * 60_000,
+    limit: entries.perAddress,
+    what: `at most ${entries.perAddress} study entries per 10 minutes from one address`,
+    stores: limitStores,
+  });
+  const entriesPerStudy = addressLimit({
+    name: 'study-entries-per-study',
+    windowMs: 60_000,
+    limit: entries.perStudyPerMinute,
+    key: (req) => `study:${String(req.params.id)}`,
+    what: `at most ${entries.perStudyPerMinute} entries a minute into one study`,
+    stores: limitStores,
+  });
 
   /** The researcher, by the Authorization header (a token in the query string is never read). */
   const researcher = (req: Request): StudyPrincipal => researcherOf(requestToken(req), researcherToken);
@@ -70,9 +91,9 @@ export function studiesRouter({ studies, researcherToken }: StudiesRouterDeps): 
   };
 
   // ---- participants ----
-  api.post('/studies/:id/enter', async (req, res) => {
+  api.post('/studies/:id/enter', entriesPerAddress, entriesPerStudy, async (req, res) => {
     const e = parseOr400(Entry, req.body ?? {}, 'study link');
-    res.json(valueOf(await studies.enter(req.params.id, { pid: (e.PROLIFIC_PID ?? e.pid) as string, study: e.STUDY_ID ?? null, session: e.SESSION_ID ?? null, role: e.role ?? 'judge' })));
+    res.json(valueOf(await studies.enter(String(req.params.id), { pid: (e.PROLIFIC_PID ?? e.pid) as string, study: e.STUDY_ID ?? null, session: e.SESSION_ID ?? null, role: e.role ?? 'judge' })));
   });
   /** What the participant's page shows now. It never writes: the page's heartbeat is POST …/me/seen. */
   api.get('/studies/:id/me', async (req, res) => {
