@@ -292,3 +292,18 @@ describe('study links are public', () => {
     }
   });
 });
+
+describe("the dashboard's event stream", () => {
+  it('ends when the ticket it was opened with expires, saying so', async () => {
+    const { issueStudyTicket, TICKET_SECONDS } = await import('../../server/src/access/ticket.ts');
+    // A ticket issued long enough ago that it has about a second left.
+    const { ticket, expiresAt } = issueStudyTicket(RESEARCHER_TOKEN, spec.id, Date.now() - TICKET_SECONDS * 1000 + 1200);
+    const res = await fetch(`${t.http}/api/studies/${spec.id}/events?ticket=${encodeURIComponent(ticket)}`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(Date.now()).toBeGreaterThanOrEqual(expiresAt);
+    expect(text).toMatch(/event: expired\ndata: .*the ticket has expired/);
+    // The same ticket opens nothing any more.
+    expect((await fetch(`${t.http}/api/studies/${spec.id}/events?ticket=${encodeURIComponent(ticket)}`)).status).toBe(401);
+  });
+});

@@ -121,6 +121,11 @@ export function StudyDashboard({ id }: { id: string }) {
       setError(null);
     });
     source.onerror = () => setError('Live updates interrupted; reconnecting…');
+    // The stream lasts as long as its ticket; the ticket is renewed before then (a new stream), so this is a renewal that failed.
+    source.addEventListener('expired', () => {
+      source.close();
+      setError('Live updates stopped: the ticket expired. Reload the page to sign in again.');
+    });
     return () => source.close();
   }, [id, ticket]);
 

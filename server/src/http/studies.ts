@@ -170,11 +170,20 @@ export function studiesRouter({ studies, researcherToken, entries, limitStores }
     };
     const off = studies.onChange((id) => id === req.params.id && push());
     const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
+    // A stream opened with a ticket lasts as long as the ticket: then it says so and ends (the dashboard asks for a new one).
+    const expiry =
+      principal.kind === 'studyTicket'
+        ? setTimeout(() => {
+            res.write('event: expired\ndata: {"reason":"the ticket has expired: ask for a new one (POST /api/studies/:id/ticket)"}\n\n');
+            res.end();
+          }, Math.max(0, principal.expiresAt - Date.now()))
+        : undefined;
     push();
     req.on('close', () => {
       off();
       clearInterval(ping);
       clearTimeout(timer);
+      clearTimeout(expiry);
     });
   });
   api.get('/studies/:id/participants/:participant', async (req, res) => {
