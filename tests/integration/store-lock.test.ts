@@ -37,7 +37,7 @@ describe('the embedded data folder lock, with real server processes', () => {
     db.exec(`DELETE FROM lock_owner; INSERT INTO lock_owner VALUES (${process.pid}, 0), (1, 0)`);
     db.close();
     const third = await startServerProcess(env);
-    const health = (await (await fetch(`${third.http}/api/health`)).json()) as { ok: boolean; store: string };
+    const health = (await (await fetch(`${third.http}/api/health`, { headers: { authorization: `Bearer ${RESEARCHER_TOKEN}` } })).json()) as { ok: boolean; store: string };
     expect(health).toMatchObject({ ok: true, store: 'embedded' });
     await third.kill('SIGKILL');
   }, 60_000);

@@ -21,7 +21,9 @@ describe('pixels: the experiment table', () => {
     expect(a.config.imagesUsed).toBe(2);
     expect(a.judgeEvals).toBeGreaterThan(0);
     const table = formatPixelsTable(a);
-    expect(table).toContain('95% Wilson');
+    // The table says which interval each row has: judge alone over several masks a digit is clustered by digit, the rest Wilson.
+    expect(table).toContain('interval cluster-robust by digit');
+    expect(table).toContain('the other rows: Wilson');
     expect(table).toContain('debate, no precommit');
     // Same seed, same outcomes (the no-precommit rows, rerun alone).
     const b = await runPixelsEval({ ...opts, precommit: [false] });
