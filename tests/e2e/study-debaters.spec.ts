@@ -15,6 +15,8 @@ const spec = {
   title: 'Judging people who debate',
   seed: 'e2e-debaters-seed',
   scenarios: { ids: ['the-lantern-room', 'log-of-the-petrel'] },
+  // Items from the public pack, on purpose: the test is about recruited debaters, not about the items' exposure.
+  publicItems: 'allow',
   conditions: [{ name: 'people', preset: 'debate', rules: { maxSpeechRounds: 1, minSpeechRoundsBeforeEnd: 1 }, debaters: 'human' }],
   itemsPerParticipant: 1,
   judgementsPerCell: 1,

@@ -197,9 +197,21 @@ test('four participants run a three-condition study from study link to completio
   const leftByFailed = (await itemsOf(failed)).filter((i) => i.slot && i.kind === 'item').map((i) => i.slot);
   const refilled = (await itemsOf(later)).filter((i) => i.slot && [...leftByDropout, ...leftByFailed].includes(i.slot) && i.status === 'done');
   expect(leftByDropout.length).toBeGreaterThan(0);
-  expect(refilled).toHaveLength(3);
+  // Which handed-back slots participant 4 draws depends on the draw (it is seeded by the participants' random ids, and
+  // nobody judges one question twice, so a top-up may be drawn instead); every handed-back slot it did not draw is open again.
+  const openCells = new Map<string, number>((progress.cells as { cell: string; open: number }[]).map((c) => [c.cell, c.open]));
+  const drawnAgain = new Set(refilled.map((i) => i.slot));
+  for (const slot of new Set([...leftByDropout, ...leftByFailed])) {
+    if (!drawnAgain.has(slot)) expect(openCells.get(slot!.split('#')[0]!), `slot ${slot} back in the pool`).toBeGreaterThan(0);
+  }
   expect(progress.refills).toBeGreaterThan(0);
-  expect(progress.plan.open).toBe(leftByDropout.length + leftByFailed.length - 3);
+  // Usable judgements: participant 1's three and participant 4's three; no slot was judged by two usable participants;
+  // every other slot of the pool (the plan and any top-up) is open again.
+  const first = progress.participants.find((p: { outcome: string | null }) => p.outcome === 'completed').participant as string;
+  const usable = [...(await itemsOf(first)), ...(await itemsOf(later))].filter((i) => i.slot && i.kind === 'item' && i.status === 'done').map((i) => i.slot);
+  expect(usable).toHaveLength(6);
+  expect(new Set(usable).size).toBe(6);
+  expect(progress.plan).toMatchObject({ planned: 9, done: 6, assigned: 0, open: progress.plan.slots - 6 });
 
   // judgements.csv, recomputed from the stored transcripts.
   const csv = parseCsv(await (await request.get(`/api/studies/${STUDY}/export/judgements.csv`, { headers: auth })).text(), { columns: true }) as Record<string, string>[];
