@@ -51,7 +51,7 @@ const Env = z.object({
   /** WebSocket connections (seats and observers, all debates) one client address may hold at once in one process. */
   ARENA_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(100),
   /** Observers one debate may have at once. */
-  ARENA_OBSERVERS_PER_DEBATE: z.coerce.number().int().min(0).max(100_000).default(200),
+  ARENA_OBSERVERS_PER_DEBATE: z.coerce.number().int().min(0).max(1_000_000).default(200),
   /**
    * The reverse proxies in front of the server whose X-Forwarded-For to trust, named: a
    * comma-separated list of addresses, CIDR subnets or the ranges `loopback`,
