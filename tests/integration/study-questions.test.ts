@@ -7,7 +7,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_SPEC } from '../../server/src/studies/example.ts';
 import { parseSpec, type StudySpec } from '../../server/src/studies/spec.ts';
-import { RESEARCHER_TOKEN, startArena, type TestArena } from '../helpers/arena.ts';
+import { framesText, RESEARCHER_TOKEN, startArena, type TestArena } from '../helpers/arena.ts';
 
 let t: TestArena;
 const base = parseSpec(EXAMPLE_SPEC);
@@ -45,6 +45,11 @@ describe('post-item questions', () => {
     await judge.until((c) => c.views.length > 0 && c.view.legal.some((l) => l.type === 'judge'), 'the judge turn', 20_000);
     await judge.act({ type: 'judge', probabilities: judge.view.answers.map((_, i) => (i === 0 ? 0.9 : 0.1 / (judge.view.answers.length - 1))), end: true });
     for (let i = 0; i < 50 && (await t.api(`/api/studies/${spec.id}/me`, { token })).body.item?.status !== 'done'; i++) await new Promise((r) => setTimeout(r, 50));
+    // Feedback kept for the end: the finished item's judge seat never carried the correct answer or the scores, on the wire.
+    await judge.until((c) => c.view.status === 'finished', 'the finished view');
+    expect(judge.views.some((v) => v.correctIndex !== undefined || v.verdict !== undefined)).toBe(false);
+    expect(framesText(judge.frames())).not.toMatch(/correctIndex|judgeScore|debaterScores/);
+    expect((await t.api(`/api/debates/${page.item.debateId}/view?seat=judge`, { token: page.item.token })).body).not.toHaveProperty('correctIndex');
     expect((await post('next')).status).toBe(409);
     const bad = await post('answers', { position: 1, answers: { confidence: 9 } });
     expect(bad.status).toBe(400);

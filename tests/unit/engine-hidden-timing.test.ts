@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { apply, replay, viewFor, type Action, type DebateEvent, type DebateState, type DebaterSeat } from '@arena/shared';
-import { newDebate } from '../helpers/fixtures.ts';
+import { HIDDEN_SENTENCE, newDebate } from '../helpers/fixtures.ts';
 
 const judgeTurn = (p: number[], end = false): Action => ({ type: 'judge', probabilities: p, end });
 const say = (text: string): Action => ({ type: 'speech', text });
@@ -107,5 +107,34 @@ describe("a sequential round's deadlines are fixed when it opens", () => {
     expect(s.lastSeq).toBe(log.at(-1)!.seq);
     expect(s.rounds.at(-1)!.kind).toBe('judge');
     expect(s.rounds.at(-1)!.startedAt).toBe(opened + 11_000);
+  });
+});
+
+describe('an outcome the rules withhold', () => {
+  it('never reaches the judge or an observer, in the live view or the replay; the debaters and the full view keep it', () => {
+    const log: DebateEvent[] = [];
+    let s = newDebate('debate', 'withheld', { revealOutcome: false });
+    const order = s.header.assignment.speakingOrder as DebaterSeat[];
+    s = step(s, log, 'system', { type: 'start' }, 1000);
+    s = step(s, log, 'judge', judgeTurn([0.5, 0.5]), 2000);
+    s = step(s, log, order[0]!, say('One.'), 3000);
+    s = step(s, log, order[1]!, say('Two.'), 4000);
+    s = step(s, log, 'judge', judgeTurn([0.3, 0.7], true), 5000);
+    expect(s.status).toBe('finished');
+    for (const seat of ['judge', 'observer'] as const) {
+      for (const mode of ['live', 'replay'] as const) {
+        const v = viewFor(s, seat, { mode });
+        expect(v.correctIndex, `${seat} ${mode}`).toBeUndefined();
+        expect(v.verdict, `${seat} ${mode}`).toBeUndefined();
+        expect(JSON.stringify(v)).not.toContain(HIDDEN_SENTENCE);
+      }
+    }
+    expect(viewFor(s, 'A').correctIndex).toBe(s.header.assignment.correctIndex);
+    expect(viewFor(s, 'A').verdict).toEqual(s.verdict);
+    expect(viewFor(s, 'judge', { mode: 'full' }).correctIndex).toBe(s.header.assignment.correctIndex);
+    // By default the verdict shows them to everyone.
+    const shown = replay({ ...s.header, rules: { ...s.header.rules, revealOutcome: true } }, log);
+    expect(viewFor(shown, 'judge').correctIndex).toBe(s.header.assignment.correctIndex);
+    expect(viewFor(shown, 'judge').verdict).toEqual(shown.verdict);
   });
 });

@@ -90,6 +90,9 @@ export async function openItemDebate(
     }
     header = createHeader({ id, scenario, rules, seed, createdAt: Date.now(), seats: seats as Partial<Record<Seat, SeatConfig>>, provenance: 'study', meta: { study: meta } });
   }
+  // Feedback at the study's end, or never: the judge's seat never carries the correct answer or the
+  // scores (on the wire, not only on the page). Practice items keep theirs.
+  if ((row.spec.feedback ?? 'afterEach') !== 'afterEach' && item.kind !== 'practice') header = { ...header, rules: { ...header.rules, revealOutcome: false } };
   // Agents are checked against their seats and the evidence; header, tokens and visibility are written together.
   const { tokens } = await deps.createDebate({ header }, 'private');
   if (!tokens.judge) throw new Error(`study debate ${id}: the judge seat is not a person's`);

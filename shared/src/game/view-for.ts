@@ -207,9 +207,11 @@ function seatView(state: DebateState, seat: Seat): DebateView {
     continues: state.continues,
   };
   const evidence = header.scenario.evidence;
-  Object.assign(view, evidenceKindOf(evidence).shown(evidence, { debater: isDebater, judgeSeesEvidence: header.rules.judgeSeesEvidence, finished }));
-  if (isDebater || finished) view.correctIndex = header.assignment.correctIndex;
-  if (finished && state.verdict) view.verdict = state.verdict;
+  // What the verdict reveals to the judge and observers (the correct answer, the scores, the evidence), unless the rules withhold it.
+  const outcomeShown = finished && header.rules.revealOutcome;
+  Object.assign(view, evidenceKindOf(evidence).shown(evidence, { debater: isDebater, judgeSeesEvidence: header.rules.judgeSeesEvidence, finished: outcomeShown }));
+  if (isDebater || outcomeShown) view.correctIndex = header.assignment.correctIndex;
+  if ((isDebater ? finished : outcomeShown) && state.verdict) view.verdict = state.verdict;
   if (state.status === 'ended' && state.endReason) view.endReason = state.endReason;
   return view;
 }

@@ -43,7 +43,7 @@ export const Preset = z
   .refine((p) => p.info.family !== 'debate' || p.rules.debaters === 'all', { message: 'a debate has a debater per answer', path: ['info', 'family'] });
 export type Preset = z.infer<typeof Preset>;
 
-const NYU_LIMITS = { speechChars: 750, quoteChars: 250, revealsPerSpeech: 0, judgePenalty: 0.05, judgeCommentChars: 750, judgeSeesEvidence: false } satisfies Partial<Rules>;
+const NYU_LIMITS = { speechChars: 750, quoteChars: 250, revealsPerSpeech: 0, judgePenalty: 0.05, judgeCommentChars: 750, judgeSeesEvidence: false, revealOutcome: true } satisfies Partial<Rules>;
 const DEBATE = {
   debaters: 'all',
   opening: ['judge', 'simultaneous', 'judge'],
@@ -142,6 +142,7 @@ export const PRESETS = {
       judgePenalty: 0,
       judgeCommentChars: 750,
       judgeSeesEvidence: false,
+      revealOutcome: true,
     },
     info: {
       family: 'debate',

@@ -40,6 +40,11 @@ export const Rules = z
     judgeCommentChars: z.number().int().nonnegative().max(20000),
     /** The judge (and an observer) sees the evidence itself: the expert judge, an upper bound. */
     judgeSeesEvidence: z.boolean().default(false),
+    /**
+     * After the verdict the judge and observers see the correct answer, the scores and the
+     * evidence; false: they never do (a study that gives feedback at its end, or never).
+     */
+    revealOutcome: z.boolean().default(true),
   })
   .refine((r) => r.quoteChars <= r.speechChars, { message: 'quoteChars cannot exceed speechChars', path: ['quoteChars'] })
   .refine((r) => r.minSpeechRoundsBeforeEnd <= r.maxSpeechRounds, {
