@@ -15,6 +15,7 @@ export * from './game/types.ts';
 export * from './game/setup.ts';
 export * from './game/turns.ts';
 export * from './game/roles.ts';
+export * from './game/naming.ts';
 export * from './game/apply.ts';
 export * from './game/view-for.ts';
 export * from './game/replay.ts';

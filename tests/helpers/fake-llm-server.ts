@@ -50,11 +50,11 @@ function userText(api: 'openai' | 'anthropic', body: Record<string, unknown>): s
 
 /**
  * A sensible default: judges (prompts asking for JSON probabilities) get a JSON answer
- * favouring answer A; debaters get a speech quoting the first sentence of the <story>.
+ * favouring answer 1; debaters get a speech quoting the first sentence of the <story>.
  */
 export function defaultResponder(prompt: string): string {
   if (/Reply with JSON only/.test(prompt)) {
-    const letters = [...prompt.matchAll(/^([A-D])\. /gm)].map((m) => m[1] as string);
+    const letters = [...prompt.matchAll(/^([1-4])\. /gm)].map((m) => m[1] as string);
     const n = Math.max(2, letters.length);
     const probs = Object.fromEntries(letters.map((l, i) => [l, i === 0 ? 1 - (n - 1) * 0.2 : 0.2]));
     return JSON.stringify({ probabilities: probs, end: true, comment: 'Weighed the verified quotes.' });

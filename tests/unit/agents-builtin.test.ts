@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  answerLabel,
+  answerPosition,
   apply,
   probabilityProblem,
   rulesFor,
@@ -76,6 +78,10 @@ describe('the built-in passage debater', () => {
     const own = state.header.assignment.debaters[first.seat as 'A']!;
     const shown = state.header.scenario.answers[state.header.assignment.answerOrder[own]!]!;
     expect(first.action.type === 'speech' && first.action.text).toContain(shown.replace(/[.!?]+$/, ''));
+    // It names its answer as the page does: by its number in the shown order (debaters are lettered).
+    expect(first.action.type === 'speech' && first.action.text).toContain(`I argue for answer ${answerLabel(own)}:`);
+    expect(answerLabel(own)).toBe(String(own + 1));
+    expect(answerPosition(answerLabel(own), state.header.scenario.answers.length)).toBe(own);
     const later = speeches.slice(2);
     expect(later.length).toBeGreaterThan(0);
     expect(later.every((a) => a.action.type === 'speech' && /My opponent/.test(a.action.text ?? ''))).toBe(true);

@@ -37,18 +37,24 @@ describe('prompts by preset', () => {
     const choose = buildPrompt(viewFor(started('open-debate'), 'A'), undefined).user;
     expect(choose).toContain(passageText(LIGHTHOUSE).slice(0, 60));
     expect(choose).toContain('open debate');
-    expect(choose).toContain('{"answer": "A"}');
+    // Answers are numbered on every surface (shared/src/game/naming.ts), in the prompts too.
+    expect(choose).toContain('{"answer": "1"}');
+    expect(choose).toMatch(/^1\. /m);
     const consultant = buildPrompt(viewFor(started('open-consultancy', [['A', { type: 'choose', answer: 1 }], ['judge', { type: 'judge', probabilities: [0.5, 0.5], end: false }]]), 'A'), undefined).user;
-    expect(consultant).toContain('You chose to argue that the answer is B');
+    expect(consultant).toContain('You chose to argue that the answer is 2');
     const assigned = buildPrompt(viewFor(started('consultancy', [['judge', { type: 'judge', probabilities: [0.5, 0.5], end: false }]]), 'A'), undefined).user;
     expect(assigned).toContain('You have been assigned to argue');
     expect(buildPrompt(viewFor(started('blind'), 'judge'), undefined).user).not.toContain(HIDDEN_SENTENCE);
   });
 
-  it('reads a choice from JSON or a bare letter, and refuses a reply that names none', () => {
+  it('reads a choice from JSON or a bare number (or letter), and refuses a reply that names none', () => {
+    expect(parseChoiceReply('{"answer": "2"}', 2)).toBe(1);
+    expect(parseChoiceReply('{"answer": 3}', 4)).toBe(2);
+    expect(parseChoiceReply('I will argue for 4.', 4)).toBe(3);
+    expect(() => parseChoiceReply('I will argue for 5.', 4)).toThrow();
     expect(parseChoiceReply('{"answer": "B"}', 2)).toBe(1);
     expect(parseChoiceReply('I will argue for C.', 4)).toBe(2);
     expect(() => parseChoiceReply('{"answer": "D"}', 2)).toThrow(ParseError);
-    expect(() => parseChoiceReply('no idea', 2)).toThrow(/no answer letter/);
+    expect(() => parseChoiceReply('no idea', 2)).toThrow(/no answer number/);
   });
 });

@@ -1,9 +1,10 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import type { DebateView, Presence, RefusalMessage, RoundView, SpeechView } from '@arena/shared';
+import { answerLabel, type DebateView, type Presence, type RefusalMessage, type RoundView, type SpeechView } from '@arena/shared';
 import { evidenceWords } from '../evidence/words.ts';
 
 /** Answers are numbered, so they are never mistaken for the lettered debater seats. */
-export const ANSWER_LABELS = ['1', '2', '3', '4'];
+/** The answers' labels (shared/src/game/naming.ts: the same on every surface). */
+export const ANSWER_LABELS = [0, 1, 2, 3].map(answerLabel);
 export const pct = (p: number) => `${Math.round(p * 100)}%`;
 export const fmt = (x: number | null | undefined, digits = 2) => (x === null || x === undefined || Number.isNaN(x) ? '—' : x.toFixed(digits));
 

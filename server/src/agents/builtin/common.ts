@@ -1,9 +1,5 @@
 import { PROBABILITY_MAX, PROBABILITY_MIN, rngFromSeed, segmentText, type DebateView, type DebaterSeat, type Rng, type SpeechView } from '@arena/shared';
 
-export const LETTERS = ['A', 'B', 'C', 'D'] as const;
-
-/** A letter for a shown answer position ("A" for 0). */
-export const letter = (i: number): string => LETTERS[i] ?? String(i + 1);
 
 /**
  * The random stream for one decision: a function of the agent's seed, the debate, the

@@ -1,7 +1,7 @@
-import { resolveSpeech, type DebateView, type DebaterSeat, type Rules } from '@arena/shared';
+import { answerLabel, resolveSpeech, type DebateView, type DebaterSeat, type Rules } from '@arena/shared';
 import type { Agent, AgentReply, AgentTurn } from '../agent.ts';
 import { Bm25, fitQuote, hasNegation, passageUnits, terms, type Unit } from './text.ts';
-import { answerOf, decisionRng, letter, speechesIn } from './common.ts';
+import { answerOf, decisionRng, speechesIn } from './common.ts';
 
 export interface PassageDebaterOptions {
   /** Most quotes in one speech. */
@@ -61,11 +61,11 @@ export class PassageDebater implements Agent {
     let rebuttal = this.rebuttal(view, seat, own);
     // After the opening, lead with a sentence that denies a rival answer, if the passage has one.
     const refutation = view.speechRounds >= 1 ? this.refutation(view, own, units, bm25, quoted) : null;
-    if (refutation) rebuttal = `${rebuttal} Answer ${letter(refutation.answer)} is ruled out: <quote>${refutation.text}</quote>.`.trim();
+    if (refutation) rebuttal = `${rebuttal} Answer ${answerLabel(refutation.answer)} is ruled out: <quote>${refutation.text}</quote>.`.trim();
     // On a refused first attempt, halve the budget: the refusal was about limits.
     const shrink = turn.refusal ? 0.5 : 1;
     const speech = compose(passage, rules, {
-      opening: `I argue for answer ${letter(own)}: "${ownText.replace(/[.!?]+$/, '')}".`,
+      opening: `I argue for answer ${answerLabel(own)}: "${ownText.replace(/[.!?]+$/, '')}".`,
       rebuttal,
       units: scored.filter((x) => x.s > 0).map((x) => x.u),
       maxQuotes: this.options.maxQuotes ?? 3,
@@ -122,7 +122,7 @@ export class PassageDebater implements Agent {
     const ownTerms = new Set(terms(view.answers[own] ?? ''));
     const otherTerms = terms(other === undefined ? '' : (view.answers[other] ?? ''));
     const shared = otherTerms.filter((t) => ownTerms.has(t)).length;
-    const parts = [`My opponent's case for ${other === undefined ? 'their answer' : letter(other)} rests on ${quotes.length} quote${quotes.length === 1 ? '' : 's'}`];
+    const parts = [`My opponent's case for ${other === undefined ? 'their answer' : answerLabel(other)} rests on ${quotes.length} quote${quotes.length === 1 ? '' : 's'}`];
     if (unverified) parts.push(`, ${unverified} of them not found in the passage`);
     parts.push(shared ? '; none of it rules out my answer.' : ', and none of them shows what the question asks.');
     return parts.join('');

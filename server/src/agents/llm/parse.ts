@@ -1,4 +1,4 @@
-import { findQuote, passageIndex, spanText, splitQuoteTags, type Rules } from '@arena/shared';
+import { answerLabel, answerPosition, findQuote, passageIndex, spanText, splitQuoteTags, type Rules } from '@arena/shared';
 import { toProbabilities } from '../builtin/common.ts';
 
 export class ParseError extends Error {
@@ -14,6 +14,7 @@ export interface JudgeDecision {
   comment: string;
 }
 
+/** Answers are numbered (shared/src/game/naming.ts); a model that answers with letters A–D is understood too. */
 const LETTERS = ['A', 'B', 'C', 'D'];
 
 function numberOf(v: unknown): number | null {
@@ -51,7 +52,7 @@ function fromJson(text: string, answers: number): JudgeDecision | null {
   if (Array.isArray(src)) raw = src.map(numberOf);
   else if (src && typeof src === 'object') {
     const rec = src as Record<string, unknown>;
-    raw = LETTERS.slice(0, answers).map((l) => numberOf(rec[l] ?? rec[l.toLowerCase()]));
+    raw = LETTERS.slice(0, answers).map((l, i) => numberOf(rec[answerLabel(i)] ?? rec[l] ?? rec[l.toLowerCase()]));
   }
   if (raw.length !== answers || raw.some((x) => x === null)) return null;
   const endValue = o.end ?? o.final ?? o.done;
@@ -64,9 +65,10 @@ function fromJson(text: string, answers: number): JudgeDecision | null {
 
 function fromLines(text: string, answers: number): JudgeDecision | null {
   const found = new Map<number, number>();
-  const re = /^[ \t]*[*_]*\(?(?:answer[ \t]+)?([A-D])\)?[*_]*[ \t]*[:=\-–][ \t]*([0-9]*\.?[0-9]+)[ \t]*(%?)/gim;
+  const re = /^[ \t]*[*_]*\(?(?:answer[ \t]+)?([A-D]|[1-4])\)?[*_]*[ \t]*[:=\-–][ \t]*([0-9]*\.?[0-9]+)[ \t]*(%?)/gim;
   for (const m of text.matchAll(re)) {
-    const i = LETTERS.indexOf((m[1] ?? '').toUpperCase());
+    const named = m[1] ?? '';
+    const i = /^[1-4]$/.test(named) ? answerPosition(named, answers) : LETTERS.indexOf(named.toUpperCase());
     if (i < 0 || i >= answers || found.has(i)) continue;
     found.set(i, Number(m[2]) / (m[3] ? 100 : 1));
   }
@@ -127,15 +129,16 @@ export function trimSpeech(reply: string, passage: string, rules: Pick<Rules, 's
 }
 
 /**
- * The answer an open protocol's debater chooses: JSON {"answer": "B"} (or a bare letter
- * in the reply). Returns the shown position; a reply naming no answer is a ParseError.
+ * The answer an open protocol's debater chooses: JSON {"answer": "2"} (or a bare number in
+ * the reply; letters A–D are understood too). Returns the shown position; a reply naming
+ * no answer is a ParseError.
  */
 export function parseChoiceReply(text: string, answers: number): number {
   const letters = 'ABCD'.slice(0, answers);
-  const json = /"answer"\s*:\s*"?\s*([A-Da-d])\b/.exec(text);
-  const bare = new RegExp(`\\b([${letters}])\\b`).exec(text.replace(/<[^>]*>/g, ' '));
-  const letter = (json?.[1] ?? bare?.[1])?.toUpperCase();
-  const index = letter === undefined ? -1 : letters.indexOf(letter);
-  if (index < 0) throw new ParseError(`no answer letter (${letters.split('').join(', ')}) in the reply`);
+  const json = /"answer"\s*:\s*"?\s*([1-4A-Da-d])\b/.exec(text);
+  const bare = new RegExp(`\\b([1-${answers}]|[${letters}])\\b`).exec(text.replace(/<[^>]*>/g, ' '));
+  const named = (json?.[1] ?? bare?.[1])?.toUpperCase();
+  const index = named === undefined ? -1 : /^[1-4]$/.test(named) ? answerPosition(named, answers) : letters.indexOf(named);
+  if (index < 0) throw new ParseError(`no answer number (1 to ${answers}) in the reply`);
   return index;
 }

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { familyOf, isPresetName, PRESETS, segmentText, sidesChosen, type DebateView, type Refusal, type RoundView } from '@arena/shared';
-import { answerOf, letter } from '../builtin/common.ts';
+import { answerLabel, familyOf, isPresetName, PRESETS, segmentText, sidesChosen, type DebateView, type Refusal, type RoundView } from '@arena/shared';
+import { answerOf } from '../builtin/common.ts';
 
 export const PROMPT_FILES = ['debater-debate', 'debater-consultancy', 'debater-choose', 'judge-debate', 'judge-consultancy', 'judge-blind', 'judge-expert'] as const;
 export type PromptName = (typeof PROMPT_FILES)[number];
@@ -66,10 +66,10 @@ export function renderTranscript(view: DebateView): string {
         : s.segments
             .map((g) => (g.kind === 'quote' ? `<quote ${g.verified ? 'verified' : 'unverified'}>${g.text}</quote>` : segmentText(g)))
             .join('');
-      lines.push(`${who} (for answer ${side === undefined ? '?' : letter(side)}): ${body.trim()}`);
+      lines.push(`${who} (for answer ${side === undefined ? '?' : answerLabel(side)}): ${body.trim()}`);
     }
     if (r.judge) {
-      const probs = r.judge.probabilities.map((p, i) => `${letter(i)}: ${p}`).join(', ');
+      const probs = r.judge.probabilities.map((p, i) => `${answerLabel(i)}: ${p}`).join(', ');
       lines.push(`Judge: ${probs}${r.judge.comment ? ` (“${r.judge.comment}”)` : ''}`);
     }
   }
@@ -78,11 +78,11 @@ export function renderTranscript(view: DebateView): string {
 
 /** The placeholder values for a view. */
 export function promptValues(view: DebateView, refusal?: Refusal): Record<string, string | number> {
-  const answers = view.answers.map((a, i) => `${letter(i)}. ${a}`).join('\n');
+  const answers = view.answers.map((a, i) => `${answerLabel(i)}. ${a}`).join('\n');
   const own = view.role === 'debater' ? answerOf(view, view.seat as 'A') : undefined;
   const legalJudge = view.legal.find((l) => l.type === 'judge');
   const n = view.answers.length;
-  const example = `{${view.answers.map((_, i) => `"${letter(i)}": ${(i === 0 ? 1 - (n - 1) * Math.floor(100 / n) / 100 : Math.floor(100 / n) / 100).toFixed(2)}`).join(', ')}}`;
+  const example = `{${view.answers.map((_, i) => `"${answerLabel(i)}": ${(i === 0 ? 1 - (n - 1) * Math.floor(100 / n) / 100 : Math.floor(100 / n) / 100).toFixed(2)}`).join(', ')}}`;
   let decision = '';
   if (legalJudge && legalJudge.type === 'judge') {
     if (legalJudge.canEnd && legalJudge.canContinue) decision = 'You may end the debate now ("end": true) or ask for another round ("end": false); each extra round costs you a small penalty.';
@@ -94,7 +94,7 @@ export function promptValues(view: DebateView, refusal?: Refusal): Record<string
   return {
     question: view.question,
     answers,
-    ownLetter: own === undefined ? '?' : letter(own),
+    ownLabel: own === undefined ? '?' : answerLabel(own),
     ownAnswer: own === undefined ? '' : (view.answers[own] ?? ''),
     sideVerb: sidesChosen(view.rules) && own !== undefined && view.seat === 'A' ? 'chose' : 'have been assigned',
     protocolTitle: protocol.title,
