@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { loadConfig } from '../config.ts';
 import { privateDataDir, privateTree } from '../data-dir.ts';
-import { openStore } from '../store/open.ts';
 import type { Store } from '../store/store.ts';
 import { openStores, type Stores } from '../stores.ts';
 
@@ -12,13 +11,8 @@ import { openStores, type Stores } from '../stores.ts';
  * in WAL mode lets a command and a running server share the database.
  */
 export async function commandStore(dataDir?: string): Promise<Store> {
-  const config = loadConfig();
-  if (config.databaseUrl) return openStore({ databaseUrl: config.databaseUrl });
-  const dir = dataDir ?? config.dataDir;
-  await privateDataDir(dir);
-  const store = await openStore({ dataDir: path.join(dir, 'db') });
-  privateTree(dir);
-  return store;
+  // The debate store closes the database it shares with the others.
+  return (await commandStores(dataDir)).debates;
 }
 
 /** All the stores a command may need (the reports read the studies' exclusions beside the debates), over the same database as commandStore. */

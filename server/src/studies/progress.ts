@@ -3,6 +3,7 @@
  * outcome, judgements per cell against the plan, the balance achieved, dropouts and
  * refills, flags, and each participant's items.
  */
+import type { StudyProgress } from '@arena/shared';
 import { exclusionOf } from '../report/exclusions.ts';
 import { outcomeOf } from '../report/outcomes.ts';
 import type { Store } from '../store/store.ts';
@@ -10,71 +11,11 @@ import { studyMeta } from './exports.ts';
 import type { ItemRow, ParticipantRow, SlotRow, StudyRow } from './study-store.ts';
 import { studyTranscripts } from './study-store.ts';
 
-export interface CellProgress {
-  cell: string;
-  scenario: string;
-  condition: string;
-  /** Judgements wanted (top-ups beyond the plan add to `done`, not here). */
-  planned: number;
-  done: number;
-  assigned: number;
-  open: number;
-}
-
-export interface BalanceRow {
-  condition: string;
-  judgements: number;
-  /** Judgements with the correct answer shown at position 1, 2, … */
-  correctAt: number[];
-  honest: number;
-  dishonest: number;
-  correctFirst: number;
-  correctLater: number;
-  accuracy: number | null;
-}
-
-export interface ParticipantProgress {
-  participant: string;
-  /** judge, or debater (recruited through the debater link). */
-  role: string;
-  stage: string;
-  outcome: string | null;
-  position: number;
-  items: number;
-  done: number;
-  failedChecks: number;
-  flags: string[];
-  enteredAt: number;
-  lastSeen: number;
-  finishedAt: number | null;
-  /** The conditions of their counted items, in order (their row of the balanced Latin square). */
-  conditions: string[];
-}
-
-/** Finished study debates by what they count as: only `counted` is data. */
-export interface JudgementCounts {
-  /** Counted items of participants the study keeps. */
-  counted: number;
-  practice: number;
-  checks: number;
-  /** Counted items of participants excluded by the study's rules (kept apart). */
-  excluded: number;
-}
-
-export interface StudyProgress {
-  study: { id: string; title: string; status: string; specHash: string; seed: string; createdAt: number; itemsPerParticipant: number; judgementsPerCell: number };
-  stages: Record<string, number>;
-  outcomes: Record<string, number>;
-  /** The pool: `done` counts usable judgements only (an excluded participant's slots went back to the pool); `slots` includes top-ups beyond the plan. */
-  plan: { slots: number; planned: number; done: number; assigned: number; open: number };
-  judgements: JudgementCounts;
-  cells: CellProgress[];
-  balance: BalanceRow[];
-  dropouts: number;
-  refills: number;
-  participants: ParticipantProgress[];
-  flagged: { participant: string; flags: string[] }[];
-}
+/** What the dashboard receives: the shared HTTP type (shared/src/protocol/http.ts), built here. */
+export type { StudyProgress };
+type CellProgress = StudyProgress['cells'][number];
+type BalanceRow = StudyProgress['balance'][number];
+type JudgementCounts = StudyProgress['judgements'];
 
 /** Builds the dashboard's figures from the study's tables and its debates. */
 export async function studyProgress(store: Store, study: StudyRow, participants: ParticipantRow[], slots: SlotRow[], items: ItemRow[]): Promise<StudyProgress> {
