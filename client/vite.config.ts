@@ -49,6 +49,8 @@ export default defineConfig({
         codeSplitting: {
           groups: [
             { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
+            // The answers' naming on its own: the lobby uses it without the engine.
+            { name: 'naming', test: /shared[\\/]src[\\/]game[\\/]naming\.ts/, priority: 1 },
             { name: 'engine', test: /shared[\\/]src[\\/]|node_modules[\\/]zod[\\/]/ },
             { name: 'colyseus', test: /node_modules[\\/](@colyseus|msgpackr)/ },
           ],

@@ -1,5 +1,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import { answerLabel, type DebateView, type Presence, type RefusalMessage, type RoundView, type SpeechView } from '@arena/shared';
+import type { DebateView, Presence, RefusalMessage, RoundView, SpeechView } from '@arena/shared';
+// The naming alone, not the engine: the lobby loads this module without the engine's chunk (see vite.config.ts).
+import { answerLabel } from '@arena/shared/naming';
 import { evidenceWords } from '../evidence/words.ts';
 
 /** Answers are numbered, so they are never mistaken for the lettered debater seats. */
