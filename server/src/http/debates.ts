@@ -5,7 +5,7 @@
  */
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import { PRESET_NAMES, safeJsonRecord, safeText, Seat, type PresetName } from '@arena/shared';
+import { PRESET_NAMES, safeJsonRecord, safeText, Seat, type CreatedDebate, type DebateDetail, type DebatesResponse, type PresetName } from '@arena/shared';
 import { credentialsOf } from '../access/request.ts';
 import type { DebatesService } from '../debates/service.ts';
 import { lobbyLimited } from '../access/lobby.ts';
@@ -84,17 +84,17 @@ export function debatesRouter(deps: DebatesRouterDeps): Router {
     // Whether the lobby is open to the caller comes before whether the request is well-formed.
     enforce(debates.mayCreate(who));
     const body = parseOr400(CreateDebate, req.body, 'debate');
-    res.status(201).json(valueOr4xx(await debates.create(who, body)));
+    res.status(201).json(valueOr4xx(await debates.create(who, body)) satisfies CreatedDebate);
   });
 
   api.get('/debates', async (req, res) => {
     const q = parseOr400(ListQuery, req.query, 'query');
     const who = debates.principal(credentialsOf(req));
-    res.json(valueOr4xx(await debates.list(who, { ...q, source: q.source === 'arena' ? null : q.source })));
+    res.json(valueOr4xx(await debates.list(who, { ...q, source: q.source === 'arena' ? null : q.source })) satisfies DebatesResponse);
   });
 
   api.get('/debates/:id', async (req, res) => {
-    res.json(valueOr4xx(await debates.summary(credentialsOf(req), req.params.id)));
+    res.json(valueOr4xx(await debates.summary(credentialsOf(req), req.params.id)) satisfies DebateDetail);
   });
 
   /** The current view of a seat, as the access policy allows. */

@@ -3,7 +3,7 @@
  * (the presets, and the agents it may seat), as the access policy decides.
  */
 import express, { type Router } from 'express';
-import { presetCatalog, summarizeScenario, type Scenario } from '@arena/shared';
+import { presetCatalog, summarizeScenario, type PresetsResponse, type Scenario, type ScenariosResponse } from '@arena/shared';
 import { offeredPacks, type LobbyFacts } from '../access/lobby.ts';
 import { offeredAgents } from '../access/policy.ts';
 import { scenarioHidden, viewerOf, type StudyShield } from '../access/study.ts';
@@ -30,14 +30,14 @@ export function lobbyRouter(deps: LobbyRouterDeps): Router {
     // A running study's items are offered to nobody outside it, whatever pack they are in.
     const shield = await deps.shield();
     const shown = (s: Scenario) => s.pack !== undefined && ids.has(s.pack) && scenarioHidden(shield, viewerOf(who), s.id) === null;
-    res.json({ publicLobby: deps.lobby.publicLobby, packs, scenarios: [...deps.scenarios.values()].filter(shown).map(summarizeScenario) });
+    res.json({ publicLobby: deps.lobby.publicLobby, packs, scenarios: [...deps.scenarios.values()].filter(shown).map(summarizeScenario) } satisfies ScenariosResponse);
   });
 
   /** The presets, and the agents this caller may seat (configured agents only for researchers). */
   api.get('/presets', (req, res) => {
     const agents = offeredAgents(requestPrincipal(req, deps), deps.agents.ids(), (id) => deps.agents.parse(id));
     // Each preset describes itself (family, title, description, seats, sides, evidence kinds) beside its rules.
-    res.json({ presets: presetCatalog(), agents });
+    res.json({ presets: presetCatalog(), agents } satisfies PresetsResponse);
   });
 
   return api;

@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import { PROVENANCES, safeText } from '@arena/shared';
+import { PROVENANCES, safeText, type ResultsResponse } from '@arena/shared';
 import type { PackInfo } from '@arena/shared';
 import type { Store } from '../store/store.ts';
 import { judgementsCsv, turnsCsv } from '../report/csv.ts';
@@ -111,7 +111,7 @@ export function resultsRouter(deps: ResultsRouterDeps): Router {
       packs: [...new Set([...deps.packs.map((p) => p.id), ...records.map((r) => r.header.scenario.pack ?? '').filter(Boolean)])].sort(),
       sources: await storeSources(deps.store, bounds.visibility),
       agents: [...agents].sort(),
-    });
+    } satisfies ResultsResponse);
   });
   return router;
 }

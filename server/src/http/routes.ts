@@ -4,7 +4,7 @@
  * researchers' export, the transcript schema).
  */
 import express, { type Router } from 'express';
-import { PROTOCOL_VERSION, transcriptJsonSchema } from '@arena/shared';
+import { PROTOCOL_VERSION, transcriptJsonSchema, type HealthResponse } from '@arena/shared';
 import type { Store } from '../store/store.ts';
 import { requestPrincipal, requireResearcher } from './access.ts';
 import { healthDetail } from '../access/policy.ts';
@@ -59,12 +59,12 @@ export function apiRouter(deps: ApiRouters): Router {
   /** That the server is up, to anyone; the store, its latency and the uptime to researchers only (a store's latency is a timing signal). */
   api.get('/health', async (req, res) => {
     if (healthDetail(requestPrincipal(req, deps)) === 'up') {
-      res.json({ ok: true, protocol: PROTOCOL_VERSION });
+      res.json({ ok: true, protocol: PROTOCOL_VERSION } satisfies HealthResponse);
       return;
     }
     const started = Date.now();
     await deps.store.ping();
-    res.json({ ok: true, protocol: PROTOCOL_VERSION, store: deps.store.kind, storeMs: Date.now() - started, uptimeSeconds: Math.round(process.uptime()) });
+    res.json({ ok: true, protocol: PROTOCOL_VERSION, store: deps.store.kind, storeMs: Date.now() - started, uptimeSeconds: Math.round(process.uptime()) } satisfies HealthResponse);
   });
 
   api.use(lobbyRouter(deps.lobby));

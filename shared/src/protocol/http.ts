@@ -20,9 +20,10 @@ export interface ApiErrorBody {
 export interface HealthResponse {
   ok: true;
   protocol: number;
-  store: string;
-  storeMs: number;
-  uptimeSeconds: number;
+  /** Researchers only (a store's latency is a timing signal): the store in use, its latency, the uptime. */
+  store?: string;
+  storeMs?: number;
+  uptimeSeconds?: number;
 }
 
 /** GET /api/scenarios: the scenarios the caller is offered (no evidence, no correct answer). */
@@ -145,6 +146,8 @@ export interface DebaterRatingsOut {
 /** GET /api/results */
 export interface ResultsResponse {
   total: number;
+  /** Judgements of the selection by study participants their study excluded: shown apart, never counted. */
+  excludedJudgements: number;
   report: {
     debates: number;
     finished: number;
