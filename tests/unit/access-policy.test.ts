@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { PackInfo } from '@arena/shared';
 import { creation, lobbyLimited, lobbyOpenTo, mayAsk, offeredPacks, PIXEL_ROLLOUTS_MAX } from '../../server/src/access/lobby.ts';
-import { decide, listScope, offeredAgents, publicAgentId, researcherOnly, researcherOrTicket, summaryFor, type DebateFacts, type Want } from '../../server/src/access/policy.ts';
+import { decide, listScope, offeredAgents, publicAgentId, researcherOnly, summaryFor, type DebateFacts, type Want } from '../../server/src/access/policy.ts';
+import { mayStudy, studyTicketOf } from '../../server/src/access/study.ts';
 import { resolvePrincipal, type Principal, type PrincipalKind } from '../../server/src/access/principal.ts';
 import { issueStudyTicket, TICKET_SECONDS } from '../../server/src/access/ticket.ts';
 import { agentCatalog } from '../../server/src/agent-catalog.ts';
@@ -158,10 +159,11 @@ describe('resolving credentials', () => {
     expect(resolvePrincipal({ ticket }, { researcherToken: RESEARCHER, study })).toEqual({ kind: 'anonymous' });
     const old = issueStudyTicket(RESEARCHER, 's1', now - TICKET_SECONDS * 1000 - 1).ticket;
     expect(resolvePrincipal({ ticket: old }, { researcherToken: RESEARCHER, study })).toEqual({ kind: 'anonymous' });
-    expect(researcherOrTicket({ kind: 'anonymous' }, { ticket: old }, { researcherToken: RESEARCHER, studyId: 's1', now })).toMatchObject({ ok: false, code: 'unauthenticated', reason: expect.stringMatching(/expired/) });
-    expect(researcherOrTicket({ kind: 'anonymous' }, { ticket: 'x.y' }, { researcherToken: RESEARCHER, studyId: 's1', now })).toMatchObject({ ok: false, reason: expect.stringMatching(/malformed/) });
-    expect(researcherOrTicket({ kind: 'studyTicket', studyId: 's1', expiresAt: now + 1000 }, {}, { researcherToken: RESEARCHER, studyId: 's1', now }).ok).toBe(true);
-    expect(researcherOrTicket({ kind: 'researcher' }, {}, { researcherToken: RESEARCHER, studyId: 's1', now }).ok).toBe(true);
+    // The study routes' decision (access/study.ts): a ticket presented says what is wrong with it; a live one, or the researcher, may watch.
+    expect(studyTicketOf(old, RESEARCHER, 's1', now)).toMatchObject({ ok: false, code: 'unauthorized', reason: expect.stringMatching(/expired/) });
+    expect(studyTicketOf('x.y', RESEARCHER, 's1', now)).toMatchObject({ ok: false, reason: expect.stringMatching(/malformed/) });
+    expect(mayStudy({ kind: 'studyTicket', studyId: 's1', expiresAt: now + 1000 }, 'watch', 's1')).toBeNull();
+    expect(mayStudy({ kind: 'researcher' }, 'watch', 's1')).toBeNull();
   });
 });
 

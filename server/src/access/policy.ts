@@ -19,11 +19,10 @@
  * - everything: anyone once a public debate is finished;
  * - a private debate is unlisted: to anyone else it does not exist (404).
  */
-import { DEBATER_SEATS, type DebaterSeat, type DebateStatus, type DebateSummary, type Seat, type Visibility } from '@arena/shared';
+import { isDebaterSeat, type DebateStatus, type DebateSummary, type Seat, type Visibility } from '@arena/shared';
 import type { AgentId } from '../agents/registry.ts';
 import type { Credentials, Principal } from './principal.ts';
 import { ALLOW, refuse, type Decision } from './refusal.ts';
-import { checkStudyTicket } from './ticket.ts';
 
 /** What the policy needs to know of a debate. */
 export interface DebateFacts {
@@ -34,7 +33,6 @@ export interface DebateFacts {
 
 export type Want = { view: 'summary' } | { view: 'live'; seat: Seat } | { view: 'steps'; seat: Seat } | { view: 'full' };
 
-const isDebaterSeat = (seat: Seat): seat is DebaterSeat => (DEBATER_SEATS as readonly string[]).includes(seat);
 
 /** True when the principal holds a seat of this debate. */
 function holdsSeatOf(p: Principal, debateId: string): p is Extract<Principal, { kind: 'seat' }> {
@@ -80,20 +78,6 @@ export function researcherOnly(p: Principal, presented: Credentials = {}): Decis
   if (p.kind === 'researcher') return ALLOW;
   const inQuery = presented.tokenInQuery ? ' in the Authorization header (a token in the query string is not read)' : '';
   return refuse('unauthenticated', `this endpoint needs the researcher token${inQuery} (Authorization: Bearer <token>)`);
-}
-
-/**
- * A study's event stream and downloads, which a browser opens without headers: the
- * researcher, or a live ticket of that study. A ticket presented is checked, and its
- * refusal says what is wrong with it.
- */
-export function researcherOrTicket(p: Principal, presented: Credentials, ticket: { researcherToken: string; studyId: string; now?: number }): Decision {
-  if (p.kind === 'studyTicket' && p.studyId === ticket.studyId) return ALLOW;
-  if (presented.ticket !== undefined) {
-    const checked = checkStudyTicket(ticket.researcherToken, ticket.studyId, presented.ticket, ticket.now);
-    return checked.ok ? ALLOW : checked;
-  }
-  return researcherOnly(p, presented);
 }
 
 /** A debate's summary as the caller may see it: no last-change time of an unfinished debate but for researchers. */

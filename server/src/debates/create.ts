@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import {
   createHeader,
-  DEBATER_SEATS,
+  isDebaterSeat,
   presetLabel,
   Rules,
   rulesFor,
@@ -75,7 +75,8 @@ export interface CreatedDebate {
   visibility: Visibility;
 }
 
-const roleOf = (seat: Seat): 'debater' | 'judge' => ((DEBATER_SEATS as readonly string[]).includes(seat) ? 'debater' : 'judge');
+/** The role an agent plays in a seat of a debate (which has no observer seat), by roles.ts's rule. */
+const roleOf = (seat: Seat): 'debater' | 'judge' => (isDebaterSeat(seat) ? 'debater' : 'judge');
 
 /**
  * Checks a header's seats against the agents that fill them: every agent must exist

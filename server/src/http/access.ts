@@ -4,11 +4,10 @@
  * refusals become HTTP errors here. Routes hold no rule of their own.
  */
 import type { Request } from 'express';
-import { researcherOnly, researcherOrTicket } from '../access/policy.ts';
+import { researcherOnly } from '../access/policy.ts';
 import { resolvePrincipal, type Principal } from '../access/principal.ts';
 import type { Decision, RefusalCode, Result } from '../access/refusal.ts';
 import { credentialsOf } from '../access/request.ts';
-import { issueStudyTicket } from '../access/ticket.ts';
 import { HttpError } from './errors.ts';
 
 /** What the routes that ask who is calling need. */
@@ -39,17 +38,6 @@ export function requireResearcher(req: Request, deps: ResearcherTokenDep): Princ
   const who = requestPrincipal(req, deps);
   enforce(researcherOnly(who, credentialsOf(req)));
   return who;
-}
-
-/** Refuses (401) a request with neither the researcher token (header) nor a live ticket (`?ticket=`) for this study. */
-export function requireResearcherOrTicket(req: Request, deps: ResearcherTokenDep, studyId: string): void {
-  const presented = credentialsOf(req);
-  enforce(researcherOrTicket(requestPrincipal(req, deps), presented, { researcherToken: deps.researcherToken, studyId }));
-}
-
-/** A short-lived ticket for a study's event stream and downloads. */
-export function studyTicket(deps: ResearcherTokenDep, studyId: string, now = Date.now()): { ticket: string; expiresAt: number } {
-  return issueStudyTicket(deps.researcherToken, studyId, now);
 }
 
 /** The bearer token a request presents (a study participant's token, resolved by the study service). */
