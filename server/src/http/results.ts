@@ -7,7 +7,7 @@ import { judgementsCsv, turnsCsv } from '../report/csv.ts';
 import { selectOutcomes, type ReportFilter } from '../report/outcomes.ts';
 import { reportOf } from '../report/report.ts';
 import { excludedSelection, loadSelection, sourceName, storeSources, UnknownSource } from '../report/select.ts';
-import type { StudyStore } from '../studies/study-store.ts';
+import type { StudyParticipants } from '../report/exclusions.ts';
 import { HttpError, parseOr400 } from './errors.ts';
 import { requestPrincipal } from './access.ts';
 import { listScope } from '../access/policy.ts';
@@ -54,7 +54,7 @@ const ResultsQuery = z.object({
 export interface ResultsRouterDeps {
   store: Store;
   /** The studies, whose rules exclude some participants' judgements from every count. */
-  studies: Pick<StudyStore, 'list' | 'participants'>;
+  studies: StudyParticipants;
   /** The scenarios of the studies running now: no results over them outside the study (access/study.ts). */
   shield: () => Promise<StudyShield>;
   packs: readonly PackInfo[];

@@ -4,10 +4,9 @@
  * HTTP routes so both see the same debates.
  */
 import type { TranscriptRecord } from '@arena/shared';
-import { NYU_SOURCE } from '../importers/nyu/convert.ts';
+import { NYU_SOURCE } from './sources.ts';
 import type { ListFilter, Store } from '../store/store.ts';
-import type { StudyStore } from '../studies/study-store.ts';
-import { studyExclusions } from './exclusions.ts';
+import { studyExclusions, type StudyParticipants } from './exclusions.ts';
 import { matchesFilter, studyKindOf, type ReportFilter } from './outcomes.ts';
 
 /** `nyu` is short for the NYU dataset's source name; `arena` and `none` both mean debates played here. */
@@ -41,7 +40,7 @@ export async function storeSources(store: Store, visibility?: ListFilter['visibi
 /** Where a selection comes from: the debates, and the studies whose rules exclude some participants' judgements. */
 export interface SelectionStores {
   debates: Store;
-  studies: Pick<StudyStore, 'list' | 'participants'>;
+  studies: StudyParticipants;
 }
 
 const excludedBy = (exclusions: ReadonlySet<string>, r: TranscriptRecord): boolean => {

@@ -1,13 +1,7 @@
 import type { DebateEvent, DebateHeader, DebateStatus, DebateSummary, TranscriptRecord, Verdict, Visibility } from '@arena/shared';
-import { metaAt, OwnershipLost, summaryOf, type DebateStore, type DebateWithMeta, type ListFilter, type StoredDebate } from './store.ts';
+import { metaAt, OwnershipLost, summaryOf, type DebateStore, type StoredDebateRow, type DebateWithMeta, type ListFilter, type StoredDebate } from './store.ts';
 
-interface Debate {
-  header: DebateHeader;
-  status: DebateStatus;
-  verdict: Verdict | null;
-  createdAt: number;
-  updatedAt: number;
-  visibility: Visibility;
+interface Debate extends StoredDebateRow {
   /** By seq. */
   events: Map<number, DebateEvent>;
   seats: Map<string, { token: string; claimed: boolean }>;

@@ -127,15 +127,18 @@ export function metaAt(header: DebateHeader, path: string): unknown {
   return v;
 }
 
-/** A debate's summary: what lists show of it. */
-export function summaryOf(d: {
+/** What a debate's summary is made from, as every store keeps it. */
+export interface StoredDebateRow {
   header: DebateHeader;
   status: DebateStatus;
   verdict: Verdict | null;
   createdAt: number;
   updatedAt: number;
   visibility: Visibility;
-}): DebateSummary {
+}
+
+/** A debate's summary: what lists show of it. */
+export function summaryOf(d: StoredDebateRow): DebateSummary {
   const { header, status, verdict } = d;
   return {
     id: header.id,

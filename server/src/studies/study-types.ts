@@ -2,6 +2,7 @@
 import type { DebateHeader, PackInfo, Scenario, Seat, Visibility } from '@arena/shared';
 import type { Sessions } from '../sessions/sessions.ts';
 import type { Store } from '../store/store.ts';
+import type { StudyLaunched } from '@arena/shared';
 import type { Outcome, StudySpec } from './spec.ts';
 import type { StudyLocks } from './study-lock.ts';
 import type { ItemKind, Role, Stage, StudyStore } from './study-store.ts';
@@ -72,18 +73,8 @@ export interface ParticipantPage {
   questions?: { set: StudySpec['postItemQuestions']; answered: boolean };
 }
 
-export interface Launched {
-  id: string;
-  specHash: string;
-  slots: number;
-  originals: number;
-  /** The study link to give the panel (its placeholders are the panel's). */
-  link: string;
-  /** The debater link, for a study that recruits debaters. */
-  debaterLink?: string;
-  /** What the researcher should know before recruiting (items whose answers are public, when the spec allows it). */
-  warnings: string[];
-}
+/** What launching answers: the shared HTTP type (shared/src/protocol/http.ts). */
+export type Launched = StudyLaunched;
 
 export interface StudySummary {
   id: string;

@@ -244,8 +244,12 @@ export interface StudyLaunched {
   specHash: string;
   slots: number;
   originals: number;
+  /** The study link to give the panel (its placeholders are the panel's). */
   link: string;
+  /** The debater link, for a study that recruits debaters. */
   debaterLink?: string;
+  /** What the researcher should know before recruiting (items whose answers are public, when the spec allows it). */
+  warnings: string[];
 }
 
 /** POST /api/studies/:id/pause | resume | close */

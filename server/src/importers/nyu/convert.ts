@@ -28,8 +28,9 @@ import {
 } from '@arena/shared';
 import { buildPassage, mapSpan, type NyuPassage } from './passage.ts';
 import { DEBATER_ROLE, NyuRoom, metadataJudgement, type NyuContent, type NyuMetadata, type NyuRoundType, type NyuSpeech } from './schema.ts';
+import { NYU_SOURCE } from '../../report/sources.ts';
 
-export const NYU_SOURCE = 'nyu-debate-2023';
+export { NYU_SOURCE };
 export const NYU_SCENARIO_SOURCE = 'QuALITY / Project Gutenberg via NYU debate 2023';
 export const NYU_LICENCE = 'CC-BY-4.0';
 export const NYU_URL = 'https://github.com/julianmichael/debate';
