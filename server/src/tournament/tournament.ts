@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { fitBradleyTerry, type Scenario, type TranscriptRecord } from '@arena/shared';
 import { matchesOf } from '../report/ratings.ts';
 import { outcomeOf } from '../report/outcomes.ts';
-import { planDebates, runPlanned, type BatchOptions, type BatchSummary, type PlannedDebate } from '../selfplay/batch.ts';
+import { planDebates, runPlanned, selectScenarios, type BatchOptions, type BatchSummary, type PlannedDebate } from '../selfplay/batch.ts';
 import { pairByStanding, pairKey, roundRobin, type Pair, type RoundPairing } from './pairing.ts';
 
 export const TOURNAMENT_FORMATS = ['round-robin', 'swiss', 'power'] as const;
@@ -92,6 +92,14 @@ export function roundsOf(spec: Pick<TournamentSpec, 'agents' | 'format' | 'round
   const all = n % 2 === 0 ? n - 1 : n;
   if (spec.format === 'round-robin') return Math.min(spec.rounds ?? all, all);
   return spec.rounds ?? Math.max(1, Math.ceil(Math.log2(n)));
+}
+
+/**
+ * A tournament's questions: the two-answer scenarios of the selection (one debater per
+ * answer, so every debate is a game between two debaters), passages only.
+ */
+export function tournamentScenarios(all: readonly Scenario[], opts: { pack?: string; ids?: string[] }): Scenario[] {
+  return selectScenarios([...all], { presets: ['debate', 'consultancy'], ...opts }).filter((s) => s.answers.length === 2);
 }
 
 /** Checks a specification; throws with the reason. */
