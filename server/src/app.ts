@@ -147,7 +147,7 @@ export async function createArena(config: Config, options: { stores?: Stores } =
     rejudge: { rejudging: new RejudgeService({ store, creating, agents, agentTurnMs: config.agentSeconds * 1000 }), researcherToken: token },
     agents: { agents, gateway, agentKeys, researcherToken: token },
     selfplay: { store, sessions, scenarios: scenarioMap, creating, agents, researcherToken: token },
-    tournaments: { tournaments: new TournamentService({ store, scenarios: scenarioMap, agents, play: (item) => playLive({ store, sessions, creating }, item) }), researcherToken: token },
+    tournaments: { tournaments: new TournamentService({ store, scenarios: scenarioMap, agents, play: (item, visibility) => playLive({ store, sessions, creating, visibility }, item) }), researcherToken: token },
     studies: studiesRouter({ studies, researcherToken: token, entries: config.studyEntries, limitStores }),
   });
   const limits = new ConnectionLimits(config.connectionsPerAddress, config.observersPerDebate);

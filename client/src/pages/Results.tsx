@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { api, type CalibrationBinOut, type Results as ResultsData } from '../api.ts';
 import { ErrorBox, fmt, Loading, pct } from '../components/common.tsx';
 import { navigate } from '../router.tsx';
+import { StrengthPlot } from '../components/StrengthPlot.tsx';
 
 /** /results — judge accuracy by protocol, with filters kept in the URL. */
 export function Results({ search }: { search: URLSearchParams }) {
@@ -15,6 +16,7 @@ export function Results({ search }: { search: URLSearchParams }) {
   const judge = search.get('judge') ?? '';
   const agent = search.get('agent') ?? '';
   const preset = search.get('preset') ?? '';
+  const tournament = search.get('tournament') ?? '';
   const query = search.toString();
 
   useEffect(() => {
@@ -46,6 +48,14 @@ export function Results({ search }: { search: URLSearchParams }) {
     <div className="results">
       <h1>Results</h1>
       <p className="lead">Does debate help a judge who cannot see the evidence? Accuracy of the judge's final verdict, by protocol, over finished debates.</p>
+      {tournament && (
+        <p className="small" data-testid="tournament-filter">
+          Only the debates of tournament <strong>{tournament}</strong>.{' '}
+          <button type="button" className="link" onClick={() => setFilter('tournament', '')}>
+            Show all debates
+          </button>
+        </p>
+      )}
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filters">
         <label>
           Scenario pack
@@ -219,6 +229,17 @@ export function Results({ search }: { search: URLSearchParams }) {
               </table>
             </div>
           ))}
+          {data.report.strength && (
+            <section aria-label="Debater strength against judge accuracy">
+              <h2>Debater strength against judge accuracy</h2>
+              <p className="muted small">
+                After Khan et al. (2024): each debater's rating in debate against the judge's accuracy when it debates a copy of itself and when it is the consultant ({data.report.strength.trends
+                  .map((t) => `${t.protocol}: ${t.slopePer100 === null ? 'no slope' : `${t.slopePer100 >= 0 ? '+' : ''}${(t.slopePer100 * 100).toFixed(1)} points per 100 Elo`}`)
+                  .join('; ')}). A tournament (<code>arena tournament</code>) plays both.
+              </p>
+              <StrengthPlot strength={data.report.strength} />
+            </section>
+          )}
           <p className="muted small">
             {data.report.tieRule} Judge score: log₂ p(correct) minus a penalty for each continue. The same numbers as <code>arena report</code> with the same filters.{' '}
             Download this selection: <a href={`/api/results?${withFormat(search, 'judgements')}`}>judgements.csv</a>, <a href={`/api/results?${withFormat(search, 'turns')}`}>turns.csv</a>.

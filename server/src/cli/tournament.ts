@@ -160,6 +160,7 @@ async function onServer(opts: TournamentOptions, progress: ReturnType<typeof bat
     format: opts.format,
     seeds: opts.seeds,
     concurrency: opts.concurrency,
+    visibility: opts.public ? 'public' : 'private',
     ...(opts.rounds ? { rounds: opts.rounds } : {}),
     ...(opts.pack ? { pack: opts.pack } : {}),
     ...(opts.scenario ? { scenarios: opts.scenario } : {}),

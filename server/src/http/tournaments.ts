@@ -1,8 +1,8 @@
 /**
  * POST /tournaments (researcher token): runs or resumes a tournament inside the server,
  * each debate a live session, so seats may be remote agents. Body:
- * `{ id, agents, judge?, format?, rounds?, seeds?, pack?, scenarios?, concurrency? }` as
- * `arena tournament` takes them. The answer streams JSON lines: `{ type: 'start', planned }`,
+ * `{ id, agents, judge?, format?, rounds?, seeds?, pack?, scenarios?, concurrency?, visibility? }`
+ * as `arena tournament` takes them (private unless `visibility: 'public'`). The answer streams JSON lines: `{ type: 'start', planned }`,
  * `{ type: 'round', round, pairs, bye }` when a round is paired, one
  * `{ type: 'debate', id, outcome, correct?, error? }` per debate, a `{ type: 'waiting' }`
  * every 20 s, and `{ type: 'summary', … }` (rounds, matches, standings). A refusal before
@@ -26,6 +26,7 @@ const TournamentRequest = z
     pack: z.string().max(200).optional(),
     scenarios: z.array(z.string().max(200)).max(1000).optional(),
     concurrency: z.number().int().min(1).max(200).default(4),
+    visibility: z.enum(['private', 'public']).default('private'),
   })
   .strict();
 

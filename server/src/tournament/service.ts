@@ -3,7 +3,7 @@
  * a live session created through the one creation service (the batch path's `play`), so
  * seats may be remote agents. For researchers only (the access policy's researcherOnly).
  */
-import type { Scenario } from '@arena/shared';
+import type { Scenario, TranscriptRecord, Visibility } from '@arena/shared';
 import { researcherOnly } from '../access/policy.ts';
 import type { Principal } from '../access/principal.ts';
 import { ok, refuse, type Result } from '../access/refusal.ts';
@@ -21,14 +21,16 @@ export interface TournamentRequest {
   pack?: string | undefined;
   scenarios?: string[] | undefined;
   concurrency?: number | undefined;
+  /** Who may read the debates: private (researchers only, the default) or public. */
+  visibility?: Visibility | undefined;
 }
 
 export interface TournamentDeps {
   store: BatchOptions['store'];
   scenarios: ReadonlyMap<string, Scenario>;
   agents: Pick<AgentCatalog, 'capabilities' | 'make'>;
-  /** Plays one planned debate as a live session of this server. */
-  play: NonNullable<BatchOptions['play']>;
+  /** Plays one planned debate as a live session of this server, stored with this visibility. */
+  play: (item: Parameters<NonNullable<BatchOptions['play']>>[0], visibility: Visibility) => Promise<TranscriptRecord>;
 }
 
 export interface TournamentHooks {
@@ -77,7 +79,7 @@ export class TournamentService {
         store: this.deps.store,
         agents: this.deps.agents,
         concurrency: request.concurrency ?? 4,
-        play: this.deps.play,
+        play: (item) => this.deps.play(item, request.visibility ?? 'private'),
         ...(hooks.signal ? { signal: hooks.signal } : {}),
         ...(hooks.onRound ? { onRound: hooks.onRound } : {}),
         ...(hooks.onDebate ? { onDebate: hooks.onDebate } : {}),
