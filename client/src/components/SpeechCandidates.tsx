@@ -10,9 +10,14 @@ interface Candidate {
   critique?: string;
 }
 
-/** The candidates kept in an event's meta, read defensively (meta is free-form data). */
+/**
+ * The candidates kept in an event's meta (an LLM agent's), or in the meta a remote agent
+ * reported (kept under `remote`) in the same shape; read defensively (meta is free-form data).
+ */
 function candidatesOf(event: DebateEvent): { candidates: Candidate[]; chosen: number } | null {
-  const raw = event.meta?.['candidates'];
+  const remote = event.meta?.['remote'];
+  const meta = Array.isArray(event.meta?.['candidates']) ? event.meta : remote && typeof remote === 'object' ? (remote as Record<string, unknown>) : undefined;
+  const raw = meta?.['candidates'];
   if (!Array.isArray(raw)) return null;
   const candidates = raw.flatMap((c): Candidate[] => {
     if (!c || typeof c !== 'object') return [];
@@ -20,7 +25,7 @@ function candidatesOf(event: DebateEvent): { candidates: Candidate[]; chosen: nu
     if ((o.stage !== 'draft' && o.stage !== 'refined') || typeof o.text !== 'string') return [];
     return [{ stage: o.stage, round: typeof o.round === 'number' ? o.round : 0, text: o.text, score: typeof o.score === 'number' ? o.score : null, ...(typeof o.critique === 'string' ? { critique: o.critique } : {}) }];
   });
-  const chosen = event.meta?.['chosenCandidate'];
+  const chosen = meta?.['chosenCandidate'];
   return candidates.length ? { candidates, chosen: typeof chosen === 'number' ? chosen : -1 } : null;
 }
 
