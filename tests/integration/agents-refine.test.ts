@@ -2,14 +2,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apply, viewFor, type DebateState, type Seat } from '@arena/shared';
+import { apply, rulesFor, viewFor, type DebateState, type Seat } from '@arena/shared';
 import { actWithRules } from '../../server/src/agents/driver.ts';
 import { createAgent } from '../../server/src/agent-catalog.ts';
 import type { AgentsConfig } from '../../server/src/agents/llm/config.ts';
 import type { SpeechCandidate } from '../../server/src/agents/llm/llm-agent.ts';
 import { framesText, RESEARCHER_TOKEN, startArena, type TestArena } from '../helpers/arena.ts';
 import { defaultResponder, startFakeLlmServer, type FakeLlmServer } from '../helpers/fake-llm-server.ts';
-import { newDebate } from '../helpers/fixtures.ts';
+import { LIGHTHOUSE, newDebate } from '../helpers/fixtures.ts';
+import { playDebate } from '../../server/src/selfplay/run-debate.ts';
 
 /** Words that appear only in drafts and critiques, never in a speech given: searched for in what the judge receives. */
 const DRAFT_MARK = 'Zanzibar-draft-marker';
@@ -111,6 +112,29 @@ describe('critique-and-refine debaters', () => {
     expect(server.requests.at(-2)!.prompt).toContain('<draft>\nMy answer is right.');
     expect(result.meta.chosenCandidate).toBe(0);
     expect(result.ok && result.action.type === 'speech' && result.action.text).toBe(quoted);
+  });
+
+  it('never shows an LLM judge a draft or a critique', async () => {
+    const cfg = config({ refineRounds: 1 });
+    const agents = {
+      A: createAgent('refiner', { seed: 'a', config: cfg, env }),
+      B: createAgent('refiner', { seed: 'b', config: cfg, env }),
+      judge: createAgent('refiner', { seed: 'j', config: cfg, env }),
+    };
+    const before = server.requests.length;
+    const record = await playDebate({ id: 'refine-llm-judge', scenario: LIGHTHOUSE, rules: rulesFor('debate'), seed: 'x', agents, startAt: 0, turnTimeoutMs: 5000 });
+    expect(record.status).toBe('finished');
+    const speeches = record.events.filter((e) => e.action.type === 'speech');
+    expect(speeches.length).toBeGreaterThanOrEqual(2);
+    expect(speeches.every((e) => (e.meta?.candidates as SpeechCandidate[]).some((c) => c.critique?.includes(CRITIQUE_MARK)))).toBe(true);
+    // What was written but not given: every critique, and each candidate no speech gave (a draft the scorer preferred is given).
+    const given = new Set(speeches.map((e) => (e.action.type === 'speech' ? e.action.text : '')));
+    const candidates = speeches.flatMap((e) => e.meta?.candidates as SpeechCandidate[]);
+    const hidden = [...new Set([...candidates.flatMap((c) => (c.critique ? [c.critique] : [])), ...candidates.map((c) => c.text).filter((t) => !given.has(t))])];
+    expect(hidden.some((h) => h.includes(CRITIQUE_MARK))).toBe(true);
+    const judgePrompts = server.requests.slice(before).filter((r) => /Reply with JSON only/.test(r.prompt));
+    expect(judgePrompts.length).toBeGreaterThanOrEqual(2);
+    for (const r of judgePrompts) for (const h of hidden) expect(r.prompt).not.toContain(h.trim());
   });
 
   it('keeps best-of-N drafts with their texts and scores beside the refinement', async () => {

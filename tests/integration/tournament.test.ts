@@ -230,6 +230,10 @@ describe('tournaments on a running server and on the command line', () => {
     const results = await t.api('/api/results?tournament=live-tn', { token: RESEARCHER_TOKEN });
     expect(results.body.total).toBe(20);
     expect(results.body.report.strength.points.map((p: { agent: string }) => p.agent).sort()).toEqual(['builtin:passage-debater', 'builtin:random']);
+    // The same id under other settings is refused before anything is played.
+    const taken = await t.api('/api/tournaments', { method: 'POST', json: { ...body, format: 'swiss' }, token: RESEARCHER_TOKEN });
+    expect(taken.status).toBe(409);
+    expect(taken.body.error).toMatch(/other settings/);
     // The public results do not count private debates.
     expect((await t.api('/api/results?tournament=live-tn')).body.total).toBe(0);
   }, 60_000);

@@ -40,8 +40,8 @@ export function tournamentRouter(deps: TournamentRouterDeps): Router {
   api.post('/tournaments', async (req, res) => {
     const who = requireResearcher(req, deps);
     const body = parseOr400(TournamentRequest, req.body ?? {}, 'tournament request');
-    // Refusals (an unknown agent, no scenarios) come before the stream starts, with their status.
-    valueOr4xx(deps.tournaments.spec(who, body));
+    // Refusals (an unknown agent, no scenarios, an id taken by other settings) come before the stream starts, with their status.
+    valueOr4xx(await deps.tournaments.check(who, body));
     res.type('application/x-ndjson');
     const line = (o: Record<string, unknown>) => res.write(`${JSON.stringify(o)}\n`);
     const keepAlive = setInterval(() => line({ type: 'waiting' }), 20_000);

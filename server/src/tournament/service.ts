@@ -9,7 +9,7 @@ import type { Principal } from '../access/principal.ts';
 import { ok, refuse, type Result } from '../access/refusal.ts';
 import type { AgentCatalog } from '../agents/registry.ts';
 import type { BatchOptions } from '../selfplay/batch.ts';
-import { checkSpec, plannedCount, runTournament, tournamentScenarios, TournamentMismatch, type TournamentFormat, type TournamentOptions, type TournamentSpec, type TournamentSummary } from './tournament.ts';
+import { checkResumable, checkSpec, plannedCount, runTournament, tournamentScenarios, TournamentMismatch, type TournamentFormat, type TournamentOptions, type TournamentSpec, type TournamentSummary } from './tournament.ts';
 
 export interface TournamentRequest {
   id: string;
@@ -69,9 +69,22 @@ export class TournamentService {
     return ok(spec);
   }
 
+  /** The specification, checked against what is stored under its id (another tournament's settings: a conflict). */
+  async check(p: Principal, request: TournamentRequest): Promise<Result<TournamentSpec>> {
+    const spec = this.spec(p, request);
+    if (!spec.ok) return spec;
+    try {
+      await checkResumable(this.deps.store, spec.value);
+    } catch (err) {
+      if (err instanceof TournamentMismatch) return refuse('conflict', err.message);
+      throw err;
+    }
+    return spec;
+  }
+
   /** Runs (or resumes) a tournament; its debates are checked before the first is played. */
   async run(p: Principal, request: TournamentRequest, hooks: TournamentHooks = {}): Promise<Result<TournamentSummary>> {
-    const spec = this.spec(p, request);
+    const spec = await this.check(p, request);
     if (!spec.ok) return spec;
     hooks.onStart?.(plannedCount(spec.value));
     try {

@@ -189,6 +189,15 @@ export function pairingFor(spec: TournamentSpec, round: number, before: readonly
   return pairByStanding({ players: spec.agents, standing, met, byes });
 }
 
+/** Throws TournamentMismatch when debates of this tournament id were played under other settings. */
+export async function checkResumable(store: Pick<BatchOptions['store'], 'debatesWithMeta'>, spec: TournamentSpec): Promise<void> {
+  const fingerprint = fingerprintOf(spec);
+  for (const d of await store.debatesWithMeta('selfplay', 'tournament.id', spec.id)) {
+    const other = (d.header.meta?.['tournament'] as TournamentMeta | undefined)?.fingerprint;
+    if (other !== fingerprint) throw new TournamentMismatch(`tournament "${spec.id}" was started with other settings (agents, judge, format, rounds, seeds or questions); give it a new id`);
+  }
+}
+
 export interface TournamentOptions extends Omit<BatchOptions, 'limit'> {
   /** Called when a round's pairing is known, before its debates. */
   onRound?: (round: number, pairing: RoundPairing) => void;
@@ -201,11 +210,7 @@ export interface TournamentOptions extends Omit<BatchOptions, 'limit'> {
  */
 export async function runTournament(spec: TournamentSpec, options: TournamentOptions): Promise<TournamentSummary> {
   checkSpec(spec);
-  const fingerprint = fingerprintOf(spec);
-  for (const d of await options.store.debatesWithMeta('selfplay', 'tournament.id', spec.id)) {
-    const other = (d.header.meta?.['tournament'] as TournamentMeta | undefined)?.fingerprint;
-    if (other !== fingerprint) throw new TournamentMismatch(`tournament "${spec.id}" was started with other settings (agents, judge, format, rounds, seeds or questions); give it a new id`);
-  }
+  await checkResumable(options.store, spec);
   const total = roundsOf(spec);
   const summary: TournamentSummary = { id: spec.id, format: spec.format, planned: plannedCount(spec), skipped: 0, played: 0, failed: 0, unfinished: 0, correct: 0, seconds: 0, debatesPerSecond: 0, errors: [], rounds: [], standings: [], unplayedRounds: 0 };
   const started = Date.now();
