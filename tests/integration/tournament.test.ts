@@ -251,4 +251,15 @@ describe('tournaments on a running server and on the command line', () => {
     expect(page).toContain('Debater strength against judge accuracy');
     expect(await runArena(...args)).toMatch(/0 played, 20 already stored/);
   }, 60_000);
+
+  it('arena tournament --server plays on the server and prints the server’s report', async () => {
+    const args = ['tournament', '--server', t.http, '--token', RESEARCHER_TOKEN, '--id', 'cli-live', '--debaters', 'builtin:random,builtin:passage-debater', '--format', 'swiss', '--rounds', '1', '--scenario', scenarios[0]!.id, '--no-progress'];
+    const out = await runArena(...args);
+    expect(out).toMatch(/round 1: builtin:random \d+(\.5)?–\d+(\.5)? builtin:passage-debater/);
+    expect(out).toMatch(/Debater ratings, debate: 6 two-debater debates/);
+    expect(out).toMatch(/Debater strength against judge accuracy/);
+    expect(out).toMatch(/10 played, 0 already stored, 0 failed/);
+    expect(out).not.toMatch(/NaN|null|undefined/);
+    expect(await records(t.store, 'cli-live')).toHaveLength(10);
+  }, 60_000);
 });

@@ -11,7 +11,7 @@ import type { TranscriptRecord } from '@arena/shared';
 import { agentCatalog } from '../agent-catalog.ts';
 import { defaultAgentsConfig, loadAgentsConfig } from '../agents/registry.ts';
 import { ratingsTables, strengthTable, table } from '../report/format.ts';
-import { computeReport } from '../report/report.ts';
+import { computeReport, type Report } from '../report/report.ts';
 import { loadScenarioPacks } from '../scenarios/load.ts';
 import type { Store } from '../store/store.ts';
 import { plannedCount, runTournament, tournamentScenarios, TOURNAMENT_FORMATS, type TournamentFormat, type TournamentSpec, type TournamentSummary } from '../tournament/tournament.ts';
@@ -99,9 +99,8 @@ export function registerTournament(program: Command): void {
       } finally {
         progress.stop();
       }
-      const store = await commandStore(opts.dataDir);
-      try {
-        const report = computeReport(await tournamentRecords(store, opts.id), { tournament: opts.id });
+      const report = opts.server ? await serverReport(opts) : await localReport(opts);
+      {
         if (opts.html) {
           const { htmlReport } = await import('../report/html.ts');
           await writeFile(opts.html, await htmlReport(report, `Tournament ${opts.id}`, [formatTournament(summary)]));
@@ -112,11 +111,27 @@ export function registerTournament(program: Command): void {
           console.log(`\n${summary.played} played, ${summary.skipped} already stored, ${summary.failed} failed, ${summary.unfinished} unfinished of ${summary.planned} planned in ${summary.seconds.toFixed(1)} s${opts.html ? `; wrote ${opts.html}` : ''}`);
           for (const e of summary.errors.slice(0, 10)) console.log(`  ${e.id}: ${e.error}`);
         }
-      } finally {
-        await store.close();
       }
       if (summary.failed) process.exitCode = 1;
     });
+}
+
+/** The report over the tournament's debates in the command's store. */
+async function localReport(opts: TournamentOptions): Promise<Report> {
+  const store = await commandStore(opts.dataDir);
+  try {
+    return computeReport(await tournamentRecords(store, opts.id), { tournament: opts.id });
+  } finally {
+    await store.close();
+  }
+}
+
+/** The same report from the server that played the tournament (GET /api/results?tournament=…, with the researcher token). */
+async function serverReport(opts: TournamentOptions): Promise<Report> {
+  const res = await fetch(`${serverUrl(opts.server)}/api/results?tournament=${encodeURIComponent(opts.id)}`, { headers: { authorization: `Bearer ${researcherToken(opts)}` } });
+  if (!res.ok) throw new Error(`the server did not give the tournament's report: ${res.status}`);
+  // JSON has no NaN: the report's missing values come back as null, which the tables and plots print as "–".
+  return ((await res.json()) as { report: Report }).report;
 }
 
 async function inProcess(opts: TournamentOptions, progress: ReturnType<typeof batchProgress>): Promise<TournamentSummary> {
