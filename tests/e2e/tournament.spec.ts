@@ -33,6 +33,8 @@ test('a tournament’s results page plots debater strength against judge accurac
   // The stronger debater sits to the right.
   const cx = async (agent: string) => Number(await plot.locator(`g.point[data-agent="${agent}"][data-protocol="debate"] circle`).getAttribute('cx'));
   expect(await cx('builtin:passage-debater')).toBeGreaterThan(await cx('builtin:random'));
+  // The reliability diagram shares the plot's frame.
+  await expect(page.getByRole('img', { name: /Calibration plot/ }).locator('circle.dot').first()).toBeVisible();
   await plot.scrollIntoViewIfNeeded();
   await shot(page, 'results-strength');
 });
