@@ -101,7 +101,14 @@ export function StudyPage({ studyId, search }: { studyId: string; search: URLSea
       {page.stage === 'instructions' && (
         <section className="card study-text">
           <div dangerouslySetInnerHTML={{ __html: page.instructionsHtml ?? '' }} />
-          {page.quiz ? (
+          {page.lobby ? (
+            <div data-testid="study-waitlist">
+              <h2>Waiting for a place…</h2>
+              <p>
+                {`Every place is taken by participants still at work. Please keep this page open: if one of them leaves within ${page.lobby.waitSeconds ?? 120} seconds, you take their place and your items start here. Otherwise you will be given a code to return the study.`}
+              </p>
+            </div>
+          ) : page.quiz ? (
             <Quiz quiz={page.quiz} busy={busy} onStart={(answers) => act('start', { answers })} />
           ) : (
             <div className="study-actions">

@@ -48,6 +48,7 @@ export interface SimulationSummary {
 
 interface Page {
   stage: string;
+  lobby?: { waitingSince: number | null };
   item?: { kind: string; status: string; debateId: string; token: string };
   end?: { outcome: string; code: string; redirect: string };
 }
@@ -95,6 +96,11 @@ export async function simulateStudy(o: SimulateOptions): Promise<SimulationSumma
       try {
         let page = await call<Page>(`/studies/${spec.id}/me/consent`, { json: { agree: true }, token });
         page = await call<Page>(`/studies/${spec.id}/me/start`, { json: {}, token });
+        // On the waitlist (every place held by participants at work): the page beats until a place comes back or the study is full.
+        while (page.stage === 'instructions' && page.lobby) {
+          await sleep(200);
+          page = await seen();
+        }
         let judged = 0;
         while (page.stage === 'items' && page.item) {
           if (judged === plan.leaveAfter) {

@@ -25,7 +25,7 @@ import { exclusionOf } from '../report/exclusions.ts';
 import { currentItemOf, participantPage, seatOf } from './participant-page.ts';
 import { studyProgress, type StudyProgress } from './progress.ts';
 import { resolveStudy, type ResolvedStudy } from './resolve.ts';
-import { answerProblem, SpecError, specHash, type Outcome, type StudySpec } from './spec.ts';
+import { answerProblem, SpecError, specHash, waitlistSeconds, type Outcome, type StudySpec } from './spec.ts';
 import { firstStage, timeoutOf, transition, type Effect, type Move, type PathState } from './stages.ts';
 import type { StudyLocks } from './study-lock.ts';
 import type { ItemRow, ItemSignals, ParticipantRow, StudyRow, StudyStatus, StudyStore } from './study-store.ts';
@@ -34,6 +34,9 @@ import { refuse, StudyError, type ExportFile, type Launched, type PanelEntry, ty
 export type { PanelEntry, StudyDeps } from './study-types.ts';
 
 type Study = { row: StudyRow; design: ResolvedStudy };
+
+/** Judges on the waitlist: they read the instructions and started while every place was held by others. */
+const waitingJudges = (participants: readonly ParticipantRow[]): ParticipantRow[] => participants.filter((p) => p.role === 'judge' && p.stage === 'instructions' && p.waitingSince !== null);
 type Participant = Extract<StudyPrincipal, { kind: 'participant' }>;
 
 /** What a participant may send from their page: a move along the path, or the heartbeat that says the page is open. */
@@ -285,7 +288,10 @@ export class StudyService {
         const now = Date.now();
         const slots = await this.db.slots(studyId);
         // A debater is useful while any item with recruited debaters is still to be judged.
-        const room = role === 'judge' ? slots.some((s) => s.status === 'open') : slots.some((s) => s.status !== 'done' && needsDebaters(design, { kind: 'item', condition: s.condition }));
+        const room =
+          role === 'judge'
+            ? slots.some((s) => s.status === 'open') || this.waitlistRoom(row.spec, await this.db.participants(studyId))
+            : slots.some((s) => s.status !== 'done' && needsDebaters(design, { kind: 'item', condition: s.condition }));
         const full = row.status === 'closed' || !room;
         const p: ParticipantRow = {
           studyId,
@@ -467,8 +473,14 @@ export class StudyService {
         break;
       case 'setOutItems': {
         const position = await this.setOutItems(p);
-        if (position === null) return this.finish(p, 'noCapacity');
-        await this.db.updateParticipant(studyId, participant, { stage: to, position });
+        if (position === null) {
+          // Every place is held by judges still at work: wait for one to come back, if the waitlist has room.
+          if (p.waitingSince !== null) return;
+          if (!this.waitlistRoom((await this.study(studyId)).row.spec, await this.db.participants(studyId))) return this.finish(p, 'noCapacity');
+          await this.db.updateParticipant(studyId, participant, { waitingSince: Date.now() });
+          break;
+        }
+        await this.db.updateParticipant(studyId, participant, { stage: to, position, waitingSince: null });
         break;
       }
     }
@@ -520,11 +532,44 @@ export class StudyService {
    */
   private async settle(studyId: string, only?: string, now = Date.now()): Promise<void> {
     const study = await this.study(studyId);
+    await this.admitWaiting(study);
     await this.openPending(study, only);
     if (!study.row.spec.humanDebaters) return;
     await this.pool.match(studyId, now);
     // A judge the pool gave another item (no debaters came) has it opened now.
     await this.openPending(study);
+  }
+
+  /**
+   * Whether one more judge may join the waitlist: it is on (waitlist seconds above 0) and
+   * fewer wait than there are judges at work, each of whom may yet hand places back
+   * (dropping out, timing out, or excluded by the study's rules).
+   */
+  private waitlistRoom(spec: StudySpec, participants: readonly ParticipantRow[]): boolean {
+    const working = participants.filter((p) => p.role === 'judge' && p.stage === 'items').length;
+    return waitlistSeconds(spec) > 0 && waitingJudges(participants).length < working;
+  }
+
+  /**
+   * The waitlist, first come first served: a waiting judge draws a full queue as soon as
+   * places come back; once no judge is at work any more, nothing can come back and the
+   * judges still waiting end with the no-capacity code. (Waiting too long is a time-out: stages.ts.)
+   */
+  private async admitWaiting(study: Study): Promise<void> {
+    const studyId = study.row.id;
+    const participants = await this.db.participants(studyId);
+    const waiting = waitingJudges(participants).sort((a, b) => a.waitingSince! - b.waitingSince!);
+    if (waiting.length === 0) return;
+    let working = participants.filter((p) => p.role === 'judge' && p.stage === 'items').length;
+    for (const p of waiting) {
+      const position = study.row.status === 'running' ? await this.setOutItems(p) : null;
+      if (position !== null) {
+        await this.db.updateParticipant(studyId, p.participant, { stage: 'items', position, waitingSince: null });
+        working++;
+      } else if (working === 0 || study.row.status === 'closed') await this.finish(p, 'noCapacity', 'waitlist-empty');
+      else continue;
+      this.changed(studyId);
+    }
   }
 
   private async openPending(study: Study, only?: string): Promise<void> {

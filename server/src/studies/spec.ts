@@ -165,6 +165,13 @@ export const StudySpec = z
       })
       .strict()
       .optional(),
+    /**
+     * The waitlist: a judge who starts while every open slot is held by judges still at work
+     * (who may yet drop out or be excluded) waits up to `seconds` for one of those slots to
+     * come back, instead of leaving at once with the no-capacity code (0: no waitlist).
+     * At most as many wait as there are judges at work.
+     */
+    waitlist: z.object({ seconds: z.number().nonnegative().max(3600).default(120) }).strict().optional(),
     consent: z.string().min(1).max(20000),
     instructions: z.string().min(1).max(20000),
     timeLimits: z
@@ -262,6 +269,9 @@ function canonical(value: unknown): string {
 export function specHash(spec: StudySpec): string {
   return createHash('sha256').update(canonical(spec)).digest('hex');
 }
+
+/** Seconds a judge may wait for a place held by others (the waitlist; 0: none). */
+export const waitlistSeconds = (spec: StudySpec): number => spec.waitlist?.seconds ?? 120;
 
 /** The completion code of an outcome. */
 export function codeFor(spec: StudySpec, outcome: Outcome): string {

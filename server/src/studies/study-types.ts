@@ -62,7 +62,7 @@ export interface ParticipantPage {
   quiz?: { questions: { question: string; answers: string[] }[]; triesLeft: number; missed: boolean };
   /** The judge's seat of an item, or a recruited debater's seat in a debate; no debate yet while it is being opened or waits for debaters. */
   item?: { position: number; total: number; kind: ItemKind; status: string; debateId: string | null; token: string; seat: string };
-  /** Waiting for others: a debater for a judge (may leave), a judge for debaters (for up to waitSeconds). */
+  /** Waiting for others: a debater for a judge (may leave), a judge for debaters, or a judge on the waitlist for a place others hold (for up to waitSeconds). */
   lobby?: { waitingSince: number | null; waitSeconds?: number; canLeave: boolean };
   end?: { outcome: Outcome; code: string; redirect: string; feedback?: { item: number; correct: boolean }[] } | null;
   /** When the judge learns whether they were right (the spec's `feedback`): the page shows no verdict's correctness unless `afterEach`. */

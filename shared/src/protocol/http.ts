@@ -203,7 +203,7 @@ export interface StudyParticipantPage {
   instructionsHtml?: string;
   /** The judge's seat of an item, or a recruited debater's seat in a debate; no debate yet while waiting for debaters. */
   item?: { position: number; total: number; kind: StudyItemKind; status: string; debateId: string | null; token: string; seat: string };
-  /** Waiting for others: a debater for a judge (may leave), a judge for debaters (for up to waitSeconds). */
+  /** Waiting for others: a debater for a judge (may leave), a judge for debaters, or a judge on the waitlist for a place others hold (for up to waitSeconds). */
   lobby?: { waitingSince: number | null; waitSeconds?: number; canLeave: boolean };
   /** The comprehension quiz under the instructions (two tries; then the participant is asked to return the study). */
   quiz?: { questions: { question: string; answers: string[] }[]; triesLeft: number; missed: boolean };
