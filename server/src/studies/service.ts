@@ -477,7 +477,7 @@ export class StudyService {
           // Every place is held by judges still at work: wait for one to come back, if the waitlist has room.
           if (p.waitingSince !== null) return;
           if (!this.waitlistRoom((await this.study(studyId)).row.spec, await this.db.participants(studyId))) return this.finish(p, 'noCapacity');
-          await this.db.updateParticipant(studyId, participant, { waitingSince: Date.now() });
+          await this.db.updateParticipant(studyId, participant, { waitingSince: Date.now(), flags: [...new Set([...p.flags, 'waitlisted'])] });
           break;
         }
         await this.db.updateParticipant(studyId, participant, { stage: to, position, waitingSince: null });
