@@ -16,6 +16,8 @@ import { useIntegritySignals, type Signals } from '../study/signals.ts';
 type StudyPageState = StudyParticipantPage;
 
 const PANEL_PARAMS = ['PROLIFIC_PID', 'STUDY_ID', 'SESSION_ID', 'pid'];
+/** A signed link's expiry and signature, passed on with the panel's ids (a study may require them). */
+const SIGNED_PARAMS = ['exp', 'sig'];
 const tokenKey = (studyId: string) => `arena:study:${studyId}`;
 /** The page asks this often: it is also how the server knows the participant is still here. */
 const HEARTBEAT_MS = 3000;
@@ -33,7 +35,7 @@ export function StudyPage({ studyId, search }: { studyId: string; search: URLSea
 
   // Arriving by the panel's link: enter with its ids (the same ids come back to the same place).
   useEffect(() => {
-    const panel: StudyEntryRequest = Object.fromEntries(PANEL_PARAMS.filter((k) => search.get(k)).map((k) => [k, search.get(k) as string]));
+    const panel: StudyEntryRequest = Object.fromEntries([...PANEL_PARAMS, ...SIGNED_PARAMS].filter((k) => search.get(k)).map((k) => [k, search.get(k) as string]));
     if (Object.keys(panel).length === 0) return;
     // The debater link adds role=debater (recruited debaters); the server refuses it for a study that recruits none.
     if (search.get('role') === 'debater') panel.role = 'debater';

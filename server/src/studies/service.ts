@@ -14,7 +14,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { judgedCorrect } from '@arena/shared';
-import { exposureDecision, mayStudy, participantOf, studyShield, type ItemExposure, type RunningStudyItems, type StudyAction, type StudyPrincipal, type StudyShield } from '../access/study.ts';
+import { entryRefusal, exposureDecision, mayStudy, participantOf, studyShield, type ItemExposure, type RunningStudyItems, type StudyAction, type StudyPrincipal, type StudyShield } from '../access/study.ts';
 import { newToken } from '../tokens.ts';
 import { drawQueue, planSlots } from './assignment.ts';
 import { DebaterPool, needsDebaters, seenBy } from './debater-pool.ts';
@@ -49,7 +49,7 @@ async function attempt<T>(work: () => Promise<T>): Promise<Result<T>> {
   try {
     return ok(await work());
   } catch (err) {
-    if (err instanceof StudyError) return refuse(err.code, err.message);
+    if (err instanceof StudyError) return refuse(err.code, err.message, err.kind);
     if (err instanceof SpecError) return refuse('invalid', err.message);
     throw err;
   }
@@ -185,6 +185,10 @@ export class StudyService {
       const design = await this.resolve(spec);
       const { refused, warnings } = exposureDecision(await this.exposure(design));
       if (refused) throw new StudyError('invalid', `${spec.id}: ${refused}`);
+      const signature = spec.entry?.signature;
+      if (signature && !this.deps.entrySecret?.(signature.secretEnv)) {
+        throw new StudyError('invalid', `${spec.id}: entry.signature.secretEnv names ${signature.secretEnv}, which this server's environment does not set (at least 32 characters): set it, then launch`);
+      }
       const hash = specHash(spec);
       const existing = await this.db.get(spec.id);
       if (existing) {
@@ -276,8 +280,19 @@ export class StudyService {
    * at once with the no-capacity code when the study is closed or its pool has nothing left.
    */
   enter(studyId: string, panel: PanelEntry): Promise<Result<{ token: string; participant: string }>> {
-    return attempt(() =>
-      this.locked(studyId, async () => {
+    return attempt(async () => {
+      // A study that requires signed links checks the signature before anything else (a known panel id included).
+      const { row: study } = await this.study(studyId);
+      const signature = study.spec.entry?.signature;
+      const refused = entryRefusal(signature ? { secretEnv: signature.secretEnv, secret: this.deps.entrySecret?.(signature.secretEnv) } : null, studyId, panel.params ?? {}, panel.sig, Date.now());
+      if (refused) throw new StudyError(refused.code === 'unavailable' ? 'paused' : 'unauthorized', refused.reason, refused.kind);
+      return this.admit(studyId, panel);
+    });
+  }
+
+  /** A participant whose entry may go on: back to their place, or a new one at the first stage (or the no-capacity code). */
+  private admit(studyId: string, panel: PanelEntry): Promise<{ token: string; participant: string }> {
+    return this.locked(studyId, async () => {
         const { row, design } = await this.study(studyId);
         const participant = this.pseudonym(row, panel.pid);
         const known = await this.db.participant(studyId, participant);
@@ -313,8 +328,7 @@ export class StudyService {
         await this.db.addParticipant(p, panel);
         this.changed(studyId);
         return { token: p.token, participant };
-      }),
-    );
+    });
   }
 
   /** The participant a study token belongs to (access/study.ts decides; a token that finds nobody is refused). */

@@ -166,6 +166,20 @@ export const StudySpec = z
       .strict()
       .optional(),
     /**
+     * How participants may enter. `signature`: only by signed links, whose `sig` is the
+     * HMAC-SHA256 of the entry parameters under the secret held in the server's environment
+     * variable `secretEnv` (for panels and pre-screeners that can sign the link they send; see README).
+     */
+    entry: z
+      .object({
+        signature: z
+          .object({ secretEnv: z.string().regex(/^ARENA_ENTRY_SECRET[A-Z0-9_]{0,60}$/, 'an environment variable named ARENA_ENTRY_SECRET…, e.g. ARENA_ENTRY_SECRET_PILOT') })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .optional(),
+    /**
      * The waitlist: a judge who starts while every open slot is held by judges still at work
      * (who may yet drop out or be excluded) waits up to `seconds` for one of those slots to
      * come back, instead of leaving at once with the no-capacity code (0: no waitlist).

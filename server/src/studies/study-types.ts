@@ -3,6 +3,7 @@ import type { DebateHeader, PackInfo, Scenario, Seat, Visibility } from '@arena/
 import type { Sessions } from '../sessions/sessions.ts';
 import type { Store } from '../store/store.ts';
 import type { StudyLaunched } from '@arena/shared';
+import type { EntryParams } from '../access/study.ts';
 import type { Outcome, StudySpec } from './spec.ts';
 import type { StudyLocks } from './study-lock.ts';
 import type { ItemKind, Role, Stage, StudyStore } from './study-store.ts';
@@ -22,22 +23,27 @@ export interface StudyDeps {
   /** The server's debate creation (agents checked against their seats; sessions start there): an item's debate from its header. */
   createDebate: (request: { header: DebateHeader }, visibility: Visibility) => Promise<{ tokens: Partial<Record<Seat, string>> }>;
   log: (line: string) => void;
+  /** The value of an ARENA_ENTRY_SECRET… variable of the server's environment (a study's signed links), or undefined. */
+  entrySecret?: (name: string) => string | undefined;
 }
 
 /** Why the service will not: transports map the code (401, 403, 404, 409, 503, 400). */
 export type RefusalCode = 'unauthorized' | 'forbidden' | 'not-found' | 'conflict' | 'paused' | 'invalid';
-export type Refusal = { ok: false; code: RefusalCode; reason: string };
+/** `kind`: a typed reason, for refusals a caller tells apart (an unsigned study link, a cap on paid agents…). */
+export type Refusal = { ok: false; code: RefusalCode; reason: string; kind?: string };
 export type Result<T> = { ok: true; value: T } | Refusal;
 
-export const refuse = (code: RefusalCode, reason: string): Refusal => ({ ok: false, code, reason });
+export const refuse = (code: RefusalCode, reason: string, kind?: string): Refusal => ({ ok: false, code, reason, ...(kind ? { kind } : {}) });
 
 /** A refusal thrown inside the service, returned as a Refusal at its edge. */
 export class StudyError extends Error {
   readonly code: RefusalCode;
+  readonly kind: string | undefined;
 
-  constructor(code: RefusalCode, message: string) {
+  constructor(code: RefusalCode, message: string, kind?: string) {
     super(message);
     this.code = code;
+    this.kind = kind;
     this.name = 'StudyError';
   }
 }
@@ -49,6 +55,9 @@ export interface PanelEntry {
   session: string | null;
   /** `debater` for the debater link (recruited debaters); judges otherwise. */
   role?: Role;
+  /** The link's entry parameters as sent, and its signature (`sig`), for a study that requires signed links. */
+  params?: EntryParams;
+  sig?: string | undefined;
 }
 
 /** What a participant's page shows now: one stage, nothing else. */

@@ -178,6 +178,9 @@ export interface StudyEntryRequest {
   SESSION_ID?: string;
   pid?: string;
   role?: 'judge' | 'debater';
+  /** A signed link's expiry (Unix seconds) and signature, passed on as the link has them. */
+  exp?: string;
+  sig?: string;
 }
 
 /** POST /api/studies/:id/enter: the participant's study token (sent as a bearer token after). */
