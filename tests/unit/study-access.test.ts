@@ -4,7 +4,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { creationHidden, debateHidden, entryMessage, entryRefusal, exposureDecision, signEntry, mayStudy, participantOf, scenarioHidden, studyShield, researcherOf, studyTicketOf, type StudyAction, type StudyPrincipal } from '../../server/src/access/study.ts';
+import { creationHidden, debateHidden, entryMessage, entryRefusal, exposureDecision, paidItemRefusal, signEntry, mayStudy, participantOf, scenarioHidden, studyShield, researcherOf, studyTicketOf, type StudyAction, type StudyPrincipal } from '../../server/src/access/study.ts';
 import { issueStudyTicket, TICKET_SECONDS } from '../../server/src/access/ticket.ts';
 
 const TOKEN = 'researcher-token-0123456789';
@@ -116,5 +116,21 @@ describe('signed study links', () => {
     expect(entryRefusal(required, 'pilot', timed, signEntry(SECRET, 'pilot', timed), NOW + 601_000)).toMatchObject({ code: 'unauthorized', kind: 'entry-expired' });
     // Without the secret the server cannot check: nobody is let in.
     expect(entryRefusal({ ...required, secret: undefined }, 'pilot', params, sig, NOW)).toMatchObject({ code: 'unavailable', kind: 'entry-unverifiable', reason: /ARENA_ENTRY_SECRET_PILOT/ });
+  });
+});
+
+describe('items argued by paid agents', () => {
+  const limits = { perParticipant: 4, perMinute: 10 };
+  it('start until the participant has started their cap, or the study its cap in the last minute', () => {
+    expect(paidItemRefusal(limits, { participantStarts: 3, studyStartsLastMinute: 9, oldestInMinute: NOW - 1000 }, NOW)).toBeNull();
+    expect(paidItemRefusal(limits, { participantStarts: 4, studyStartsLastMinute: 0, oldestInMinute: null }, NOW)).toMatchObject({ kind: 'paid-agents-per-participant', reason: /paidAgents\.perParticipant/ });
+    // Over the minute's cap the item waits until the oldest start of the minute is a minute old.
+    expect(paidItemRefusal(limits, { participantStarts: 0, studyStartsLastMinute: 10, oldestInMinute: NOW - 45_000 }, NOW)).toEqual({
+      kind: 'paid-agents-per-minute',
+      reason: 'many items are starting at once; yours starts within 15 seconds, please keep this page open',
+      retrySeconds: 15,
+    });
+    // The participant's own cap decides first.
+    expect(paidItemRefusal(limits, { participantStarts: 9, studyStartsLastMinute: 10, oldestInMinute: NOW }, NOW)?.kind).toBe('paid-agents-per-participant');
   });
 });

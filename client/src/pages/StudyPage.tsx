@@ -134,9 +134,17 @@ export function StudyPage({ studyId, search }: { studyId: string; search: URLSea
 
 const KIND_LABEL = { practice: 'Practice (not counted)', item: 'Item', check: 'Item', debate: 'Debate' } as const;
 
-/** The lobby: a recruited debater waiting for a judge, or a judge waiting for debaters to join. */
+/** The lobby: a recruited debater waiting for a judge, a judge waiting for debaters to join, or an item waiting for the study's cap on paid agents. */
 function Waiting({ page, busy, onLeave }: { page: StudyParticipantPage; busy: boolean; onLeave: () => void }) {
   const debater = page.stage === 'lobby';
+  if (page.busy && !debater) {
+    return (
+      <section className="card study-text" data-testid="study-busy" data-code={page.busy.code}>
+        <h1>Your next item starts shortly…</h1>
+        <p>{page.busy.reason}</p>
+      </section>
+    );
+  }
   return (
     <section className="card study-text" data-testid="study-lobby">
       <h1>{debater ? 'Waiting for a judge…' : 'Waiting for the debaters to join…'}</h1>

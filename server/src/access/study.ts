@@ -229,3 +229,36 @@ export function entryRefusal(required: { secretEnv: string; secret: string | und
   if (params.exp !== undefined && Number(params.exp) * 1000 < now) return { ok: false, code: 'unauthorized', kind: 'entry-expired', reason: 'this study link has expired: ask your panel or pre-screener for a new one' };
   return null;
 }
+
+// ---- items argued by paid agents ----
+
+/** How many debates of items argued by paid agents were started: by this participant, and by the whole study in the last minute (the oldest of those, ms). */
+export interface PaidAgentUse {
+  participantStarts: number;
+  studyStartsLastMinute: number;
+  oldestInMinute: number | null;
+}
+
+export type PaidAgentRefusalKind = 'paid-agents-per-participant' | 'paid-agents-per-minute';
+export interface PaidAgentRefusal {
+  kind: PaidAgentRefusalKind;
+  reason: string;
+  /** For the per-minute cap: when a start is free again. */
+  retrySeconds?: number;
+}
+
+/**
+ * Whether one more item argued by paid agents may start its debate (each move of its
+ * debaters costs money): refused once the participant has started `perParticipant` of them
+ * (restarts included), or the study `perMinute` in the last minute.
+ */
+export function paidItemRefusal(limits: { perParticipant: number; perMinute: number }, use: PaidAgentUse, now: number): PaidAgentRefusal | null {
+  if (use.participantStarts >= limits.perParticipant) {
+    return { kind: 'paid-agents-per-participant', reason: `this participant has started ${use.participantStarts} items argued by paid agents, the study's cap (paidAgents.perParticipant)` };
+  }
+  if (use.studyStartsLastMinute >= limits.perMinute) {
+    const retrySeconds = Math.max(1, Math.ceil(((use.oldestInMinute ?? now) + 60_000 - now) / 1000));
+    return { kind: 'paid-agents-per-minute', reason: `many items are starting at once; yours starts within ${retrySeconds} seconds, please keep this page open`, retrySeconds };
+  }
+  return null;
+}

@@ -14,7 +14,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { judgedCorrect } from '@arena/shared';
-import { entryRefusal, exposureDecision, mayStudy, participantOf, studyShield, type ItemExposure, type RunningStudyItems, type StudyAction, type StudyPrincipal, type StudyShield } from '../access/study.ts';
+import { entryRefusal, exposureDecision, mayStudy, paidItemRefusal, type PaidAgentRefusal, type PaidAgentUse, participantOf, studyShield, type ItemExposure, type RunningStudyItems, type StudyAction, type StudyPrincipal, type StudyShield } from '../access/study.ts';
 import { newToken } from '../tokens.ts';
 import { drawQueue, planSlots } from './assignment.ts';
 import { DebaterPool, needsDebaters, seenBy } from './debater-pool.ts';
@@ -25,7 +25,7 @@ import { exclusionOf } from '../report/exclusions.ts';
 import { currentItemOf, participantPage, seatOf } from './participant-page.ts';
 import { studyProgress, type StudyProgress } from './progress.ts';
 import { resolveStudy, type ResolvedStudy } from './resolve.ts';
-import { answerProblem, SpecError, specHash, waitlistSeconds, type Outcome, type StudySpec } from './spec.ts';
+import { answerProblem, HUMAN_DEBATER, paidAgentLimits, SpecError, specHash, waitlistSeconds, type Outcome, type StudySpec } from './spec.ts';
 import { firstStage, timeoutOf, transition, type Effect, type Move, type PathState } from './stages.ts';
 import type { StudyLocks } from './study-lock.ts';
 import type { ItemRow, ItemSignals, ParticipantRow, StudyRow, StudyStatus, StudyStore } from './study-store.ts';
@@ -185,6 +185,11 @@ export class StudyService {
       const design = await this.resolve(spec);
       const { refused, warnings } = exposureDecision(await this.exposure(design));
       if (refused) throw new StudyError('invalid', `${spec.id}: ${refused}`);
+      const paidItems = this.paidItemsPerParticipant(design);
+      const { perParticipant } = paidAgentLimits(spec);
+      if (paidItems > perParticipant) {
+        throw new StudyError('invalid', `${spec.id}: a participant's practice and queue can hold ${paidItems} items argued by paid agents, above paidAgents.perParticipant (${perParticipant}): raise it, or give fewer items`);
+      }
       const signature = spec.entry?.signature;
       if (signature && !this.deps.entrySecret?.(signature.secretEnv)) {
         throw new StudyError('invalid', `${spec.id}: entry.signature.secretEnv names ${signature.secretEnv}, which this server's environment does not set (at least 32 characters): set it, then launch`);
@@ -364,6 +369,11 @@ export class StudyService {
     const item = currentItemOf(p, items);
     const token = item?.debateId ? ((await this.deps.store.seatTokens(item.debateId)).get(seatOf(item))?.token ?? '') : '';
     const page = participantPage(row, p, items, token);
+    // An item waiting for the study's cap on paid agents a minute: the page says why, and when.
+    if (item && !item.debateId && item.status === 'pending' && p.role === 'judge') {
+      const refused = await this.paidRefusal(await this.study(p.studyId), p, item);
+      if (refused) page.busy = { code: refused.kind, reason: refused.reason, ...(refused.retrySeconds ? { retrySeconds: refused.retrySeconds } : {}) };
+    }
     if (page.end && row.spec.feedback === 'atEnd' && p.role === 'judge') page.end.feedback = await this.feedbackOf(p);
     return page;
   }
@@ -586,6 +596,41 @@ export class StudyService {
     }
   }
 
+  /** The conditions whose debaters include a paid agent (an LLM or remote agent). */
+  private paidConditions(design: ResolvedStudy): Set<string> {
+    const paid = new Set<string>();
+    for (const [name, c] of design.conditions) if (Object.values(c.debaters).some((id) => id !== HUMAN_DEBATER && this.deps.paidAgent?.(id))) paid.add(name);
+    return paid;
+  }
+
+  /** The most items argued by paid agents one participant is given: practice, and their balanced queue (each condition ⌊items / n⌋ or one more times). */
+  private paidItemsPerParticipant(design: ResolvedStudy): number {
+    const paid = this.paidConditions(design);
+    const n = design.conditionNames.length;
+    const items = design.spec.itemsPerParticipant;
+    const queued = design.conditionNames.filter((c) => paid.has(c)).length;
+    return queued * Math.floor(items / n) + Math.min(queued, items % n) + design.spec.practice.filter((p) => paid.has(p.condition)).length;
+  }
+
+  /** The debates of items argued by paid agents this participant started (restarts included), and the whole study in the last minute. */
+  private async paidUse(studyId: string, participant: string, paid: ReadonlySet<string>, now: number): Promise<PaidAgentUse> {
+    const use: PaidAgentUse = { participantStarts: 0, studyStartsLastMinute: 0, oldestInMinute: null };
+    for (const condition of paid) {
+      use.participantStarts += await this.deps.store.countDebates({ meta: { 'study.id': studyId, 'study.participant': participant, 'study.condition': condition } });
+      const recent = await this.deps.store.listDebates({ meta: { 'study.id': studyId, 'study.condition': condition }, since: now - 60_000, limit: 1_000_000 });
+      use.studyStartsLastMinute += recent.length;
+      for (const d of recent) use.oldestInMinute = Math.min(use.oldestInMinute ?? d.createdAt, d.createdAt);
+    }
+    return use;
+  }
+
+  /** Whether a judge's pending item may start its debate now (access/study.ts decides the caps on paid agents). */
+  private async paidRefusal(study: Study, p: ParticipantRow, item: ItemRow, now = Date.now()): Promise<PaidAgentRefusal | null> {
+    const paid = this.paidConditions(study.design);
+    if (!paid.has(item.condition) || item.kind === 'check') return null;
+    return paidItemRefusal(paidAgentLimits(study.row.spec), await this.paidUse(study.row.id, p.participant, paid, now), now);
+  }
+
   private async openPending(study: Study, only?: string): Promise<void> {
     const studyId = study.row.id;
     const judges = (only ? [await this.db.participant(studyId, only)] : await this.db.participants(studyId)).filter(
@@ -603,6 +648,14 @@ export class StudyService {
         opened = true;
         continue;
       }
+      // Items argued by paid agents: a participant past their cap ends (return code); over the study's cap a minute, the item waits.
+      const refused = await this.paidRefusal(study, p, item);
+      if (refused?.kind === 'paid-agents-per-participant') {
+        await this.finish(p, 'noCapacity', 'paid-agent-cap');
+        opened = true;
+        continue;
+      }
+      if (refused) continue;
       const slot = item.slot ? (await this.db.slots(studyId)).find((s) => s.id === item.slot) : undefined;
       const created = await openItemDebate(this.deps, study, p.participant, item, slot);
       await this.db.updateItem(studyId, p.participant, item.position, { debateId: created.id, status: 'open', startedAt: Date.now() });

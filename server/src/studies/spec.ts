@@ -180,6 +180,15 @@ export const StudySpec = z
       .strict()
       .optional(),
     /**
+     * Caps on items argued by paid agents (LLM debaters, remote agents), which cost money with
+     * every move: the debates of such items one participant may start (restarts included), and
+     * those the whole study may start in a minute (an item over it waits, its page says why).
+     */
+    paidAgents: z
+      .object({ perParticipant: z.number().int().min(1).max(1000).default(12), perMinute: z.number().int().min(1).max(100_000).default(30) })
+      .strict()
+      .optional(),
+    /**
      * The waitlist: a judge who starts while every open slot is held by judges still at work
      * (who may yet drop out or be excluded) waits up to `seconds` for one of those slots to
      * come back, instead of leaving at once with the no-capacity code (0: no waitlist).
@@ -283,6 +292,9 @@ function canonical(value: unknown): string {
 export function specHash(spec: StudySpec): string {
   return createHash('sha256').update(canonical(spec)).digest('hex');
 }
+
+/** The caps on items argued by paid agents (defaults: 12 per participant, 30 a minute study-wide). */
+export const paidAgentLimits = (spec: StudySpec): { perParticipant: number; perMinute: number } => ({ perParticipant: spec.paidAgents?.perParticipant ?? 12, perMinute: spec.paidAgents?.perMinute ?? 30 });
 
 /** Seconds a judge may wait for a place held by others (the waitlist; 0: none). */
 export const waitlistSeconds = (spec: StudySpec): number => spec.waitlist?.seconds ?? 120;

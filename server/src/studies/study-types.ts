@@ -25,6 +25,8 @@ export interface StudyDeps {
   log: (line: string) => void;
   /** The value of an ARENA_ENTRY_SECRET… variable of the server's environment (a study's signed links), or undefined. */
   entrySecret?: (name: string) => string | undefined;
+  /** Whether an agent's moves may cost money (an LLM or remote agent): items it argues are capped. */
+  paidAgent?: (id: string) => boolean;
 }
 
 /** Why the service will not: transports map the code (401, 403, 404, 409, 503, 400). */
@@ -71,6 +73,8 @@ export interface ParticipantPage {
   quiz?: { questions: { question: string; answers: string[] }[]; triesLeft: number; missed: boolean };
   /** The judge's seat of an item, or a recruited debater's seat in a debate; no debate yet while it is being opened or waits for debaters. */
   item?: { position: number; total: number; kind: ItemKind; status: string; debateId: string | null; token: string; seat: string };
+  /** The current item waits for a study-wide cap on items argued by paid agents: the typed reason, in words, and when it may start. */
+  busy?: { code: string; reason: string; retrySeconds?: number };
   /** Waiting for others: a debater for a judge (may leave), a judge for debaters, or a judge on the waitlist for a place others hold (for up to waitSeconds). */
   lobby?: { waitingSince: number | null; waitSeconds?: number; canLeave: boolean };
   end?: { outcome: Outcome; code: string; redirect: string; feedback?: { item: number; correct: boolean }[] } | null;

@@ -206,6 +206,8 @@ export interface StudyParticipantPage {
   instructionsHtml?: string;
   /** The judge's seat of an item, or a recruited debater's seat in a debate; no debate yet while waiting for debaters. */
   item?: { position: number; total: number; kind: StudyItemKind; status: string; debateId: string | null; token: string; seat: string };
+  /** The current item waits for a study-wide cap on items argued by paid agents: the typed reason, in words, and when it may start. */
+  busy?: { code: string; reason: string; retrySeconds?: number };
   /** Waiting for others: a debater for a judge (may leave), a judge for debaters, or a judge on the waitlist for a place others hold (for up to waitSeconds). */
   lobby?: { waitingSince: number | null; waitSeconds?: number; canLeave: boolean };
   /** The comprehension quiz under the instructions (two tries; then the participant is asked to return the study). */
