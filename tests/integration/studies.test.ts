@@ -4,6 +4,9 @@
  * failed attention check, a dropout whose items are refilled, exports recomputed from
  * the stored transcripts, and bonuses paid once.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { judgedCorrect, type TranscriptRecord } from '@arena/shared';
@@ -15,6 +18,7 @@ import { excludedSelection, loadSelection } from '../../server/src/report/select
 import { EXAMPLE_SPEC } from '../../server/src/studies/example.ts';
 import { parseSpec, type StudySpec } from '../../server/src/studies/spec.ts';
 import { RESEARCHER_TOKEN, startArena, type SeatClient, type TestArena } from '../helpers/arena.ts';
+import { runArena } from '../helpers/cli.ts';
 
 let t: TestArena;
 const ENTRY_SECRET = 'the-signed-links-secret-0123456789abcdef';
@@ -346,5 +350,20 @@ describe('a study that requires signed links', () => {
     const timed = { pid: 'SIGNED-3', exp: String(Math.floor(Date.now() / 1000) + 600) };
     expect((await enter({ ...timed, sig: signEntry(ENTRY_SECRET, signed.id, timed) })).status).toBe(200);
     expect(await t.stores.studies.participants(signed.id)).toHaveLength(2);
+
+    // arena study sign-link makes the same links from the spec file and the secret in the environment.
+    const file = join(mkdtempSync(join(tmpdir(), 'arena-signed-')), 'signed.json');
+    writeFileSync(file, JSON.stringify(signed));
+    process.env.ARENA_ENTRY_SECRET_IT = ENTRY_SECRET;
+    try {
+      const url = new URL(await runArena('study', 'sign-link', file, '--param', 'pid=CLI-1', '--param', 'STUDY_ID=prolific-study', '--expires-in', '10', '--server', t.http));
+      expect(url.pathname).toBe(`/s/${signed.id}`);
+      expect([...url.searchParams.keys()].sort()).toEqual(['STUDY_ID', 'exp', 'pid', 'sig']);
+      expect((await enter(Object.fromEntries(url.searchParams))).status).toBe(200);
+      url.searchParams.set('pid', 'CLI-2');
+      expect((await enter(Object.fromEntries(url.searchParams))).body).toMatchObject({ code: 'entry-bad-signature' });
+    } finally {
+      delete process.env.ARENA_ENTRY_SECRET_IT;
+    }
   });
 });
