@@ -14,18 +14,19 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { judgedCorrect } from '@arena/shared';
-import { entryRefusal, exposureDecision, mayStudy, paidItemRefusal, type PaidAgentRefusal, type PaidAgentUse, participantOf, studyShield, type ItemExposure, type RunningStudyItems, type StudyAction, type StudyPrincipal, type StudyShield } from '../access/study.ts';
+import { entryRefusal, exposureDecision, mayStudy, paidItemRefusal, type PaidAgentRefusal, participantOf, studyShield, type ItemExposure, type RunningStudyItems, type StudyAction, type StudyPrincipal, type StudyShield } from '../access/study.ts';
 import { newToken } from '../tokens.ts';
 import { drawQueue, planSlots } from './assignment.ts';
 import { DebaterPool, needsDebaters, seenBy } from './debater-pool.ts';
 import { isStudyExport, markBonusesPaid, studyExport, STUDY_EXPORTS } from './export-files.ts';
 import { openItemDebate } from './item-debate.ts';
+import { paidConditions, paidItemsPerParticipant, paidUse } from './paid-agents.ts';
 import { loadStudyOriginals, selectStudyOriginals } from './originals.ts';
 import { exclusionOf } from '../report/exclusions.ts';
 import { currentItemOf, participantPage, seatOf } from './participant-page.ts';
 import { studyProgress, type StudyProgress } from './progress.ts';
 import { resolveStudy, type ResolvedStudy } from './resolve.ts';
-import { answerProblem, HUMAN_DEBATER, paidAgentLimits, SpecError, specHash, waitlistSeconds, type Outcome, type StudySpec } from './spec.ts';
+import { answerProblem, paidAgentLimits, SpecError, specHash, waitlistSeconds, type Outcome, type StudySpec } from './spec.ts';
 import { firstStage, timeoutOf, transition, type Effect, type Move, type PathState } from './stages.ts';
 import type { StudyLocks } from './study-lock.ts';
 import type { ItemRow, ItemSignals, ParticipantRow, StudyRow, StudyStatus, StudyStore } from './study-store.ts';
@@ -34,10 +35,10 @@ import { refuse, StudyError, type ExportFile, type Launched, type PanelEntry, ty
 export type { PanelEntry, StudyDeps } from './study-types.ts';
 
 type Study = { row: StudyRow; design: ResolvedStudy };
+type Participant = Extract<StudyPrincipal, { kind: 'participant' }>;
 
 /** Judges on the waitlist: they read the instructions and started while every place was held by others. */
 const waitingJudges = (participants: readonly ParticipantRow[]): ParticipantRow[] => participants.filter((p) => p.role === 'judge' && p.stage === 'instructions' && p.waitingSince !== null);
-type Participant = Extract<StudyPrincipal, { kind: 'participant' }>;
 
 /** What a participant may send from their page: a move along the path, or the heartbeat that says the page is open. */
 export type PageMove = Move | { type: 'seen' };
@@ -185,7 +186,7 @@ export class StudyService {
       const design = await this.resolve(spec);
       const { refused, warnings } = exposureDecision(await this.exposure(design));
       if (refused) throw new StudyError('invalid', `${spec.id}: ${refused}`);
-      const paidItems = this.paidItemsPerParticipant(design);
+      const paidItems = paidItemsPerParticipant(design, this.paidConditions(design));
       const { perParticipant } = paidAgentLimits(spec);
       if (paidItems > perParticipant) {
         throw new StudyError('invalid', `${spec.id}: a participant's practice and queue can hold ${paidItems} items argued by paid agents, above paidAgents.perParticipant (${perParticipant}): raise it, or give fewer items`);
@@ -298,41 +299,41 @@ export class StudyService {
   /** A participant whose entry may go on: back to their place, or a new one at the first stage (or the no-capacity code). */
   private admit(studyId: string, panel: PanelEntry): Promise<{ token: string; participant: string }> {
     return this.locked(studyId, async () => {
-        const { row, design } = await this.study(studyId);
-        const participant = this.pseudonym(row, panel.pid);
-        const known = await this.db.participant(studyId, participant);
-        if (known) return { token: known.token, participant };
-        const role = panel.role ?? 'judge';
-        if (role === 'debater' && !row.spec.humanDebaters) throw new StudyError('invalid', `study "${studyId}" recruits no debaters; open the link your panel gave you`);
-        if (row.status === 'paused') throw new StudyError('paused', 'this study is paused; please try again in a few minutes');
-        const now = Date.now();
-        const slots = await this.db.slots(studyId);
-        // A debater is useful while any item with recruited debaters is still to be judged.
-        const room =
-          role === 'judge'
-            ? slots.some((s) => s.status === 'open') || this.waitlistRoom(row.spec, await this.db.participants(studyId))
-            : slots.some((s) => s.status !== 'done' && needsDebaters(design, { kind: 'item', condition: s.condition }));
-        const full = row.status === 'closed' || !room;
-        const p: ParticipantRow = {
-          studyId,
-          participant,
-          token: newToken(),
-          role,
-          stage: 'consent',
-          outcome: full ? 'noCapacity' : null,
-          position: 0,
-          failedChecks: 0,
-          flags: [],
-          enteredAt: now,
-          consentedAt: null,
-          finishedAt: full ? now : null,
-          lastSeen: now,
-          waitingSince: null,
-        };
-        p.stage = full ? 'done' : firstStage({ spec: row.spec, p, items: [], now });
-        await this.db.addParticipant(p, panel);
-        this.changed(studyId);
-        return { token: p.token, participant };
+      const { row, design } = await this.study(studyId);
+      const participant = this.pseudonym(row, panel.pid);
+      const known = await this.db.participant(studyId, participant);
+      if (known) return { token: known.token, participant };
+      const role = panel.role ?? 'judge';
+      if (role === 'debater' && !row.spec.humanDebaters) throw new StudyError('invalid', `study "${studyId}" recruits no debaters; open the link your panel gave you`);
+      if (row.status === 'paused') throw new StudyError('paused', 'this study is paused; please try again in a few minutes');
+      const now = Date.now();
+      const slots = await this.db.slots(studyId);
+      // A debater is useful while any item with recruited debaters is still to be judged.
+      const room =
+        role === 'judge'
+          ? slots.some((s) => s.status === 'open') || this.waitlistRoom(row.spec, await this.db.participants(studyId))
+          : slots.some((s) => s.status !== 'done' && needsDebaters(design, { kind: 'item', condition: s.condition }));
+      const full = row.status === 'closed' || !room;
+      const p: ParticipantRow = {
+        studyId,
+        participant,
+        token: newToken(),
+        role,
+        stage: 'consent',
+        outcome: full ? 'noCapacity' : null,
+        position: 0,
+        failedChecks: 0,
+        flags: [],
+        enteredAt: now,
+        consentedAt: null,
+        finishedAt: full ? now : null,
+        lastSeen: now,
+        waitingSince: null,
+      };
+      p.stage = full ? 'done' : firstStage({ spec: row.spec, p, items: [], now });
+      await this.db.addParticipant(p, { pid: panel.pid, study: panel.study, session: panel.session });
+      this.changed(studyId);
+      return { token: p.token, participant };
     });
   }
 
@@ -596,39 +597,16 @@ export class StudyService {
     }
   }
 
-  /** The conditions whose debaters include a paid agent (an LLM or remote agent). */
-  private paidConditions(design: ResolvedStudy): Set<string> {
-    const paid = new Set<string>();
-    for (const [name, c] of design.conditions) if (Object.values(c.debaters).some((id) => id !== HUMAN_DEBATER && this.deps.paidAgent?.(id))) paid.add(name);
-    return paid;
-  }
-
-  /** The most items argued by paid agents one participant is given: practice, and their balanced queue (each condition ⌊items / n⌋ or one more times). */
-  private paidItemsPerParticipant(design: ResolvedStudy): number {
-    const paid = this.paidConditions(design);
-    const n = design.conditionNames.length;
-    const items = design.spec.itemsPerParticipant;
-    const queued = design.conditionNames.filter((c) => paid.has(c)).length;
-    return queued * Math.floor(items / n) + Math.min(queued, items % n) + design.spec.practice.filter((p) => paid.has(p.condition)).length;
-  }
-
-  /** The debates of items argued by paid agents this participant started (restarts included), and the whole study in the last minute. */
-  private async paidUse(studyId: string, participant: string, paid: ReadonlySet<string>, now: number): Promise<PaidAgentUse> {
-    const use: PaidAgentUse = { participantStarts: 0, studyStartsLastMinute: 0, oldestInMinute: null };
-    for (const condition of paid) {
-      use.participantStarts += await this.deps.store.countDebates({ meta: { 'study.id': studyId, 'study.participant': participant, 'study.condition': condition } });
-      const recent = await this.deps.store.listDebates({ meta: { 'study.id': studyId, 'study.condition': condition }, since: now - 60_000, limit: 1_000_000 });
-      use.studyStartsLastMinute += recent.length;
-      for (const d of recent) use.oldestInMinute = Math.min(use.oldestInMinute ?? d.createdAt, d.createdAt);
-    }
-    return use;
-  }
-
   /** Whether a judge's pending item may start its debate now (access/study.ts decides the caps on paid agents). */
   private async paidRefusal(study: Study, p: ParticipantRow, item: ItemRow, now = Date.now()): Promise<PaidAgentRefusal | null> {
     const paid = this.paidConditions(study.design);
     if (!paid.has(item.condition) || item.kind === 'check') return null;
-    return paidItemRefusal(paidAgentLimits(study.row.spec), await this.paidUse(study.row.id, p.participant, paid, now), now);
+    return paidItemRefusal(paidAgentLimits(study.row.spec), await paidUse(this.deps.store, study.row.id, p.participant, paid, now), now);
+  }
+
+  /** The study's conditions argued by paid agents. */
+  private paidConditions(design: ResolvedStudy): Set<string> {
+    return paidConditions(design, (id) => this.deps.paidAgent?.(id) ?? false);
   }
 
   private async openPending(study: Study, only?: string): Promise<void> {
