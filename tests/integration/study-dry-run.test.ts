@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 describe('a dry run with careless participants, dropouts and late arrivals', () => {
-  it('meets every cell of the plan with usable judgements, and the CSV and the dashboard agree', { timeout: 90_000 }, async () => {
+  it('meets every cell of the plan with usable judgements, and the CSV and the dashboard agree', { timeout: 120_000 }, async () => {
     const out = await mkdtemp(join(tmpdir(), 'arena-dry-run-'));
     dirs.push(out);
     const summary = await simulateStudy({ spec, participants: 60, out, dropoutRate: 0.1, failCheckRate: 0.3, judge: 'builtin:passage-judge', concurrency: 4 });
@@ -37,10 +37,9 @@ describe('a dry run with careless participants, dropouts and late arrivals', () 
     expect(summary.outcomes.timedOut).toBeGreaterThanOrEqual(2);
     expect(summary.outcomes.noCapacity).toBeGreaterThan(0);
     expect(summary.refills).toBeGreaterThan(0);
-    // Late arrivals: some started while every place was held by others, waited, and were given a place that came back.
-    const admittedFromWaitlist = progress.participants.filter((p) => p.flags.includes('waitlisted') && p.outcome !== 'noCapacity');
-    expect(admittedFromWaitlist.length).toBeGreaterThan(0);
-    expect(summary.waitlist.admitted).toBe(admittedFromWaitlist.length);
+    // Late arrivals who found every place held waited on the waitlist (how many depends on timing; the next test walks it step by step).
+    const waited = progress.participants.filter((p) => p.flags.includes('waitlisted'));
+    expect(summary.waitlist).toEqual({ waited: waited.length, admitted: waited.filter((p) => p.outcome !== 'noCapacity').length });
 
     // Every cell of the plan (scenario × condition) holds its usable judgements: counted rows, not practice, checks or excluded.
     const usable = rows.filter((r) => r.practice === 'FALSE' && r.check === 'FALSE' && r.excluded === 'FALSE');
@@ -87,7 +86,7 @@ describe('the waitlist', () => {
     const t = await startArena({ env: { ARENA_STUDY_SWEEP_SECONDS: '3600' } });
     try {
       // 3 scenarios × 3 conditions × 1 judgement: three full queues.
-      const small: StudySpec = { ...spec, id: 'waitlist', scenarios: { packs: [], ids: ['the-lantern-room', 'log-of-the-petrel', 'the-quiet-relay'] }, judgementsPerCell: 1, timeLimits: { ...spec.timeLimits, idleSeconds: 2 } };
+      const small: StudySpec = { ...spec, id: 'waitlist', scenarios: { packs: [], ids: ['the-lantern-room', 'log-of-the-petrel', 'the-quiet-relay'] }, judgementsPerCell: 1, timeLimits: { ...spec.timeLimits, idleSeconds: 3 } };
       expect((await t.api('/api/studies', { method: 'POST', json: { spec: small }, token: RESEARCHER_TOKEN })).status).toBe(201);
       type Page = { stage: string; lobby?: { waitSeconds?: number }; item?: { kind: string }; end?: { outcome: string } | null };
       const post = async (path: string, token: string) => (await t.api<Page>(`/api/studies/${small.id}/me/${path}`, { method: 'POST', json: path === 'consent' ? { agree: true } : {}, token })).body;
@@ -106,8 +105,9 @@ describe('the waitlist', () => {
       expect((await arrive('L-4')).page.end).toMatchObject({ outcome: 'noCapacity' });
 
       // W-1 leaves without a word; the others' pages keep beating. Once W-1 is out, its places go to L-1, a full queue.
-      for (let i = 0; i < 3; i++) {
-        await new Promise((r) => setTimeout(r, 900));
+      const silentSince = Date.now();
+      while (Date.now() - silentSince < 3300) {
+        await new Promise((r) => setTimeout(r, 300));
         for (const p of [...working.slice(1), ...waiting]) await post('seen', p.token);
       }
       await t.arena.services.studies.sweepOne(small.id);
