@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { createAgent } from '../agent-catalog.ts';
+import { agentCatalog, createAgent } from '../agent-catalog.ts';
+import { paidCapProblem, paidConditions } from '../studies/paid-agents.ts';
 import { defaultAgentsConfig, loadAgentsConfig } from '../agents/registry.ts';
 import { loadScenarioPacks } from '../scenarios/load.ts';
 import { EXAMPLE_SPEC } from '../studies/example.ts';
@@ -48,6 +49,9 @@ async function checkedSpec(file: string, agentsFile?: string): Promise<{ spec: S
   });
   const { refused, warnings } = exposureDecision({ inPublicPacks, publicDebates: [], allowed: spec.publicItems === 'allow' });
   if (refused) throw new SpecError(`${file}: ${refused}`);
+  const catalog = agentCatalog(config ? { config } : {});
+  const paidProblem = paidCapProblem(design, paidConditions(design, (id) => catalog.paid(id)));
+  if (paidProblem) throw new SpecError(`${file}: ${paidProblem}`);
   return { spec, cells: design.cells.length, slots: design.cells.length * spec.judgementsPerCell, warnings, design };
 }
 

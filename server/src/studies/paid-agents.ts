@@ -7,7 +7,7 @@
 import type { PaidAgentUse } from '../access/study.ts';
 import type { Store } from '../store/store.ts';
 import type { ResolvedStudy } from './resolve.ts';
-import { HUMAN_DEBATER } from './spec.ts';
+import { HUMAN_DEBATER, paidAgentLimits } from './spec.ts';
 
 /** The conditions whose debaters include a paid agent. */
 export function paidConditions(design: ResolvedStudy, paidAgent: (id: string) => boolean): Set<string> {
@@ -22,6 +22,14 @@ export function paidItemsPerParticipant(design: ResolvedStudy, paid: ReadonlySet
   const items = design.spec.itemsPerParticipant;
   const queued = design.conditionNames.filter((c) => paid.has(c)).length;
   return queued * Math.floor(items / n) + Math.min(queued, items % n) + design.spec.practice.filter((p) => paid.has(p.condition)).length;
+}
+
+/** Why a spec's design would break its per-participant cap on paid agents (practice and queue alone exceed it), or null. */
+export function paidCapProblem(design: ResolvedStudy, paid: ReadonlySet<string>): string | null {
+  const most = paidItemsPerParticipant(design, paid);
+  const { perParticipant } = paidAgentLimits(design.spec);
+  if (most <= perParticipant) return null;
+  return `a participant's practice and queue can hold ${most} items argued by paid agents, above paidAgents.perParticipant (${perParticipant}): raise it, or give fewer items`;
 }
 
 /** The debates of items argued by paid agents this participant started (restarts included), and the whole study in the last minute. */

@@ -20,7 +20,7 @@ import { drawQueue, planSlots } from './assignment.ts';
 import { DebaterPool, needsDebaters, seenBy } from './debater-pool.ts';
 import { isStudyExport, markBonusesPaid, studyExport, STUDY_EXPORTS } from './export-files.ts';
 import { openItemDebate } from './item-debate.ts';
-import { paidConditions, paidItemsPerParticipant, paidUse } from './paid-agents.ts';
+import { paidCapProblem, paidConditions, paidUse } from './paid-agents.ts';
 import { loadStudyOriginals, selectStudyOriginals } from './originals.ts';
 import { exclusionOf } from '../report/exclusions.ts';
 import { currentItemOf, participantPage, seatOf } from './participant-page.ts';
@@ -186,11 +186,8 @@ export class StudyService {
       const design = await this.resolve(spec);
       const { refused, warnings } = exposureDecision(await this.exposure(design));
       if (refused) throw new StudyError('invalid', `${spec.id}: ${refused}`);
-      const paidItems = paidItemsPerParticipant(design, this.paidConditions(design));
-      const { perParticipant } = paidAgentLimits(spec);
-      if (paidItems > perParticipant) {
-        throw new StudyError('invalid', `${spec.id}: a participant's practice and queue can hold ${paidItems} items argued by paid agents, above paidAgents.perParticipant (${perParticipant}): raise it, or give fewer items`);
-      }
+      const paidProblem = paidCapProblem(design, this.paidConditions(design));
+      if (paidProblem) throw new StudyError('invalid', `${spec.id}: ${paidProblem}`);
       const signature = spec.entry?.signature;
       if (signature && !this.deps.entrySecret?.(signature.secretEnv)) {
         throw new StudyError('invalid', `${spec.id}: entry.signature.secretEnv names ${signature.secretEnv}, which this server's environment does not set (at least 32 characters): set it, then launch`);
