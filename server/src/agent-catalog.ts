@@ -82,6 +82,7 @@ function configuredKind(config: AgentsConfig | undefined, env: NodeJS.ProcessEnv
       const base = 'builtin' in entry ? BUILTIN_CAPABILITIES[`builtin:${entry.builtin}`] : LLM_CAPABILITIES;
       return { roles: entry.roles ?? base.roles, evidence: entry.evidence ?? base.evidence };
     },
+    paid: (a) => !('builtin' in entryOf(a.id)),
     make: (a, seed) => {
       const entry = entryOf(a.id);
       if ('builtin' in entry) return builtin(entry.builtin, a.id, seed, entry.options);

@@ -125,6 +125,8 @@ export async function createArena(config: Config, options: { stores?: Stores } =
     knownAgent: (id) => agents.problemWith(id),
     createDebate: (request, visibility) => createDebate(creating, request, visibility),
     log: (line) => console.warn(line),
+    entrySecret: (name) => config.entrySecrets[name],
+    paidAgent: (id) => agents.paid(id),
   });
   sessions.on((_id, e) => e.type === 'appended' && gateway.observe(e.event));
   // With several processes, the per-address limits are counted in Redis, once for all of them (one store per limit).

@@ -97,6 +97,22 @@ export interface Config {
   observersPerDebate: number;
   /** The proxies (addresses, subnets, named ranges) whose X-Forwarded-For gives the client's address; empty: none. */
   trustProxy: string[];
+  /** The secrets of studies' signed links: every ARENA_ENTRY_SECRET… variable, by name (a spec's entry.signature.secretEnv names one). */
+  entrySecrets: Record<string, string>;
+}
+
+/** The variables that hold the secrets of studies' signed links. */
+const ENTRY_SECRET = /^ARENA_ENTRY_SECRET[A-Z0-9_]{0,60}$/;
+
+/** Every ARENA_ENTRY_SECRET… variable; a secret shorter than 32 characters is a configuration error. */
+function entrySecretsOf(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (!ENTRY_SECRET.test(name) || !value) continue;
+    if (value.length < 32) throw new ConfigError(`invalid configuration: ${name}: a study link secret needs at least 32 characters (e.g. openssl rand -hex 32)`);
+    out[name] = value;
+  }
+  return out;
 }
 
 /** An address, a CIDR subnet, or one of the ranges Express names. */
@@ -146,5 +162,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     studyEntries: { perAddress: e.ARENA_STUDY_ENTRIES_PER_ADDRESS, perStudyPerMinute: e.ARENA_STUDY_ENTRIES_PER_MINUTE },
     connectionsPerAddress: e.ARENA_CONNECTIONS_PER_ADDRESS,
     observersPerDebate: e.ARENA_OBSERVERS_PER_DEBATE,
+    entrySecrets: entrySecretsOf(env),
   };
 }

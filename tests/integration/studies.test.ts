@@ -4,10 +4,13 @@
  * failed attention check, a dropout whose items are refilled, exports recomputed from
  * the stored transcripts, and bonuses paid once.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { judgedCorrect, type TranscriptRecord } from '@arena/shared';
-import { scenarioHidden } from '../../server/src/access/study.ts';
+import { scenarioHidden, signEntry } from '../../server/src/access/study.ts';
 import { studyPreamble } from '../../server/src/cli/report.ts';
 import { panelIdsOf } from '../../server/src/cli/study.ts';
 import { computeReport } from '../../server/src/report/report.ts';
@@ -15,8 +18,10 @@ import { excludedSelection, loadSelection } from '../../server/src/report/select
 import { EXAMPLE_SPEC } from '../../server/src/studies/example.ts';
 import { parseSpec, type StudySpec } from '../../server/src/studies/spec.ts';
 import { RESEARCHER_TOKEN, startArena, type SeatClient, type TestArena } from '../helpers/arena.ts';
+import { runArena } from '../helpers/cli.ts';
 
 let t: TestArena;
+const ENTRY_SECRET = 'the-signed-links-secret-0123456789abcdef';
 const base = parseSpec(EXAMPLE_SPEC);
 const spec: StudySpec = {
   ...base,
@@ -34,7 +39,7 @@ const spec: StudySpec = {
 type Page = { stage: string; item?: { position: number; total: number; kind: string; status: string; debateId: string; token: string }; end?: { outcome: string; code: string; redirect: string }; consentHtml?: string };
 
 beforeAll(async () => {
-  t = await startArena({ env: { ARENA_STUDY_SWEEP_SECONDS: '3600' } });
+  t = await startArena({ env: { ARENA_STUDY_SWEEP_SECONDS: '3600', ARENA_ENTRY_SECRET_IT: ENTRY_SECRET } });
 });
 afterAll(async () => t?.close());
 
@@ -305,5 +310,60 @@ describe("the dashboard's event stream", () => {
     expect(text).toMatch(/event: expired\ndata: .*the ticket has expired/);
     // The same ticket opens nothing any more.
     expect((await fetch(`${t.http}/api/studies/${spec.id}/events?ticket=${encodeURIComponent(ticket)}`)).status).toBe(401);
+  });
+});
+
+describe('a study that requires signed links', () => {
+  it('lets in only entries whose signature covers their parameters, refusing the rest with a typed reason', async () => {
+    const signed: StudySpec = { ...spec, id: 'signed-study', entry: { signature: { secretEnv: 'ARENA_ENTRY_SECRET_IT' } } };
+    // A spec naming a secret this server does not hold is refused at launch.
+    const missing = await t.api('/api/studies', { method: 'POST', json: { spec: { ...signed, id: 'signed-missing', entry: { signature: { secretEnv: 'ARENA_ENTRY_SECRET_NOPE' } } } }, token: RESEARCHER_TOKEN });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error).toMatch(/ARENA_ENTRY_SECRET_NOPE, which this server's environment does not set/);
+    expect((await t.api('/api/studies', { method: 'POST', json: { spec: signed }, token: RESEARCHER_TOKEN })).status).toBe(201);
+
+    const enter = (json: Record<string, string>) => t.api(`/api/studies/${signed.id}/enter`, { method: 'POST', json });
+    const link = { PROLIFIC_PID: 'SIGNED-1', STUDY_ID: 'prolific-study', SESSION_ID: 'session-1' };
+    const sig = signEntry(ENTRY_SECRET, signed.id, link);
+    // Invented ids without a signature, a signature over other parameters, a forged one, an expired link: refused, and nobody is let in.
+    const refusals = [
+      [{ PROLIFIC_PID: 'INVENTED-1' }, 'entry-unsigned'],
+      [{ ...link, PROLIFIC_PID: 'INVENTED-2', sig }, 'entry-bad-signature'],
+      [{ ...link, sig: signEntry('another-secret-of-at-least-32-characters!', signed.id, link) }, 'entry-bad-signature'],
+      [{ ...link, sig: signEntry(ENTRY_SECRET, spec.id, link) }, 'entry-bad-signature'],
+    ] as const;
+    for (const [json, code] of refusals) {
+      const res = await enter(json);
+      expect(res.status, code).toBe(401);
+      expect(res.body, code).toMatchObject({ code, error: expect.stringMatching(/link/) });
+    }
+    const stale = { ...link, PROLIFIC_PID: 'SIGNED-2', exp: String(Math.floor(Date.now() / 1000) - 5) };
+    expect((await enter({ ...stale, sig: signEntry(ENTRY_SECRET, signed.id, stale) })).body).toMatchObject({ code: 'entry-expired' });
+    expect(await t.stores.studies.participants(signed.id)).toHaveLength(0);
+
+    // The signed link enters, and again to the same place; a signed link with an expiry still to come too.
+    const first = await enter({ ...link, sig });
+    expect(first.status).toBe(200);
+    expect((await enter({ ...link, sig: sig.toUpperCase() })).body.token).toBe(first.body.token);
+    // Knowing a participant's panel id is not enough to take their place without their link's signature.
+    expect((await enter({ PROLIFIC_PID: 'SIGNED-1' })).body).toMatchObject({ code: 'entry-unsigned' });
+    const timed = { pid: 'SIGNED-3', exp: String(Math.floor(Date.now() / 1000) + 600) };
+    expect((await enter({ ...timed, sig: signEntry(ENTRY_SECRET, signed.id, timed) })).status).toBe(200);
+    expect(await t.stores.studies.participants(signed.id)).toHaveLength(2);
+
+    // arena study sign-link makes the same links from the spec file and the secret in the environment.
+    const file = join(mkdtempSync(join(tmpdir(), 'arena-signed-')), 'signed.json');
+    writeFileSync(file, JSON.stringify(signed));
+    process.env.ARENA_ENTRY_SECRET_IT = ENTRY_SECRET;
+    try {
+      const url = new URL(await runArena('study', 'sign-link', file, '--param', 'pid=CLI-1', '--param', 'STUDY_ID=prolific-study', '--expires-in', '10', '--server', t.http));
+      expect(url.pathname).toBe(`/s/${signed.id}`);
+      expect([...url.searchParams.keys()].sort()).toEqual(['STUDY_ID', 'exp', 'pid', 'sig']);
+      expect((await enter(Object.fromEntries(url.searchParams))).status).toBe(200);
+      url.searchParams.set('pid', 'CLI-2');
+      expect((await enter(Object.fromEntries(url.searchParams))).body).toMatchObject({ code: 'entry-bad-signature' });
+    } finally {
+      delete process.env.ARENA_ENTRY_SECRET_IT;
+    }
   });
 });

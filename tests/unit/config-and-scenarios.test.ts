@@ -14,6 +14,9 @@ describe('configuration', () => {
 
   it('names the variable that is wrong', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
+    // Study link secrets: every ARENA_ENTRY_SECRET… variable, at least 32 characters.
+    expect(loadConfig({ ARENA_ENTRY_SECRET_PILOT: 'x'.repeat(32), ARENA_ENTRY_SECRETS_FILE: '', OTHER_SECRET: 'y'.repeat(40) }).entrySecrets).toEqual({ ARENA_ENTRY_SECRET_PILOT: 'x'.repeat(32) });
+    expect(() => loadConfig({ ARENA_ENTRY_SECRET_PILOT: 'short' })).toThrow(/ARENA_ENTRY_SECRET_PILOT: a study link secret needs at least 32 characters/);
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL: must be a postgres/);
     expect(() => loadConfig({ ARENA_RESEARCHER_TOKEN: 'short' })).toThrow(/ARENA_RESEARCHER_TOKEN/);

@@ -2,8 +2,9 @@
  * Who may do what with a study (server/src/access/study.ts): credentials resolved to a
  * principal, and the one decision over every study action.
  */
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { creationHidden, debateHidden, exposureDecision, mayStudy, participantOf, scenarioHidden, studyShield, researcherOf, studyTicketOf, type StudyAction, type StudyPrincipal } from '../../server/src/access/study.ts';
+import { creationHidden, debateHidden, entryMessage, entryRefusal, exposureDecision, paidItemRefusal, signEntry, mayStudy, participantOf, scenarioHidden, studyShield, researcherOf, studyTicketOf, type StudyAction, type StudyPrincipal } from '../../server/src/access/study.ts';
 import { issueStudyTicket, TICKET_SECONDS } from '../../server/src/access/ticket.ts';
 
 const TOKEN = 'researcher-token-0123456789';
@@ -76,5 +77,60 @@ describe('study access', () => {
     expect(allowed.warnings).toHaveLength(2);
     expect(allowed.warnings[0]).toMatch(/^Warning: .*The spec allows this/);
     expect(exposureDecision({ inPublicPacks: [], publicDebates: [], allowed: false })).toEqual({ refused: null, warnings: [] });
+  });
+});
+
+describe('signed study links', () => {
+  const SECRET = 'a-study-link-secret-of-at-least-32-characters';
+  const required = { secretEnv: 'ARENA_ENTRY_SECRET_PILOT', secret: SECRET };
+  const params = { PROLIFIC_PID: 'P-123', STUDY_ID: 'S-9', SESSION_ID: 'X-1' };
+
+  it('signs the study id and the entry parameters by name, one per line, as HMAC-SHA256 in hex', () => {
+    expect(entryMessage('pilot', { SESSION_ID: 'X-1', PROLIFIC_PID: 'P-123', STUDY_ID: 'S-9', exp: '1700000600' })).toBe('pilot\nPROLIFIC_PID=P-123\nSESSION_ID=X-1\nSTUDY_ID=S-9\nexp=1700000600');
+    expect(signEntry(SECRET, 'pilot', params)).toBe(createHmac('sha256', SECRET).update('pilot\nPROLIFIC_PID=P-123\nSESSION_ID=X-1\nSTUDY_ID=S-9').digest('hex'));
+  });
+
+  it('lets a correctly signed, unexpired link in, and refuses every other with a typed reason', () => {
+    const sig = signEntry(SECRET, 'pilot', params);
+    expect(entryRefusal(null, 'pilot', params, undefined, NOW)).toBeNull();
+    expect(entryRefusal(required, 'pilot', params, sig, NOW)).toBeNull();
+    expect(entryRefusal(required, 'pilot', params, sig.toUpperCase(), NOW)).toBeNull();
+    expect(entryRefusal(required, 'pilot', params, undefined, NOW)).toMatchObject({ code: 'unauthorized', kind: 'entry-unsigned' });
+    // Another panel id, another study, a parameter added or dropped, another secret, garbage: the signature does not match.
+    for (const [study, p, s] of [
+      ['pilot', { ...params, PROLIFIC_PID: 'P-124' }, sig],
+      ['other', params, sig],
+      ['pilot', { ...params, role: 'debater' }, sig],
+      ['pilot', { PROLIFIC_PID: 'P-123' }, sig],
+      ['pilot', params, signEntry(`${SECRET}x`, 'pilot', params)],
+      ['pilot', params, 'not-a-signature'],
+    ] as const) {
+      expect(entryRefusal(required, study, p, s, NOW)).toMatchObject({ code: 'unauthorized', kind: 'entry-bad-signature' });
+    }
+    // A line break inside a value cannot pass one signed link off as another.
+    const forged = { PROLIFIC_PID: 'P-123\nSESSION_ID=X-1', STUDY_ID: 'S-9' };
+    expect(entryRefusal(required, 'pilot', forged, signEntry(SECRET, 'pilot', forged), NOW)).toMatchObject({ kind: 'entry-bad-signature' });
+    // An expiry is signed with the rest; once past, the link is refused.
+    const timed = { ...params, exp: String(NOW / 1000 + 600) };
+    expect(entryRefusal(required, 'pilot', timed, signEntry(SECRET, 'pilot', timed), NOW)).toBeNull();
+    expect(entryRefusal(required, 'pilot', timed, signEntry(SECRET, 'pilot', timed), NOW + 601_000)).toMatchObject({ code: 'unauthorized', kind: 'entry-expired' });
+    // Without the secret the server cannot check: nobody is let in.
+    expect(entryRefusal({ ...required, secret: undefined }, 'pilot', params, sig, NOW)).toMatchObject({ code: 'unavailable', kind: 'entry-unverifiable', reason: /ARENA_ENTRY_SECRET_PILOT/ });
+  });
+});
+
+describe('items argued by paid agents', () => {
+  const limits = { perParticipant: 4, perMinute: 10 };
+  it('start until the participant has started their cap, or the study its cap in the last minute', () => {
+    expect(paidItemRefusal(limits, { participantStarts: 3, studyStartsLastMinute: 9, oldestInMinute: NOW - 1000 }, NOW)).toBeNull();
+    expect(paidItemRefusal(limits, { participantStarts: 4, studyStartsLastMinute: 0, oldestInMinute: null }, NOW)).toMatchObject({ kind: 'paid-agents-per-participant', reason: /paidAgents\.perParticipant/ });
+    // Over the minute's cap the item waits until the oldest start of the minute is a minute old.
+    expect(paidItemRefusal(limits, { participantStarts: 0, studyStartsLastMinute: 10, oldestInMinute: NOW - 45_000 }, NOW)).toEqual({
+      kind: 'paid-agents-per-minute',
+      reason: 'many items are starting at once; yours starts within 15 seconds, please keep this page open',
+      retrySeconds: 15,
+    });
+    // The participant's own cap decides first.
+    expect(paidItemRefusal(limits, { participantStarts: 9, studyStartsLastMinute: 10, oldestInMinute: NOW }, NOW)?.kind).toBe('paid-agents-per-participant');
   });
 });

@@ -78,4 +78,18 @@ describe('study spec', () => {
     expect(await runArena('study', 'validate', file)).toMatch(/plus 2 re-judgings of each stored debate/);
     await expect(runArena('study', 'simulate', file, '--out', join(dir, 'out'))).rejects.toThrow(/cannot re-judge stored debates/);
   });
+
+  it('validate refuses a design whose queue holds more items argued by paid agents than paidAgents.perParticipant', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'study-paid-'));
+    const agents = join(dir, 'agents.json');
+    // A configured LLM agent (never called here): every move of it would cost money.
+    writeFileSync(agents, JSON.stringify({ agents: { 'llm-debater': { provider: 'openai', model: 'm', baseURL: 'http://127.0.0.1:9/v1', roles: ['debater'] } } }));
+    const file = join(dir, 'study.yaml');
+    // Debate and consultancy argued by the LLM: 2 of each participant's 3 items, plus the practice item (a debate).
+    const paid = EXAMPLE_SPEC.replaceAll('debaters: builtin:passage-debater        # or per seat', 'debaters: llm-debater  # or per seat').replace('    debaters: builtin:passage-debater\n  - name: blind', '    debaters: llm-debater\n  - name: blind');
+    writeFileSync(file, `${paid}\npaidAgents: { perParticipant: 2 }\n`);
+    await expect(runArena('study', 'validate', file, '--agents', agents)).rejects.toThrow(/can hold 3 items argued by paid agents, above paidAgents\.perParticipant \(2\)/);
+    writeFileSync(file, `${paid}\npaidAgents: { perParticipant: 3 }\n`);
+    expect(await runArena('study', 'validate', file, '--agents', agents)).toMatch(/valid\./);
+  });
 });

@@ -117,6 +117,12 @@ describe('the stage table', () => {
     expect(timeoutOf(at(waiting, [item(0, { kind: 'debate', status: 'done' })], minutes(10) + 1))).toEqual({ outcome: 'completed', flag: 'lobby-timeout' });
     // Without recruited debaters in the spec, the lobby has no wait limit.
     expect(timeoutOf({ ...at(waiting, [], minutes(11)), spec: { ...spec, humanDebaters: undefined } })).toBeNull();
+    // A judge on the waitlist (every place held by judges at work) past its seconds (120 by default): no capacity.
+    const onWaitlist = { stage: 'instructions' as const, waitingSince: T0, consentedAt: T0, ...seen(2) };
+    expect(timeoutOf(at(onWaitlist, [], minutes(2)))).toBeNull();
+    expect(timeoutOf(at(onWaitlist, [], minutes(2) + 1))).toEqual({ outcome: 'noCapacity', flag: 'waitlist-timeout' });
+    expect(timeoutOf({ ...at(onWaitlist, [], T0 + 30_001), spec: { ...spec, waitlist: { seconds: 30 } } })).toEqual({ outcome: 'noCapacity', flag: 'waitlist-timeout' });
+    expect(timeoutOf(at({ stage: 'instructions', consentedAt: T0, ...seen(60) }, [], minutes(60)))).toBeNull();
   });
 
   it('the comprehension quiz: all answers right to start, a wrong try shows the instructions again, two wrong tries end with the return (declined) code', () => {

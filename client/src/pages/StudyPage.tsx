@@ -16,6 +16,8 @@ import { useIntegritySignals, type Signals } from '../study/signals.ts';
 type StudyPageState = StudyParticipantPage;
 
 const PANEL_PARAMS = ['PROLIFIC_PID', 'STUDY_ID', 'SESSION_ID', 'pid'];
+/** A signed link's expiry and signature, passed on with the panel's ids (a study may require them). */
+const SIGNED_PARAMS = ['exp', 'sig'];
 const tokenKey = (studyId: string) => `arena:study:${studyId}`;
 /** The page asks this often: it is also how the server knows the participant is still here. */
 const HEARTBEAT_MS = 3000;
@@ -33,7 +35,7 @@ export function StudyPage({ studyId, search }: { studyId: string; search: URLSea
 
   // Arriving by the panel's link: enter with its ids (the same ids come back to the same place).
   useEffect(() => {
-    const panel: StudyEntryRequest = Object.fromEntries(PANEL_PARAMS.filter((k) => search.get(k)).map((k) => [k, search.get(k) as string]));
+    const panel: StudyEntryRequest = Object.fromEntries([...PANEL_PARAMS, ...SIGNED_PARAMS].filter((k) => search.get(k)).map((k) => [k, search.get(k) as string]));
     if (Object.keys(panel).length === 0) return;
     // The debater link adds role=debater (recruited debaters); the server refuses it for a study that recruits none.
     if (search.get('role') === 'debater') panel.role = 'debater';
@@ -101,7 +103,14 @@ export function StudyPage({ studyId, search }: { studyId: string; search: URLSea
       {page.stage === 'instructions' && (
         <section className="card study-text">
           <div dangerouslySetInnerHTML={{ __html: page.instructionsHtml ?? '' }} />
-          {page.quiz ? (
+          {page.lobby ? (
+            <div data-testid="study-waitlist">
+              <h2>Waiting for a place…</h2>
+              <p>
+                {`Every place is taken by participants still at work. Please keep this page open: if one of them leaves within ${page.lobby.waitSeconds ?? 120} seconds, you take their place and your items start here. Otherwise you will be given a code to return the study.`}
+              </p>
+            </div>
+          ) : page.quiz ? (
             <Quiz quiz={page.quiz} busy={busy} onStart={(answers) => act('start', { answers })} />
           ) : (
             <div className="study-actions">
@@ -125,9 +134,17 @@ export function StudyPage({ studyId, search }: { studyId: string; search: URLSea
 
 const KIND_LABEL = { practice: 'Practice (not counted)', item: 'Item', check: 'Item', debate: 'Debate' } as const;
 
-/** The lobby: a recruited debater waiting for a judge, or a judge waiting for debaters to join. */
+/** The lobby: a recruited debater waiting for a judge, a judge waiting for debaters to join, or an item waiting for the study's cap on paid agents. */
 function Waiting({ page, busy, onLeave }: { page: StudyParticipantPage; busy: boolean; onLeave: () => void }) {
   const debater = page.stage === 'lobby';
+  if (page.busy && !debater) {
+    return (
+      <section className="card study-text" data-testid="study-busy" data-code={page.busy.code}>
+        <h1>Your next item starts shortly…</h1>
+        <p>{page.busy.reason}</p>
+      </section>
+    );
+  }
   return (
     <section className="card study-text" data-testid="study-lobby">
       <h1>{debater ? 'Waiting for a judge…' : 'Waiting for the debaters to join…'}</h1>

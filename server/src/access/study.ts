@@ -4,6 +4,7 @@
  * decision, `mayStudy`, of what each may do. Pure: the participant's stored row and the
  * clock are handed in.
  */
+import { createHmac } from 'node:crypto';
 import { tokensEqual } from '../tokens.ts';
 import { resolvePrincipal, type Principal } from './principal.ts';
 import { checkStudyTicket } from './ticket.ts';
@@ -173,4 +174,91 @@ export function exposureDecision(e: ItemExposure): { refused: string | null; war
   if (problems.length === 0) return { refused: null, warnings: [] };
   if (e.allowed) return { refused: null, warnings: problems.map((p) => `Warning: ${p}. The spec allows this (publicItems: allow).`) };
   return { refused: `${problems.join('; ')}. Use scenarios from a private pack (pack.json: "private": true) that nobody has debated in public, or add publicItems: allow to the spec to run it anyway.`, warnings: [] };
+}
+
+// ---- a study's entry: the panel's signed parameters ----
+
+/** The entry parameters a signed study link's signature covers, when present (`sig` carries the signature). */
+export const SIGNED_ENTRY_PARAMS = ['PROLIFIC_PID', 'STUDY_ID', 'SESSION_ID', 'pid', 'role', 'exp'] as const;
+export type EntryParams = Partial<Record<(typeof SIGNED_ENTRY_PARAMS)[number], string>>;
+
+/**
+ * What a signed link's signature is computed over: the study id, then each entry
+ * parameter present as `name=value`, by name in byte order, one per line (no value may
+ * hold a line break).
+ */
+export function entryMessage(studyId: string, params: EntryParams): string {
+  const lines = SIGNED_ENTRY_PARAMS.filter((k) => params[k] !== undefined)
+    .sort()
+    .map((k) => `${k}=${params[k]}`);
+  return [studyId, ...lines].join('\n');
+}
+
+/** The signature of a study link's entry parameters: HMAC-SHA256 under the secret, lower-case hex (what a panel's or a pre-screener's server computes). */
+export function signEntry(secret: string, studyId: string, params: EntryParams): string {
+  return createHmac('sha256', secret).update(entryMessage(studyId, params)).digest('hex');
+}
+
+/** Why a study refuses an entry it requires to be signed: a typed kind, and the words for the participant. */
+export type EntryRefusalKind = 'entry-unsigned' | 'entry-bad-signature' | 'entry-expired' | 'entry-unverifiable';
+export interface EntryRefusal {
+  ok: false;
+  /** `unauthorized` for the link; `unavailable` when this server cannot check signatures (its secret is not set). */
+  code: 'unauthorized' | 'unavailable';
+  kind: EntryRefusalKind;
+  reason: string;
+}
+
+const ASK_PANEL = 'open the study from the link your panel or pre-screener gave you, unchanged';
+
+/**
+ * Whether an entry may go on: null when the study does not require signed links, or the
+ * link's signature (`sig`) is the HMAC of its parameters under the study's secret and its
+ * expiry (`exp`, Unix seconds, when present) has not passed. `secret` is the value of the
+ * environment variable the spec names (undefined when the server lacks it).
+ */
+export function entryRefusal(required: { secretEnv: string; secret: string | undefined } | null, studyId: string, params: EntryParams, sig: string | undefined, now: number): EntryRefusal | null {
+  if (!required) return null;
+  if (!required.secret) return { ok: false, code: 'unavailable', kind: 'entry-unverifiable', reason: `this study cannot check its links now (the server lacks ${required.secretEnv}); please try again later` };
+  if (!sig) return { ok: false, code: 'unauthorized', kind: 'entry-unsigned', reason: `this study accepts signed links only, and this one has no signature: ${ASK_PANEL}` };
+  const values = Object.values(params);
+  const expected = signEntry(required.secret, studyId, params);
+  if (values.some((v) => v !== undefined && /[\r\n]/.test(v)) || !tokensEqual(sig.toLowerCase(), expected)) {
+    return { ok: false, code: 'unauthorized', kind: 'entry-bad-signature', reason: `this link's signature does not match its parameters: ${ASK_PANEL}` };
+  }
+  if (params.exp !== undefined && Number(params.exp) * 1000 < now) return { ok: false, code: 'unauthorized', kind: 'entry-expired', reason: 'this study link has expired: ask your panel or pre-screener for a new one' };
+  return null;
+}
+
+// ---- items argued by paid agents ----
+
+/** How many debates of items argued by paid agents were started: by this participant, and by the whole study in the last minute (the oldest of those, ms). */
+export interface PaidAgentUse {
+  participantStarts: number;
+  studyStartsLastMinute: number;
+  oldestInMinute: number | null;
+}
+
+export type PaidAgentRefusalKind = 'paid-agents-per-participant' | 'paid-agents-per-minute';
+export interface PaidAgentRefusal {
+  kind: PaidAgentRefusalKind;
+  reason: string;
+  /** For the per-minute cap: when a start is free again. */
+  retrySeconds?: number;
+}
+
+/**
+ * Whether one more item argued by paid agents may start its debate (each move of its
+ * debaters costs money): refused once the participant has started `perParticipant` of them
+ * (restarts included), or the study `perMinute` in the last minute.
+ */
+export function paidItemRefusal(limits: { perParticipant: number; perMinute: number }, use: PaidAgentUse, now: number): PaidAgentRefusal | null {
+  if (use.participantStarts >= limits.perParticipant) {
+    return { kind: 'paid-agents-per-participant', reason: `this participant has started ${use.participantStarts} items argued by paid agents, the study's cap (paidAgents.perParticipant)` };
+  }
+  if (use.studyStartsLastMinute >= limits.perMinute) {
+    const retrySeconds = Math.max(1, Math.ceil(((use.oldestInMinute ?? now) + 60_000 - now) / 1000));
+    return { kind: 'paid-agents-per-minute', reason: `many items are starting at once; yours starts within ${retrySeconds} seconds, please keep this page open`, retrySeconds };
+  }
+  return null;
 }

@@ -65,6 +65,8 @@ export interface AgentKind {
   capabilities(id: AgentId): AgentCapabilities;
   /** Makes the agent of a seat; throws when it cannot (an API key missing, a name without a key). */
   make(id: AgentId, seed: string): Agent;
+  /** Whether its moves may cost money (an LLM provider's calls, or a remote agent that may make them); absent: never. */
+  paid?(id: AgentId): boolean;
 }
 
 export class AgentCatalog {
@@ -103,6 +105,18 @@ export class AgentCatalog {
   make(id: string, seed: string): Agent {
     const [kind, parsed] = this.find(id);
     return kind.make(parsed, seed);
+  }
+
+  /**
+   * Whether an agent's moves may cost money: a configured LLM agent (each move calls its
+   * provider), or a remote agent (it may); built-ins, replays and unknown ids do not.
+   */
+  paid(id: string): boolean {
+    for (const k of this.kinds) {
+      const parsed = k.parse(id);
+      if (parsed) return k.paid?.(parsed) ?? false;
+    }
+    return false;
   }
 
   /** Null when `id` can be made, else why not. */

@@ -10,7 +10,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@colyseus/sdk';
-import { followViews, PROTOCOL_VERSION, ROOM_NAME, rngFromSeed, type DebateView, type LegalAction } from '@arena/shared';
+import { followViews, PROTOCOL_VERSION, ROOM_NAME, rngFromSeed, type DebateView, type LegalAction, type StudyProgress } from '@arena/shared';
 import { createAgent } from '../agent-catalog.ts';
 import type { AgentsConfig } from '../agents/llm/config.ts';
 import { createArena } from '../app.ts';
@@ -39,6 +39,8 @@ export interface SimulationSummary {
   outcomes: Record<string, number>;
   dropouts: number;
   refills: number;
+  /** Judges who joined the waitlist (every place held by judges at work), and those of them given a place that came back. */
+  waitlist: { waited: number; admitted: number };
   /** Judgements planned, usable ones done (top-ups beyond the plan included), and cells whose planned judgements are all done. */
   slots: { planned: number; done: number; cells: number; cellsMet: number };
   judgements: number;
@@ -48,6 +50,7 @@ export interface SimulationSummary {
 
 interface Page {
   stage: string;
+  lobby?: { waitingSince: number | null };
   item?: { kind: string; status: string; debateId: string; token: string };
   end?: { outcome: string; code: string; redirect: string };
 }
@@ -95,6 +98,11 @@ export async function simulateStudy(o: SimulateOptions): Promise<SimulationSumma
       try {
         let page = await call<Page>(`/studies/${spec.id}/me/consent`, { json: { agree: true }, token });
         page = await call<Page>(`/studies/${spec.id}/me/start`, { json: {}, token });
+        // On the waitlist (every place held by participants at work): the page beats until a place comes back or the study is full.
+        while (page.stage === 'instructions' && page.lobby) {
+          await sleep(200);
+          page = await seen();
+        }
         let judged = 0;
         while (page.stage === 'items' && page.item) {
           if (judged === plan.leaveAfter) {
@@ -128,7 +136,8 @@ export async function simulateStudy(o: SimulateOptions): Promise<SimulationSumma
     const files = ['judgements.csv', 'turns.csv', 'transcripts.jsonl', 'spec.json', 'bonuses.csv', 'approvals.csv'];
     await mkdir(o.out, { recursive: true });
     for (const f of files) await writeFile(join(o.out, f), await call<string>(`/studies/${spec.id}/export/${f}`, { token: researcher }));
-    const progress = await call<{ outcomes: Record<string, number>; dropouts: number; refills: number; plan: { planned: number; done: number }; cells: { planned: number; done: number }[]; balance: unknown }>(`/studies/${spec.id}/progress`, { token: researcher });
+    const progress = await call<StudyProgress>(`/studies/${spec.id}/progress`, { token: researcher });
+    const waited = progress.participants.filter((p) => p.flags.includes('waitlisted'));
     await writeFile(join(o.out, 'progress.json'), `${JSON.stringify(progress, null, 2)}\n`);
     files.push('progress.json');
     const judgements = (await call<string>(`/studies/${spec.id}/export/judgements.csv`, { token: researcher })).trim().split('\n').length - 1;
@@ -137,6 +146,7 @@ export async function simulateStudy(o: SimulateOptions): Promise<SimulationSumma
       outcomes: progress.outcomes,
       dropouts: progress.dropouts,
       refills: progress.refills,
+      waitlist: { waited: waited.length, admitted: waited.filter((p) => p.outcome !== 'noCapacity').length },
       slots: { planned: progress.plan.planned, done: progress.plan.done, cells: progress.cells.length, cellsMet: progress.cells.filter((c) => c.done >= c.planned).length },
       judgements,
       seconds: (Date.now() - started) / 1000,

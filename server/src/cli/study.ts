@@ -2,14 +2,15 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { createAgent } from '../agent-catalog.ts';
+import { agentCatalog, createAgent } from '../agent-catalog.ts';
+import { paidCapProblem, paidConditions } from '../studies/paid-agents.ts';
 import { defaultAgentsConfig, loadAgentsConfig } from '../agents/registry.ts';
 import { loadScenarioPacks } from '../scenarios/load.ts';
 import { EXAMPLE_SPEC } from '../studies/example.ts';
 import { preregBundle } from '../studies/prereg.ts';
 import { resolveStudy, type ResolvedStudy } from '../studies/resolve.ts';
 import { simulateStudy } from './study-simulate.ts';
-import { exposureDecision } from '../access/study.ts';
+import { exposureDecision, signEntry, SIGNED_ENTRY_PARAMS, type EntryParams } from '../access/study.ts';
 import { readSpecFile, SpecError, specHash, type StudySpec } from '../studies/spec.ts';
 import { positiveInt } from './options.ts';
 
@@ -48,6 +49,9 @@ async function checkedSpec(file: string, agentsFile?: string): Promise<{ spec: S
   });
   const { refused, warnings } = exposureDecision({ inPublicPacks, publicDebates: [], allowed: spec.publicItems === 'allow' });
   if (refused) throw new SpecError(`${file}: ${refused}`);
+  const catalog = agentCatalog(config ? { config } : {});
+  const paidProblem = paidCapProblem(design, paidConditions(design, (id) => catalog.paid(id)));
+  if (paidProblem) throw new SpecError(`${file}: ${paidProblem}`);
   return { spec, cells: design.cells.length, slots: design.cells.length * spec.judgementsPerCell, warnings, design };
 }
 
@@ -126,8 +130,33 @@ export function registerStudy(program: Command): void {
       console.log(`launched ${launched.id} (${launched.slots} slots, spec hash ${launched.specHash.slice(0, 16)}…)`);
       const server = opts.server.replace(/\/$/, '');
       console.log(`study link for your panel: ${server}${launched.link}`);
+      if (spec.entry?.signature) console.log(`this study takes signed links only (${spec.entry.signature.secretEnv}): see arena study sign-link, and the README's "Signed study links"`);
       // The token rides in the fragment, which browsers never send to the server; the dashboard keeps it in this browser.
       console.log(`dashboard (opens signed in; keep this link private): ${server}/studies/${launched.id}#token=${encodeURIComponent(await researcherToken(opts))}`);
+    });
+
+  study
+    .command('sign-link <file>')
+    .description("a signed study link for one participant, for a study whose spec requires them (entry.signature): to test a pre-screener's links, or to hand out links yourself")
+    .option('--param <name=value>', 'an entry parameter: PROLIFIC_PID, STUDY_ID, SESSION_ID, pid or role (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--expires-in <minutes>', 'the link expires after this many minutes', positiveInt)
+    .option('--server <url>', 'the server participants reach', 'http://localhost:2567')
+    .action(async (file: string, opts: { param: string[]; expiresIn?: number; server: string }) => {
+      const spec = await readSpecFile(file);
+      const secretEnv = spec.entry?.signature?.secretEnv;
+      if (!secretEnv) throw new InvalidArgumentError(`${file}: the spec does not require signed links (entry.signature.secretEnv)`);
+      const secret = process.env[secretEnv];
+      if (!secret) throw new InvalidArgumentError(`${secretEnv} is not set in this environment: it must hold the same secret as the server's`);
+      const params: EntryParams = {};
+      for (const p of opts.param) {
+        const [name, ...rest] = p.split('=');
+        if (!SIGNED_ENTRY_PARAMS.includes(name as (typeof SIGNED_ENTRY_PARAMS)[number]) || name === 'exp' || rest.length === 0) throw new InvalidArgumentError(`--param ${p}: expected name=value with a name among PROLIFIC_PID, STUDY_ID, SESSION_ID, pid, role`);
+        params[name as keyof EntryParams] = rest.join('=');
+      }
+      if (!params.PROLIFIC_PID && !params.pid) throw new InvalidArgumentError('give the panel id: --param PROLIFIC_PID=… or --param pid=…');
+      if (opts.expiresIn) params.exp = String(Math.floor(Date.now() / 1000) + opts.expiresIn * 60);
+      const sig = signEntry(secret, spec.id, params);
+      console.log(`${opts.server.replace(/\/$/, '')}/s/${spec.id}?${new URLSearchParams({ ...params, sig } as Record<string, string>)}`);
     });
 
   const bonuses = study.command('bonuses').description("a study's bonus payments");
@@ -197,7 +226,7 @@ export function registerStudy(program: Command): void {
       else {
         if (process.stderr.isTTY) process.stderr.write('\n');
         console.log(`${summary.participants} participants in ${summary.seconds.toFixed(1)} s: ${Object.entries(summary.outcomes).map(([k, v]) => `${v} ${k}`).join(', ')}`);
-        console.log(`${summary.dropouts} dropouts, ${summary.refills} slots refilled; ${summary.slots.done} usable judgements done for ${summary.slots.planned} planned, ${summary.slots.cellsMet} of ${summary.slots.cells} cells met; ${summary.judgements} rows in judgements.csv`);
+        console.log(`${summary.dropouts} dropouts, ${summary.refills} slots refilled, ${summary.waitlist.waited} waited for a place (${summary.waitlist.admitted} given one); ${summary.slots.done} usable judgements done for ${summary.slots.planned} planned, ${summary.slots.cellsMet} of ${summary.slots.cells} cells met; ${summary.judgements} rows in judgements.csv`);
         console.log(`wrote ${summary.files.join(', ')} to ${opts.out}`);
       }
     });

@@ -7,11 +7,14 @@ import { redactSecrets } from '../redact.ts';
 export class HttpError extends Error {
   readonly status: number;
   readonly details?: unknown;
+  /** A typed reason the caller can tell apart (sent as `code`). */
+  readonly code?: string | undefined;
 
-  constructor(status: number, message: string, details?: unknown) {
+  constructor(status: number, message: string, details?: unknown, code?: string) {
     super(message);
     this.status = status;
     this.details = details;
+    this.code = code;
   }
 }
 
@@ -37,7 +40,7 @@ export function describeFailure(req: Pick<Request, 'method' | 'originalUrl'>, er
 
 export function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunction): void {
   if (err instanceof HttpError) {
-    res.status(err.status).json({ error: err.message, ...(err.details ? { details: err.details } : {}) });
+    res.status(err.status).json({ error: err.message, ...(err.code ? { code: err.code } : {}), ...(err.details ? { details: err.details } : {}) });
     return;
   }
   const status = (err as { status?: number; statusCode?: number }).status ?? (err as { statusCode?: number }).statusCode;

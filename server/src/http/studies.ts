@@ -23,6 +23,9 @@ const Entry = z
     pid: PanelId.optional(),
     /** The debater link says role=debater (recruited debaters); judges otherwise. */
     role: z.enum(['judge', 'debater']).optional(),
+    /** A signed link's expiry (Unix seconds) and signature (studies that require signed links: access/study.ts). */
+    exp: z.string().regex(/^\d{1,12}$/, 'Unix seconds').optional(),
+    sig: z.string().max(200).optional(),
   })
   .refine((e) => e.PROLIFIC_PID || e.pid, { message: 'the study link needs the panel id (PROLIFIC_PID, or pid for other panels)' });
 const Launch = z.union([z.object({ spec: z.unknown() }).strict(), z.object({ text: z.string().max(200_000) }).strict()]);
@@ -40,7 +43,7 @@ const STATUS: Record<RefusalCode, number> = { unauthorized: 401, forbidden: 403,
 
 /** The service's value, or its refusal as an HTTP error. */
 function valueOf<T>(result: Result<T>): T {
-  if (!result.ok) throw new HttpError(STATUS[result.code], result.reason);
+  if (!result.ok) throw new HttpError(STATUS[result.code], result.reason, undefined, result.kind);
   return result.value;
 }
 
@@ -92,8 +95,9 @@ export function studiesRouter({ studies, researcherToken, entries, limitStores }
 
   // ---- participants ----
   api.post('/studies/:id/enter', entriesPerAddress, entriesPerStudy, async (req, res) => {
-    const e = parseOr400(Entry, req.body ?? {}, 'study link');
-    res.json(valueOf(await studies.enter(String(req.params.id), { pid: (e.PROLIFIC_PID ?? e.pid) as string, study: e.STUDY_ID ?? null, session: e.SESSION_ID ?? null, role: e.role ?? 'judge' })));
+    const { sig, ...params } = parseOr400(Entry, req.body ?? {}, 'study link');
+    const entry = { pid: (params.PROLIFIC_PID ?? params.pid) as string, study: params.STUDY_ID ?? null, session: params.SESSION_ID ?? null, role: params.role ?? 'judge' };
+    res.json(valueOf(await studies.enter(String(req.params.id), { ...entry, params, sig })));
   });
   /** What the participant's page shows now. It never writes: the page's heartbeat is POST …/me/seen. */
   api.get('/studies/:id/me', async (req, res) => {

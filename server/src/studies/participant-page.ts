@@ -4,7 +4,7 @@
  * from what is stored; building it writes nothing.
  */
 import MarkdownIt from 'markdown-it';
-import { codeFor, COMPREHENSION_TRIES, redirectFor } from './spec.ts';
+import { codeFor, COMPREHENSION_TRIES, redirectFor, waitlistSeconds } from './spec.ts';
 import { quizMisses } from './stages.ts';
 import type { ItemRow, ParticipantRow, StudyRow } from './study-store.ts';
 import type { ParticipantPage } from './study-types.ts';
@@ -28,7 +28,9 @@ export function participantPage(row: StudyRow, p: ParticipantRow, items: readonl
     case 'instructions': {
       const page: ParticipantPage = { ...base, role: p.role, instructionsHtml: markdown.render(p.role === 'debater' ? (spec.humanDebaters?.instructions ?? spec.instructions) : spec.instructions) };
       const quiz = p.role === 'judge' ? (spec.comprehension ?? []) : [];
-      if (quiz.length) page.quiz = { questions: quiz.map((q) => ({ question: q.question, answers: q.answers })), triesLeft: COMPREHENSION_TRIES - quizMisses(p), missed: quizMisses(p) > 0 };
+      // On the waitlist: the page says so, and moves on by itself when a place comes back.
+      if (p.role === 'judge' && p.waitingSince !== null) page.lobby = { waitingSince: p.waitingSince, waitSeconds: waitlistSeconds(spec), canLeave: false };
+      else if (quiz.length) page.quiz = { questions: quiz.map((q) => ({ question: q.question, answers: q.answers })), triesLeft: COMPREHENSION_TRIES - quizMisses(p), missed: quizMisses(p) > 0 };
       return page;
     }
     case 'lobby':

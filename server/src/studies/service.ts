@@ -14,18 +14,19 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { judgedCorrect } from '@arena/shared';
-import { exposureDecision, mayStudy, participantOf, studyShield, type ItemExposure, type RunningStudyItems, type StudyAction, type StudyPrincipal, type StudyShield } from '../access/study.ts';
+import { entryRefusal, exposureDecision, mayStudy, paidItemRefusal, type PaidAgentRefusal, participantOf, studyShield, type ItemExposure, type RunningStudyItems, type StudyAction, type StudyPrincipal, type StudyShield } from '../access/study.ts';
 import { newToken } from '../tokens.ts';
 import { drawQueue, planSlots } from './assignment.ts';
 import { DebaterPool, needsDebaters, seenBy } from './debater-pool.ts';
 import { isStudyExport, markBonusesPaid, studyExport, STUDY_EXPORTS } from './export-files.ts';
 import { openItemDebate } from './item-debate.ts';
+import { paidCapProblem, paidConditions, paidUse } from './paid-agents.ts';
 import { loadStudyOriginals, selectStudyOriginals } from './originals.ts';
 import { exclusionOf } from '../report/exclusions.ts';
 import { currentItemOf, participantPage, seatOf } from './participant-page.ts';
 import { studyProgress, type StudyProgress } from './progress.ts';
 import { resolveStudy, type ResolvedStudy } from './resolve.ts';
-import { answerProblem, SpecError, specHash, type Outcome, type StudySpec } from './spec.ts';
+import { answerProblem, paidAgentLimits, SpecError, specHash, waitlistSeconds, type Outcome, type StudySpec } from './spec.ts';
 import { firstStage, timeoutOf, transition, type Effect, type Move, type PathState } from './stages.ts';
 import type { StudyLocks } from './study-lock.ts';
 import type { ItemRow, ItemSignals, ParticipantRow, StudyRow, StudyStatus, StudyStore } from './study-store.ts';
@@ -35,6 +36,9 @@ export type { PanelEntry, StudyDeps } from './study-types.ts';
 
 type Study = { row: StudyRow; design: ResolvedStudy };
 type Participant = Extract<StudyPrincipal, { kind: 'participant' }>;
+
+/** Judges on the waitlist: they read the instructions and started while every place was held by others. */
+const waitingJudges = (participants: readonly ParticipantRow[]): ParticipantRow[] => participants.filter((p) => p.role === 'judge' && p.stage === 'instructions' && p.waitingSince !== null);
 
 /** What a participant may send from their page: a move along the path, or the heartbeat that says the page is open. */
 export type PageMove = Move | { type: 'seen' };
@@ -46,7 +50,7 @@ async function attempt<T>(work: () => Promise<T>): Promise<Result<T>> {
   try {
     return ok(await work());
   } catch (err) {
-    if (err instanceof StudyError) return refuse(err.code, err.message);
+    if (err instanceof StudyError) return refuse(err.code, err.message, err.kind);
     if (err instanceof SpecError) return refuse('invalid', err.message);
     throw err;
   }
@@ -182,6 +186,12 @@ export class StudyService {
       const design = await this.resolve(spec);
       const { refused, warnings } = exposureDecision(await this.exposure(design));
       if (refused) throw new StudyError('invalid', `${spec.id}: ${refused}`);
+      const paidProblem = paidCapProblem(design, this.paidConditions(design));
+      if (paidProblem) throw new StudyError('invalid', `${spec.id}: ${paidProblem}`);
+      const signature = spec.entry?.signature;
+      if (signature && !this.deps.entrySecret?.(signature.secretEnv)) {
+        throw new StudyError('invalid', `${spec.id}: entry.signature.secretEnv names ${signature.secretEnv}, which this server's environment does not set (at least 32 characters): set it, then launch`);
+      }
       const hash = specHash(spec);
       const existing = await this.db.get(spec.id);
       if (existing) {
@@ -273,42 +283,55 @@ export class StudyService {
    * at once with the no-capacity code when the study is closed or its pool has nothing left.
    */
   enter(studyId: string, panel: PanelEntry): Promise<Result<{ token: string; participant: string }>> {
-    return attempt(() =>
-      this.locked(studyId, async () => {
-        const { row, design } = await this.study(studyId);
-        const participant = this.pseudonym(row, panel.pid);
-        const known = await this.db.participant(studyId, participant);
-        if (known) return { token: known.token, participant };
-        const role = panel.role ?? 'judge';
-        if (role === 'debater' && !row.spec.humanDebaters) throw new StudyError('invalid', `study "${studyId}" recruits no debaters; open the link your panel gave you`);
-        if (row.status === 'paused') throw new StudyError('paused', 'this study is paused; please try again in a few minutes');
-        const now = Date.now();
-        const slots = await this.db.slots(studyId);
-        // A debater is useful while any item with recruited debaters is still to be judged.
-        const room = role === 'judge' ? slots.some((s) => s.status === 'open') : slots.some((s) => s.status !== 'done' && needsDebaters(design, { kind: 'item', condition: s.condition }));
-        const full = row.status === 'closed' || !room;
-        const p: ParticipantRow = {
-          studyId,
-          participant,
-          token: newToken(),
-          role,
-          stage: 'consent',
-          outcome: full ? 'noCapacity' : null,
-          position: 0,
-          failedChecks: 0,
-          flags: [],
-          enteredAt: now,
-          consentedAt: null,
-          finishedAt: full ? now : null,
-          lastSeen: now,
-          waitingSince: null,
-        };
-        p.stage = full ? 'done' : firstStage({ spec: row.spec, p, items: [], now });
-        await this.db.addParticipant(p, panel);
-        this.changed(studyId);
-        return { token: p.token, participant };
-      }),
-    );
+    return attempt(async () => {
+      // A study that requires signed links checks the signature before anything else (a known panel id included).
+      const { row: study } = await this.study(studyId);
+      const signature = study.spec.entry?.signature;
+      const refused = entryRefusal(signature ? { secretEnv: signature.secretEnv, secret: this.deps.entrySecret?.(signature.secretEnv) } : null, studyId, panel.params ?? {}, panel.sig, Date.now());
+      if (refused) throw new StudyError(refused.code === 'unavailable' ? 'paused' : 'unauthorized', refused.reason, refused.kind);
+      return this.admit(studyId, panel);
+    });
+  }
+
+  /** A participant whose entry may go on: back to their place, or a new one at the first stage (or the no-capacity code). */
+  private admit(studyId: string, panel: PanelEntry): Promise<{ token: string; participant: string }> {
+    return this.locked(studyId, async () => {
+      const { row, design } = await this.study(studyId);
+      const participant = this.pseudonym(row, panel.pid);
+      const known = await this.db.participant(studyId, participant);
+      if (known) return { token: known.token, participant };
+      const role = panel.role ?? 'judge';
+      if (role === 'debater' && !row.spec.humanDebaters) throw new StudyError('invalid', `study "${studyId}" recruits no debaters; open the link your panel gave you`);
+      if (row.status === 'paused') throw new StudyError('paused', 'this study is paused; please try again in a few minutes');
+      const now = Date.now();
+      const slots = await this.db.slots(studyId);
+      // A debater is useful while any item with recruited debaters is still to be judged.
+      const room =
+        role === 'judge'
+          ? slots.some((s) => s.status === 'open') || this.waitlistRoom(row.spec, await this.db.participants(studyId))
+          : slots.some((s) => s.status !== 'done' && needsDebaters(design, { kind: 'item', condition: s.condition }));
+      const full = row.status === 'closed' || !room;
+      const p: ParticipantRow = {
+        studyId,
+        participant,
+        token: newToken(),
+        role,
+        stage: 'consent',
+        outcome: full ? 'noCapacity' : null,
+        position: 0,
+        failedChecks: 0,
+        flags: [],
+        enteredAt: now,
+        consentedAt: null,
+        finishedAt: full ? now : null,
+        lastSeen: now,
+        waitingSince: null,
+      };
+      p.stage = full ? 'done' : firstStage({ spec: row.spec, p, items: [], now });
+      await this.db.addParticipant(p, { pid: panel.pid, study: panel.study, session: panel.session });
+      this.changed(studyId);
+      return { token: p.token, participant };
+    });
   }
 
   /** The participant a study token belongs to (access/study.ts decides; a token that finds nobody is refused). */
@@ -344,6 +367,11 @@ export class StudyService {
     const item = currentItemOf(p, items);
     const token = item?.debateId ? ((await this.deps.store.seatTokens(item.debateId)).get(seatOf(item))?.token ?? '') : '';
     const page = participantPage(row, p, items, token);
+    // An item waiting for the study's cap on paid agents a minute: the page says why, and when.
+    if (item && !item.debateId && item.status === 'pending' && p.role === 'judge') {
+      const refused = await this.paidRefusal(await this.study(p.studyId), p, item);
+      if (refused) page.busy = { code: refused.kind, reason: refused.reason, ...(refused.retrySeconds ? { retrySeconds: refused.retrySeconds } : {}) };
+    }
     if (page.end && row.spec.feedback === 'atEnd' && p.role === 'judge') page.end.feedback = await this.feedbackOf(p);
     return page;
   }
@@ -467,8 +495,14 @@ export class StudyService {
         break;
       case 'setOutItems': {
         const position = await this.setOutItems(p);
-        if (position === null) return this.finish(p, 'noCapacity');
-        await this.db.updateParticipant(studyId, participant, { stage: to, position });
+        if (position === null) {
+          // Every place is held by judges still at work: wait for one to come back, if the waitlist has room.
+          if (p.waitingSince !== null) return;
+          if (!this.waitlistRoom((await this.study(studyId)).row.spec, await this.db.participants(studyId))) return this.finish(p, 'noCapacity');
+          await this.db.updateParticipant(studyId, participant, { waitingSince: Date.now(), flags: [...new Set([...p.flags, 'waitlisted'])] });
+          break;
+        }
+        await this.db.updateParticipant(studyId, participant, { stage: to, position, waitingSince: null });
         break;
       }
     }
@@ -520,11 +554,56 @@ export class StudyService {
    */
   private async settle(studyId: string, only?: string, now = Date.now()): Promise<void> {
     const study = await this.study(studyId);
+    await this.admitWaiting(study);
     await this.openPending(study, only);
     if (!study.row.spec.humanDebaters) return;
     await this.pool.match(studyId, now);
     // A judge the pool gave another item (no debaters came) has it opened now.
     await this.openPending(study);
+  }
+
+  /**
+   * Whether one more judge may join the waitlist: it is on (waitlist seconds above 0) and
+   * fewer wait than there are judges at work, each of whom may yet hand places back
+   * (dropping out, timing out, or excluded by the study's rules).
+   */
+  private waitlistRoom(spec: StudySpec, participants: readonly ParticipantRow[]): boolean {
+    const working = participants.filter((p) => p.role === 'judge' && p.stage === 'items').length;
+    return waitlistSeconds(spec) > 0 && waitingJudges(participants).length < working;
+  }
+
+  /**
+   * The waitlist, first come first served: a waiting judge draws a full queue as soon as
+   * places come back; once no judge is at work any more, nothing can come back and the
+   * judges still waiting end with the no-capacity code. (Waiting too long is a time-out: stages.ts.)
+   */
+  private async admitWaiting(study: Study): Promise<void> {
+    const studyId = study.row.id;
+    const participants = await this.db.participants(studyId);
+    const waiting = waitingJudges(participants).sort((a, b) => a.waitingSince! - b.waitingSince!);
+    if (waiting.length === 0) return;
+    let working = participants.filter((p) => p.role === 'judge' && p.stage === 'items').length;
+    for (const p of waiting) {
+      const position = study.row.status === 'running' ? await this.setOutItems(p) : null;
+      if (position !== null) {
+        await this.db.updateParticipant(studyId, p.participant, { stage: 'items', position, waitingSince: null });
+        working++;
+      } else if (working === 0 || study.row.status === 'closed') await this.finish(p, 'noCapacity', 'waitlist-empty');
+      else continue;
+      this.changed(studyId);
+    }
+  }
+
+  /** Whether a judge's pending item may start its debate now (access/study.ts decides the caps on paid agents). */
+  private async paidRefusal(study: Study, p: ParticipantRow, item: ItemRow, now = Date.now()): Promise<PaidAgentRefusal | null> {
+    const paid = this.paidConditions(study.design);
+    if (!paid.has(item.condition) || item.kind === 'check') return null;
+    return paidItemRefusal(paidAgentLimits(study.row.spec), await paidUse(this.deps.store, study.row.id, p.participant, paid, now), now);
+  }
+
+  /** The study's conditions argued by paid agents. */
+  private paidConditions(design: ResolvedStudy): Set<string> {
+    return paidConditions(design, (id) => this.deps.paidAgent?.(id) ?? false);
   }
 
   private async openPending(study: Study, only?: string): Promise<void> {
@@ -544,6 +623,14 @@ export class StudyService {
         opened = true;
         continue;
       }
+      // Items argued by paid agents: a participant past their cap ends (return code); over the study's cap a minute, the item waits.
+      const refused = await this.paidRefusal(study, p, item);
+      if (refused?.kind === 'paid-agents-per-participant') {
+        await this.finish(p, 'noCapacity', 'paid-agent-cap');
+        opened = true;
+        continue;
+      }
+      if (refused) continue;
       const slot = item.slot ? (await this.db.slots(studyId)).find((s) => s.id === item.slot) : undefined;
       const created = await openItemDebate(this.deps, study, p.participant, item, slot);
       await this.db.updateItem(studyId, p.participant, item.position, { debateId: created.id, status: 'open', startedAt: Date.now() });

@@ -165,6 +165,36 @@ export const StudySpec = z
       })
       .strict()
       .optional(),
+    /**
+     * How participants may enter. `signature`: only by signed links, whose `sig` is the
+     * HMAC-SHA256 of the entry parameters under the secret held in the server's environment
+     * variable `secretEnv` (for panels and pre-screeners that can sign the link they send; see README).
+     */
+    entry: z
+      .object({
+        signature: z
+          .object({ secretEnv: z.string().regex(/^ARENA_ENTRY_SECRET[A-Z0-9_]{0,60}$/, 'an environment variable named ARENA_ENTRY_SECRET…, e.g. ARENA_ENTRY_SECRET_PILOT') })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .optional(),
+    /**
+     * Caps on items argued by paid agents (LLM debaters, remote agents), which cost money with
+     * every move: the debates of such items one participant may start (restarts included), and
+     * those the whole study may start in a minute (an item over it waits, its page says why).
+     */
+    paidAgents: z
+      .object({ perParticipant: z.number().int().min(1).max(1000).default(12), perMinute: z.number().int().min(1).max(100_000).default(30) })
+      .strict()
+      .optional(),
+    /**
+     * The waitlist: a judge who starts while every open slot is held by judges still at work
+     * (who may yet drop out or be excluded) waits up to `seconds` for one of those slots to
+     * come back, instead of leaving at once with the no-capacity code (0: no waitlist).
+     * At most as many wait as there are judges at work.
+     */
+    waitlist: z.object({ seconds: z.number().nonnegative().max(3600).default(120) }).strict().optional(),
     consent: z.string().min(1).max(20000),
     instructions: z.string().min(1).max(20000),
     timeLimits: z
@@ -262,6 +292,12 @@ function canonical(value: unknown): string {
 export function specHash(spec: StudySpec): string {
   return createHash('sha256').update(canonical(spec)).digest('hex');
 }
+
+/** The caps on items argued by paid agents (defaults: 12 per participant, 30 a minute study-wide). */
+export const paidAgentLimits = (spec: StudySpec): { perParticipant: number; perMinute: number } => ({ perParticipant: spec.paidAgents?.perParticipant ?? 12, perMinute: spec.paidAgents?.perMinute ?? 30 });
+
+/** Seconds a judge may wait for a place held by others (the waitlist; 0: none). */
+export const waitlistSeconds = (spec: StudySpec): number => spec.waitlist?.seconds ?? 120;
 
 /** The completion code of an outcome. */
 export function codeFor(spec: StudySpec, outcome: Outcome): string {

@@ -1,6 +1,6 @@
 /**
  * A participant's path through a study, as data (a page sequence in oTree's sense):
- * consent → instructions → items → end for a judge (practice items and attention checks
+ * consent → instructions (→ the waitlist, while every place is held by others) → items → end for a judge (practice items and attention checks
  * are items of their own kind, in the order they were set out), consent → instructions →
  * lobby ⇄ items → end for a recruited debater. Each stage says when it is skipped, which
  * moves it takes and what leaving it by each does (an effect the studies service runs),
@@ -10,7 +10,7 @@
  * A debater's way between the lobby and their debates is the pool's (debater-pool.ts):
  * seated with a judge, back in the lobby after a debate.
  */
-import { COMPREHENSION_TRIES, type Outcome, type StudySpec } from './spec.ts';
+import { COMPREHENSION_TRIES, waitlistSeconds, type Outcome, type StudySpec } from './spec.ts';
 import type { ItemRow, ParticipantRow, Stage } from './study-store.ts';
 
 /** What a participant does to move along (each the POST of their page). */
@@ -21,7 +21,7 @@ export type MoveType = Move['type'];
 export type Effect =
   /** Consent recorded (the study's clock starts). */
   | { type: 'consented' }
-  /** A judge's items set out: practice, their drawn queue, attention checks (none left: the no-capacity code). */
+  /** A judge's items set out: practice, their drawn queue, attention checks (none left: the waitlist, or the no-capacity code). */
   | { type: 'setOutItems' }
   /** A recruited debater waits in the lobby for a judge. */
   | { type: 'joinLobby' }
@@ -92,7 +92,11 @@ export const STAGE_TABLE: Record<Stage, StageRule> = {
         return quizMisses(at.p) + 1 >= COMPREHENSION_TRIES ? { type: 'finish', outcome: 'declined', flag: 'failed-comprehension' } : { type: 'quizMissed' };
       },
     },
-    timeout: none,
+    // A judge on the waitlist (every place held by judges at work) waits up to the waitlist's seconds.
+    timeout: (at) => {
+      if (at.p.role !== 'judge' || at.p.waitingSince === null || at.now - at.p.waitingSince <= waitlistSeconds(at.spec) * 1000) return null;
+      return { outcome: 'noCapacity', flag: 'waitlist-timeout' };
+    },
   },
   lobby: {
     // Judges wait for recruited debaters at their item, not here.

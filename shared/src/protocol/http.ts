@@ -196,6 +196,9 @@ export interface StudyEntryRequest {
   SESSION_ID?: string;
   pid?: string;
   role?: 'judge' | 'debater';
+  /** A signed link's expiry (Unix seconds) and signature, passed on as the link has them. */
+  exp?: string;
+  sig?: string;
 }
 
 /** POST /api/studies/:id/enter: the participant's study token (sent as a bearer token after). */
@@ -221,7 +224,9 @@ export interface StudyParticipantPage {
   instructionsHtml?: string;
   /** The judge's seat of an item, or a recruited debater's seat in a debate; no debate yet while waiting for debaters. */
   item?: { position: number; total: number; kind: StudyItemKind; status: string; debateId: string | null; token: string; seat: string };
-  /** Waiting for others: a debater for a judge (may leave), a judge for debaters (for up to waitSeconds). */
+  /** The current item waits for a study-wide cap on items argued by paid agents: the typed reason, in words, and when it may start. */
+  busy?: { code: string; reason: string; retrySeconds?: number };
+  /** Waiting for others: a debater for a judge (may leave), a judge for debaters, or a judge on the waitlist for a place others hold (for up to waitSeconds). */
   lobby?: { waitingSince: number | null; waitSeconds?: number; canLeave: boolean };
   /** The comprehension quiz under the instructions (two tries; then the participant is asked to return the study). */
   quiz?: { questions: { question: string; answers: string[] }[]; triesLeft: number; missed: boolean };

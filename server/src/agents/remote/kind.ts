@@ -28,6 +28,8 @@ export function remoteKind(gateway: RemoteAgents | undefined): AgentKind {
       return name === null ? null : { kind: 'remote', id, name };
     },
     ids: () => gateway?.agentIds() ?? [],
+    // Whoever runs it may call a paid model with every move.
+    paid: () => true,
     // A remote agent's name says nothing of what it plays: any role, any evidence (until agents declare it when they connect).
     capabilities: () => ({ roles: ['debater', 'judge'], evidence: ANY_EVIDENCE }),
     make: (a) => {
