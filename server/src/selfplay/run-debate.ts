@@ -1,9 +1,9 @@
 import {
+  agentViewFor,
   apply,
   createHeader,
   initialState,
   toMove,
-  viewFor,
   type ClientAction,
   type DebateEvent,
   type DebateHeader,
@@ -92,7 +92,7 @@ export async function playHeader(
         if (!agent) return void failures.push({ seat, reason: `no agent in seat ${seat}`, meta: {} });
         const result = await actWithRules(
           agent,
-          () => viewFor(state, seat),
+          () => agentViewFor(state, events, seat),
           seat,
           (action: ClientAction, meta) => {
             now += STEP_MS;
