@@ -253,6 +253,9 @@ function seatView(state: DebateState, seat: Seat): DebateView {
     speechRounds: state.speechRounds,
     continues: state.continues,
   };
+  // Before the fields that appear only later (the evidence shown, the answer, the verdict): a view's changes keep the key order.
+  const agreement = agreementView(state, rounds, seat);
+  if (agreement) view.agreement = agreement;
   const evidence = header.scenario.evidence;
   // What the verdict reveals to the judge and observers (the correct answer, the scores, the evidence), unless the rules withhold it.
   const outcomeShown = finished && header.rules.revealOutcome;
@@ -260,8 +263,6 @@ function seatView(state: DebateState, seat: Seat): DebateView {
   if (isDebater || outcomeShown) view.correctIndex = header.assignment.correctIndex;
   if ((isDebater ? finished : outcomeShown) && state.verdict) view.verdict = state.verdict;
   if (state.status === 'ended' && state.endReason) view.endReason = state.endReason;
-  const agreement = agreementView(state, rounds, seat);
-  if (agreement) view.agreement = agreement;
   return view;
 }
 
