@@ -170,7 +170,7 @@ function hiddenInView(state: DebateState, seat: 'judge' | 'observer'): string[] 
   for (const r of view.rounds) {
     const round = state.rounds[r.index];
     if (!r.complete && (r.questions ?? []).length > 0) problems.push('a question of an unfinished round');
-    if (!r.complete && r.kind !== 'judge' && (r.votes ?? []).length > 0) problems.push('a vote of an unfinished speech round');
+    if (!r.complete && r.kind !== 'judge' && (r.votes ?? []).some((v) => v.seat !== seat)) problems.push('a vote of an unfinished speech round');
     if (r.complete && JSON.stringify(r.questions ?? []) !== JSON.stringify((round?.questions ?? []).map(({ at: _at, ...q }) => q))) problems.push('questions that are not the round’s');
     for (const s of r.speeches) {
       if (!(s.seat in state.header.assignment.debaters)) problems.push(`a speech by ${s.seat}`);

@@ -11,6 +11,8 @@ import {
   viewFor,
   type DebateSummary,
   type DebateView,
+  type ForkNode,
+  type ForkTree,
   type PresetName,
   type Rules,
   type Seat,
@@ -61,24 +63,6 @@ export interface CreatedLinks {
 }
 
 export type DebateListQuery = Omit<ListFilter, 'visibility' | 'parent'>;
-
-/** One debate of a fork tree: where it branched from (null for the root). */
-export interface ForkNode {
-  id: string;
-  parent: { id: string; at: number } | null;
-  status: DebateSummary['status'];
-  createdAt: number;
-  preset: string;
-  outcome: DebateSummary['outcome'];
-  /** The seats' agents (null for a person's seat). */
-  seats: Record<string, string | null>;
-}
-
-/** A debate's family of forks: the root it descends from and every branch below it, oldest first. */
-export interface ForkTree {
-  root: string;
-  debates: ForkNode[];
-}
 
 export interface DebateDetail extends DebateSummary {
   question: string;

@@ -5,7 +5,7 @@
  */
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import { PRESET_NAMES, safeJsonRecord, safeText, Seat, type CreatedDebate, type DebateDetail, type DebatesResponse, type PresetName } from '@arena/shared';
+import { PRESET_NAMES, safeJsonRecord, safeText, Seat, type CreatedDebate, type DebateDetail, type DebatesResponse, type ForkTree, type PresetName } from '@arena/shared';
 import { credentialsOf } from '../access/request.ts';
 import type { DebatesService } from '../debates/service.ts';
 import { lobbyLimited } from '../access/lobby.ts';
@@ -149,7 +149,7 @@ export function debatesRouter(deps: DebatesRouterDeps): Router {
     const presented = credentialsOf(req);
     const who = debates.principal(presented);
     enforce(debates.mayFork(who, presented));
-    res.json(valueOr4xx(await debates.forks(who, req.params.id)));
+    res.json(valueOr4xx(await debates.forks(who, req.params.id)) satisfies ForkTree);
   });
 
   return api;

@@ -115,12 +115,12 @@ const openRoundViews = new WeakMap<Round, RoundView>();
 
 const questionView = (q: Question): QuestionView => ({ seat: q.seat, to: q.to, text: q.text, round: q.round, timedOut: q.timedOut });
 
-function roundView(r: Round, speeches: SpeechView[], questions: Question[] | undefined, votes: boolean): RoundView {
+function roundView(r: Round, speeches: SpeechView[], questions: Question[] | undefined, votes: Round['votes']): RoundView {
   const judge = r.judge ? { probabilities: r.judge.probabilities, comment: r.judge.comment, end: r.judge.end, timedOut: r.judge.timedOut } : null;
   const view: RoundView = { index: r.index, kind: r.kind, complete: r.complete, speeches, judge };
   if (r.kind === 'choose') view.choice = r.choice ? { seat: r.choice.seat, answerIndex: r.choice.answer, timedOut: r.choice.timedOut } : null;
   if (r.kind === 'cross') view.questions = (questions ?? []).map(questionView);
-  if (votes && r.votes?.length) view.votes = r.votes.map((v) => ({ seat: v.seat, end: v.end }));
+  if (votes?.length) view.votes = votes.map((v) => ({ seat: v.seat, end: v.end }));
   return view;
 }
 
@@ -130,18 +130,20 @@ function roundView(r: Round, speeches: SpeechView[], questions: Question[] | und
  * cross-examination round a debater sees its own question, every question once all are
  * in, and its own answer; the judge and observers see it once it is complete. Votes to end
  * are the debaters' to see at once; the judge and observers see those of a speech round
- * once it is complete (and those cast during a judge turn at once: nothing is hidden then).
+ * once it is complete (and those cast during a judge turn at once: nothing is hidden then),
+ * and a voting judge its own at once.
  */
 function visibleRounds(state: DebateState, seat: Seat, isDebater: boolean, everything = false): RoundView[] {
   return state.rounds.map((r) => {
     if (r.complete || everything || (isDebater && r.kind === 'sequential')) {
       let view = openRoundViews.get(r);
-      if (!view) openRoundViews.set(r, (view = roundView(r, r.speeches.map(speechView), r.questions, true)));
+      if (!view) openRoundViews.set(r, (view = roundView(r, r.speeches.map(speechView), r.questions, r.votes)));
       return view;
     }
     const speeches = isDebater ? r.speeches.filter((s) => s.seat === seat).map(speechView) : [];
     const questions = !isDebater ? [] : questionsDone(state, r) ? r.questions : r.questions?.filter((q) => q.seat === seat);
-    return roundView(r, speeches, questions, isDebater || r.kind === 'judge');
+    const votes = isDebater || r.kind === 'judge' ? r.votes : r.votes?.filter((v) => v.seat === seat);
+    return roundView(r, speeches, questions, votes);
   });
 }
 
