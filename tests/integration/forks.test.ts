@@ -5,9 +5,14 @@
  * researcher-only to make, and their tree names parent and event; `arena fork` plays a
  * fork of a stored debate at once into the local database.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replay, type TranscriptRecord } from '@arena/shared';
+import { openStores } from '../../server/src/stores.ts';
 import { RESEARCHER_TOKEN, startArena, type TestArena } from '../helpers/arena.ts';
+import { runArena } from '../helpers/cli.ts';
 
 let t: TestArena;
 let scenarioId: string;
@@ -107,5 +112,29 @@ describe('forks', () => {
     expect(judge.view.turn?.deadline).toBeGreaterThan(Date.now());
     for (const bytes of [...seen, JSON.stringify(judge.views)]) expect(bytes).not.toContain(parent.id);
     await judge.leave();
+  }, 60_000);
+
+  it('arena fork plays a fork of a stored debate at once into the local database, and arena fork --server makes a live one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'arena-fork-'));
+    await runArena('selfplay', '--presets', 'debate-cross-exam', '--scenario', scenarioId, '--seeds', '1', '--data-dir', dir, '--json', '--no-progress');
+    let stores = await openStores({ dataDir: join(dir, 'db') });
+    const [parent] = await stores.debates.listDebates({});
+    const original = (await stores.debates.getTranscript(parent!.id))!;
+    await stores.close();
+    const out = JSON.parse(await runArena('fork', parent!.id, '--at', '5', '--seat', 'A=builtin:random', '--seed', 'cli', '--data-dir', dir, '--json'));
+    expect(out).toMatchObject({ parent: { id: parent!.id, at: 5 }, status: 'finished' });
+    stores = await openStores({ dataDir: join(dir, 'db') });
+    const fork = (await stores.debates.getTranscript(out.id))!;
+    await stores.close();
+    expect(fork.events.slice(0, 5)).toEqual(original.events.slice(0, 5));
+    expect(fork.header.seats.A).toEqual({ kind: 'agent', agent: 'builtin:random' });
+    await expect(runArena('fork', parent!.id, '--at', '5', '--seat', 'judge=human', '--data-dir', dir)).rejects.toThrow(/--server/);
+    await expect(runArena('fork', parent!.id, '--at', String(original.events.length), '--data-dir', dir)).rejects.toThrow(/fork at fewer|fork at 0 to/);
+    // On a running server, with a person's seat: the links come back.
+    const live = await t.createDebate({ scenarioId, preset: 'debate', seats: AGENTS, seed: 'cli-live' });
+    await finished(live.id);
+    const printed = await runArena('fork', live.id, '--at', '3', '--seat', 'judge=human', '--server', t.http, '--token', RESEARCHER_TOKEN);
+    expect(printed).toMatch(new RegExp(`fork \\S+ of ${live.id} at event 3`));
+    expect(printed).toMatch(/judge: http:\/\/127\.0\.0\.1:\d+\/debate\/\S+\/judge\?token=/);
   }, 60_000);
 });

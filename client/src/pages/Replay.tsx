@@ -182,7 +182,7 @@ export function Replay({ id }: { id: string }) {
             <option value="">Jump to round…</option>
             {rounds.map((r) => (
               <option key={r.index} value={r.index}>
-                Round {r.index + 1}: {r.kind === 'judge' ? 'judge' : 'speeches'}
+                Round {r.index + 1}: {r.kind === 'judge' ? 'judge' : r.kind === 'cross' ? 'cross-examination' : r.kind === 'choose' ? 'choice' : 'speeches'}
               </option>
             ))}
           </select>
