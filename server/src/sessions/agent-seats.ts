@@ -98,7 +98,12 @@ export class AgentSeats {
     if (answerPoint(state, seat) !== null) {
       const events = await this.deps.events();
       if (this.stopped || this.state.lastSeq !== state.lastSeq) return;
-      if (events.length === state.lastSeq + 1) forked = agentViewFor(state, events, seat);
+      if (events.length !== state.lastSeq + 1) {
+        // Every event is stored before it is applied here, so this cannot happen but through a broken store: the seat gives up its turn rather than answer from the live view.
+        await this.submit('system', { type: 'forfeit', seat, reason: `the events up to ${state.lastSeq} could not be read for the answer's view` }, { seat });
+        return;
+      }
+      forked = agentViewFor(state, events, seat);
     }
     const result = await actWithRules(
       agent,
