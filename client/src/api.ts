@@ -4,6 +4,7 @@ import type {
   CreatedDebate,
   DebateDetail,
   DebatesResponse,
+  ForkTree,
   FullTranscriptResponse,
   PresetsResponse,
   ResultsResponse,
@@ -69,6 +70,8 @@ export const api = {
   create: (body: CreateDebateRequest) => request<CreatedDebate>('/api/debates', json('POST', body)),
   /** A token (a seat's, or the researcher's) opens a private debate's replay to those the access policy allows. */
   judgeSteps: (id: string, token?: string) => request<SeatStepsResponse>(`/api/debates/${encodeURIComponent(id)}/transcript?seat=judge`, withToken(token)),
+  /** A debate's fork tree: researchers only (their token). */
+  forks: (id: string, token: string) => request<ForkTree>(`/api/debates/${encodeURIComponent(id)}/forks`, withToken(token)),
   full: (id: string, token?: string) => request<FullTranscriptResponse>(`/api/debates/${encodeURIComponent(id)}/transcript?seat=full`, withToken(token)),
   results: (query: string) => request<ResultsResponse>(`/api/results${query}`),
 

@@ -39,3 +39,6 @@ export * from './stats/mcnemar.ts';
 export * from './stats/bradley-terry.ts';
 export * from './protocol/agents.ts';
 export * from './protocol/http.ts';
+export * from './game/cross.ts';
+export * from './game/agreement.ts';
+export * from './game/fork-view.ts';

@@ -9,6 +9,10 @@
  * the correct answer before the verdict and the seed; the views they receive must be
  * exactly the changes of their own view (no message that only tells when a hidden
  * action happened), and public summaries must not move while their view stands still.
+ * Cross-examination debates are among them (the judge sends questions, answers and
+ * votes out of turn too), and so are forks: some debates are forks of a stored debate
+ * at a random event, whose judge must learn nothing of the parent (its id, its events
+ * after the fork point) beyond what the fork's own rules show.
  * ADVERSARIAL_DEBATES sets the number of debates (default 120).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,7 +64,7 @@ function planFor(i: number): Plan {
   // The expert judge over a passage or a digit: the judge sees the evidence, by design.
   if (kind === 7) return { scenario: odd ? passages[i % passages.length]! : digits[i % digits.length]!, preset: 'expert', seats: {} };
   const scenario = passages[i % passages.length]!;
-  const preset = (['debate', 'consultancy', 'blind', 'debate', '', 'open-consultancy', 'open-debate'] as const)[kind]!;
+  const preset = (['debate', 'consultancy', 'blind', 'debate-cross-exam', '', 'open-consultancy', 'open-debate'] as const)[kind]!;
   const agent = i % 3 === 0 ? 'builtin:random' : 'builtin:passage-debater';
   const debaters = preset === 'blind' ? [] : preset.endsWith('consultancy') ? ['A'] : ['A', 'B', 'C', 'D'].slice(0, scenario.answers.length);
   const seats = Object.fromEntries(debaters.map((seat) => [seat, { kind: 'agent', agent }]));
@@ -80,6 +84,10 @@ function attacks(rng: () => number, view: DebateView | undefined): unknown[] {
     { type: 'speech', text: 'I quote <quote>the</quote>' },
     { type: 'speech', segments: [{ reveal: Math.floor(rng() * 784) }] },
     { type: 'choose', answer: Math.floor(rng() * n) },
+    { type: 'question', text: 'What did the other debater say?', round: Math.floor(rng() * 4) },
+    { type: 'answer', text: 'I quote <quote>the</quote>' },
+    { type: 'vote', end: rng() < 0.5 },
+    { type: 'resume' },
     { type: 'judge', probabilities: Array.from({ length: n }, () => 1 / n), end: rng() < 0.5 },
     { type: 'judge', probabilities: [2, -1], end: true },
     { type: 'start' },
@@ -129,17 +137,49 @@ async function probeHttp(id: string, token: string | undefined, rng: () => numbe
 }
 
 /** Plays one debate with an adversarial judge and observer; returns what they received. */
+/**
+ * Every third debate with debaters is a fork: a private debate with the plan's agents, played
+ * to its verdict, is forked at a random event before it with a person's judge seat. The
+ * fork's seed is its own (the parent's is just as secret); the parent's id is returned.
+ */
+async function forkFor(i: number, plan: Plan, seed: string, rng: () => number): Promise<{ id: string; judgeToken: string; parent: string } | null> {
+  if (i % 3 !== 1 || Object.keys(plan.seats).length === 0) return null;
+  const seats = { ...plan.seats, judge: { kind: 'agent', agent: plan.preset === 'pixels' ? 'builtin:pixel-judge' : 'builtin:random' } };
+  const made = await t.api('/api/debates', { method: 'POST', token: RESEARCHER_TOKEN, json: { scenarioId: plan.scenario.id, preset: plan.preset, seats, seed: `${seed}-parent`, visibility: 'private' } });
+  expect(made.status, JSON.stringify(made.body)).toBe(201);
+  const parent: string = made.body.id;
+  let record = await t.store.getTranscript(parent);
+  for (let k = 0; k < 400 && record?.status !== 'finished'; k++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    record = await t.store.getTranscript(parent);
+  }
+  expect(record?.status).toBe('finished');
+  // Any event but the verdict's (the fork must not be over before it starts).
+  const at = Math.floor(rng() * (record!.events.length - 1));
+  const res = await t.api(`/api/debates/${parent}/fork`, { method: 'POST', token: RESEARCHER_TOKEN, json: { at, seats: { judge: { kind: 'human' } }, seed } });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return { id: res.body.id, judgeToken: res.body.seats.judge.token, parent };
+}
+
 async function adversarialDebate(i: number) {
   const plan = planFor(i);
   const seed = `adv-seed-${i}-${Math.random().toString(36).slice(2)}`;
-  const res = await t.api('/api/debates', { method: 'POST', token: RESEARCHER_TOKEN, json: { scenarioId: plan.scenario.id, preset: plan.preset, seats: plan.seats, seed, visibility: 'public' } });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  const id: string = res.body.id;
-  const judgeToken: string = res.body.seats.judge.token;
   const rng = rngFromSeed(`adversary-${i}`);
+  const fork = await forkFor(i, plan, seed, rng);
+  let id: string;
+  let judgeToken: string;
+  if (fork) ({ id, judgeToken } = fork);
+  else {
+    const res = await t.api('/api/debates', { method: 'POST', token: RESEARCHER_TOKEN, json: { scenarioId: plan.scenario.id, preset: plan.preset, seats: plan.seats, seed, visibility: 'public' } });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    id = res.body.id;
+    judgeToken = res.body.seats.judge.token;
+  }
   const received: Received = { bytes: [], afterVerdict: [], summaries: new Map() };
   const judge = await t.join({ debateId: id, seat: 'judge', token: judgeToken });
-  const observer = await t.join({ debateId: id, seat: 'observer' });
+  // A fork is private: its observer comes with a seat's link (a stranger is refused: not-public).
+  if (fork) expect((await t.joinRefusal({ debateId: id, seat: 'observer' }))?.code).toBe('not-public');
+  const observer = await t.join({ debateId: id, seat: 'observer', ...(fork ? { token: judgeToken } : {}) });
   let syncs = 0;
   const attack = async (who: SeatClient, token: string | undefined) => {
     // A few messages a turn: the room's flood limit (20 a second) is another test's subject.
@@ -173,7 +213,7 @@ async function adversarialDebate(i: number) {
   await observer.until((c) => c.views.at(-1)?.status === 'finished', 'the verdict (observer)', 20_000);
   await judge.leave();
   await observer.leave();
-  return { plan, id, seed, judge, observer, received, syncs };
+  return { plan, id, seed, judge, observer, received, syncs, parent: fork?.parent ?? null };
 }
 
 /** The views a seat's own view went through, from the stored transcript, without repeats. */
@@ -194,14 +234,30 @@ describe('an adversarial judge and observer', () => {
       results.push(...(await Promise.all(batch)));
     }
     const presets = new Set<string>();
+    let forks = 0;
     for (const r of results) {
       presets.add(r.plan.preset);
       const record = (await t.store.getTranscript(r.id))!;
       expect(record.status).toBe('finished');
       // Nothing a judge or observer did was stored: every event is a debater's, the judge's own turn, or the room's.
       for (const e of record.events) {
-        if (e.action.type === 'speech' || e.action.type === 'choose') expect(e.seat in record.header.assignment.debaters, `${e.action.type} by ${e.seat}`).toBe(true);
+        if (['speech', 'choose', 'question', 'answer'].includes(e.action.type)) expect(e.seat in record.header.assignment.debaters, `${e.action.type} by ${e.seat}`).toBe(true);
         if (e.action.type === 'judge') expect(e.seat).toBe('judge');
+        if (e.action.type === 'vote') expect(e.seat, 'a vote by the judge or an observer').not.toMatch(/judge|observer/);
+      }
+      // A fork's judge and observer: nothing names the parent, and nothing of the parent's after the fork point reaches them.
+      if (r.parent) {
+        forks++;
+        const parent = (await t.store.getTranscript(r.parent))!;
+        const at = record.header.parent!.at;
+        const everything = framesText([...r.judge.frames(), ...r.observer.frames()]) + r.received.bytes.join('\n') + r.received.afterVerdict.join('\n');
+        expect(everything, 'the parent of a fork').not.toContain(r.parent);
+        const own = JSON.stringify(record.events);
+        for (const e of parent.events.slice(at)) {
+          if (e.action.type !== 'speech' && e.action.type !== 'answer') continue;
+          const text = e.action.text ?? '';
+          if (text.length > 20 && !own.includes(JSON.stringify(text))) expect(everything, `the parent's later words in fork ${r.id}`).not.toContain(text);
+        }
       }
       const final = replay(record.header, record.events);
       const quotedText = final.rounds.flatMap((x) => x.speeches.flatMap((sp) => sp.segments.map((g) => ('text' in g ? g.text : '')))).join('\n');
@@ -255,7 +311,8 @@ describe('an adversarial judge and observer', () => {
       // A public summary of a running debate does not move when a hidden action happens.
       for (const [status, bodies] of r.received.summaries) if (status !== 'finished') expect(bodies.size, `summaries of a ${status} debate`).toBe(1);
     }
-    expect([...presets].sort()).toEqual(['blind', 'consultancy', 'debate', 'expert', 'open-consultancy', 'open-debate', 'pixels']);
+    expect([...presets].sort()).toEqual(['blind', 'consultancy', 'debate', 'debate-cross-exam', 'expert', 'open-consultancy', 'open-debate', 'pixels']);
+    if (DEBATES >= 16) expect(forks).toBeGreaterThan(0);
   }, 600_000);
 
   it('a person re-judging a debate finds nothing public that leads to the original', async () => {

@@ -147,6 +147,27 @@ describe.each(['openai', 'anthropic'] as const)('an LLM agent over the %s SDK ag
     const speeches = acted.filter((e) => e.action.type === 'speech');
     expect(speeches.every((e) => e.action.type === 'speech' && /<quote>/.test(e.action.text ?? ''))).toBe(true);
   });
+  it('plays a cross-examination: LLM debaters ask and answer (with quotes), and the judge’s prompt holds the questions', async () => {
+    const agents = {
+      A: createAgent('llm', { seed: 'a', config: config(provider), env }),
+      B: createAgent('llm', { seed: 'b', config: config(provider), env }),
+      judge: createAgent('llm', { seed: 'j', config: config(provider), env }),
+    };
+    const before = server.requests.length;
+    const record = await playDebate({ id: `llm-cross-${provider}`, scenario: LIGHTHOUSE, rules: rulesFor('debate-cross-exam'), seed: 'x', agents, startAt: 0, turnTimeoutMs: 5000 });
+    expect(record.status).toBe('finished');
+    expect(record.events.filter((e) => e.action.type === 'forfeit')).toEqual([]);
+    const questions = record.events.filter((e) => e.action.type === 'question');
+    const answers = record.events.filter((e) => e.action.type === 'answer');
+    expect(questions.map((e) => e.seat).sort()).toEqual(['A', 'B']);
+    expect(answers.map((e) => e.seat).sort()).toEqual(['A', 'B']);
+    for (const e of answers) expect(e.action.type === 'answer' && /<quote>/.test(e.action.text ?? '')).toBe(true);
+    const asked = server.requests.slice(before).filter((r) => r.prompt.includes('This round is a cross-examination'));
+    expect(asked).toHaveLength(4);
+    const judged = server.requests.slice(before).filter((r) => /Reply with JSON only/.test(r.prompt)).at(-1)!;
+    expect(judged.prompt).toMatch(/Debater A asks Debater B/);
+    expect(judged.prompt).toMatch(/Debater B, answering/);
+  });
 });
 
 describe('an endpoint that refuses connections', () => {

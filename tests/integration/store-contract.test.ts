@@ -356,6 +356,19 @@ describe.each(backends.filter((b) => b.enabled))('the stores on $name', (backend
       expect(mine.find((r) => r.id === studyOne.id)).toEqual({ id: studyOne.id, source: null, pack: null, meta: { study: { id: 'study-meta', participant: 'p1' } } });
       expect(mine.find((r) => r.id === original.id)).toEqual({ id: original.id, source: 'import-x', pack: null, meta: null });
     });
+
+    it('lists a debate\'s forks by the parent in their header', async () => {
+      const store = stores.debates;
+      const root = headerAt('fork-root', 20);
+      const one = headerAt('fork-one', 21, { provenance: 'fork', parent: { id: root.id, at: 3 } });
+      const two = headerAt('fork-two', 22, { provenance: 'fork', parent: { id: root.id, at: 0 } });
+      const grandchild = headerAt('fork-grand', 23, { provenance: 'fork', parent: { id: one.id, at: 5 } });
+      for (const h of [root, one, two, grandchild]) await store.createDebate(h, 'waiting', null, 'private');
+      expect((await store.listDebates({ parent: root.id })).map((d) => d.id).sort()).toEqual([one.id, two.id].sort());
+      expect((await store.listDebates({ parent: one.id })).map((d) => d.id)).toEqual([grandchild.id]);
+      expect(await store.countDebates({ parent: grandchild.id })).toBe(0);
+      expect((await store.getTranscript(one.id))!.header.parent).toEqual({ id: root.id, at: 3 });
+    });
   });
 
   describe('studies', () => {

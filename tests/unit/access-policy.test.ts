@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PackInfo } from '@arena/shared';
 import { creation, lobbyLimited, lobbyOpenTo, mayAsk, offeredPacks, PIXEL_ROLLOUTS_MAX } from '../../server/src/access/lobby.ts';
-import { decide, listScope, offeredAgents, publicAgentId, researcherOnly, summaryFor, type DebateFacts, type Want } from '../../server/src/access/policy.ts';
+import { decide, listScope, mayFork, offeredAgents, publicAgentId, researcherOnly, summaryFor, type DebateFacts, type Want } from '../../server/src/access/policy.ts';
 import { mayStudy, studyTicketOf } from '../../server/src/access/study.ts';
 import { resolvePrincipal, type Principal, type PrincipalKind } from '../../server/src/access/principal.ts';
 import { issueStudyTicket, TICKET_SECONDS } from '../../server/src/access/ticket.ts';
@@ -90,6 +90,8 @@ describe('the access decision', () => {
       const researcher = kind === 'researcher';
       expect(listScope(p), kind).toBe(researcher ? 'all' : 'public');
       expect(researcherOnly(p).ok, kind).toBe(researcher);
+      // Forking (and a debate's fork tree): a participant of either debate never, whatever token it holds.
+      expect(mayFork(p).ok, kind).toBe(researcher);
       expect(lobbyLimited(p), kind).toBe(!researcher);
       expect(lobbyOpenTo(p, { publicLobby: false, packs: [] }).ok, kind).toBe(researcher);
       expect(lobbyOpenTo(p, { publicLobby: true, packs: [] }).ok, kind).toBe(true);

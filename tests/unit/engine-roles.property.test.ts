@@ -9,13 +9,20 @@
  *   the judge and observers always hold the evidence itself, never the correct answer);
  * - open protocols: only the protagonist chooses, once, in the first round; the judge
  *   sees which answer each debater argues only once the choice is made.
+ * - cross-examination: only debaters ask and answer, a question and an answer each a
+ *   round; the judge sees no question or answer of a round before it is complete;
+ * - ending by agreement: votes are events of the debaters (and the judge under `all`);
+ *   the judge sees no vote of a speech round before it is complete; once every voter's
+ *   latest vote is to end, the judge may not continue.
  * FC_RUNS raises the number of random debates (default 250 per evidence kind).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  agreedToEnd,
   apply,
+  voters,
   decodeImage,
   legalActions,
   PRESET_NAMES,
@@ -72,6 +79,9 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
     end: fc.boolean(),
   }),
   fc.record({ type: fc.constant('choose' as const), answer: fc.nat(4) }),
+  fc.record({ type: fc.constant('question' as const), text: fc.oneof(fc.string({ maxLength: 20 }), fc.string({ minLength: 290, maxLength: 320 })), round: fc.option(fc.nat(8), { nil: undefined }) }),
+  fc.record({ type: fc.constant('answer' as const), text: fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom(...passageSentences).map((s) => `yes: <quote>${s}</quote>`)) }),
+  fc.record({ type: fc.constant('vote' as const), end: fc.boolean() }),
   fc.constant({ type: 'start' as const }),
   fc.constant({ type: 'timeout' as const }),
   fc.record({ type: fc.constant('forfeit' as const), seat: fc.constantFrom(...SEATS), reason: fc.constant('gave up') }),
@@ -88,6 +98,10 @@ const PROBES: Action[] = [
   { type: 'speech', segments: [{ reveal: 0 }] },
   { type: 'choose', answer: 0 },
   { type: 'choose', answer: 1 },
+  { type: 'question', text: 'probe?' },
+  { type: 'question', text: 'probe?', round: 1 },
+  { type: 'answer', text: 'probe' },
+  { type: 'answer', segments: [{ quote: [0, 3] }] },
 ];
 
 type Step = { kind: 'act'; actor: Actor; action: Action } | { kind: 'advance'; pick: number; coin: boolean } | { kind: 'wait' };
@@ -104,6 +118,12 @@ function advance(state: DebateState, pick: number, coin: boolean): [Seat, Action
   const seat = seats[pick % seats.length] as Seat;
   const choose = legalActions(state, seat).find((l) => l.type === 'choose');
   if (choose?.type === 'choose') return [seat, { type: 'choose', answer: pick % choose.answers }];
+  const legal = legalActions(state, seat)[0];
+  if (legal?.type === 'question') return [seat, { type: 'question', text: `Question ${pick} from ${seat}: what does the passage say?`, round: pick % (legal.latestRound + 1) }];
+  if (legal?.type === 'answer') {
+    const sentence = passageSentences[pick % passageSentences.length] as string;
+    return [seat, { type: 'answer', text: coin ? `It says <quote>${sentence}</quote>` : `My answer ${pick}.` }];
+  }
   if (seat === 'judge') {
     const legal = legalActions(state, 'judge')[0];
     if (legal?.type !== 'judge') return null;
@@ -148,6 +168,10 @@ function hiddenInView(state: DebateState, seat: 'judge' | 'observer'): string[] 
   const released = new Set<string>();
   for (const r of state.rounds) if (r.complete) for (const s of r.speeches) released.add(JSON.stringify(s.segments));
   for (const r of view.rounds) {
+    const round = state.rounds[r.index];
+    if (!r.complete && (r.questions ?? []).length > 0) problems.push('a question of an unfinished round');
+    if (!r.complete && r.kind !== 'judge' && (r.votes ?? []).some((v) => v.seat !== seat)) problems.push('a vote of an unfinished speech round');
+    if (r.complete && JSON.stringify(r.questions ?? []) !== JSON.stringify((round?.questions ?? []).map(({ at: _at, ...q }) => q))) problems.push('questions that are not the round’s');
     for (const s of r.speeches) {
       if (!(s.seat in state.header.assignment.debaters)) problems.push(`a speech by ${s.seat}`);
       if (!r.complete) problems.push('a speech of an unfinished round');
@@ -187,7 +211,9 @@ function runDebate(scenario: Scenario, preset: PresetName, seed: string, steps: 
     const result = apply(state, action, actor, now);
     if (actor !== 'system') {
       const legal = legalActions(state, actor).map((l) => l.type);
-      if (result.ok) expect(legal, `${actor} took ${action.type} outside its legal actions`).toContain(action.type);
+      // A vote is not a turn: a voter of these rules casts one whenever the debate runs.
+      if (result.ok && action.type === 'vote') expect(voters(state), `${actor} voted without a vote`).toContain(actor);
+      else if (result.ok) expect(legal, `${actor} took ${action.type} outside its legal actions`).toContain(action.type);
       const key = `${actor}|${JSON.stringify(viewFor(state, actor))}|${JSON.stringify(action)}`;
       const answer = result.ok ? 'accepted' : `${result.refusal.code}: ${result.refusal.message}`;
       const before = answers.get(key);
@@ -197,6 +223,7 @@ function runDebate(scenario: Scenario, preset: PresetName, seed: string, steps: 
       expect(['start', 'timeout', 'forfeit']).toContain(action.type);
     }
     if (result.ok) state = result.state;
+    if (agreedToEnd(state)) expect(legalActions(state, 'judge').every((l) => l.type !== 'judge' || !l.canContinue), 'the judge may continue after an agreement to end').toBe(true);
     for (const seat of SEATS) {
       const view = JSON.stringify(viewFor(state, seat));
       for (const probe of PROBES) {
@@ -231,7 +258,7 @@ describe('the engine gate, over random debates and random actions from every sea
 
   it('the judge never speaks or reveals, a debater never judges, an observer never acts (in any state)', () => {
     fc.assert(
-      fc.property(fc.constantFrom<PresetName>('debate', 'consultancy', 'pixels', 'open-debate', 'open-consultancy'), fc.array(fc.record({ pick: fc.nat(1000), coin: fc.boolean() }), { maxLength: 12 }), (preset, moves) => {
+      fc.property(fc.constantFrom<PresetName>('debate', 'consultancy', 'pixels', 'open-debate', 'open-consultancy', 'debate-cross-exam'), fc.array(fc.record({ pick: fc.nat(1000), coin: fc.boolean() }), { maxLength: 12 }), (preset, moves) => {
         const scenario = preset === 'pixels' ? DIGIT : LIGHTHOUSE;
         let state = apply(setup({ id: 'roles', scenario, rules: rulesFor(preset), seed: 'r', createdAt: 0 }), { type: 'start' }, 'system', 0);
         expect(state.ok).toBe(true);
@@ -247,6 +274,11 @@ describe('the engine gate, over random debates and random actions from every sea
             ['judge', { type: 'choose', answer: 0 }, 'not-your-role'],
             ['observer', { type: 'choose', answer: 1 }, 'not-your-role'],
             ['A', { type: 'forfeit', seat: 'B', reason: 'x' }, 'not-your-role'],
+            ['judge', { type: 'question', text: 'why?' }, 'not-your-role'],
+            ['judge', { type: 'answer', text: 'because' }, 'not-your-role'],
+            ['observer', { type: 'question', text: 'why?' }, 'not-your-role'],
+            ['observer', { type: 'vote', end: true }, 'not-your-role'],
+            ['A', { type: 'resume' }, 'not-your-role'],
           ] as [Actor, Action, string][]) {
             const r = apply(s, action, actor, 1);
             expect(r.ok ? 'accepted' : r.refusal.code, `${actor} ${action.type}`).toBe(code);

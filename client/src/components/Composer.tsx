@@ -46,6 +46,7 @@ export function Composer({
   pending,
   onSubmit,
   insertRef,
+  label = 'Submit speech',
 }: {
   passage: string;
   segments: DraftSegment[];
@@ -57,6 +58,8 @@ export function Composer({
   onSubmit: (action: ClientAction) => void;
   /** Filled with the function that inserts a quote at the last caret position. */
   insertRef: { current: ((span: [number, number]) => void) | null };
+  /** The submit button's words (a cross-examination answer is written here too). */
+  label?: string;
 }) {
   const index = useMemo(() => passageIndex(passage), [passage]);
   const caret = useRef<{ block: number; at: number } | null>(null);
@@ -147,7 +150,7 @@ export function Composer({
           {quoteChars}/{maxQuoteChars} quoted
         </span>
         <button type="button" className="primary" onClick={submit} disabled={!canSubmit || empty || over || pending}>
-          {pending ? 'Sending…' : 'Submit speech'}
+          {pending ? 'Sending…' : label}
         </button>
       </div>
       {over && (

@@ -92,6 +92,12 @@ export function turnText(view: DebateView): string {
   const mine = t.toMove.includes(view.seat as never);
   const words = evidenceWords(view.evidenceKind);
   if (t.kind === 'choose') return mine ? 'Your turn: choose the answer you will argue.' : `${t.toMove.map(seatName).join(', ')} is choosing which answer to argue.`;
+  if (t.kind === 'cross') {
+    const legal = view.legal[0];
+    if (legal?.type === 'question') return `Your turn: ask ${seatName(legal.to)} a question.`;
+    if (legal?.type === 'answer') return `Your turn: answer ${seatName(legal.question.seat)}'s question.`;
+    return view.role === 'debater' ? `Waiting for ${t.toMove.map(seatName).join(' and ')}.` : 'The debaters are cross-examining each other.';
+  }
   if (view.role === 'debater') {
     if (mine && words.yourTurn) return words.yourTurn;
     if (mine) return t.kind === 'simultaneous' ? 'Your turn: write your speech (both debaters write at once).' : 'Your turn: write your speech.';
@@ -203,21 +209,46 @@ function RoundItem({ round, view, ownSeat }: { round: RoundView; view: DebateVie
       </li>
     );
   }
+  const cross = round.kind === 'cross';
   const pendingNote =
-    !round.complete && round.speeches.length === 0 ? (view.passage ? 'No speeches yet in this round.' : 'Speeches are shown once the round is complete.') : null;
+    !round.complete && round.speeches.length === 0 && (!cross || (round.questions ?? []).length === 0)
+      ? view.passage
+        ? cross
+          ? 'No questions yet in this round.'
+          : 'No speeches yet in this round.'
+        : `${cross ? 'Questions and answers are' : 'Speeches are'} shown once the round is complete.`
+      : null;
   return (
-    <li className="round speech-round">
+    <li className={`round speech-round${cross ? ' cross-round' : ''}`}>
       <h4>
-        {round.kind === 'simultaneous' ? 'Opening statements' : 'Speeches'} · round {round.index + 1}
+        {cross ? 'Cross-examination' : round.kind === 'simultaneous' ? 'Opening statements' : 'Speeches'} · round {round.index + 1}
         {!round.complete && <span className="tag">in progress</span>}
       </h4>
       {pendingNote && <p className="muted">{pendingNote}</p>}
+      {cross &&
+        (round.questions ?? []).map((q) => (
+          <p key={q.seat} className="question-asked" data-testid="cross-question">
+            <strong>{q.seat === ownSeat ? 'You' : seatName(q.seat)}</strong> asked {q.to === ownSeat ? 'you' : seatName(q.to)}
+            <span className="muted small"> (answered as of round {q.round + 1})</span>:{' '}
+            {q.timedOut ? <span className="muted">(ran out of time: no question)</span> : <q>{q.text}</q>}
+          </p>
+        ))}
+      {(round.votes ?? []).length > 0 && (
+        <p className="small votes">
+          {(round.votes ?? []).map((v, i) => (
+            <span key={i} className="tag">
+              {v.seat === ownSeat ? 'You' : seatName(v.seat)} {v.end ? 'voted to end' : 'took back a vote to end'}
+            </span>
+          ))}
+        </p>
+      )}
       {round.speeches.map((s) => {
         const a = answerOf(view, s.seat);
         return (
-          <article key={s.seat} className={`speech${s.seat === ownSeat ? ' mine' : ''}`} aria-label={`${seatName(s.seat)}'s speech`}>
+          <article key={s.seat} className={`speech${s.seat === ownSeat ? ' mine' : ''}`} aria-label={`${seatName(s.seat)}'s ${cross ? 'answer' : 'speech'}`}>
             <header>
               <strong>{s.seat === ownSeat ? 'You' : seatName(s.seat)}</strong>
+              {cross && <span className="muted"> answered</span>}
               {a !== undefined && <span className="muted"> for answer {ANSWER_LABELS[a]}</span>}
               <span className="muted small">
                 {evidenceWords(view.evidenceKind).speechNote(s)}

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import type { ClientAction, DebateView, LegalAction } from '@arena/shared';
 import { ChoosePanel } from '../components/ChoosePanel.tsx';
+import { CrossExamPanel } from '../components/CrossExamPanel.tsx';
 import { Composer, useDraft } from '../components/Composer.tsx';
 import { Answers, QuoteList, Rounds } from '../components/common.tsx';
 import { VerdictBox } from '../components/VerdictBox.tsx';
@@ -16,7 +17,10 @@ function PassageDebaterView({ view, room }: { view: DebateView; room: DebateRoom
   const insertRef = useRef<((span: [number, number]) => void) | null>(null);
   const submittedRound = useRef<number | null>(null);
   const own = view.debaters.find((d) => d.seat === view.seat)?.answerIndex;
-  const legal = view.legal.find((l): l is Extract<LegalAction, { type: 'speech' }> => l.type === 'speech');
+  const speech = view.legal.find((l): l is Extract<LegalAction, { type: 'speech' }> => l.type === 'speech');
+  // A cross-examination answer is written like a speech, under the answer's limits.
+  const answer = view.legal.find((l): l is Extract<LegalAction, { type: 'answer' }> => l.type === 'answer');
+  const legal = speech ?? answer;
 
   // Once our speech for the round we submitted is in the view, the draft is done.
   useEffect(() => {
@@ -36,7 +40,7 @@ function PassageDebaterView({ view, room }: { view: DebateView; room: DebateRoom
 
   const submit = (action: ClientAction) => {
     submittedRound.current = view.turn?.round ?? null;
-    room.send(action);
+    room.send(answer && action.type === 'speech' ? { ...action, type: 'answer' } : action);
   };
 
   return (
@@ -58,7 +62,8 @@ function PassageDebaterView({ view, room }: { view: DebateView; room: DebateRoom
         <VerdictBox view={view} announce />
         <h3>The debate</h3>
         <Rounds view={view} ownSeat={view.seat} />
-        {view.status !== 'finished' && (
+        <CrossExamPanel view={view} room={room} />
+        {(view.status !== 'finished' && view.turn?.kind !== 'cross') || answer ? (
           <Composer
             passage={view.passage?.text ?? ''}
             segments={draft.segments}
@@ -69,8 +74,9 @@ function PassageDebaterView({ view, room }: { view: DebateView; room: DebateRoom
             pending={room.pending}
             onSubmit={submit}
             insertRef={insertRef}
+            label={answer ? 'Submit answer' : 'Submit speech'}
           />
-        )}
+        ) : null}
       </div>
     </div>
   );

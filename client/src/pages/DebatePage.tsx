@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { seatRole, type Seat } from '@arena/shared';
 import { Countdown, ErrorBox, Loading, PresenceBar, Refusal, seatName, turnText } from '../components/common.tsx';
+import { AgreementPanel } from '../components/AgreementPanel.tsx';
 import { JudgeView } from '../components/JudgeView.tsx';
 import { evidenceUi } from '../evidence/index.ts';
 import { useDebateRoom, type DebateRoomState } from '../room.ts';
@@ -52,6 +53,7 @@ function Debate({ id, seat, token }: { id: string; seat: Seat; token: string | n
           <section className="question" aria-label="Question">
             <h2>{view.question}</h2>
           </section>
+          {view.status === 'running' && <AgreementPanel view={view} room={room} />}
           {view.role === 'debater' && Debater ? <Debater view={view} room={room} /> : <JudgeView view={view} room={room} />}
           {view.status === 'finished' && (
             <p>

@@ -1,9 +1,10 @@
 import { useEffect, useMemo, useState } from 'react';
-import { fullSteps as engineFullSteps, type DebateEvent, type DebateView, type TranscriptRecord } from '@arena/shared';
+import { fullSteps as engineFullSteps, type DebateEvent, type DebateView, type ForkTree, type TranscriptRecord } from '@arena/shared';
 import { api } from '../api.ts';
 import { Answers, ErrorBox, Loading, Rounds, seatName } from '../components/common.tsx';
 import { VerdictBox } from '../components/VerdictBox.tsx';
 import { JudgeView } from '../components/JudgeView.tsx';
+import { ForkTreeView } from '../components/ForkTreeView.tsx';
 import { SpeechCandidates } from '../components/SpeechCandidates.tsx';
 import { evidenceUi } from '../evidence/index.ts';
 
@@ -34,6 +35,14 @@ function describe(event: DebateEvent): string {
       return `${who} chooses answer ${a.answer + 1}`;
     case 'judge':
       return `${who} ${a.end ? 'ends the debate' : 'continues'} (${a.probabilities.map((p) => `${Math.round(p * 100)}%`).join(' / ')})`;
+    case 'question':
+      return `${who} asks a question`;
+    case 'answer':
+      return `${who} answers`;
+    case 'vote':
+      return `${who} ${a.end ? 'votes to end' : 'takes back a vote to end'}`;
+    case 'resume':
+      return 'The fork continues live from here';
   }
 }
 
@@ -47,6 +56,7 @@ function judgeStepLabel(view: DebateView): string {
   const n = last.index + 1;
   if (last.kind === 'judge') return `Round ${n}: the judge's turn`;
   if (last.kind === 'choose') return last.complete ? `Round ${n}: debater A chose its answer` : `Round ${n}: debater A chooses its answer`;
+  if (last.kind === 'cross') return last.complete ? `Round ${n}: questions and answers released` : `Round ${n}: the debaters cross-examine`;
   return last.complete ? `Round ${n}: speeches released` : `Round ${n}: the debaters write`;
 }
 
@@ -66,11 +76,16 @@ export function Replay({ id }: { id: string }) {
   const [fullError, setFullError] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [at, setAt] = useState(0);
+  const [tree, setTree] = useState<ForkTree | null>(null);
+  const token = new URLSearchParams(location.search).get('token') ?? undefined;
 
   useEffect(() => {
     document.title = `Replay ${id} · Oversight Arena`;
+    setAt(0);
+    setTree(null);
+    // The branches are the researchers': with another token (a seat's) the request is refused and nothing shows.
+    if (token) api.forks(id, token).then(setTree, () => setTree(null));
     // `/replay/<id>?token=…`: a seat's or the researcher's token opens a private debate's replay.
-    const token = new URLSearchParams(location.search).get('token') ?? undefined;
     api
       .judgeSteps(id, token)
       .then((t) => {
@@ -83,7 +98,7 @@ export function Replay({ id }: { id: string }) {
         } else setFullError('“Everything” opens once the debate is finished.');
       })
       .catch((e: Error) => setError(e.message));
-  }, [id]);
+  }, [id, token]);
 
   const steps = mode === 'judge' ? judge : full;
   const n = steps?.length ?? 0;
@@ -174,13 +189,14 @@ export function Replay({ id }: { id: string }) {
             <option value="">Jump to round…</option>
             {rounds.map((r) => (
               <option key={r.index} value={r.index}>
-                Round {r.index + 1}: {r.kind === 'judge' ? 'judge' : 'speeches'}
+                Round {r.index + 1}: {r.kind === 'judge' ? 'judge' : r.kind === 'cross' ? 'cross-examination' : r.kind === 'choose' ? 'choice' : 'speeches'}
               </option>
             ))}
           </select>
         </div>
         <p className="muted small">Keys: ← → step, Home/End first/last.</p>
       </header>
+      {tree && token && <ForkTreeView tree={tree} current={id} token={token} />}
       {view && evidence && (
         <>
           <section className="question" aria-label="Question">

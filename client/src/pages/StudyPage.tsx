@@ -3,6 +3,7 @@ import type { Seat, StudyEntryRequest, StudyParticipantAction } from '@arena/sha
 import { api, type StudyParticipantPage } from '../api.ts';
 import { Countdown, ErrorBox, Loading, Refusal, seatName, turnText } from '../components/common.tsx';
 import { evidenceUi } from '../evidence/index.ts';
+import { AgreementPanel } from '../components/AgreementPanel.tsx';
 import { JudgeView } from '../components/JudgeView.tsx';
 import { useDebateRoom } from '../room.ts';
 import { navigate } from '../router.tsx';
@@ -229,6 +230,7 @@ function StudyItem({
           <section className="question" aria-label="Question">
             <h2>{view.question}</h2>
           </section>
+          {view.status === 'running' && <AgreementPanel view={view} room={room} />}
           {debating && Debater ? <Debater view={view} room={room} /> : <JudgeView view={view} room={room} />}
         </>
       )}

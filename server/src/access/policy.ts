@@ -80,6 +80,16 @@ export function researcherOnly(p: Principal, presented: Credentials = {}): Decis
   return refuse('unauthenticated', `this endpoint needs the researcher token${inQuery} (Authorization: Bearer <token>)`);
 }
 
+/**
+ * Forking a debate (POST /api/debates/:id/fork) and reading its branches (GET …/forks):
+ * researchers only. A fork starts with the parent's events, hidden speeches included, and
+ * its tree names the parent: neither is for a participant of either debate. A fork is
+ * always private (see debates/fork.ts).
+ */
+export function mayFork(p: Principal, presented: Credentials = {}): Decision {
+  return researcherOnly(p, presented);
+}
+
 /** A debate's summary as the caller may see it: no last-change time of an unfinished debate but for researchers. */
 export function summaryFor(summary: DebateSummary, p: Principal): DebateSummary {
   return p.kind === 'researcher' || summary.status === 'finished' ? summary : { ...summary, updatedAt: null };

@@ -9,6 +9,7 @@ import { registerExportCsv } from './export.ts';
 import { registerPower } from './power.ts';
 import { registerStore } from './store-upgrade.ts';
 import { registerAgents } from './agents.ts';
+import { registerFork } from './fork.ts';
 import { registerTournament } from './tournament.ts';
 
 /** The `arena` command line: batch work beside the server (self-play, import, report, export, …). */
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerPower(program);
   registerStore(program);
   registerAgents(program);
+  registerFork(program);
   registerTournament(program);
   return program;
 }

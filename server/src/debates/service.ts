@@ -11,6 +11,8 @@ import {
   viewFor,
   type DebateSummary,
   type DebateView,
+  type ForkNode,
+  type ForkTree,
   type PresetName,
   type Rules,
   type Seat,
@@ -20,15 +22,16 @@ import {
 } from '@arena/shared';
 import type { AgentCatalog } from '../agents/registry.ts';
 import { creation, lobbyOpenTo, mayAsk, type LobbyFacts } from '../access/lobby.ts';
-import { decide, listScope, publicAgentId, researcherOnly, summaryFor, type DebateFacts } from '../access/policy.ts';
+import { decide, listScope, mayFork, publicAgentId, researcherOnly, summaryFor, type DebateFacts } from '../access/policy.ts';
 import { creationHidden, debateHidden, viewerOf, type StudyShield } from '../access/study.ts';
 import { resolvePrincipal, type Credentials, type Principal } from '../access/principal.ts';
 import { ok, refuse, type Decision, type Refusal, type RefusalCode, type Result } from '../access/refusal.ts';
 import type { ListFilter, Store } from '../store/store.ts';
 import { createDebate, CreateRefused, prepareDebate, type CreateDeps } from './create.ts';
+import { createFork, type ForkInput } from './fork.ts';
 
 export interface DebatesDeps {
-  store: Pick<Store, 'getTranscript' | 'summary' | 'seatTokens' | 'listDebates' | 'countDebates' | 'exists'>;
+  store: Pick<Store, 'getTranscript' | 'summary' | 'seatTokens' | 'listDebates' | 'countDebates' | 'exists' | 'saveTranscript' | 'setSeatTokens'>;
   /** Ends an unfinished debate without a verdict (the sessions'); null when done, else why not. */
   cancel: (id: string, reason: string) => Promise<{ message: string } | null>;
   /** The creation service's dependencies (store, scenarios, agents, sessions starting). */
@@ -59,7 +62,7 @@ export interface CreatedLinks {
   observerPath: string;
 }
 
-export type DebateListQuery = Omit<ListFilter, 'visibility'>;
+export type DebateListQuery = Omit<ListFilter, 'visibility' | 'parent'>;
 
 export interface DebateDetail extends DebateSummary {
   question: string;
@@ -144,14 +147,73 @@ export class DebatesService {
       if (err instanceof CreateRefused) return refusalOfCreate(err);
       throw err;
     }
-    const { header, tokens } = created;
-    const id = header.id;
-    const links: CreatedLinks['seats'] = {};
-    for (const [seat, c] of Object.entries(header.seats)) {
-      const token = tokens[seat as Seat];
-      links[seat] = { kind: c.kind, open: !!c.open, ...(token ? { token, path: `/debate/${id}/${seat}?token=${token}` } : {}) };
+    return ok(linksOf(created.header, created.tokens, created.visibility));
+  }
+
+  /** Whether `p` may fork debates or read their branches (before the request is read): researchers only. */
+  mayFork(p: Principal, presented?: Credentials): Decision {
+    return mayFork(p, presented);
+  }
+
+  /**
+   * A researcher forks a stored debate at an event: a new private debate that starts with
+   * its first `at` events and continues live with the seats given (see debates/fork.ts).
+   */
+  async fork(p: Principal, id: string, input: ForkInput): Promise<Result<CreatedLinks & { parent: { id: string; at: number } }>> {
+    const allowed = mayFork(p);
+    if (!allowed.ok) return allowed;
+    const parent = await this.deps.store.getTranscript(id);
+    if (!parent) return refuse('not-found', `no debate "${id}"`);
+    for (const [seat, c] of Object.entries(input.seats ?? {})) {
+      if (c.kind === 'agent' && !c.agent) return refuse('invalid', `seat ${seat}: an agent seat names its agent (one of ${this.deps.agents.ids().join(', ')})`);
     }
-    return ok({ id, preset: header.rules.preset, visibility: created.visibility, seats: links, observerPath: `/debate/${id}/observer` });
+    try {
+      const { header, tokens } = await createFork({ ...this.deps.creating, store: this.deps.store }, parent, input, Date.now());
+      return ok({ ...linksOf(header, tokens, 'private'), parent: { id, at: input.at } });
+    } catch (err) {
+      if (err instanceof CreateRefused) return refusalOfCreate(err);
+      throw err;
+    }
+  }
+
+  /** A debate's fork tree (researchers): up to its root through the parents, then every fork below, oldest first. */
+  async forks(p: Principal, id: string): Promise<Result<ForkTree>> {
+    const allowed = mayFork(p);
+    if (!allowed.ok) return allowed;
+    const { store } = this.deps;
+    let record = await store.getTranscript(id);
+    if (!record) return refuse('not-found', `no debate "${id}"`);
+    const seen = new Set<string>([id]);
+    while (record.header.parent && !seen.has(record.header.parent.id)) {
+      const up = await store.getTranscript(record.header.parent.id);
+      if (!up) break;
+      seen.add(up.header.id);
+      record = up;
+    }
+    const nodes: ForkNode[] = [];
+    const queue = [record];
+    const visited = new Set<string>();
+    while (queue.length && nodes.length < 1000) {
+      const r = queue.shift() as TranscriptRecord;
+      if (visited.has(r.header.id)) continue;
+      visited.add(r.header.id);
+      const summary = await store.summary(r.header.id);
+      nodes.push({
+        id: r.header.id,
+        parent: r.header.parent ?? null,
+        status: r.status,
+        createdAt: r.header.createdAt,
+        preset: r.header.rules.preset,
+        outcome: summary?.outcome ?? null,
+        seats: Object.fromEntries(Object.entries(r.header.seats).map(([seat, c]) => [seat, c.kind === 'agent' ? (c.agent ?? null) : null])),
+      });
+      for (const child of await store.listDebates({ parent: r.header.id, limit: 1000 })) {
+        const t = await store.getTranscript(child.id);
+        if (t) queue.push(t);
+      }
+    }
+    nodes.sort((a, b) => (a.parent === null ? -1 : b.parent === null ? 1 : a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)));
+    return ok({ root: record.header.id, debates: nodes });
   }
 
   /** The debates `p` may list (private ones are unlisted but for researchers), with the total. */
@@ -236,6 +298,17 @@ export class DebatesService {
     if (hidden) return refuse('not-found', `no debate "${id}": ${hidden}`);
     return ok({ record, summary, facts, principal, seatTokens });
   }
+}
+
+/** The links of a new debate's human seats (each with its token) and its observers. */
+function linksOf(header: { id: string; rules: Rules; seats: Partial<Record<Seat, SeatConfig>> }, tokens: Partial<Record<Seat, string>>, visibility: Visibility): CreatedLinks {
+  const id = header.id;
+  const links: CreatedLinks['seats'] = {};
+  for (const [seat, c] of Object.entries(header.seats)) {
+    const token = tokens[seat as Seat];
+    links[seat] = { kind: c.kind, open: !!c.open, ...(token ? { token, path: `/debate/${id}/${seat}?token=${token}` } : {}) };
+  }
+  return { id, preset: header.rules.preset, visibility, seats: links, observerPath: `/debate/${id}/observer` };
 }
 
 /** A seat of this debate (or observer). */

@@ -5,7 +5,7 @@
  */
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import { PRESET_NAMES, safeJsonRecord, safeText, Seat, type CreatedDebate, type DebateDetail, type DebatesResponse, type PresetName } from '@arena/shared';
+import { PRESET_NAMES, safeJsonRecord, safeText, Seat, type CreatedDebate, type DebateDetail, type DebatesResponse, type ForkTree, type PresetName } from '@arena/shared';
 import { credentialsOf } from '../access/request.ts';
 import type { DebatesService } from '../debates/service.ts';
 import { lobbyLimited } from '../access/lobby.ts';
@@ -50,6 +50,19 @@ export const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(200),
   offset: z.coerce.number().int().min(0).default(0),
 });
+
+const ForkBody = z
+  .object({
+    /** How many of the debate's events the fork starts with. */
+    at: z.number().int().min(0).max(100_000),
+    /** Seats to fill differently from the original's. */
+    seats: z.partialRecord(Seat, SeatConfigInput).optional(),
+    seed: safeText(z.string().min(1).max(200)).optional(),
+    meta: safeJsonRecord()
+      .refine((m) => JSON.stringify(m).length <= 10_000, { message: 'at most 10 kB of JSON' })
+      .optional(),
+  })
+  .strict();
 
 const CancelBody = z.object({ reason: safeText(z.string().trim().min(1).max(500)).default('by a researcher') }).strict();
 
@@ -117,6 +130,26 @@ export function debatesRouter(deps: DebatesRouterDeps): Router {
     enforce(debates.mayCancel(who, presented));
     const { reason } = parseOr400(CancelBody, req.body ?? {}, 'cancellation');
     res.json(valueOr4xx(await debates.cancel(who, req.params.id, reason)));
+  });
+
+  /** A researcher forks a debate at an event: a new private debate that continues live from there (debates/fork.ts). */
+  api.post('/debates/:id/fork', async (req, res) => {
+    const presented = credentialsOf(req);
+    const who = debates.principal(presented);
+    enforce(debates.mayFork(who, presented));
+    const body = parseOr400(ForkBody, req.body ?? {}, 'fork');
+    const seats = Object.fromEntries(
+      Object.entries(body.seats ?? {}).map(([seat, c]) => [seat, { kind: c.kind, ...(c.agent ? { agent: c.agent } : {}), ...(c.open ? { open: true } : {}) }]),
+    );
+    res.status(201).json(valueOr4xx(await debates.fork(who, req.params.id, { at: body.at, seats, ...(body.seed ? { seed: body.seed } : {}), ...(body.meta ? { meta: body.meta } : {}) })));
+  });
+
+  /** A debate's fork tree (researchers). */
+  api.get('/debates/:id/forks', async (req, res) => {
+    const presented = credentialsOf(req);
+    const who = debates.principal(presented);
+    enforce(debates.mayFork(who, presented));
+    res.json(valueOr4xx(await debates.forks(who, req.params.id)) satisfies ForkTree);
   });
 
   return api;

@@ -1,9 +1,9 @@
 import {
+  agentViewFor,
   apply,
   createHeader,
-  initialState,
+  replay,
   toMove,
-  viewFor,
   type ClientAction,
   type DebateEvent,
   type DebateHeader,
@@ -68,11 +68,12 @@ export async function playDebate(d: SelfplayDebate): Promise<TranscriptRecord> {
 export async function playHeader(
   header: DebateHeader,
   agents: Partial<Record<Seat, Agent>>,
-  options: { turnTimeoutMs?: number; drive?: Omit<DriveOptions, 'timeoutMs'> } = {},
+  options: { turnTimeoutMs?: number; drive?: Omit<DriveOptions, 'timeoutMs'>; prefix?: readonly DebateEvent[] } = {},
 ): Promise<TranscriptRecord> {
-  let state: DebateState = initialState(header);
-  let now = header.createdAt;
-  const events: DebateEvent[] = [];
+  // A fork starts with its first events (the parent's, and the room's resume): the play carries on from them.
+  const events: DebateEvent[] = [...(options.prefix ?? [])];
+  let state: DebateState = replay(header, events);
+  let now = Math.max(header.createdAt, events.at(-1)?.at ?? header.createdAt);
   const record = (seat: DebateEvent['seat'], action: DebateEvent['action'], meta?: Record<string, unknown>) => {
     const result = apply(state, action, seat, now);
     if (result.ok) {
@@ -81,8 +82,10 @@ export async function playHeader(
     }
     return result;
   };
-  const started = record('system', { type: 'start' });
-  if (!started.ok) throw new Error(`${header.id}: start refused: ${started.refusal.message}`);
+  if (state.status === 'waiting') {
+    const started = record('system', { type: 'start' });
+    if (!started.ok) throw new Error(`${header.id}: start refused: ${started.refusal.message}`);
+  }
   while (state.status === 'running') {
     if (events.length > MAX_EVENTS) throw new Error(`${header.id}: more than ${MAX_EVENTS} events; the rules never end`);
     const failures: { seat: Seat; reason: string; meta: Record<string, unknown> }[] = [];
@@ -92,7 +95,7 @@ export async function playHeader(
         if (!agent) return void failures.push({ seat, reason: `no agent in seat ${seat}`, meta: {} });
         const result = await actWithRules(
           agent,
-          () => viewFor(state, seat),
+          () => agentViewFor(state, events, seat),
           seat,
           (action: ClientAction, meta) => {
             now += STEP_MS;

@@ -1,4 +1,4 @@
-import { toMove, viewFor, type Action, type Actor, type DebateHeader, type DebateState, type Refusal, type Seat } from '@arena/shared';
+import { agentViewFor, answerPoint, toMove, viewFor, type Action, type Actor, type DebateEvent, type DebateHeader, type DebateState, type DebateView, type Refusal, type Seat } from '@arena/shared';
 import type { Agent } from '../agents/agent.ts';
 import { actWithRules } from '../agents/driver.ts';
 import type { Clock } from './clock.ts';
@@ -15,6 +15,8 @@ interface AgentDeps {
   log: (line: string) => void;
   /** What the turn's remaining time is measured by (the session's). */
   clock: Clock;
+  /** The debate's events so far (an agent answering a cross-examination question acts from its view at an earlier one). */
+  events: () => Promise<readonly DebateEvent[]>;
 }
 
 /**
@@ -91,9 +93,21 @@ export class AgentSeats {
       await this.submit('system', { type: 'forfeit', seat, reason: (err as Error).message.slice(0, 2000) }, { agent: this.header.seats[seat]?.agent ?? '', seat });
       return;
     }
+    // Answering a cross-examination question, the agent acts from its view as it was at the point the asker named.
+    let forked: DebateView | null = null;
+    if (answerPoint(state, seat) !== null) {
+      const events = await this.deps.events();
+      if (this.stopped || this.state.lastSeq !== state.lastSeq) return;
+      if (events.length !== state.lastSeq + 1) {
+        // Every event is stored before it is applied here, so this cannot happen but through a broken store: the seat gives up its turn rather than answer from the live view.
+        await this.submit('system', { type: 'forfeit', seat, reason: `the events up to ${state.lastSeq} could not be read for the answer's view` }, { seat });
+        return;
+      }
+      forked = agentViewFor(state, events, seat);
+    }
     const result = await actWithRules(
       agent,
-      () => viewFor(this.state, seat),
+      () => forked ?? viewFor(this.state, seat),
       seat,
       (action, meta) => this.submit(seat, action, meta),
       { timeoutMs: budget, signal: controller.signal, log: (line) => this.deps.log(`debate ${this.header.id}: ${line}`) },

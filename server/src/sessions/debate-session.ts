@@ -149,7 +149,9 @@ export class DebateSession {
     this.onEvent = onEvent;
     this.game = state;
     const hasAgents = Object.values(state.header.seats).some((c) => c.kind === 'agent');
-    const agentDeps = { makeAgent: deps.makeAgent, agentTurnMs: deps.agentTurnMs, log: deps.log, clock: this.clock };
+    // The events an agent's forked view is replayed from (answering a cross-examination question): the stored ones, every one appended before it is published.
+    const events = async () => (await deps.store.getTranscript(state.header.id))?.events ?? [];
+    const agentDeps = { makeAgent: deps.makeAgent, agentTurnMs: deps.agentTurnMs, log: deps.log, clock: this.clock, events };
     this.agents = hasAgents ? new AgentSeats(agentDeps, state.header, (seat, action, meta) => this.enqueue(() => this.act(seat, action, meta)), () => this.game) : null;
   }
 

@@ -213,6 +213,7 @@ function matches(d: Debate, f: ListFilter): boolean {
   if (f.since !== undefined && d.createdAt < f.since) return false;
   if (f.until !== undefined && d.createdAt >= f.until) return false;
   for (const [path, value] of Object.entries(f.meta ?? {})) if (metaAt(h, path) !== value) return false;
+  if (f.parent !== undefined && h.parent?.id !== f.parent) return false;
   return true;
 }
 

@@ -330,6 +330,7 @@ function whereClause(filter: ListFilter): { where: string; params: unknown[] } {
   if (filter.since !== undefined) add('created_at >= ?', filter.since);
   if (filter.until !== undefined) add('created_at < ?', filter.until);
   for (const id of filter.exceptScenarios ?? []) add('scenario_id <> ?', id);
+  if (filter.parent !== undefined) add(`header->'parent'->>'id' = ?`, filter.parent);
   // Each name is checked by metaPath and spelled into the SQL (a parameter there is ambiguous to Postgres).
   for (const [path, value] of Object.entries(filter.meta ?? {})) {
     const names = metaPath(path);

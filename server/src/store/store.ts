@@ -18,6 +18,8 @@ export interface ListFilter {
    * `header.meta.study.id`): a debate matches when each is that string.
    */
   meta?: Record<string, string>;
+  /** Only the forks of this debate (its direct branches: `header.parent.id`). */
+  parent?: string;
   limit?: number;
   offset?: number;
 }

@@ -1,12 +1,14 @@
 import type { Action, Actor, DebaterSeat, Refusal, Seat } from '../protocol/actions.ts';
 import { resolveSpeech } from '../evidence/speech.ts';
-import { roundKindAt } from '../rules/rules.ts';
+import { crossLimits, roundKindAt } from '../rules/rules.ts';
 import { log2Score, probabilityProblem, uniform } from '../scoring/scoring.ts';
 import { judgedCorrect } from '../stats/verdict.ts';
+import { opponentOf, questionsDone } from './cross.ts';
+import { voters } from './agreement.ts';
 import { roleMayTake, roleOf, roleRefusalMessage, type Role } from './roles.ts';
 import { sidesOf } from './sides.ts';
 import { canContinue, canEnd, currentRound, legalActions, nextRoundIndex, toMove } from './turns.ts';
-import type { ApplyResult, Choice, DebateState, JudgeTurn, Round, Speech, Verdict } from './types.ts';
+import type { ApplyResult, Choice, DebateState, JudgeTurn, Question, Round, Speech, Verdict } from './types.ts';
 
 const refuse = (code: Refusal['code'], message: string): ApplyResult => ({ ok: false, refusal: { code, message } });
 
@@ -34,13 +36,30 @@ export function apply(state: DebateState, action: Action, actor: Actor, now: num
       if (state.status !== 'running') return refuse(state.status === 'waiting' ? 'not-started' : 'finished', 'no turn is running');
       if (!toMove(state).includes(action.seat)) return refuse('not-your-turn', `seat ${action.seat} has no turn to forfeit`);
       return ok(expire(state, [action.seat], now));
+    case 'resume':
+      if (state.status !== 'running') return refuse(state.status === 'waiting' ? 'not-started' : 'finished', 'no turn is running');
+      return ok(resume(state, now));
+    case 'vote':
+      return vote(state, action, actor as Seat, now);
     case 'speech':
     case 'judge':
-    case 'choose': {
+    case 'choose':
+    case 'question':
+    case 'answer': {
       const problem = turnProblem(state, action.type, actor as Seat, role);
       if (problem) return problem;
-      if (action.type === 'choose') return choose(state, action, actor as DebaterSeat, now);
-      return action.type === 'speech' ? speak(state, action, actor as DebaterSeat, now) : judge(state, action, now);
+      switch (action.type) {
+        case 'choose':
+          return choose(state, action, actor as DebaterSeat, now);
+        case 'question':
+          return ask(state, action, actor as DebaterSeat, now);
+        case 'answer':
+          return answer(state, action, actor as DebaterSeat, now);
+        case 'speech':
+          return speak(state, action, actor as DebaterSeat, now);
+        case 'judge':
+          return judge(state, action, now);
+      }
     }
   }
 }
@@ -55,7 +74,7 @@ function ok(state: DebateState): ApplyResult {
  * about which debater has already spoken (their view hides it), a debater learns only
  * what its view of the round shows.
  */
-function turnProblem(state: DebateState, type: 'speech' | 'judge' | 'choose', seat: Seat, role: Role): ApplyResult | null {
+function turnProblem(state: DebateState, type: 'speech' | 'judge' | 'choose' | 'question' | 'answer', seat: Seat, role: Role): ApplyResult | null {
   if (state.status === 'waiting') return refuse('not-started', 'the debate has not started yet');
   if (state.status === 'finished' || state.status === 'ended') return refuse('finished', 'the debate is over');
   if (legalActions(state, seat).some((l) => l.type === type)) return null;
@@ -63,6 +82,14 @@ function turnProblem(state: DebateState, type: 'speech' | 'judge' | 'choose', se
   if (round.kind === 'judge') return refuse('not-your-turn', 'it is the judge’s turn');
   if (round.kind === 'choose') return refuse('not-your-turn', 'the debate opens with the protagonist choosing its answer');
   if (type === 'choose') return refuse('not-your-turn', 'answers are chosen only in the first round of an open protocol');
+  if (role !== 'debater') return refuse('not-your-turn', 'the debaters are speaking; the judge’s turn comes when the round is complete');
+  if (round.kind === 'cross') {
+    if (type === 'speech') return refuse('not-your-turn', 'this is a cross-examination round: ask your question, then answer the one put to you');
+    if (type === 'answer' && !questionsDone(state, round)) return refuse('not-your-turn', 'the questions are not all in yet');
+    if (type === 'answer') return refuse('not-your-turn', 'no question is waiting for your answer');
+    return refuse('already-spoke', 'you have already asked your question this round');
+  }
+  if (type === 'question' || type === 'answer') return refuse('not-your-turn', 'questions and answers belong to a cross-examination round');
   if (role !== 'debater') return refuse('not-your-turn', 'the debaters are speaking; the judge’s turn comes when the round is complete');
   if (round.speeches.some((s) => s.seat === seat)) return refuse('already-spoke', 'you have already spoken this round');
   return refuse('not-your-turn', `it is not your turn (waiting for ${toMove(state).join(', ')})`);
@@ -95,7 +122,17 @@ function nextSpeakerDeadline(state: DebateState, round: Round, now: number): num
 /** Opens round `index`; past the end of the schedule that is a final judge round, so every debate can end. */
 function openRound(state: DebateState, index: number, now: number): DebateState {
   const kind = roundKindAt(state.header.rules, index) ?? 'judge';
-  const round: Round = { index, kind, startedAt: now, speeches: [], judge: null, ...(kind === 'choose' ? { choice: null } : {}), complete: false };
+  const round: Round = {
+    index,
+    kind,
+    startedAt: now,
+    openedAt: state.lastSeq + 1,
+    speeches: [],
+    judge: null,
+    ...(kind === 'choose' ? { choice: null } : {}),
+    ...(kind === 'cross' ? { questions: [] } : {}),
+    complete: false,
+  };
   return { ...state, rounds: [...state.rounds, round], deadline: deadlineFor(state, kind, now) };
 }
 
@@ -133,12 +170,76 @@ function addSpeeches(state: DebateState, speeches: Speech[], now: number): Debat
   if (toMove(next).length > 0) {
     return round.kind === 'sequential' ? { ...next, deadline: nextSpeakerDeadline(next, round, now) } : next;
   }
+  return completeSpeechRound(next, now);
+}
+
+/** A round of speeches (or a cross-examination) whose every turn is taken: completed, and the next one opened. */
+function completeSpeechRound(state: DebateState, now: number): DebateState {
+  const round = currentRound(state) as Round;
   const order = state.header.assignment.speakingOrder;
-  const inOrder = [...(currentRound(next) as Round).speeches].sort((a, b) => order.indexOf(a.seat) - order.indexOf(b.seat));
-  next = withRound(next, { ...(currentRound(next) as Round), speeches: inOrder, complete: true });
+  const bySpeaker = (a: { seat: DebaterSeat }, b: { seat: DebaterSeat }) => order.indexOf(a.seat) - order.indexOf(b.seat);
+  // Nothing of the order in which hidden speeches, questions or answers arrived survives.
+  const questions = round.questions ? { questions: [...round.questions].sort(bySpeaker) } : {};
+  let next = withRound(state, { ...round, speeches: [...round.speeches].sort(bySpeaker), ...questions, complete: true });
   next = { ...next, speechRounds: next.speechRounds + 1 };
   // A schedule that ends on speeches still ends with the judge's decision.
   return openRound(next, nextRoundIndex(next, round.index) ?? round.index + 1, now);
+}
+
+/** A cross-examination question to the opponent; its answer is to come from the opponent as it was when round `round` opened. */
+function ask(state: DebateState, action: Extract<Action, { type: 'question' }>, seat: DebaterSeat, now: number): ApplyResult {
+  const round = currentRound(state) as Round;
+  const text = action.text.trim();
+  if (!text) return refuse('bad-question', 'the question is empty');
+  const limit = crossLimits(state.header.rules).questionChars;
+  if (text.length > limit) return refuse('over-char-limit', `the question has ${text.length} characters; the limit is ${limit}`);
+  const from = action.round ?? round.index;
+  if (from > round.index) return refuse('bad-question', `the answer can come from the opponent as it was at round ${round.index} at the latest`);
+  return ok(addQuestions(state, [{ seat, to: opponentOf(state, seat), text, round: from, timedOut: false, at: now }], now));
+}
+
+/** Records questions; once all are in, the answers are due (a fresh turn), or the round completes when none is. */
+function addQuestions(state: DebateState, questions: Question[], now: number): DebateState {
+  const round = currentRound(state) as Round;
+  const next = withRound(state, { ...round, questions: [...(round.questions ?? []), ...questions] });
+  const updated = currentRound(next) as Round;
+  if (!questionsDone(next, updated)) return next;
+  if (toMove(next).length === 0) return completeSpeechRound(next, now);
+  return { ...next, deadline: deadlineFor(next, 'cross', now) };
+}
+
+/** The answer to the question put to `seat`: checked and limited like a speech, with the answer limits. */
+function answer(state: DebateState, action: Extract<Action, { type: 'answer' }>, seat: DebaterSeat, now: number): ApplyResult {
+  const { rules, scenario } = state.header;
+  const previous = state.rounds.flatMap((r) => r.speeches.flatMap((s) => s.segments));
+  const speech = action.segments !== undefined ? { type: 'speech' as const, segments: action.segments } : { type: 'speech' as const, text: action.text ?? '' };
+  const resolved = resolveSpeech(scenario.evidence, speech, { ...rules, speechChars: crossLimits(rules).answerChars, quoteChars: crossLimits(rules).answerQuoteChars }, previous);
+  if ('code' in resolved) return { ok: false, refusal: resolved };
+  return ok(addSpeeches(state, [{ seat, ...resolved, timedOut: false, at: now }], now));
+}
+
+/** A vote to end by agreement; any time while the debate runs, by a voter of these rules. */
+function vote(state: DebateState, action: Extract<Action, { type: 'vote' }>, seat: Seat, now: number): ApplyResult {
+  const mode = state.header.rules.endByAgreement ?? 'off';
+  if (mode === 'off') return refuse('no-agreement', 'these rules have no ending by agreement');
+  if (!voters(state).includes(seat)) return refuse('no-agreement', 'under these rules only the debaters vote to end');
+  if (state.status === 'waiting') return refuse('not-started', 'the debate has not started yet');
+  if (state.status !== 'running') return refuse('finished', 'the debate is over');
+  const round = currentRound(state) as Round;
+  return ok(withRound(state, { ...round, votes: [...(round.votes ?? []), { seat, end: action.end, at: now }] }));
+}
+
+/**
+ * A fork continues live: the current turn gets its whole time again from `now`. A
+ * sequential round's slots move with it (the next speaker's slot ends `speechSeconds` from now).
+ */
+function resume(state: DebateState, now: number): DebateState {
+  const round = currentRound(state) as Round;
+  const seconds = round.kind === 'judge' ? state.header.rules.judgeSeconds : state.header.rules.speechSeconds;
+  const spoken = round.kind === 'sequential' ? round.speeches.length : 0;
+  const startedAt = seconds === null ? now : now - spoken * seconds * 1000;
+  const next = withRound(state, { ...round, startedAt });
+  return { ...next, deadline: seconds === null ? null : now + seconds * 1000 };
 }
 
 function judge(state: DebateState, action: Extract<Action, { type: 'judge' }>, now: number): ApplyResult {
@@ -173,6 +274,10 @@ function expire(state: DebateState, seats: readonly string[], now: number): Deba
     // The drawn answer stands.
     const seat = seats[0] as DebaterSeat;
     return recordChoice(state, { seat, answer: state.header.assignment.debaters[seat] ?? 0, timedOut: true, at: now }, now);
+  }
+  if (round.kind === 'cross' && !questionsDone(state, round)) {
+    const late = seats.map((seat): Question => ({ seat: seat as DebaterSeat, to: opponentOf(state, seat as DebaterSeat), text: '', round: round.index, timedOut: true, at: now }));
+    return addQuestions(state, late, now);
   }
   if (round.kind !== 'judge') {
     const late = seats.map(

@@ -9,14 +9,17 @@ import type { DebateHeader } from './types.ts';
 export type Role = 'debater' | 'judge' | 'observer' | 'system';
 
 /**
- * The action types each role may take. A judge never speaks, reveals or chooses a side;
- * a debater never judges; choosing an answer (open protocols) is a debater's action.
+ * The action types each role may take. A judge never speaks, reveals, chooses a side,
+ * asks or answers a cross-examination question; a debater never judges; choosing an
+ * answer (open protocols), asking and answering (cross-examination) are a debater's
+ * actions; debaters and the judge may vote to end by agreement (whether a vote counts is
+ * the rules' `endByAgreement`); the room starts, times out, forfeits, abandons and resumes.
  */
 export const ROLE_ACTIONS = {
-  debater: ['speech', 'choose'],
-  judge: ['judge'],
+  debater: ['speech', 'choose', 'question', 'answer', 'vote'],
+  judge: ['judge', 'vote'],
   observer: [],
-  system: ['start', 'timeout', 'forfeit', 'abandon'],
+  system: ['start', 'timeout', 'forfeit', 'abandon', 'resume'],
 } as const satisfies Record<Role, readonly Action['type'][]>;
 
 /** The role of a seat (a participant's, not the room's). */
@@ -54,6 +57,7 @@ export function roleRefusalMessage(role: Role, type: Action['type']): string {
   if (role === 'judge') {
     if (type === 'speech') return 'the judge does not speak or cite evidence: give probabilities, a comment or a question';
     if (type === 'choose') return 'the judge does not choose a side: the debaters argue, the judge decides';
+    if (type === 'question' || type === 'answer') return 'the judge does not cross-examine: the debaters question each other, the judge reads it';
     return 'that action is the room’s, not the judge’s';
   }
   if (role === 'debater') return type === 'judge' ? 'debaters argue; only the judge gives probabilities' : 'that action is the room’s, not a debater’s';

@@ -7,9 +7,11 @@ export const TRANSCRIPT_FORMAT = 'oversight-arena/transcript@1';
 /**
  * The engine's rule version, recorded in every header. 1.1: a sequential round's deadlines
  * are fixed when it opens, and a complete round lists its speeches in speaking order.
+ * 1.2: cross-examination rounds, votes to end by agreement, the `resume` of a fork; a
+ * transcript of 1.0 or 1.1 holds none of them and replays as it did.
  * Transcripts recorded under 1.0 replay under 1.0's deadlines (see apply.ts).
  */
-export const ENGINE_VERSION = '1.1.0';
+export const ENGINE_VERSION = '1.2.0';
 
 /** Who fills a seat: a person, or an agent named by its configuration id. */
 export interface SeatConfig {
@@ -37,7 +39,7 @@ export interface Assignment {
  * imported dataset, or a re-judging of a stored debate. Set by that code path, never
  * taken from a request body, so results can be filtered by it.
  */
-export const PROVENANCES = ['lobby', 'researcher', 'study', 'selfplay', 'import', 'rejudge'] as const;
+export const PROVENANCES = ['lobby', 'researcher', 'study', 'selfplay', 'import', 'rejudge', 'fork'] as const;
 export type Provenance = (typeof PROVENANCES)[number];
 
 /** A debate's header: everything needed, with its events, to replay it exactly. */
@@ -57,6 +59,11 @@ export interface DebateHeader {
   provenance?: Provenance;
   /** Free-form metadata kept with the transcript (experiment, original fields, …). */
   meta?: Record<string, unknown>;
+  /**
+   * A fork: the debate it branched from and how many of that debate's events it starts
+   * with (its own first `at` events are those, unchanged). Researchers only: never in a view.
+   */
+  parent?: { id: string; at: number };
 }
 
 /** One accepted action. The transcript is the header plus these, in seq order. */
@@ -96,10 +103,34 @@ export interface Choice {
   at: number;
 }
 
+/** A cross-examination question: `seat` asks `to`, who answers as it was when round `round` opened. */
+export interface Question {
+  seat: DebaterSeat;
+  to: DebaterSeat;
+  /** Empty when the asker's time ran out (no answer is then due). */
+  text: string;
+  round: number;
+  timedOut: boolean;
+  at: number;
+}
+
+/** A vote to end by agreement (end: false takes a vote back); a seat's latest vote counts. */
+export interface Vote {
+  seat: Seat;
+  end: boolean;
+  at: number;
+}
+
 export interface Round {
   index: number;
   kind: RoundKind;
   startedAt: number;
+  /** The seq of the event that opened the round (its state is the view a cross-examined agent answers from). */
+  openedAt: number;
+  /** Cross-examination rounds: the questions, in the order asked (the answers are the round's speeches). */
+  questions?: Question[];
+  /** Ending by agreement: the votes cast while this round was open. */
+  votes?: Vote[];
   speeches: Speech[];
   judge: JudgeTurn | null;
   /** Choose rounds: the choice, once made. */

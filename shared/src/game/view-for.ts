@@ -2,10 +2,12 @@ import { PROTOCOL_VERSION, type DebaterSeat, type Seat } from '../protocol/actio
 import { evidenceKindOf, type EvidenceKindName } from '../evidence/kinds.ts';
 import type { QuoteView, RevealView } from '../evidence/kind.ts';
 import type { Rules } from '../rules/rules.ts';
+import { voters } from './agreement.ts';
+import { questionsDone } from './cross.ts';
 import { viewerRole, type SeatRole } from './roles.ts';
 import { PROTAGONIST, sidesOf } from './sides.ts';
 import { currentRound, legalActions, toMove, type LegalAction } from './turns.ts';
-import type { DebateState, DebateStatus, Round, Verdict } from './types.ts';
+import type { DebateState, DebateStatus, Question, Round, Verdict } from './types.ts';
 import type { Segment } from '../evidence/segment.ts';
 
 export interface SpeechView {
@@ -23,14 +25,33 @@ export interface JudgeTurnView {
   timedOut: boolean;
 }
 
+export interface QuestionView {
+  seat: DebaterSeat;
+  to: DebaterSeat;
+  text: string;
+  /** The answer is to come from `to` as it was when this round opened. */
+  round: number;
+  timedOut: boolean;
+}
+
+export interface VoteView {
+  seat: Seat;
+  end: boolean;
+}
+
 export interface RoundView {
   index: number;
   kind: Round['kind'];
   complete: boolean;
+  /** In a cross-examination round, the answers (each by the seat that was asked). */
   speeches: SpeechView[];
   judge: JudgeTurnView | null;
   /** Choose rounds (open protocols): which answer the protagonist chose, once it has. */
   choice?: { seat: DebaterSeat; answerIndex: number; timedOut: boolean } | null;
+  /** Cross-examination rounds: the questions the seat may see (all of them once the round is complete). */
+  questions?: QuestionView[];
+  /** Ending by agreement: the votes cast in this round that the seat may see. */
+  votes?: VoteView[];
 }
 
 /**
@@ -73,6 +94,11 @@ export interface DebateView {
   verdict?: Verdict;
   /** Why the debate ended without a verdict (status `ended`). */
   endReason?: string;
+  /**
+   * Ending by agreement (rules with `endByAgreement`): who votes, each one's latest vote
+   * this seat may see, whether they all agree (by those votes), and whether this seat may vote now.
+   */
+  agreement?: { voters: Seat[]; votes: VoteView[]; reached: boolean; mayVote: boolean };
 }
 
 function speechView(s: Round['speeches'][number]): SpeechView {
@@ -87,25 +113,37 @@ function speechView(s: Round['speeches'][number]): SpeechView {
  */
 const openRoundViews = new WeakMap<Round, RoundView>();
 
-function roundView(r: Round, speeches: SpeechView[]): RoundView {
+const questionView = (q: Question): QuestionView => ({ seat: q.seat, to: q.to, text: q.text, round: q.round, timedOut: q.timedOut });
+
+function roundView(r: Round, speeches: SpeechView[], questions: Question[] | undefined, votes: Round['votes']): RoundView {
   const judge = r.judge ? { probabilities: r.judge.probabilities, comment: r.judge.comment, end: r.judge.end, timedOut: r.judge.timedOut } : null;
   const view: RoundView = { index: r.index, kind: r.kind, complete: r.complete, speeches, judge };
   if (r.kind === 'choose') view.choice = r.choice ? { seat: r.choice.seat, answerIndex: r.choice.answer, timedOut: r.choice.timedOut } : null;
+  if (r.kind === 'cross') view.questions = (questions ?? []).map(questionView);
+  if (votes?.length) view.votes = votes.map((v) => ({ seat: v.seat, end: v.end }));
   return view;
 }
 
 /**
  * The rounds a seat may see: debaters see their own and already-released speeches;
- * others only complete rounds; `everything` (the full view) sees every speech.
+ * others only complete rounds; `everything` (the full view) sees every speech. In a
+ * cross-examination round a debater sees its own question, every question once all are
+ * in, and its own answer; the judge and observers see it once it is complete. Votes to end
+ * are the debaters' to see at once; the judge and observers see those of a speech round
+ * once it is complete (and those cast during a judge turn at once: nothing is hidden then),
+ * and a voting judge its own at once.
  */
 function visibleRounds(state: DebateState, seat: Seat, isDebater: boolean, everything = false): RoundView[] {
   return state.rounds.map((r) => {
     if (r.complete || everything || (isDebater && r.kind === 'sequential')) {
       let view = openRoundViews.get(r);
-      if (!view) openRoundViews.set(r, (view = roundView(r, r.speeches.map(speechView))));
+      if (!view) openRoundViews.set(r, (view = roundView(r, r.speeches.map(speechView), r.questions, r.votes)));
       return view;
     }
-    return roundView(r, isDebater ? r.speeches.filter((s) => s.seat === seat).map(speechView) : []);
+    const speeches = isDebater ? r.speeches.filter((s) => s.seat === seat).map(speechView) : [];
+    const questions = !isDebater ? [] : questionsDone(state, r) ? r.questions : r.questions?.filter((q) => q.seat === seat);
+    const votes = isDebater || r.kind === 'judge' ? r.votes : r.votes?.filter((v) => v.seat === seat);
+    return roundView(r, speeches, questions, votes);
   });
 }
 
@@ -119,6 +157,15 @@ function awaited(state: DebateState, round: Round, seat: Seat, isDebater: boolea
   if (round.kind === 'judge') return { toMove: ['judge'], deadline: state.deadline };
   if (round.kind === 'choose') return { toMove: [PROTAGONIST], deadline: isDebater ? state.deadline : null };
   if (!isDebater) return { toMove: [...order], deadline: null };
+  if (round.kind === 'cross') {
+    // Like a simultaneous round: a debater learns whether it has itself asked, then answered.
+    if (!questionsDone(state, round)) {
+      const asked = (round.questions ?? []).some((q) => q.seat === seat);
+      return { toMove: order.filter((s) => s !== seat || !asked), deadline: state.deadline };
+    }
+    const mine = toMove(state).includes(seat);
+    return { toMove: order.filter((s) => s !== seat || mine), deadline: state.deadline };
+  }
   if (round.kind === 'simultaneous') {
     const spoke = round.speeches.some((s) => s.seat === seat);
     return { toMove: order.filter((s) => s !== seat || !spoke), deadline: state.deadline };
@@ -174,6 +221,8 @@ export function fullView(state: DebateState): DebateView {
   // Everything the evidence holds, as a debater sees it.
   Object.assign(view, evidenceKindOf(evidence).shown(evidence, { debater: true, judgeSeesEvidence: true, finished: true }));
   if (state.verdict) view.verdict = state.verdict;
+  const agreement = agreementView(state, rounds, 'observer');
+  if (agreement) view.agreement = agreement;
   return view;
 }
 
@@ -206,6 +255,9 @@ function seatView(state: DebateState, seat: Seat): DebateView {
     speechRounds: state.speechRounds,
     continues: state.continues,
   };
+  // Before the fields that appear only later (the evidence shown, the answer, the verdict): a view's changes keep the key order.
+  const agreement = agreementView(state, rounds, seat);
+  if (agreement) view.agreement = agreement;
   const evidence = header.scenario.evidence;
   // What the verdict reveals to the judge and observers (the correct answer, the scores, the evidence), unless the rules withhold it.
   const outcomeShown = finished && header.rules.revealOutcome;
@@ -214,4 +266,14 @@ function seatView(state: DebateState, seat: Seat): DebateView {
   if ((isDebater ? finished : outcomeShown) && state.verdict) view.verdict = state.verdict;
   if (state.status === 'ended' && state.endReason) view.endReason = state.endReason;
   return view;
+}
+
+/** The agreement part of a view, from the votes the seat may see (never from hidden ones). */
+function agreementView(state: DebateState, rounds: RoundView[], seat: Seat): DebateView['agreement'] | undefined {
+  const seats = voters(state);
+  if (seats.length === 0) return undefined;
+  const latest = new Map<Seat, boolean>();
+  for (const r of rounds) for (const v of r.votes ?? []) latest.set(v.seat, v.end);
+  const votes = [...latest].map(([s, end]) => ({ seat: s, end }));
+  return { voters: seats, votes, reached: seats.every((s) => latest.get(s) === true), mayVote: state.status === 'running' && seats.includes(seat) };
 }

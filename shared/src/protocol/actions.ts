@@ -53,8 +53,35 @@ const ChooseAction = z
   })
   .strict();
 
+/**
+ * Cross-examination: a debater's question to its opponent. `round`: the answer comes from
+ * the opponent as it was when that round opened (default: the cross-examination round itself).
+ */
+const QuestionAction = z
+  .object({
+    type: z.literal('question'),
+    text: safeText(z.string().max(20000)),
+    round: z.number().int().nonnegative().max(200).optional(),
+  })
+  .strict();
+
+/** Cross-examination: the answer to the question put to this debater, with quotes like a speech. */
+const AnswerAction = z
+  .object({
+    type: z.literal('answer'),
+    segments: z.array(SegmentInput).max(200).optional(),
+    text: safeText(z.string().max(40000)).optional(),
+  })
+  .strict()
+  .refine((a) => (a.segments === undefined) !== (a.text === undefined), {
+    message: 'an answer has either segments or text, not both',
+  });
+
+/** Ending by agreement: a vote to end the debate (or to take back a vote to end). */
+const VoteAction = z.object({ type: z.literal('vote'), end: z.boolean() }).strict();
+
 /** What a seated participant may send. */
-export const ClientAction = z.union([SpeechAction, JudgeAction, ChooseAction]);
+export const ClientAction = z.union([SpeechAction, JudgeAction, ChooseAction, QuestionAction, AnswerAction, VoteAction]);
 export type ClientAction = z.infer<typeof ClientAction>;
 
 /** Actions the room itself takes. */
@@ -65,6 +92,8 @@ export const SystemAction = z.union([
   z.object({ type: z.literal('forfeit'), seat: Seat, reason: z.string().max(2000) }).strict(),
   /** Ends an unfinished debate without a verdict: nobody came in time, or a researcher cancelled it. */
   z.object({ type: z.literal('abandon'), reason: z.string().min(1).max(2000) }).strict(),
+  /** A fork continues live: the current turn gets its whole time again from now (the copied deadline is long past). */
+  z.object({ type: z.literal('resume') }).strict(),
 ]);
 export type SystemAction = z.infer<typeof SystemAction>;
 
@@ -92,6 +121,8 @@ export const REFUSAL_CODES = [
   'cannot-continue',
   'comment-too-long',
   'bad-choice',
+  'bad-question',
+  'no-agreement',
   'too-early',
   'seat-taken',
   'seat-not-yours',

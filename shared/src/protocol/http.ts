@@ -77,6 +77,24 @@ export interface CreatedDebate {
 }
 
 /** GET /api/debates */
+/** One debate of a fork tree: where it branched from (null for the root). */
+export interface ForkNode {
+  id: string;
+  parent: { id: string; at: number } | null;
+  status: DebateSummary['status'];
+  createdAt: number;
+  preset: string;
+  outcome: DebateSummary['outcome'];
+  /** The seats' agents (null for a person's seat). */
+  seats: Record<string, string | null>;
+}
+
+/** GET /api/debates/:id/forks (researchers): the root a debate descends from and every fork below it, the root first. */
+export interface ForkTree {
+  root: string;
+  debates: ForkNode[];
+}
+
 export interface DebatesResponse {
   total: number;
   debates: DebateSummary[];

@@ -125,6 +125,27 @@ export const PRESETS = {
       source: 'Kenton et al. 2024',
     },
   },
+  'debate-cross-exam': {
+    /** Cross-examination after the openings; the answers' limits are the rules' (questionChars, answerChars, answerQuoteChars). */
+    rules: {
+      preset: 'debate-cross-exam',
+      ...DEBATE,
+      opening: ['judge', 'simultaneous', 'cross', 'judge'],
+      questionChars: 300,
+      answerChars: 500,
+      answerQuoteChars: 250,
+      endByAgreement: 'debaters',
+    },
+    info: {
+      family: 'debate',
+      title: 'Debate with cross-examination',
+      description:
+        'Openings at once, then each debater asks its opponent one question; an AI answers as it was at the round the asker names, a person live; the debaters may agree to end.',
+      seats: 'a debater for every answer (A, B, …) and the judge',
+      sides: 'drawn',
+      source: 'Barnes & Christiano 2020; NYU (ending by agreement)',
+    },
+  },
   pixels: {
     /** Irving et al. 2018, with precommit: each debater reveals one inked pixel a turn (3 each), then the judge decides. */
     rules: {

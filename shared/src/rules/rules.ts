@@ -8,8 +8,12 @@ import { z } from 'zod';
  *   each sees the speeches before theirs, the judge sees the round once it is complete.
  * - `choose`: open protocols (Kenton et al. 2024) only, and only as the first round: the
  *   protagonist (debater A) chooses which answer to argue; see game/sides.ts.
+ * - `cross`: cross-examination (Barnes & Christiano 2020): every debater asks the next one
+ *   in speaking order a question (all at once), then each answers the question put to it,
+ *   with quotes; an agent answers from its view as it was when a round the questioner
+ *   names opened (see game/cross-exam.ts). Debates with a debater per answer only.
  */
-export const RoundKind = z.enum(['judge', 'simultaneous', 'sequential', 'choose']);
+export const RoundKind = z.enum(['judge', 'simultaneous', 'sequential', 'choose', 'cross']);
 export type RoundKind = z.infer<typeof RoundKind>;
 
 export const Rules = z
@@ -45,6 +49,18 @@ export const Rules = z
      * evidence; false: they never do (a study that gives feedback at its end, or never).
      */
     revealOutcome: z.boolean().default(true),
+    /** Cross-examination rounds: the most characters of a question (default 300; see crossLimits). */
+    questionChars: z.number().int().positive().max(20000).optional(),
+    /** Cross-examination rounds: the most characters of an answer, quotes included (default 500). */
+    answerChars: z.number().int().positive().max(20000).optional(),
+    /** Cross-examination rounds: the most characters of an answer that may be quoted evidence (default 250). */
+    answerQuoteChars: z.number().int().nonnegative().max(20000).optional(),
+    /**
+     * Ending by agreement: `debaters` — once every debater's latest vote is to end, the next
+     * judge turn is the last (no more speech rounds); `all` — the judge's vote is needed too;
+     * `off` (or absent, as in every transcript recorded before it existed) — no votes.
+     */
+    endByAgreement: z.enum(['off', 'debaters', 'all']).optional(),
   })
   .refine((r) => r.quoteChars <= r.speechChars, { message: 'quoteChars cannot exceed speechChars', path: ['quoteChars'] })
   .refine((r) => r.minSpeechRoundsBeforeEnd <= r.maxSpeechRounds, {
@@ -60,8 +76,19 @@ export const Rules = z
     message: 'a choose round can only be the first round',
     path: ['opening'],
   })
-  .refine((r) => r.opening[0] !== 'choose' || r.debaters !== 'none', { message: 'a choose round needs a debater to choose', path: ['opening'] });
+  .refine((r) => r.opening[0] !== 'choose' || r.debaters !== 'none', { message: 'a choose round needs a debater to choose', path: ['opening'] })
+  .refine((r) => r.debaters === 'all' || [...r.opening, ...r.repeating].every((k) => k !== 'cross'), {
+    message: 'a cross-examination round needs an opponent: debaters must be "all"',
+    path: ['opening'],
+  })
+  .refine((r) => crossLimits(r).answerQuoteChars <= crossLimits(r).answerChars, { message: 'answerQuoteChars cannot exceed answerChars', path: ['answerQuoteChars'] })
+  .refine((r) => (r.endByAgreement ?? 'off') === 'off' || r.debaters !== 'none', { message: 'ending by agreement needs debaters to vote', path: ['endByAgreement'] });
 export type Rules = z.infer<typeof Rules>;
+
+/** The limits of a cross-examination round, the defaults filled in. */
+export function crossLimits(r: { questionChars?: number | undefined; answerChars?: number | undefined; answerQuoteChars?: number | undefined }): { questionChars: number; answerChars: number; answerQuoteChars: number } {
+  return { questionChars: r.questionChars ?? 300, answerChars: r.answerChars ?? 500, answerQuoteChars: r.answerQuoteChars ?? 250 };
+}
 
 /** Whether the debaters' answers are chosen by the protagonist (open protocols) rather than drawn by the seed. */
 export function sidesChosen(rules: Pick<Rules, 'opening'>): boolean {

@@ -31,6 +31,8 @@ export const HeaderSchema = z.object({
   source: z.object({ name: z.string(), id: z.string().optional(), url: z.string().optional() }).optional(),
   provenance: z.enum(PROVENANCES).optional(),
   meta: z.record(z.string(), z.unknown()).optional(),
+  /** A fork: the debate it branched from and how many of its events it starts with. */
+  parent: z.object({ id: z.string().min(1).max(200), at: z.number().int().nonnegative() }).optional(),
 });
 
 export const EventSchema = z.object({

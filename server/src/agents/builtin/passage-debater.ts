@@ -1,4 +1,4 @@
-import { answerLabel, resolveSpeech, type DebateView, type DebaterSeat, type Rules } from '@arena/shared';
+import { answerLabel, resolveSpeech, type DebateView, type DebaterSeat, type LegalAction, type Rules } from '@arena/shared';
 import type { Agent, AgentReply, AgentTurn } from '../agent.ts';
 import { Bm25, fitQuote, hasNegation, passageUnits, terms, type Unit } from './text.ts';
 import { answerOf, decisionRng, speechesIn } from './common.ts';
@@ -33,11 +33,15 @@ export class PassageDebater implements Agent {
   async act(turn: AgentTurn): Promise<AgentReply> {
     const { view } = turn;
     if (turn.legal.some((l) => l.type === 'choose')) return this.choose(view);
+    const question = turn.legal.find((l): l is Extract<LegalAction, { type: 'question' }> => l.type === 'question');
+    if (question) return this.ask(view, question);
+    // Answering a cross-examination question: a short speech under the answer's limits, led by the question.
+    const answering = turn.legal.find((l): l is Extract<LegalAction, { type: 'answer' }> => l.type === 'answer');
     const passage = view.passage?.text;
     const seat = view.seat as DebaterSeat;
     const own = answerOf(view, seat);
     if (!passage || own === undefined) throw new Error(`${this.id}: seat ${view.seat} has no passage or no answer to argue`);
-    const rules = view.rules;
+    const rules = answering ? { ...view.rules, speechChars: answering.maxChars, quoteChars: answering.maxQuoteChars } : view.rules;
     const rng = decisionRng(this.seed, view, turn.refusal ? 1 : 0);
     const ownText = view.answers[own] ?? '';
     const units = passageUnits(passage);
@@ -58,20 +62,34 @@ export class PassageDebater implements Agent {
       })
       .sort((a, b) => b.s - a.s);
 
-    let rebuttal = this.rebuttal(view, seat, own);
+    let rebuttal = answering ? '' : this.rebuttal(view, seat, own);
     // After the opening, lead with a sentence that denies a rival answer, if the passage has one.
-    const refutation = view.speechRounds >= 1 ? this.refutation(view, own, units, bm25, quoted) : null;
+    const refutation = view.speechRounds >= 1 && !answering ? this.refutation(view, own, units, bm25, quoted) : null;
     if (refutation) rebuttal = `${rebuttal} Answer ${answerLabel(refutation.answer)} is ruled out: <quote>${refutation.text}</quote>.`.trim();
     // On a refused first attempt, halve the budget: the refusal was about limits.
     const shrink = turn.refusal ? 0.5 : 1;
     const speech = compose(passage, rules, {
-      opening: `I argue for answer ${answerLabel(own)}: "${ownText.replace(/[.!?]+$/, '')}".`,
+      opening: answering ? `The passage answers that, for answer ${answerLabel(own)}.` : `I argue for answer ${answerLabel(own)}: "${ownText.replace(/[.!?]+$/, '')}".`,
       rebuttal,
       units: scored.filter((x) => x.s > 0).map((x) => x.u),
-      maxQuotes: this.options.maxQuotes ?? 3,
+      maxQuotes: answering ? 1 : (this.options.maxQuotes ?? 3),
       shrink,
     });
-    return { action: { type: 'speech', text: speech }, meta: { agent: this.id, quotes: (speech.match(/<quote>/g) ?? []).length } };
+    const meta = { agent: this.id, quotes: (speech.match(/<quote>/g) ?? []).length };
+    return { action: answering ? { type: 'answer', text: speech } : { type: 'speech', text: speech }, meta };
+  }
+
+  /**
+   * A cross-examination question: which words of the passage show the opponent's answer,
+   * put to the opponent as it was when the first speech round opened (before it heard this
+   * debater), so its answer cannot lean on what it learned since.
+   */
+  private ask(view: DebateView, legal: Extract<LegalAction, { type: 'question' }>): AgentReply {
+    const theirs = answerOf(view, legal.to);
+    const label = theirs === undefined ? 'your answer' : `answer ${answerLabel(theirs)}`;
+    const text = `Quote the words of the passage that show ${label}, and say why they are not about another answer.`.slice(0, legal.maxChars);
+    const firstSpeech = view.rounds.find((r) => r.kind !== 'judge' && r.kind !== 'choose')?.index ?? legal.latestRound;
+    return { action: { type: 'question', text, round: Math.min(firstSpeech, legal.latestRound) }, meta: { agent: this.id } };
   }
 
   /**

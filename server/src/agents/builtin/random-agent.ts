@@ -28,19 +28,26 @@ export class RandomAgent implements Agent {
     }
     const choose = turn.legal.find((l) => l.type === 'choose');
     if (choose?.type === 'choose') return { action: { type: 'choose', answer: Math.floor(rng() * choose.answers) }, meta: { agent: this.id } };
+    const question = turn.legal.find((l) => l.type === 'question');
+    if (question?.type === 'question') {
+      const text = `What does the passage say about your answer (${Math.floor(rng() * 1000)})?`.slice(0, question.maxChars);
+      return { action: { type: 'question', text, round: Math.floor(rng() * (question.latestRound + 1)) }, meta: { agent: this.id } };
+    }
+    const answering = turn.legal.find((l) => l.type === 'answer');
+    const limits = answering?.type === 'answer' ? { speechChars: answering.maxChars, quoteChars: answering.maxQuoteChars } : view.rules;
     const passage = view.passage?.text ?? '';
     const units = passageUnits(passage);
-    let budget = Math.floor(view.rules.quoteChars * (turn.refusal ? 0.5 : 1));
+    let budget = Math.floor(limits.quoteChars * (turn.refusal ? 0.5 : 1));
     const parts: string[] = ['I maintain my answer.'];
     for (let k = 0; k < 2 && units.length; k++) {
       const unit = units[randomInt(units.length, rng)];
-      const fit = unit && fitQuote(passage, unit, Math.min(budget, view.rules.speechChars - 60));
+      const fit = unit && fitQuote(passage, unit, Math.min(budget, limits.speechChars - 60));
       if (!fit) continue;
       parts.push(`<quote>${fit.text}</quote>`);
       budget -= fit.quoteChars;
     }
     let text = parts.join(' ');
-    if (text.replace(/<\/?quote>/g, '').length > view.rules.speechChars) text = parts[0] as string;
-    return { action: { type: 'speech', text }, meta: { agent: this.id } };
+    if (text.replace(/<\/?quote>/g, '').length > limits.speechChars) text = parts[0] as string;
+    return { action: answering ? { type: 'answer', text } : { type: 'speech', text }, meta: { agent: this.id } };
   }
 }

@@ -1,4 +1,4 @@
-import { resolveSpeech, type DebateView, type DebaterSeat, type RoundView } from '@arena/shared';
+import { resolveSpeech, type DebateView, type DebaterSeat, type LegalAction, type RoundView } from '@arena/shared';
 import type { Agent, AgentReply, AgentTurn } from '../agent.ts';
 import { answerOf } from '../builtin/common.ts';
 import type { ChatClient, Completion } from './client.ts';
@@ -94,6 +94,26 @@ export class LlmAgent implements Agent {
   }
 
   /**
+   * A cross-examination turn: the debater's prompt with what the turn asks instead of a
+   * speech, a question to the opponent (it names no earlier round: the opponent answers as
+   * it was when the cross-examination opened), or the answer to the question put to it.
+   */
+  private async cross(turn: AgentTurn, usage: Usage, legal: Extract<LegalAction, { type: 'question' | 'answer' }>): Promise<AgentReply> {
+    const { view } = turn;
+    const prompt = buildPrompt(view, turn.refusal, this.config.promptsDir);
+    const { text } = await this.call(prompt.system, `${prompt.user}\n\n${crossInstruction(legal)}`, turn.signal, usage);
+    if (legal.type === 'question') {
+      const question = text.replace(/^\s*(question:)?\s*/i, '').trim().slice(0, legal.maxChars);
+      if (!question) throw new ParseError('the model returned an empty question');
+      return { action: { type: 'question', text: question }, meta: {} };
+    }
+    const limits = { ...view.rules, speechChars: legal.maxChars, quoteChars: legal.maxQuoteChars };
+    const answer = trimSpeech(text, view.passage?.text ?? '', limits);
+    if (!answer.trim()) throw new ParseError('the model returned an empty answer');
+    return { action: { type: 'answer', text: answer }, meta: {} };
+  }
+
+  /**
    * A speech: `bestOf` drafts, the one the scorer believes most kept; then `refineRounds`
    * rounds of critique-and-refine (the model critiques the current speech, then rewrites
    * it). The speech given is the best-scored of the kept draft and its refinements (a tie
@@ -102,6 +122,8 @@ export class LlmAgent implements Agent {
    */
   private async debate(turn: AgentTurn, usage: Usage): Promise<AgentReply> {
     const { view } = turn;
+    const crossLegal = turn.legal.find((l): l is Extract<LegalAction, { type: 'question' | 'answer' }> => l.type === 'question' || l.type === 'answer');
+    if (crossLegal) return this.cross(turn, usage, crossLegal);
     const passage = view.passage?.text ?? '';
     const prompt = buildPrompt(view, turn.refusal, this.config.promptsDir);
     const n = this.scorer ? this.config.bestOf : 1;
@@ -136,6 +158,14 @@ export class LlmAgent implements Agent {
     if (this.config.refineRounds > 0) meta.refineRounds = this.config.refineRounds;
     return { action: { type: 'speech', text: current.text }, meta };
   }
+}
+
+/** What a cross-examination turn asks of the model, in place of a speech. */
+export function crossInstruction(legal: Extract<LegalAction, { type: 'question' | 'answer' }>): string {
+  if (legal.type === 'question') {
+    return `This round is a cross-examination: do not write a speech. Write one question for Debater ${legal.to} (at most ${legal.maxChars} characters) whose answer would help the judge see that their answer is wrong. Reply with the question only.`;
+  }
+  return `This round is a cross-examination: do not write a speech. Debater ${legal.question.seat} asks you: "${legal.question.text}" Answer it (at most ${legal.maxChars} characters, of which at most ${legal.maxQuoteChars} quoted with <quote>…</quote>). Reply with the answer only.`;
 }
 
 /** One speech an LLM debater wrote in a turn (kept in the event's meta): a draft, or a refinement with the critique it answered. */

@@ -57,10 +57,14 @@ function protocolText(view: DebateView): { title: string; description: string } 
 export function renderTranscript(view: DebateView): string {
   const lines: string[] = [];
   const roundsDone = (r: RoundView) => r.speeches.length > 0 || r.judge !== null;
-  for (const r of view.rounds.filter(roundsDone)) {
+  for (const r of view.rounds.filter((r) => roundsDone(r) || (r.questions ?? []).length > 0)) {
+    // A cross-examination: its questions (with the round each answer comes from), then the answers.
+    for (const q of r.questions ?? []) {
+      lines.push(`Debater ${q.seat} asks Debater ${q.to} (who answers as of round ${q.round + 1}): ${q.timedOut ? '(no question: time ran out)' : q.text}`);
+    }
     for (const s of r.speeches) {
       const side = answerOf(view, s.seat);
-      const who = view.rules.debaters === 'one' ? 'Consultant' : `Debater ${s.seat}`;
+      const who = view.rules.debaters === 'one' ? 'Consultant' : r.kind === 'cross' ? `Debater ${s.seat}, answering` : `Debater ${s.seat}`;
       const body = s.timedOut
         ? '(no speech: time ran out)'
         : s.segments
