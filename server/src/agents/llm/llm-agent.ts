@@ -29,7 +29,7 @@ export class LlmAgent implements Agent {
   readonly id: string;
   private readonly config: LlmAgentConfig;
   private readonly client: ChatClient;
-  /** Scores best-of-N candidates (a judge agent); required when config.bestOf > 1. */
+  /** Scores best-of-N candidates (a judge agent); required when config.bestOf > 1. The drafts, their scores and the scorer are kept in the event's meta (the preference export reads them). */
   private readonly scorer?: Agent;
 
   constructor(id: string, config: LlmAgentConfig, client: ChatClient, scorer?: Agent) {
@@ -105,7 +105,7 @@ export class LlmAgent implements Agent {
     const scores: number[] = [];
     for (const text of candidates) scores.push(await scoreCandidate(this.scorer, view, text, turn.signal));
     const best = scores.indexOf(Math.max(...scores));
-    return { action: { type: 'speech', text: candidates[best] as string }, meta: { bestOf: candidates.length, candidateScores: scores, chosen: best } };
+    return { action: { type: 'speech', text: candidates[best] as string }, meta: { bestOf: candidates.length, candidates, candidateScores: scores, chosen: best, scorer: this.scorer.id } };
   }
 }
 
