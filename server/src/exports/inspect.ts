@@ -78,9 +78,9 @@ export function inspectSample(r: TranscriptRecord): Record<string, unknown> | nu
       error: null,
     },
     scores: {
-      judge_probabilities: score(probabilities, favouredLabel, comment || null, { correct_answer: answerLabel(a.correctIndex) }),
       correct: score(correct ? 'C' : 'I', favouredLabel, null),
       p_correct: score(verdict.probabilities[a.correctIndex] ?? 0, null, null),
+      judge_probabilities: score(probabilities, favouredLabel, comment || null, { correct_answer: answerLabel(a.correctIndex) }),
     },
     metadata: {
       debate_id: header.id,
