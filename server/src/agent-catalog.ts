@@ -85,7 +85,7 @@ function configuredKind(config: AgentsConfig | undefined, env: NodeJS.ProcessEnv
     make: (a, seed) => {
       const entry = entryOf(a.id);
       if ('builtin' in entry) return builtin(entry.builtin, a.id, seed, entry.options);
-      const scorer = entry.bestOf > 1 && entry.bestOfJudge !== a.id ? catalog().make(entry.bestOfJudge, seed) : undefined;
+      const scorer = (entry.bestOf > 1 || entry.refineRounds > 0) && entry.bestOfJudge !== a.id ? catalog().make(entry.bestOfJudge, seed) : undefined;
       return new LlmAgent(a.id, entry, chatClient(entry, env), scorer);
     },
   };

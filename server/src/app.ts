@@ -11,6 +11,8 @@ import { admitAgent } from './access/agent-key.ts';
 import { agentCatalog } from './agent-catalog.ts';
 import type { AgentCatalog } from './agents/registry.ts';
 import { AgentGateway } from './agents/remote/gateway.ts';
+import { playLive } from './selfplay/live.ts';
+import { TournamentService } from './tournament/service.ts';
 import type { Config } from './config.ts';
 import type { CreateDeps } from './debates/create.ts';
 import { DebatesService } from './debates/service.ts';
@@ -145,6 +147,7 @@ export async function createArena(config: Config, options: { stores?: Stores } =
     rejudge: { rejudging: new RejudgeService({ store, creating, agents, agentTurnMs: config.agentSeconds * 1000 }), researcherToken: token },
     agents: { agents, gateway, agentKeys, researcherToken: token },
     selfplay: { store, sessions, scenarios: scenarioMap, creating, agents, researcherToken: token },
+    tournaments: { tournaments: new TournamentService({ store, scenarios: scenarioMap, agents, play: (item, visibility) => playLive({ store, sessions, creating, visibility }, item) }), researcherToken: token },
     studies: studiesRouter({ studies, researcherToken: token, entries: config.studyEntries, limitStores }),
   });
   const limits = new ConnectionLimits(config.connectionsPerAddress, config.observersPerDebate);

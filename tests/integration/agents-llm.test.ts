@@ -21,7 +21,7 @@ function config(provider: 'openai' | 'anthropic', extra: Record<string, unknown>
   const baseURL = provider === 'openai' ? server.openaiBaseURL : server.anthropicBaseURL;
   return {
     agents: {
-      llm: { provider, model: `fake-${provider}`, baseURL, apiKeyEnv: 'FAKE_LLM_KEY', temperature: 0.2, maxTokens: 300, timeoutMs: 10_000, concurrency: 4, bestOf: 1, bestOfJudge: 'builtin:passage-judge', ...extra },
+      llm: { provider, model: `fake-${provider}`, baseURL, apiKeyEnv: 'FAKE_LLM_KEY', temperature: 0.2, maxTokens: 300, timeoutMs: 10_000, concurrency: 4, bestOf: 1, bestOfJudge: 'builtin:passage-judge', refineRounds: 0, ...extra },
     },
   } as AgentsConfig;
 }

@@ -72,7 +72,23 @@ const PreferenceRow = z
     answer: z.string().nullable(),
     correct_answer: z.string(),
     evidence: z.discriminatedUnion('kind', [
-      z.object({ kind: z.literal('best-of-n'), scorer: z.string().nullable(), chosen_score: z.number(), rejected_score: z.number(), chosen_candidate: z.number().int(), rejected_candidate: z.number().int(), spoken_candidate: z.number().int() }).strict(),
+      ...(['best-of-n', 'critique-and-refine'] as const).map((kind) =>
+        z
+          .object({
+            kind: z.literal(kind),
+            scorer: z.string().nullable(),
+            chosen_score: z.number(),
+            rejected_score: z.number(),
+            chosen_candidate: z.number().int(),
+            rejected_candidate: z.number().int(),
+            spoken_candidate: z.number().int(),
+            chosen_stage: z.enum(['draft', 'refined']),
+            rejected_stage: z.enum(['draft', 'refined']),
+            chosen_round: z.number().int(),
+            rejected_round: z.number().int(),
+          })
+          .strict(),
+      ),
       z.object({ kind: z.literal('fork'), parent_id: z.string(), chosen_debate: z.string(), rejected_debate: z.string(), chosen_p: z.number(), rejected_p: z.number() }).strict(),
     ]),
   })
@@ -143,10 +159,11 @@ beforeAll(async () => {
       agents: {
         'llm-judge': { provider: 'openai', model: 'fake-judge', baseURL: llm.openaiBaseURL, timeoutMs: 10_000 },
         'llm-debater': { provider: 'openai', model: 'fake-debater', baseURL: llm.openaiBaseURL, timeoutMs: 10_000, bestOf: 3, bestOfJudge: 'builtin:passage-judge' },
+        'llm-refiner': { provider: 'openai', model: 'fake-debater', baseURL: llm.openaiBaseURL, timeoutMs: 10_000, bestOf: 2, refineRounds: 1, bestOfJudge: 'builtin:passage-judge' },
       },
     }),
   );
-  await runArena('selfplay', '--agents', agents, '--debaters', 'llm-debater', '--judges', 'llm-judge', '--presets', 'debate,consultancy', '--seeds', '2', '--scenario', 'the-lantern-room,above-the-ninth-camp', '--data-dir', db, '--no-progress', '--json');
+  await runArena('selfplay', '--agents', agents, '--debaters', 'llm-debater,llm-refiner', '--judges', 'llm-judge', '--presets', 'debate,consultancy', '--seeds', '2', '--scenario', 'the-lantern-room,above-the-ninth-camp', '--data-dir', db, '--no-progress', '--json');
   await runArena('selfplay', '--presets', 'debate,consultancy,open-debate,blind', '--seeds', '2', '--scenario', 'the-lantern-room,hollis-and-daughter', '--data-dir', db, '--no-progress', '--json');
   await runArena('import', 'nyu', writeNyuFixture(join(root, 'nyu'), [NYU_FIXTURE.consultancy, NYU_FIXTURE.noLiveJudge]), '--data-dir', db, '--json');
   process.exitCode = 0;
@@ -226,34 +243,41 @@ describe('arena export sft', () => {
 });
 
 describe('arena export preferences', () => {
-  it('pairs best-of-N drafts by their scores and forked branches by the final verdicts', async () => {
+  it('pairs scored speech candidates (best-of-N drafts, critique-and-refine rewrites) and forked branches by the final verdicts', async () => {
     const file = join(root, 'prefs.jsonl');
-    const summary = JSON.parse(await runArena('export', 'preferences', '--data-dir', db, '--out', file, '--json')) as { bestOf: number; forks: number; forkPoints: number };
+    const summary = JSON.parse(await runArena('export', 'preferences', '--data-dir', db, '--out', file, '--json')) as { candidates: number; forks: number; forkPoints: number };
     const rows = lines(file).map((l) => PreferenceRow.parse(l));
-    // Best-of-N: every two drafts with different scores, counted from the events' meta.
+    // Candidates: every two with different scores, counted from the events' meta.
+    type Kept = { stage: string; round: number; text: string; score: number | null };
     let pairs = 0;
     for (const r of records) {
       for (const e of r.events) {
-        const scores = e.meta?.['candidateScores'] as number[] | undefined;
-        if (!scores) continue;
-        for (const a of scores) for (const b of scores) if (a > b) pairs++;
+        const kept = e.meta?.['candidates'] as Kept[] | undefined;
+        if (!kept) continue;
+        for (const a of kept) for (const b of kept) if (a.score !== null && b.score !== null && a.score > b.score) pairs++;
       }
     }
-    expect(pairs).toBeGreaterThan(0);
-    const bestOf = rows.filter((r) => r.evidence.kind === 'best-of-n');
-    expect(bestOf.length).toBe(pairs);
-    expect(summary.bestOf).toBe(pairs);
+    const fromCandidates = rows.filter((r) => r.evidence.kind !== 'fork');
+    expect(fromCandidates.length).toBe(pairs);
+    expect(summary.candidates).toBe(pairs);
+    // Both kinds are there: drafts against drafts, and pairs with a rewrite.
+    expect(fromCandidates.some((r) => r.evidence.kind === 'best-of-n')).toBe(true);
+    expect(fromCandidates.some((r) => r.evidence.kind === 'critique-and-refine')).toBe(true);
     const byId = new Map(records.map((r) => [r.header.id, r]));
-    for (const row of bestOf) {
+    for (const row of fromCandidates) {
+      if (row.evidence.kind === 'fork') continue;
       const e = byId.get(row.debate_id)!.events[row.event]!;
-      const candidates = e.meta!['candidates'] as string[];
-      if (row.evidence.kind !== 'best-of-n') continue;
-      expect(row.chosen[0].content).toBe(candidates[row.evidence.chosen_candidate]);
-      expect(row.rejected[0].content).toBe(candidates[row.evidence.rejected_candidate]);
+      const kept = e.meta!['candidates'] as Kept[];
+      expect(row.chosen[0].content).toBe(kept[row.evidence.chosen_candidate]!.text);
+      expect(row.rejected[0].content).toBe(kept[row.evidence.rejected_candidate]!.text);
+      expect(row.evidence.chosen_stage).toBe(kept[row.evidence.chosen_candidate]!.stage);
       expect(row.evidence.chosen_score).toBeGreaterThan(row.evidence.rejected_score);
+      expect(row.evidence.kind === 'best-of-n').toBe(row.evidence.chosen_stage === 'draft' && row.evidence.rejected_stage === 'draft');
       expect(row.evidence.scorer).toBe('builtin:passage-judge');
-      // The spoken draft is the speech in the transcript.
-      expect(e.action.type === 'speech' && e.action.text).toBe(candidates[row.evidence.spoken_candidate]);
+      // The spoken candidate is the speech in the transcript.
+      expect(e.action.type === 'speech' && e.action.text).toBe(kept[row.evidence.spoken_candidate]!.text);
+      // The prompt is the debater's own, as the agents render it.
+      expect(llm.requests.some((q) => q.prompt === row.prompt[1].content)).toBe(true);
     }
     // Forks: three branches at one speech (the parent's and two forks), judged 0.9 > parent > 0.2 for that debater's answer, give three pairs.
     const forks = rows.filter((r) => r.evidence.kind === 'fork');

@@ -182,7 +182,7 @@ describe('the random agent and the registry', () => {
   });
 
   it('refuses an LLM agent whose API key variable is unset', () => {
-    const config = { agents: { x: { provider: 'openai' as const, model: 'm', apiKeyEnv: 'NOT_SET_ANYWHERE', temperature: 0, maxTokens: 10, timeoutMs: 1000, concurrency: 1, bestOf: 1, bestOfJudge: 'builtin:passage-judge' } } };
+    const config = { agents: { x: { provider: 'openai' as const, model: 'm', apiKeyEnv: 'NOT_SET_ANYWHERE', temperature: 0, maxTokens: 10, timeoutMs: 1000, concurrency: 1, bestOf: 1, bestOfJudge: 'builtin:passage-judge', refineRounds: 0 } } };
     expect(() => createAgent('x', { seed: 's', config, env: {} })).toThrow(/NOT_SET_ANYWHERE/);
   });
 });

@@ -4,6 +4,7 @@ import { api } from '../api.ts';
 import { Answers, ErrorBox, Loading, Rounds, seatName } from '../components/common.tsx';
 import { VerdictBox } from '../components/VerdictBox.tsx';
 import { JudgeView } from '../components/JudgeView.tsx';
+import { SpeechCandidates } from '../components/SpeechCandidates.tsx';
 import { evidenceUi } from '../evidence/index.ts';
 
 type Mode = 'judge' | 'full';
@@ -11,6 +12,8 @@ type Mode = 'judge' | 'full';
 interface Step {
   view: DebateView;
   label: string;
+  /** Everything mode: the events up to this step (their meta included). */
+  events?: DebateEvent[];
 }
 
 function describe(event: DebateEvent): string {
@@ -49,7 +52,11 @@ function judgeStepLabel(view: DebateView): string {
 
 /** Everything, step by step: the engine's full view (the one gate's "full" mode) before the start and after every event. */
 function fullSteps(record: TranscriptRecord): Step[] {
-  return engineFullSteps(record.header, record.events).map(({ view, event }) => ({ view, label: event ? `#${event.seq} · ${describe(event)}` : 'Before the start' }));
+  return engineFullSteps(record.header, record.events).map(({ view, event }) => ({
+    view,
+    label: event ? `#${event.seq} · ${describe(event)}` : 'Before the start',
+    events: event ? record.events.filter((e) => e.seq <= event.seq) : [],
+  }));
 }
 
 export function Replay({ id }: { id: string }) {
@@ -190,6 +197,7 @@ export function Replay({ id }: { id: string }) {
                 <h3>The debate</h3>
                 <Rounds view={view} />
                 <evidence.FullSide view={view} />
+                <SpeechCandidates events={step?.events ?? []} />
               </div>
             </div>
           )}

@@ -2,6 +2,8 @@ import { useEffect, useState } from 'react';
 import { api, type CalibrationBinOut, type Results as ResultsData } from '../api.ts';
 import { ErrorBox, fmt, Loading, pct } from '../components/common.tsx';
 import { navigate } from '../router.tsx';
+import { PERCENT_TICKS, PlotFrame, plotScale } from '../components/PlotFrame.tsx';
+import { StrengthPlot } from '../components/StrengthPlot.tsx';
 
 /** /results — judge accuracy by protocol, with filters kept in the URL. */
 export function Results({ search }: { search: URLSearchParams }) {
@@ -15,6 +17,7 @@ export function Results({ search }: { search: URLSearchParams }) {
   const judge = search.get('judge') ?? '';
   const agent = search.get('agent') ?? '';
   const preset = search.get('preset') ?? '';
+  const tournament = search.get('tournament') ?? '';
   const query = search.toString();
 
   useEffect(() => {
@@ -46,6 +49,14 @@ export function Results({ search }: { search: URLSearchParams }) {
     <div className="results">
       <h1>Results</h1>
       <p className="lead">Does debate help a judge who cannot see the evidence? Accuracy of the judge's final verdict, by protocol, over finished debates.</p>
+      {tournament && (
+        <p className="small" data-testid="tournament-filter">
+          Only the debates of tournament <strong>{tournament}</strong>.{' '}
+          <button type="button" className="link" onClick={() => setFilter('tournament', '')}>
+            Show all debates
+          </button>
+        </p>
+      )}
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filters">
         <label>
           Scenario pack
@@ -219,6 +230,17 @@ export function Results({ search }: { search: URLSearchParams }) {
               </table>
             </div>
           ))}
+          {data.report.strength && (
+            <section aria-label="Debater strength against judge accuracy">
+              <h2>Debater strength against judge accuracy</h2>
+              <p className="muted small">
+                After Khan et al. (2024): each debater's rating in debate against the judge's accuracy when it debates a copy of itself and when it is the consultant ({data.report.strength.trends
+                  .map((t) => `${t.protocol}: ${t.slopePer100 === null ? 'no slope' : `${t.slopePer100 >= 0 ? '+' : ''}${(t.slopePer100 * 100).toFixed(1)} points per 100 Elo`}`)
+                  .join('; ')}). A tournament (<code>arena tournament</code>) plays both.
+              </p>
+              <StrengthPlot strength={data.report.strength} />
+            </section>
+          )}
           <p className="muted small">
             {data.report.tieRule} Judge score: log₂ p(correct) minus a penalty for each continue. The same numbers as <code>arena report</code> with the same filters.{' '}
             Download this selection: <a href={`/api/results?${withFormat(search, 'judgements')}`}>judgements.csv</a>, <a href={`/api/results?${withFormat(search, 'turns')}`}>turns.csv</a>.
@@ -270,46 +292,27 @@ function IntervalBar({ low, high, rate }: { low: number; high: number; rate: num
 
 /** A small reliability diagram drawn in SVG: bins' mean probability vs. frequency correct. */
 function CalibrationPlot({ bins }: { bins: CalibrationBinOut[] }) {
-  const W = 320;
-  const H = 320;
-  const m = { l: 44, r: 20, t: 12, b: 40 };
-  const x = (p: number) => m.l + p * (W - m.l - m.r);
-  const y = (p: number) => H - m.b - p * (H - m.t - m.b);
+  const scale = plotScale(320, 320, [0, 1], [0, 1]);
+  const { x, y } = scale;
   const maxN = Math.max(1, ...bins.map((b) => b.n));
-  const ticks = [0, 0.25, 0.5, 0.75, 1];
   const filled = bins.filter((b) => b.n > 0 && b.meanProbability !== null && b.frequency !== null);
   return (
-    <figure className="calibration">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Calibration plot: stated probability against frequency correct">
-        {ticks.map((t) => (
-          <g key={t}>
-            <line x1={x(0)} x2={x(1)} y1={y(t)} y2={y(t)} className="grid" />
-            <line x1={x(t)} x2={x(t)} y1={y(0)} y2={y(1)} className="grid" />
-            <text x={m.l - 6} y={y(t) + 4} textAnchor="end">
-              {t * 100}%
-            </text>
-            <text x={x(t)} y={H - m.b + 16} textAnchor="middle">
-              {t * 100}%
-            </text>
-          </g>
-        ))}
-        <line x1={x(0)} y1={y(0)} x2={x(1)} y2={y(1)} className="diag" />
-        <polyline points={filled.map((b) => `${x(b.meanProbability!)},${y(b.frequency!)}`).join(' ')} className="curve" />
-        {filled.map((b) => (
-          <circle key={b.low} cx={x(b.meanProbability!)} cy={y(b.frequency!)} r={3 + 6 * Math.sqrt(b.n / maxN)} className="dot">
-            <title>{`${pct(b.low)}–${pct(b.high)}: ${b.n} verdicts, mean ${pct(b.meanProbability!)}, correct ${pct(b.frequency!)}`}</title>
-          </circle>
-        ))}
-        <text x={(x(0) + x(1)) / 2} y={H - 6} textAnchor="middle" className="axis-label">
-          Stated probability
-        </text>
-        <text transform={`translate(12 ${(y(0) + y(1)) / 2}) rotate(-90)`} textAnchor="middle" className="axis-label">
-          Frequency correct
-        </text>
-      </svg>
-      <figcaption className="sr-only">
-        {filled.map((b) => `${pct(b.low)} to ${pct(b.high)}: ${b.n} verdicts, ${pct(b.frequency!)} correct. `).join('')}
-      </figcaption>
-    </figure>
+    <PlotFrame
+      scale={scale}
+      xTicks={PERCENT_TICKS}
+      yTicks={PERCENT_TICKS}
+      xLabel="Stated probability"
+      yLabel="Frequency correct"
+      label="Calibration plot: stated probability against frequency correct"
+      caption={<figcaption className="sr-only">{filled.map((b) => `${pct(b.low)} to ${pct(b.high)}: ${b.n} verdicts, ${pct(b.frequency!)} correct. `).join('')}</figcaption>}
+    >
+      <line x1={x(0)} y1={y(0)} x2={x(1)} y2={y(1)} className="diag" />
+      <polyline points={filled.map((b) => `${x(b.meanProbability!)},${y(b.frequency!)}`).join(' ')} className="curve" />
+      {filled.map((b) => (
+        <circle key={b.low} cx={x(b.meanProbability!)} cy={y(b.frequency!)} r={3 + 6 * Math.sqrt(b.n / maxN)} className="dot">
+          <title>{`${pct(b.low)}–${pct(b.high)}: ${b.n} verdicts, mean ${pct(b.meanProbability!)}, correct ${pct(b.frequency!)}`}</title>
+        </circle>
+      ))}
+    </PlotFrame>
   );
 }

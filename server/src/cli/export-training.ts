@@ -12,7 +12,7 @@ import { datasetCard, DEBATE_COLUMNS, debateRow, JUDGEMENT_TABLE_COLUMNS, judgem
 import { writeInspectLog } from '../exports/inspect-log.ts';
 import { StreamedFile } from '../exports/jsonl.ts';
 import { ParquetTable } from '../exports/parquet.ts';
-import { bestOfRows, ForkPairs } from '../exports/preferences.ts';
+import { candidateRows, ForkPairs } from '../exports/preferences.ts';
 import { sftRows, type SftOptions } from '../exports/sft.ts';
 import { filterLabel } from '../report/format.ts';
 import type { ReportFilter } from '../report/outcomes.ts';
@@ -85,7 +85,7 @@ export function registerExportTraining(program: Command): void {
     });
 
   common(group.command('preferences'))
-    .description('write preference pairs (prompt / chosen / rejected JSONL) from best-of-N drafts with their scores and from forks of one debate at one speech that the judge ended up believing differently')
+    .description('write preference pairs (prompt / chosen / rejected JSONL) from scored speech candidates (best-of-N drafts, critique-and-refine rewrites) and from forks of one debate at one speech that the judge ended up believing differently')
     .requiredOption('--out <file>', 'JSON Lines file to write')
     .option('--prompts-dir <dir>', "render with your own copies of the prompt templates (an LLM agent's promptsDir)")
     .action(async (opts: SelectionOpts & { out: string; promptsDir?: string }) => {
@@ -93,20 +93,20 @@ export function registerExportTraining(program: Command): void {
         const out = new StreamedFile(opts.out);
         const forks = new ForkPairs(opts.promptsDir);
         let debates = 0;
-        let bestOf = 0;
+        let candidates = 0;
         for await (const r of records) {
           debates++;
-          for (const row of bestOfRows(r, opts.promptsDir)) {
+          for (const row of candidateRows(r, opts.promptsDir)) {
             await out.line(row);
-            bestOf++;
+            candidates++;
           }
           forks.add(r);
           progress.debate(out.lines);
         }
         for await (const row of forks.rows((id) => stores.debates.getTranscript(id))) await out.line(row);
         await out.close();
-        const fromForks = out.lines - bestOf;
-        report(opts, { file: opts.out, debates, rows: out.lines, bestOf, forks: fromForks, forkPoints: forks.size, filter }, `wrote ${out.lines} pair(s) from ${debates} debate(s)${selectionText(filter)} to ${opts.out}: ${bestOf} from best-of-N drafts, ${fromForks} from ${forks.size} fork point(s)`);
+        const fromForks = out.lines - candidates;
+        report(opts, { file: opts.out, debates, rows: out.lines, candidates, forks: fromForks, forkPoints: forks.size, filter }, `wrote ${out.lines} pair(s) from ${debates} debate(s)${selectionText(filter)} to ${opts.out}: ${candidates} from scored speech candidates (best-of-N, critique-and-refine), ${fromForks} from ${forks.size} fork point(s)`);
       });
     });
 

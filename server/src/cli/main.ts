@@ -10,6 +10,7 @@ import { registerExportTraining } from './export-training.ts';
 import { registerPower } from './power.ts';
 import { registerStore } from './store-upgrade.ts';
 import { registerAgents } from './agents.ts';
+import { registerTournament } from './tournament.ts';
 
 /** The `arena` command line: batch work beside the server (self-play, import, report, export, …). */
 export function buildProgram(): Command {
@@ -29,5 +30,6 @@ export function buildProgram(): Command {
   registerPower(program);
   registerStore(program);
   registerAgents(program);
+  registerTournament(program);
   return program;
 }

@@ -24,6 +24,7 @@ interface ReportOptions {
   provenance?: string;
   study?: string;
   debaters?: string;
+  tournament?: string;
   dataDir: string;
   json?: boolean;
 }
@@ -31,7 +32,7 @@ interface ReportOptions {
 export { sourceName };
 
 /** The report's filter from the shared command-line options. */
-export function reportFilter(opts: Pick<ReportOptions, 'source' | 'pack' | 'preset' | 'judge' | 'agent' | 'inPaper' | 'provenance' | 'study' | 'debaters'>): ReportFilter {
+export function reportFilter(opts: Pick<ReportOptions, 'source' | 'pack' | 'preset' | 'judge' | 'agent' | 'inPaper' | 'provenance' | 'study' | 'debaters' | 'tournament'>): ReportFilter {
   if (opts.judge && opts.judge !== 'human' && opts.judge !== 'ai') throw new Error(`--judge must be "human" or "ai", got "${opts.judge}"`);
   if (opts.debaters && opts.debaters !== 'human' && opts.debaters !== 'ai') throw new Error(`--debaters must be "human" or "ai", got "${opts.debaters}"`);
   const source = sourceName(opts.source);
@@ -45,6 +46,7 @@ export function reportFilter(opts: Pick<ReportOptions, 'source' | 'pack' | 'pres
     ...(opts.provenance ? { provenance: opts.provenance } : {}),
     ...(opts.study ? { study: opts.study } : {}),
     ...(opts.debaters ? { debaters: opts.debaters as 'human' | 'ai' } : {}),
+    ...(opts.tournament ? { tournament: opts.tournament } : {}),
   };
 }
 
@@ -60,6 +62,7 @@ export function selectionOptions(cmd: Command): Command {
     .option('--in-paper', "only imported debates the original analysis included (NYU's includedInPaper)")
     .option('--provenance <how>', 'only debates created this way: lobby, researcher, selfplay, study, … ("unknown" for older ones)')
     .option('--study <id>', "only this study's counted items (practice items, attention checks and excluded participants' judgements are never counted)")
+    .option('--tournament <id>', 'only the debates of this tournament (arena tournament)')
     .option('--data-dir <dir>', 'embedded database folder (ignored when DATABASE_URL is set)', process.env.ARENA_DATA_DIR ?? './data');
 }
 

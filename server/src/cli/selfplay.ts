@@ -8,6 +8,7 @@ import { researcherToken, serverUrl } from './agents.ts';
 import { loadScenarioPacks } from '../scenarios/load.ts';
 import { batchProgress } from './batch-progress.ts';
 import { commandStore } from './store.ts';
+import { readJsonLines } from './ndjson.ts';
 
 
 
@@ -128,20 +129,13 @@ async function selfplayOnServer(opts: SelfplayOptions, presets: PresetName[]): P
     progress.stop();
     throw new Error(`the server refused the batch: ${res.status} ${((await res.json().catch(() => ({}))) as { error?: string }).error ?? ''}`);
   }
-  let summary: Record<string, any> | null = null;
-  let buffer = '';
+  let summary = null as Record<string, any> | null;
   try {
-    for await (const chunk of res.body.pipeThrough(new TextDecoderStream())) {
-      buffer += chunk;
-      const lines = buffer.split('\n');
-      buffer = lines.pop() ?? '';
-      for (const l of lines.filter(Boolean)) {
-        const m = JSON.parse(l) as Record<string, any>;
-        if (m.type === 'start') progress.start(m.planned);
-        else if (m.type === 'debate') progress.debate(m.id, m.outcome, m.correct, m.error);
-        else if (m.type === 'summary') summary = m;
-      }
-    }
+    await readJsonLines(res.body, (m) => {
+      if (m.type === 'start') progress.start(m.planned);
+      else if (m.type === 'debate') progress.debate(m.id, m.outcome, m.correct, m.error);
+      else if (m.type === 'summary') summary = m;
+    });
   } finally {
     progress.stop();
   }

@@ -2,9 +2,11 @@
  * Preference pairs (prompt / chosen / rejected, the conversational format of DPO-style
  * trainers) from two kinds of evidence:
  *
- * - best-of-N: a debater that drafted several speeches and had a judge score them keeps
- *   the drafts and their scores in the event's meta (`candidates`, `candidateScores`,
- *   `chosen`); every two drafts with different scores make a pair, the higher chosen.
+ * - candidates: an LLM debater that drafts several speeches (best-of-N) or critiques and
+ *   rewrites its speech (critique-and-refine) keeps every candidate with its scorer's
+ *   probability for its answer in the event's meta (`candidates`: stage, round, text, score,
+ *   critique; `chosenCandidate`; a remote agent's meta in the same shape under `remote`);
+ *   every two scored candidates with different scores make a pair, the higher chosen.
  * - forks: debates branched from one debate at one speech (forks.ts) whose judges ended
  *   with different probabilities for that debater's answer; every two branches (the
  *   parent's own continuation among them) make a pair, the speech of the branch the
@@ -18,17 +20,23 @@ import { forkParentOf } from './forks.ts';
 import { debateTurns, hasChatPrompts } from './seat-turns.ts';
 import { seatAgent } from './sft.ts';
 
-export interface BestOfEvidence {
-  kind: 'best-of-n';
-  /** The judge agent that scored the drafts (absent in older transcripts). */
+export interface CandidateEvidence {
+  /** `best-of-n` when both are drafts, `critique-and-refine` when either is a rewrite. */
+  kind: 'best-of-n' | 'critique-and-refine';
+  /** The judge agent that scored the candidates (absent in older transcripts and remote agents' meta). */
   scorer: string | null;
-  /** The scorer's probability for the debater's answer after each draft. */
+  /** The scorer's probability for the debater's answer after each candidate. */
   chosen_score: number;
   rejected_score: number;
-  /** Indices among the drafts, and the one the debater spoke. */
+  /** Indices among the candidates, and the one the debater spoke (-1: not said). */
   chosen_candidate: number;
   rejected_candidate: number;
   spoken_candidate: number;
+  /** draft or refined, and the critique-and-refine round (0 for drafts). */
+  chosen_stage: 'draft' | 'refined';
+  rejected_stage: 'draft' | 'refined';
+  chosen_round: number;
+  rejected_round: number;
 }
 
 export interface ForkEvidence {
@@ -55,54 +63,83 @@ export interface PreferenceRow {
   agent: string;
   answer: string | null;
   correct_answer: string;
-  evidence: BestOfEvidence | ForkEvidence;
+  evidence: CandidateEvidence | ForkEvidence;
 }
 
 const assistant = (content: string): ChatMessage[] => [{ role: 'assistant', content }];
 
-interface BestOfMeta {
-  candidates: string[];
-  scores: number[];
+interface Candidate {
+  stage: 'draft' | 'refined';
+  round: number;
+  text: string;
+  score: number | null;
+}
+
+interface CandidatesMeta {
+  candidates: Candidate[];
   spoken: number;
   scorer: string | null;
 }
 
-function bestOfMeta(meta: Record<string, unknown> | undefined): BestOfMeta | null {
-  if (!meta) return null;
-  const { candidates, candidateScores, chosen, scorer } = meta as { candidates?: unknown; candidateScores?: unknown; chosen?: unknown; scorer?: unknown };
-  if (!Array.isArray(candidates) || !Array.isArray(candidateScores) || candidates.length !== candidateScores.length || candidates.length < 2) return null;
-  if (!candidates.every((c) => typeof c === 'string') || !candidateScores.every((s) => typeof s === 'number' && Number.isFinite(s))) return null;
-  return { candidates: candidates as string[], scores: candidateScores as number[], spoken: typeof chosen === 'number' ? chosen : -1, scorer: typeof scorer === 'string' ? scorer : null };
+/** The candidates an event's meta keeps (an LLM agent's, or a remote agent's under `remote`), read defensively: meta is free-form. */
+export function candidatesOf(meta: Record<string, unknown> | undefined): CandidatesMeta | null {
+  const remote = meta?.['remote'];
+  const m = Array.isArray(meta?.['candidates']) ? meta : remote && typeof remote === 'object' ? (remote as Record<string, unknown>) : undefined;
+  const raw = m?.['candidates'];
+  if (!m || !Array.isArray(raw)) return null;
+  const candidates = raw.flatMap((c): Candidate[] => {
+    if (!c || typeof c !== 'object') return [];
+    const o = c as Record<string, unknown>;
+    if ((o['stage'] !== 'draft' && o['stage'] !== 'refined') || typeof o['text'] !== 'string') return [];
+    const score = typeof o['score'] === 'number' && Number.isFinite(o['score']) ? o['score'] : null;
+    return [{ stage: o['stage'], round: typeof o['round'] === 'number' ? o['round'] : 0, text: o['text'], score }];
+  });
+  if (candidates.length < 2) return null;
+  const spoken = m['chosenCandidate'];
+  const scorer = m['scorer'];
+  return { candidates, spoken: typeof spoken === 'number' ? spoken : -1, scorer: typeof scorer === 'string' ? scorer : null };
 }
 
-/** The best-of-N pairs of one debate's speeches. */
-export function bestOfRows(r: TranscriptRecord, promptsDir?: string): PreferenceRow[] {
+/** The pairs of one debate's scored speech candidates (best-of-N drafts, critique-and-refine rewrites). */
+export function candidateRows(r: TranscriptRecord, promptsDir?: string): PreferenceRow[] {
   if (!hasChatPrompts(r)) return [];
-  if (!r.events.some((e) => bestOfMeta(e.meta))) return [];
+  if (!r.events.some((e) => candidatesOf(e.meta))) return [];
   const { turns, sides } = debateTurns(r);
   const rows: PreferenceRow[] = [];
   for (const turn of turns) {
-    const m = turn.event.action.type === 'speech' ? bestOfMeta(turn.event.meta) : null;
+    const m = turn.event.action.type === 'speech' ? candidatesOf(turn.event.meta) : null;
     if (!m) continue;
     const prompt = promptMessages(turn, promptsDir);
     const side = sides[turn.seat as DebaterSeat];
-    for (let i = 0; i < m.candidates.length; i++) {
-      for (let j = 0; j < m.candidates.length; j++) {
-        if (!((m.scores[i] as number) > (m.scores[j] as number))) continue;
+    m.candidates.forEach((a, i) => {
+      m.candidates.forEach((b, j) => {
+        if (a.score === null || b.score === null || !(a.score > b.score)) return;
         rows.push({
           prompt,
-          chosen: assistant(m.candidates[i] as string),
-          rejected: assistant(m.candidates[j] as string),
+          chosen: assistant(a.text),
+          rejected: assistant(b.text),
           debate_id: r.header.id,
           event: turn.index,
           seat: turn.seat,
           agent: seatAgent(r, turn.seat),
           answer: side === undefined ? null : answerLabel(side),
           correct_answer: answerLabel(r.header.assignment.correctIndex),
-          evidence: { kind: 'best-of-n', scorer: m.scorer, chosen_score: m.scores[i] as number, rejected_score: m.scores[j] as number, chosen_candidate: i, rejected_candidate: j, spoken_candidate: m.spoken },
+          evidence: {
+            kind: a.stage === 'draft' && b.stage === 'draft' ? 'best-of-n' : 'critique-and-refine',
+            scorer: m.scorer,
+            chosen_score: a.score,
+            rejected_score: b.score,
+            chosen_candidate: i,
+            rejected_candidate: j,
+            spoken_candidate: m.spoken,
+            chosen_stage: a.stage,
+            rejected_stage: b.stage,
+            chosen_round: a.round,
+            rejected_round: b.round,
+          },
         });
-      }
-    }
+      });
+    });
   }
   return rows;
 }

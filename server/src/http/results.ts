@@ -39,6 +39,8 @@ const ResultsQuery = z.object({
   provenance: z.enum([...PROVENANCES, 'unknown']).optional(),
   /** Only the counted items of this study (practice items, attention checks and excluded participants' judgements apart). */
   study: safeText(z.string().min(1).max(200)).optional(),
+  /** Only the debates of this tournament. */
+  tournament: safeText(z.string().min(1).max(60)).optional(),
   since: When.optional(),
   until: When.optional(),
   /** "json" (default), or a CSV of the selection: "judgements" or "turns". */
@@ -76,6 +78,7 @@ export function resultsRouter(deps: ResultsRouterDeps): Router {
       ...(q.inPaper ? { inPaper: q.inPaper === 'true' } : {}),
       ...(q.provenance ? { provenance: q.provenance } : {}),
       ...(q.study ? { study: q.study } : {}),
+      ...(q.tournament ? { tournament: q.tournament } : {}),
     };
     const who = requestPrincipal(req, deps);
     const scope = listScope(who);

@@ -19,6 +19,7 @@ import { rejudgeRouter, type RejudgeRouterDeps } from './rejudge.ts';
 import { resultsRouter, type ResultsRouterDeps } from './results.ts';
 import { noStore } from './security.ts';
 import { selfplayRouter, type SelfplayRouterDeps } from './selfplay.ts';
+import { tournamentRouter, type TournamentRouterDeps } from './tournaments.ts';
 
 export interface ApiRouters {
   researcherToken: string;
@@ -33,6 +34,7 @@ export interface ApiRouters {
   rejudge: RejudgeRouterDeps;
   agents: AgentsRouterDeps;
   selfplay: SelfplayRouterDeps;
+  tournaments: TournamentRouterDeps;
   /** The study routes, built by app.ts. */
   studies: Router;
 }
@@ -90,6 +92,7 @@ export function apiRouter(deps: ApiRouters): Router {
   api.use(deps.studies);
   api.use(agentsRouter(deps.agents));
   api.use(selfplayRouter(deps.selfplay));
+  api.use(tournamentRouter(deps.tournaments));
 
   api.use((_req, _res) => {
     throw new HttpError(404, 'no such API endpoint');

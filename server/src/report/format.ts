@@ -74,23 +74,7 @@ export function formatReport(report: Report): string {
       ]),
     );
   }
-  for (const r of report.ratings) {
-    const elo = (x: number | null) => (x === null ? '–' : x.toFixed(0));
-    const rate = (x: { games: number; rate: number }) => (x.games ? `${f3(x.rate)} (${x.games})` : '–');
-    out.push(
-      '',
-      `Debater ratings, ${r.preset}: ${r.debates} two-debater debates (${r.crossPlay} between different debaters, ${r.selfPlay} self-play); honest debater won ${f3(r.honestWins.estimate)} ${ci(r.honestWins)}`,
-      table([
-        ['debater', 'debates', 'Elo (mean of roles)', '95% cluster', 'Elo honest', 'Elo dishonest', 'honest − dishonest', 'win rate as honest (n)', 'as dishonest (n)', 'win rate, both assignments'],
-        ...r.agents.map((a) => [a.agent, String(a.debates), a.identified ? elo(a.elo) : 'not identified', Number.isFinite(a.low) ? `[${elo(a.low)}, ${elo(a.high)}]` : '–', elo(a.eloHonest), elo(a.eloDishonest), elo(a.gap), rate(a.asHonest), rate(a.asDishonest), a.winRate === null ? '–' : f3(a.winRate)]),
-      ]),
-    );
-    const apart = r.agents.filter((a) => !a.identified).map((a) => a.agent);
-    if (apart.length) out.push(`Not identified: ${apart.join(', ')} never met the largest connected group of debaters (e.g. only themselves), so the data fix only the honest − dishonest gap; a level would come from the prior alone.`);
-    if (r.pairs.length > 1 && r.pairs.length <= 30) {
-      out.push('', table([['a vs b', 'a honest: a wins (n)', 'a dishonest: a wins (n)', 'a wins, both assignments'], ...r.pairs.map((p) => [`${p.a} vs ${p.b}`, rate(p.asHonest), rate(p.asDishonest), p.winRate === null ? '–' : f3(p.winRate)])]));
-    }
-  }
+  out.push(...ratingsTables(report), ...strengthTable(report));
   const effects: string[][] = [];
   for (const g of report.byProtocol) {
     for (const e of [g.position, g.speakingOrder]) {
@@ -117,4 +101,46 @@ export function formatReport(report: Report): string {
   );
   out.push('', report.method);
   return out.join('\n');
+}
+
+/** The debater ratings, one table per protocol (and its pairs). */
+export function ratingsTables(report: Pick<Report, 'ratings'>): string[] {
+  const out: string[] = [];
+  for (const r of report.ratings) {
+    const elo = (x: number | null) => (x === null ? '–' : x.toFixed(0));
+    const rate = (x: { games: number; rate: number }) => (x.games ? `${f3(x.rate)} (${x.games})` : '–');
+    out.push(
+      '',
+      `Debater ratings, ${r.preset}: ${r.debates} two-debater debates (${r.crossPlay} between different debaters, ${r.selfPlay} self-play); honest debater won ${f3(r.honestWins.estimate)} ${ci(r.honestWins)}`,
+      table([
+        ['debater', 'debates', 'Elo (mean of roles)', '95% cluster', 'Elo honest', 'Elo dishonest', 'honest − dishonest', 'win rate as honest (n)', 'as dishonest (n)', 'win rate, both assignments'],
+        ...r.agents.map((a) => [a.agent, String(a.debates), a.identified ? elo(a.elo) : 'not identified', Number.isFinite(a.low) ? `[${elo(a.low)}, ${elo(a.high)}]` : '–', elo(a.eloHonest), elo(a.eloDishonest), elo(a.gap), rate(a.asHonest), rate(a.asDishonest), a.winRate === null ? '–' : f3(a.winRate)]),
+      ]),
+    );
+    const apart = r.agents.filter((a) => !a.identified).map((a) => a.agent);
+    if (apart.length) out.push(`Not identified: ${apart.join(', ')} never met the largest connected group of debaters (e.g. only themselves), so the data fix only the honest − dishonest gap; a level would come from the prior alone.`);
+    if (r.pairs.length > 1 && r.pairs.length <= 30) {
+      out.push('', table([['a vs b', 'a honest: a wins (n)', 'a dishonest: a wins (n)', 'a wins, both assignments'], ...r.pairs.map((p) => [`${p.a} vs ${p.b}`, rate(p.asHonest), rate(p.asDishonest), p.winRate === null ? '–' : f3(p.winRate)])]));
+    }
+  }
+  return out;
+}
+
+/** Debater strength against judge accuracy (Khan et al. 2024), when the report has it. */
+export function strengthTable(report: Pick<Report, 'strength'>): string[] {
+  const out: string[] = [];
+  if (report.strength) {
+    const s = report.strength;
+    const acc = (a: { n: number; rate: number; low: number; high: number }) => (a.n ? `${f3(a.rate)} ${ci(a)} (${a.n})` : '–');
+    out.push(
+      '',
+      `Debater strength against judge accuracy (Khan et al. 2024): rating in ${s.preset}; accuracy with the debater against itself, and as consultant`,
+      table([
+        ['judge', 'debater', 'Elo', '95% cluster', 'debate accuracy, 95% Wilson (n)', 'consultancy accuracy, 95% Wilson (n)'],
+        ...s.points.map((p) => [p.judge, p.agent, p.elo === null ? 'not identified' : p.elo.toFixed(0), Number.isFinite(p.low) ? `[${p.low.toFixed(0)}, ${p.high.toFixed(0)}]` : '–', acc(p.debate), acc(p.consultancy)]),
+      ]),
+      ...s.trends.map((t) => `${t.judge}, ${t.protocol}: accuracy ${t.slopePer100 === null ? 'has no slope' : `${t.slopePer100 >= 0 ? '+' : ''}${t.slopePer100.toFixed(3)} per 100 Elo`} over ${t.points} debater(s)`),
+    );
+  }
+  return out;
 }

@@ -35,6 +35,8 @@ export interface ReportFilter {
   study?: string;
   /** "human" or "ai": who debated (every debater seat of that kind; debates without debaters do not match). */
   debaters?: 'human' | 'ai';
+  /** Only the debates of this tournament (header.meta.tournament.id). */
+  tournament?: string;
 }
 
 /** A study debate's kind (its header's meta.study): only `item` is data; practice items and attention checks are not. */
@@ -175,6 +177,7 @@ export function matchesFilter(r: TranscriptRecord, f: ReportFilter): boolean {
   // A study's practice items and attention checks are never counted as judgements.
   if (study && study.kind !== 'item') return false;
   if (f.debaters && debaterKindOf(r.header) !== f.debaters) return false;
+  if (f.tournament && (r.header.meta?.['tournament'] as { id?: unknown } | undefined)?.id !== f.tournament) return false;
   return true;
 }
 

@@ -10,6 +10,7 @@ import { compareProtocols, inRooms, settingsOf, type Comparison } from './compar
 import { debaterRatings, type DebaterRatings } from './ratings.ts';
 import { selectOutcomes, type Outcome, type ReportFilter } from './outcomes.ts';
 import { groupStats, type GroupStats } from './stats.ts';
+import { strengthVsAccuracy, type StrengthVsAccuracy } from './strength.ts';
 
 export interface ProtocolSection extends GroupStats {
   preset: string;
@@ -33,6 +34,8 @@ export interface Report {
   comparisons: Comparison[];
   /** Debater ratings per preset with two-debater debates between different debaters. */
   ratings: DebaterRatings[];
+  /** Each debater's rating in debate against the judge's accuracy in its self-play debates and its consultancies (Khan et al. 2024); null without both. */
+  strength: StrengthVsAccuracy | null;
   tieRule: string;
   method: string;
 }
@@ -57,6 +60,7 @@ export const REPORT_METHOD =
   'with no common question, the unpaired difference (normal interval). Each difference pairs within one setting, named beside it: who debated (human, AI) and, for imported data, the rooms the original analysis included or every room; when the selection mixes settings a pooled row comes first and says so. ' +
   'Debater ratings: Bradley–Terry by penalised maximum likelihood (Newton–Raphson; one virtual tie per role against a reference, a weak prior), ' +
   'one rating per debater as honest and as dishonest, the aggregate their mean (averaged over both assignments), Elo scale (1500 = mean rating of the roles in the largest group linked by games; a debater outside it, such as one that only met itself, is not identified: no level, no interval, only its honest − dishonest gap); a debater wins when the judge puts more probability on its answer than on the other debater\'s, a tie counts half; two-debater debates only. ' +
+  'Strength against accuracy (Khan et al. 2024): each rated debater\'s debate rating against its judge\'s accuracy in the debates it played against a copy of itself and in its consultancies, 95% Wilson intervals, and the least-squares slope of accuracy on rating per 100 Elo. ' +
   'Open protocols: share of choices of the correct answer (choices that timed out, where the drawn answer stood, counted apart), 95% Wilson interval; the judge\'s accuracy after a correct and after a wrong choice. ' +
   'Information gain: mean log2(p_final(correct) / p_prior(correct)) over debates that open with a judge turn.';
 
@@ -117,6 +121,11 @@ export function reportOf(outcomes: readonly Outcome[], debates: number, filter: 
     choices: choiceTable(byPreset),
     comparisons,
     ratings,
+    strength: strengthVsAccuracy(
+      ratings.find((r) => r.preset === 'debate'),
+      byPreset.get('debate') ?? [],
+      byPreset.get('consultancy') ?? [],
+    ),
     tieRule: TIE_RULE,
     method: REPORT_METHOD,
   };

@@ -26,6 +26,7 @@ export function listFilterOf(f: ReportFilter, extra: Pick<ListFilter, 'since' | 
     ...(f.pack ? { pack: f.pack } : {}),
     ...(f.preset ? { preset: f.preset } : {}),
     ...(f.source ? { source: f.source === 'none' ? null : f.source } : {}),
+    ...(f.tournament ? { meta: { 'tournament.id': f.tournament } } : {}),
     ...extra,
   };
 }

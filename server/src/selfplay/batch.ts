@@ -26,6 +26,8 @@ export interface PlannedDebate {
   seed: string;
   /** Agent id per seat the preset has. */
   seats: Partial<Record<Seat, string>>;
+  /** More of the header's meta (a tournament's round and match), beside `selfplay`. */
+  meta?: Record<string, unknown>;
 }
 
 export interface BatchOptions {
@@ -146,12 +148,16 @@ export function planDebates(plan: BatchPlan): PlannedDebate[] {
  * stored whole or not at all.
  */
 export async function runBatch(plan: BatchPlan, options: BatchOptions): Promise<BatchSummary> {
-  const items = planDebates(plan);
+  return runPlanned(planDebates(plan), options);
+}
+
+/** Runs planned debates (a batch's, a tournament round's) as runBatch does: checked first, stored whole, finished ones skipped. */
+export async function runPlanned(items: readonly PlannedDebate[], options: BatchOptions): Promise<BatchSummary> {
   const started = Date.now();
   const startAt = options.startAt ?? started;
   const deps: Pick<CreateDeps, 'store' | 'scenarios' | 'agentCapabilities'> = {
     store: options.store,
-    scenarios: new Map(plan.scenarios.map((s) => [s.id, s])),
+    scenarios: new Map(items.map((i) => [i.scenario.id, i.scenario])),
     agentCapabilities: (id) => options.agents.capabilities(id),
   };
   const requestOf = (item: PlannedDebate): NewDebate => {
@@ -164,7 +170,7 @@ export async function runBatch(plan: BatchPlan, options: BatchOptions): Promise<
       seed: item.seed,
       seats,
       createdAt: startAt,
-      meta: { selfplay: { seats: item.seats, seed: item.seed } },
+      meta: { ...item.meta, selfplay: { seats: item.seats, seed: item.seed } },
       source: { name: 'selfplay' },
       provenance: 'selfplay',
     };

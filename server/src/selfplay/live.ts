@@ -21,7 +21,7 @@ export async function playLive(deps: { store: Pick<Store, 'getTranscript'>; sess
     createdAt: Date.now(),
     seats,
     provenance: 'selfplay',
-    meta: { selfplay: { seats: item.seats, seed: item.seed } },
+    meta: { ...item.meta, selfplay: { seats: item.seats, seed: item.seed } },
   });
   header.source = { name: 'selfplay' };
   const over = new Promise<void>((resolve) => {

@@ -143,6 +143,22 @@ export interface DebaterRatingsOut {
   agents: { agent: string; debates: number; identified?: boolean; elo: number | null; eloHonest: number | null; eloDishonest: number | null; low: number | null; high: number | null; winRate: number | null }[];
 }
 
+/** The judge's accuracy in one protocol, with its 95% Wilson interval (n = 0: none). */
+export interface AccuracyOut {
+  n: number;
+  correct: number;
+  rate: number | null;
+  low: number | null;
+  high: number | null;
+}
+
+/** Debater strength against judge accuracy (Khan et al. 2024): one point per judge and debater, and the slope of each protocol. */
+export interface StrengthOut {
+  preset: string;
+  points: { judge: string; agent: string; elo: number | null; low: number | null; high: number | null; debate: AccuracyOut; consultancy: AccuracyOut }[];
+  trends: { judge: string; protocol: 'debate' | 'consultancy'; points: number; slopePer100: number | null }[];
+}
+
 /** GET /api/results */
 export interface ResultsResponse {
   total: number;
@@ -157,6 +173,8 @@ export interface ResultsResponse {
     comparisons: { a: string; b: string; rooms: { label: string }; scoring: string; paired: boolean; questions: number; excluded: number; difference: number | null; normal: Interval; cluster: Interval }[];
     balance: { preset: string; debates: number; questions: number; honest: number; dishonest: number; correctFirst: number; correctLater: number; balancedQuestions: number }[];
     ratings: DebaterRatingsOut[];
+    /** Each debater's rating against the judge's accuracy in debate (against itself) and in consultancy; null without both. */
+    strength: StrengthOut | null;
     tieRule: string;
     method: string;
   };

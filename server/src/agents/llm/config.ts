@@ -24,8 +24,10 @@ export const LlmAgentConfig = z
     concurrency: z.number().int().positive().max(256).default(4),
     /** Debaters: draw this many speeches and keep the one `bestOfJudge` likes best for the debater's answer. */
     bestOf: z.number().int().min(1).max(16).default(1),
-    /** An agent id (built-in or configured) that scores best-of-N candidates. */
+    /** An agent id (built-in or configured) that scores the candidates of best-of-N and of critique-and-refine. */
     bestOfJudge: z.string().default('builtin:passage-judge'),
+    /** Debaters: rounds of critique-and-refine after the draft (the model critiques its draft, then rewrites it); 0 for none. */
+    refineRounds: z.number().int().min(0).max(4).default(0),
     /** Folder with prompt templates overriding the built-in ones (same file names). */
     promptsDir: z.string().optional(),
     description: z.string().optional(),

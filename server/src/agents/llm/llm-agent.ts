@@ -5,7 +5,7 @@ import type { ChatClient, Completion } from './client.ts';
 import type { LlmAgentConfig } from './config.ts';
 import { providerLimiter } from './limiter.ts';
 import { ParseError, parseChoiceReply, parseJudgeReply, trimSpeech } from './parse.ts';
-import { buildPrompt } from './prompts.ts';
+import { buildPrompt, revisionPrompt } from './prompts.ts';
 
 /** Usage across the calls of one turn, kept in the event's meta. */
 interface Usage {
@@ -29,7 +29,7 @@ export class LlmAgent implements Agent {
   readonly id: string;
   private readonly config: LlmAgentConfig;
   private readonly client: ChatClient;
-  /** Scores best-of-N candidates (a judge agent); required when config.bestOf > 1. The drafts, their scores and the scorer are kept in the event's meta (the preference export reads them). */
+  /** Scores best-of-N and refined candidates (a judge agent); required when config.bestOf > 1. Its id is kept in the event's meta beside the candidates (the preference export reads them). */
   private readonly scorer?: Agent;
 
   constructor(id: string, config: LlmAgentConfig, client: ChatClient, scorer?: Agent) {
@@ -93,20 +93,60 @@ export class LlmAgent implements Agent {
     throw lastError ?? new ParseError('no reply');
   }
 
+  /**
+   * A speech: `bestOf` drafts, the one the scorer believes most kept; then `refineRounds`
+   * rounds of critique-and-refine (the model critiques the current speech, then rewrites
+   * it). The speech given is the best-scored of the kept draft and its refinements (a tie
+   * goes to the later one; with no scorer, the last refinement). Every draft, critique and
+   * candidate, with its score, is kept in the event's meta (`candidates`).
+   */
   private async debate(turn: AgentTurn, usage: Usage): Promise<AgentReply> {
     const { view } = turn;
     const passage = view.passage?.text ?? '';
     const prompt = buildPrompt(view, turn.refusal, this.config.promptsDir);
     const n = this.scorer ? this.config.bestOf : 1;
-    const drafts = await Promise.all(Array.from({ length: n }, () => this.call(prompt.system, prompt.user, turn.signal, usage)));
-    const candidates = drafts.map((d) => trimSpeech(d.text, passage, view.rules)).filter((t) => t.trim().length > 0);
-    if (candidates.length === 0) throw new ParseError('the model returned an empty speech');
-    if (candidates.length === 1 || !this.scorer) return { action: { type: 'speech', text: candidates[0] as string }, meta: {} };
-    const scores: number[] = [];
-    for (const text of candidates) scores.push(await scoreCandidate(this.scorer, view, text, turn.signal));
-    const best = scores.indexOf(Math.max(...scores));
-    return { action: { type: 'speech', text: candidates[best] as string }, meta: { bestOf: candidates.length, candidates, candidateScores: scores, chosen: best, scorer: this.scorer.id } };
+    const speak = async (p: { system: string; user: string }) => trimSpeech((await this.call(p.system, p.user, turn.signal, usage)).text, passage, view.rules);
+    const drafts = (await Promise.all(Array.from({ length: n }, () => speak(prompt)))).filter((t) => t.trim().length > 0);
+    if (drafts.length === 0) throw new ParseError('the model returned an empty speech');
+    const score = async (text: string) => (this.scorer ? await scoreCandidate(this.scorer, view, text, turn.signal) : null);
+    const candidates: SpeechCandidate[] = [];
+    for (const text of drafts) candidates.push({ stage: 'draft', round: 0, text, score: drafts.length > 1 || this.config.refineRounds > 0 ? await score(text) : null });
+    const draftScores = candidates.map((c) => c.score ?? 0);
+    const bestDraft = draftScores.indexOf(Math.max(...draftScores));
+    let chosen = bestDraft;
+    let current = candidates[bestDraft] as SpeechCandidate;
+    for (let round = 1; round <= this.config.refineRounds; round++) {
+      const critique = (await this.call(prompt.system, revisionPrompt(view, prompt, { kind: 'critique', draft: current.text }, this.config.promptsDir).user, turn.signal, usage)).text.trim();
+      const refined = await speak(revisionPrompt(view, prompt, { kind: 'refine', draft: current.text, critique }, this.config.promptsDir));
+      if (!refined.trim()) {
+        candidates.push({ stage: 'refined', round, critique, text: refined, score: null });
+        continue;
+      }
+      const next: SpeechCandidate = { stage: 'refined', round, critique, text: refined, score: await score(refined) };
+      candidates.push(next);
+      // Without a scorer the refinement stands; with one, it stands unless the scorer believes it less.
+      if (next.score === null || current.score === null || next.score >= current.score) {
+        current = next;
+        chosen = candidates.length - 1;
+      }
+    }
+    const meta: Record<string, unknown> = {};
+    if (drafts.length > 1) Object.assign(meta, { bestOf: drafts.length, candidateScores: draftScores, chosen: bestDraft });
+    if (drafts.length > 1 || this.config.refineRounds > 0) Object.assign(meta, { candidates, chosenCandidate: chosen, ...(this.scorer ? { scorer: this.scorer.id } : {}) });
+    if (this.config.refineRounds > 0) meta.refineRounds = this.config.refineRounds;
+    return { action: { type: 'speech', text: current.text }, meta };
   }
+}
+
+/** One speech an LLM debater wrote in a turn (kept in the event's meta): a draft, or a refinement with the critique it answered. */
+export interface SpeechCandidate {
+  stage: 'draft' | 'refined';
+  /** 0 for drafts; the critique-and-refine round otherwise. */
+  round: number;
+  text: string;
+  /** The scorer's probability for the debater's answer after this speech (null: not scored). */
+  score: number | null;
+  critique?: string;
 }
 
 /**

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { answerLabel, familyOf, isPresetName, PRESETS, segmentText, sidesChosen, type DebateView, type Refusal, type RoundView } from '@arena/shared';
 import { answerOf } from '../builtin/common.ts';
 
-export const PROMPT_FILES = ['debater-debate', 'debater-consultancy', 'debater-choose', 'judge-debate', 'judge-consultancy', 'judge-blind', 'judge-expert'] as const;
+export const PROMPT_FILES = ['debater-debate', 'debater-consultancy', 'debater-choose', 'debater-critique', 'debater-refine', 'judge-debate', 'judge-consultancy', 'judge-blind', 'judge-expert'] as const;
 export type PromptName = (typeof PROMPT_FILES)[number];
 
 const BUILTIN_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'prompts');
@@ -122,4 +122,20 @@ export function buildPrompt(view: DebateView, refusal: Refusal | undefined, dir?
       ? 'You are a careful judge. You answer with JSON only.'
       : 'You are a skilled debater who quotes evidence exactly.';
   return { system, user: fill(promptTemplate(name, dir), promptValues(view, refusal)) };
+}
+
+/**
+ * Critique-and-refine: the turn's own prompt followed by the `debater-critique` template
+ * (the draft, asking for a critique) or the `debater-refine` template (the draft and its
+ * critique, asking for the improved speech).
+ */
+export function revisionPrompt(
+  view: DebateView,
+  base: { system: string; user: string },
+  step: { kind: 'critique'; draft: string } | { kind: 'refine'; draft: string; critique: string },
+  dir?: string,
+): { system: string; user: string } {
+  const values = { ...promptValues(view), draft: step.draft, critique: step.kind === 'refine' ? step.critique : '' };
+  const template = promptTemplate(step.kind === 'critique' ? 'debater-critique' : 'debater-refine', dir);
+  return { system: base.system, user: `${base.user}\n\n---\n\n${fill(template, values)}` };
 }
