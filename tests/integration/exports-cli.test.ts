@@ -71,24 +71,22 @@ const PreferenceRow = z
     agent: z.string(),
     answer: z.string().nullable(),
     correct_answer: z.string(),
-    evidence: z.discriminatedUnion('kind', [
-      ...(['best-of-n', 'critique-and-refine'] as const).map((kind) =>
-        z
-          .object({
-            kind: z.literal(kind),
-            scorer: z.string().nullable(),
-            chosen_score: z.number(),
-            rejected_score: z.number(),
-            chosen_candidate: z.number().int(),
-            rejected_candidate: z.number().int(),
-            spoken_candidate: z.number().int(),
-            chosen_stage: z.enum(['draft', 'refined']),
-            rejected_stage: z.enum(['draft', 'refined']),
-            chosen_round: z.number().int(),
-            rejected_round: z.number().int(),
-          })
-          .strict(),
-      ),
+    evidence: z.union([
+      z
+        .object({
+          kind: z.enum(['best-of-n', 'critique-and-refine']),
+          scorer: z.string().nullable(),
+          chosen_score: z.number(),
+          rejected_score: z.number(),
+          chosen_candidate: z.number().int(),
+          rejected_candidate: z.number().int(),
+          spoken_candidate: z.number().int(),
+          chosen_stage: z.enum(['draft', 'refined']),
+          rejected_stage: z.enum(['draft', 'refined']),
+          chosen_round: z.number().int(),
+          rejected_round: z.number().int(),
+        })
+        .strict(),
       z.object({ kind: z.literal('fork'), parent_id: z.string(), chosen_debate: z.string(), rejected_debate: z.string(), chosen_p: z.number(), rejected_p: z.number() }).strict(),
     ]),
   })
