@@ -76,6 +76,16 @@ if (want('pixels')) {
   console.log(`pixels      sparse judge evaluations/s: ${fmt(r.judgeEvalsPerSecond)}; MCTS rollouts/s: ${fmt(r.mctsRolloutsPerSecond)}`);
 }
 
+if (want('export')) {
+  const { benchExport } = await import('./export.ts');
+  const r = await benchExport();
+  results.export = r;
+  console.log(`export      ${fmt(r.debates)} stored debates (filled in ${fmt(r.seedSeconds, 0)} s), each export in its own process:`);
+  for (const e of r.exports) {
+    console.log(`              arena export ${e.export.padEnd(11)} ${fmt(e.rows).padStart(9)} rows in ${fmt(e.seconds, 1).padStart(6)} s: ${fmt(e.rowsPerSecond).padStart(7)} rows/s, ${fmt(e.debatesPerSecond).padStart(6)} debates/s, peak RSS ${fmt(e.peakMB)} MB`);
+  }
+}
+
 // The load benchmark is long; it runs only when named: npm run bench -- load
 if (only.includes('load')) {
   const { measureLoad } = await import('./load/load.ts');

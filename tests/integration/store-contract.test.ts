@@ -216,6 +216,16 @@ describe.each(backends.filter((b) => b.enabled))('the stores on $name', (backend
       expect(summary).toMatchObject({ source: 'bulk', status: 'finished', updatedAt: 1_700_000_001_000 });
     });
 
+    it('iterates every transcript once, in (created_at, id) order, across pages whose rows share a time', async () => {
+      const store = stores.debates;
+      const made = ['tie-e', 'tie-a', 'tie-d', 'tie-b', 'tie-g', 'tie-c', 'tie-f'].map((id, i) => headerAt(id, i < 5 ? 7_000_000 : 7_000_001, { source: { name: 'ties' } }));
+      for (const h of made) await store.createDebate(h, 'waiting', null, 'private');
+      const seen: string[] = [];
+      for await (const r of store.transcripts({ source: 'ties' }, 2)) seen.push(r.header.id);
+      const byTime = (at: number) => made.filter((h) => h.createdAt === at).map((h) => h.id).sort();
+      expect(seen).toEqual([...byTime(7_000_000), ...byTime(7_000_001)]);
+    });
+
     it('saves a transcript whole or not at all', async () => {
       const s0 = newDebate('blind', 'torn');
       const { state, events } = play(s0, [['system', { type: 'start' }], ['judge', judge([0.6, 0.4], true)]]);

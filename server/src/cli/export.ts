@@ -14,13 +14,13 @@ import { loadSelection } from '../report/select.ts';
 import { commandStores } from './store.ts';
 import { reportFilter, selectionOptions } from './report.ts';
 
-/** A subcommand group (`export`) that other modules may have created already. */
-function group(program: Command, name: string, description: string): Command {
-  return program.commands.find((c) => c.name() === name) ?? program.command(name).description(description);
+/** The `export` subcommand group, created by whichever export module registers first. */
+export function exportGroup(program: Command): Command {
+  return program.commands.find((c) => c.name() === 'export') ?? program.command('export').description('export debates for other tools');
 }
 
 export function registerExportCsv(program: Command): void {
-  const cmd = group(program, 'export', 'export debates for other tools').command('csv');
+  const cmd = exportGroup(program).command('csv');
   selectionOptions(cmd)
     .description('write judgements.csv (one row per final judgement), turns.csv (one row per judge turn) and data-dictionary.csv for a selection of debates')
     .requiredOption('--out <dir>', 'folder to write (created if missing)')

@@ -6,6 +6,7 @@ import { registerNyu } from './import.ts';
 import { registerRejudge } from './rejudge.ts';
 import { registerStudy } from './study.ts';
 import { registerExportCsv } from './export.ts';
+import { registerExportTraining } from './export-training.ts';
 import { registerPower } from './power.ts';
 import { registerStore } from './store-upgrade.ts';
 import { registerAgents } from './agents.ts';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   // Subcommands register themselves here, one line each.
   registerNyu(program);
   registerExportCsv(program);
+  registerExportTraining(program);
   registerSelfplay(program);
   registerReport(program);
   registerRejudge(program);

@@ -87,27 +87,31 @@ function pick(row: Record<string, Cell> | undefined, keys: readonly string[]): R
 /** Formats a logical for a CSV cell (TRUE/FALSE; empty for null). */
 export const csvBool = bool;
 
+/** One judgements.csv row of a finished debate (logicals as TRUE/FALSE, null where a column does not apply). */
+export function judgementRow(o: Outcome): Record<string, Cell> {
+  return {
+    ...shared(o),
+    debate_id: o.id,
+    source: o.source,
+    pack: o.pack,
+    judge_kind: o.judgeKind,
+    tie: bool(o.tie),
+    judge_score: num(o.judgeScore),
+    brier: num(brierScore(o.probabilities, o.correctIndex)),
+    answers: o.answers,
+    in_paper: bool(o.inPaper),
+    // Open protocols: the answer the protagonist chose (empty when the seed drew the sides or the choice timed out).
+    chosen_position: o.choice && !o.choice.timedOut ? o.choice.answer + 1 : null,
+    chose_correct: o.choice && !o.choice.timedOut ? bool(o.choice.correct) : null,
+    rejudge_of: o.rejudgeOf,
+  };
+}
+
 /** judgements.csv: one row per finished debate's final judgement. */
 export function judgementsCsv(outcomes: readonly Outcome[], overrides?: RowOverrides, extraColumns: readonly string[] = []): string {
   return toCsv(
     [...JUDGEMENT_COLUMNS, ...extraColumns],
-    outcomes.map((o) => ({
-      ...shared(o),
-      debate_id: o.id,
-      source: o.source,
-      pack: o.pack,
-      judge_kind: o.judgeKind,
-      tie: bool(o.tie),
-      judge_score: num(o.judgeScore),
-      brier: num(brierScore(o.probabilities, o.correctIndex)),
-      answers: o.answers,
-      in_paper: bool(o.inPaper),
-      // Open protocols: the answer the protagonist chose (empty when the seed drew the sides or the choice timed out).
-      chosen_position: o.choice && !o.choice.timedOut ? o.choice.answer + 1 : null,
-      chose_correct: o.choice && !o.choice.timedOut ? bool(o.choice.correct) : null,
-      rejudge_of: o.rejudgeOf,
-      ...overrides?.(o),
-    })),
+    outcomes.map((o) => ({ ...judgementRow(o), ...overrides?.(o) })),
   );
 }
 

@@ -60,21 +60,34 @@ export async function excludedSelection(stores: SelectionStores, filter: ReportF
 }
 
 /**
- * Every transcript in the selection (a study's counted items only, without the judgements
- * of participants its rules excluded). A source with no debates at all is an error that
- * names the sources the store has (a typo should not print an empty table).
+ * Every transcript in the selection, one at a time as the store pages them (a study's
+ * counted items only, without the judgements of participants its rules excluded), so an
+ * export over any number of debates holds one page in memory. A source with no debates
+ * at all is an error that names the sources the store has (a typo should not print an
+ * empty table).
  */
-export async function loadSelection(stores: SelectionStores, filter: ReportFilter, extra: Pick<ListFilter, 'since' | 'until' | 'visibility' | 'exceptScenarios'> = {}): Promise<TranscriptRecord[]> {
+export async function* streamSelection(stores: SelectionStores, filter: ReportFilter, extra: Pick<ListFilter, 'since' | 'until' | 'visibility' | 'exceptScenarios'> = {}): AsyncGenerator<TranscriptRecord> {
   const store = stores.debates;
   const exclusions = await studyExclusions(stores.studies);
-  const records: TranscriptRecord[] = [];
-  for await (const r of store.transcripts(listFilterOf(filter, extra))) if (matchesFilter(r, filter) && !excludedBy(exclusions, r)) records.push(r);
-  if (records.length === 0 && filter.source) {
+  let n = 0;
+  for await (const r of store.transcripts(listFilterOf(filter, extra))) {
+    if (matchesFilter(r, filter) && !excludedBy(exclusions, r)) {
+      n++;
+      yield r;
+    }
+  }
+  if (n === 0 && filter.source) {
     const known = await storeSources(store, extra.visibility);
     const wanted = filter.source === 'none' ? 'arena' : filter.source;
     if (!known.includes(wanted)) {
       throw new UnknownSource(`no debates from source "${filter.source}" (sources in this store: ${known.length ? known.join(', ') : 'none, the store is empty'}; "nyu" is short for ${NYU_SOURCE}, "arena" for debates played here)`);
     }
   }
+}
+
+/** Every transcript in the selection, in memory (see streamSelection). */
+export async function loadSelection(stores: SelectionStores, filter: ReportFilter, extra: Pick<ListFilter, 'since' | 'until' | 'visibility' | 'exceptScenarios'> = {}): Promise<TranscriptRecord[]> {
+  const records: TranscriptRecord[] = [];
+  for await (const r of streamSelection(stores, filter, extra)) records.push(r);
   return records;
 }

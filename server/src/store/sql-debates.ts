@@ -230,12 +230,20 @@ export class SqlDebateStore implements DebateStore {
 
   async *transcripts(filter: ListFilter = {}, pageSize = 200): AsyncGenerator<TranscriptRecord> {
     const { where, params } = whereClause(filter);
-    for (let offset = 0; ; offset += pageSize) {
-      const rows = await this.sql.query<DebateRow>(
-        `SELECT * FROM debates ${where} ORDER BY created_at, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-        [...params, pageSize, offset],
+    // Keyset pages (after the last row's created_at and id), not OFFSET: each page is an index
+    // range, so reading every debate stays linear in their number.
+    const n = params.length;
+    const afterLast = `${where ? `${where} AND` : 'WHERE'} (created_at > $${n + 1} OR (created_at = $${n + 1} AND id > $${n + 2}))`;
+    let last: DebateRow | null = null;
+    for (;;) {
+      const rows: DebateRow[] = await this.sql.query<DebateRow>(
+        last
+          ? `SELECT * FROM debates ${afterLast} ORDER BY created_at, id LIMIT $${n + 3}`
+          : `SELECT * FROM debates ${where} ORDER BY created_at, id LIMIT $${n + 1}`,
+        last ? [...params, last.created_at, last.id, pageSize] : [...params, pageSize],
       );
       if (rows.length === 0) return;
+      last = rows.at(-1) ?? null;
       const ids = rows.map((r) => r.id);
       const events = await this.sql.query<EventRow & { debate_id: string }>(
         `SELECT debate_id, seq, at, seat, action, meta FROM events WHERE debate_id IN (${ids.map((_, i) => `$${i + 1}`).join(', ')}) ORDER BY debate_id, seq`,

@@ -29,7 +29,7 @@ export class LlmAgent implements Agent {
   readonly id: string;
   private readonly config: LlmAgentConfig;
   private readonly client: ChatClient;
-  /** Scores best-of-N candidates (a judge agent); required when config.bestOf > 1. */
+  /** Scores best-of-N and refined candidates (a judge agent); required when config.bestOf > 1. Its id is kept in the event's meta beside the candidates (the preference export reads them). */
   private readonly scorer?: Agent;
 
   constructor(id: string, config: LlmAgentConfig, client: ChatClient, scorer?: Agent) {
@@ -154,7 +154,7 @@ export class LlmAgent implements Agent {
     }
     const meta: Record<string, unknown> = {};
     if (drafts.length > 1) Object.assign(meta, { bestOf: drafts.length, candidateScores: draftScores, chosen: bestDraft });
-    if (drafts.length > 1 || this.config.refineRounds > 0) Object.assign(meta, { candidates, chosenCandidate: chosen });
+    if (drafts.length > 1 || this.config.refineRounds > 0) Object.assign(meta, { candidates, chosenCandidate: chosen, ...(this.scorer ? { scorer: this.scorer.id } : {}) });
     if (this.config.refineRounds > 0) meta.refineRounds = this.config.refineRounds;
     return { action: { type: 'speech', text: current.text }, meta };
   }

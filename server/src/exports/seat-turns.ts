@@ -1,0 +1,65 @@
+/**
+ * The turns of a stored debate as each seat took them: for every speech, choice and
+ * judgement, the seat's own view just before it (the engine's `viewFor`, live mode, so
+ * with the legal actions the seat had) and what it did. Pure: a transcript in, turns out.
+ */
+import { apply, initialState, sidesOf, viewFor, type DebateEvent, type DebateHeader, type DebateState, type DebateView, type DebaterSeat, type Segment, type TranscriptRecord } from '@arena/shared';
+
+export type SeatTurnAction = 'speech' | 'judge' | 'choose';
+
+export interface SeatTurn {
+  /** 0-based index of the event in the transcript. */
+  index: number;
+  event: DebateEvent;
+  seat: 'judge' | DebaterSeat;
+  /** What the seat saw when it acted. */
+  view: DebateView;
+  /** A speech as recorded (quotes resolved against the evidence). */
+  segments?: Segment[];
+}
+
+const ACTIONS = new Set(['speech', 'judge', 'choose']);
+
+/** The passage debates' turns; image debates (pixel reveals) have no chat prompt and give none. */
+export function hasChatPrompts(r: Pick<TranscriptRecord, 'header'>): boolean {
+  return r.header.scenario.evidence.kind === 'passage';
+}
+
+/** The segments of `seat`'s latest speech in a state (the one the event just made). */
+function latestSpeech(state: DebateState, seat: DebaterSeat): Segment[] | undefined {
+  for (let i = state.rounds.length - 1; i >= 0; i--) {
+    const s = state.rounds[i]?.speeches.find((x) => x.seat === seat);
+    if (s) return s.segments;
+  }
+  return undefined;
+}
+
+/** A debate's seated turns and where they led. */
+export interface DebateTurns {
+  turns: SeatTurn[];
+  /** The state after the last event the engine accepted. */
+  state: DebateState;
+  /** Which shown answer each debater argued (open protocols: as the protagonist chose). */
+  sides: Partial<Record<DebaterSeat, number>>;
+}
+
+/**
+ * Every seated turn of a transcript (speeches, choices, judgements), in order, each
+ * with the seat's view before it. Stops quietly at an event the engine refuses (a
+ * damaged transcript gives the turns before it).
+ */
+export function debateTurns(r: Pick<TranscriptRecord, 'header' | 'events'>): DebateTurns {
+  let state = initialState(r.header as DebateHeader);
+  const turns: SeatTurn[] = [];
+  for (const [index, event] of r.events.entries()) {
+    const acting = ACTIONS.has(event.action.type) && event.seat !== 'system' && event.seat !== 'observer';
+    const view = acting ? viewFor(state, event.seat as 'judge' | DebaterSeat) : null;
+    const result = apply(state, event.action, event.seat, event.at);
+    if (!result.ok) break;
+    state = result.state;
+    if (!view) continue;
+    const seat = event.seat as 'judge' | DebaterSeat;
+    turns.push({ index, event, seat, view, ...(event.action.type === 'speech' && seat !== 'judge' ? { segments: latestSpeech(state, seat) } : {}) });
+  }
+  return { turns, state, sides: sidesOf(state) ?? r.header.assignment.debaters };
+}

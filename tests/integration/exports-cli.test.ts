@@ -1,0 +1,368 @@
+/**
+ * `arena export sft | preferences | dataset | inspect` through the command line on an
+ * embedded store in a temp folder: self-play with LLM agents against a local fake model
+ * server (a best-of-N debater among them), built-in self-play, imported NYU rooms and two
+ * forks of a stored debate. Every export is read back with a reader of its own (zod
+ * schemas for the JSON Lines and the Inspect log, hyparquet for Parquet, yaml for the
+ * dataset card) and its row counts are checked against counts made from the store.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { judgedCorrect, replay, type DebateEvent, type DebateHeader, type TranscriptRecord } from '@arena/shared';
+import { commandStores } from '../../server/src/cli/store.ts';
+import { runArena } from '../helpers/cli.ts';
+import { startFakeLlmServer, type FakeLlmServer } from '../helpers/fake-llm-server.ts';
+import { NYU_FIXTURE, writeNyuFixture } from '../helpers/nyu-fixture.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'exports-cli-'));
+const db = join(root, 'db');
+let llm: FakeLlmServer;
+let calls = 0;
+
+/** Debaters quote a different sentence of the story at each call (so best-of-N drafts differ); judges favour answer 1. */
+function respond(prompt: string): string {
+  if (/Reply with JSON only/.test(prompt)) {
+    const labels = [...prompt.matchAll(/^([1-4])\. /gm)].map((m) => m[1] as string);
+    return JSON.stringify({ probabilities: Object.fromEntries(labels.map((l, i) => [l, i === 0 ? 0.6 : 0.4 / (labels.length - 1)])), end: true, comment: 'Weighed the quotes.' });
+  }
+  const story = /<story>\n?([\s\S]*?)<\/story>/.exec(prompt)?.[1] ?? '';
+  const sentences = story.split(/(?<=[.!?])\s+/).filter((s) => s.split(/\s+/).length >= 6);
+  const sentence = sentences[calls++ % Math.max(1, sentences.length)] ?? '';
+  return `My answer is right. The story says <quote>${sentence.split(/\s+/).slice(0, 10).join(' ')}</quote>, which settles it.`;
+}
+
+const Message = z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string().min(1) }).strict();
+const SftRow = z
+  .object({
+    messages: z.tuple([Message.extend({ role: z.literal('system') }), Message.extend({ role: z.literal('user') }), Message.extend({ role: z.literal('assistant') })]),
+    metadata: z
+      .object({
+        debate_id: z.string(),
+        event: z.number().int().nonnegative(),
+        seat: z.enum(['A', 'B', 'C', 'D', 'judge']),
+        role: z.enum(['debater', 'judge']),
+        agent: z.string(),
+        action: z.enum(['speech', 'judge', 'choose']),
+        preset: z.string(),
+        scenario_id: z.string(),
+        answer: z.string().nullable(),
+        correct_answer: z.string(),
+        honest: z.boolean().nullable(),
+        won: z.boolean().nullable(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+const Assistant = z.tuple([Message.extend({ role: z.literal('assistant') })]);
+const PreferenceRow = z
+  .object({
+    prompt: z.tuple([Message.extend({ role: z.literal('system') }), Message.extend({ role: z.literal('user') })]),
+    chosen: Assistant,
+    rejected: Assistant,
+    debate_id: z.string(),
+    event: z.number().int().nonnegative(),
+    seat: z.string(),
+    agent: z.string(),
+    answer: z.string().nullable(),
+    correct_answer: z.string(),
+    evidence: z.union([
+      z
+        .object({
+          kind: z.enum(['best-of-n', 'critique-and-refine']),
+          scorer: z.string().nullable(),
+          chosen_score: z.number(),
+          rejected_score: z.number(),
+          chosen_candidate: z.number().int(),
+          rejected_candidate: z.number().int(),
+          spoken_candidate: z.number().int(),
+          chosen_stage: z.enum(['draft', 'refined']),
+          rejected_stage: z.enum(['draft', 'refined']),
+          chosen_round: z.number().int(),
+          rejected_round: z.number().int(),
+        })
+        .strict(),
+      z.object({ kind: z.literal('fork'), parent_id: z.string(), chosen_debate: z.string(), rejected_debate: z.string(), chosen_p: z.number(), rejected_p: z.number() }).strict(),
+    ]),
+  })
+  .strict();
+const Score = z.object({ value: z.unknown(), answer: z.string().nullable(), explanation: z.string().nullable(), metadata: z.record(z.string(), z.unknown()).nullable(), history: z.array(z.unknown()) });
+const InspectLog = z.object({
+  version: z.literal(2),
+  status: z.literal('success'),
+  eval: z.object({ eval_id: z.string(), run_id: z.string(), created: z.iso.datetime(), task: z.string(), task_id: z.string(), task_version: z.number(), model: z.string(), dataset: z.object({ samples: z.number() }), config: z.object({}), packages: z.record(z.string(), z.string()) }),
+  plan: z.object({ name: z.string(), steps: z.array(z.object({ solver: z.string(), params: z.object({}) })), config: z.object({}) }),
+  results: z.object({ total_samples: z.number(), completed_samples: z.number(), scores: z.array(z.object({ name: z.string(), scorer: z.string(), metrics: z.record(z.string(), z.object({ name: z.string(), value: z.number() })) })) }),
+  stats: z.object({ started_at: z.string(), completed_at: z.string(), model_usage: z.object({}) }),
+  samples: z.array(
+    z.object({
+      id: z.string(),
+      epoch: z.literal(1),
+      input: z.string(),
+      choices: z.array(z.string()),
+      target: z.string(),
+      messages: z.array(z.object({ id: z.string(), role: z.enum(['system', 'user', 'assistant']), content: z.string(), source: z.enum(['input', 'generate']) })).min(3),
+      output: z.object({ model: z.string(), choices: z.array(z.object({ message: z.object({ role: z.literal('assistant'), content: z.string() }), stop_reason: z.literal('stop') })).length(1), completion: z.string() }),
+      scores: z.object({ correct: Score.extend({ value: z.enum(['C', 'I']) }), p_correct: Score.extend({ value: z.number() }), judge_probabilities: Score.extend({ value: z.record(z.string(), z.number()) }) }).strict(),
+      metadata: z.object({ debate_id: z.string(), preset: z.string(), seed: z.string(), seats: z.record(z.string(), z.unknown()), assignment: z.object({ answerOrder: z.array(z.number()), correctIndex: z.number(), debaters: z.record(z.string(), z.number()), speakingOrder: z.array(z.string()) }) }),
+      store: z.object({}),
+      events: z.array(z.unknown()),
+    }),
+  ),
+});
+
+const ACTING = new Set(['speech', 'judge', 'choose']);
+const isTurn = (e: DebateEvent) => ACTING.has(e.action.type) && e.seat !== 'system' && e.seat !== 'observer';
+const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as unknown);
+
+/** Every stored transcript, read straight from the store. */
+async function stored(): Promise<TranscriptRecord[]> {
+  const stores = await commandStores(db);
+  try {
+    const out: TranscriptRecord[] = [];
+    for await (const r of stores.debates.transcripts()) out.push(r);
+    return out;
+  } finally {
+    await stores.close();
+  }
+}
+
+/** A fork of `parent` at its event `at`: the same events before it, another speech there, the rest replayed with the last judgement's probabilities given. */
+function fork(parent: TranscriptRecord, id: string, at: number, text: string, finalProbabilities: number[]): TranscriptRecord {
+  const header = { ...parent.header, id, parent: { debateId: parent.header.id, eventIndex: at } } as DebateHeader;
+  const lastJudge = parent.events.findLastIndex((e) => e.action.type === 'judge');
+  const events = parent.events.map((e, i): DebateEvent => {
+    if (i === at) return { seq: e.seq, at: e.at, seat: e.seat, action: { type: 'speech', text } };
+    if (i === lastJudge && e.action.type === 'judge') return { ...e, action: { ...e.action, probabilities: finalProbabilities } };
+    return e;
+  });
+  const state = replay(header, events);
+  return { header, events, status: state.status, verdict: state.verdict } as TranscriptRecord;
+}
+
+let records: TranscriptRecord[] = [];
+const forkedParent = { id: '', at: 0 };
+
+beforeAll(async () => {
+  llm = await startFakeLlmServer(respond);
+  const agents = join(root, 'agents.json');
+  writeFileSync(
+    agents,
+    JSON.stringify({
+      agents: {
+        'llm-judge': { provider: 'openai', model: 'fake-judge', baseURL: llm.openaiBaseURL, timeoutMs: 10_000 },
+        'llm-debater': { provider: 'openai', model: 'fake-debater', baseURL: llm.openaiBaseURL, timeoutMs: 10_000, bestOf: 3, bestOfJudge: 'builtin:passage-judge' },
+        'llm-refiner': { provider: 'openai', model: 'fake-debater', baseURL: llm.openaiBaseURL, timeoutMs: 10_000, bestOf: 2, refineRounds: 1, bestOfJudge: 'builtin:passage-judge' },
+      },
+    }),
+  );
+  await runArena('selfplay', '--agents', agents, '--debaters', 'llm-debater,llm-refiner', '--judges', 'llm-judge', '--presets', 'debate,consultancy', '--seeds', '2', '--scenario', 'the-lantern-room,above-the-ninth-camp', '--data-dir', db, '--no-progress', '--json');
+  await runArena('selfplay', '--presets', 'debate,consultancy,open-debate,blind', '--seeds', '2', '--scenario', 'the-lantern-room,hollis-and-daughter', '--data-dir', db, '--no-progress', '--json');
+  await runArena('import', 'nyu', writeNyuFixture(join(root, 'nyu'), [NYU_FIXTURE.consultancy, NYU_FIXTURE.noLiveJudge]), '--data-dir', db, '--json');
+  process.exitCode = 0;
+  // Two forks of one LLM debate at its first speech: one the judge ends up believing more, one less.
+  const all = await stored();
+  const parent = all.find((r) => r.header.rules.preset === 'debate' && r.header.seats.judge?.agent === 'llm-judge' && r.status === 'finished')!;
+  const at = parent.events.findIndex((e) => e.action.type === 'speech');
+  const seat = parent.events[at]!.seat as 'A' | 'B';
+  const side = parent.header.assignment.debaters[seat]!;
+  const more = parent.verdict!.probabilities.map((_, i) => (i === side ? 0.9 : 0.1));
+  const less = parent.verdict!.probabilities.map((_, i) => (i === side ? 0.2 : 0.8));
+  Object.assign(forkedParent, { id: parent.header.id, at });
+  const stores = await commandStores(db);
+  await stores.debates.saveTranscript(fork(parent, `${parent.header.id}-fork-1`, at, 'A different opening, with no quote at all.', more), 'private');
+  await stores.debates.saveTranscript(fork(parent, `${parent.header.id}-fork-2`, at, 'Yet another opening, just as bare.', less), 'private');
+  await stores.close();
+  records = await stored();
+}, 120_000);
+
+afterAll(async () => {
+  await llm?.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('arena export sft', () => {
+  it('writes one chat row per seated turn, rendered exactly as the LLM agents were prompted', async () => {
+    const file = join(root, 'sft.jsonl');
+    const summary = JSON.parse(await runArena('export', 'sft', '--data-dir', db, '--out', file, '--metadata', '--json')) as { rows: number; debates: number };
+    const rows = lines(file).map((l) => SftRow.parse(l));
+    const expected = records.filter((r) => r.header.scenario.evidence.kind === 'passage').reduce((n, r) => n + r.events.filter(isTurn).length, 0);
+    expect(rows.length).toBe(expected);
+    expect(summary).toMatchObject({ rows: expected, debates: records.length });
+    // Every turn an LLM agent took: the user message is a prompt the model server received.
+    const prompts = new Set(llm.requests.map((q) => q.prompt));
+    // (The forks were made by this test, not played: their turns were never prompted.)
+    const llmRows = rows.filter((r) => r.metadata!.agent.startsWith('llm-') && !/-fork-\d$/.test(r.metadata!.debate_id));
+    expect(llmRows.length).toBeGreaterThan(10);
+    for (const r of llmRows) expect(prompts.has(r.messages[1].content), `${r.metadata!.debate_id} event ${r.metadata!.event}`).toBe(true);
+    // The reply is the action taken: a judge's JSON gives the stored probabilities, a speech its text.
+    const byId = new Map(records.map((r) => [r.header.id, r]));
+    for (const r of rows) {
+      const event = byId.get(r.metadata!.debate_id)!.events[r.metadata!.event]!;
+      if (event.action.type === 'judge') expect(Object.values((JSON.parse(r.messages[2].content) as { probabilities: Record<string, number> }).probabilities)).toEqual(event.action.probabilities);
+      if (event.action.type === 'speech' && event.action.text !== undefined) expect(r.messages[2].content).toBe(event.action.text);
+    }
+    // Imported human speeches (segments) come back with their quotes in <quote> tags.
+    expect(rows.some((r) => r.metadata!.agent === 'human' && r.metadata!.action === 'speech' && r.messages[2].content.includes('<quote>'))).toBe(true);
+    // Without --metadata, rows are the bare chat format.
+    await runArena('export', 'sft', '--data-dir', db, '--out', join(root, 'bare.jsonl'), '--no-progress');
+    expect(lines(join(root, 'bare.jsonl')).every((l) => Object.keys(l as object).join() === 'messages')).toBe(true);
+  });
+
+  it('keeps only winners, honest debaters, one role or one agent when asked', async () => {
+    const inDebate = records.filter((r) => r.header.rules.preset === 'debate');
+    // Winning needs a verdict: unfinished debates (an imported room without a live judge) have no winners.
+    const debates = inDebate.filter((r) => r.status === 'finished');
+    expect(inDebate.length).toBeGreaterThan(debates.length);
+    const side = (r: TranscriptRecord, seat: string) => r.header.assignment.debaters[seat as 'A'];
+    const winners = debates.flatMap((r) => r.events.filter((e) => isTurn(e) && e.seat !== 'judge' && judgedCorrect(r.verdict!.probabilities, side(r, e.seat)!)));
+    const file = join(root, 'winners.jsonl');
+    await runArena('export', 'sft', '--preset', 'debate', '--winners', '--role', 'debater', '--data-dir', db, '--out', file, '--no-progress', '--metadata');
+    const won = lines(file).map((l) => SftRow.parse(l));
+    expect(won.length).toBe(winners.length);
+    expect(won.every((r) => r.metadata!.won === true && r.metadata!.role === 'debater')).toBe(true);
+
+    const honest = inDebate.flatMap((r) => r.events.filter((e) => isTurn(e) && (e.seat === 'judge' || side(r, e.seat) === r.header.assignment.correctIndex)));
+    await runArena('export', 'sft', '--preset', 'debate', '--honest', '--data-dir', db, '--out', file, '--no-progress', '--metadata');
+    const kept = lines(file).map((l) => SftRow.parse(l));
+    expect(kept.length).toBe(honest.length);
+    expect(kept.some((r) => r.metadata!.role === 'judge')).toBe(true);
+    expect(kept.every((r) => r.metadata!.role === 'judge' || r.metadata!.honest === true)).toBe(true);
+
+    const llmJudged = records.filter((r) => r.header.seats.judge?.agent === 'llm-judge').reduce((n, r) => n + r.events.filter((e) => isTurn(e) && e.seat === 'judge').length, 0);
+    await runArena('export', 'sft', '--seat-agent', 'llm-judge', '--data-dir', db, '--out', file, '--no-progress');
+    expect(lines(file).length).toBe(llmJudged);
+  });
+});
+
+describe('arena export preferences', () => {
+  it('pairs scored speech candidates (best-of-N drafts, critique-and-refine rewrites) and forked branches by the final verdicts', async () => {
+    const file = join(root, 'prefs.jsonl');
+    const summary = JSON.parse(await runArena('export', 'preferences', '--data-dir', db, '--out', file, '--json')) as { candidates: number; forks: number; forkPoints: number };
+    const rows = lines(file).map((l) => PreferenceRow.parse(l));
+    // Candidates: every two with different scores, counted from the events' meta.
+    type Kept = { stage: string; round: number; text: string; score: number | null };
+    let pairs = 0;
+    for (const r of records) {
+      for (const e of r.events) {
+        const kept = e.meta?.['candidates'] as Kept[] | undefined;
+        if (!kept) continue;
+        for (const a of kept) for (const b of kept) if (a.score !== null && b.score !== null && a.score > b.score) pairs++;
+      }
+    }
+    const fromCandidates = rows.filter((r) => r.evidence.kind !== 'fork');
+    expect(fromCandidates.length).toBe(pairs);
+    expect(summary.candidates).toBe(pairs);
+    // Both kinds are there: drafts against drafts, and pairs with a rewrite.
+    expect(fromCandidates.some((r) => r.evidence.kind === 'best-of-n')).toBe(true);
+    expect(fromCandidates.some((r) => r.evidence.kind === 'critique-and-refine')).toBe(true);
+    const byId = new Map(records.map((r) => [r.header.id, r]));
+    for (const row of fromCandidates) {
+      if (row.evidence.kind === 'fork') continue;
+      const e = byId.get(row.debate_id)!.events[row.event]!;
+      const kept = e.meta!['candidates'] as Kept[];
+      expect(row.chosen[0].content).toBe(kept[row.evidence.chosen_candidate]!.text);
+      expect(row.rejected[0].content).toBe(kept[row.evidence.rejected_candidate]!.text);
+      expect(row.evidence.chosen_stage).toBe(kept[row.evidence.chosen_candidate]!.stage);
+      expect(row.evidence.chosen_score).toBeGreaterThan(row.evidence.rejected_score);
+      expect(row.evidence.kind === 'best-of-n').toBe(row.evidence.chosen_stage === 'draft' && row.evidence.rejected_stage === 'draft');
+      expect(row.evidence.scorer).toBe('builtin:passage-judge');
+      // The spoken candidate is the speech in the transcript.
+      expect(e.action.type === 'speech' && e.action.text).toBe(kept[row.evidence.spoken_candidate]!.text);
+      // The prompt is the debater's own, as the agents render it.
+      expect(llm.requests.some((q) => q.prompt === row.prompt[1].content)).toBe(true);
+    }
+    // Forks: three branches at one speech (the parent's and two forks), judged 0.9 > parent > 0.2 for that debater's answer, give three pairs.
+    const forks = rows.filter((r) => r.evidence.kind === 'fork');
+    expect(summary).toMatchObject({ forkPoints: 1, forks: 3 });
+    expect(forks.length).toBe(3);
+    const parent = byId.get(forkedParent.id)!;
+    const seat = parent.events[forkedParent.at]!.seat as 'A';
+    const p = (r: TranscriptRecord) => r.verdict!.probabilities[r.header.assignment.debaters[seat]!]!;
+    for (const row of forks) {
+      if (row.evidence.kind !== 'fork') continue;
+      expect(row).toMatchObject({ debate_id: forkedParent.id, event: forkedParent.at, seat });
+      expect(row.evidence.chosen_p).toBe(p(byId.get(row.evidence.chosen_debate)!));
+      expect(row.evidence.rejected_p).toBe(p(byId.get(row.evidence.rejected_debate)!));
+      expect(row.evidence.chosen_p).toBeGreaterThan(row.evidence.rejected_p);
+    }
+    expect(forks.find((r) => r.evidence.kind === 'fork' && r.evidence.chosen_debate.endsWith('fork-1') && r.evidence.rejected_debate.endsWith('fork-2'))!.chosen[0].content).toBe('A different opening, with no quote at all.');
+  });
+
+  it('yields no fork pairs from a store without forks', async () => {
+    const file = join(root, 'prefs-nyu.jsonl');
+    const summary = JSON.parse(await runArena('export', 'preferences', '--source', 'nyu', '--data-dir', db, '--out', file, '--json')) as { rows: number; forkPoints: number };
+    expect(summary).toMatchObject({ rows: 0, forkPoints: 0 });
+    expect(lines(file)).toEqual([]);
+  });
+});
+
+describe('arena export dataset', () => {
+  it('writes Parquet tables whose rows match the store, and a dataset card hubs can read', async () => {
+    const out = join(root, 'dataset');
+    await runArena('export', 'dataset', '--data-dir', db, '--out', out, '--no-progress');
+    const read = async (name: string) => {
+      const file = await asyncBufferFromFile(join(out, `${name}.parquet`));
+      const meta = await parquetMetadataAsync(file);
+      return { rows: await parquetReadObjects({ file }), columns: meta.schema.slice(1).map((s) => s.name) };
+    };
+    const debates = await read('debates');
+    const turns = await read('turns');
+    const judgements = await read('judgements');
+    const finished = records.filter((r) => r.status === 'finished');
+    const expected = { debates: records.length, turns: records.reduce((n, r) => n + r.events.filter(isTurn).length, 0), judgements: finished.length };
+    expect({ debates: debates.rows.length, turns: turns.rows.length, judgements: judgements.rows.length }).toEqual(expected);
+    expect(new Set(debates.rows.map((r) => r['debate_id']))).toEqual(new Set(records.map((r) => r.header.id)));
+    const fork1 = debates.rows.find((r) => String(r['debate_id']).endsWith('-fork-1'))!;
+    expect(fork1).toMatchObject({ fork_parent: forkedParent.id, fork_event: forkedParent.at });
+    expect(judgements.rows.every((r) => typeof r['correct'] === 'boolean' && typeof r['p_correct_final'] === 'number')).toBe(true);
+    expect(turns.rows.filter((r) => r['action'] === 'judge').every((r) => typeof r['probabilities'] === 'string' && typeof r['end'] === 'boolean')).toBe(true);
+
+    // The card: YAML front matter with a config per table, its features and its split's size.
+    const card = readFileSync(join(out, 'README.md'), 'utf8');
+    const front = /^---\n([\s\S]*?)\n---\n/.exec(card)![1]!;
+    const yaml = parseYaml(front) as { license: unknown; configs: { config_name: string; data_files: { split: string; path: string }[] }[]; dataset_info: { config_name: string; features: { name: string; dtype: string }[]; splits: { name: string; num_examples: number }[] }[] };
+    expect(yaml).toHaveProperty('license', null);
+    expect(yaml.configs.map((c) => [c.config_name, c.data_files[0]!.path])).toEqual([
+      ['debates', 'debates.parquet'],
+      ['turns', 'turns.parquet'],
+      ['judgements', 'judgements.parquet'],
+    ]);
+    const tables = { debates, turns, judgements };
+    for (const info of yaml.dataset_info) {
+      const t = tables[info.config_name as keyof typeof tables];
+      expect(info.features.map((f) => f.name)).toEqual(t.columns);
+      expect(info.splits).toEqual([{ name: 'train', num_examples: t.rows.length }]);
+    }
+  });
+});
+
+describe('arena export inspect', () => {
+  it('writes an Inspect log with one sample per finished debate, scored by the final probabilities', async () => {
+    const out = join(root, 'logs');
+    const summary = JSON.parse(await runArena('export', 'inspect', '--data-dir', db, '--out', out, '--json')) as { file: string; samples: number; skipped: number };
+    const log = InspectLog.parse(JSON.parse(readFileSync(summary.file, 'utf8')));
+    const finished = records.filter((r) => r.status === 'finished' && r.header.scenario.evidence.kind === 'passage');
+    expect(log.samples.length).toBe(finished.length);
+    expect(summary).toMatchObject({ samples: finished.length, skipped: records.length - finished.length });
+    expect(log.results.total_samples).toBe(finished.length);
+    const correct = finished.filter((r) => r.verdict!.correct).length;
+    expect(log.results.scores.find((s) => s.name === 'correct')!.metrics['accuracy']!.value).toBeCloseTo(correct / finished.length, 10);
+    const byId = new Map(finished.map((r) => [r.header.id, r]));
+    for (const s of log.samples) {
+      const r = byId.get(s.id)!;
+      expect(Object.values(s.scores.judge_probabilities.value)).toEqual(r.verdict!.probabilities);
+      expect(s.scores.correct.value).toBe(r.verdict!.correct ? 'C' : 'I');
+      expect(s.metadata).toMatchObject({ preset: r.header.rules.preset, seed: r.header.seed, assignment: r.header.assignment, seats: r.header.seats });
+      expect(s.messages.filter((m) => m.role === 'assistant').length).toBe(r.events.filter((e) => e.action.type === 'judge').length);
+    }
+    // The folder's listing names the log for the viewer.
+    const listing = JSON.parse(readFileSync(join(out, 'listing.json'), 'utf8')) as Record<string, { task: string }>;
+    expect(Object.keys(listing)).toEqual(readdirSync(out).filter((f) => f !== 'listing.json'));
+  });
+});
