@@ -134,7 +134,7 @@ async function stored(): Promise<TranscriptRecord[]> {
 
 /** A fork of `parent` at its event `at`: the same events before it, another speech there, the rest replayed with the last judgement's probabilities given. */
 function fork(parent: TranscriptRecord, id: string, at: number, text: string, finalProbabilities: number[]): TranscriptRecord {
-  const header = { ...parent.header, id, parent: { debateId: parent.header.id, eventIndex: at } } as DebateHeader;
+  const header = { ...parent.header, id, parent: { id: parent.header.id, at } } as DebateHeader;
   const lastJudge = parent.events.findLastIndex((e) => e.action.type === 'judge');
   const events = parent.events.map((e, i): DebateEvent => {
     if (i === at) return { seq: e.seq, at: e.at, seat: e.seat, action: { type: 'speech', text } };

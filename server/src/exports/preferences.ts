@@ -154,11 +154,14 @@ export interface ForkBranch {
   answer: number | undefined;
 }
 
-/** The branch a finished debate makes at event `eventIndex` (null when that event is not a debater's speech). */
-export function branchAt(r: TranscriptRecord, eventIndex: number, promptsDir?: string): { branch: ForkBranch; prompt: () => ChatMessage[] } | null {
+/**
+ * The branch a finished debate makes from event `eventIndex` on: the first debater speech at
+ * or after it (by `seat` when given; null when there is none).
+ */
+export function branchAt(r: TranscriptRecord, eventIndex: number, bySeat?: DebaterSeat, promptsDir?: string): { branch: ForkBranch; prompt: () => ChatMessage[] } | null {
   const { turns, sides } = debateTurns(r);
-  const turn = turns.find((t) => t.index === eventIndex);
-  if (!turn || turn.seat === 'judge' || turn.event.action.type !== 'speech') return null;
+  const turn = turns.find((t) => t.index >= eventIndex && t.seat !== 'judge' && t.event.action.type === 'speech' && (bySeat === undefined || t.seat === bySeat));
+  if (!turn) return null;
   const seat = turn.seat as DebaterSeat;
   const answer = sides[seat];
   const p = r.status === 'finished' && r.verdict && answer !== undefined ? (r.verdict.probabilities[answer] ?? null) : null;
@@ -170,7 +173,7 @@ export function branchAt(r: TranscriptRecord, eventIndex: number, promptsDir?: s
  * more), then makes the pairs of each fork point, reading each parent once from the store.
  */
 export class ForkPairs {
-  private readonly points = new Map<string, { parentId: string; eventIndex: number; branches: ForkBranch[]; prompt: ChatMessage[]; correct: number }>();
+  private readonly points = new Map<string, { parentId: string; eventIndex: number; seat: DebaterSeat; branches: ForkBranch[]; prompt: ChatMessage[]; correct: number }>();
   private readonly promptsDir?: string;
 
   constructor(promptsDir?: string) {
@@ -181,11 +184,11 @@ export class ForkPairs {
   add(r: TranscriptRecord): void {
     const parent = forkParentOf(r);
     if (!parent || !hasChatPrompts(r)) return;
-    const b = branchAt(r, parent.eventIndex, this.promptsDir);
+    const b = branchAt(r, parent.eventIndex, undefined, this.promptsDir);
     if (!b) return;
-    const key = `${parent.debateId}\u0000${parent.eventIndex}`;
+    const key = `${parent.debateId}\u0000${parent.eventIndex}\u0000${b.branch.seat}`;
     let point = this.points.get(key);
-    if (!point) this.points.set(key, (point = { parentId: parent.debateId, eventIndex: parent.eventIndex, branches: [], prompt: b.prompt(), correct: r.header.assignment.correctIndex }));
+    if (!point) this.points.set(key, (point = { parentId: parent.debateId, eventIndex: parent.eventIndex, seat: b.branch.seat, branches: [], prompt: b.prompt(), correct: r.header.assignment.correctIndex }));
     point.branches.push(b.branch);
   }
 
@@ -198,7 +201,7 @@ export class ForkPairs {
   async *rows(load: (id: string) => Promise<TranscriptRecord | null>): AsyncGenerator<PreferenceRow> {
     for (const point of this.points.values()) {
       const parent = await load(point.parentId);
-      const own = parent ? branchAt(parent, point.eventIndex) : null;
+      const own = parent ? branchAt(parent, point.eventIndex, point.seat) : null;
       const branches = [...(own ? [own.branch] : []), ...point.branches];
       for (const a of branches) {
         for (const b of branches) {
