@@ -1,18 +1,24 @@
 import './no-eval.ts';
-import { lazy, Suspense } from 'react';
+import { Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Loading } from './components/common.tsx';
 import { Lobby } from './pages/Lobby.tsx';
+import { lazyPage } from './lazy-page.tsx';
 import { Link, match, useLocation } from './router.tsx';
 import './styles.css';
 
 // Pages load on demand: the lobby needs neither the room SDK nor the engine.
-const DebatePage = lazy(() => import('./pages/DebatePage.tsx').then((m) => ({ default: m.DebatePage })));
-const Replay = lazy(() => import('./pages/Replay.tsx').then((m) => ({ default: m.Replay })));
-const StudyPage = lazy(() => import('./pages/StudyPage.tsx').then((m) => ({ default: m.StudyPage })));
-const StudyList = lazy(() => import('./pages/StudyDashboard.tsx').then((m) => ({ default: m.StudyList })));
-const StudyDashboard = lazy(() => import('./pages/StudyDashboard.tsx').then((m) => ({ default: m.StudyDashboard })));
-const Results = lazy(() => import('./pages/Results.tsx').then((m) => ({ default: m.Results })));
+const debatePage = lazyPage(() => import('./pages/DebatePage.tsx'));
+const replayPage = lazyPage(() => import('./pages/Replay.tsx'));
+const studyPage = lazyPage(() => import('./pages/StudyPage.tsx'));
+const dashboardPage = lazyPage(() => import('./pages/StudyDashboard.tsx'));
+const resultsPage = lazyPage(() => import('./pages/Results.tsx'));
+const DebatePage = debatePage.component('DebatePage');
+const Replay = replayPage.component('Replay');
+const StudyPage = studyPage.component('StudyPage');
+const StudyList = dashboardPage.component('StudyList');
+const StudyDashboard = dashboardPage.component('StudyDashboard');
+const Results = resultsPage.component('Results');
 
 function Page() {
   const { path, search } = useLocation();
@@ -67,4 +73,11 @@ function App() {
   );
 }
 
+// The page a link opens is loaded before the first render (its chunks are already preloaded by
+// index.html), so it renders at once: no Suspense fallback, whose reveal React holds for a few
+// hundred milliseconds, stands between the page and the room join it starts.
+const first = location.pathname;
+await (first.startsWith('/debate/') ? debatePage : first.startsWith('/s/') ? studyPage : first.startsWith('/replay/') ? replayPage : first === '/results' ? resultsPage : first.startsWith('/studies') ? dashboardPage : null)
+  ?.load()
+  .catch(() => undefined);
 createRoot(document.getElementById('root')!).render(<App />);
