@@ -1,5 +1,5 @@
 import './no-eval.ts';
-import { Suspense } from 'react';
+import { Suspense, useEffect, useRef } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Loading } from './components/common.tsx';
 import { Lobby } from './pages/Lobby.tsx';
@@ -50,7 +50,28 @@ function StudyApp() {
   );
 }
 
+/** After a move to another page in the browser, focus goes to the new page's heading (its title is the page's own). */
+function useFocusOnNavigation(path: string) {
+  const last = useRef(path);
+  useEffect(() => {
+    if (last.current === path) return;
+    last.current = path;
+    let tries = 0;
+    // The page may still be loading its code: look for its heading for up to two seconds.
+    const timer = setInterval(() => {
+      const heading = document.querySelector<HTMLElement>('#main h1');
+      if (heading || ++tries > 40) clearInterval(timer);
+      if (!heading) return;
+      heading.tabIndex = -1;
+      heading.focus();
+    }, 50);
+    return () => clearInterval(timer);
+  }, [path]);
+}
+
 function App() {
+  const { path } = useLocation();
+  useFocusOnNavigation(path);
   if (location.pathname.startsWith('/s/')) return <StudyApp />;
   return (
     <>

@@ -150,7 +150,7 @@ export function Composer({
         )}
       </div>
       <div className="composer-foot">
-        <span className={`counter${chars > maxChars ? ' bad' : ''}`} data-testid="char-count" aria-live="polite">
+        <span className={`counter${chars > maxChars ? ' bad' : ''}`} data-testid="char-count">
           {chars}/{maxChars} characters
         </span>
         <span className={`counter${quoteChars > maxQuoteChars ? ' bad' : ''}`} data-testid="quote-count">

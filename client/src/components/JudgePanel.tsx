@@ -35,10 +35,12 @@ export function JudgePanel({ view, legal, pending, onAct }: { view: DebateView; 
   const [comment, setComment] = useState('');
   // The new distribution, said once the judge pauses (not at every arrow key on a slider).
   const [said, setSaid] = useState('');
+  const [shown] = useState(ps);
   useEffect(() => {
+    if (ps === shown) return;
     const t = setTimeout(() => setSaid(`Now ${ps.map((p, i) => `${ANSWER_LABELS[i]} ${p}%`).join(', ')}.`), 700);
     return () => clearTimeout(t);
-  }, [ps]);
+  }, [ps, shown]);
   const set = (i: number, v: number) => {
     const next = rebalance(ps, i, v);
     setPs(next);

@@ -32,7 +32,7 @@ export function Lobby() {
   const [publicLobby, setPublicLobby] = useState(true);
 
   useEffect(() => {
-    document.title = 'Oversight Arena';
+    document.title = 'Lobby · Oversight Arena';
     Promise.all([api.scenarios(), api.presets()])
       .then(([s, p]) => {
         setScenarios(s.scenarios);

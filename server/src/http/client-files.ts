@@ -46,11 +46,11 @@ export function clientFiles(dir: string): Router {
   const send = (req: Request, res: Response, urlPath: string, next: (err?: unknown) => void): boolean => {
     const have = copies.get(urlPath);
     const file = join(dir, urlPath);
-    res.setHeader('Cache-Control', cacheControlFor(urlPath));
     if (!have) return false;
+    res.setHeader('Cache-Control', cacheControlFor(urlPath));
     res.setHeader('Vary', 'Accept-Encoding');
-    const accepted = req.acceptsEncodings(...ENCODINGS.filter((e) => have.has(e.name)).map((e) => e.name), 'identity');
-    const encoding = ENCODINGS.find((e) => e.name === accepted);
+    // Brotli when accepted at all (it is the smaller), else gzip, else the file itself.
+    const encoding = req.headers['accept-encoding'] ? ENCODINGS.find((e) => have.has(e.name) && req.acceptsEncodings(e.name) === e.name) : undefined;
     res.type(extname(urlPath));
     if (encoding) res.setHeader('Content-Encoding', encoding.name);
     res.sendFile(encoding ? file + encoding.ext : file, { cacheControl: false, dotfiles: 'deny' }, (err) => err && next(err));
@@ -70,7 +70,9 @@ export function clientFiles(dir: string): Router {
   );
   // The client routes in the browser: every other GET gets the page.
   router.get(/^\/(?!api\/|matchmake\/).*/, (req, res, next) => {
-    if (!send(req, res, '/index.html', next)) res.sendFile(join(dir, 'index.html'), { cacheControl: false }, (err) => err && next(err));
+    if (send(req, res, '/index.html', next)) return;
+    res.setHeader('Cache-Control', REVALIDATE);
+    res.sendFile(join(dir, 'index.html'), { cacheControl: false }, (err) => err && next(err));
   });
   return router;
 }
