@@ -1,7 +1,7 @@
 import type { DebateView, SpeechView } from '@arena/shared';
 import { answerLabel } from '@arena/shared/naming';
 import { evidenceWords } from './evidence/words.ts';
-import { seatName, turnText } from './components/common.tsx';
+import { seatName, turnText } from './turn-words.ts';
 
 /**
  * What a screen reader is told when a debate's view changes: what happened since the
@@ -53,6 +53,7 @@ function speechWords(s: SpeechView, view: DebateView): string {
     })
     .join('')
     .replace(/\s+/g, ' ')
+    .replace(/ ([.,;:!?])/g, '$1')
     .trim();
   return words || evidenceWords(view.evidenceKind).speechNote(s) || '(empty)';
 }
