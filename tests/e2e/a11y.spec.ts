@@ -387,3 +387,27 @@ test('a seat link renders its page without a Suspense fallback before the room j
   expect(await page.evaluate(() => (globalThis as unknown as { fallbacks: string[] }).fallbacks)).toEqual([]);
 });
 
+
+test('the lobby tells the truth: seat menus list only agents that can play the seat, and the number of debaters shows before creating', async ({ page, request }) => {
+  const { agents, agentCapabilities } = (await (await request.get('/api/presets')).json()) as { agents: string[]; agentCapabilities: Record<string, { roles: string[]; evidence: string[] }> };
+  expect(Object.keys(agentCapabilities).sort()).toEqual([...agents].sort());
+  await page.goto('/');
+  await page.getByLabel('Scenario', { exact: true }).selectOption('hollis-and-daughter');
+  await page.getByRole('radio', { name: 'Debate', exact: true }).check();
+  await expect(page.getByTestId('seat-count')).toHaveText('4 debaters (A, B, C, D), one per answer, and a judge. The debate starts once every seat is taken.');
+  const offered = async (seat: string) => (await page.locator(`#seat-${seat} option`).allInnerTexts()).filter((t) => t.startsWith('AI: ')).map((t) => t.slice(4));
+  const fits = (role: string) => agents.filter((a) => agentCapabilities[a]!.roles.includes(role) && agentCapabilities[a]!.evidence.includes('passage')).sort();
+  for (const seat of ['A', 'D']) {
+    expect((await offered(seat)).sort()).toEqual(fits('debater'));
+    expect(await offered(seat)).toContain('builtin:passage-debater');
+    expect(await offered(seat)).not.toContain('builtin:pixel-debater');
+    expect(await offered(seat)).not.toContain('builtin:passage-judge');
+  }
+  expect((await offered('judge')).sort()).toEqual(fits('judge'));
+  expect(await offered('judge')).not.toContain('builtin:passage-debater');
+  // A debate against AI in every debater seat is created at once, with only the judge's link to send.
+  for (const seat of ['A', 'B', 'C', 'D']) await page.locator(`#seat-${seat}`).selectOption('agent:builtin:passage-debater');
+  await page.getByRole('button', { name: 'Create debate' }).click();
+  await expect(page.getByTestId('created')).toBeVisible();
+  await expect(page.getByTestId('created').getByRole('textbox', { name: /link$/ })).toHaveCount(2);
+});
