@@ -99,9 +99,16 @@ export function StudyPage({ studyId, search }: { studyId: string; search: URLSea
   if (!page) return error ? <ErrorBox>{error}</ErrorBox> : <Loading what="the study" />;
   return (
     <div className="study-page" data-testid="study-page" data-stage={page.stage} ref={rootRef}>
-      <p className="muted small">
-        {page.study.title} · {stage}
-      </p>
+      {/* The stages with a heading of their own (an item, waiting, the end) keep this line small; consent and instructions get it as their page heading. */}
+      {page.stage === 'consent' || page.stage === 'instructions' ? (
+        <h1 className="study-heading">
+          {page.study.title}: {stage}
+        </h1>
+      ) : (
+        <p className="muted small">
+          {page.study.title} · {stage}
+        </p>
+      )}
       <LiveRegion items={announced} testId="study-announcements" />
       {error && <ErrorBox>{error}</ErrorBox>}
       {page.stage === 'consent' && (
