@@ -99,11 +99,9 @@ export function StudyPage({ studyId, search }: { studyId: string; search: URLSea
   if (!page) return error ? <ErrorBox>{error}</ErrorBox> : <Loading what="the study" />;
   return (
     <div className="study-page" data-testid="study-page" data-stage={page.stage} ref={rootRef}>
-      {/* The stages with a heading of their own (an item, waiting, the end) keep this line small; consent and instructions get it as their page heading. */}
+      {/* The stages with a heading of their own (an item, waiting, the end) keep this line small; consent and instructions get the study's title as their page heading. */}
       {page.stage === 'consent' || page.stage === 'instructions' ? (
-        <h1 className="study-heading">
-          {page.study.title}: {stage}
-        </h1>
+        <h1 className="study-heading">{page.study.title}</h1>
       ) : (
         <p className="muted small">
           {page.study.title} · {stage}
