@@ -92,7 +92,7 @@ test('keyboard only: the judge continues, a debater quotes and speaks; the live 
   await expectNoAxeViolations(j, 'judge, first turn');
 
   // The judge's turn from the keyboard: to the panel by the status line's link, the number, the comment, Continue.
-  await tabTo(j, j.getByRole('link', { name: 'Go to your judgement ↓' }));
+  await tabTo(j, j.getByRole('button', { name: 'Go to your judgement ↓' }));
   await j.keyboard.press('Enter');
   await expect(j.locator('#judgement')).toBeFocused();
   await tabTo(j, j.getByTestId('prob-1'));
@@ -183,7 +183,7 @@ test('a dropped connection is announced, and its return', async ({ browser, requ
   await expect(announcements(j)).toContainText('Connected again.', { timeout: 30_000 });
 });
 
-test('on a 390 px phone with four answers the turn line and timer stay on screen and the judgement is one link away', async ({ browser, request }) => {
+test('on a 390 px phone with four answers the turn line and timer stay on screen and the judgement is one button away', async ({ browser, request }) => {
   const agent = { kind: 'agent', agent: 'builtin:passage-debater' };
   const created = await create(request, { scenarioId: 'hollis-and-daughter', preset: 'debate', seats: { A: agent, B: agent, C: agent, D: agent } });
   const page = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })).newPage();
@@ -208,7 +208,7 @@ test('on a 390 px phone with four answers the turn line and timer stay on screen
   }
   // From the top, the link in that line brings the panel up, just under it, with focus.
   await page.evaluate('window.scrollTo(0, 0)');
-  await page.getByRole('link', { name: 'Go to your judgement ↓' }).click();
+  await page.getByRole('button', { name: 'Go to your judgement ↓' }).click();
   await expect(page.locator('#judgement')).toBeFocused();
   const barBox = (await bar.boundingBox())!;
   const panel = (await page.locator('#judgement').boundingBox())!;

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type MouseEvent } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DebateView } from '@arena/shared';
 import { connectionAnnouncement, timeWarning, viewAnnouncements } from '../announcements.ts';
 import type { DebateRoomState } from '../room.ts';
@@ -77,10 +77,10 @@ export function StatusBar({ view, room, showTurn = true }: { view: DebateView; r
     }
     wasPending.current = room.pending;
   }, [room.pending, room.refusal, view]);
-  const toPanel = (e: MouseEvent<HTMLAnchorElement>) => {
+  // A button, not a link: study pages have no links at all (nothing leads away from the study).
+  const toPanel = () => {
     const panel = document.getElementById('judgement');
     if (!panel) return;
-    e.preventDefault();
     panel.scrollIntoView({ block: 'start' });
     panel.focus({ preventScroll: true });
   };
@@ -93,9 +93,9 @@ export function StatusBar({ view, room, showTurn = true }: { view: DebateView; r
           </span>{' '}
           <Countdown deadline={view.turn?.deadline ?? null} clockOffset={room.clockOffset} />
           {view.role === 'judge' && view.legal.length > 0 && (
-            <a className="small jump" href="#judgement" onClick={toPanel}>
+            <button type="button" className="link small jump" onClick={toPanel}>
               Go to your judgement ↓
-            </a>
+            </button>
           )}
         </div>
       )}
