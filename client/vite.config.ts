@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
@@ -33,11 +36,34 @@ function preloadDebatePage(): Plugin {
   };
 }
 
+/**
+ * Brotli (.br) and gzip (.gz) copies of every text file of the build, at the highest
+ * levels (done once per build, not per request), for the server to send to browsers that
+ * accept them (server/src/http/client-files.ts). Tiny files are left as they are.
+ */
+function precompress(): Plugin {
+  return {
+    name: 'precompress',
+    apply: 'build',
+    writeBundle(options) {
+      const dir = options.dir!;
+      for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+        if (!e.isFile() || !/\.(js|css|html|svg|json)$/.test(e.name)) continue;
+        const path = join(e.parentPath, e.name);
+        const body = readFileSync(path);
+        if (body.length < 1024) continue;
+        writeFileSync(`${path}.br`, brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }));
+        writeFileSync(`${path}.gz`, gzipSync(body, { level: 9 }));
+      }
+    },
+  };
+}
+
 // The server serves client/dist on its own port. In `npm run dev -w client` the API is
 // proxied to a server on :2567 and the room connection goes there directly (see room.ts).
 export default defineConfig({
   root: import.meta.dirname,
-  plugins: [react(), preloadDebatePage()],
+  plugins: [react(), preloadDebatePage(), precompress()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

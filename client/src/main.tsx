@@ -1,18 +1,24 @@
 import './no-eval.ts';
-import { lazy, Suspense } from 'react';
+import { Suspense, useEffect, useRef } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Loading } from './components/common.tsx';
 import { Lobby } from './pages/Lobby.tsx';
+import { lazyPage } from './lazy-page.tsx';
 import { Link, match, useLocation } from './router.tsx';
 import './styles.css';
 
 // Pages load on demand: the lobby needs neither the room SDK nor the engine.
-const DebatePage = lazy(() => import('./pages/DebatePage.tsx').then((m) => ({ default: m.DebatePage })));
-const Replay = lazy(() => import('./pages/Replay.tsx').then((m) => ({ default: m.Replay })));
-const StudyPage = lazy(() => import('./pages/StudyPage.tsx').then((m) => ({ default: m.StudyPage })));
-const StudyList = lazy(() => import('./pages/StudyDashboard.tsx').then((m) => ({ default: m.StudyList })));
-const StudyDashboard = lazy(() => import('./pages/StudyDashboard.tsx').then((m) => ({ default: m.StudyDashboard })));
-const Results = lazy(() => import('./pages/Results.tsx').then((m) => ({ default: m.Results })));
+const debatePage = lazyPage(() => import('./pages/DebatePage.tsx'));
+const replayPage = lazyPage(() => import('./pages/Replay.tsx'));
+const studyPage = lazyPage(() => import('./pages/StudyPage.tsx'));
+const dashboardPage = lazyPage(() => import('./pages/StudyDashboard.tsx'));
+const resultsPage = lazyPage(() => import('./pages/Results.tsx'));
+const DebatePage = debatePage.component('DebatePage');
+const Replay = replayPage.component('Replay');
+const StudyPage = studyPage.component('StudyPage');
+const StudyList = dashboardPage.component('StudyList');
+const StudyDashboard = dashboardPage.component('StudyDashboard');
+const Results = resultsPage.component('Results');
 
 function Page() {
   const { path, search } = useLocation();
@@ -44,7 +50,28 @@ function StudyApp() {
   );
 }
 
+/** After a move to another page in the browser, focus goes to the new page's heading (its title is the page's own). */
+function useFocusOnNavigation(path: string) {
+  const last = useRef(path);
+  useEffect(() => {
+    if (last.current === path) return;
+    last.current = path;
+    let tries = 0;
+    // The page may still be loading its code: look for its heading for up to two seconds.
+    const timer = setInterval(() => {
+      const heading = document.querySelector<HTMLElement>('#main h1');
+      if (heading || ++tries > 40) clearInterval(timer);
+      if (!heading) return;
+      heading.tabIndex = -1;
+      heading.focus();
+    }, 50);
+    return () => clearInterval(timer);
+  }, [path]);
+}
+
 function App() {
+  const { path } = useLocation();
+  useFocusOnNavigation(path);
   if (location.pathname.startsWith('/s/')) return <StudyApp />;
   return (
     <>
@@ -67,4 +94,11 @@ function App() {
   );
 }
 
+// The page a link opens is loaded before the first render (its chunks are already preloaded by
+// index.html), so it renders at once: no Suspense fallback, whose reveal React holds for a few
+// hundred milliseconds, stands between the page and the room join it starts.
+const first = location.pathname;
+await (first.startsWith('/debate/') ? debatePage : first.startsWith('/s/') ? studyPage : first.startsWith('/replay/') ? replayPage : first === '/results' ? resultsPage : first.startsWith('/studies') ? dashboardPage : null)
+  ?.load()
+  .catch(() => undefined);
 createRoot(document.getElementById('root')!).render(<App />);

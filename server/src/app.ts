@@ -3,7 +3,6 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
-import express from 'express';
 import { defineRoom, defineServer, matchMaker, type Server } from '@colyseus/core';
 import { WebSocketTransport } from '@colyseus/ws-transport';
 import { ROOM_NAME, type PackInfo, type Scenario } from '@arena/shared';
@@ -34,6 +33,7 @@ import { createDebate } from './debates/create.ts';
 import { guardMatchmaking, guardMatchmakingRequests } from './http/matchmaking.ts';
 import type { LimitStores } from './http/limits.ts';
 import { applyCorsPolicy, securityHeaders } from './http/security.ts';
+import { clientFiles } from './http/client-files.ts';
 import { loadScenarioPacks } from './scenarios/load.ts';
 import { quietLogger, RepeatLimiter } from './log.ts';
 import { openStores, type Stores } from './stores.ts';
@@ -199,9 +199,7 @@ export async function createArena(config: Config, options: { stores?: Stores } =
       app.use(securityHeaders(join(clientDir, 'index.html')));
       app.use('/api', api);
       if (existsSync(join(clientDir, 'index.html'))) {
-        app.use(express.static(clientDir, { index: false, maxAge: '1h' }));
-        // The client routes in the browser: every other GET gets the page.
-        app.get(/^\/(?!api\/|matchmake\/).*/, (_req, res) => res.sendFile(join(clientDir, 'index.html')));
+        app.use(clientFiles(clientDir));
       } else {
         app.get('/', (_req, res) => {
           res.type('text').send('Oversight Arena server is running. The web client is not built: run `npm run build` (npm start does it).');

@@ -129,5 +129,12 @@ if (want('client')) {
   console.log(`client      gzipped JavaScript: ${fmt(r.gzippedJsKb, 1)} kB; seat link → interactive page: ${fmt(r.seatLinkToInteractiveMs)} ms (headless Chromium)`);
 }
 
+if (want('page')) {
+  const { benchPage, pageLines } = await import('./page.ts');
+  const r = await benchPage();
+  results.page = r;
+  for (const line of pageLines(r)) console.log(line);
+}
+
 if (process.env.BENCH_JSON) console.log(JSON.stringify(results));
 process.exit(0);

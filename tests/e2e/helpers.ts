@@ -69,7 +69,9 @@ export async function speak(page: Page, text: string, span?: [number, number]): 
 export async function judge(page: Page, favour: number, percent: number, end: boolean, comment?: string): Promise<void> {
   const button = page.getByRole('button', { name: end ? 'End and give verdict' : 'Continue the debate' });
   await expect(button).toBeEnabled({ timeout: 15_000 });
+  // The number is applied on Enter (or on leaving the field), like a person finishing typing.
   await page.getByTestId(`prob-${favour}`).fill(String(percent));
+  await page.getByTestId(`prob-${favour}`).press('Enter');
   const values = await page.locator('input.pnum').evaluateAll((els) => els.map((e) => Number((e as unknown as { value: string }).value)));
   expect(values.reduce((a, b) => a + b, 0)).toBe(100);
   expect(values[favour]).toBe(percent);

@@ -47,13 +47,14 @@ test('a debate created in the lobby is played to a verdict by two debaters and a
   await myTurn(b);
   await shot(b, 'debater');
   quotes.push((await speak(b, 'My opponent skips the decisive line: ', [20, 31]))!);
-  await expect(j.getByText('The passage settles this for my answer')).toBeVisible();
+  // Scoped to the rounds: the page's live region says the speech too.
+  await expect(j.getByRole('list', { name: 'Rounds' }).getByText('The passage settles this for my answer')).toBeVisible();
   await expectNoLeak(j, passage, quotes);
   await expect(j.getByRole('list', { name: 'Quoted evidence in passage order' }).locator('li')).toHaveCount(2);
 
   // Round 3: the judge asks for more.
   await judge(j, 1, 60, false, 'Which line in the passage decides it?');
-  await expect(a.getByText('Which line in the passage decides it?')).toBeVisible();
+  await expect(a.getByRole('list', { name: 'Rounds' }).getByText('Which line in the passage decides it?')).toBeVisible();
 
   // Round 4: turns. The first speaker drafts, reloads (from the bare seat URL: the stored token rejoins), and carries on.
   const order = await Promise.all([a, b].map(async (p) => ((await p.getByTestId('turn-text').innerText()).includes('Your turn') ? p : null)));
@@ -107,7 +108,7 @@ test('consultancy: one consultant and a judge, to a verdict', async ({ browser, 
   await expect(a.getByTestId('quote-chip')).toHaveCount(1);
   const typed = (await a.getByTestId('quote-chip').locator('mark').innerText()).replace(/^“|”$/g, '');
   const q = await speak(a, 'Trust me, and the passage: ', [10, 22]);
-  await expect(j.getByText('Trust me, and the passage:')).toBeVisible();
+  await expect(j.getByRole('list', { name: 'Rounds' }).getByText('Trust me, and the passage:')).toBeVisible();
   await expect(j.getByRole('list', { name: 'Quoted evidence in passage order' }).locator('li')).toHaveCount(2);
   await expectNoLeak(j, passage, [q!, typed]);
   await judge(j, 1, 65, true);

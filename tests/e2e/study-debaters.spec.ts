@@ -67,7 +67,7 @@ test('two recruited debaters wait in the lobby, are seated with a judge, debate,
     await speak(debaters[i]!, `Debater ${i + 1} makes the case for their answer.`);
     spoken.add(i);
   }
-  await expect(judgePage.getByText('Debater 1 makes the case')).toBeVisible({ timeout: 15_000 });
+  await expect(judgePage.getByRole('list', { name: 'Rounds' }).getByText('Debater 1 makes the case')).toBeVisible({ timeout: 15_000 });
   await judge(judgePage, 0, 80, true);
   await judgePage.getByTestId('study-next').click();
 

@@ -1,8 +1,9 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { passageIndex, spanText, type ClientAction, type SegmentInput } from '@arena/shared';
 import { store } from '../storage.ts';
+import { insertQuote, type DraftSegment } from './draft.ts';
 
-export type DraftSegment = { kind: 'text'; text: string } | { kind: 'quote'; span: [number, number] };
+export type { DraftSegment };
 
 interface Draft {
   segments: DraftSegment[];
@@ -71,24 +72,8 @@ export function Composer({
 
   useEffect(() => {
     insertRef.current = (span) => {
-      const c = caret.current;
-      const target = c && segments[c.block]?.kind === 'text' ? c : null;
-      let next: DraftSegment[];
-      if (target) {
-        const block = segments[target.block] as { kind: 'text'; text: string };
-        const before = block.text.slice(0, target.at);
-        const after = block.text.slice(target.at);
-        next = [
-          ...segments.slice(0, target.block),
-          { kind: 'text', text: before && !/\s$/.test(before) ? `${before} ` : before },
-          { kind: 'quote', span },
-          { kind: 'text', text: after && !/^\s/.test(after) ? ` ${after}` : after },
-          ...segments.slice(target.block + 1),
-        ];
-        caret.current = null;
-      } else {
-        next = [...segments, { kind: 'quote', span }, { kind: 'text', text: ' ' }];
-      }
+      const { segments: next, caret: after } = insertQuote(segments, caret.current, span);
+      caret.current = after;
       setSegments(next);
     };
     return () => {
@@ -143,7 +128,7 @@ export function Composer({
         )}
       </div>
       <div className="composer-foot">
-        <span className={`counter${chars > maxChars ? ' bad' : ''}`} data-testid="char-count" aria-live="polite">
+        <span className={`counter${chars > maxChars ? ' bad' : ''}`} data-testid="char-count">
           {chars}/{maxChars} characters
         </span>
         <span className={`counter${quoteChars > maxQuoteChars ? ' bad' : ''}`} data-testid="quote-count">

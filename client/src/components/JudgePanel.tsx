@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState, type CSSProperties, type KeyboardEvent } from 'react';
 import type { ClientAction, DebateView, LegalAction } from '@arena/shared';
 import { store, judgeDraftKey } from '../storage.ts';
 import { ANSWER_LABELS } from './common.tsx';
@@ -33,6 +33,14 @@ export function JudgePanel({ view, legal, pending, onAct }: { view: DebateView; 
     return even(view.answers.length);
   });
   const [comment, setComment] = useState('');
+  // The new distribution, said once the judge pauses (not at every arrow key on a slider).
+  const [said, setSaid] = useState('');
+  const [shown] = useState(ps);
+  useEffect(() => {
+    if (ps === shown) return;
+    const t = setTimeout(() => setSaid(`Now ${ps.map((p, i) => `${ANSWER_LABELS[i]} ${p}%`).join(', ')}.`), 700);
+    return () => clearTimeout(t);
+  }, [ps, shown]);
   const set = (i: number, v: number) => {
     const next = rebalance(ps, i, v);
     setPs(next);
@@ -47,7 +55,9 @@ export function JudgePanel({ view, legal, pending, onAct }: { view: DebateView; 
   return (
     <section className="judge-panel" id="judgement" aria-label="Your judgement" tabIndex={-1}>
       <h3>How likely is each answer?</h3>
-      <p className="muted small">The probabilities always sum to 100%: moving one rescales the others.</p>
+      <p className="muted small" id="prob-rule">
+        The probabilities always sum to 100%: changing one rescales the others.
+      </p>
       <div className="probabilities">
         {view.answers.map((a, i) => (
           <div key={i} className="prob-row">
@@ -63,22 +73,24 @@ export function JudgePanel({ view, legal, pending, onAct }: { view: DebateView; 
               disabled={disabled}
               onChange={(e) => set(i, Number(e.target.value))}
               aria-valuetext={`${ps[i]}%`}
+              aria-describedby="prob-rule"
+              style={{ '--fill': `${((ps[i]! - 1) / 98) * 100}%` } as CSSProperties}
             />
-            <input
-              type="number"
-              className="pnum"
-              min={1}
-              max={99}
-              value={ps[i]}
+            <PercentField
+              value={ps[i]!}
               disabled={disabled}
-              aria-label={`Probability of answer ${ANSWER_LABELS[i]}, percent`}
-              onChange={(e) => set(i, Number(e.target.value))}
-              data-testid={`prob-${i}`}
+              label={`Probability of answer ${ANSWER_LABELS[i]}, percent`}
+              describedBy="prob-rule"
+              onCommit={(v) => set(i, v)}
+              testId={`prob-${i}`}
             />
             <span aria-hidden="true">%</span>
           </div>
         ))}
       </div>
+      <p className="sr-only" aria-live="polite" data-testid="distribution">
+        {said}
+      </p>
       <label htmlFor="judge-comment" className="block">
         Comment or question for the debaters <span className="muted small">(optional, {comment.length}/{maxComment})</span>
       </label>
@@ -92,5 +104,41 @@ export function JudgePanel({ view, legal, pending, onAct }: { view: DebateView; 
         </button>
       </div>
     </section>
+  );
+}
+
+/**
+ * A percent typed as text: what is typed stays as typed while editing (an emptied field
+ * stays empty, "70" is seventy), and is applied on blur or Enter; Escape puts the value back.
+ */
+function PercentField({ value, disabled, label, describedBy, onCommit, testId }: { value: number; disabled: boolean; label: string; describedBy: string; onCommit: (v: number) => void; testId: string }) {
+  const [text, setText] = useState<string | null>(null);
+  const commit = () => {
+    if (text === null) return;
+    const v = Number(text.trim());
+    setText(null);
+    if (text.trim() !== '' && Number.isFinite(v)) onCommit(v);
+  };
+  const onKey = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      commit();
+    } else if (e.key === 'Escape') setText(null);
+  };
+  return (
+    <input
+      type="number"
+      min={1}
+      max={99}
+      className="pnum"
+      value={text ?? String(value)}
+      disabled={disabled}
+      aria-label={label}
+      aria-describedby={describedBy}
+      onChange={(e) => setText(e.target.value)}
+      onBlur={commit}
+      onKeyDown={onKey}
+      data-testid={testId}
+    />
   );
 }

@@ -1,4 +1,4 @@
-import { memo, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { findQuote, passageIndex, spanText } from '@arena/shared';
 
 type Span = [number, number];
@@ -45,11 +45,70 @@ export function Passage({
     return set;
   }, [highlights]);
 
+  // What the keyboard did, for the polite status under the tools (debounced: said once the keys pause).
+  const [status, setStatus] = useState('');
+  const [said, setSaid] = useState('');
+  useEffect(() => {
+    const t = setTimeout(() => setSaid(status), 350);
+    return () => clearTimeout(t);
+  }, [status]);
+  const keys = useRef<{ anchor: number; cursor: number } | null>(null);
+
+  const quote = (span: Span) => {
+    if (!onQuote) return;
+    onQuote(span);
+    setStatus(`Quoted: “${spanText(index, span[0], span[1])}”.`);
+  };
+
   const quoteSelection = () => {
     if (!selected || !onQuote) return;
-    onQuote(selected);
+    quote(selected);
     document.getSelection()?.removeAllRanges();
     setSelected(null);
+  };
+
+  /** Keyboard selection: arrows move word by word (up and down by line), Shift extends, Enter quotes. The DOM selection is set, so it quotes exactly as the mouse would. */
+  const onPassageKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    const root = rootRef.current;
+    if (!onQuote || !root || index.tokens.length === 0) return;
+    if (e.key === 'Enter' && selected) {
+      e.preventDefault();
+      quoteSelection();
+      return;
+    }
+    if (e.key === 'Escape') {
+      keys.current = null;
+      document.getSelection()?.removeAllRanges();
+      markCaret(root, null);
+      return;
+    }
+    const last = index.tokens.length - 1;
+    const k = keys.current ?? (selected ? { anchor: selected[0], cursor: selected[1] - 1 } : { anchor: 0, cursor: -1 });
+    let cursor = k.cursor;
+    if (e.key === 'ArrowRight') cursor = Math.min(last, cursor + 1);
+    else if (e.key === 'ArrowLeft') cursor = Math.max(0, cursor - 1);
+    else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') cursor = tokenOnNextLine(root, Math.max(0, cursor), e.key === 'ArrowDown' ? 1 : -1, last);
+    else if (e.key === 'Home') cursor = 0;
+    else if (e.key === 'End') cursor = last;
+    else return;
+    e.preventDefault();
+    cursor = Math.max(0, cursor);
+    const anchor = e.shiftKey && k.cursor >= 0 ? k.anchor : cursor;
+    keys.current = { anchor, cursor };
+    const caretEl = root.querySelector<HTMLElement>(`span[data-i="${cursor}"]`);
+    caretEl?.scrollIntoView({ block: 'nearest' });
+    markCaret(root, caretEl);
+    const sel = document.getSelection();
+    if (e.shiftKey) {
+      const a = root.querySelector<HTMLElement>(`span[data-i="${Math.min(anchor, cursor)}"]`);
+      const b = root.querySelector<HTMLElement>(`span[data-i="${Math.max(anchor, cursor)}"]`);
+      if (sel && a?.firstChild && b?.firstChild) sel.setBaseAndExtent(a.firstChild, 0, b.firstChild, b.firstChild.textContent?.length ?? 0);
+      const [from, to] = [Math.min(anchor, cursor), Math.max(anchor, cursor) + 1];
+      setStatus(`Selected ${to - from} ${to - from === 1 ? 'word' : 'words'}: “${spanText(index, from, to)}”. Press Enter to quote.`);
+    } else {
+      sel?.removeAllRanges();
+      setStatus(spanText(index, cursor, cursor + 1));
+    }
   };
 
   const quoteFound = (e: FormEvent) => {
@@ -60,7 +119,7 @@ export function Passage({
       setFindError('Not found in the passage (whole words only).');
       return;
     }
-    onQuote(span);
+    quote(span);
     setFind('');
     setFindError(null);
   };
@@ -73,7 +132,7 @@ export function Passage({
             {selected ? `Quote selection (${spanText(index, selected[0], selected[1]).length} chars)` : 'Select passage text to quote'}
           </button>
           <form onSubmit={quoteFound} className="find">
-            <label className="sr-only" htmlFor="find-quote">
+            <label className="find-label small" htmlFor="find-quote">
               Find a phrase in the passage to quote
             </label>
             <input
@@ -83,7 +142,7 @@ export function Passage({
                 setFind(e.target.value);
                 setFindError(null);
               }}
-              placeholder="…or type a phrase and press Enter"
+              placeholder="type words from the passage, then Enter"
               aria-describedby={findError ? 'find-error' : undefined}
             />
           </form>
@@ -94,7 +153,26 @@ export function Passage({
           )}
         </div>
       )}
-      <div className="passage" ref={rootRef} tabIndex={0} aria-label="Passage text" data-testid="passage">
+      {onQuote && (
+        <>
+          <p className="muted small" id="passage-keys">
+            Keyboard: in the passage, arrows move word by word, Shift+arrows select, Enter quotes the selection.
+          </p>
+          <p className="sr-only" aria-live="polite" data-testid="passage-status">
+            {said}
+          </p>
+        </>
+      )}
+      <div
+        className="passage"
+        ref={rootRef}
+        tabIndex={0}
+        role="region"
+        aria-label="Passage text"
+        aria-describedby={onQuote ? 'passage-keys' : undefined}
+        onKeyDown={onQuote ? onPassageKey : undefined}
+        data-testid="passage"
+      >
         <Tokens text={text} tokens={index.tokens} marked={marked} />
       </div>
     </section>
@@ -118,6 +196,33 @@ const Tokens = memo(function Tokens({ text, tokens, marked }: { text: string; to
   if (at < text.length) out.push(text.slice(at));
   return <>{out}</>;
 });
+
+/** Marks the keyboard's caret token (a class on the element: the thousands of token spans are not re-rendered). */
+function markCaret(root: HTMLElement, el: HTMLElement | null | undefined): void {
+  root.querySelector('.kbd-caret')?.classList.remove('kbd-caret');
+  el?.classList.add('kbd-caret');
+}
+
+/** The token on the next (dir 1) or previous (dir −1) line nearest the caret's horizontal position. */
+function tokenOnNextLine(root: HTMLElement, from: number, dir: 1 | -1, last: number): number {
+  const at = (i: number) => root.querySelector<HTMLElement>(`span[data-i="${i}"]`)?.getBoundingClientRect();
+  const here = at(from);
+  if (!here) return from;
+  const x = here.left + here.width / 2;
+  let best = from;
+  let lineTop: number | null = null;
+  for (let i = from + dir; i >= 0 && i <= last; i += dir) {
+    const r = at(i);
+    if (!r) break;
+    const otherLine = dir === 1 ? r.top >= here.bottom - 2 : r.bottom <= here.top + 2;
+    if (!otherLine) continue;
+    if (lineTop === null) lineTop = r.top;
+    else if (Math.abs(r.top - lineTop) > 2) break;
+    const bestRect = best === from ? null : at(best);
+    if (!bestRect || Math.abs(r.left + r.width / 2 - x) < Math.abs(bestRect.left + bestRect.width / 2 - x)) best = i;
+  }
+  return best === from ? (dir === 1 ? last : 0) : best;
+}
 
 /** The tokens a DOM range touches, as [first, last + 1); null when it touches none. */
 export function selectionToSpan(root: HTMLElement, range: Range): Span | null {

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
-import { seatRole, type Seat } from '@arena/shared';
-import { Countdown, ErrorBox, Loading, PresenceBar, Refusal, seatName, turnText } from '../components/common.tsx';
+import { seatRole, type DebateView, type Seat } from '@arena/shared';
+import { ErrorBox, Loading, PresenceBar, Refusal, seatName } from '../components/common.tsx';
+import { StatusBar } from '../components/StatusBar.tsx';
 import { AgreementPanel } from '../components/AgreementPanel.tsx';
 import { JudgeView } from '../components/JudgeView.tsx';
 import { evidenceUi } from '../evidence/index.ts';
@@ -20,7 +21,7 @@ function Debate({ id, seat, token }: { id: string; seat: Seat; token: string | n
   const { view } = room;
   const Debater = view ? evidenceUi(view.evidenceKind).Debater : null;
   useEffect(() => {
-    document.title = view ? `${view.title} · ${seatName(seat)} · Oversight Arena` : 'Oversight Arena';
+    document.title = debateTitle(view, seat);
   }, [view, seat]);
 
   return (
@@ -33,18 +34,9 @@ function Debate({ id, seat, token }: { id: string; seat: Seat; token: string | n
           </p>
           <h1>{view?.title ?? 'Debate'}</h1>
         </div>
-        {view && (
-          <div className="turn" aria-live="polite">
-            <span data-testid="turn-text">{turnText(view)}</span> <Countdown deadline={view.turn?.deadline ?? null} clockOffset={room.clockOffset} />
-            {view.role === 'judge' && view.legal.length > 0 && (
-              <a className="small jump" href="#judgement">
-                Go to your judgement ↓
-              </a>
-            )}
-          </div>
-        )}
         <PresenceBar presence={room.presence} />
       </header>
+      {view && <StatusBar view={view} room={room} />}
       {room.error && <ErrorBox>{room.error}</ErrorBox>}
       <Refusal refusal={room.refusal} onDismiss={room.dismissRefusal} />
       {!view && !room.error && <Loading what="the debate" />}
@@ -64,6 +56,13 @@ function Debate({ id, seat, token }: { id: string; seat: Seat; token: string | n
       )}
     </div>
   );
+}
+
+/** The tab's title: the seat's state first (so a background tab says when it is this seat's turn), then the debate and the seat. */
+export function debateTitle(view: DebateView | null, seat: Seat): string {
+  if (!view) return `Joining · ${seatName(seat)} · Oversight Arena`;
+  const state = view.status === 'running' ? (view.legal.length > 0 ? 'Your turn' : 'Waiting') : view.status === 'waiting' ? 'Waiting for players' : 'Debate over';
+  return `${state} · ${view.title} · ${seatName(seat)} · Oversight Arena`;
 }
 
 /** The role line: what this page's seat is for. */

@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect, useState, type FormEvent } from 'react';
-import type { PresetEntry, ScenarioSummary } from '@arena/shared';
+import type { PresetEntry, PresetsResponse, ScenarioSummary } from '@arena/shared';
 import { api, type CreatedDebate, type DebateSummary, type SeatRequest } from '../api.ts';
 import { evidenceWords } from '../evidence/words.ts';
 import { ErrorBox, Loading, seatName } from '../components/common.tsx';
@@ -9,6 +9,7 @@ import { Link } from '../router.tsx';
 interface Presets {
   list: PresetEntry[];
   agents: string[];
+  capabilities: PresetsResponse['agentCapabilities'];
 }
 
 // The room connection (and its SDK) loads only once a debate exists.
@@ -32,12 +33,12 @@ export function Lobby() {
   const [publicLobby, setPublicLobby] = useState(true);
 
   useEffect(() => {
-    document.title = 'Oversight Arena';
+    document.title = 'Lobby · Oversight Arena';
     Promise.all([api.scenarios(), api.presets()])
       .then(([s, p]) => {
         setScenarios(s.scenarios);
         setPublicLobby(s.publicLobby);
-        setPresets({ list: p.presets, agents: p.agents });
+        setPresets({ list: p.presets, agents: p.agents, capabilities: p.agentCapabilities });
       })
       .catch((e: Error) => setLoadError(e.message));
     const load = () =>
@@ -55,12 +56,12 @@ export function Lobby() {
       <section className="intro" aria-label="What this is">
         <h1>Oversight Arena</h1>
         <p className="lead">
-          A debate game for studying scalable oversight: two debaters who can read a passage argue for different answers, and a judge who cannot see the passage decides
-          which answer is right from their arguments and verified quotes. Every action is logged, so each debate can be replayed and counted in the results.
+          A debate game for studying scalable oversight: debaters who can read a passage argue for different answers (one debater per answer, so two to four), and a
+          judge who cannot see the passage decides which answer is right from their arguments and verified quotes. Every action is logged, so each debate can be replayed and counted in the results.
         </p>
         <p>
           <strong>How to play:</strong> create a debate below, send each seat's link to a player (or open them in separate windows), and play: debaters select passage
-          text to quote it, the judge sets a probability for each answer and continues or ends the debate. In a handwritten-digit scenario the debaters
+          text (with the mouse, or Shift and the arrow keys) to quote it, the judge sets a probability for each answer and continues or ends the debate. In a handwritten-digit scenario the debaters
           reveal pixels of the image instead, and the judge sees only those.
         </p>
       </section>
@@ -152,6 +153,17 @@ function CreateForm({ scenarios, presets }: { scenarios: ScenarioSummary[] | nul
   // Until one is picked: the first that has debaters (the game itself), else the first offered.
   const chosen = offered.find((p) => p.name === preset) ?? offered.find((p) => p.sides !== 'none') ?? offered[0];
   const seats = seatsFor(chosen?.rules.debaters, scenario?.answerCount ?? 2);
+  const debaterSeats = seats.filter((s) => s !== 'judge');
+  // Each seat's menu offers only the agents that can play it over this scenario's evidence (the server's catalog says which).
+  const agentsFor = (seat: string) =>
+    (presets?.agents ?? []).filter((a) => {
+      const caps = presets?.capabilities[a];
+      return !!caps && caps.roles.includes(seat === 'judge' ? 'judge' : 'debater') && (kind === undefined || caps.evidence.includes(kind));
+    });
+  const choiceOf = (seat: string): SeatChoice => {
+    const c = choices[seat] ?? 'link';
+    return c.startsWith('agent:') && !agentsFor(seat).includes(c.slice(6)) ? 'link' : c;
+  };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -160,7 +172,7 @@ function CreateForm({ scenarios, presets }: { scenarios: ScenarioSummary[] | nul
     setError(null);
     const body: Record<string, SeatRequest> = {};
     for (const seat of seats) {
-      const c = choices[seat] ?? 'link';
+      const c = choiceOf(seat);
       body[seat] = c.startsWith('agent:') ? { kind: 'agent', agent: c.slice(6) } : { kind: 'human', ...(c === 'open' ? { open: true } : {}) };
     }
     try {
@@ -207,13 +219,18 @@ function CreateForm({ scenarios, presets }: { scenarios: ScenarioSummary[] | nul
           </fieldset>
           <fieldset>
             <legend>Seats</legend>
+            <p className="muted small" data-testid="seat-count">
+              {debaterSeats.length === 0
+                ? 'The judge alone: no debaters.'
+                : `${debaterSeats.length === 1 ? 'One consultant' : `${debaterSeats.length} debaters (${debaterSeats.join(', ')}), one per answer,`} and a judge. The debate starts once every seat is taken.`}
+            </p>
             {seats.map((seat) => (
               <div key={seat} className="seat-row">
                 <label htmlFor={`seat-${seat}`}>{seatName(seat)}</label>
-                <select id={`seat-${seat}`} value={choices[seat] ?? 'link'} onChange={(e) => setChoices({ ...choices, [seat]: e.target.value as SeatChoice })}>
+                <select id={`seat-${seat}`} value={choiceOf(seat)} onChange={(e) => setChoices({ ...choices, [seat]: e.target.value as SeatChoice })}>
                   <option value="link">Human (private link)</option>
                   <option value="open">Human (open seat: anyone may take it)</option>
-                  {presets.agents.map((a) => (
+                  {agentsFor(seat).map((a) => (
                     <option key={a} value={`agent:${a}`}>
                       AI: {a}
                     </option>

@@ -54,6 +54,9 @@ function TokenForm({ onToken }: { onToken: (t: string) => void }) {
 
 /** /studies — the studies on this server and their state. */
 export function StudyList() {
+  useEffect(() => {
+    document.title = 'Studies · Oversight Arena';
+  }, []);
   const [token, setToken] = useResearcherToken();
   const [studies, setStudies] = useState<StudiesResponse['studies'] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -85,6 +88,9 @@ export function StudyList() {
 
 /** /studies/:id — live progress (server-sent events), balance, flags, participants and exports. */
 export function StudyDashboard({ id }: { id: string }) {
+  useEffect(() => {
+    document.title = `Study ${id} · Dashboard · Oversight Arena`;
+  }, [id]);
   const [token, setToken] = useResearcherToken();
   // The event stream and the download links cannot carry a header: they carry a short-lived
   // ticket for this study instead, renewed well before it expires. The token stays in headers.

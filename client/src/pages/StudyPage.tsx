@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Seat, StudyEntryRequest, StudyParticipantAction } from '@arena/shared';
 import { api, type StudyParticipantPage } from '../api.ts';
-import { Countdown, ErrorBox, Loading, Refusal, seatName, turnText } from '../components/common.tsx';
+import { ErrorBox, Loading, Refusal, seatName } from '../components/common.tsx';
+import { LiveRegion, StatusBar, useAnnouncer } from '../components/StatusBar.tsx';
 import { evidenceUi } from '../evidence/index.ts';
 import { AgreementPanel } from '../components/AgreementPanel.tsx';
 import { JudgeView } from '../components/JudgeView.tsx';
@@ -68,9 +69,24 @@ export function StudyPage({ studyId, search }: { studyId: string; search: URLSea
     return () => clearInterval(timer);
   }, [refresh]);
 
+  const stage = page ? stageName(page) : null;
+  const { items: announced, announce } = useAnnouncer();
+  const rootRef = useRef<HTMLDivElement>(null);
+  const shownStage = useRef<string | null>(null);
   useEffect(() => {
-    document.title = page ? page.study.title : 'Study';
-  }, [page]);
+    document.title = page && stage ? `${stage} · ${page.study.title}` : 'Study';
+    if (!stage || stage === shownStage.current) return;
+    const first = shownStage.current === null;
+    shownStage.current = stage;
+    if (first) return;
+    // A new stage: say so, and put focus on its heading (not on <body>, where the pressed button was).
+    announce([stage]);
+    const heading = rootRef.current?.querySelector<HTMLElement>('.study-stage h1, .study-stage h2, .study-stage h3') ?? rootRef.current?.querySelector<HTMLElement>('h1');
+    if (heading) {
+      heading.tabIndex = -1;
+      heading.focus();
+    }
+  }, [page, stage, announce]);
 
   const act = (action: StudyParticipantAction, body: unknown = {}) => {
     if (!token) return;
@@ -85,11 +101,19 @@ export function StudyPage({ studyId, search }: { studyId: string; search: URLSea
   if (!token && !PANEL_PARAMS.some((k) => search.get(k))) return <ErrorBox>Please open this study from the link your panel gave you.</ErrorBox>;
   if (!page) return error ? <ErrorBox>{error}</ErrorBox> : <Loading what="the study" />;
   return (
-    <div className="study-page" data-testid="study-page" data-stage={page.stage}>
-      <p className="muted small">{page.study.title}</p>
+    <div className="study-page" data-testid="study-page" data-stage={page.stage} ref={rootRef}>
+      {/* The stages with a heading of their own (an item, waiting, the end) keep this line small; consent and instructions get the study's title as their page heading. */}
+      {page.stage === 'consent' || page.stage === 'instructions' ? (
+        <h1 className="study-heading">{page.study.title}</h1>
+      ) : (
+        <p className="muted small">
+          {page.study.title} · {stage}
+        </p>
+      )}
+      <LiveRegion items={announced} testId="study-announcements" />
       {error && <ErrorBox>{error}</ErrorBox>}
       {page.stage === 'consent' && (
-        <section className="card study-text">
+        <section className="card study-text study-stage">
           <div dangerouslySetInnerHTML={{ __html: page.consentHtml ?? '' }} />
           <div className="study-actions">
             <button className="primary" disabled={busy} onClick={() => act('consent', { agree: true })}>
@@ -102,7 +126,7 @@ export function StudyPage({ studyId, search }: { studyId: string; search: URLSea
         </section>
       )}
       {page.stage === 'instructions' && (
-        <section className="card study-text">
+        <section className="card study-text study-stage">
           <div dangerouslySetInnerHTML={{ __html: page.instructionsHtml ?? '' }} />
           {page.lobby ? (
             <div data-testid="study-waitlist">
@@ -133,6 +157,16 @@ export function StudyPage({ studyId, search }: { studyId: string; search: URLSea
   );
 }
 
+/** The stage's name, for the title, the announcement and the line above it. */
+function stageName(page: StudyParticipantPage): string {
+  if (page.stage === 'consent') return 'Consent';
+  if (page.stage === 'instructions') return page.quiz?.missed ? 'Instructions (read again)' : 'Instructions';
+  if (page.stage === 'done') return 'Finished';
+  if (page.stage === 'lobby' || !page.item?.debateId) return 'Waiting';
+  const { item } = page;
+  return item.kind === 'debate' ? `Debate ${item.position}` : `${item.kind === 'practice' ? 'Practice item' : 'Item'} ${item.position} of ${item.total}`;
+}
+
 const KIND_LABEL = { practice: 'Practice (not counted)', item: 'Item', check: 'Item', debate: 'Debate' } as const;
 
 /** The lobby: a recruited debater waiting for a judge, a judge waiting for debaters to join, or an item waiting for the study's cap on paid agents. */
@@ -147,7 +181,7 @@ function Waiting({ page, busy, onLeave }: { page: StudyParticipantPage; busy: bo
     );
   }
   return (
-    <section className="card study-text" data-testid="study-lobby">
+    <section className="card study-text study-stage" data-testid="study-lobby">
       <h1>{debater ? 'Waiting for a judge…' : 'Waiting for the debaters to join…'}</h1>
       <p>
         {debater
@@ -201,7 +235,7 @@ function StudyItem({
     return () => clearTimeout(again);
   }, [over, onChange]);
   return (
-    <div className="study-item" data-testid="study-item" data-kind={item.kind} onPaste={onPaste}>
+    <div className="study-item study-stage" data-testid="study-item" data-kind={item.kind} onPaste={onPaste}>
       <header className="debate-head">
         <div>
           <p className="role-line">
@@ -209,12 +243,8 @@ function StudyItem({
           </p>
           <h1>{debating ? `Debate ${item.position}` : `${item.position} of ${item.total}`}</h1>
         </div>
-        {view && item.kind !== 'check' && (
-          <div className="turn" aria-live="polite">
-            <span data-testid="turn-text">{turnText(view)}</span> <Countdown deadline={view.turn?.deadline ?? null} clockOffset={room.clockOffset} />
-          </div>
-        )}
       </header>
+      {view && <StatusBar view={view} room={room} showTurn={item.kind !== 'check'} />}
       {room.error && <ErrorBox>{room.error}</ErrorBox>}
       <Refusal refusal={room.refusal} onDismiss={room.dismissRefusal} />
       {!view && !room.error && <Loading what="the debate" />}
@@ -256,7 +286,7 @@ const OUTCOME_TEXT: Record<string, string> = {
 
 function EndPage({ end }: { end: NonNullable<StudyParticipantPage['end']> }) {
   return (
-    <section className="card study-end" data-testid="study-end" data-outcome={end.outcome}>
+    <section className="card study-end study-stage" data-testid="study-end" data-outcome={end.outcome}>
       <h1>{OUTCOME_TEXT[end.outcome] ?? 'The study has ended.'}</h1>
       {end.feedback && end.feedback.length > 0 && (
         <p data-testid="study-feedback">

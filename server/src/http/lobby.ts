@@ -13,7 +13,7 @@ import { requestPrincipal } from './access.ts';
 export interface LobbyRouterDeps {
   lobby: LobbyFacts;
   scenarios: ReadonlyMap<string, Scenario>;
-  agents: Pick<AgentCatalog, 'ids' | 'parse'>;
+  agents: Pick<AgentCatalog, 'ids' | 'parse' | 'capabilities'>;
   researcherToken: string;
   /** The scenarios of the studies running now, hidden outside them (access/study.ts). */
   shield: () => Promise<StudyShield>;
@@ -37,7 +37,13 @@ export function lobbyRouter(deps: LobbyRouterDeps): Router {
   api.get('/presets', (req, res) => {
     const agents = offeredAgents(requestPrincipal(req, deps), deps.agents.ids(), (id) => deps.agents.parse(id));
     // Each preset describes itself (family, title, description, seats, sides, evidence kinds) beside its rules.
-    res.json({ presets: presetCatalog(), agents } satisfies PresetsResponse);
+    const agentCapabilities = Object.fromEntries(
+      agents.map((id) => {
+        const caps = deps.agents.capabilities(id);
+        return [id, { roles: [...caps.roles], evidence: [...caps.evidence] }];
+      }),
+    );
+    res.json({ presets: presetCatalog(), agents, agentCapabilities } satisfies PresetsResponse);
   });
 
   return api;

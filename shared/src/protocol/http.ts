@@ -6,6 +6,7 @@
 import type { DebateView } from '../game/view-for.ts';
 import type { Seat } from './actions.ts';
 import type { PresetEntry } from '../rules/presets.ts';
+import type { EvidenceKindName } from '../evidence/kinds.ts';
 import type { PackInfo, ScenarioSummary } from '../scenario/schema.ts';
 import type { DebateSummary, TranscriptRecord, Visibility } from '../transcript/transcript.ts';
 
@@ -37,6 +38,8 @@ export interface ScenariosResponse {
 export interface PresetsResponse {
   presets: PresetEntry[];
   agents: string[];
+  /** What each of `agents` can play: its roles and the kinds of evidence it knows (the lobby's seat menus offer only the agents that fit a seat). */
+  agentCapabilities: Record<string, { roles: ('debater' | 'judge')[]; evidence: EvidenceKindName[] }>;
 }
 
 /** A seat of a debate to create: a person (open to anyone, or by its link), or an agent by id. */
