@@ -4,6 +4,10 @@ import { expect, type Browser, type Page } from '@playwright/test';
 
 export const SHOTS = 'tests/artifacts/screenshots';
 
+// The browser tests share one server and run two at a time. A running study hides its items
+// from the lobby, results and replays, so the study tests take their items only from
+// the-light-sacks-of-wendmere, log-of-the-petrel and the-quiet-relay, which no other test uses.
+
 /**
  * Saves a screenshot under tests/artifacts/screenshots. The README's pictures in
  * docs/screenshots are refreshed only when UPDATE_DOCS_SCREENSHOTS=1, so ordinary

@@ -11,6 +11,7 @@ async function passageOf(page: Page): Promise<string> {
 }
 
 test('a debate created in the lobby is played to a verdict by two debaters and a judge', async ({ browser, page }) => {
+  test.setTimeout(120_000); // three browsers through a whole debate, beside another worker
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'Oversight Arena' })).toBeVisible();
   await page.getByLabel('Scenario', { exact: true }).selectOption('the-lantern-room');

@@ -14,7 +14,7 @@ const spec = {
   id: STUDY,
   title: 'Judging people who debate',
   seed: 'e2e-debaters-seed',
-  scenarios: { ids: ['the-lantern-room', 'log-of-the-petrel'] },
+  scenarios: { ids: ['the-light-sacks-of-wendmere', 'log-of-the-petrel'] },
   // Items from the public pack, on purpose: the test is about recruited debaters, not about the items' exposure.
   publicItems: 'allow',
   conditions: [{ name: 'people', preset: 'debate', rules: { maxSpeechRounds: 1, minSpeechRoundsBeforeEnd: 1 }, debaters: 'human' }],

@@ -18,7 +18,7 @@ const spec = {
   id: STUDY,
   title: 'A panel-ready study',
   seed: 'e2e-panel-seed',
-  scenarios: { ids: ['the-lantern-room', 'log-of-the-petrel', 'the-quiet-relay'] },
+  scenarios: { ids: ['the-light-sacks-of-wendmere', 'log-of-the-petrel', 'the-quiet-relay'] },
   publicItems: 'allow',
   conditions: [
     { name: 'debate', preset: 'debate', rules: { maxSpeechRounds: 1 }, debaters: 'builtin:passage-debater' },

@@ -14,7 +14,7 @@ const spec = {
   id: STUDY,
   title: 'A study with one place',
   seed: 'e2e-waitlist-seed',
-  scenarios: { ids: ['the-lantern-room'] },
+  scenarios: { ids: ['the-light-sacks-of-wendmere'] },
   publicItems: 'allow',
   conditions: [{ name: 'blind', preset: 'blind' }],
   itemsPerParticipant: 1,

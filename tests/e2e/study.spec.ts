@@ -20,7 +20,7 @@ const spec = {
   id: STUDY,
   title: 'Which protocol helps a judge?',
   seed: 'e2e-seed',
-  scenarios: { ids: ['the-lantern-room', 'log-of-the-petrel', 'the-quiet-relay'] },
+  scenarios: { ids: ['the-light-sacks-of-wendmere', 'log-of-the-petrel', 'the-quiet-relay'] },
   // Scenarios of the public pack: launched only because the spec says so.
   publicItems: 'allow',
   conditions: [

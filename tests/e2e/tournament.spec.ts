@@ -11,7 +11,7 @@ test('a tournament’s results page plots debater strength against judge accurac
   const id = `e2e-${Date.now()}`;
   const res = await request.post('/api/tournaments', {
     headers: { authorization: `Bearer ${E2E_RESEARCHER_TOKEN}` },
-    data: { id, agents: ['builtin:passage-debater', 'builtin:random'], format: 'round-robin', scenarios: ['the-lantern-room', 'the-quiet-relay', 'the-footbridge-fund'], visibility: 'public' },
+    data: { id, agents: ['builtin:passage-debater', 'builtin:random'], format: 'round-robin', scenarios: ['the-lantern-room', 'the-matter-of-the-blue-gate', 'the-footbridge-fund'], visibility: 'public' },
   });
   expect(res.status()).toBe(200);
   const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as { type: string; played?: number; failed?: number });

@@ -86,7 +86,7 @@ describe('the waitlist', () => {
     const t = await startArena({ env: { ARENA_STUDY_SWEEP_SECONDS: '3600' } });
     try {
       // 3 scenarios × 3 conditions × 1 judgement: three full queues.
-      const small: StudySpec = { ...spec, id: 'waitlist', scenarios: { packs: [], ids: ['the-lantern-room', 'log-of-the-petrel', 'the-quiet-relay'] }, judgementsPerCell: 1, timeLimits: { ...spec.timeLimits, idleSeconds: 3 } };
+      const small: StudySpec = { ...spec, id: 'waitlist', scenarios: { packs: [], ids: ['the-lantern-room', 'log-of-the-petrel', 'the-quiet-relay'] }, judgementsPerCell: 1, timeLimits: { ...spec.timeLimits, idleSeconds: 6 } };
       expect((await t.api('/api/studies', { method: 'POST', json: { spec: small }, token: RESEARCHER_TOKEN })).status).toBe(201);
       type Page = { stage: string; lobby?: { waitSeconds?: number }; item?: { kind: string }; end?: { outcome: string } | null };
       const post = async (path: string, token: string) => (await t.api<Page>(`/api/studies/${small.id}/me/${path}`, { method: 'POST', json: path === 'consent' ? { agree: true } : {}, token })).body;
@@ -97,7 +97,7 @@ describe('the waitlist', () => {
       };
       const working = [await arrive('W-1'), await arrive('W-2'), await arrive('W-3')];
       expect(working.map((w) => w.page.stage)).toEqual(['items', 'items', 'items']);
-      expect((await t.stores.studies.slots(small.id)).every((s) => s.status === 'assigned')).toBe(true);
+      expect((await t.stores.studies.slots(small.id)).map((s) => s.status)).toEqual(Array(9).fill('assigned'));
 
       // Every place is held: the next three wait (as many as judges at work), the one after gets the no-capacity code at once.
       const waiting = [await arrive('L-1'), await arrive('L-2'), await arrive('L-3')];
@@ -106,7 +106,7 @@ describe('the waitlist', () => {
 
       // W-1 leaves without a word; the others' pages keep beating. Once W-1 is out, its places go to L-1, a full queue.
       const silentSince = Date.now();
-      while (Date.now() - silentSince < 3300) {
+      while (Date.now() - silentSince < 6300) {
         await new Promise((r) => setTimeout(r, 300));
         for (const p of [...working.slice(1), ...waiting]) await post('seen', p.token);
       }
