@@ -34,6 +34,30 @@ function ascent(players: string[], games: BtGame[], prior: number): Map<string, 
   return new Map(players.map((p) => [p, lambda.get(p)! - m]));
 }
 
+/** The uncentred mode (prior 1) by gradient ascent and the penalised log likelihood's Hessian there. */
+function penalisedMode(roles: string[], games: BtGame[]): { lambda: Map<string, number>; H: number[][] } {
+  // ascent() returns λ centred; the prior acts on the uncentred λ, whose shift c solves Σ σ(λ_r + c) = n/2 (its gradient's sum).
+  const centred = ascent(roles, games, 1);
+  let [lo, hi] = [-5, 5];
+  for (let k = 0; k < 200; k++) {
+    const c = (lo + hi) / 2;
+    if (roles.reduce((sum, r) => sum + sigmoid(centred.get(r)! + c), 0) < roles.length / 2) lo = c;
+    else hi = c;
+  }
+  const lambda = new Map(roles.map((r) => [r, centred.get(r)! + lo]));
+  const at = (r: string) => roles.indexOf(r);
+  const H = roles.map((r) => roles.map((c) => (r === c ? -sigmoid(lambda.get(r)!) * (1 - sigmoid(lambda.get(r)!)) : 0)));
+  for (const g of games) {
+    const p = sigmoid(lambda.get(g.a)! - lambda.get(g.b)!);
+    const v = p * (1 - p);
+    H[at(g.a)]![at(g.a)]! -= v;
+    H[at(g.b)]![at(g.b)]! -= v;
+    H[at(g.a)]![at(g.b)]! += v;
+    H[at(g.b)]![at(g.a)]! += v;
+  }
+  return { lambda, H };
+}
+
 /** Solves A x = b by Gaussian elimination with partial pivoting. */
 function solve(A: number[][], b: number[]): number[] {
   const n = b.length;
@@ -162,25 +186,8 @@ describe('debater ratings', () => {
     const matches = matchesOf(fixture);
     const roles = ['X\u0000dishonest', 'X\u0000honest', 'Y\u0000dishonest', 'Y\u0000honest'];
     const games: BtGame[] = matches.map((m) => ({ a: `${m.honest}\u0000honest`, b: `${m.dishonest}\u0000dishonest`, score: m.score }));
-    // ascent() returns λ centred; the prior acts on the uncentred λ, whose shift c solves Σ σ(λ_r + c) = n/2 (its gradient's sum).
-    const centred = ascent(roles, games, 1);
-    let [lo, hi] = [-5, 5];
-    for (let k = 0; k < 200; k++) {
-      const c = (lo + hi) / 2;
-      if (roles.reduce((sum, r) => sum + sigmoid(centred.get(r)! + c), 0) < roles.length / 2) lo = c;
-      else hi = c;
-    }
-    const lambda = new Map(roles.map((r) => [r, centred.get(r)! + lo]));
+    const { lambda, H } = penalisedMode(roles, games);
     const at = (r: string) => roles.indexOf(r);
-    const H = roles.map((r) => roles.map((c) => (r === c ? -sigmoid(lambda.get(r)!) * (1 - sigmoid(lambda.get(r)!)) : 0)));
-    for (const g of games) {
-      const p = sigmoid(lambda.get(g.a)! - lambda.get(g.b)!);
-      const v = p * (1 - p);
-      H[at(g.a)]![at(g.a)]! -= v;
-      H[at(g.b)]![at(g.b)]! -= v;
-      H[at(g.a)]![at(g.b)]! += v;
-      H[at(g.b)]![at(g.a)]! += v;
-    }
     const influence = games.map((g) => {
       const score = roles.map(() => 0);
       const r = g.score - sigmoid(lambda.get(g.a)! - lambda.get(g.b)!);
@@ -204,6 +211,27 @@ describe('debater ratings', () => {
     expect(v).toBeGreaterThan(0);
     expect((x.high - x.low) / 2).toBeCloseTo(t2 * Math.sqrt(v), 4);
     expect((x.high + x.low) / 2).toBeCloseTo(x.elo!, 6);
+  });
+
+  it('never gives a rating an interval narrower than the model-based one: one debater winning every debate', () => {
+    // X wins all six, as honest and as dishonest: the cluster-robust variance collapses (every debate looks alike),
+    // the model-based one (inverse Hessian of the penalised likelihood, here computed independently) does not.
+    const sweep = [
+      debate(0, 'X', 'Y', [0.8, 0.2]), debate(1, 'X', 'Y', [0.7, 0.3]), debate(2, 'X', 'Y', [0.9, 0.1]),
+      debate(3, 'Y', 'X', [0.2, 0.8]), debate(4, 'Y', 'X', [0.3, 0.7]), debate(5, 'Y', 'X', [0.1, 0.9]),
+    ];
+    const roles = ['X\u0000dishonest', 'X\u0000honest', 'Y\u0000dishonest', 'Y\u0000honest'];
+    const games: BtGame[] = matchesOf(sweep).map((m) => ({ a: `${m.honest}\u0000honest`, b: `${m.dishonest}\u0000dishonest`, score: m.score }));
+    const { H } = penalisedMode(roles, games);
+    // X's rating is the mean of its two roles minus the mean of all four (the anchor): the contrast c.
+    const c = roles.map((r) => (r.startsWith('X') ? 0.5 : 0) - 0.25);
+    const x = solve(H.map((row) => row.map((v) => -v)), c);
+    const se = ELO_PER_LOG * Math.sqrt(c.reduce((sum, ci, i) => sum + ci * x[i]!, 0));
+    const X = debaterRatings('debate', sweep)!.agents.find((a) => a.agent === 'X')!;
+    expect(X.elo!).toBeGreaterThan(1500);
+    expect(X.high - X.elo!).toBeCloseTo(1.959963984540054 * se, 3);
+    expect(X.elo! - X.low).toBeCloseTo(1.959963984540054 * se, 3);
+    expect(X.high - X.low).toBeGreaterThan(200);
   });
 
   it('gives no ratings when no two different debaters met', () => {

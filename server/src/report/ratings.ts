@@ -8,7 +8,7 @@
  * (judge × question) cluster-robust intervals (the ratings' influences from refits with one
  * debate's weight nudged). Pure.
  */
-import { clusterIntervals, ELO_PER_LOG, fitBradleyTerry, weightedMean, type BtGame, type ClusterInterval, type DebaterSeat, type Weight } from '@arena/shared';
+import { clusterIntervals, ELO_PER_LOG, fitBradleyTerry, normalQuantile, weightedMean, type BtGame, type ClusterInterval, type DebaterSeat, type Weight } from '@arena/shared';
 import type { Outcome } from './outcomes.ts';
 
 /** One debate as a game: the honest debater against the dishonest one. */
@@ -160,6 +160,20 @@ export function debaterRatings(preset: string, outcomes: readonly Outcome[], opt
     return [weightedMean(matches, w, (m) => m.score), ...agents.map((a) => aggregate(refit.strength, a) ?? Number.NaN)];
   }) as [ClusterInterval, ...ClusterInterval[]];
   const honestWins = { ...wins, low: Math.max(0, wins.low), high: Math.min(1, wins.high) };
+  // A rating's interval is the cluster-robust one, never narrower than the model-based one (the inverse
+  // Hessian at the fit): when one debater wins every game the robust variance collapses to nothing.
+  const modelSe = (agent: string) => {
+    const contrast = new Map<string, number>();
+    for (const r of anchored) contrast.set(r, -1 / anchored.length);
+    for (const r of [H(agent), D(agent)]) contrast.set(r, (contrast.get(r) ?? 0) + 0.5);
+    return ELO_PER_LOG * Math.sqrt(fit.contrastVariance(contrast));
+  };
+  const widened = (agent: string, robust: ClusterInterval): ClusterInterval => {
+    const se = modelSe(agent);
+    const half = normalQuantile((1 + robust.level) / 2) * se;
+    if (!(half > (robust.high - robust.low) / 2) && Number.isFinite(robust.se)) return robust;
+    return { ...robust, se, low: robust.estimate - half, high: robust.estimate + half };
+  };
   const one = () => 1;
   const rated: AgentRating[] = agents.map((agent, k) => {
     const asHonest = roleRate(cross, one, (m) => (m.honest === agent ? m.score : null));
@@ -172,8 +186,8 @@ export function debaterRatings(preset: string, outcomes: readonly Outcome[], opt
       eloDishonest: identified(agent) ? elo(fit.strength, D(agent)) : null,
       elo: aggregate(fit.strength, agent),
       gap: gap(agent),
-      low: aggregate(fit.strength, agent) === null ? Number.NaN : (intervals[k] as ClusterInterval).low,
-      high: aggregate(fit.strength, agent) === null ? Number.NaN : (intervals[k] as ClusterInterval).high,
+      low: aggregate(fit.strength, agent) === null ? Number.NaN : widened(agent, intervals[k] as ClusterInterval).low,
+      high: aggregate(fit.strength, agent) === null ? Number.NaN : widened(agent, intervals[k] as ClusterInterval).high,
       asHonest,
       asDishonest,
       winRate: mean2(asHonest, asDishonest),

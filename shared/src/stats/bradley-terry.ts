@@ -34,6 +34,12 @@ export interface BtFit {
   strength: Map<string, number>;
   iterations: number;
   converged: boolean;
+  /**
+   * The model-based variance of Σ cᵢ λᵢ (a contrast: its weights sum to 0, so the centring does
+   * not matter) from the inverse of the negative Hessian at the fit. Unlike a sandwich or
+   * cluster-robust variance it stays wide when the games separate the players completely.
+   */
+  contrastVariance: (contrast: ReadonlyMap<string, number>) => number;
 }
 
 /** Elo points per unit of natural-log strength: 400 / ln 10 (a 400-point gap is 10:1 odds). */
@@ -111,16 +117,15 @@ export function fitBradleyTerry(players: readonly string[], games: readonly BtGa
   let current = logLik(lambda);
   let iterations = 0;
   let converged = false;
-  while (iterations < maxIterations && n > 0) {
-    iterations++;
+  /** The gradient of the log-likelihood and its negative Hessian (positive semi-definite; with no prior, + 1·1ᵀ fixes the free shift). */
+  const curvature = (l: Float64Array) => {
     const grad = new Float64Array(n);
-    // The negative Hessian (positive semi-definite); with no prior, + 1·1ᵀ fixes the free shift.
     const a = new Float64Array(n * n).fill(prior > 0 ? 0 : 1);
     for (let g = 0; g < ga.length; g++) {
       const i = ga[g] as number;
       const j = gb[g] as number;
       const w = gw[g] as number;
-      const p = sigmoid((lambda[i] as number) - (lambda[j] as number));
+      const p = sigmoid((l[i] as number) - (l[j] as number));
       const r = w * ((gs[g] as number) - p);
       grad[i] = (grad[i] as number) + r;
       grad[j] = (grad[j] as number) - r;
@@ -131,10 +136,15 @@ export function fitBradleyTerry(players: readonly string[], games: readonly BtGa
       a[j * n + i] = (a[j * n + i] as number) - q;
     }
     for (let i = 0; i < n; i++) {
-      const p = sigmoid(lambda[i] as number);
+      const p = sigmoid(l[i] as number);
       grad[i] = (grad[i] as number) + prior * (0.5 - p);
       a[i * n + i] = (a[i * n + i] as number) + prior * p * (1 - p);
     }
+    return { grad, a };
+  };
+  while (iterations < maxIterations && n > 0) {
+    iterations++;
+    const { grad, a } = curvature(lambda);
     const step = solveSpd(a, grad, n);
     if (!step) throw new Error('Bradley–Terry: the comparison graph is not connected (fit with a prior)');
     let t = 1;
@@ -154,5 +164,11 @@ export function fitBradleyTerry(players: readonly string[], games: readonly BtGa
     }
   }
   const centre = lambda.reduce((s, x) => s + x, 0) / (n || 1);
-  return { strength: new Map(players.map((p, i) => [p, (lambda[i] as number) - centre])), iterations, converged };
+  const mode = lambda;
+  const contrastVariance = (contrast: ReadonlyMap<string, number>) => {
+    const c = new Float64Array(n).map((_, i) => contrast.get(players[i] as string) ?? 0);
+    const x = solveSpd(curvature(mode).a, c, n);
+    return x ? c.reduce((sum, ci, i) => sum + ci * (x[i] as number), 0) : Number.NaN;
+  };
+  return { strength: new Map(players.map((p, i) => [p, (lambda[i] as number) - centre])), iterations, converged, contrastVariance };
 }
