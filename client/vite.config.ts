@@ -98,10 +98,12 @@ export default defineConfig({
         codeSplitting: {
           groups: [
             { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
-            // The answers' naming on its own: the lobby uses it without the engine.
-            { name: 'naming', test: /shared[\\/]src[\\/]game[\\/]naming\.ts/, priority: 1 },
+            // The small modules every page uses, in one file (the answers' naming with them: the lobby uses it without the engine):
+            // over HTTP/1.1 a browser fetches six files at a time, so on a slow link each extra wave of requests costs a round trip.
+            { name: 'app', test: /shared[\\/]src[\\/]game[\\/]naming\.ts|client[\\/]src[\\/](router|api|storage|lazy-page)\.tsx?$|client[\\/]src[\\/]components[\\/]common\.tsx$/, priority: 1 },
             { name: 'engine', test: /shared[\\/]src[\\/]|node_modules[\\/]zod[\\/]/ },
-            { name: 'colyseus', test: /node_modules[\\/](@colyseus|msgpackr)/ },
+            // The room, its SDK and the agreement panel: the debate and study pages use them all, nothing else does.
+            { name: 'room', test: /node_modules[\\/](@colyseus|msgpackr)|client[\\/]src[\\/](room|early-join|join-error)\.ts$|client[\\/]src[\\/]components[\\/]AgreementPanel\.tsx$/ },
           ],
         },
       },

@@ -397,10 +397,10 @@ test('a seat link asks for its room from index.html, before the page\'s chunks, 
   await expect(page.getByTestId('prob-0')).toBeEnabled();
   const matchmaking = requested.filter((p) => p.startsWith('/matchmake/'));
   expect(matchmaking).toEqual(['/matchmake/joinOrCreate/debate']);
-  // Sent before the room SDK's chunk is even asked for (the entry's own requests, found by the browser's preload scanner, may go first).
+  // Sent before the room's chunk (with its SDK) is even asked for (the entry's own requests, found by the browser's preload scanner, may go first).
   const at = (test: RegExp) => requested.findIndex((p) => test.test(p));
   expect(at(/^\/matchmake\//)).toBeGreaterThan(0);
-  expect(at(/^\/matchmake\//)).toBeLessThan(at(/^\/assets\/colyseus-/));
+  expect(at(/^\/matchmake\//)).toBeLessThan(at(/^\/assets\/room-/));
   // A reload joins the same seat again (the early request with the stored token), still once.
   requested.length = 0;
   await page.goto(`/debate/${created.id}/judge`);
