@@ -15,6 +15,7 @@ import {
   type Seat,
   type Welcome,
 } from '@arena/shared';
+import { takeEarlyJoin } from './early-join.ts';
 import { joinErrorMessage } from './join-error.ts';
 import { store, tokenKey } from './storage.ts';
 
@@ -72,8 +73,11 @@ export function useDebateRoom(debateId: string, seat: Seat, linkToken: string | 
       setConnection('reconnecting');
       retryTimer = setTimeout(() => join(attempt + 1), Math.min(10_000, 500 * 2 ** attempt));
     };
-    const join = (attempt: number) => client
-      .joinOrCreate(ROOM_NAME, { debateId, seat, ...(token ?? store.get<string>(key) ? { token: token ?? store.get<string>(key) } : {}), protocol: PROTOCOL_VERSION })
+    const joinOrCreate = () => client.joinOrCreate(ROOM_NAME, { debateId, seat, ...(token ?? store.get<string>(key) ? { token: token ?? store.get<string>(key) } : {}), protocol: PROTOCOL_VERSION });
+    // The first join takes the reservation index.html asked for while the page loaded, if any; a late or refused one joins as usual.
+    const early = takeEarlyJoin(debateId, seat);
+    const first = () => early!.then((r) => (r ? client.consumeSeatReservation(r).catch(joinOrCreate) : joinOrCreate()));
+    const join = (attempt: number) => (attempt === 0 && early ? first() : joinOrCreate())
       .then((room) => {
         if (cancelled) {
           void room.leave(true);

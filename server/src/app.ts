@@ -104,6 +104,7 @@ export async function createArena(config: Config, options: { stores?: Stores } =
     makeAgent,
     agentTurnMs: config.agentSeconds * 1000,
     waitingMs: config.waitingSeconds * 1000,
+    abandonMs: config.abandonSeconds * 1000,
     log: (line) => console.warn(line),
   });
   const scenarioMap = new Map<string, Scenario>(scenarios.map((s) => [s.id, s]));

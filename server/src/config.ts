@@ -25,6 +25,8 @@ const Env = z.object({
   ARENA_PUBLIC_ADDRESS: z.string().min(1).optional(),
   /** How long a debate may wait for its players before it ends without a verdict. */
   ARENA_WAITING_SECONDS: z.coerce.number().positive().max(30 * 86400).default(7200),
+  /** How long a lobby debate may stand still with none of its people connected before it ends as abandoned; 0: never. */
+  ARENA_ABANDON_SECONDS: z.coerce.number().min(0).max(30 * 86400).default(900),
   /** How often study time limits and dropouts are checked. */
   ARENA_STUDY_SWEEP_SECONDS: z.coerce.number().positive().max(3600).default(5),
   /** Origins (scheme://host[:port]) whose pages may call the API; empty: same origin only. */
@@ -76,6 +78,8 @@ export interface Config {
   reconnectSeconds: number;
   agentSeconds: number;
   waitingSeconds: number;
+  /** Seconds a lobby debate may stand still with none of its people connected before it ends as abandoned; 0: never. */
+  abandonSeconds: number;
   redisUrl: string | undefined;
   publicAddress: string | undefined;
   studySweepSeconds: number;
@@ -150,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reconnectSeconds: e.ARENA_RECONNECT_SECONDS,
     agentSeconds: e.ARENA_AGENT_SECONDS,
     waitingSeconds: e.ARENA_WAITING_SECONDS,
+    abandonSeconds: e.ARENA_ABANDON_SECONDS,
     redisUrl: e.REDIS_URL,
     publicAddress: e.ARENA_PUBLIC_ADDRESS,
     studySweepSeconds: e.ARENA_STUDY_SWEEP_SECONDS,

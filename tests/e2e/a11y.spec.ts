@@ -387,6 +387,31 @@ test('a seat link renders its page without a Suspense fallback before the room j
   expect(await page.evaluate(() => (globalThis as unknown as { fallbacks: string[] }).fallbacks)).toEqual([]);
 });
 
+test('a seat link asks for its room from index.html, before the page\'s chunks, and the room takes that reservation: one matchmaking request', async ({ browser, request }) => {
+  const agent = { kind: 'agent', agent: 'builtin:passage-debater' };
+  const created = await create(request, { scenarioId: 'the-lantern-room', preset: 'debate', seats: { A: agent, B: agent } });
+  const page = await (await browser.newContext()).newPage();
+  const requested: string[] = [];
+  page.on('request', (r) => requested.push(new URL(r.url()).pathname));
+  await page.goto(created.seats.judge!.path);
+  await expect(page.getByTestId('prob-0')).toBeEnabled();
+  const matchmaking = requested.filter((p) => p.startsWith('/matchmake/'));
+  expect(matchmaking).toEqual(['/matchmake/joinOrCreate/debate']);
+  // Sent before the room's chunk (with its SDK) is even asked for (the entry's own requests, found by the browser's preload scanner, may go first).
+  const at = (test: RegExp) => requested.findIndex((p) => test.test(p));
+  expect(at(/^\/matchmake\//)).toBeGreaterThan(0);
+  expect(at(/^\/matchmake\//)).toBeLessThan(at(/^\/assets\/room-/));
+  // A reload joins the same seat again (the early request with the stored token), still once.
+  requested.length = 0;
+  await page.goto(`/debate/${created.id}/judge`);
+  await expect(page.getByTestId('prob-0')).toBeEnabled();
+  expect(requested.filter((p) => p.startsWith('/matchmake/'))).toEqual(['/matchmake/joinOrCreate/debate']);
+  // A link whose early request is refused (a wrong token) shows the refusal, as before.
+  const other = await create(request, { scenarioId: 'the-lantern-room', preset: 'debate' });
+  await page.goto(`/debate/${other.id}/judge?token=not-the-token`);
+  await expect(page.getByText(/Open the exact link you were given for this seat/)).toBeVisible();
+});
+
 
 test('the lobby tells the truth: seat menus list only agents that can play the seat, and the number of debaters shows before creating', async ({ page, request }) => {
   const { agents, agentCapabilities } = (await (await request.get('/api/presets')).json()) as { agents: string[]; agentCapabilities: Record<string, { roles: string[]; evidence: string[] }> };

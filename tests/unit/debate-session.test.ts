@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyViewChange, replay, rulesFor, setup, viewFor, type Action, type DebateState, type DebateView, type Presence, type Rules, type Seat, type SeatConfig } from '@arena/shared';
+import { applyViewChange, replay, rulesFor, setup, viewFor, type Action, type DebateState, type DebateView, type Presence, type Provenance, type Rules, type Seat, type SeatConfig } from '@arena/shared';
 import { agentCatalog } from '../../server/src/agent-catalog.ts';
 import { DebateSession, type SessionDeps, type SessionEvent, type Subscriber } from '../../server/src/sessions/debate-session.ts';
 import { LocalOwnership } from '../../server/src/sessions/ownership.ts';
@@ -61,7 +61,7 @@ let made = 0;
 /** The built-in agents (no configuration, no network). */
 const agents = agentCatalog();
 
-function world(options: { seats?: Partial<Record<Seat, SeatConfig>>; rules?: Partial<Rules> } = {}) {
+function world(options: { seats?: Partial<Record<Seat, SeatConfig>>; rules?: Partial<Rules>; provenance?: Provenance; abandonMs?: number } = {}) {
   const clock = new FakeClock();
   const store = new MemoryDebateStore();
   const logged: string[] = [];
@@ -70,6 +70,7 @@ function world(options: { seats?: Partial<Record<Seat, SeatConfig>>; rules?: Par
     makeAgent: (id, seed) => agents.make(id, seed),
     agentTurnMs: 30_000,
     waitingMs: WAITING_MS,
+    ...(options.abandonMs ? { abandonMs: options.abandonMs } : {}),
     log: (line) => logged.push(line),
     clock,
   };
@@ -79,6 +80,7 @@ function world(options: { seats?: Partial<Record<Seat, SeatConfig>>; rules?: Par
     rules: rulesFor('debate', { speechSeconds: 60, judgeSeconds: 30, ...options.rules }),
     seed: `seed-${made}`,
     createdAt: clock.now(),
+    ...(options.provenance ? { provenance: options.provenance } : {}),
     ...(options.seats ? { seats: options.seats } : {}),
   });
   return { clock, store, deps, state, logged };
@@ -248,6 +250,117 @@ describe('its clock', () => {
     expect(await handles.judge.submit(judgeTurn(subs.judge.last))).toBeNull();
     await w.clock.advance(WAITING_MS / 2 + 1);
     expect(session.state.status).toBe('running');
+  });
+});
+
+describe('an abandoned lobby debate', () => {
+  const ABANDON_MS = 10_000;
+  const lobby = (options: Parameters<typeof world>[0] = {}) => world({ provenance: 'lobby', abandonMs: ABANDON_MS, ...options });
+  const untimed = { speechSeconds: null, judgeSeconds: null } as unknown as Partial<Rules>;
+
+  it('ends, through the engine and with the reason recorded, a lobby debate nobody joined', async () => {
+    const w = lobby();
+    const { session, events } = await sessionOf(w);
+    await session.resume();
+    await w.clock.advance(ABANDON_MS - 1);
+    expect(session.state.status).toBe('waiting');
+    await w.clock.advance(1);
+    expect(session.state.status).toBe('ended');
+    expect(events.at(-1)).toEqual({ type: 'ended', reason: 'abandoned: no player connected for 10 seconds' });
+    const record = await stored(w);
+    expect(record.events.map((e) => [e.seat, e.action.type])).toEqual([['system', 'abandon']]);
+    expect(replay(record.header, record.events)).toEqual(session.state);
+    expect(w.clock.pending).toBe(0);
+  });
+
+  it('counts from the last person leaving: a waiting debate someone is in is kept, and abandoned once they left for long enough', async () => {
+    const w = lobby();
+    const { session } = await sessionOf(w);
+    await session.resume();
+    const a = session.subscribe('A', new FakeSubscriber());
+    await w.clock.advance(ABANDON_MS * 3);
+    expect(session.state.status).toBe('waiting');
+    a.close();
+    await w.clock.advance(ABANDON_MS - 1);
+    expect(session.state.status).toBe('waiting');
+    await w.clock.advance(1);
+    expect(session.state.endReason).toMatch(/^abandoned/);
+  });
+
+  it('ends a running untimed debate once every person left and it waits on them; not while one stays', async () => {
+    const w = lobby({ rules: untimed });
+    const { session } = await sessionOf(w);
+    const { subs, handles } = await seatAll(session);
+    expect(session.state.deadline).toBeNull();
+    expect(await handles.judge.submit(judgeTurn(subs.judge.last))).toBeNull();
+    handles.A.close();
+    handles.B.close();
+    // The judge is still there: nobody abandoned anything.
+    await w.clock.advance(ABANDON_MS * 2);
+    expect(session.state.status).toBe('running');
+    handles.judge.close();
+    await w.clock.advance(ABANDON_MS);
+    expect(session.state.status).toBe('ended');
+    expect((await stored(w)).events.at(-1)).toMatchObject({ seat: 'system', action: { type: 'abandon', reason: 'abandoned: no player connected for 10 seconds' } });
+  });
+
+  it('ends a timed debate whose people all left, though its timeouts move it on', async () => {
+    const w = lobby({ rules: { speechSeconds: 6, judgeSeconds: 3 } });
+    const { session } = await sessionOf(w);
+    const { handles } = await seatAll(session);
+    for (const h of Object.values(handles)) h.close();
+    await w.clock.advance(ABANDON_MS - 1);
+    expect((await stored(w)).events.filter((e) => e.action.type === 'timeout').length).toBeGreaterThanOrEqual(2);
+    expect(session.state.status).toBe('running');
+    await w.clock.advance(1);
+    expect(session.state.endReason).toBe('abandoned: no player connected for 10 seconds');
+    expect(w.clock.pending).toBe(0);
+  });
+
+  it('ends a game against agents once its judge left, however the agents carry on', async () => {
+    const seats = { A: { kind: 'agent', agent: 'builtin:passage-debater' }, B: { kind: 'agent', agent: 'builtin:passage-debater' }, judge: { kind: 'human' } } as const;
+    const w = lobby({ seats });
+    const { session } = await sessionOf(w);
+    const judge = new FakeSubscriber();
+    const handle = session.subscribe('judge', judge);
+    await settle();
+    expect(await handle.submit(judgeTurn(judge.last))).toBeNull();
+    await w.clock.advance(1);
+    expect((await stored(w)).events.filter((e) => e.action.type === 'speech')).toHaveLength(2);
+    handle.close();
+    await w.clock.advance(ABANDON_MS - 1);
+    expect(session.state.status).toBe('running');
+    await w.clock.advance(1);
+    expect(session.state.endReason).toMatch(/^abandoned/);
+  });
+
+  it('never ends a researcher\'s or a study\'s debate this way (they wait their waiting time)', async () => {
+    for (const provenance of ['researcher', 'study'] as const) {
+      const w = world({ provenance, abandonMs: ABANDON_MS });
+      const { session } = await sessionOf(w);
+      await session.resume();
+      await w.clock.advance(WAITING_MS - 1);
+      expect(session.state.status).toBe('waiting');
+    }
+  });
+
+  it('after a restart counts from when the debate was loaded again, so its people have the whole time to come back', async () => {
+    const w = lobby({ rules: untimed });
+    await w.store.createDebateWithTokens(w.state.header, { A: 'a', B: 'b', judge: 'j' }, 'public');
+    const sessions = new Sessions(w.deps);
+    await sessions.start(new LocalOwnership('process-1'), () => {});
+    const session = (await sessions.get(w.state.header.id))!;
+    await seatAll(session);
+    await sessions.close();
+    // Down for longer than the abandonment time, with everyone's connection gone.
+    await w.clock.advance(ABANDON_MS * 5);
+    const again = new Sessions(w.deps);
+    await again.start(new LocalOwnership('process-1'), () => {});
+    await w.clock.advance(ABANDON_MS - 1);
+    expect((await stored(w)).status).toBe('running');
+    await w.clock.advance(1);
+    expect((await stored(w)).status).toBe('ended');
+    await again.close();
   });
 });
 

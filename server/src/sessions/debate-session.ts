@@ -16,6 +16,7 @@ import {
 import { OwnershipLost, type Store } from '../store/store.ts';
 import { AgentSeats, type MakeAgent } from './agent-seats.ts';
 import { systemClock, type Clock } from './clock.ts';
+import { abandonReason, isHumanSeat, withoutPlayers } from './abandonment.ts';
 
 /** What every session of one server shares, passed in when it is made (no process-wide registries). */
 export interface SessionDeps {
@@ -25,6 +26,11 @@ export interface SessionDeps {
   agentTurnMs: number;
   /** How long a debate may wait for its players before it ends without a verdict, ms. */
   waitingMs: number;
+  /**
+   * How long a lobby debate may stand still with none of its people connected before it
+   * ends as abandoned, ms (see abandonment.ts); 0 or absent: never.
+   */
+  abandonMs?: number;
   log: (line: string) => void;
   /** What the turn timers, the waiting expiry and each event's time go by (the wall clock unless given). */
   clock?: Clock;
@@ -124,6 +130,9 @@ export class DebateSession {
   /** Cancel the armed turn timer and waiting expiry. */
   private cancelTurn: (() => void) | undefined;
   private cancelWait: (() => void) | undefined;
+  private cancelIdle: (() => void) | undefined;
+  /** Since when no person played: the last action of a person's seat, a person's seat joining or leaving, or this session's load. */
+  private idleSince: number;
   /** Cancels a pending presence message for everyone (only the number of observers changed since the last one). */
   private cancelPresence: (() => void) | undefined;
   /** The seats' part of the presence everyone last heard. */
@@ -148,6 +157,7 @@ export class DebateSession {
     this.clock = deps.clock ?? systemClock;
     this.onEvent = onEvent;
     this.game = state;
+    this.idleSince = this.clock.now();
     const hasAgents = Object.values(state.header.seats).some((c) => c.kind === 'agent');
     // The events an agent's forked view is replayed from (answering a cross-examination question): the stored ones, every one appended before it is published.
     const events = async () => (await deps.store.getTranscript(state.header.id))?.events ?? [];
@@ -193,6 +203,7 @@ export class DebateSession {
     }
     const entry = new Entry(this, seat, subscriber);
     this.entries.add(entry);
+    this.playersChanged(seat);
     entry.sync();
     if (!this.presenceChanged()) subscriber.presence?.(this.presence());
     void this.enqueue(() => this.maybeStart());
@@ -203,6 +214,7 @@ export class DebateSession {
   unsubscribe(entry: Subscription): void {
     if (!this.entries.delete(entry as Entry)) return;
     (entry as Entry).active = false;
+    this.playersChanged(entry.seat);
     this.presenceChanged();
   }
 
@@ -292,6 +304,7 @@ export class DebateSession {
     }
     const before = this.game;
     this.game = result.state;
+    if (isHumanSeat(this.game, actor)) this.idleSince = now;
     this.publish(before);
     this.afterChange();
     this.emit({ type: 'appended', event });
@@ -350,12 +363,46 @@ export class DebateSession {
         });
       });
     }
+    this.armIdle();
+  }
+
+  /**
+   * Arms the abandonment of a lobby debate its people left: ARENA_ABANDON_SECONDS after a
+   * person last joined, left or acted, if none of them is connected (abandonment.ts), it
+   * ends through the engine with the reason. Timeouts and agents' speeches meanwhile do not
+   * count: a debate only the clock moves on is not played.
+   */
+  private armIdle(): void {
+    this.cancelIdle?.();
+    this.cancelIdle = undefined;
+    const ms = this.deps.abandonMs ?? 0;
+    if (this.closed || ms <= 0 || !withoutPlayers(this.game, this.seated())) return;
+    const idleSince = this.idleSince;
+    this.cancelIdle = this.clock.after(Math.min(Math.max(0, idleSince + ms - this.clock.now()), 2 ** 31 - 1), () => {
+      void this.enqueue(async () => {
+        if (this.idleSince !== idleSince || !withoutPlayers(this.game, this.seated())) return;
+        await this.act('system', { type: 'abandon', reason: abandonReason(ms) });
+      });
+    });
+  }
+
+  /** A seat gained or lost its subscriber: a person's coming or going restarts the abandonment count. */
+  private playersChanged(seat: Seat): void {
+    if (!isHumanSeat(this.game, seat)) return;
+    this.idleSince = this.clock.now();
+    this.armIdle();
+  }
+
+  /** The seats with a subscriber. */
+  private seated(): Seat[] {
+    return [...this.entries].map((e) => e.seat);
   }
 
   private cancelTimers(): void {
     this.cancelTurn?.();
     this.cancelWait?.();
-    this.cancelTurn = this.cancelWait = undefined;
+    this.cancelIdle?.();
+    this.cancelTurn = this.cancelWait = this.cancelIdle = undefined;
   }
 
   /**
