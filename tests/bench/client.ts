@@ -25,20 +25,30 @@ export function gzippedJsKb(dist = DIST): number {
   return bytes / 1024;
 }
 
-export async function benchClient(runs = 5): Promise<{ gzippedJsKb: number; seatLinkToInteractiveMs: number }> {
+/** A server on the built client (built first if missing) and a headless Chromium, for the page benchmarks. */
+export async function servedClient(name: string) {
   if (!existsSync(join(DIST, 'index.html'))) execFileSync('npm', ['run', 'build', '--silent', '-w', 'client'], { stdio: 'inherit' });
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
-    ARENA_DATA_DIR: mkdtempSync(join(tmpdir(), 'arena-bench-client-')),
+    ARENA_DATA_DIR: mkdtempSync(join(tmpdir(), `arena-bench-${name}-`)),
     ARENA_RESEARCHER_TOKEN: 'bench-researcher-token-0123456789',
     ARENA_CLIENT_DIR: DIST,
   });
   const stores = await openStores({});
   const arena = await createArena(config, { stores });
   const port = await arena.listen();
-  const base = `http://127.0.0.1:${port}`;
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const close = async () => {
+    await browser.close();
+    await arena.close();
+    await stores.close();
+  };
+  return { arena, browser, base: `http://127.0.0.1:${port}`, close };
+}
+
+export async function benchClient(runs = 5): Promise<{ gzippedJsKb: number; seatLinkToInteractiveMs: number }> {
+  const { arena, browser, base, close } = await servedClient('client');
   const times: number[] = [];
   try {
     const scenarioId = [...arena.services.scenarios.values()].find((s) => s.evidence.kind === 'passage')!.id;
@@ -58,9 +68,7 @@ export async function benchClient(runs = 5): Promise<{ gzippedJsKb: number; seat
       await context.close();
     }
   } finally {
-    await browser.close();
-    await arena.close();
-    await stores.close();
+    await close();
   }
   times.sort((a, b) => a - b);
   return { gzippedJsKb: Math.round(gzippedJsKb() * 10) / 10, seatLinkToInteractiveMs: Math.round(times[Math.floor(times.length / 2)]!) };

@@ -5,17 +5,9 @@
  * Slow 4G profile (562.5 ms latency, 180 kB/s down, 84 kB/s up) with the CPU 4× slower,
  * against a server started here. Run alone with `node tests/bench/page.ts`.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser, type CDPSession } from '@playwright/test';
-import { createArena } from '../../server/src/app.ts';
-import { loadConfig } from '../../server/src/config.ts';
-import { openStores } from '../../server/src/stores.ts';
+import type { Browser, CDPSession } from '@playwright/test';
+import { servedClient } from './client.ts';
 
-const DIST = 'client/dist';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** Chromium DevTools' "Slow 4G" preset. */
 const SLOW_4G = { offline: false, latency: 562.5, downloadThroughput: (1.6 * 1000 * 1000 * 0.9) / 8, uploadThroughput: (750 * 1000 * 0.9) / 8 };
@@ -51,19 +43,7 @@ async function load(context: Awaited<ReturnType<Browser['newContext']>>, url: st
 }
 
 export async function benchPage(): Promise<PageBench> {
-  if (!existsSync(join(DIST, 'index.html'))) execFileSync('npm', ['run', 'build', '--silent', '-w', 'client'], { stdio: 'inherit' });
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    ARENA_DATA_DIR: mkdtempSync(join(tmpdir(), 'arena-bench-page-')),
-    ARENA_RESEARCHER_TOKEN: 'bench-researcher-token-0123456789',
-    ARENA_CLIENT_DIR: DIST,
-  });
-  const stores = await openStores({});
-  const arena = await createArena(config, { stores });
-  const port = await arena.listen();
-  const base = `http://127.0.0.1:${port}`;
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const { arena, browser, base, close } = await servedClient('page');
   const scenarioId = [...arena.services.scenarios.values()].find((s) => s.evidence.kind === 'passage')!.id;
   const judgeLink = async () => {
     const res = await fetch(`${base}/api/debates`, {
@@ -89,9 +69,7 @@ export async function benchPage(): Promise<PageBench> {
     }
     return out;
   } finally {
-    await browser.close();
-    await arena.close();
-    await stores.close();
+    await close();
   }
 }
 
