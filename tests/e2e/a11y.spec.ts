@@ -216,6 +216,7 @@ test('on a 390 px phone with four answers the turn line and timer stay on screen
   expect(panel.y).toBeLessThan(844 / 3);
   expect(await inView(page.getByTestId('turn-text'))).toBe(true);
   expect(await inView(page.getByTestId('prob-0'))).toBe(true);
+  await expectNoAxeViolations(page, 'judge on a phone, four answers');
 });
 
 test('contrast of the non-text parts is at least 3:1: focus ring, field borders, slider track, the quoting hint', async ({ browser, request }) => {
@@ -306,7 +307,7 @@ test('a study participant by keyboard alone: each stage is announced, titled and
   expect((await request.post('/api/studies/e2e-a11y/close', { headers: auth })).status()).toBe(200);
 });
 
-test('axe-core finds nothing on the lobby, an observer and results; and it does catch a seeded violation', async ({ browser, request }) => {
+test('axe-core finds nothing on the lobby, an observer, results and a replay; and it does catch a seeded violation', async ({ browser, request }) => {
   test.setTimeout(120_000);
   const created = await create(request, { scenarioId: 'the-lantern-room', preset: 'debate', seats: { A: { kind: 'agent', agent: 'builtin:passage-debater' }, B: { kind: 'agent', agent: 'builtin:passage-debater' } } });
   const page = await person(browser, '/');
@@ -319,6 +320,17 @@ test('axe-core finds nothing on the lobby, an observer and results; and it does 
   await page.goto('/results');
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   await expectNoAxeViolations(page, 'results');
+  // The replay of a finished debate, stepped forward, in the judge's lens and with everything shown.
+  const agents = { kind: 'agent', agent: 'builtin:passage-debater' };
+  const finished = await create(request, { scenarioId: 'the-lantern-room', preset: 'debate', seats: { A: agents, B: agents, judge: { kind: 'agent', agent: 'builtin:passage-judge' } } });
+  await expect.poll(async () => (await (await request.get(`/api/debates/${finished.id}`)).json()).status, { timeout: 30_000 }).toBe('finished');
+  await page.goto(`/replay/${finished.id}`);
+  await expect(page.getByTestId('step-label')).toBeVisible();
+  await page.getByRole('button', { name: 'Forward: next step' }).click();
+  await expectNoAxeViolations(page, 'replay, as the judge saw it');
+  await page.getByRole('radio', { name: 'Everything' }).click();
+  await page.getByRole('button', { name: 'Last step' }).click();
+  await expectNoAxeViolations(page, 'replay, everything shown');
   // A seeded violation: an image without a text alternative, and an unlabelled field.
   await page.evaluate(`{
     const img = document.createElement('img');

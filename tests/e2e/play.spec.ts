@@ -128,7 +128,7 @@ test('the finished debate replays step by step, as the judge saw it and with eve
   await expect(label).toContainText('2 /');
   await page.keyboard.press('ArrowLeft');
   await expect(label).toContainText('1 /');
-  await page.getByRole('button', { name: 'Next step' }).click();
+  await page.getByRole('button', { name: 'Forward: next step' }).click();
   await expect(label).toContainText('2 /');
   await page.getByLabel('Jump to a round').selectOption('1');
   await expect(page.getByText('The passage settles this for my answer')).toBeVisible();

@@ -170,13 +170,13 @@ export function Replay({ id }: { id: string }) {
           <button type="button" onClick={() => go(0)} disabled={at === 0} aria-label="First step">
             First
           </button>
-          <button type="button" onClick={() => go(at - 1)} disabled={at === 0} aria-label="Previous step">
+          <button type="button" onClick={() => go(at - 1)} disabled={at === 0} aria-label="Back: previous step">
             ← Back
           </button>
           <span className="step-label" aria-live="polite" data-testid="step-label">
             {Math.min(at, n - 1) + 1} / {n} · {step?.label}
           </span>
-          <button type="button" onClick={() => go(at + 1)} disabled={at >= n - 1} aria-label="Next step">
+          <button type="button" onClick={() => go(at + 1)} disabled={at >= n - 1} aria-label="Forward: next step">
             Forward →
           </button>
           <button type="button" onClick={() => go(n - 1)} disabled={at >= n - 1} aria-label="Last step">
