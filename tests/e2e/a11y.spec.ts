@@ -308,7 +308,7 @@ test('a study participant by keyboard alone: each stage is announced, titled and
 });
 
 test('axe-core finds nothing on the lobby, an observer, results and a replay; and it does catch a seeded violation', async ({ browser, request }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(300_000); // six axe passes (a replay with the whole passage among them), beside another worker
   const created = await create(request, { scenarioId: 'the-lantern-room', preset: 'debate', seats: { A: { kind: 'agent', agent: 'builtin:passage-debater' }, B: { kind: 'agent', agent: 'builtin:passage-debater' } } });
   const page = await person(browser, '/');
   await expect(page.getByRole('button', { name: 'Create debate' })).toBeVisible();
