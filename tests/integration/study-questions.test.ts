@@ -50,6 +50,12 @@ describe('post-item questions', () => {
     expect(judge.views.some((v) => v.correctIndex !== undefined || v.verdict !== undefined)).toBe(false);
     expect(framesText(judge.frames())).not.toMatch(/correctIndex|judgeScore|debaterScores/);
     expect((await t.api(`/api/debates/${page.item.debateId}/view?seat=judge`, { token: page.item.token })).body).not.toHaveProperty('correctIndex');
+    // Nor does the debate's summary tell the judge whether it was right (researchers see it).
+    const summary = await t.api(`/api/debates/${page.item.debateId}`, { token: page.item.token });
+    expect(summary.status).toBe(200);
+    expect(summary.body).toMatchObject({ status: 'finished', outcome: null });
+    expect(JSON.stringify(summary.body)).not.toMatch(/judgeScore|revealOutcome/);
+    expect((await t.api(`/api/debates/${page.item.debateId}`, { token: RESEARCHER_TOKEN })).body.outcome).toMatchObject({ correct: expect.any(Boolean), judgeScore: expect.any(Number) });
     expect((await post('next')).status).toBe(409);
     const bad = await post('answers', { position: 1, answers: { confidence: 9 } });
     expect(bad.status).toBe(400);

@@ -21,6 +21,7 @@
  */
 import { isDebaterSeat, type DebateStatus, type DebateSummary, type Seat, type Visibility } from '@arena/shared';
 import type { AgentId } from '../agents/registry.ts';
+import type { StoredSummary } from '../store/store.ts';
 import type { Credentials, Principal } from './principal.ts';
 import { ALLOW, refuse, type Decision } from './refusal.ts';
 
@@ -90,9 +91,20 @@ export function mayFork(p: Principal, presented: Credentials = {}): Decision {
   return researcherOnly(p, presented);
 }
 
-/** A debate's summary as the caller may see it: no last-change time of an unfinished debate but for researchers. */
-export function summaryFor(summary: DebateSummary, p: Principal): DebateSummary {
-  return p.kind === 'researcher' || summary.status === 'finished' ? summary : { ...summary, updatedAt: null };
+/**
+ * A debate's summary as the caller may see it: no last-change time of an unfinished debate,
+ * and no outcome of a debate whose rules keep it from its participants (a study without
+ * feedback: its judge must not learn from the summary whether it was right), but for
+ * researchers.
+ */
+export function summaryFor(stored: StoredSummary, p: Principal): DebateSummary {
+  const { revealOutcome, ...summary } = stored;
+  if (p.kind === 'researcher') return summary;
+  return {
+    ...summary,
+    ...(summary.status === 'finished' ? {} : { updatedAt: null }),
+    ...(revealOutcome ? {} : { outcome: null }),
+  };
 }
 
 /** An agent id as shown to anyone: a replay agent's id names its original, which a re-judge must not learn. */

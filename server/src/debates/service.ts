@@ -26,7 +26,7 @@ import { decide, listScope, mayFork, publicAgentId, researcherOnly, summaryFor, 
 import { creationHidden, debateHidden, viewerOf, type StudyShield } from '../access/study.ts';
 import { resolvePrincipal, type Credentials, type Principal } from '../access/principal.ts';
 import { ok, refuse, type Decision, type Refusal, type RefusalCode, type Result } from '../access/refusal.ts';
-import type { ListFilter, Store } from '../store/store.ts';
+import type { ListFilter, Store, StoredSummary } from '../store/store.ts';
 import { createDebate, CreateRefused, prepareDebate, type CreateDeps } from './create.ts';
 import { createFork, type ForkInput } from './fork.ts';
 
@@ -86,7 +86,7 @@ export function refusalOfCreate(err: CreateRefused): Refusal {
 /** A loaded debate and who is asking about it. */
 interface Loaded {
   record: TranscriptRecord;
-  summary: DebateSummary;
+  summary: StoredSummary;
   facts: DebateFacts;
   principal: Principal;
   seatTokens: Map<string, { token: string; claimed: boolean }>;
@@ -278,7 +278,8 @@ export class DebatesService {
     if (!(await this.deps.store.exists(id))) return refuse('not-found', `no debate "${id}"`);
     const refusal = await this.deps.cancel(id, `cancelled: ${reason}`);
     if (refusal) return refuse('conflict', `debate "${id}" cannot be cancelled: ${refusal.message}`);
-    return ok(await this.deps.store.summary(id));
+    const summary = await this.deps.store.summary(id);
+    return ok(summary && summaryFor(summary, p));
   }
 
   /**

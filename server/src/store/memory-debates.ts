@@ -1,5 +1,5 @@
-import type { DebateEvent, DebateHeader, DebateStatus, DebateSummary, TranscriptRecord, Verdict, Visibility } from '@arena/shared';
-import { metaAt, OwnershipLost, summaryOf, type DebateStore, type StoredDebateRow, type DebateWithMeta, type ListFilter, type StoredDebate } from './store.ts';
+import type { DebateEvent, DebateHeader, DebateStatus, TranscriptRecord, Verdict, Visibility } from '@arena/shared';
+import { metaAt, OwnershipLost, summaryOf, type DebateStore, type StoredSummary, type StoredDebateRow, type DebateWithMeta, type ListFilter, type StoredDebate } from './store.ts';
 
 interface Debate extends StoredDebateRow {
   /** By seq. */
@@ -80,7 +80,7 @@ export class MemoryDebateStore implements DebateStore {
     return d ? recordOf(d) : null;
   }
 
-  async summary(id: string): Promise<DebateSummary | null> {
+  async summary(id: string): Promise<StoredSummary | null> {
     this.open();
     const d = this.debates.get(id);
     return d ? summaryOf(d) : null;
@@ -95,7 +95,7 @@ export class MemoryDebateStore implements DebateStore {
     return this.debates.has(id);
   }
 
-  async listDebates(filter: ListFilter = {}): Promise<DebateSummary[]> {
+  async listDebates(filter: ListFilter = {}): Promise<StoredSummary[]> {
     const offset = filter.offset ?? 0;
     const newestFirst = this.matching(filter).sort((a, b) => b.createdAt - a.createdAt || byId(a, b));
     return newestFirst.slice(offset, offset + (filter.limit ?? 1000)).map(summaryOf);

@@ -1,6 +1,6 @@
-import type { DebateEvent, DebateHeader, DebateStatus, DebateSummary, TranscriptRecord, Verdict, Visibility } from '@arena/shared';
+import type { DebateEvent, DebateHeader, DebateStatus, TranscriptRecord, Verdict, Visibility } from '@arena/shared';
 import { jsonColumn, type Sql } from './sql.ts';
-import { metaPath, OwnershipLost, summaryOf, type DebateStore, type DebateWithMeta, type ListFilter, type StoredDebate } from './store.ts';
+import { metaPath, OwnershipLost, summaryOf, type DebateStore, type StoredSummary, type DebateWithMeta, type ListFilter, type StoredDebate } from './store.ts';
 
 interface PendingAppend {
   id: string;
@@ -198,7 +198,7 @@ export class SqlDebateStore implements DebateStore {
     return toRecord(row, events);
   }
 
-  async summary(id: string): Promise<DebateSummary | null> {
+  async summary(id: string): Promise<StoredSummary | null> {
     const [row] = await this.sql.query<DebateRow>('SELECT * FROM debates WHERE id = $1', [id]);
     return row ? toSummary(row) : null;
   }
@@ -212,7 +212,7 @@ export class SqlDebateStore implements DebateStore {
     return (await this.sql.query('SELECT 1 FROM debates WHERE id = $1', [id])).length > 0;
   }
 
-  async listDebates(filter: ListFilter = {}): Promise<DebateSummary[]> {
+  async listDebates(filter: ListFilter = {}): Promise<StoredSummary[]> {
     const { where, params } = whereClause(filter);
     params.push(filter.limit ?? 1000, filter.offset ?? 0);
     const rows = await this.sql.query<DebateRow>(
@@ -356,7 +356,7 @@ function toRecord(row: DebateRow, events: EventRow[]): TranscriptRecord {
   } as TranscriptRecord;
 }
 
-function toSummary(row: DebateRow): DebateSummary {
+function toSummary(row: DebateRow): StoredSummary {
   return summaryOf({
     header: json(row.header),
     status: row.status,

@@ -86,12 +86,12 @@ export interface DebateStore {
   /** Stores a whole transcript (an import, a batch debate) unless its id exists, in one transaction. */
   saveTranscript(record: TranscriptRecord, visibility: Visibility): Promise<boolean>;
   getTranscript(id: string): Promise<TranscriptRecord | null>;
-  summary(id: string): Promise<DebateSummary | null>;
+  summary(id: string): Promise<StoredSummary | null>;
   /** The debates that are not over (waiting or running), oldest first: the server resumes them at start. */
   liveDebateIds(): Promise<string[]>;
   exists(id: string): Promise<boolean>;
   /** Newest first; at most `limit` (default 1000). */
-  listDebates(filter?: ListFilter): Promise<DebateSummary[]>;
+  listDebates(filter?: ListFilter): Promise<StoredSummary[]>;
   countDebates(filter?: ListFilter): Promise<number>;
   /** Every transcript matching the filter, oldest first, a page at a time. */
   transcripts(filter?: ListFilter, pageSize?: number): AsyncGenerator<TranscriptRecord>;
@@ -139,8 +139,17 @@ export interface StoredDebateRow {
   visibility: Visibility;
 }
 
+/**
+ * A debate's summary as the store has it: what lists show of it, and whether its rules let
+ * a participant learn the outcome (a study that gives no feedback does not). What a caller
+ * receives of it is decided by the access policy (`summaryFor`).
+ */
+export interface StoredSummary extends DebateSummary {
+  revealOutcome: boolean;
+}
+
 /** A debate's summary: what lists show of it. */
-export function summaryOf(d: StoredDebateRow): DebateSummary {
+export function summaryOf(d: StoredDebateRow): StoredSummary {
   const { header, status, verdict } = d;
   return {
     id: header.id,
@@ -154,5 +163,6 @@ export function summaryOf(d: StoredDebateRow): DebateSummary {
     updatedAt: d.updatedAt,
     visibility: d.visibility,
     outcome: status === 'finished' && verdict ? { correct: verdict.correct, judgeScore: verdict.judgeScore, continues: verdict.continues } : null,
+    revealOutcome: header.rules.revealOutcome !== false,
   };
 }
