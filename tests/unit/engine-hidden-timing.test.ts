@@ -54,6 +54,38 @@ describe('a simultaneous round tells the judge nothing of arrival order', () => 
   });
 });
 
+describe('votes to end cast during a hidden round tell the judge nothing of their order or of votes taken back', () => {
+  it('shows each debater\'s last vote of the finished round, in speaking order, however they arrived', () => {
+    const views: string[] = [];
+    for (const run of [0, 1, 2]) {
+      const log: DebateEvent[] = [];
+      let s = newDebate('debate', 'vote-order-seed', { endByAgreement: 'debaters' });
+      const order = s.header.assignment.speakingOrder as DebaterSeat[];
+      const [first, second] = order as [DebaterSeat, DebaterSeat];
+      s = step(s, log, 'system', { type: 'start' }, 1000);
+      s = step(s, log, 'judge', judgeTurn([0.5, 0.5]), 2000);
+      // Run 0: first votes to end, then second not to; run 1: the reverse arrival; run 2: second
+      // votes to end, takes it back, and first votes to end after changing its mind too.
+      const votes: [DebaterSeat, boolean][] =
+        run === 0 ? [[first, true], [second, false]] : run === 1 ? [[second, false], [first, true]] : [[second, true], [first, false], [second, false], [first, true]];
+      votes.forEach(([seat, end], i) => (s = step(s, log, seat, { type: 'vote', end }, 2100 + i * 50)));
+      s = step(s, log, first, say('The first speech.'), 3000);
+      s = step(s, log, second, say('The second speech.'), 3300);
+      const round = viewFor(s, 'judge').rounds[1]!;
+      expect(round.complete).toBe(true);
+      expect(round.votes).toEqual([
+        { seat: first, end: true },
+        { seat: second, end: false },
+      ]);
+      views.push(judgeBytes(s));
+      // The replay of the events agrees with the live state.
+      expect(JSON.stringify(viewFor(replay(s.header, log), 'judge').rounds)).toBe(JSON.stringify(viewFor(s, 'judge').rounds));
+    }
+    expect(views[1]).toBe(views[0]);
+    expect(views[2]).toBe(views[0]);
+  });
+});
+
 describe("a sequential round's deadlines are fixed when it opens", () => {
   /** A consultancy-like sequential round with two speakers: the debate preset's third round. */
   function inSequentialRound(seed: string): { s: DebateState; log: DebateEvent[]; opened: number; order: DebaterSeat[] } {

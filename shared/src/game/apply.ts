@@ -8,7 +8,7 @@ import { voters } from './agreement.ts';
 import { roleMayTake, roleOf, roleRefusalMessage, type Role } from './roles.ts';
 import { sidesOf } from './sides.ts';
 import { canContinue, canEnd, currentRound, legalActions, nextRoundIndex, toMove } from './turns.ts';
-import type { ApplyResult, Choice, DebateState, JudgeTurn, Question, Round, Speech, Verdict } from './types.ts';
+import type { ApplyResult, Choice, DebateState, JudgeTurn, Question, Round, Speech, Verdict, Vote } from './types.ts';
 
 const refuse = (code: Refusal['code'], message: string): ApplyResult => ({ ok: false, refusal: { code, message } });
 
@@ -178,12 +178,27 @@ function completeSpeechRound(state: DebateState, now: number): DebateState {
   const round = currentRound(state) as Round;
   const order = state.header.assignment.speakingOrder;
   const bySpeaker = (a: { seat: DebaterSeat }, b: { seat: DebaterSeat }) => order.indexOf(a.seat) - order.indexOf(b.seat);
-  // Nothing of the order in which hidden speeches, questions or answers arrived survives.
+  // Nothing of the order in which hidden speeches, questions, answers or votes arrived survives:
+  // of the votes, each seat's latest in the round, debaters in speaking order, the judge last.
   const questions = round.questions ? { questions: [...round.questions].sort(bySpeaker) } : {};
-  let next = withRound(state, { ...round, speeches: [...round.speeches].sort(bySpeaker), ...questions, complete: true });
+  const votes = round.votes ? { votes: latestEachSeat(round.votes).sort((a, b) => seatRank(order, a.seat) - seatRank(order, b.seat)) } : {};
+  let next = withRound(state, { ...round, speeches: [...round.speeches].sort(bySpeaker), ...questions, ...votes, complete: true });
   next = { ...next, speechRounds: next.speechRounds + 1 };
   // A schedule that ends on speeches still ends with the judge's decision.
   return openRound(next, nextRoundIndex(next, round.index) ?? round.index + 1, now);
+}
+
+/** Each seat's last vote of a round (a vote taken back and cast again counts once, as the last). */
+function latestEachSeat(votes: readonly Vote[]): Vote[] {
+  const last = new Map<Seat, Vote>();
+  for (const v of votes) last.set(v.seat, v);
+  return [...last.values()];
+}
+
+/** A seat's place when a round's votes are listed: the debaters in speaking order, then the judge. */
+function seatRank(order: readonly DebaterSeat[], seat: Seat): number {
+  const i = order.indexOf(seat as DebaterSeat);
+  return i === -1 ? order.length : i;
 }
 
 /** A cross-examination question to the opponent; its answer is to come from the opponent as it was when round `round` opened. */
