@@ -1,32 +1,25 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, minifySync, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { PROTOCOL_VERSION } from '../shared/src/protocol/actions.ts';
 import { ROOM_NAME } from '../shared/src/protocol/messages.ts';
 
-/**
- * On a /debate/ link, the room's matchmaking request as the page starts, in parallel with
- * its JavaScript: the same request the room SDK makes (`joinOrCreate` with the seat and the
- * link's token, or the one stored for that seat), its answer kept for the room code to
- * consume (client/src/early-join.ts). On Slow 4G that is a round trip of 562 ms taken off
- * the path to the first control. A refusal or a failure leaves nothing: the room code then
- * joins as usual and says why.
- */
-const earlyJoinScript =
-  `const m=location.pathname.match(/^\\/debate\\/([^/]+)(?:\\/([^/]+))?\\/?$/);` +
-  `if(m){const id=decodeURIComponent(m[1]),seat=m[2]?decodeURIComponent(m[2]):'observer';` +
-  `let token=new URLSearchParams(location.search).get('token');` +
-  `if(!token)try{token=JSON.parse(localStorage.getItem('arena:token:'+id+':'+seat))}catch(e){}` +
-  `const o={debateId:id,seat:seat,protocol:${JSON.stringify(PROTOCOL_VERSION)}};if(token)o.token=token;` +
-  `window.__arenaEarlyJoin={debateId:id,seat:seat,reservation:fetch('/matchmake/joinOrCreate/${ROOM_NAME}',{method:'POST',credentials:'include',headers:{Accept:'application/json','Content-Type':'application/json'},body:JSON.stringify(o)}).then(function(r){return r.ok?r.json():null}).catch(function(){return null})}}`;
+/** client/seat-link-start.js, minified (it defines one function, `seatLinkStart`). */
+const seatLinkStartSource = (() => {
+  const file = join(import.meta.dirname, 'seat-link-start.js');
+  const out = minifySync(file, readFileSync(file, 'utf8'), { compress: { unused: false }, mangle: { toplevel: false } });
+  if (out.errors.length) throw new Error(`client/seat-link-start.js: ${out.errors.map((e) => e.message).join('; ')}`);
+  return out.code.trim().replace(/;$/, '');
+})();
 
 /**
  * A seat link is the page that must open fastest. The debate page is a lazy chunk (the
- * lobby needs neither the engine nor the room SDK), so on /debate/ URLs a tiny inline
- * script asks for that chunk and its imports at once, in parallel with the entry,
- * instead of after the entry has run, and starts the room's matchmaking (earlyJoinScript).
+ * lobby needs neither the engine nor the room SDK), so on /debate/ URLs a small inline
+ * script (client/seat-link-start.js) starts the room's matchmaking and then its WebSocket,
+ * and asks for that chunk and its imports, all in parallel with the entry instead of after
+ * it has run.
  */
 function preloadDebatePage(): Plugin {
   return {
@@ -51,8 +44,8 @@ function preloadDebatePage(): Plugin {
         const size = (name: string) => (bundle[name]?.type === 'chunk' ? (bundle[name] as { code: string }).code.length : 0);
         const list = JSON.stringify([...files].sort((a, b) => size(b) - size(a)).map((f) => `/${f}`));
         // At the top of <head>, before the entry's own requests: the room's matchmaking first
-        // (one small request, answered while the chunks load), then the chunks.
-        const script = `<script>if(location.pathname.startsWith('/debate/')){${earlyJoinScript}for(const h of ${list}){const l=document.createElement('link');l.rel='modulepreload';l.href=h;document.head.appendChild(l)}}</script>`;
+        // (one small request, answered while the chunks load), its socket, then the chunks.
+        const script = `<script>(${seatLinkStartSource})(${JSON.stringify(ROOM_NAME)},${JSON.stringify(PROTOCOL_VERSION)},${list})</script>`;
         return html.replace('<title>', `${script}\n    <title>`);
       },
     },

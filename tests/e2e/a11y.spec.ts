@@ -405,19 +405,29 @@ test('a seat link asks for its room from index.html, before the page\'s chunks, 
   const page = await (await browser.newContext()).newPage();
   const requested: string[] = [];
   page.on('request', (r) => requested.push(new URL(r.url()).pathname));
+  // The inline script also opens the room's WebSocket once the reservation arrives, and the SDK is handed that one: one socket, not two.
+  const sockets: string[] = [];
+  page.on('websocket', (ws) => sockets.push(new URL(ws.url()).pathname));
   await page.goto(created.seats.judge!.path);
   await expect(page.getByTestId('prob-0')).toBeEnabled();
   const matchmaking = requested.filter((p) => p.startsWith('/matchmake/'));
   expect(matchmaking).toEqual(['/matchmake/joinOrCreate/debate']);
+  expect(sockets).toHaveLength(1);
+  // The page works on that socket: the judge acts, and the next round's speeches arrive on it.
+  const speeches = await page.locator('article.speech').count();
+  await page.getByRole('button', { name: 'Continue the debate' }).click();
+  await expect.poll(() => page.locator('article.speech').count()).toBeGreaterThan(speeches);
   // Sent before the room's chunk (with its SDK) is even asked for (the entry's own requests, found by the browser's preload scanner, may go first).
   const at = (test: RegExp) => requested.findIndex((p) => test.test(p));
   expect(at(/^\/matchmake\//)).toBeGreaterThan(0);
   expect(at(/^\/matchmake\//)).toBeLessThan(at(/^\/assets\/room-/));
   // A reload joins the same seat again (the early request with the stored token), still once.
   requested.length = 0;
+  sockets.length = 0;
   await page.goto(`/debate/${created.id}/judge`);
-  await expect(page.getByTestId('prob-0')).toBeEnabled();
+  await expect(page.getByTestId('turn-text')).toBeVisible();
   expect(requested.filter((p) => p.startsWith('/matchmake/'))).toEqual(['/matchmake/joinOrCreate/debate']);
+  expect(sockets).toHaveLength(1);
   // A link whose early request is refused (a wrong token) shows the refusal, as before.
   const other = await create(request, { scenarioId: 'the-lantern-room', preset: 'debate' });
   await page.goto(`/debate/${other.id}/judge?token=not-the-token`);
