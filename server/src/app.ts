@@ -155,7 +155,7 @@ export async function createArena(config: Config, options: { stores?: Stores } =
   });
   const limits = new ConnectionLimits(config.connectionsPerAddress, config.observersPerDebate);
   const addressOf = clientAddressOf(config.trustProxy);
-  const roomDeps: DebateRoomDeps = { sessions, store, reconnectSeconds: config.reconnectSeconds, researcherToken: token, limits, addressOf };
+  const roomDeps: DebateRoomDeps = { sessions, store, reconnectSeconds: config.reconnectSeconds, researcherToken: token, limits, addressOf, shield };
   const clientDir = resolve(config.clientDir);
   applyCorsPolicy(config.allowedOrigins);
   guardMatchmaking();

@@ -32,6 +32,10 @@ describe('a participant looking for their items’ answers', () => {
   it('finds none of them by any public way while the study runs', async () => {
     // A public debate on an item, played before the study.
     const before = await t.createDebate({ scenarioId: ITEMS[0], preset: 'debate', visibility: 'public', seats: { A: { kind: 'agent', agent: 'builtin:passage-debater' }, B: { kind: 'agent', agent: 'builtin:passage-debater' } } });
+    // A lobby game on an item with people in every seat, made before the study: its seat links are collected, to be used while it runs.
+    const collected = await t.createDebate({ scenarioId: ITEMS[1], preset: 'debate' }, null);
+    const seatA = collected.seats.A!.token!;
+    expect((await t.api(`/api/debates/${collected.id}/view?seat=A`, { token: seatA })).status).toBe(200);
     const launched = await t.api('/api/studies', { method: 'POST', json: { spec }, token: RESEARCHER_TOKEN });
     expect(launched.status).toBe(201);
     expect(launched.body.warnings.length).toBeGreaterThan(0);
@@ -72,6 +76,17 @@ describe('a participant looking for their items’ answers', () => {
       expect(created.status).toBe(403);
       expect(created.body.error).toMatch(/cannot be started now: its scenario is an item of a study that is running/);
     }
+    // The seat links made before the study open nothing of it while it runs: not its debater's view (the passage, the answer), not the room.
+    for (const path of [`/api/debates/${collected.id}/view?seat=A`, `/api/debates/${collected.id}/transcript?seat=A`, `/api/debates/${collected.id}`]) {
+      const r = await t.api(path, { token: seatA });
+      expect(r.status, path).toBe(404);
+      expect(JSON.stringify(r.body), path).toMatch(/its scenario is an item of a study that is running/);
+    }
+    for (const seat of ['A', 'observer'] as const) {
+      const refused = await t.joinRefusal({ debateId: collected.id, seat, token: seatA });
+      expect(refused?.code, seat).toBe('no-such-debate');
+      expect(refused?.message).toMatch(/its scenario is an item of a study that is running/);
+    }
     // The researcher still sees everything.
     expect((await t.api(`/api/debates/${before.id}`, { token: RESEARCHER_TOKEN })).status).toBe(200);
     expect(((await t.api('/api/scenarios', { token: RESEARCHER_TOKEN })).body.scenarios as { id: string }[]).map((s) => s.id)).toEqual(expect.arrayContaining(ITEMS));
@@ -79,6 +94,8 @@ describe('a participant looking for their items’ answers', () => {
     expect((await t.api(`/api/studies/${spec.id}/close`, { method: 'POST', json: {}, token: RESEARCHER_TOKEN })).status).toBe(200);
     expect(((await t.api('/api/scenarios')).body.scenarios as { id: string }[]).map((s) => s.id)).toEqual(expect.arrayContaining(ITEMS));
     expect((await t.api(`/api/debates/${before.id}`)).status).toBe(200);
-    expect(before.id).toBeTruthy();
+    expect((await t.api(`/api/debates/${collected.id}/view?seat=A`, { token: seatA })).status).toBe(200);
+    const back = await t.join({ debateId: collected.id, seat: 'A', token: seatA });
+    await back.until((c) => c.views.length > 0, 'seat A view after the study closed');
   });
 });

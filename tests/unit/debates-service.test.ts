@@ -110,7 +110,7 @@ describe('the debates service refuses with a typed code', () => {
 });
 
 describe('a running study\'s items, outside the study', () => {
-  it('are neither listed, shown nor played by anyone but researchers and the seats of a debate', async () => {
+  it('are neither listed, shown nor played by anyone but researchers, the seats of a debate made before the study included', async () => {
     const open = service();
     const before = await open.create(ANONYMOUS, { scenarioId: 'the-quiet-relay', preset: 'debate' });
     expect(before.ok).toBe(true);
@@ -125,11 +125,12 @@ describe('a running study\'s items, outside the study', () => {
     expect(listed.ok && listed.value.debates.map((d) => d.id)).not.toContain(id);
     expect(code(await shielded.summary({}, id))).toBe('not-found');
     expect(code(await shielded.transcript({}, id, 'judge'))).toBe('not-found');
-    // A researcher sees it, and so does a player already seated in it.
+    // A researcher sees it; a seat link of it does not open it (links collected before a study would open its items).
     const all = await shielded.list(RESEARCHER, { limit: 1000, offset: 0 });
     expect(all.ok && all.value.debates.map((d) => d.id)).toContain(id);
     expect(code(await shielded.summary(asResearcher, id))).toBe('ok');
-    expect(code(await shielded.view({ bearer: A }, id, 'A'))).toBe('ok');
+    expect(code(await shielded.view({ bearer: A }, id, 'A'))).toBe('not-found');
+    expect(code(await open.view({ bearer: A }, id, 'A'))).toBe('ok');
     expect(code(await shielded.create(RESEARCHER, { scenarioId: 'the-quiet-relay', preset: 'debate' }))).toBe('ok');
     // Other scenarios are untouched.
     expect(code(await shielded.create(ANONYMOUS, { scenarioId: SCENARIO, preset: 'debate' }))).toBe('ok');

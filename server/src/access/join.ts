@@ -17,6 +17,7 @@ import {
 import { tokensEqual } from '../tokens.ts';
 import { decide } from './policy.ts';
 import { resolvePrincipal } from './principal.ts';
+import { debateHidden, studyIdOf, viewerOf, type StudyShield } from './study.ts';
 
 /**
  * A refused join. `code` is the number the transport sends (Colyseus passes a thrown
@@ -38,6 +39,8 @@ export class JoinRefused extends Error {
 /** What a join needs to know of the server. */
 export interface JoinDeps {
   researcherToken: string;
+  /** The scenarios of the studies running now: a debate over one, outside its study, is joined by researchers only. */
+  shield: () => Promise<StudyShield>;
   store: {
     seatTokens(id: string): Promise<Map<string, { token: string; claimed: boolean }>>;
     claimSeat(id: string, seat: string): Promise<boolean>;
@@ -72,8 +75,10 @@ export async function authorizeJoin(
   }
   if (debateId !== header.id) throw new JoinRefused('no-such-debate', `no debate "${debateId}"`);
   const tokens = await deps.store.seatTokens(header.id);
+  const who = resolvePrincipal({ bearer: token }, { researcherToken: deps.researcherToken, debate: { id: header.id, seatTokens: tokens } });
+  const hidden = debateHidden(await deps.shield(), viewerOf(who), { scenarioId: header.scenario.id, studyId: studyIdOf(header) });
+  if (hidden) throw new JoinRefused('no-such-debate', `no debate "${debateId}": ${hidden}`);
   if (seat === 'observer') {
-    const who = resolvePrincipal({ bearer: token }, { researcherToken: deps.researcherToken, debate: { id: header.id, seatTokens: tokens } });
     const d = decide(who, { id: header.id, visibility: debate.visibility, status: debate.status ?? 'running' }, { view: 'live', seat: 'observer' });
     if (!d.ok) throw new JoinRefused('not-public', 'this debate is private: observing it needs one of its links or the researcher token');
     return { seat, token: null };

@@ -98,11 +98,18 @@ export interface Viewer {
 
 /**
  * How a principal looks at a running study's items from outside it: researchers see
- * everything, and so does the holder of a seat of the debate concerned (a player already
- * in it); anyone else does not see them.
+ * everything; anyone else, the holder of a seat of another debate over the same scenario
+ * included, does not see them (seat links made before a study launches would otherwise
+ * open its items' passages and answers while it runs).
  */
 export function viewerOf(p: Principal): Viewer {
-  return { researcher: p.kind === 'researcher' || p.kind === 'seat' };
+  return { researcher: p.kind === 'researcher' };
+}
+
+/** The study a debate belongs to, as its header's meta records it (study items only). */
+export function studyIdOf(header: { meta?: Record<string, unknown> | undefined }): string | undefined {
+  const id = (header.meta?.['study'] as { id?: unknown } | undefined)?.id;
+  return typeof id === 'string' ? id : undefined;
 }
 
 /** The shield of the studies running now: from launch until close, their scenarios are hidden. */

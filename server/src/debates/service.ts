@@ -23,7 +23,7 @@ import {
 import type { AgentCatalog } from '../agents/registry.ts';
 import { creation, lobbyOpenTo, mayAsk, type LobbyFacts } from '../access/lobby.ts';
 import { decide, listScope, mayFork, publicAgentId, researcherOnly, summaryFor, type DebateFacts } from '../access/policy.ts';
-import { creationHidden, debateHidden, viewerOf, type StudyShield } from '../access/study.ts';
+import { creationHidden, debateHidden, studyIdOf, viewerOf, type StudyShield } from '../access/study.ts';
 import { resolvePrincipal, type Credentials, type Principal } from '../access/principal.ts';
 import { ok, refuse, type Decision, type Refusal, type RefusalCode, type Result } from '../access/refusal.ts';
 import type { ListFilter, Store, StoredSummary } from '../store/store.ts';
@@ -294,8 +294,7 @@ export class DebatesService {
     const principal = resolvePrincipal(who, { researcherToken: this.deps.researcherToken, debate: { id: facts.id, seatTokens } });
     const seen = decide(principal, facts, { view: 'summary' });
     if (!seen.ok) return seen;
-    const study = (record.header.meta?.['study'] as { id?: unknown } | undefined)?.id;
-    const hidden = debateHidden(await this.deps.shield(), viewerOf(principal), { scenarioId: record.header.scenario.id, studyId: typeof study === 'string' ? study : undefined });
+    const hidden = debateHidden(await this.deps.shield(), viewerOf(principal), { scenarioId: record.header.scenario.id, studyId: studyIdOf(record.header) });
     if (hidden) return refuse('not-found', `no debate "${id}": ${hidden}`);
     return ok({ record, summary, facts, principal, seatTokens });
   }

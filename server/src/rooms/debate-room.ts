@@ -17,6 +17,7 @@ import type { DebateSession, Subscriber, Subscription } from '../sessions/debate
 import type { Sessions } from '../sessions/sessions.ts';
 import type { Store } from '../store/store.ts';
 import { authorizeJoin, JoinRefused } from '../access/join.ts';
+import type { StudyShield } from '../access/study.ts';
 import { peerAddress, type ConnectionLimits } from './connection-limits.ts';
 
 /** What the server hands every debate room when it defines the room type (in-process, by closure). */
@@ -26,6 +27,8 @@ export interface DebateRoomDeps {
   reconnectSeconds: number;
   /** Opens a private debate to an observer. */
   researcherToken: string;
+  /** The scenarios of the studies running now (access/study.ts): joins to a debate over one, outside its study, are refused. */
+  shield: () => Promise<StudyShield>;
   /** Connections per address and observers per debate. */
   limits: ConnectionLimits;
   /** A connection's client address from its peer address and X-Forwarded-For (trusted proxies only). */
