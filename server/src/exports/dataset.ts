@@ -148,7 +148,7 @@ export interface DatasetCounts {
 
 const TABLES = [
   { name: 'debates', columns: DEBATE_COLUMNS, about: 'one row per debate' },
-  { name: 'turns', columns: TURN_COLUMNS, about: 'one row per seated turn: every speech, open-protocol choice and judgement, with who took it and what it said' },
+  { name: 'turns', columns: TURN_COLUMNS, about: "one row per seated turn: every speech, open-protocol choice and judgement, with who took it and what it said (a fork's from its fork_event on: the turns before it are its parent's rows)" },
   { name: 'judgements', columns: JUDGEMENT_TABLE_COLUMNS, about: "one row per finished debate's final judgement (the columns of `arena export csv`'s judgements.csv)" },
 ] as const;
 

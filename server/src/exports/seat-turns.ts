@@ -43,16 +43,27 @@ export interface DebateTurns {
   sides: Partial<Record<DebaterSeat, number>>;
 }
 
+export interface DebateTurnsOptions {
+  /**
+   * A fork's first events are its parent's, copied (`header.parent.at` of them): they are
+   * the parent's turns, taken by the parent's seats, and the parent's own export has them.
+   * Left out unless this is set (the fork's state and views still replay them).
+   */
+  inherited?: boolean;
+}
+
 /**
  * Every seated turn of a transcript (speeches, choices, judgements), in order, each
- * with the seat's view before it. Stops quietly at an event the engine refuses (a
- * damaged transcript gives the turns before it).
+ * with the seat's view before it; a fork's, from the first event that is its own (see
+ * `inherited`). Stops quietly at an event the engine refuses (a damaged transcript gives
+ * the turns before it).
  */
-export function debateTurns(r: Pick<TranscriptRecord, 'header' | 'events'>): DebateTurns {
+export function debateTurns(r: Pick<TranscriptRecord, 'header' | 'events'>, opts: DebateTurnsOptions = {}): DebateTurns {
   let state = initialState(r.header as DebateHeader);
   const turns: SeatTurn[] = [];
+  const first = opts.inherited ? 0 : (r.header.parent?.at ?? 0);
   for (const [index, event] of r.events.entries()) {
-    const acting = ACTIONS.has(event.action.type) && event.seat !== 'system' && event.seat !== 'observer';
+    const acting = index >= first && ACTIONS.has(event.action.type) && event.seat !== 'system' && event.seat !== 'observer';
     const view = acting ? viewFor(state, event.seat as 'judge' | DebaterSeat) : null;
     const result = apply(state, event.action, event.seat, event.at);
     if (!result.ok) break;
