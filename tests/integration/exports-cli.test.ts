@@ -1,7 +1,7 @@
 /**
  * `arena export sft | preferences | dataset | inspect` through the command line on an
  * embedded store in a temp folder: self-play with LLM agents against a local fake model
- * server (a best-of-N debater among them), built-in self-play, imported NYU rooms, two
+ * server (a best-of-N debater among them, and a debate with cross-examination), built-in self-play, imported NYU rooms, two
  * forks of a stored debate made by hand and one played by `arena fork`. Every export is read back with a reader of its own (zod
  * schemas for the JSON Lines and the Inspect log, hyparquet for Parquet, yaml for the
  * dataset card) and its row counts are checked against counts made from the store.
@@ -47,7 +47,7 @@ const SftRow = z
         seat: z.enum(['A', 'B', 'C', 'D', 'judge']),
         role: z.enum(['debater', 'judge']),
         agent: z.string(),
-        action: z.enum(['speech', 'judge', 'choose']),
+        action: z.enum(['speech', 'judge', 'choose', 'question', 'answer']),
         preset: z.string(),
         scenario_id: z.string(),
         answer: z.string().nullable(),
@@ -116,7 +116,7 @@ const InspectLog = z.object({
   ),
 });
 
-const ACTING = new Set(['speech', 'judge', 'choose']);
+const ACTING = new Set(['speech', 'judge', 'choose', 'question', 'answer']);
 const isTurn = (e: DebateEvent) => ACTING.has(e.action.type) && e.seat !== 'system' && e.seat !== 'observer';
 /** A debate's own events: a fork's from `parent.at` on (the ones before are its parent's, copied, and exported with the parent). */
 const own = (r: TranscriptRecord): DebateEvent[] => r.events.slice(r.header.parent?.at ?? 0);
@@ -175,6 +175,7 @@ beforeAll(async () => {
     }),
   );
   await runArena('selfplay', '--agents', agents, '--debaters', 'llm-debater,llm-refiner', '--judges', 'llm-judge', '--presets', 'debate,consultancy', '--seeds', '2', '--scenario', 'the-lantern-room,above-the-ninth-camp', '--data-dir', db, '--no-progress', '--json');
+  await runArena('selfplay', '--agents', agents, '--debaters', 'llm-forker', '--judges', 'llm-judge', '--presets', 'debate-cross-exam', '--seeds', '1', '--scenario', 'the-lantern-room', '--data-dir', db, '--no-progress', '--json');
   await runArena('selfplay', '--presets', 'debate,consultancy,open-debate,blind', '--seeds', '2', '--scenario', 'the-lantern-room,hollis-and-daughter', '--data-dir', db, '--no-progress', '--json');
   await runArena('import', 'nyu', writeNyuFixture(join(root, 'nyu'), [NYU_FIXTURE.consultancy, NYU_FIXTURE.noLiveJudge]), '--data-dir', db, '--json');
   process.exitCode = 0;
@@ -355,6 +356,36 @@ describe('arena export dataset', () => {
   });
 });
 
+describe('cross-examination', () => {
+  it('exports each question and answer as a debater turn, prompted exactly as the LLM debater was (an answer from its view when the round opened)', async () => {
+    const crossed = records.filter((r) => r.header.rules.preset === 'debate-cross-exam' && r.header.seats.A?.agent === 'llm-forker');
+    expect(crossed.length).toBeGreaterThan(0);
+    const file = join(root, 'sft-cross.jsonl');
+    await runArena('export', 'sft', '--preset', 'debate-cross-exam', '--data-dir', db, '--out', file, '--metadata', '--no-progress');
+    const rows = lines(file).map((l) => SftRow.parse(l));
+    const prompts = new Set(llm.requests.map((q) => q.prompt));
+    for (const r of crossed) {
+      const cross = r.events.flatMap((e, i) => (e.action.type === 'question' || e.action.type === 'answer' ? [{ e, i }] : []));
+      expect(cross.filter(({ e }) => e.action.type === 'answer').length, r.header.id).toBeGreaterThan(0);
+      const got = rows.filter((x) => x.metadata!.debate_id === r.header.id && (x.metadata!.action === 'question' || x.metadata!.action === 'answer'));
+      expect(got.map((x) => [x.metadata!.event, x.metadata!.action, x.metadata!.seat, x.metadata!.role, x.metadata!.agent])).toEqual(cross.map(({ e, i }) => [i, e.action.type, e.seat, 'debater', 'llm-forker']));
+      for (const [k, x] of got.entries()) {
+        const action = cross[k]!.e.action as { type: 'question' | 'answer'; text: string };
+        expect(x.messages[2].content).toBe(action.text);
+        // The user message is the one the model server received for that turn: an answer's from the debate as it was when the cross-examination opened, with the question.
+        expect(prompts.has(x.messages[1].content), `${r.header.id} event ${x.metadata!.event}`).toBe(true);
+        expect(x.messages[1].content).toMatch(action.type === 'question' ? /Write one question for Debater/ : /asks you: ".+" Answer it/s);
+      }
+    }
+    // The dataset's turns have them too.
+    const out = join(root, 'dataset-cross');
+    await runArena('export', 'dataset', '--preset', 'debate-cross-exam', '--data-dir', db, '--out', out, '--no-progress');
+    const turns = await parquetReadObjects({ file: await asyncBufferFromFile(join(out, 'turns.parquet')) });
+    const inCrossed = (id: unknown) => crossed.some((r) => r.header.id === id);
+    expect(turns.filter((t) => inCrossed(t['debate_id']) && (t['action'] === 'question' || t['action'] === 'answer')).length).toBe(crossed.reduce((n, r) => n + r.events.filter((e) => e.action.type === 'question' || e.action.type === 'answer').length, 0));
+  });
+});
+
 describe('a fork played by arena fork', () => {
   it("is exported from its own first event: the parent's copied turns are neither repeated nor credited to the fork's agents", async () => {
     const byId = new Map(records.map((r) => [r.header.id, r]));
@@ -379,7 +410,8 @@ describe('a fork played by arena fork', () => {
     const parentRows = rows.filter((r) => r.metadata!.debate_id === played.parent);
     expect(parentRows.length).toBe(parent.events.filter(isTurn).length);
     expect(parentRows.filter((r) => r.metadata!.event < played.at && r.metadata!.role === 'debater').every((r) => r.metadata!.agent !== 'llm-forker')).toBe(true);
-    await runArena('export', 'sft', '--seat-agent', 'llm-forker', '--data-dir', db, '--out', file, '--metadata', '--no-progress');
+    // (llm-forker also argues the cross-examination debates, another preset.)
+    await runArena('export', 'sft', '--seat-agent', 'llm-forker', '--preset', 'debate', '--data-dir', db, '--out', file, '--metadata', '--no-progress');
     const forker = lines(file).map((l) => SftRow.parse(l));
     const spoken = ownTurns.filter((e) => e.seat !== 'judge');
     expect(forker.length).toBe(spoken.length);
