@@ -1,8 +1,8 @@
 /**
  * `arena export sft | preferences | dataset | inspect` through the command line on an
  * embedded store in a temp folder: self-play with LLM agents against a local fake model
- * server (a best-of-N debater among them), built-in self-play, imported NYU rooms and two
- * forks of a stored debate. Every export is read back with a reader of its own (zod
+ * server (a best-of-N debater among them, and a debate with cross-examination), built-in self-play, imported NYU rooms, two
+ * forks of a stored debate made by hand and one played by `arena fork`. Every export is read back with a reader of its own (zod
  * schemas for the JSON Lines and the Inspect log, hyparquet for Parquet, yaml for the
  * dataset card) and its row counts are checked against counts made from the store.
  */
@@ -47,7 +47,7 @@ const SftRow = z
         seat: z.enum(['A', 'B', 'C', 'D', 'judge']),
         role: z.enum(['debater', 'judge']),
         agent: z.string(),
-        action: z.enum(['speech', 'judge', 'choose']),
+        action: z.enum(['speech', 'judge', 'choose', 'question', 'answer']),
         preset: z.string(),
         scenario_id: z.string(),
         answer: z.string().nullable(),
@@ -116,8 +116,18 @@ const InspectLog = z.object({
   ),
 });
 
-const ACTING = new Set(['speech', 'judge', 'choose']);
+const ACTING = new Set(['speech', 'judge', 'choose', 'question', 'answer']);
 const isTurn = (e: DebateEvent) => ACTING.has(e.action.type) && e.seat !== 'system' && e.seat !== 'observer';
+/** A debate's own events: a fork's from `parent.at` on (the ones before are its parent's, copied, and exported with the parent). */
+const own = (r: TranscriptRecord): DebateEvent[] => r.events.slice(r.header.parent?.at ?? 0);
+type Kept = { stage: string; round: number; text: string; score: number | null };
+/** The preference pairs an event's candidates make: every two scored ones with different scores. */
+const candidatePairs = (e: DebateEvent): number => {
+  const kept = (e.meta?.['candidates'] as Kept[] | undefined) ?? [];
+  let n = 0;
+  for (const a of kept) for (const b of kept) if (a.score !== null && b.score !== null && a.score > b.score) n++;
+  return n;
+};
 const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as unknown);
 
 /** Every stored transcript, read straight from the store. */
@@ -147,6 +157,8 @@ function fork(parent: TranscriptRecord, id: string, at: number, text: string, fi
 
 let records: TranscriptRecord[] = [];
 const forkedParent = { id: '', at: 0 };
+/** The fork `arena fork` played: its id, its parent and how many of the parent's events it starts with. */
+const played = { id: '', parent: '', at: 0 };
 
 beforeAll(async () => {
   llm = await startFakeLlmServer(respond);
@@ -158,10 +170,12 @@ beforeAll(async () => {
         'llm-judge': { provider: 'openai', model: 'fake-judge', baseURL: llm.openaiBaseURL, timeoutMs: 10_000 },
         'llm-debater': { provider: 'openai', model: 'fake-debater', baseURL: llm.openaiBaseURL, timeoutMs: 10_000, bestOf: 3, bestOfJudge: 'builtin:passage-judge' },
         'llm-refiner': { provider: 'openai', model: 'fake-debater', baseURL: llm.openaiBaseURL, timeoutMs: 10_000, bestOf: 2, refineRounds: 1, bestOfJudge: 'builtin:passage-judge' },
+        'llm-forker': { provider: 'openai', model: 'fake-debater', baseURL: llm.openaiBaseURL, timeoutMs: 10_000 },
       },
     }),
   );
   await runArena('selfplay', '--agents', agents, '--debaters', 'llm-debater,llm-refiner', '--judges', 'llm-judge', '--presets', 'debate,consultancy', '--seeds', '2', '--scenario', 'the-lantern-room,above-the-ninth-camp', '--data-dir', db, '--no-progress', '--json');
+  await runArena('selfplay', '--agents', agents, '--debaters', 'llm-forker', '--judges', 'llm-judge', '--presets', 'debate-cross-exam', '--seeds', '1', '--scenario', 'the-lantern-room', '--data-dir', db, '--no-progress', '--json');
   await runArena('selfplay', '--presets', 'debate,consultancy,open-debate,blind', '--seeds', '2', '--scenario', 'the-lantern-room,hollis-and-daughter', '--data-dir', db, '--no-progress', '--json');
   await runArena('import', 'nyu', writeNyuFixture(join(root, 'nyu'), [NYU_FIXTURE.consultancy, NYU_FIXTURE.noLiveJudge]), '--data-dir', db, '--json');
   process.exitCode = 0;
@@ -178,6 +192,13 @@ beforeAll(async () => {
   await stores.debates.saveTranscript(fork(parent, `${parent.header.id}-fork-1`, at, 'A different opening, with no quote at all.', more), 'private');
   await stores.debates.saveTranscript(fork(parent, `${parent.header.id}-fork-2`, at, 'Yet another opening, just as bare.', less), 'private');
   await stores.close();
+  // A fork played by `arena fork`: another best-of-N debate's first events up to its last speech, both debaters then another agent.
+  const lastSpeech = (r: TranscriptRecord) => r.events.findLastIndex((e) => e.action.type === 'speech');
+  const other = all.find((r) => r.header.rules.preset === 'debate' && r.header.id !== parent.header.id && r.status === 'finished' && r.header.seats.A?.agent === 'llm-debater' && r.events.slice(0, lastSpeech(r)).some((e) => candidatePairs(e) > 0))!;
+  const last = lastSpeech(other);
+  const out = JSON.parse(await runArena('fork', other.header.id, '--at', String(last), '--seat', 'A=llm-forker,B=llm-forker', '--seed', 'exports', '--agents', agents, '--data-dir', db, '--json')) as { id: string; status: string };
+  expect(out.status).toBe('finished');
+  Object.assign(played, { id: out.id, parent: other.header.id, at: last });
   records = await stored();
 }, 120_000);
 
@@ -191,7 +212,7 @@ describe('arena export sft', () => {
     const file = join(root, 'sft.jsonl');
     const summary = JSON.parse(await runArena('export', 'sft', '--data-dir', db, '--out', file, '--metadata', '--json')) as { rows: number; debates: number };
     const rows = lines(file).map((l) => SftRow.parse(l));
-    const expected = records.filter((r) => r.header.scenario.evidence.kind === 'passage').reduce((n, r) => n + r.events.filter(isTurn).length, 0);
+    const expected = records.filter((r) => r.header.scenario.evidence.kind === 'passage').reduce((n, r) => n + own(r).filter(isTurn).length, 0);
     expect(rows.length).toBe(expected);
     expect(summary).toMatchObject({ rows: expected, debates: records.length });
     // Every turn an LLM agent took: the user message is a prompt the model server received.
@@ -220,21 +241,21 @@ describe('arena export sft', () => {
     const debates = inDebate.filter((r) => r.status === 'finished');
     expect(inDebate.length).toBeGreaterThan(debates.length);
     const side = (r: TranscriptRecord, seat: string) => r.header.assignment.debaters[seat as 'A'];
-    const winners = debates.flatMap((r) => r.events.filter((e) => isTurn(e) && e.seat !== 'judge' && judgedCorrect(r.verdict!.probabilities, side(r, e.seat)!)));
+    const winners = debates.flatMap((r) => own(r).filter((e) => isTurn(e) && e.seat !== 'judge' && judgedCorrect(r.verdict!.probabilities, side(r, e.seat)!)));
     const file = join(root, 'winners.jsonl');
     await runArena('export', 'sft', '--preset', 'debate', '--winners', '--role', 'debater', '--data-dir', db, '--out', file, '--no-progress', '--metadata');
     const won = lines(file).map((l) => SftRow.parse(l));
     expect(won.length).toBe(winners.length);
     expect(won.every((r) => r.metadata!.won === true && r.metadata!.role === 'debater')).toBe(true);
 
-    const honest = inDebate.flatMap((r) => r.events.filter((e) => isTurn(e) && (e.seat === 'judge' || side(r, e.seat) === r.header.assignment.correctIndex)));
+    const honest = inDebate.flatMap((r) => own(r).filter((e) => isTurn(e) && (e.seat === 'judge' || side(r, e.seat) === r.header.assignment.correctIndex)));
     await runArena('export', 'sft', '--preset', 'debate', '--honest', '--data-dir', db, '--out', file, '--no-progress', '--metadata');
     const kept = lines(file).map((l) => SftRow.parse(l));
     expect(kept.length).toBe(honest.length);
     expect(kept.some((r) => r.metadata!.role === 'judge')).toBe(true);
     expect(kept.every((r) => r.metadata!.role === 'judge' || r.metadata!.honest === true)).toBe(true);
 
-    const llmJudged = records.filter((r) => r.header.seats.judge?.agent === 'llm-judge').reduce((n, r) => n + r.events.filter((e) => isTurn(e) && e.seat === 'judge').length, 0);
+    const llmJudged = records.filter((r) => r.header.seats.judge?.agent === 'llm-judge').reduce((n, r) => n + own(r).filter((e) => isTurn(e) && e.seat === 'judge').length, 0);
     await runArena('export', 'sft', '--seat-agent', 'llm-judge', '--data-dir', db, '--out', file, '--no-progress');
     expect(lines(file).length).toBe(llmJudged);
   });
@@ -246,15 +267,7 @@ describe('arena export preferences', () => {
     const summary = JSON.parse(await runArena('export', 'preferences', '--data-dir', db, '--out', file, '--json')) as { candidates: number; forks: number; forkPoints: number };
     const rows = lines(file).map((l) => PreferenceRow.parse(l));
     // Candidates: every two with different scores, counted from the events' meta.
-    type Kept = { stage: string; round: number; text: string; score: number | null };
-    let pairs = 0;
-    for (const r of records) {
-      for (const e of r.events) {
-        const kept = e.meta?.['candidates'] as Kept[] | undefined;
-        if (!kept) continue;
-        for (const a of kept) for (const b of kept) if (a.score !== null && b.score !== null && a.score > b.score) pairs++;
-      }
-    }
+    const pairs = records.reduce((n, r) => n + own(r).reduce((m, e) => m + candidatePairs(e), 0), 0);
     const fromCandidates = rows.filter((r) => r.evidence.kind !== 'fork');
     expect(fromCandidates.length).toBe(pairs);
     expect(summary.candidates).toBe(pairs);
@@ -278,8 +291,9 @@ describe('arena export preferences', () => {
       expect(llm.requests.some((q) => q.prompt === row.prompt[1].content)).toBe(true);
     }
     // Forks: three branches at one speech (the parent's and two forks), judged 0.9 > parent > 0.2 for that debater's answer, give three pairs.
-    const forks = rows.filter((r) => r.evidence.kind === 'fork');
-    expect(summary).toMatchObject({ forkPoints: 1, forks: 3 });
+    // (The fork `arena fork` played makes a second fork point, whose branches the same fake judge believed alike: no pair.)
+    const forks = rows.filter((r) => r.evidence.kind === 'fork' && r.debate_id === forkedParent.id && r.event === forkedParent.at);
+    expect(summary).toMatchObject({ forkPoints: 2, forks: rows.filter((r) => r.evidence.kind === 'fork').length });
     expect(forks.length).toBe(3);
     const parent = byId.get(forkedParent.id)!;
     const seat = parent.events[forkedParent.at]!.seat as 'A';
@@ -315,7 +329,7 @@ describe('arena export dataset', () => {
     const turns = await read('turns');
     const judgements = await read('judgements');
     const finished = records.filter((r) => r.status === 'finished');
-    const expected = { debates: records.length, turns: records.reduce((n, r) => n + r.events.filter(isTurn).length, 0), judgements: finished.length };
+    const expected = { debates: records.length, turns: records.reduce((n, r) => n + own(r).filter(isTurn).length, 0), judgements: finished.length };
     expect({ debates: debates.rows.length, turns: turns.rows.length, judgements: judgements.rows.length }).toEqual(expected);
     expect(new Set(debates.rows.map((r) => r['debate_id']))).toEqual(new Set(records.map((r) => r.header.id)));
     const fork1 = debates.rows.find((r) => String(r['debate_id']).endsWith('-fork-1'))!;
@@ -339,6 +353,83 @@ describe('arena export dataset', () => {
       expect(info.features.map((f) => f.name)).toEqual(t.columns);
       expect(info.splits).toEqual([{ name: 'train', num_examples: t.rows.length }]);
     }
+  });
+});
+
+describe('cross-examination', () => {
+  it('exports each question and answer as a debater turn, prompted exactly as the LLM debater was (an answer from its view when the round opened)', async () => {
+    const crossed = records.filter((r) => r.header.rules.preset === 'debate-cross-exam' && r.header.seats.A?.agent === 'llm-forker');
+    expect(crossed.length).toBeGreaterThan(0);
+    const file = join(root, 'sft-cross.jsonl');
+    await runArena('export', 'sft', '--preset', 'debate-cross-exam', '--data-dir', db, '--out', file, '--metadata', '--no-progress');
+    const rows = lines(file).map((l) => SftRow.parse(l));
+    const prompts = new Set(llm.requests.map((q) => q.prompt));
+    for (const r of crossed) {
+      const cross = r.events.flatMap((e, i) => (e.action.type === 'question' || e.action.type === 'answer' ? [{ e, i }] : []));
+      expect(cross.filter(({ e }) => e.action.type === 'answer').length, r.header.id).toBeGreaterThan(0);
+      const got = rows.filter((x) => x.metadata!.debate_id === r.header.id && (x.metadata!.action === 'question' || x.metadata!.action === 'answer'));
+      expect(got.map((x) => [x.metadata!.event, x.metadata!.action, x.metadata!.seat, x.metadata!.role, x.metadata!.agent])).toEqual(cross.map(({ e, i }) => [i, e.action.type, e.seat, 'debater', 'llm-forker']));
+      for (const [k, x] of got.entries()) {
+        const action = cross[k]!.e.action as { type: 'question' | 'answer'; text: string };
+        expect(x.messages[2].content).toBe(action.text);
+        // The user message is the one the model server received for that turn: an answer's from the debate as it was when the cross-examination opened, with the question.
+        expect(prompts.has(x.messages[1].content), `${r.header.id} event ${x.metadata!.event}`).toBe(true);
+        expect(x.messages[1].content).toMatch(action.type === 'question' ? /Write one question for Debater/ : /asks you: ".+" Answer it/s);
+      }
+    }
+    // The dataset's turns have them too.
+    const out = join(root, 'dataset-cross');
+    await runArena('export', 'dataset', '--preset', 'debate-cross-exam', '--data-dir', db, '--out', out, '--no-progress');
+    const turns = await parquetReadObjects({ file: await asyncBufferFromFile(join(out, 'turns.parquet')) });
+    const inCrossed = (id: unknown) => crossed.some((r) => r.header.id === id);
+    expect(turns.filter((t) => inCrossed(t['debate_id']) && (t['action'] === 'question' || t['action'] === 'answer')).length).toBe(crossed.reduce((n, r) => n + r.events.filter((e) => e.action.type === 'question' || e.action.type === 'answer').length, 0));
+  });
+});
+
+describe('a fork played by arena fork', () => {
+  it("is exported from its own first event: the parent's copied turns are neither repeated nor credited to the fork's agents", async () => {
+    const byId = new Map(records.map((r) => [r.header.id, r]));
+    const fork = byId.get(played.id)!;
+    const parent = byId.get(played.parent)!;
+    expect(fork.header).toMatchObject({ provenance: 'fork', parent: { id: played.parent, at: played.at } });
+    expect(fork.events.slice(0, played.at)).toEqual(parent.events.slice(0, played.at));
+    // What the fork copied: speeches by the parent's best-of-N debaters, their scored candidates with them.
+    const copied = fork.events.slice(0, played.at);
+    const copiedPairs = copied.reduce((n, e) => n + candidatePairs(e), 0);
+    expect(copiedPairs).toBeGreaterThan(0);
+    const ownTurns = own(fork).filter(isTurn);
+    expect(ownTurns.some((e) => e.action.type === 'speech')).toBe(true);
+
+    // SFT: the fork's rows are its own turns; the new agent's are the speeches it made.
+    const file = join(root, 'sft-fork.jsonl');
+    await runArena('export', 'sft', '--data-dir', db, '--out', file, '--metadata', '--no-progress');
+    const rows = lines(file).map((l) => SftRow.parse(l));
+    const forkRows = rows.filter((r) => r.metadata!.debate_id === played.id);
+    expect(forkRows.map((r) => r.metadata!.event)).toEqual(fork.events.flatMap((e, i) => (i >= played.at && isTurn(e) ? [i] : [])));
+    // The parent's rows keep the copied turns, with the agents that took them.
+    const parentRows = rows.filter((r) => r.metadata!.debate_id === played.parent);
+    expect(parentRows.length).toBe(parent.events.filter(isTurn).length);
+    expect(parentRows.filter((r) => r.metadata!.event < played.at && r.metadata!.role === 'debater').every((r) => r.metadata!.agent !== 'llm-forker')).toBe(true);
+    // (llm-forker also argues the cross-examination debates, another preset.)
+    await runArena('export', 'sft', '--seat-agent', 'llm-forker', '--preset', 'debate', '--data-dir', db, '--out', file, '--metadata', '--no-progress');
+    const forker = lines(file).map((l) => SftRow.parse(l));
+    const spoken = ownTurns.filter((e) => e.seat !== 'judge');
+    expect(forker.length).toBe(spoken.length);
+    expect(forker.every((r) => r.metadata!.debate_id === played.id && r.metadata!.event >= played.at)).toBe(true);
+    expect(forker.map((r) => r.messages[2].content)).toEqual(spoken.map((e) => (e.action.type === 'speech' ? e.action.text : '')));
+
+    // Preferences: the copied speeches' candidates give their pairs once, with the parent.
+    const prefs = join(root, 'prefs-fork.jsonl');
+    await runArena('export', 'preferences', '--data-dir', db, '--out', prefs, '--no-progress');
+    const pairs = lines(prefs).map((l) => PreferenceRow.parse(l)).filter((r) => r.evidence.kind !== 'fork');
+    expect(pairs.filter((r) => r.debate_id === played.id)).toEqual([]);
+    expect(pairs.filter((r) => r.debate_id === played.parent && r.event < played.at).length).toBe(copiedPairs);
+
+    // Dataset: the fork's turn rows start at its fork event.
+    const out = join(root, 'dataset-fork');
+    await runArena('export', 'dataset', '--data-dir', db, '--out', out, '--no-progress');
+    const turns = await parquetReadObjects({ file: await asyncBufferFromFile(join(out, 'turns.parquet')) });
+    expect(turns.filter((r) => r['debate_id'] === played.id).map((r) => r['event'])).toEqual(forkRows.map((r) => r.metadata!.event));
   });
 });
 

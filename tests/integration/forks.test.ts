@@ -130,6 +130,10 @@ describe('forks', () => {
     expect(fork.header.seats.A).toEqual({ kind: 'agent', agent: 'builtin:random' });
     await expect(runArena('fork', parent!.id, '--at', '5', '--seat', 'judge=human', '--data-dir', dir)).rejects.toThrow(/--server/);
     await expect(runArena('fork', parent!.id, '--at', String(original.events.length), '--data-dir', dir)).rejects.toThrow(/fork at fewer|fork at 0 to/);
+    // --at is a whole number as written: an empty one, a sign, a fraction, spaces or an exponent are refused, not read as another number.
+    for (const at of ['', ' ', '-1', '+5', '5.0', '1e1', ' 5', '0x5', 'five']) {
+      await expect(runArena('fork', parent!.id, '--at', at, '--data-dir', dir), JSON.stringify(at)).rejects.toThrow(/--at .*a whole number, 0 or more/);
+    }
     // On a running server, with a person's seat: the links come back.
     const live = await t.createDebate({ scenarioId, preset: 'debate', seats: AGENTS, seed: 'cli-live' });
     await finished(live.id);

@@ -39,7 +39,8 @@ const spec: StudySpec = {
 type Page = { stage: string; item?: { position: number; total: number; kind: string; status: string; debateId: string; token: string }; end?: { outcome: string; code: string; redirect: string }; consentHtml?: string };
 
 beforeAll(async () => {
-  t = await startArena({ env: { ARENA_STUDY_SWEEP_SECONDS: '3600', ARENA_ENTRY_SECRET_IT: ENTRY_SECRET } });
+  // The limit on entries from one address is tested on an arena of its own (below); these tests make more than its default.
+  t = await startArena({ env: { ARENA_STUDY_SWEEP_SECONDS: '3600', ARENA_ENTRY_SECRET_IT: ENTRY_SECRET, ARENA_STUDY_ENTRIES_PER_ADDRESS: '100' } });
 });
 afterAll(async () => t?.close());
 
@@ -350,6 +351,12 @@ describe('a study that requires signed links', () => {
     const timed = { pid: 'SIGNED-3', exp: String(Math.floor(Date.now() / 1000) + 600) };
     expect((await enter({ ...timed, sig: signEntry(ENTRY_SECRET, signed.id, timed) })).status).toBe(200);
     expect(await t.stores.studies.participants(signed.id)).toHaveLength(2);
+    // The signature covers the values as the link carries them: one signed with spaces around it enters, and spaces added to a signed value are refused.
+    const spaced = { PROLIFIC_PID: ' SIGNED-4 ', STUDY_ID: 'prolific-study ' };
+    expect((await enter({ ...spaced, sig: signEntry(ENTRY_SECRET, signed.id, spaced) })).status).toBe(200);
+    expect((await enter({ ...link, PROLIFIC_PID: ` ${link.PROLIFIC_PID} `, sig })).body).toMatchObject({ code: 'entry-bad-signature' });
+    expect((await enter({ ...link, SESSION_ID: `${link.SESSION_ID}\t`, sig })).body).toMatchObject({ code: 'entry-bad-signature' });
+    expect(await t.stores.studies.participants(signed.id)).toHaveLength(3);
 
     // arena study sign-link makes the same links from the spec file and the secret in the environment.
     const file = join(mkdtempSync(join(tmpdir(), 'arena-signed-')), 'signed.json');

@@ -90,6 +90,32 @@ describe('pairing by standing (Swiss and power pairing)', () => {
     const chosen = pairByStanding({ players: [...ratings.keys()], standing: ratings, met: new Set(), byes: new Map() });
     expect(chosen.pairs.map((p) => [...p].sort().join('-')).sort()).toEqual(['a-f', 'b-d', 'c-e']);
   });
+
+  it('gives the bye to the lowest standing even when every choice costs a second bye or a rematch', () => {
+    const standing = new Map([
+      ['a', 2],
+      ['b', 1],
+      ['c', 0],
+    ]);
+    const byes = new Map([
+      ['a', 1],
+      ['b', 1],
+      ['c', 1],
+    ]);
+    // Every bye is a second one: equally close pairings, so the lowest standing sits out.
+    expect(pairByStanding({ players: ['c', 'b', 'a'], standing, met: new Set(), byes }).bye).toBe('c');
+    // With rematches in every pairing too.
+    const met = new Set([pairKey('a', 'b'), pairKey('b', 'c'), pairKey('a', 'c')]);
+    expect(pairByStanding({ players: ['c', 'b', 'a'], standing, met, byes }).bye).toBe('c');
+    expect(pairByStanding({ players: ['a', 'b', 'c'], standing, met, byes: new Map() }).bye).toBe('c');
+    // Large ratings (power pairing) with rematches everywhere: still the lowest of the equally close.
+    const ratings = new Map([
+      ['a', 1700.25],
+      ['b', 1500.5],
+      ['c', 1300.75],
+    ]);
+    expect(pairByStanding({ players: ['c', 'b', 'a'], standing: ratings, met, byes }).bye).toBe('c');
+  });
 });
 
 describe('a Swiss tournament over its rounds', () => {

@@ -51,8 +51,8 @@ export function registerFork(program: Command): void {
     .option('--agents <file>', 'agents configuration (default $ARENA_AGENTS or ./agents.json)')
     .option('--json', 'print the result as JSON')
     .action(async (id: string, opts: ForkOptions) => {
+      if (!/^\d+$/.test(opts.at)) throw new Error(`--at ${JSON.stringify(opts.at)}: write how many events the fork starts with, a whole number, 0 or more (e.g. --at 5)`);
       const at = Number(opts.at);
-      if (!Number.isInteger(at) || at < 0) throw new Error(`--at ${opts.at}: a number of events, 0 or more`);
       const seats = parseSeats(opts.seat ?? []);
       if (opts.server) return forkOnServer(id, at, seats, opts);
       const agents = agentCatalog({ config: opts.agents ? loadAgentsConfig(opts.agents) : defaultAgentsConfig() });

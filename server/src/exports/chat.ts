@@ -4,8 +4,8 @@
  * taken, in the format those templates ask for. The chat fine-tuning, preference and
  * evaluation exports all use it.
  */
-import { answerLabel, type Action, type Segment } from '@arena/shared';
-import { buildPrompt } from '../agents/llm/prompts.ts';
+import { answerLabel, type Action, type LegalAction, type Segment } from '@arena/shared';
+import { buildPrompt, crossInstruction } from '../agents/llm/prompts.ts';
 import type { SeatTurn } from './seat-turns.ts';
 
 export interface ChatMessage {
@@ -32,17 +32,26 @@ export function replyText(action: Action, segments?: readonly Segment[]): string
     }
     case 'choose':
       return JSON.stringify({ answer: answerLabel(action.answer) });
+    case 'question':
+      return action.text;
+    case 'answer':
+      return action.text !== undefined ? action.text : speechText(segments ?? []);
     default:
       throw new Error(`no reply gives a ${action.type} action`);
   }
 }
 
-/** The system and user messages of the turn's prompt (`promptsDir`: the agents' own copies of the templates). */
+/**
+ * The system and user messages of the turn's prompt (`promptsDir`: the agents' own copies
+ * of the templates); a cross-examination turn's ends with what it asks in place of a
+ * speech, the question to write or the one to answer, as the LLM debater sends it.
+ */
 export function promptMessages(turn: Pick<SeatTurn, 'view'>, promptsDir?: string): ChatMessage[] {
   const p = buildPrompt(turn.view, undefined, promptsDir);
+  const cross = turn.view.role === 'judge' ? undefined : turn.view.legal.find((l): l is Extract<LegalAction, { type: 'question' | 'answer' }> => l.type === 'question' || l.type === 'answer');
   return [
     { role: 'system', content: p.system },
-    { role: 'user', content: p.user },
+    { role: 'user', content: cross ? `${p.user}\n\n${crossInstruction(cross)}` : p.user },
   ];
 }
 

@@ -1,6 +1,7 @@
 /**
  * A study's data as a dataset folder: debates.parquet (one row per debate),
- * turns.parquet (one row per seated turn: speeches, choices, judgements) and
+ * turns.parquet (one row per seated turn: speeches, choices, judgements, cross-examination
+ * questions and answers) and
  * judgements.parquet (one row per final judgement, the columns of judgements.csv), and
  * a dataset card (README.md with the YAML header dataset hubs read: configs, features,
  * splits; the licence left for the researcher to fill in).
@@ -51,11 +52,11 @@ export const TURN_COLUMNS: readonly ColumnSpec[] = [
   col('seat', 'string', 'A, B, … or judge'),
   col('role', 'string', 'debater or judge'),
   col('agent', 'string', "the seat's agent id, or human"),
-  col('action', 'string', 'speech, choose (an open protocol’s choice) or judge'),
+  col('action', 'string', 'speech, choose (an open protocol’s choice), judge, or question or answer (a cross-examination’s; an answer is prompted from the view as it was when the cross-examination opened)'),
   col('answer', 'string', 'the answer the seat argued, 1-based as shown (empty for a judge, or before an open protocol’s choice)'),
   col('honest', 'bool', 'a debater argued the correct answer (empty for a judge)'),
   col('won', 'bool', "a debater's answer got strictly the most final probability; a judge's verdict was correct (empty: no verdict)"),
-  col('text', 'string', 'the speech (quotes in <quote> tags), or the reply as JSON for a choice or judgement, as the chat exports write it'),
+  col('text', 'string', 'the speech, question or answer (quotes in <quote> tags), or the reply as JSON for a choice or judgement, as the chat exports write it'),
   col('probabilities', 'string', 'a judgement: the probabilities in shown order, space-separated'),
   col('end', 'bool', 'a judgement: it ended the debate'),
   col('comment', 'string', "a judgement: the judge's comment"),
@@ -148,7 +149,7 @@ export interface DatasetCounts {
 
 const TABLES = [
   { name: 'debates', columns: DEBATE_COLUMNS, about: 'one row per debate' },
-  { name: 'turns', columns: TURN_COLUMNS, about: 'one row per seated turn: every speech, open-protocol choice and judgement, with who took it and what it said' },
+  { name: 'turns', columns: TURN_COLUMNS, about: "one row per seated turn: every speech, open-protocol choice, judgement and cross-examination question and answer, with who took it and what it said (a fork's from its fork_event on: the turns before it are its parent's rows)" },
   { name: 'judgements', columns: JUDGEMENT_TABLE_COLUMNS, about: "one row per finished debate's final judgement (the columns of `arena export csv`'s judgements.csv)" },
 ] as const;
 

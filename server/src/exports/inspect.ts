@@ -38,7 +38,8 @@ export function inspectSample(r: TranscriptRecord): Record<string, unknown> | nu
   const { header, verdict } = r;
   const a = header.assignment;
   const judgeModel = seatAgent(r, 'judge');
-  const { turns } = debateTurns(r);
+  // The judge's whole run as the debate replays it (a fork's includes the judgements it copied from its parent).
+  const { turns } = debateTurns(r, { inherited: true });
   const messages: InspectMessage[] = [];
   let last: InspectMessage | null = null;
   let comment = '';

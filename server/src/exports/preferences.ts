@@ -100,7 +100,7 @@ export function candidatesOf(meta: Record<string, unknown> | undefined): Candida
   return { candidates, spoken: typeof spoken === 'number' ? spoken : -1, scorer: typeof scorer === 'string' ? scorer : null };
 }
 
-/** The pairs of one debate's scored speech candidates (best-of-N drafts, critique-and-refine rewrites). */
+/** The pairs of one debate's scored speech candidates (best-of-N drafts, critique-and-refine rewrites); a fork's from its own speeches only (its parent's give the copied ones). */
 export function candidateRows(r: TranscriptRecord, promptsDir?: string): PreferenceRow[] {
   if (!hasChatPrompts(r)) return [];
   if (!r.events.some((e) => candidatesOf(e.meta))) return [];
@@ -159,7 +159,8 @@ export interface ForkBranch {
  * or after it (by `seat` when given; null when there is none).
  */
 export function branchAt(r: TranscriptRecord, eventIndex: number, bySeat?: DebaterSeat, promptsDir?: string): { branch: ForkBranch; prompt: () => ChatMessage[] } | null {
-  const { turns, sides } = debateTurns(r);
+  // A parent that is itself a fork may have been forked within the events it copied.
+  const { turns, sides } = debateTurns(r, { inherited: true });
   const turn = turns.find((t) => t.index >= eventIndex && t.seat !== 'judge' && t.event.action.type === 'speech' && (bySeat === undefined || t.seat === bySeat));
   if (!turn) return null;
   const seat = turn.seat as DebaterSeat;

@@ -1,13 +1,13 @@
 /**
- * Supervised fine-tuning rows: per seated turn (a debater's speech or choice, a judge's
- * judgement), the chat messages the seat saw, as the LLM agents' prompt, and the reply
+ * Supervised fine-tuning rows: per seated turn (a debater's speech, choice, or
+ * cross-examination question or answer, a judge's judgement), the chat messages the seat saw, as the LLM agents' prompt, and the reply
  * that gave its action, in the chat fine-tuning JSON Lines format that OpenAI-compatible
  * trainers read (`{"messages": [...]}`), with an optional `metadata` object naming where
  * each row comes from.
  */
 import { answerLabel, judgedCorrect, type DebaterSeat, type TranscriptRecord } from '@arena/shared';
 import { turnMessages, type ChatMessage } from './chat.ts';
-import { debateTurns, hasChatPrompts, type SeatTurn } from './seat-turns.ts';
+import { debateTurns, hasChatPrompts, type SeatTurn, type SeatTurnAction } from './seat-turns.ts';
 
 export interface SftOptions {
   /** Only this role's turns. */
@@ -33,7 +33,7 @@ export interface TurnMetadata {
   role: 'debater' | 'judge';
   /** The seat's agent id, or "human". */
   agent: string;
-  action: 'speech' | 'judge' | 'choose';
+  action: SeatTurnAction;
   preset: string;
   scenario_id: string;
   /** The answer the seat argued (1-based, as shown); null for a judge or before an open protocol's choice. */

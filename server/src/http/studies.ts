@@ -14,7 +14,14 @@ import type { RefusalCode, Result } from '../studies/study-types.ts';
 import { requestToken } from './access.ts';
 import { HttpError, parseOr400 } from './errors.ts';
 
-const PanelId = z.string().trim().min(1).max(200);
+/**
+ * A panel's parameter as the link carried it: a signed link's signature covers these exact
+ * values, so they are checked untrimmed; the participant's identity trims them after.
+ */
+const PanelId = z
+  .string()
+  .max(200)
+  .refine((v) => v.trim().length > 0, { message: 'empty' });
 const Entry = z
   .object({
     PROLIFIC_PID: PanelId.optional(),
@@ -96,7 +103,7 @@ export function studiesRouter({ studies, researcherToken, entries, limitStores }
   // ---- participants ----
   api.post('/studies/:id/enter', entriesPerAddress, entriesPerStudy, async (req, res) => {
     const { sig, ...params } = parseOr400(Entry, req.body ?? {}, 'study link');
-    const entry = { pid: (params.PROLIFIC_PID ?? params.pid) as string, study: params.STUDY_ID ?? null, session: params.SESSION_ID ?? null, role: params.role ?? 'judge' };
+    const entry = { pid: ((params.PROLIFIC_PID ?? params.pid) as string).trim(), study: params.STUDY_ID?.trim() ?? null, session: params.SESSION_ID?.trim() ?? null, role: params.role ?? 'judge' };
     res.json(valueOf(await studies.enter(String(req.params.id), { ...entry, params, sig })));
   });
   /** What the participant's page shows now. It never writes: the page's heartbeat is POST …/me/seen. */

@@ -53,12 +53,29 @@ export interface Standings {
   byes: ReadonlyMap<string, number>;
 }
 
-/** A cost far above any gap between standings: one more rematch (or second bye) always costs more. */
-const REMATCH = 1e9;
-/** A second bye costs more than any number of rematches: a bye is a round not played. */
-const SECOND_BYE = 1e11;
-/** Among equally close pairings, the bye goes to the lowest standing. */
-const BYE_TIE_BREAK = 1e-7;
+/**
+ * What pairing a set of players costs, compared term by term in this order: second byes
+ * (a bye is a round not played), then rematches, then the total gap in standing between
+ * paired players, then how far above the lowest standing the player given the bye stands
+ * (among equally close pairings the bye goes to the lowest standing). The terms are kept
+ * apart rather than weighted into one sum, where a small one is lost in the rounding of a
+ * large one.
+ */
+const TERMS = 4;
+
+/** Sums of standings are floats: values this close are the same. */
+const same = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+
+/** Whether cost `a` is less than cost `b`, term by term (both given as their terms). */
+function cheaper(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  for (let k = 0; k < TERMS; k++) {
+    const x = a[k] as number;
+    const y = b[k] as number;
+    if (same(x, y)) continue;
+    return x < y;
+  }
+  return false;
+}
 
 /**
  * Pairs the players so that, first, no player gets a second bye while another has had
@@ -75,25 +92,38 @@ export function pairByStanding(s: Standings): RoundPairing {
   if (n > 24) throw new Error(`pairing by standing is for at most 24 players (${players.length} given)`);
   const value = (i: number) => s.standing.get(players[i] as string) ?? 0;
   const lowest = Math.min(...players.map((_, i) => value(i)));
-  const cost = (i: number, j: number): number => {
-    // j === players.length is the bye.
-    if (j === players.length) return SECOND_BYE * (s.byes.get(players[i] as string) ?? 0) + BYE_TIE_BREAK * (value(i) - lowest);
-    return (s.met.has(pairKey(players[i] as string, players[j] as string)) ? REMATCH : 0) + Math.abs(value(i) - value(j));
+  /** The terms of pairing i with j into `out`; j === players.length is the bye. */
+  const cost = (i: number, j: number, out: Float64Array): void => {
+    if (j === players.length) {
+      out[0] = s.byes.get(players[i] as string) ?? 0;
+      out[1] = 0;
+      out[2] = 0;
+      out[3] = value(i) - lowest;
+    } else {
+      out[0] = 0;
+      out[1] = s.met.has(pairKey(players[i] as string, players[j] as string)) ? 1 : 0;
+      out[2] = Math.abs(value(i) - value(j));
+      out[3] = 0;
+    }
   };
   const full = (1 << n) - 1;
-  const best = new Float64Array(1 << n).fill(Number.POSITIVE_INFINITY);
+  // best[TERMS * mask + k]: term k of the least cost of pairing the players in `mask`; the lowest one pairs first.
+  const best = new Float64Array(TERMS << n);
   const choice = new Int8Array(1 << n).fill(-1);
-  best[0] = 0;
-  // best[mask]: the least cost of pairing the players in `mask`; the lowest one pairs first.
+  const step = new Float64Array(TERMS);
+  const candidate = new Float64Array(TERMS);
   for (let mask = 1; mask <= full; mask++) {
     if (popcount(mask) % 2 === 1) continue;
     const i = 31 - Math.clz32(mask & -mask);
     const rest = mask & ~(1 << i);
+    const at = TERMS * mask;
     for (let j = i + 1; j < n; j++) {
       if (!(rest & (1 << j))) continue;
-      const c = (best[rest & ~(1 << j)] as number) + cost(i, j);
-      if (c < (best[mask] as number) - 1e-12) {
-        best[mask] = c;
+      const from = TERMS * (rest & ~(1 << j));
+      cost(i, j, step);
+      for (let k = 0; k < TERMS; k++) candidate[k] = (best[from + k] as number) + (step[k] as number);
+      if (choice[mask] === -1 || cheaper(candidate, best.subarray(at, at + TERMS))) {
+        best.set(candidate, at);
         choice[mask] = j;
       }
     }

@@ -5,7 +5,7 @@ import type { ChatClient, Completion } from './client.ts';
 import type { LlmAgentConfig } from './config.ts';
 import { providerLimiter } from './limiter.ts';
 import { ParseError, parseChoiceReply, parseJudgeReply, trimSpeech } from './parse.ts';
-import { buildPrompt, revisionPrompt } from './prompts.ts';
+import { buildPrompt, crossInstruction, revisionPrompt } from './prompts.ts';
 
 /** Usage across the calls of one turn, kept in the event's meta. */
 interface Usage {
@@ -158,14 +158,6 @@ export class LlmAgent implements Agent {
     if (this.config.refineRounds > 0) meta.refineRounds = this.config.refineRounds;
     return { action: { type: 'speech', text: current.text }, meta };
   }
-}
-
-/** What a cross-examination turn asks of the model, in place of a speech. */
-export function crossInstruction(legal: Extract<LegalAction, { type: 'question' | 'answer' }>): string {
-  if (legal.type === 'question') {
-    return `This round is a cross-examination: do not write a speech. Write one question for Debater ${legal.to} (at most ${legal.maxChars} characters) whose answer would help the judge see that their answer is wrong. Reply with the question only.`;
-  }
-  return `This round is a cross-examination: do not write a speech. Debater ${legal.question.seat} asks you: "${legal.question.text}" Answer it (at most ${legal.maxChars} characters, of which at most ${legal.maxQuoteChars} quoted with <quote>…</quote>). Reply with the answer only.`;
 }
 
 /** One speech an LLM debater wrote in a turn (kept in the event's meta): a draft, or a refinement with the critique it answered. */

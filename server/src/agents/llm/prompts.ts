@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { answerLabel, familyOf, isPresetName, PRESETS, segmentText, sidesChosen, type DebateView, type Refusal, type RoundView } from '@arena/shared';
+import { answerLabel, familyOf, isPresetName, PRESETS, segmentText, sidesChosen, type DebateView, type LegalAction, type Refusal, type RoundView } from '@arena/shared';
 import { answerOf } from '../builtin/common.ts';
 
 export const PROMPT_FILES = ['debater-debate', 'debater-consultancy', 'debater-choose', 'debater-critique', 'debater-refine', 'judge-debate', 'judge-consultancy', 'judge-blind', 'judge-expert'] as const;
@@ -126,6 +126,14 @@ export function buildPrompt(view: DebateView, refusal: Refusal | undefined, dir?
       ? 'You are a careful judge. You answer with JSON only.'
       : 'You are a skilled debater who quotes evidence exactly.';
   return { system, user: fill(promptTemplate(name, dir), promptValues(view, refusal)) };
+}
+
+/** What a cross-examination turn asks of the model, in place of a speech. */
+export function crossInstruction(legal: Extract<LegalAction, { type: 'question' | 'answer' }>): string {
+  if (legal.type === 'question') {
+    return `This round is a cross-examination: do not write a speech. Write one question for Debater ${legal.to} (at most ${legal.maxChars} characters) whose answer would help the judge see that their answer is wrong. Reply with the question only.`;
+  }
+  return `This round is a cross-examination: do not write a speech. Debater ${legal.question.seat} asks you: "${legal.question.text}" Answer it (at most ${legal.maxChars} characters, of which at most ${legal.maxQuoteChars} quoted with <quote>…</quote>). Reply with the answer only.`;
 }
 
 /**
