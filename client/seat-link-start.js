@@ -3,10 +3,12 @@
 // protocol version and the debate page's chunks). On a slow connection each wave of requests
 // costs a round trip, so everything the page will need starts here, in parallel:
 //
-// 1. The room's matchmaking request: the same `joinOrCreate` the room SDK would send (the
-//    seat and the link's token, or the one stored for that seat), its answer kept in
+// 1. The room's seat reservation: the server puts it in the page of a link that carries its
+//    token (server/src/http/seat-page.ts, the JSON block #arena-reservation); otherwise the
+//    matchmaking request the room SDK would send (`joinOrCreate` with the seat and the
+//    link's token, or the one stored for that seat). Either answer is kept in
 //    `window.__arenaEarlyJoin.reservation` for the room code (client/src/early-join.ts).
-// 2. As soon as that answer arrives, the room's WebSocket, opened at the address the SDK
+// 2. As soon as that answer is there, the room's WebSocket, opened at the address the SDK
 //    builds from a reservation (`<ws|wss>://<host>/<processId>/<roomId>?sessionId=<id>`).
 //    What it receives before the SDK has loaded is kept, and when the SDK opens a socket at
 //    exactly that address it is handed this one, with what it missed replayed in order.
@@ -64,10 +66,20 @@ function seatLinkStart(roomName, protocol, chunks) {
   for (const k of ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED']) ArenaWebSocket[k] = NativeWebSocket[k];
   window.WebSocket = ArenaWebSocket;
 
+  let given = null;
+  const block = document.getElementById('arena-reservation');
+  if (block) {
+    try {
+      given = JSON.parse(block.textContent);
+    } catch (e) {
+      given = null;
+    }
+  }
+  if (given) openSocket(given);
   window.__arenaEarlyJoin = {
     debateId: debateId,
     seat: seat,
-    reservation: fetch('/matchmake/joinOrCreate/' + roomName, {
+    reservation: given ? Promise.resolve(given) : fetch('/matchmake/joinOrCreate/' + roomName, {
       method: 'POST',
       credentials: 'include',
       headers: { Accept: 'application/json', 'Content-Type': 'application/json' },

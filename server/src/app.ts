@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import { defineRoom, defineServer, matchMaker, type Server } from '@colyseus/core';
 import { WebSocketTransport } from '@colyseus/ws-transport';
 import { ROOM_NAME, type PackInfo, type Scenario } from '@arena/shared';
@@ -174,10 +174,11 @@ export async function createArena(config: Config, options: { stores?: Stores } =
   // every WebSocket upgrade except socket.io's, which is attached once the server listens.
   const httpServer = createServer();
   // An address at its connection limit is refused at the matchmaking request, before a seat is reserved.
-  guardMatchmakingRequests(httpServer, (req) => {
+  const admit = (req: IncomingMessage) => {
     const over = limits.refusal(addressOf(req.socket.remoteAddress, headerValue(req.headers['x-forwarded-for'])));
     return over && { status: over.code, error: over.message };
-  });
+  };
+  guardMatchmakingRequests(httpServer, admit);
   // The longest legal action (a 20,000-character speech in any script) fits well within 256 KiB.
   const transport = new WebSocketTransport({ noServer: true, pingInterval: 5000, pingMaxRetries: 3, maxPayload: 256 * 1024 });
   transport.attachToServer(httpServer, { filter: (req) => !req.url?.startsWith('/socket.io/') });
@@ -200,7 +201,7 @@ export async function createArena(config: Config, options: { stores?: Stores } =
       app.use(securityHeaders(join(clientDir, 'index.html')));
       app.use('/api', api);
       if (existsSync(join(clientDir, 'index.html'))) {
-        app.use(clientFiles(clientDir));
+        app.use(clientFiles(clientDir, { admit }));
       } else {
         app.get('/', (_req, res) => {
           res.type('text').send('Oversight Arena server is running. The web client is not built: run `npm run build` (npm start does it).');

@@ -399,36 +399,34 @@ test('a seat link renders its page without a Suspense fallback before the room j
   expect(await page.evaluate(() => (globalThis as unknown as { fallbacks: string[] }).fallbacks)).toEqual([]);
 });
 
-test('a seat link asks for its room from index.html, before the page\'s chunks, and the room takes that reservation: one matchmaking request', async ({ browser, request }) => {
+test('a seat link\'s page carries its room\'s seat reservation, whose WebSocket the page opens at once and the room takes; without a token in the link it asks from index.html: one socket either way', async ({ browser, request }) => {
   const agent = { kind: 'agent', agent: 'builtin:passage-debater' };
   const created = await create(request, { scenarioId: 'the-lantern-room', preset: 'debate', seats: { A: agent, B: agent } });
   const page = await (await browser.newContext()).newPage();
   const requested: string[] = [];
   page.on('request', (r) => requested.push(new URL(r.url()).pathname));
-  // The inline script also opens the room's WebSocket once the reservation arrives, and the SDK is handed that one: one socket, not two.
   const sockets: string[] = [];
   page.on('websocket', (ws) => sockets.push(new URL(ws.url()).pathname));
-  await page.goto(created.seats.judge!.path);
+  // The link with its token: the page has the reservation, so no matchmaking request, and one socket.
+  const served = await page.goto(created.seats.judge!.path);
+  expect(served!.headers()['cache-control']).toBe('no-store');
   await expect(page.getByTestId('prob-0')).toBeEnabled();
-  const matchmaking = requested.filter((p) => p.startsWith('/matchmake/'));
-  expect(matchmaking).toEqual(['/matchmake/joinOrCreate/debate']);
+  expect(requested.filter((p) => p.startsWith('/matchmake/'))).toEqual([]);
   expect(sockets).toHaveLength(1);
   // The page works on that socket: the judge acts, and the next round's speeches arrive on it.
   const speeches = await page.locator('article.speech').count();
   await page.getByRole('button', { name: 'Continue the debate' }).click();
   await expect.poll(() => page.locator('article.speech').count()).toBeGreaterThan(speeches);
-  // Sent before the room's chunk (with its SDK) is even asked for (the entry's own requests, found by the browser's preload scanner, may go first).
-  const at = (test: RegExp) => requested.findIndex((p) => test.test(p));
-  expect(at(/^\/matchmake\//)).toBeGreaterThan(0);
-  expect(at(/^\/matchmake\//)).toBeLessThan(at(/^\/assets\/room-/));
-  // A reload joins the same seat again (the early request with the stored token), still once.
+  // A reload without the token in the link (it is in the browser's storage): the inline script asks, once, before the room's chunk is asked for.
   requested.length = 0;
   sockets.length = 0;
   await page.goto(`/debate/${created.id}/judge`);
   await expect(page.getByTestId('turn-text')).toBeVisible();
   expect(requested.filter((p) => p.startsWith('/matchmake/'))).toEqual(['/matchmake/joinOrCreate/debate']);
+  const at = (test: RegExp) => requested.findIndex((p) => test.test(p));
+  expect(at(/^\/matchmake\//)).toBeLessThan(at(/^\/assets\/room-/));
   expect(sockets).toHaveLength(1);
-  // A link whose early request is refused (a wrong token) shows the refusal, as before.
+  // A link with a wrong token: its reservation decides nothing, the join is refused and the page says why.
   const other = await create(request, { scenarioId: 'the-lantern-room', preset: 'debate' });
   await page.goto(`/debate/${other.id}/judge?token=not-the-token`);
   await expect(page.getByText(/Open the exact link you were given for this seat/)).toBeVisible();

@@ -7,9 +7,10 @@
  * on every load, so a new build is picked up at once. Every other GET that is not the API
  * gets the page: the client routes in the browser.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 import express, { type Request, type Response, type Router } from 'express';
+import { serveSeatPage, type SeatPageDeps } from './seat-page.ts';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const REVALIDATE = 'no-cache';
@@ -38,7 +39,12 @@ function compressedCopies(dir: string): Map<string, Set<string>> {
   return out;
 }
 
-export function clientFiles(dir: string): Router {
+/**
+ * The client's files. With `seatPage`, a seat link's page carries its room's seat
+ * reservation (http/seat-page.ts).
+ */
+export function clientFiles(dir: string, seatPage?: Omit<SeatPageDeps, 'html'>): Router {
+  const seatPageDeps = seatPage && { ...seatPage, html: readFileSync(join(dir, 'index.html'), 'utf8') };
   const copies = compressedCopies(dir);
   const router = express.Router();
 
@@ -69,7 +75,8 @@ export function clientFiles(dir: string): Router {
     }),
   );
   // The client routes in the browser: every other GET gets the page.
-  router.get(/^\/(?!api\/|matchmake\/).*/, (req, res, next) => {
+  router.get(/^\/(?!api\/|matchmake\/).*/, async (req, res, next) => {
+    if (seatPageDeps && (await serveSeatPage(seatPageDeps, req, res))) return;
     if (send(req, res, '/index.html', next)) return;
     res.setHeader('Cache-Control', REVALIDATE);
     res.sendFile(join(dir, 'index.html'), { cacheControl: false }, (err) => err && next(err));
