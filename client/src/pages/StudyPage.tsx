@@ -164,10 +164,13 @@ function stageName(page: StudyParticipantPage): string {
   if (page.stage === 'done') return 'Finished';
   if (page.stage === 'lobby' || !page.item?.debateId) return 'Waiting';
   const { item } = page;
-  return item.kind === 'debate' ? `Debate ${item.position}` : `${item.kind === 'practice' ? 'Practice item' : 'Item'} ${item.position} of ${item.total}`;
+  if (item.kind === 'debate') return `Debate ${item.position}`;
+  // The check is one of the participant's steps: its place among them is the same count the items use.
+  if (item.kind === 'check') return `Attention check (${item.position} of ${item.total})`;
+  return `${item.kind === 'practice' ? 'Practice item' : 'Item'} ${item.position} of ${item.total}`;
 }
 
-const KIND_LABEL = { practice: 'Practice (not counted)', item: 'Item', check: 'Item', debate: 'Debate' } as const;
+const KIND_LABEL = { practice: 'Practice (not counted)', item: 'Item', check: 'Attention check', debate: 'Debate' } as const;
 
 /** The lobby: a recruited debater waiting for a judge, a judge waiting for debaters to join, or an item waiting for the study's cap on paid agents. */
 function Waiting({ page, busy, onLeave }: { page: StudyParticipantPage; busy: boolean; onLeave: () => void }) {
