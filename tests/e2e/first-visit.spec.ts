@@ -1,6 +1,6 @@
 /**
  * What a newcomer meets on a wrong turn, in the browser: a refused seat link claims no
- * seat, and a study link to a study that is not there says so.
+ * seat, a study link to a study that is not there says so, and counts read as words do.
  */
 import { expect, test } from '@playwright/test';
 import { E2E_RESEARCHER_TOKEN } from '../../playwright.config.ts';
@@ -46,4 +46,20 @@ test('an existing study opened without the panel link still asks for that link',
   expect(launched.status(), await launched.text()).toBe(201);
   await page.goto('/s/e2e-first-visit');
   await expect(page.getByText('Please open this study from the link your panel gave you.')).toBeVisible();
+});
+
+test('the ratings caption counts one debate as "1 debate"', async ({ page, request }) => {
+  // A finished debate, so that the page has results to show; the ratings are then those of exactly one debate.
+  const agents = { kind: 'agent', agent: 'builtin:passage-debater' };
+  const res = await request.post('/api/debates', { data: { scenarioId: 'the-lantern-room', preset: 'debate', seats: { A: agents, B: agents, judge: { kind: 'agent', agent: 'builtin:passage-judge' } } } });
+  expect(res.status()).toBe(201);
+  await expect.poll(async () => ((await (await request.get('/api/results')).json()) as { total: number }).total, { timeout: 30_000 }).toBeGreaterThan(0);
+  await page.route('**/api/results*', async (route) => {
+    const real = await route.fetch();
+    const body = await real.json();
+    const one = { preset: 'debate', debates: 1, crossPlay: 0, selfPlay: 1, honestWins: { estimate: 1, low: 0.2, high: 1 }, agents: [{ agent: 'builtin:passage-debater', debates: 1, elo: 1500, eloHonest: 1500, eloDishonest: 1500, low: null, high: null, winRate: 0.5 }] };
+    await route.fulfill({ response: real, json: { ...body, report: { ...body.report, ratings: [one] } } });
+  });
+  await page.goto('/results');
+  await expect(page.getByText(/Debater ratings, debate:/)).toContainText('(1 debate, 0 between different');
 });
