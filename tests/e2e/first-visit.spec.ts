@@ -1,6 +1,7 @@
 /**
  * What a newcomer meets on a wrong turn, in the browser: a refused seat link claims no
- * seat, a study link to a study that is not there says so, and counts read as words do.
+ * seat, a study link to a study that is not there says so, counts read as words do, and
+ * a closed study's dashboard does not call its unfinished participants "judging".
  */
 import { expect, test } from '@playwright/test';
 import { E2E_RESEARCHER_TOKEN } from '../../playwright.config.ts';
@@ -28,7 +29,7 @@ test('a study link to a study that is not on the server says there is no such st
   await expect(page.getByText('There is no study “no-such-study-here” on this server.')).toBeVisible();
 });
 
-test('an existing study opened without the panel link still asks for that link', async ({ page, request }) => {
+test('an existing study opened without the panel link still asks for that link; closed, its dashboard does not call those at their items judging', async ({ page, request }) => {
   const spec = {
     id: 'e2e-first-visit',
     title: 'First visit',
@@ -46,6 +47,18 @@ test('an existing study opened without the panel link still asks for that link',
   expect(launched.status(), await launched.text()).toBe(201);
   await page.goto('/s/e2e-first-visit');
   await expect(page.getByText('Please open this study from the link your panel gave you.')).toBeVisible();
+
+  // A participant at their items when the study closes: the dashboard does not call them "judging" in a running study.
+  const { token } = (await (await request.post('/api/studies/e2e-first-visit/enter', { data: { PROLIFIC_PID: 'FV-1' } })).json()) as { token: string };
+  const me = { authorization: `Bearer ${token}` };
+  expect((await request.post('/api/studies/e2e-first-visit/me/consent', { headers: me, data: { agree: true } })).ok()).toBe(true);
+  expect((await request.post('/api/studies/e2e-first-visit/me/start', { headers: me, data: {} })).ok()).toBe(true);
+  await page.goto(`/studies/e2e-first-visit#token=${E2E_RESEARCHER_TOKEN}`);
+  await expect(page.getByTestId('stage-items')).toHaveText('1 judging');
+  await page.getByRole('button', { name: 'Close' }).click();
+  await expect(page.getByTestId('study-status')).toHaveText('closed');
+  await expect(page.getByTestId('stage-items')).toContainText('1 not finished: the study is closed');
+  await expect(page.getByTestId('stage-items')).not.toContainText('judging');
 });
 
 test('the ratings caption counts one debate as "1 debate"', async ({ page, request }) => {
