@@ -105,6 +105,9 @@ test('a participant goes from the quiz through a check on its own page to the co
   await expect(item).toHaveAttribute('data-kind', 'check', { timeout: 15_000 });
   const check = page.getByTestId('study-check');
   await expect(check).toContainText('choose Purple');
+  // Labelled as what it is, at its place among the participant's steps.
+  await expect(item.locator('.tag')).toHaveText('Attention check');
+  await expect(page).toHaveTitle(/^Attention check \(3 of 4\) · A panel-ready study$/);
   await expect(page.locator('textarea')).toHaveCount(0);
   await check.getByLabel('Purple').check();
   await page.getByTestId('check-submit').click();

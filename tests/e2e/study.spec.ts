@@ -31,7 +31,7 @@ const spec = {
   itemsPerParticipant: 3,
   judgementsPerCell: 1,
   practice: [{ scenario: 'the-footbridge-fund', condition: 'blind' }],
-  attentionChecks: [{ after: 1, question: "To show you are reading, put most of your probability on 'Purple'.", answers: ['Green', 'Purple'], correct: 1 }],
+  attentionChecks: [{ after: 1, question: "To show you are reading, choose the answer 'Purple'.", answers: ['Green', 'Purple'], correct: 1 }],
   exclusion: { maxFailedChecks: 0, minSecondsPerItem: 0 },
   consent: '## Consent\nYou will judge short debates. Your panel id is kept only to pay you.',
   instructions: '## How to judge\nGive a probability to each answer, then end when you are ready.',

@@ -11,6 +11,8 @@ export { seatName, turnText } from '../turn-words.ts';
 /** The answers' labels (shared/src/game/naming.ts: the same on every surface). */
 export const ANSWER_LABELS = [0, 1, 2, 3].map(answerLabel);
 export const pct = (p: number) => `${Math.round(p * 100)}%`;
+/** A count with its noun: "1 debate", "2 debates" (`plural` when adding an s is wrong). */
+export const count = (n: number, one: string, plural = `${one}s`) => `${n} ${n === 1 ? one : plural}`;
 export const fmt = (x: number | null | undefined, digits = 2) => (x === null || x === undefined || Number.isNaN(x) ? '—' : x.toFixed(digits));
 
 export function Loading({ what }: { what: string }) {

@@ -29,7 +29,8 @@ function Debate({ id, seat, token }: { id: string; seat: Seat; token: string | n
       <header className="debate-head">
         <div>
           <p className="role-line">
-            <span className={`role role-${view?.role ?? 'unknown'}`}>{youAre(seat)}</span>
+            {/* A refused join holds no seat: no "You are …" above the refusal. */}
+            {room.connection !== 'failed' && <span className={`role role-${view?.role ?? 'unknown'}`}>{youAre(seat)}</span>}
             <ConnectionBadge connection={room.connection} />
           </p>
           <h1>{view?.title ?? 'Debate'}</h1>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, type CalibrationBinOut, type Results as ResultsData } from '../api.ts';
-import { ErrorBox, fmt, Loading, pct } from '../components/common.tsx';
+import { count, ErrorBox, fmt, Loading, pct } from '../components/common.tsx';
 import { navigate } from '../router.tsx';
 import { PERCENT_TICKS, PlotFrame, plotScale } from '../components/PlotFrame.tsx';
 import { StrengthPlot } from '../components/StrengthPlot.tsx';
@@ -200,7 +200,7 @@ export function Results({ search }: { search: URLSearchParams }) {
             <div className="table-scroll" key={`ratings-${r.preset}`}>
               <table className="results-table">
                 <caption>
-                  Debater ratings, {r.preset}: Bradley–Terry on the Elo scale, one rating as honest and one as dishonest, averaged over both assignments ({r.debates} debates, {r.crossPlay} between different
+                  Debater ratings, {r.preset}: Bradley–Terry on the Elo scale, one rating as honest and one as dishonest, averaged over both assignments ({count(r.debates, 'debate')}, {r.crossPlay} between different
                   debaters; the honest debater won {r.honestWins.estimate === null ? '—' : pct(r.honestWins.estimate)})
                 </caption>
                 <thead>

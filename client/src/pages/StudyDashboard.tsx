@@ -185,7 +185,7 @@ export function StudyDashboard({ id }: { id: string }) {
       <div className="dash-grid">
         {(['consent', 'instructions', 'items', 'done'] as const).map((s) => (
           <div className="card" key={s} data-testid={`stage-${s}`}>
-            <span className="big">{stage(s)}</span> {s === 'items' ? 'judging' : s === 'done' ? 'finished' : `at ${s}`}
+            <span className="big">{stage(s)}</span> {stageWords(s, p.study.status)}
           </div>
         ))}
         <div className="card" data-testid="plan-done">
@@ -329,4 +329,15 @@ export function StudyDashboard({ id }: { id: string }) {
       </p>
     </div>
   );
+}
+
+/**
+ * What the participants at a stage are doing. Closing a study turns new arrivals away but
+ * lets those already at their items finish them (or time out): after close they are not
+ * "judging" in a running study, and the card says what they are.
+ */
+function stageWords(stage: 'consent' | 'instructions' | 'items' | 'done', status: string): string {
+  if (stage === 'done') return 'finished';
+  if (stage !== 'items') return `at ${stage}`;
+  return status === 'closed' ? 'not finished: the study is closed; they may still finish the items they have, or time out' : 'judging';
 }

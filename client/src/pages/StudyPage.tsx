@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Seat, StudyEntryRequest, StudyParticipantAction } from '@arena/shared';
-import { api, type StudyParticipantPage } from '../api.ts';
+import { api, ApiError, type StudyParticipantPage } from '../api.ts';
 import { ErrorBox, Loading, Refusal, seatName } from '../components/common.tsx';
 import { LiveRegion, StatusBar, useAnnouncer } from '../components/StatusBar.tsx';
 import { evidenceUi } from '../evidence/index.ts';
@@ -34,6 +34,22 @@ export function StudyPage({ studyId, search }: { studyId: string; search: URLSea
   const [page, setPage] = useState<StudyParticipantPage | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  /** Whether the server has no study of this id (null: not known yet). */
+  const [missing, setMissing] = useState<boolean | null>(null);
+  const noSuchStudy = (err: Error): boolean => {
+    if (!(err instanceof ApiError && err.status === 404)) return false;
+    setMissing(true);
+    return true;
+  };
+
+  // Opened without a panel link or a stored token: ask the server whether the study is there at all.
+  useEffect(() => {
+    if (token || PANEL_PARAMS.some((k) => search.get(k))) return;
+    api
+      .studyPage(studyId, '')
+      .then(() => setMissing(false))
+      .catch((err: Error) => setMissing(noSuchStudy(err)));
+  }, [studyId, token, search]);
 
   // Arriving by the panel's link: enter with its ids (the same ids come back to the same place).
   useEffect(() => {
@@ -48,7 +64,7 @@ export function StudyPage({ studyId, search }: { studyId: string; search: URLSea
         setToken(entered);
         navigate(`/s/${encodeURIComponent(studyId)}`, true);
       })
-      .catch((err: Error) => setError(err.message));
+      .catch((err: Error) => noSuchStudy(err) || setError(err.message));
   }, [studyId, search]);
 
   // The heartbeat: POST …/me/seen says the page is open and answers with the page (GET …/me only reads).
@@ -60,7 +76,7 @@ export function StudyPage({ studyId, search }: { studyId: string; search: URLSea
         setPage(p);
         setError(null);
       })
-      .catch((err: Error) => setError(err.message));
+      .catch((err: Error) => noSuchStudy(err) || setError(err.message));
   }, [studyId, token]);
 
   useEffect(() => {
@@ -98,7 +114,14 @@ export function StudyPage({ studyId, search }: { studyId: string; search: URLSea
       .finally(() => setBusy(false));
   };
 
-  if (!token && !PANEL_PARAMS.some((k) => search.get(k))) return <ErrorBox>Please open this study from the link your panel gave you.</ErrorBox>;
+  if (missing) {
+    return (
+      <ErrorBox>
+        There is no study “{studyId}” on this server. Please check the link your panel gave you; if it is the one you were given, the study may have been removed, so contact the researchers.
+      </ErrorBox>
+    );
+  }
+  if (!token && !PANEL_PARAMS.some((k) => search.get(k))) return missing === null ? <Loading what="the study" /> : <ErrorBox>Please open this study from the link your panel gave you.</ErrorBox>;
   if (!page) return error ? <ErrorBox>{error}</ErrorBox> : <Loading what="the study" />;
   return (
     <div className="study-page" data-testid="study-page" data-stage={page.stage} ref={rootRef}>
@@ -164,10 +187,13 @@ function stageName(page: StudyParticipantPage): string {
   if (page.stage === 'done') return 'Finished';
   if (page.stage === 'lobby' || !page.item?.debateId) return 'Waiting';
   const { item } = page;
-  return item.kind === 'debate' ? `Debate ${item.position}` : `${item.kind === 'practice' ? 'Practice item' : 'Item'} ${item.position} of ${item.total}`;
+  if (item.kind === 'debate') return `Debate ${item.position}`;
+  // The check is one of the participant's steps: its place among them is the same count the items use.
+  if (item.kind === 'check') return `Attention check (${item.position} of ${item.total})`;
+  return `${item.kind === 'practice' ? 'Practice item' : 'Item'} ${item.position} of ${item.total}`;
 }
 
-const KIND_LABEL = { practice: 'Practice (not counted)', item: 'Item', check: 'Item', debate: 'Debate' } as const;
+const KIND_LABEL = { practice: 'Practice (not counted)', item: 'Item', check: 'Attention check', debate: 'Debate' } as const;
 
 /** The lobby: a recruited debater waiting for a judge, a judge waiting for debaters to join, or an item waiting for the study's cap on paid agents. */
 function Waiting({ page, busy, onLeave }: { page: StudyParticipantPage; busy: boolean; onLeave: () => void }) {

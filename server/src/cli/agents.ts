@@ -2,8 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
+import { fetchServer, serverAddressOptions, serverOf } from './server.ts';
 
 interface ServerOptions {
+  server?: string;
   url?: string;
   token?: string;
   json?: boolean;
@@ -19,13 +21,11 @@ export function researcherToken(opts: { token?: string }): string {
   throw new Error(`no researcher token: pass --token, set ARENA_RESEARCHER_TOKEN, or run where ${file} is`);
 }
 
-/** The server a command talks to: --url, else this machine's on $PORT. */
-export const serverUrl = (url?: string) => (url ?? `http://localhost:${loadConfig().port}`).replace(/\/$/, '');
+export { serverUrl } from './server.ts';
 
 /** Calls the running server's agents API with the researcher token; throws with the server's error. */
 async function call(opts: ServerOptions, method: string, route: string, body?: unknown): Promise<any> {
-  const base = serverUrl(opts.url);
-  const res = await fetch(`${base}/api${route}`, {
+  const res = await fetchServer(serverOf(opts), `/api${route}`, {
     method,
     headers: { authorization: `Bearer ${researcherToken(opts)}`, ...(body ? { 'content-type': 'application/json' } : {}) },
     ...(body ? { body: JSON.stringify(body) } : {}),
@@ -44,8 +44,7 @@ const time = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOStrin
 export function registerAgents(program: Command): void {
   const agents = program.command('agents').description('remote agents: keys and who is connected (talks to the running server)');
   const withServer = (c: Command) =>
-    c
-      .option('--url <url>', 'the server (default http://localhost:$PORT)')
+    serverAddressOptions(c)
       .option('--token <token>', 'researcher token (default $ARENA_RESEARCHER_TOKEN or <data-dir>/researcher-token)')
       .option('--json', 'print JSON');
   const keys = agents.command('keys').description('keys of remote agents, each for one name');

@@ -13,6 +13,7 @@ import { simulateStudy } from './study-simulate.ts';
 import { exposureDecision, signEntry, SIGNED_ENTRY_PARAMS, type EntryParams } from '../access/study.ts';
 import { readSpecFile, SpecError, specHash, type StudySpec } from '../studies/spec.ts';
 import { positiveInt } from './options.ts';
+import { fetchServer, serverAddressOptions, serverOf } from './server.ts';
 
 const rate = (value: string): number => {
   const n = Number(value);
@@ -64,11 +65,9 @@ export function panelIdsOf(csv: string): string[] {
   return lines.map((l) => fields(l)[column] ?? '').filter(Boolean);
 }
 
-/** The server and researcher token a steering command talks to. */
+/** The server (--server or --url) and researcher token a steering command talks to. */
 function serverOptions(command: Command): Command {
-  return command
-    .option('--server <url>', 'the running server', process.env.ARENA_SERVER ?? 'http://localhost:2567')
-    .option('--token <token>', 'the researcher token (default $ARENA_RESEARCHER_TOKEN or ./data/researcher-token)');
+  return serverAddressOptions(command).option('--token <token>', 'the researcher token (default $ARENA_RESEARCHER_TOKEN or ./data/researcher-token)');
 }
 
 async function researcherToken(opts: { token?: string }): Promise<string> {
@@ -79,8 +78,10 @@ async function researcherToken(opts: { token?: string }): Promise<string> {
   throw new Error('no researcher token: pass --token or set ARENA_RESEARCHER_TOKEN');
 }
 
-async function post(opts: { server: string; token?: string }, path: string, body: unknown): Promise<unknown> {
-  const res = await fetch(`${opts.server.replace(/\/$/, '')}/api${path}`, {
+type ServerOpts = { server?: string; url?: string; token?: string };
+
+async function post(opts: ServerOpts, path: string, body: unknown): Promise<unknown> {
+  const res = await fetchServer(serverOf(opts), `/api${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${await researcherToken(opts)}` },
     body: JSON.stringify(body),
@@ -123,25 +124,23 @@ export function registerStudy(program: Command): void {
 
   serverOptions(study.command('launch <file>'))
     .description('launch a study on a running server (the spec is frozen from then on)')
-    .action(async (file: string, opts: { server: string; token?: string }) => {
+    .action(async (file: string, opts: ServerOpts) => {
       const spec = await readSpecFile(file);
       const launched = (await post(opts, '/studies', { spec })) as { id: string; specHash: string; slots: number; link: string; warnings?: string[] };
       for (const w of launched.warnings ?? []) console.error(w);
       console.log(`launched ${launched.id} (${launched.slots} slots, spec hash ${launched.specHash.slice(0, 16)}…)`);
-      const server = opts.server.replace(/\/$/, '');
+      const server = serverOf(opts);
       console.log(`study link for your panel: ${server}${launched.link}`);
       if (spec.entry?.signature) console.log(`this study takes signed links only (${spec.entry.signature.secretEnv}): see arena study sign-link, and the README's "Signed study links"`);
       // The token rides in the fragment, which browsers never send to the server; the dashboard keeps it in this browser.
       console.log(`dashboard (opens signed in; keep this link private): ${server}/studies/${launched.id}#token=${encodeURIComponent(await researcherToken(opts))}`);
     });
 
-  study
-    .command('sign-link <file>')
+  serverAddressOptions(study.command('sign-link <file>'), 'the server participants reach')
     .description("a signed study link for one participant, for a study whose spec requires them (entry.signature): to test a pre-screener's links, or to hand out links yourself")
     .option('--param <name=value>', 'an entry parameter: PROLIFIC_PID, STUDY_ID, SESSION_ID, pid or role (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--expires-in <minutes>', 'the link expires after this many minutes', positiveInt)
-    .option('--server <url>', 'the server participants reach', 'http://localhost:2567')
-    .action(async (file: string, opts: { param: string[]; expiresIn?: number; server: string }) => {
+    .action(async (file: string, opts: { param: string[]; expiresIn?: number; server?: string; url?: string }) => {
       const spec = await readSpecFile(file);
       const secretEnv = spec.entry?.signature?.secretEnv;
       if (!secretEnv) throw new InvalidArgumentError(`${file}: the spec does not require signed links (entry.signature.secretEnv)`);
@@ -156,7 +155,7 @@ export function registerStudy(program: Command): void {
       if (!params.PROLIFIC_PID && !params.pid) throw new InvalidArgumentError('give the panel id: --param PROLIFIC_PID=… or --param pid=…');
       if (opts.expiresIn) params.exp = String(Math.floor(Date.now() / 1000) + opts.expiresIn * 60);
       const sig = signEntry(secret, spec.id, params);
-      console.log(`${opts.server.replace(/\/$/, '')}/s/${spec.id}?${new URLSearchParams({ ...params, sig } as Record<string, string>)}`);
+      console.log(`${serverOf(opts)}/s/${spec.id}?${new URLSearchParams({ ...params, sig } as Record<string, string>)}`);
     });
 
   const bonuses = study.command('bonuses').description("a study's bonus payments");
@@ -164,7 +163,7 @@ export function registerStudy(program: Command): void {
     .description('record the bonuses of a bonuses.csv you have paid on the panel as one payment batch (nobody is in two batches; the next bonuses.csv leaves them out)')
     .requiredOption('--study <id>', 'the study the file is from')
     .option('--batch <name>', 'the batch name (default: the file name and today)')
-    .action(async (file: string, opts: { server: string; token?: string; study: string; batch?: string }) => {
+    .action(async (file: string, opts: ServerOpts & { study: string; batch?: string }) => {
       const participants = panelIdsOf(await readFile(file, 'utf8'));
       if (participants.length === 0) throw new Error(`${file}: no participant_id rows (is it a bonuses.csv from the study's exports?)`);
       const batch = opts.batch ?? `${basename(file)} ${new Date().toISOString().slice(0, 10)}`;
@@ -175,7 +174,7 @@ export function registerStudy(program: Command): void {
   for (const action of ['pause', 'resume', 'close'] as const) {
     serverOptions(study.command(`${action} <id>`))
       .description(`${action} a launched study`)
-      .action(async (id: string, opts: { server: string; token?: string }) => {
+      .action(async (id: string, opts: ServerOpts) => {
         const { status } = (await post(opts, `/studies/${encodeURIComponent(id)}/${action}`, {})) as { status: string };
         console.log(`${id}: ${status}`);
       });

@@ -96,7 +96,11 @@ export function studiesRouter({ studies, researcherToken, entries, limitStores }
   /** A participant, by the token their study link gave them. */
   const participant = async (req: Request<{ id: string }>): Promise<StudyPrincipal> => {
     const principal = await studies.participantPrincipal(req.params.id, requestToken(req));
-    if ('ok' in principal) throw new HttpError(401, principal.reason);
+    if ('ok' in principal) {
+      // A link to a study that is not here is told apart from a token that is not valid: the page says which.
+      if (!(await studies.exists(req.params.id))) throw new HttpError(404, `no study "${req.params.id}" on this server`, undefined, 'no-such-study');
+      throw new HttpError(401, principal.reason);
+    }
     return principal;
   };
 

@@ -57,7 +57,7 @@ practice:
 # Attention checks: questions whose answer is plain from the question alone.
 attentionChecks:
   - after: 1                   # shown after this many counted items
-    question: "To show you are reading, put most of your probability on the answer 'Purple'."
+    question: "To show you are reading, choose the answer 'Purple'."
     answers: [Green, Purple]
     correct: 1
 

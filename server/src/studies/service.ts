@@ -118,6 +118,11 @@ export class StudyService {
     return resolveStudy(spec, this.deps.scenarios, this.deps.knownAgent, source, originals);
   }
 
+  /** Whether a study of this id was launched here (study links are public, so this is no secret). */
+  async exists(id: string): Promise<boolean> {
+    return !!(await this.db.get(id));
+  }
+
   /** A launched study and its design (its stored originals are those its pool recorded at launch). */
   async study(id: string): Promise<Study> {
     const row = await this.db.get(id);
