@@ -53,7 +53,7 @@ export interface Standings {
   byes: ReadonlyMap<string, number>;
 }
 
-/**
+/*
  * What pairing a set of players costs, compared term by term in this order: second byes
  * (a bye is a round not played), then rematches, then the total gap in standing between
  * paired players, then how far above the lowest standing the player given the bye stands
@@ -61,79 +61,99 @@ export interface Standings {
  * apart rather than weighted into one sum, where a small one is lost in the rounding of a
  * large one.
  */
-const TERMS = 4;
 
 /** Sums of standings are floats: values this close are the same. */
 const same = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
-
-/** Whether cost `a` is less than cost `b`, term by term (both given as their terms). */
-function cheaper(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
-  for (let k = 0; k < TERMS; k++) {
-    const x = a[k] as number;
-    const y = b[k] as number;
-    if (same(x, y)) continue;
-    return x < y;
-  }
-  return false;
-}
 
 /**
  * Pairs the players so that, first, no player gets a second bye while another has had
  * none, then as few pairs as possible are rematches, and then the total gap in standing
  * between paired players is the smallest possible. Exact (dynamic programming over the
- * subsets of players, fine up to about twenty players); ties go to the earlier players in
- * seeding order. With an odd number of players the bye goes, among those with the fewest
- * byes, to whoever leaves the closest pairs, and among those to the lowest standing.
+ * subsets of players, up to 24 players); ties go to the earlier players in seeding order.
+ * With an odd number of players the bye goes, among those with the fewest byes, to whoever
+ * leaves the closest pairs, and among those to the lowest standing.
+ *
+ * Memory: only subsets of an even number of players are paired, and such a subset is known
+ * by all its players but the first (whose presence its parity decides), so the tables hold
+ * 2^(n−1) entries. Of the four terms only the rematches and the gap are sums over pairs;
+ * the bye terms are those of the one player given the bye, so an entry keeps who that is
+ * (a byte) instead of the terms: 11 bytes a subset (a rematch count, a gap, the partner of
+ * the first player, the bye), 88 MiB at 24 players.
  */
 export function pairByStanding(s: Standings): RoundPairing {
   const players = [...s.players];
-  const odd = players.length % 2 === 1;
-  const n = players.length + (odd ? 1 : 0);
-  if (n > 24) throw new Error(`pairing by standing is for at most 24 players (${players.length} given)`);
+  const m = players.length;
+  const odd = m % 2 === 1;
+  const n = m + (odd ? 1 : 0);
+  if (n > 24) throw new Error(`pairing by standing is for at most 24 players (${m} given)`);
   const value = (i: number) => s.standing.get(players[i] as string) ?? 0;
   const lowest = Math.min(...players.map((_, i) => value(i)));
-  /** The terms of pairing i with j into `out`; j === players.length is the bye. */
-  const cost = (i: number, j: number, out: Float64Array): void => {
-    if (j === players.length) {
-      out[0] = s.byes.get(players[i] as string) ?? 0;
-      out[1] = 0;
-      out[2] = 0;
-      out[3] = value(i) - lowest;
-    } else {
-      out[0] = 0;
-      out[1] = s.met.has(pairKey(players[i] as string, players[j] as string)) ? 1 : 0;
-      out[2] = Math.abs(value(i) - value(j));
-      out[3] = 0;
+  // The bye terms of each player: their byes so far, and how far above the lowest they stand.
+  const byes = Float64Array.from(players, (p) => s.byes.get(p) ?? 0);
+  const above = Float64Array.from(players, (_, i) => value(i) - lowest);
+  // The pair terms of i with j (j === m is the bye, which costs neither).
+  const rematch = new Uint8Array(n * n);
+  const gapOf = new Float64Array(n * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = i + 1; j < m; j++) {
+      rematch[i * n + j] = s.met.has(pairKey(players[i] as string, players[j] as string)) ? 1 : 0;
+      gapOf[i * n + j] = Math.abs(value(i) - value(j));
     }
-  };
+  }
   const full = (1 << n) - 1;
-  // best[TERMS * mask + k]: term k of the least cost of pairing the players in `mask`; the lowest one pairs first.
-  const best = new Float64Array(TERMS << n);
-  const choice = new Int8Array(1 << n).fill(-1);
-  const step = new Float64Array(TERMS);
-  const candidate = new Float64Array(TERMS);
+  const size = n > 0 ? 1 << (n - 1) : 1;
+  // At entry mask >>> 1, for the least cost of pairing the players in `mask` (the lowest one pairs first):
+  const rematches = new Uint8Array(size); // at most n / 2 = 12
+  const gap = new Float64Array(size);
+  const choice = new Int8Array(size).fill(-1); // the first player's partner
+  const byeOf = new Int8Array(size).fill(-1); // the player given the bye, −1 for none
   for (let mask = 1; mask <= full; mask++) {
     if (popcount(mask) % 2 === 1) continue;
     const i = 31 - Math.clz32(mask & -mask);
     const rest = mask & ~(1 << i);
-    const at = TERMS * mask;
-    for (let j = i + 1; j < n; j++) {
-      if (!(rest & (1 << j))) continue;
-      const from = TERMS * (rest & ~(1 << j));
-      cost(i, j, step);
-      for (let k = 0; k < TERMS; k++) candidate[k] = (best[from + k] as number) + (step[k] as number);
-      if (choice[mask] === -1 || cheaper(candidate, best.subarray(at, at + TERMS))) {
-        best.set(candidate, at);
-        choice[mask] = j;
+    let bestBye = -1;
+    let bestRematches = 0;
+    let bestGap = 0;
+    let bestJ = -1;
+    for (let left = rest; left; left &= left - 1) {
+      const j = 31 - Math.clz32(left & -left);
+      const from = (rest & ~(1 << j)) >>> 1;
+      const bye = j === m ? i : (byeOf[from] as number);
+      const r = (rematches[from] as number) + (rematch[i * n + j] as number);
+      const g = (gap[from] as number) + (gapOf[i * n + j] as number);
+      if (bestJ !== -1) {
+        // Term by term: second byes, rematches, gap, the bye's standing (subsets with the bye slot all give one).
+        const byeNow = bye === -1 ? 0 : (byes[bye] as number);
+        const byeBest = bestBye === -1 ? 0 : (byes[bestBye] as number);
+        if (!same(byeNow, byeBest)) {
+          if (byeNow > byeBest) continue;
+        } else if (r !== bestRematches) {
+          if (r > bestRematches) continue;
+        } else if (!same(g, bestGap)) {
+          if (g > bestGap) continue;
+        } else {
+          const aboveNow = bye === -1 ? 0 : (above[bye] as number);
+          const aboveBest = bestBye === -1 ? 0 : (above[bestBye] as number);
+          if (same(aboveNow, aboveBest) || aboveNow > aboveBest) continue;
+        }
       }
+      bestBye = bye;
+      bestRematches = r;
+      bestGap = g;
+      bestJ = j;
     }
+    const at = mask >>> 1;
+    rematches[at] = bestRematches;
+    gap[at] = bestGap;
+    choice[at] = bestJ;
+    byeOf[at] = bestBye;
   }
   const pairs: Pair[] = [];
   let bye: string | null = null;
   for (let mask = full; mask; ) {
     const i = 31 - Math.clz32(mask & -mask);
-    const j = choice[mask] as number;
-    if (j === players.length) bye = players[i] as string;
+    const j = choice[mask >>> 1] as number;
+    if (j === m) bye = players[i] as string;
     else pairs.push([players[i] as string, players[j] as string]);
     mask &= ~((1 << i) | (1 << j));
   }
@@ -141,7 +161,7 @@ export function pairByStanding(s: Standings): RoundPairing {
 }
 
 function popcount(x: number): number {
-  let c = 0;
-  for (let v = x; v; v &= v - 1) c++;
-  return c;
+  let v = x - ((x >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
