@@ -77,6 +77,11 @@ describe('study access', () => {
     expect(allowed.warnings).toHaveLength(2);
     expect(allowed.warnings[0]).toMatch(/^Warning: .*The spec allows this/);
     expect(exposureDecision({ inPublicPacks: [], publicDebates: [], allowed: false })).toEqual({ refused: null, warnings: [] });
+    // Items and practice scenarios are counted apart.
+    const withPractice = [{ scenarioId: 'a', pack: 'originals' }, { scenarioId: 'b', pack: 'originals' }, { scenarioId: 'p', pack: 'originals', practice: true }];
+    expect(exposureDecision({ inPublicPacks: withPractice, publicDebates: [], allowed: true }).warnings[0]).toMatch(/^Warning: 2 item scenarios and 1 practice scenario are in the public pack originals \(a, b, p\)/);
+    expect(exposureDecision({ inPublicPacks: withPractice.slice(2), publicDebates: [], allowed: true }).warnings[0]).toMatch(/^Warning: 1 practice scenario is in the public pack/);
+    expect(refused.refused).toMatch(/^1 item scenario is in the public pack originals/);
   });
 });
 

@@ -150,8 +150,8 @@ export function creationHidden(shield: StudyShield, viewer: Viewer, scenarioId: 
 
 /** What is public about a study's items before it launches: where a participant could look their answers up. */
 export interface ItemExposure {
-  /** Item scenarios (live, practice, re-judged) in a pack that is not private, with the pack. */
-  inPublicPacks: { scenarioId: string; pack: string }[];
+  /** Item scenarios (live, practice, re-judged) in a pack that is not private, with the pack; `practice` when the scenario serves only as a practice item. */
+  inPublicPacks: { scenarioId: string; pack: string; practice?: boolean }[];
   /** Finished public debates over the items' scenarios (their replays and results show the answers). */
   publicDebates: { id: string; scenarioId: string }[];
   /** The spec says `publicItems: allow`. */
@@ -163,13 +163,21 @@ export interface ItemExposure {
  * up (a public pack, public finished debates) unless the spec allows it explicitly; then
  * the warnings say so in plain words.
  */
+/** "3 item scenarios are", "2 item scenarios and 1 practice scenario are", "1 practice scenario is". */
+function scenarioCount(xs: ItemExposure['inPublicPacks']): string {
+  const practice = xs.filter((x) => x.practice).length;
+  const items = xs.length - practice;
+  const words = [items && `${items} item scenario${items === 1 ? '' : 's'}`, practice && `${practice} practice scenario${practice === 1 ? '' : 's'}`].filter(Boolean);
+  return `${words.join(' and ')} ${xs.length === 1 ? 'is' : 'are'}`;
+}
+
 export function exposureDecision(e: ItemExposure): { refused: string | null; warnings: string[] } {
   const problems: string[] = [];
   const list = (xs: string[]) => (xs.length > 4 ? `${xs.slice(0, 4).join(', ')} and ${xs.length - 4} more` : xs.join(', '));
   if (e.inPublicPacks.length) {
     const packs = [...new Set(e.inPublicPacks.map((x) => x.pack))];
     problems.push(
-      `${e.inPublicPacks.length} item scenario${e.inPublicPacks.length === 1 ? ' is' : 's are'} in the public pack${packs.length === 1 ? '' : 's'} ${list(packs)} (${list(e.inPublicPacks.map((x) => x.scenarioId))}): anyone can read their passages and correct answers before the study starts and after it closes, so a participant may already know an answer`,
+      `${scenarioCount(e.inPublicPacks)} in the public pack${packs.length === 1 ? '' : 's'} ${list(packs)} (${list(e.inPublicPacks.map((x) => x.scenarioId))}): anyone can read their passages and correct answers before the study starts and after it closes, so a participant may already know an answer`,
     );
   }
   if (e.publicDebates.length) {

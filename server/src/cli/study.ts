@@ -8,7 +8,7 @@ import { defaultAgentsConfig, loadAgentsConfig } from '../agents/registry.ts';
 import { loadScenarioPacks } from '../scenarios/load.ts';
 import { EXAMPLE_SPEC } from '../studies/example.ts';
 import { preregBundle } from '../studies/prereg.ts';
-import { resolveStudy, type ResolvedStudy } from '../studies/resolve.ts';
+import { practiceScenarios, resolveStudy, type ResolvedStudy } from '../studies/resolve.ts';
 import { simulateStudy } from './study-simulate.ts';
 import { exposureDecision, signEntry, SIGNED_ENTRY_PARAMS, type EntryParams } from '../access/study.ts';
 import { readSpecFile, SpecError, specHash, type StudySpec } from '../studies/spec.ts';
@@ -44,9 +44,10 @@ async function checkedSpec(file: string, agentsFile?: string): Promise<{ spec: S
   // Public finished debates on the items are the server's to check, at launch.
   const privatePacks = new Set(packs.filter((p) => p.private).map((p) => p.id));
   const itemIds = [...new Set([...design.scenarios.keys(), ...spec.practice.map((p) => p.scenario)])];
+  const practice = practiceScenarios(design);
   const inPublicPacks = itemIds.flatMap((id) => {
     const pack = design.scenarios.get(id)?.pack ?? scenarios.find((x) => x.id === id)?.pack;
-    return pack && !privatePacks.has(pack) ? [{ scenarioId: id, pack }] : [];
+    return pack && !privatePacks.has(pack) ? [{ scenarioId: id, pack, ...(practice.has(id) ? { practice: true } : {}) }] : [];
   });
   const { refused, warnings } = exposureDecision({ inPublicPacks, publicDebates: [], allowed: spec.publicItems === 'allow' });
   if (refused) throw new SpecError(`${file}: ${refused}`);

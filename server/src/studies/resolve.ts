@@ -147,3 +147,8 @@ export function itemSeats(condition: ResolvedCondition): Partial<Record<string, 
   for (const [seat, agent] of Object.entries(condition.debaters)) seats[seat] = agent === HUMAN_DEBATER ? { kind: 'human' } : { kind: 'agent', agent };
   return seats;
 }
+
+/** The scenarios a study uses for practice items (a practice story is never also an item: resolveStudy refuses it). */
+export function practiceScenarios(design: Pick<ResolvedStudy, 'spec'>): Set<string> {
+  return new Set(design.spec.practice.map((p) => p.scenario));
+}

@@ -25,7 +25,7 @@ import { loadStudyOriginals, selectStudyOriginals } from './originals.ts';
 import { exclusionOf } from '../report/exclusions.ts';
 import { currentItemOf, participantPage, seatOf } from './participant-page.ts';
 import { studyProgress, type StudyProgress } from './progress.ts';
-import { resolveStudy, type ResolvedStudy } from './resolve.ts';
+import { practiceScenarios, resolveStudy, type ResolvedStudy } from './resolve.ts';
 import { answerProblem, paidAgentLimits, SpecError, specHash, waitlistSeconds, type Outcome, type StudySpec } from './spec.ts';
 import { firstStage, timeoutOf, transition, type Effect, type Move, type PathState } from './stages.ts';
 import type { StudyLocks } from './study-lock.ts';
@@ -145,9 +145,10 @@ export class StudyService {
   async exposure(design: ResolvedStudy): Promise<ItemExposure> {
     const ids = new Set(StudyService.itemScenarios(design));
     const privatePacks = new Set(this.deps.packs.filter((p) => p.private).map((p) => p.id));
+    const practice = practiceScenarios(design);
     const inPublicPacks = [...ids].flatMap((id) => {
       const pack = this.deps.scenarios.get(id)?.pack ?? design.scenarios.get(id)?.pack;
-      return pack && !privatePacks.has(pack) ? [{ scenarioId: id, pack }] : [];
+      return pack && !privatePacks.has(pack) ? [{ scenarioId: id, pack, ...(practice.has(id) ? { practice: true } : {}) }] : [];
     });
     const publicDebates = (await this.deps.store.listDebates({ visibility: 'public', status: 'finished', limit: 1_000_000 }))
       .filter((d) => ids.has(d.scenarioId) && !design.originals.has(d.id))
