@@ -128,6 +128,11 @@ describe('forks', () => {
     await stores.close();
     expect(fork.events.slice(0, 5)).toEqual(original.events.slice(0, 5));
     expect(fork.header.seats.A).toEqual({ kind: 'agent', agent: 'builtin:random' });
+    // Reports count the fork only when asked for it: it repeats the parent's first events.
+    const counted = async (...filter: string[]) => (JSON.parse(await runArena('report', '--data-dir', dir, '--json', ...filter)) as { finished: number }).finished;
+    expect(await counted()).toBe(1);
+    expect(await counted('--provenance', 'fork')).toBe(1);
+    expect(await counted('--provenance', 'selfplay')).toBe(1);
     await expect(runArena('fork', parent!.id, '--at', '5', '--seat', 'judge=human', '--data-dir', dir)).rejects.toThrow(/--server/);
     await expect(runArena('fork', parent!.id, '--at', String(original.events.length), '--data-dir', dir)).rejects.toThrow(/fork at fewer|fork at 0 to/);
     // --at is a whole number as written: an empty one, a sign, a fraction, spaces or an exponent are refused, not read as another number.

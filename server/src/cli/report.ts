@@ -60,7 +60,7 @@ export function selectionOptions(cmd: Command): Command {
     .option('--agent <id>', 'only debates with this agent (or "human") in a seat')
     .option('--debaters <kind>', 'only debates whose debaters are all "human" or all "ai" (who debated, apart from who judged)')
     .option('--in-paper', "only imported debates the original analysis included (NYU's includedInPaper)")
-    .option('--provenance <how>', 'only debates created this way: lobby, researcher, selfplay, study, … ("unknown" for older ones)')
+    .option('--provenance <how>', 'only debates created this way: lobby, researcher, selfplay, study, fork, … ("unknown" for older ones; forks count only when asked for)')
     .option('--study <id>', "only this study's counted items (practice items, attention checks and excluded participants' judgements are never counted)")
     .option('--tournament <id>', 'only the debates of this tournament (arena tournament)')
     .option('--data-dir <dir>', 'embedded database folder (ignored when DATABASE_URL is set)', process.env.ARENA_DATA_DIR ?? './data');

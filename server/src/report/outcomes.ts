@@ -254,6 +254,10 @@ export function selectOutcomes(records: Iterable<TranscriptRecord>, filter: Repo
   const outcomes: Outcome[] = [];
   for (const r of records) {
     if (!matchesFilter(r, filter)) continue;
+    // Forks are counted only when asked for (provenance fork): a fork repeats its parent's
+    // first events and judge turns, so counting both would count that part twice. The
+    // training exports, which start a fork's rows at its own first event, take them.
+    if (r.header.provenance === 'fork' && filter.provenance !== 'fork') continue;
     debates++;
     const o = outcomeOf(r);
     if (o) outcomes.push(o);
