@@ -11,12 +11,17 @@
 // 2. As soon as that answer is there, the room's WebSocket, opened at the address the SDK
 //    builds from a reservation (`<ws|wss>://<host>/<processId>/<roomId>?sessionId=<id>`).
 //    What it receives before the SDK has loaded is kept, and when the SDK opens a socket at
-//    exactly that address it is handed this one, with what it missed replayed in order.
+//    exactly that address it is handed this one, with what it missed delivered in order.
 //    Any other socket (a reconnection, another room) is the browser's own.
+//    Colyseus's handshake is answered here too: the room's first frame (JOIN_ROOM) waits for
+//    the client's one-byte acknowledgement before anything else is sent, so the room's first
+//    messages (the welcome, the seat's view) come while the page's code still downloads. The
+//    SDK acknowledges again when it is handed the socket; a joined client's second one is
+//    ignored by the server.
 // 3. The debate page's chunks, largest first (six requests at a time over HTTP/1.1).
 //
 // A refusal or a failure leaves nothing behind: the room code then joins as usual and says why.
-function seatLinkStart(roomName, protocol, chunks) {
+function seatLinkStart(roomName, protocol, chunks, joinRoomCode) {
   const m = location.pathname.match(/^\/debate\/([^/]+)(?:\/([^/]+))?\/?$/);
   if (!m) return;
   const debateId = decodeURIComponent(m[1]);
@@ -33,32 +38,93 @@ function seatLinkStart(roomName, protocol, chunks) {
   if (token) options.token = token;
 
   const NativeWebSocket = window.WebSocket;
-  let early = null; // { url, socket, missed: Event[] } until the SDK takes it
+  const EVENTS = ['open', 'message', 'error', 'close'];
+  let early = null; // { url, socket, queue: Event[], take(handlers) } until the SDK takes it
+
   const openSocket = (r) => {
     if (!r || typeof r.roomId !== 'string' || typeof r.sessionId !== 'string' || r.reconnectionToken) return;
     const scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
     const url = scheme + (r.publicAddress || location.host) + '/' + r.processId + '/' + r.roomId + '?sessionId=' + r.sessionId;
     const socket = new NativeWebSocket(url);
     socket.binaryType = 'arraybuffer';
-    const missed = [];
-    const keep = (e) => missed.push(e);
-    for (const type of ['open', 'message', 'error', 'close']) socket.addEventListener(type, keep);
-    early = { url: url, socket: socket, missed: missed, keep: keep };
+    const acknowledge = (e) => {
+      socket.removeEventListener('message', acknowledge);
+      if (e.data instanceof ArrayBuffer && new Uint8Array(e.data)[0] === joinRoomCode) socket.send(new Uint8Array([joinRoomCode]));
+    };
+    socket.addEventListener('message', acknowledge);
+    // Every event waits in `queue` until the SDK has the socket, then reaches its handler one
+    // task at a time, in order: the SDK resolves the join on the first message, and the page
+    // registers its message handlers in that promise's continuations, which run before the
+    // next task. Once the queue is empty, events go straight to the handlers.
+    const queue = [];
+    let handlers = null;
+    let scheduled = false;
+    const deliver = (e) => {
+      const handler = handlers['on' + e.type];
+      if (typeof handler === 'function') handler.call(socket, e);
+    };
+    const drain = () => {
+      scheduled = false;
+      const e = queue.shift();
+      if (e) deliver(e);
+      if (queue.length) schedule();
+    };
+    const schedule = () => {
+      if (!scheduled) {
+        scheduled = true;
+        setTimeout(drain, 0);
+      }
+    };
+    for (const type of EVENTS) {
+      socket.addEventListener(type, (e) => {
+        if (handlers && !scheduled && queue.length === 0) return deliver(e);
+        queue.push(e);
+        if (handlers) schedule();
+      });
+    }
+    early = {
+      url: url,
+      // What the SDK is handed: the socket's own methods and state, and on* handlers kept here.
+      take() {
+        handlers = { onopen: null, onmessage: null, onerror: null, onclose: null };
+        const adopted = {
+          send: (data) => socket.send(data),
+          close: (code, reason) => socket.close(code, reason),
+          get readyState() {
+            return socket.readyState;
+          },
+          get url() {
+            return socket.url;
+          },
+          get protocol() {
+            return socket.protocol;
+          },
+          get bufferedAmount() {
+            return socket.bufferedAmount;
+          },
+          get binaryType() {
+            return socket.binaryType;
+          },
+          set binaryType(value) {
+            socket.binaryType = value;
+          },
+        };
+        for (const type of EVENTS) {
+          Object.defineProperty(adopted, 'on' + type, {
+            get: () => handlers['on' + type],
+            set: (f) => (handlers['on' + type] = f),
+          });
+        }
+        if (queue.length) schedule();
+        return adopted;
+      },
+    };
   };
   function ArenaWebSocket(url, protocols) {
     if (early && String(url) === early.url) {
       const taken = early;
       early = null;
-      // The SDK sets its on* handlers right after construction, in this same task; no socket
-      // event can run before this microtask, so what was missed is replayed first and in order.
-      queueMicrotask(() => {
-        for (const type of ['open', 'message', 'error', 'close']) taken.socket.removeEventListener(type, taken.keep);
-        for (const e of taken.missed) {
-          const handler = taken.socket['on' + e.type];
-          if (typeof handler === 'function') handler.call(taken.socket, e);
-        }
-      });
-      return taken.socket;
+      return taken.take();
     }
     return protocols === undefined ? new NativeWebSocket(url) : new NativeWebSocket(url, protocols);
   }

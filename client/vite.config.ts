@@ -5,6 +5,7 @@ import { defineConfig, minifySync, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { PROTOCOL_VERSION } from '../shared/src/protocol/actions.ts';
 import { ROOM_NAME } from '../shared/src/protocol/messages.ts';
+import { Protocol } from '@colyseus/sdk';
 
 /** client/seat-link-start.js, minified (it defines one function, `seatLinkStart`). */
 const seatLinkStartSource = (() => {
@@ -45,7 +46,7 @@ function preloadDebatePage(): Plugin {
         const list = JSON.stringify([...files].sort((a, b) => size(b) - size(a)).map((f) => `/${f}`));
         // At the top of <head>, before the entry's own requests: the room's matchmaking first
         // (one small request, answered while the chunks load), its socket, then the chunks.
-        const script = `<script>(${seatLinkStartSource})(${JSON.stringify(ROOM_NAME)},${JSON.stringify(PROTOCOL_VERSION)},${list})</script>`;
+        const script = `<script>(${seatLinkStartSource})(${JSON.stringify(ROOM_NAME)},${JSON.stringify(PROTOCOL_VERSION)},${list},${Protocol.JOIN_ROOM})</script>`;
         return html.replace('<title>', `${script}\n    <title>`);
       },
     },
@@ -86,8 +87,13 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: false,
     rolldownOptions: {
+      // Building a zod schema (`z.…`, and `safeText`, which wraps one) touches nothing outside it:
+      // marked pure, the schemas the browser never uses are left out, and with them zod itself,
+      // as no code the browser runs parses with one (the server validates what it receives).
+      // tests/e2e/a11y.spec.ts checks that a seat link's JavaScript holds no zod.
+      treeshake: { manualPureFunctions: ['z', 'safeText'] },
       output: {
-        // Named vendor chunks: React for every page; the engine (with zod) and the room SDK load with the pages that need them.
+        // Named vendor chunks: React for every page; the engine and the room SDK load with the pages that need them.
         codeSplitting: {
           groups: [
             { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ },

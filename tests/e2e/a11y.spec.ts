@@ -408,11 +408,17 @@ test('a seat link\'s page carries its room\'s seat reservation, whose WebSocket 
   const sockets: string[] = [];
   page.on('websocket', (ws) => sockets.push(new URL(ws.url()).pathname));
   // The link with its token: the page has the reservation, so no matchmaking request, and one socket.
+  // None of the JavaScript it loads carries zod (the browser validates nothing with it; see client/vite.config.ts).
+  const scripts: Promise<string>[] = [];
+  page.on('response', (r) => r.request().resourceType() === 'script' && scripts.push(r.text()));
   const served = await page.goto(created.seats.judge!.path);
   expect(served!.headers()['cache-control']).toBe('no-store');
   await expect(page.getByTestId('prob-0')).toBeEnabled();
   expect(requested.filter((p) => p.startsWith('/matchmake/'))).toEqual([]);
   expect(sockets).toHaveLength(1);
+  const code = await Promise.all(scripts);
+  expect(code.length).toBeGreaterThan(3);
+  expect(code.filter((c) => c.includes('ZodError'))).toEqual([]);
   // The page works on that socket: the judge acts, and the next round's speeches arrive on it.
   const speeches = await page.locator('article.speech').count();
   await page.getByRole('button', { name: 'Continue the debate' }).click();
@@ -432,6 +438,25 @@ test('a seat link\'s page carries its room\'s seat reservation, whose WebSocket 
   await expect(page.getByText(/Open the exact link you were given for this seat/)).toBeVisible();
 });
 
+
+test('a seat link\'s room sends its first messages while the page\'s code still downloads: the page answers the join handshake itself', async ({ browser, request }) => {
+  const agent = { kind: 'agent', agent: 'builtin:passage-debater' };
+  const created = await create(request, { scenarioId: 'the-lantern-room', preset: 'debate', seats: { A: agent, B: agent } });
+  const page = await (await browser.newContext()).newPage();
+  // The room's chunk (with the SDK) is held back until the socket has had its first messages, or 3 s.
+  let frames = 0;
+  let framesWhenReleased = -1;
+  page.on('websocket', (ws) => ws.on('framereceived', () => frames++));
+  await page.route(/\/assets\/room-.*\.js$/, async (route) => {
+    for (let i = 0; i < 30 && frames < 3; i++) await new Promise((r) => setTimeout(r, 100));
+    framesWhenReleased = frames;
+    await route.continue();
+  });
+  await page.goto(created.seats.judge!.path);
+  await expect(page.getByTestId('prob-0')).toBeEnabled({ timeout: 15_000 });
+  // The handshake's frame, the welcome and the seat's view had arrived before the SDK existed.
+  expect(framesWhenReleased).toBeGreaterThanOrEqual(3);
+});
 
 test('the lobby tells the truth: seat menus list only agents that can play the seat, and the number of debaters shows before creating', async ({ page, request }) => {
   const { agents, agentCapabilities } = (await (await request.get('/api/presets')).json()) as { agents: string[]; agentCapabilities: Record<string, { roles: string[]; evidence: string[] }> };

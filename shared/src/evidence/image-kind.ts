@@ -43,7 +43,6 @@ function cited(seen: SeenSpeeches): EvidenceCited {
 /** Image evidence: debaters reveal pixels; the judge sees the revealed ones, or the whole image under an expert-judge protocol or after the verdict. */
 export const imageKind: EvidenceKind<ImageEvidence> = {
   kind: 'image',
-  schema: ImageEvidence,
   cite,
   suits: (rules) => rules.revealsPerSpeech > 0,
   shown: (e, to) => (to.debater || to.judgeSeesEvidence || to.finished ? { image: { width: e.width, height: e.height, pixels: e.pixels } } : {}),

@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import type { ClientAction, DebaterSeat, Refusal } from '../protocol/actions.ts';
 import type { Rules } from '../rules/rules.ts';
 import type { Segment } from './segment.ts';
@@ -46,8 +45,8 @@ export interface EvidenceCited {
 export type SeenSpeeches = readonly { speeches: readonly { seat: DebaterSeat; segments: readonly Segment[] }[] }[];
 
 /**
- * One kind of hidden evidence, behind one interface: what a scenario holds (`schema`),
- * what a debater may cite and how a citation is checked (`cite`), which protocols fit it
+ * One kind of hidden evidence, behind one interface (what a scenario holds is the kind's
+ * schema, in Evidence in kinds.ts): what a debater may cite and how a citation is checked (`cite`), which protocols fit it
  * (`suits`), what a seat is shown of it (`shown`) and of its citations (`cited`), and
  * which part of it is bulky (`shareBulk`). The engine, the schema, the rules and the
  * server reach a kind only through this; a new kind is one new module registered in
@@ -55,8 +54,6 @@ export type SeenSpeeches = readonly { speeches: readonly { seat: DebaterSeat; se
  */
 export interface EvidenceKind<E extends { kind: string }> {
   readonly kind: E['kind'];
-  /** The scenario's evidence object (its `kind` is the discriminator). */
-  readonly schema: z.ZodType<E>;
   /**
    * Checks a speech against the evidence: the segments to record (verified citations,
    * own words), or a refusal naming what is wrong. `previous` holds every segment

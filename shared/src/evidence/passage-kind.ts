@@ -68,7 +68,6 @@ export function passageText(s: { id: string; evidence: { kind: string } }): stri
 /** Passage evidence: debaters quote it; the judge sees the quotes, or the whole passage under an expert-judge protocol. */
 export const passageKind: EvidenceKind<PassageEvidence> = {
   kind: 'passage',
-  schema: PassageEvidence,
   cite,
   suits: (rules) => rules.revealsPerSpeech === 0,
   shown: (evidence, to) => (to.debater || to.judgeSeesEvidence ? { passage: { text: evidence.text } } : {}),

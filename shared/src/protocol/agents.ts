@@ -107,7 +107,7 @@ export const AgentTurnReply = z
     meta: z
       .record(z.string(), z.unknown())
       .refine((m) => new TextEncoder().encode(JSON.stringify(m)).length <= AGENT_META_MAX_BYTES, {
-        message: `meta is at most ${AGENT_META_MAX_BYTES} bytes of JSON`,
+        message: 'meta is at most ' + AGENT_META_MAX_BYTES + ' bytes of JSON',
       })
       .optional(),
   })

@@ -179,13 +179,6 @@ export const PRESETS = {
 export type PresetName = keyof typeof PRESETS;
 export const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];
 
-// The table is data: check it once, at load, with the same schema that serves it.
-for (const name of PRESET_NAMES) {
-  const p = Preset.safeParse(PRESETS[name]);
-  if (!p.success) throw new Error(`preset ${name}: ${p.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  if (PRESETS[name].rules.preset !== name) throw new Error(`preset ${name}: rules.preset says ${PRESETS[name].rules.preset}`);
-}
-
 /** A preset's rules with optional overrides, validated. Throws a ZodError naming the field. */
 export function rulesFor(preset: PresetName, overrides: Partial<Rules> = {}): Rules {
   const base = PRESETS[preset].rules;
