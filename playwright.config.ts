@@ -44,6 +44,9 @@ export default defineConfig({
       ARENA_DATA_DIR: process.env.ARENA_E2E_DATA_DIR,
       ARENA_RESEARCHER_TOKEN: E2E_RESEARCHER_TOKEN,
       ARENA_RECONNECT_SECONDS: '20',
+      // Every browser test creates its debates from 127.0.0.1, anonymously like the lobby; the
+      // per-address limit on that is tested in tests/integration/http-create-policy.test.ts.
+      ARENA_LOBBY_CREATE_LIMIT: '1000',
     },
   },
 });
