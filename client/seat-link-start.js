@@ -52,21 +52,27 @@ function seatLinkStart(roomName, protocol, chunks, joinRoomCode) {
       if (e.data instanceof ArrayBuffer && new Uint8Array(e.data)[0] === joinRoomCode) socket.send(new Uint8Array([joinRoomCode]));
     };
     socket.addEventListener('message', acknowledge);
-    // Every event waits in `queue` until the SDK has the socket, then reaches its handler one
-    // task at a time, in order: the SDK resolves the join on the first message, and the page
-    // registers its message handlers in that promise's continuations, which run before the
-    // next task. Once the queue is empty, events go straight to the handlers.
+    // Every event waits in `queue` until the SDK has the socket, then reaches its handler in
+    // order: the first message (the join) in a task of its own, because the SDK resolves the
+    // join on it and the page registers its message handlers in that promise's continuations,
+    // which run before the next task; then the rest together, so the page renders them once.
+    // Once the queue is empty, events go straight to the handlers.
     const queue = [];
     let handlers = null;
     let scheduled = false;
+    let joined = false;
     const deliver = (e) => {
+      if (e.type === 'message') joined = true;
       const handler = handlers['on' + e.type];
       if (typeof handler === 'function') handler.call(socket, e);
     };
     const drain = () => {
       scheduled = false;
-      const e = queue.shift();
-      if (e) deliver(e);
+      while (queue.length) {
+        const first = !joined && queue[0].type === 'message';
+        deliver(queue.shift());
+        if (first) break;
+      }
       if (queue.length) schedule();
     };
     const schedule = () => {
