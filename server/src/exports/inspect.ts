@@ -38,8 +38,10 @@ export function inspectSample(r: TranscriptRecord): Record<string, unknown> | nu
   const { header, verdict } = r;
   const a = header.assignment;
   const judgeModel = seatAgent(r, 'judge');
-  // The judge's whole run as the debate replays it (a fork's includes the judgements it copied from its parent).
+  // The judge's whole run as the debate replays it. A fork's includes the judgements it copied
+  // from its parent: history its judge was given (source input, no model), not what it generated.
   const { turns } = debateTurns(r, { inherited: true });
+  const copiedBefore = header.parent?.at ?? 0;
   const messages: InspectMessage[] = [];
   let last: InspectMessage | null = null;
   let comment = '';
@@ -48,7 +50,12 @@ export function inspectSample(r: TranscriptRecord): Record<string, unknown> | nu
     const [system, user] = promptMessages(t);
     if (messages.length === 0 && system) messages.push(message(`${header.id}:system`, system, null));
     if (user) messages.push(message(`${header.id}:${t.index}:user`, user, { event: t.index }));
-    last = message(`${header.id}:${t.index}:judge`, { role: 'assistant', content: replyText(t.event.action) }, { event: t.index, end: t.event.action.end }, judgeModel);
+    const reply = { role: 'assistant' as const, content: replyText(t.event.action) };
+    if (t.index < copiedBefore) {
+      messages.push({ ...message(`${header.id}:${t.index}:judge`, reply, { event: t.index, end: t.event.action.end, copiedFromParent: true }), source: 'input', model: null });
+      continue;
+    }
+    last = message(`${header.id}:${t.index}:judge`, reply, { event: t.index, end: t.event.action.end }, judgeModel);
     messages.push(last);
     comment = t.event.action.comment ?? '';
   }
