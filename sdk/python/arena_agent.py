@@ -6,9 +6,14 @@
 Replace `choose` with your model: it gets the turn (the seat's view, the legal actions,
 the deadline and, on a second attempt, why the first answer was refused) and returns an
 action, or {"action": ..., "meta": {...}} to keep measurements in the transcript.
+
+The turns it plays: a judge's (judge), a debater's speech (speech) and, under the
+cross-examination preset (debate-cross-exam), a debater's question to its opponent
+(question) and its answer to the question put to it (answer, with <quote> quotes).
 """
 import argparse
 import json
+import re
 import sys
 
 import socketio
@@ -16,18 +21,73 @@ import socketio
 PROTOCOL = 1  # AGENT_PROTOCOL_VERSION in shared/src/protocol/agents.ts
 
 
+def words(text):
+    """The lower-case words of `text` longer than three letters (a crude stand-in for a retriever)."""
+    return {w for w in re.findall(r"[a-z0-9']+", text.lower()) if len(w) > 3}
+
+
+def best_quote(passage, about, limit):
+    """Whole words of the passage's sentence sharing most words with `about`, at most `limit` characters; None when none does.
+
+    The server matches a <quote> against the passage after normalising case, punctuation and
+    spaces, and counts the passage's own text of the span against the quote limit, so the
+    quote is cut from the passage as it stands, at word boundaries.
+    """
+    wanted = words(about)
+    best, score = None, 0
+    for m in re.finditer(r"[^.!?\n]+[.!?]?", passage):
+        shared = len(words(m.group()) & wanted)
+        if shared > score:
+            best, score = m, shared
+    if best is None:
+        return None
+    tokens = list(re.finditer(r"\S+", best.group()))
+    start = best.start() + tokens[0].start()
+    end = start
+    for t in tokens:
+        if best.start() + t.end() - start > limit:
+            break
+        end = best.start() + t.end()
+    quote = passage[start:end]
+    return quote if len(quote) >= 20 and "<" not in quote else None
+
+
 def choose(turn):
-    """A simple policy: a debater argues for its own answer; a judge leans to the first debater's answer and ends when it may."""
+    """A simple honest policy.
+
+    A judge leans to the first debater's answer and ends when it may. A debater argues for its
+    own answer; under cross-examination it asks its opponent to quote the passage for its
+    answer, as it was in the first round of speeches, and answers the question put to it with
+    the passage's sentence closest to its own answer, quoted.
+    """
     view = turn["view"]
     legal = {a["type"]: a for a in turn["legal"]}
+    meta = {"model": "python-example"}
     if "judge" in legal:
         n = legal["judge"]["answers"]
         first = view["debaters"][0]["answerIndex"] if view["debaters"] else 0
         p = [round(0.4 / (n - 1), 4) if i != first else 0.0 for i in range(n)]
         p[first] = round(1 - sum(p), 4)
-        return {"action": {"type": "judge", "probabilities": p, "end": legal["judge"]["canEnd"]}, "meta": {"model": "python-example"}}
-    mine = next(d["answerIndex"] for d in view["debaters"] if d["seat"] == turn["seat"])
-    return {"action": {"type": "speech", "text": f"The answer is: {view['answers'][mine]}"}, "meta": {"model": "python-example"}}
+        return {"action": {"type": "judge", "probabilities": p, "end": legal["judge"]["canEnd"]}, "meta": meta}
+    answer_of = {d["seat"]: d["answerIndex"] for d in view["debaters"]}
+    mine = answer_of.get(turn["seat"], 0)
+    if "question" in legal:
+        q = legal["question"]
+        theirs = answer_of.get(q["to"])
+        label = "your answer" if theirs is None else f"answer {theirs + 1}"
+        text = f"Quote the words of the passage that show {label}, and say why they are not about another answer."
+        # The answer comes from the opponent as it was when the first round of speeches opened (before it heard this one).
+        first = next((r["index"] for r in view["rounds"] if r["kind"] not in ("judge", "choose")), q["latestRound"])
+        return {"action": {"type": "question", "text": text[: q["maxChars"]], "round": min(first, q["latestRound"])}, "meta": meta}
+    if "answer" in legal:
+        a = legal["answer"]
+        opening = f"The passage answers that, for answer {mine + 1}."
+        passage = (view.get("passage") or {}).get("text", "")
+        room = min(a["maxQuoteChars"], a["maxChars"] - len(opening) - len(" It says: <quote></quote>."))
+        quote = best_quote(passage, view["answers"][mine], room) if passage and room >= 20 else None
+        text = f"{opening} It says: <quote>{quote}</quote>." if quote else opening
+        return {"action": {"type": "answer", "text": text[: a["maxChars"]]}, "meta": {**meta, "quotes": 1 if quote else 0}}
+    return {"action": {"type": "speech", "text": f"The answer is: {view['answers'][mine]}"}, "meta": meta}
 
 
 def run(url, key, name):

@@ -9,7 +9,7 @@ import { runArena } from '../helpers/cli.ts';
 import { startPythonAgent, startTsAgent, type AgentProcess } from '../helpers/agent-process.ts';
 import { pythonSocketio } from '../helpers/requirements.ts';
 
-/** The first two tests play the Python example agent; the later ones count on the debate the first one played. */
+/** The first three tests play the Python example agent; the later ones count on the debate the first one played. */
 const python = await pythonSocketio('remote-agents: remote agents over socket.io, the Python example among them');
 
 let t: TestArena;
@@ -68,6 +68,45 @@ describe.runIf(python)('remote agents over socket.io', () => {
     expect(record.events.some((e) => e.action.type === 'forfeit')).toBe(false);
     expect(replay(record.header, record.events).verdict).toEqual(record.verdict);
   });
+
+  it('the Python example cross-examines: under debate-cross-exam it asks its question and answers the one put to it with a verified quote, to a verdict', async () => {
+    // The Python agent connected in the test before; its turns here are question and answer besides speeches.
+    const created = await t.createDebate({
+      scenarioId: 'the-quiet-relay',
+      preset: 'debate-cross-exam',
+      seed: 'remote-cross-1',
+      seats: { A: { kind: 'agent', agent: 'builtin:passage-debater' }, B: { kind: 'agent', agent: 'remote:py-debater' }, judge: { kind: 'agent', agent: 'builtin:passage-judge' } },
+    });
+    const record = await finished(created.id, 60_000);
+    expect(record.status).toBe('finished');
+    expect(record.events.some((e) => e.action.type === 'forfeit' || e.action.type === 'timeout')).toBe(false);
+    const state = replay(record.header, record.events);
+    expect(state.verdict).toEqual(record.verdict);
+    expect(record.verdict).toBeTruthy();
+    const fromB = (type: string) => record.events.filter((e) => e.seat === 'B' && e.action.type === type);
+    for (const e of [...fromB('question'), ...fromB('answer'), ...fromB('speech')]) {
+      expect(e.meta?.agent).toBe('remote:py-debater');
+      expect((e.meta?.remote as any)?.model).toBe('python-example');
+    }
+    // One question, to the opponent as it was when the openings began (round 1: judge, openings, cross, judge).
+    const cross = state.rounds.find((r) => r.kind === 'cross')!;
+    expect(fromB('question')).toHaveLength(1);
+    expect(fromB('question')[0]!.action).toEqual({ type: 'question', text: expect.stringMatching(/^Quote the words of the passage that show answer \d/), round: 1 });
+    expect(cross.questions!.find((q) => q.seat === 'B')).toMatchObject({ to: 'A', round: 1, timedOut: false });
+    // One answer, to the built-in debater's question, its quote found in the passage.
+    expect(fromB('answer')).toHaveLength(1);
+    expect(cross.questions!.find((q) => q.to === 'B')).toMatchObject({ seat: 'A', timedOut: false });
+    const answer = cross.speeches.find((s) => s.seat === 'B')!;
+    expect(answer.timedOut).toBe(false);
+    const quotes = answer.segments.filter((g) => g.kind === 'quote');
+    expect(quotes.length).toBe(1);
+    expect(quotes.every((g) => g.kind === 'quote' && g.verified)).toBe(true);
+    expect(answer.quoteChars).toBeGreaterThanOrEqual(20);
+    // The built-in debater's question and answer are there too; every first attempt of the Python agent was accepted.
+    expect(record.events.filter((e) => e.seat === 'A' && (e.action.type === 'question' || e.action.type === 'answer'))).toHaveLength(2);
+    const py = (await t.api('/api/agents/remote', { token: RESEARCHER_TOKEN })).body.agents.find((a: any) => a.name === 'py-debater');
+    expect(py).toMatchObject({ refusals: 0, malformed: 0, timeouts: 0, forfeits: 0 });
+  }, 90_000);
 
   it('self-play seats remote agents on the server: each debate a live session, resumable like any batch', async () => {
     const args = ['selfplay', '--server', t.http, '--token', RESEARCHER_TOKEN, '--debaters', 'remote:ts-debater/remote:py-debater', '--judges', 'builtin:passage-judge'];
