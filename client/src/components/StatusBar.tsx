@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DebateView } from '@arena/shared';
 import { connectionAnnouncement, timeWarning, viewAnnouncements } from '../announcements.ts';
 import type { DebateRoomState } from '../room.ts';
-import { Countdown, turnText } from './common.tsx';
+import { ANSWER_LABELS, Countdown, turnText } from './common.tsx';
 
 /** The last few announcements, kept in a polite live region (new lines are read, old ones stay quiet). */
 export function useAnnouncer() {
@@ -87,7 +87,7 @@ export function StatusBar({ view, room, showTurn = true }: { view: DebateView; r
   return (
     <>
       {showTurn && (
-        <div className="status-bar" ref={ref} tabIndex={-1} data-testid="status-bar">
+        <div className={`status-bar${view.status === 'finished' ? ' over' : ''}`} ref={ref} tabIndex={-1} data-testid="status-bar">
           <span className="turn" data-testid="turn-text">
             {turnText(view)}
           </span>{' '}
@@ -97,9 +97,44 @@ export function StatusBar({ view, room, showTurn = true }: { view: DebateView; r
               Go to your judgement ↓
             </button>
           )}
+          {view.status === 'finished' && <Outcome view={view} />}
         </div>
       )}
       <LiveRegion items={items} />
     </>
+  );
+}
+
+/**
+ * Once the debate is finished, whether the judge was right and the correct answer, at the top
+ * (on a phone the verdict itself sits below the answers): only what this seat's view holds, so
+ * nothing shows where the rules withhold the outcome.
+ */
+function Outcome({ view }: { view: DebateView }) {
+  const v = view.verdict;
+  if (!v) return null;
+  const who = view.role === 'judge' ? 'You were' : 'The judge was';
+  const correct = view.correctIndex;
+  const toVerdict = () => {
+    const box = document.querySelector<HTMLElement>('section.verdict');
+    if (!box) return;
+    box.scrollIntoView({ block: 'start' });
+    box.focus({ preventScroll: true });
+  };
+  return (
+    <span className={`status-outcome ${v.correct ? 'right' : 'wrong'}`} data-testid="status-outcome">
+      <strong>
+        {who} {v.correct ? 'right' : 'wrong'}.
+      </strong>
+      {correct !== undefined && (
+        <>
+          {' '}
+          Correct answer: {ANSWER_LABELS[correct]}. <span className="status-answer">{view.answers[correct]}</span>
+        </>
+      )}{' '}
+      <button type="button" className="link small jump" onClick={toVerdict}>
+        The verdict ↓
+      </button>
+    </span>
   );
 }

@@ -10,6 +10,28 @@ import { evidenceUi } from '../evidence/index.ts';
 
 type Mode = 'judge' | 'full';
 
+/** The URL's names for the lenses: `?lens=judge` or `?lens=everything`. */
+const LENS: Record<Mode, string> = { judge: 'judge', full: 'everything' };
+
+/**
+ * Where the URL says to start: `?lens=judge|everything&step=N` (N from 1). Anything else
+ * falls back to the judge's lens and the first step; a step past the end is clamped once
+ * the steps are known.
+ */
+function placeInUrl(): { mode: Mode; at: number } {
+  const q = new URLSearchParams(location.search);
+  const mode: Mode = q.get('lens') === LENS.full ? 'full' : 'judge';
+  const step = q.get('step') ?? '';
+  const at = /^\d{1,9}$/.test(step) ? Math.max(0, Number(step) - 1) : 0;
+  return { mode, at };
+}
+
+/** What one step is in each lens, so the two counts make sense side by side. */
+const STEP_MEANS: Record<Mode, string> = {
+  judge: 'A step is each change the judge saw.',
+  full: 'A step is each event, including what the judge never saw.',
+};
+
 interface Step {
   view: DebateView;
   label: string;
@@ -64,24 +86,29 @@ function judgeStepLabel(view: DebateView): string {
 function fullSteps(record: TranscriptRecord): Step[] {
   return engineFullSteps(record.header, record.events).map(({ view, event }) => ({
     view,
-    label: event ? `#${event.seq} · ${describe(event)}` : 'Before the start',
+    label: event ? describe(event) : 'Before the start',
     events: event ? record.events.filter((e) => e.seq <= event.seq) : [],
   }));
 }
 
 export function Replay({ id }: { id: string }) {
-  const [mode, setMode] = useState<Mode>('judge');
+  const [mode, setMode] = useState<Mode>(() => placeInUrl().mode);
   const [judge, setJudge] = useState<Step[] | null>(null);
   const [full, setFull] = useState<Step[] | null>(null);
   const [fullError, setFullError] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [at, setAt] = useState(0);
+  const [at, setAt] = useState(() => placeInUrl().at);
   const [tree, setTree] = useState<ForkTree | null>(null);
   const token = new URLSearchParams(location.search).get('token') ?? undefined;
 
   useEffect(() => {
     document.title = `Replay ${id} · Oversight Arena`;
-    setAt(0);
+    const place = placeInUrl();
+    setMode(place.mode);
+    setAt(place.at);
+    setJudge(null);
+    setFull(null);
+    setFullError(null);
     setTree(null);
     // The branches are the researchers': with another token (a seat's) the request is refused and nothing shows.
     if (token) api.forks(id, token).then(setTree, () => setTree(null));
@@ -100,17 +127,33 @@ export function Replay({ id }: { id: string }) {
       .catch((e: Error) => setError(e.message));
   }, [id, token]);
 
+  // "Everything" asked for by the URL but not available (the debate is not finished): the judge's lens.
+  useEffect(() => {
+    if (mode === 'full' && fullError) setMode('judge');
+  }, [mode, fullError]);
+
   const steps = mode === 'judge' ? judge : full;
   const n = steps?.length ?? 0;
-  const step = steps?.[Math.min(at, n - 1)];
+  const cur = Math.max(0, Math.min(at, n - 1));
+  const step = steps?.[cur];
   const go = (i: number) => setAt(Math.max(0, Math.min(n - 1, i)));
+
+  // The place is kept in the URL as the reader steps, so a reload or a shared link opens the same step.
+  useEffect(() => {
+    if (!steps) return;
+    const url = new URL(location.href);
+    url.searchParams.set('lens', LENS[mode]);
+    if (n) url.searchParams.set('step', String(cur + 1));
+    else url.searchParams.delete('step');
+    if (url.href !== location.href) history.replaceState(history.state, '', url);
+  }, [steps, mode, cur, n]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement | null;
       if (t && /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName)) return;
-      if (e.key === 'ArrowRight') go(at + 1);
-      else if (e.key === 'ArrowLeft') go(at - 1);
+      if (e.key === 'ArrowRight') go(cur + 1);
+      else if (e.key === 'ArrowLeft') go(cur - 1);
       else if (e.key === 'Home') go(0);
       else if (e.key === 'End') go(n - 1);
       else return;
@@ -125,7 +168,7 @@ export function Replay({ id }: { id: string }) {
     const target = mode === m ? null : step?.view.rounds.length;
     setMode(m);
     const list = m === 'judge' ? judge : full;
-    if (list && at >= n - 1) setAt(list.length - 1);
+    if (list && cur >= n - 1) setAt(list.length - 1);
     else if (list && target !== null && target !== undefined) {
       const i = list.findIndex((s) => s.view.rounds.length >= target);
       setAt(i < 0 ? list.length - 1 : i);
@@ -141,7 +184,7 @@ export function Replay({ id }: { id: string }) {
   };
 
   if (error) return <ErrorBox>{error}</ErrorBox>;
-  if (!judge) return <Loading what="the transcript" />;
+  if (!judge || (mode === 'full' && !full)) return <Loading what="the transcript" />;
   const view = step?.view;
   const evidence = view && evidenceUi(view.evidenceKind);
 
@@ -167,19 +210,19 @@ export function Replay({ id }: { id: string }) {
         </div>
         {fullError && !full && <p className="muted small">{fullError}</p>}
         <div className="stepper" aria-label="Step through the debate">
-          <button type="button" onClick={() => go(0)} disabled={at === 0} aria-label="First step">
+          <button type="button" onClick={() => go(0)} disabled={cur === 0} aria-label="First step">
             First
           </button>
-          <button type="button" onClick={() => go(at - 1)} disabled={at === 0} aria-label="Back: previous step">
+          <button type="button" onClick={() => go(at - 1)} disabled={cur === 0} aria-label="Back: previous step">
             ← Back
           </button>
           <span className="step-label" aria-live="polite" data-testid="step-label">
-            {Math.min(at, n - 1) + 1} / {n} · {step?.label}
+            {n ? `Step ${cur + 1} of ${n} · ${step?.label}` : 'Nothing has happened yet'}
           </span>
-          <button type="button" onClick={() => go(at + 1)} disabled={at >= n - 1} aria-label="Forward: next step">
+          <button type="button" onClick={() => go(at + 1)} disabled={cur >= n - 1} aria-label="Forward: next step">
             Forward →
           </button>
-          <button type="button" onClick={() => go(n - 1)} disabled={at >= n - 1} aria-label="Last step">
+          <button type="button" onClick={() => go(n - 1)} disabled={cur >= n - 1} aria-label="Last step">
             Last
           </button>
           <label className="sr-only" htmlFor="jump">
@@ -194,7 +237,9 @@ export function Replay({ id }: { id: string }) {
             ))}
           </select>
         </div>
-        <p className="muted small">Keys: ← → step, Home/End first/last.</p>
+        <p className="muted small">
+          {STEP_MEANS[mode]} Keys: ← → step, Home/End first/last.
+        </p>
       </header>
       {tree && token && <ForkTreeView tree={tree} current={id} token={token} />}
       {view && evidence && (

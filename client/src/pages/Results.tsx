@@ -19,6 +19,8 @@ export function Results({ search }: { search: URLSearchParams }) {
   const preset = search.get('preset') ?? '';
   const tournament = search.get('tournament') ?? '';
   const query = search.toString();
+  // Debates played in the lobby or over the API (source "arena") are in the selection.
+  const playedHere = !!data && (source === '' || source === 'arena' || source === 'none') && data.sources.includes('arena');
 
   useEffect(() => {
     // The protocols as the server describes them (a preset names and titles itself).
@@ -165,6 +167,12 @@ export function Results({ search }: { search: URLSearchParams }) {
             </tbody>
           </table>
           </div>
+          {playedHere && (
+            <p className="small caveat" data-testid="lobby-caveat">
+              <strong>Debates played here are not blinded.</strong> Anyone may open a lobby debate on a public scenario, so a judge can see the same question argued in another debate first. Read these
+              figures as a demonstration; for measurements, run a study (<code>arena study</code>) over a private scenario pack.
+            </p>
+          )}
           {data.report.comparisons.length > 0 && (
             <div className="table-scroll">
               <table className="results-table">
