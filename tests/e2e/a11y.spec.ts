@@ -9,7 +9,7 @@ import { request as httpRequest } from 'node:http';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import { E2E_RESEARCHER_TOKEN } from '../../playwright.config.ts';
-import { myTurn, person } from './helpers.ts';
+import { myTurn, person, smallStudySpec } from './helpers.ts';
 
 type Created = { id: string; seats: Record<string, { path: string }> };
 
@@ -259,19 +259,7 @@ test('contrast of the non-text parts is at least 3:1: focus ring, field borders,
 test('a study participant by keyboard alone: each stage is announced, titled and focused', async ({ browser, request }) => {
   test.setTimeout(180_000); // several axe passes, beside another worker
   const auth = { authorization: `Bearer ${E2E_RESEARCHER_TOKEN}` };
-  const spec = {
-    id: 'e2e-a11y',
-    title: 'Accessible study',
-    seed: 'e2e-a11y-seed',
-    scenarios: { ids: ['log-of-the-petrel', 'the-quiet-relay'] },
-    publicItems: 'allow',
-    conditions: [{ name: 'blind', preset: 'blind' }],
-    itemsPerParticipant: 1,
-    judgementsPerCell: 1,
-    consent: '## Consent\nYou will judge a short question.',
-    instructions: '## How to judge\nWeigh the answers, then give your verdict.',
-    completion: { codes: { completed: 'A11Y1234', declined: 'NOPE1234', failed: 'FAIL1234', timedOut: 'TIME1234', noCapacity: 'FULL1234' }, redirect: 'https://panel.example/done?cc={code}' },
-  };
+  const spec = smallStudySpec('e2e-a11y', 'Accessible study', 'A11Y');
   expect((await request.post('/api/studies', { headers: auth, data: { spec } })).status()).toBe(201);
   const page = await person(browser, '/s/e2e-a11y?PROLIFIC_PID=A11Y-1&STUDY_ID=s&SESSION_ID=x');
   const said = page.getByTestId('study-announcements');

@@ -5,6 +5,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { E2E_RESEARCHER_TOKEN } from '../../playwright.config.ts';
+import { smallStudySpec } from './helpers.ts';
 
 const auth = { authorization: `Bearer ${E2E_RESEARCHER_TOKEN}` };
 
@@ -30,19 +31,7 @@ test('a study link to a study that is not on the server says there is no such st
 });
 
 test('an existing study opened without the panel link still asks for that link; closed, its dashboard does not call those at their items judging', async ({ page, request }) => {
-  const spec = {
-    id: 'e2e-first-visit',
-    title: 'First visit',
-    seed: 'first-visit-seed',
-    scenarios: { ids: ['log-of-the-petrel', 'the-quiet-relay'] },
-    publicItems: 'allow',
-    conditions: [{ name: 'blind', preset: 'blind' }],
-    itemsPerParticipant: 1,
-    judgementsPerCell: 1,
-    consent: '## Consent\nYou will judge a short question.',
-    instructions: '## How to judge\nWeigh the answers, then give your verdict.',
-    completion: { codes: { completed: 'FV001234', declined: 'NOPE1234', failed: 'FAIL1234', timedOut: 'TIME1234', noCapacity: 'FULL1234' }, redirect: 'https://panel.example/done?cc={code}' },
-  };
+  const spec = smallStudySpec('e2e-first-visit', 'First visit', 'FV00');
   const launched = await request.post('/api/studies', { headers: auth, data: { spec } });
   expect(launched.status(), await launched.text()).toBe(201);
   await page.goto('/s/e2e-first-visit');

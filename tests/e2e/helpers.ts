@@ -1,12 +1,29 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { expect, type Browser, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 
 export const SHOTS = 'tests/artifacts/screenshots';
 
 // The browser tests share one server and run two at a time. A running study hides its items
 // from the lobby, results and replays, so the study tests take their items only from
 // the-light-sacks-of-wendmere, log-of-the-petrel and the-quiet-relay, which no other test uses.
+
+/** A small study spec: one blind item over log-of-the-petrel or the-quiet-relay, no practice; `code` prefixes its completion codes. */
+export function smallStudySpec(id: string, title: string, code: string) {
+  return {
+    id,
+    title,
+    seed: `${id}-seed`,
+    scenarios: { ids: ['log-of-the-petrel', 'the-quiet-relay'] },
+    publicItems: 'allow',
+    conditions: [{ name: 'blind', preset: 'blind' }],
+    itemsPerParticipant: 1,
+    judgementsPerCell: 1,
+    consent: '## Consent\nYou will judge a short question.',
+    instructions: '## How to judge\nWeigh the answers, then give your verdict.',
+    completion: { codes: { completed: `${code}1234`, declined: 'NOPE1234', failed: 'FAIL1234', timedOut: 'TIME1234', noCapacity: 'FULL1234' }, redirect: 'https://panel.example/done?cc={code}' },
+  };
+}
 
 /**
  * Saves a screenshot under tests/artifacts/screenshots. The README's pictures in
@@ -101,4 +118,31 @@ export async function expectNoLeak(page: Page, passage: string, quotes: string[]
     if (quotes.some((q) => norm(q).includes(norm(s)))) continue;
     expect(shown, 'the judge sees an unquoted passage sentence').not.toContain(norm(s));
   }
+}
+
+/** A debate played by built-in agents alone (both debaters and the judge), waited for to its verdict; its id. */
+export async function finishedAgentDebate(request: APIRequestContext, scenarioId = 'the-lantern-room'): Promise<string> {
+  const res = await request.post('/api/debates', {
+    data: {
+      scenarioId,
+      preset: 'debate',
+      seats: { A: { kind: 'agent', agent: 'builtin:passage-debater' }, B: { kind: 'agent', agent: 'builtin:passage-debater' }, judge: { kind: 'agent', agent: 'builtin:passage-judge' } },
+    },
+  });
+  expect(res.status()).toBe(201);
+  const { id } = (await res.json()) as { id: string };
+  await expect.poll(async () => ((await (await request.get(`/api/debates/${id}`)).json()) as { status: string }).status, { timeout: 30_000 }).toBe('finished');
+  return id;
+}
+
+/** Creates a debate on the-lantern-room from the lobby's form, as a person would; reads a seat's link by its label ("Debater A", "Judge", "Observers"). */
+export async function createInLobby(page: Page): Promise<(label: string) => Promise<string>> {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Oversight Arena' })).toBeVisible();
+  await page.getByLabel('Scenario', { exact: true }).selectOption('the-lantern-room');
+  await page.getByRole('radio', { name: 'Debate', exact: true }).check();
+  await page.getByRole('button', { name: 'Create debate' }).click();
+  const created = page.getByTestId('created');
+  await expect(created).toBeVisible();
+  return (label: string) => created.getByRole('textbox', { name: `${label} link` }).inputValue();
 }

@@ -1,14 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { person } from './helpers.ts';
+import { createInLobby, person } from './helpers.ts';
 
 test('the lobby stops watching a new debate once its creator opens a seat, so the room does not count them as watching', async ({ browser, page }) => {
-  await page.goto('/');
-  await page.getByLabel('Scenario', { exact: true }).selectOption('the-lantern-room');
-  await page.getByRole('radio', { name: 'Debate', exact: true }).check();
-  await page.getByRole('button', { name: 'Create debate' }).click();
+  const link = await createInLobby(page);
   const created = page.getByTestId('created');
-  await expect(created).toBeVisible();
-  const link = (label: string) => created.getByRole('textbox', { name: `${label} link` }).inputValue();
   const [linkB, linkJudge, linkObserver] = await Promise.all([link('Debater B'), link('Judge'), link('Observers')]);
 
   // Someone else takes seat B: while the lobby panel watches, the room counts it.
@@ -28,6 +23,6 @@ test('the lobby stops watching a new debate once its creator opens a seat, so th
 
   // A real observer is still counted.
   const watcher = await person(browser, linkObserver);
-  await expect(watcher.getByText('Watching')).toBeVisible();
+  await expect(watcher.getByText('Watching', { exact: true })).toBeVisible();
   await expect(watching).toHaveText('1 watching');
 });

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { expectNoLeak, judge, myTurn, person, quoteBySelecting, shot, speak } from './helpers.ts';
+import { createInLobby, expectNoLeak, judge, myTurn, person, quoteBySelecting, shot, speak } from './helpers.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -12,14 +12,8 @@ async function passageOf(page: Page): Promise<string> {
 
 test('a debate created in the lobby is played to a verdict by two debaters and a judge', async ({ browser, page }) => {
   test.setTimeout(120_000); // three browsers through a whole debate, beside another worker
-  await page.goto('/');
-  await expect(page.getByRole('heading', { name: 'Oversight Arena' })).toBeVisible();
-  await page.getByLabel('Scenario', { exact: true }).selectOption('the-lantern-room');
-  await page.getByRole('radio', { name: 'Debate', exact: true }).check();
-  await page.getByRole('button', { name: 'Create debate' }).click();
+  const link = await createInLobby(page);
   const created = page.getByTestId('created');
-  await expect(created).toBeVisible();
-  const link = (label: string) => created.getByRole('textbox', { name: `${label} link` }).inputValue();
   const [linkA, linkB, linkJudge, linkObserver] = await Promise.all([link('Debater A'), link('Debater B'), link('Judge'), link('Observers')]);
   debateId = new URL(linkA).pathname.split('/')[2]!;
 
@@ -85,7 +79,7 @@ test('a debate created in the lobby is played to a verdict by two debaters and a
   await expect(watcher.getByRole('button', { name: 'End and give verdict' })).toHaveCount(0);
   await judge(j, 0, 80, true);
   for (const p of [j, a, b, watcher]) await expect(p.getByRole('region', { name: 'Verdict' })).toBeVisible();
-  await expect(j.getByText('Correct answer:')).toBeVisible();
+  await expect(j.getByRole('region', { name: 'Verdict' }).getByText('Correct answer:')).toBeVisible();
   await expectNoLeak(j, passage, quotes);
   await expectNoLeak(watcher, passage, quotes);
   await shot(j, 'judge-verdict');

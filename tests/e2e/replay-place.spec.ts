@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { finishedAgentDebate } from './helpers.ts';
 
 /** The step label's "Step i of n", as numbers. */
 async function stepOf(page: Page): Promise<[number, number]> {
@@ -14,16 +15,7 @@ const place = (page: Page) => {
 
 test('the replay keeps its lens and step in the URL: a reload and a shared link open the same place', async ({ page, request }) => {
   // A debate played by builtin agents alone, to its verdict.
-  const res = await request.post('/api/debates', {
-    data: {
-      scenarioId: 'the-lantern-room',
-      preset: 'debate',
-      seats: { A: { kind: 'agent', agent: 'builtin:passage-debater' }, B: { kind: 'agent', agent: 'builtin:passage-debater' }, judge: { kind: 'agent', agent: 'builtin:passage-judge' } },
-    },
-  });
-  expect(res.status()).toBe(201);
-  const { id } = (await res.json()) as { id: string };
-  await expect.poll(async () => ((await (await request.get(`/api/debates/${id}`)).json()) as { status: string }).status, { timeout: 30_000 }).toBe('finished');
+  const id = await finishedAgentDebate(request);
 
   await page.goto(`/replay/${id}`);
   const label = page.getByTestId('step-label');

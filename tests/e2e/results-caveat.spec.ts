@@ -1,18 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { shot } from './helpers.ts';
+import { finishedAgentDebate, shot } from './helpers.ts';
 
 test('the results page says that debates played here are not blinded, and points to studies for measurements', async ({ page, request }) => {
   // A debate played here (builtin agents, to its verdict), so the selection has debates from the lobby's source.
-  const res = await request.post('/api/debates', {
-    data: {
-      scenarioId: 'the-lantern-room',
-      preset: 'debate',
-      seats: { A: { kind: 'agent', agent: 'builtin:passage-debater' }, B: { kind: 'agent', agent: 'builtin:passage-debater' }, judge: { kind: 'agent', agent: 'builtin:passage-judge' } },
-    },
-  });
-  expect(res.status()).toBe(201);
-  const { id } = (await res.json()) as { id: string };
-  await expect.poll(async () => ((await (await request.get(`/api/debates/${id}`)).json()) as { status: string }).status, { timeout: 30_000 }).toBe('finished');
+  await finishedAgentDebate(request);
 
   await page.goto('/results');
   const table = page.getByRole('table').first();
