@@ -61,9 +61,11 @@ function useDebateAnnouncements(view: DebateView, room: DebateRoomState, announc
 /**
  * Whose turn it is and the time left, kept in view (sticky at the top, so a phone's
  * judge has it beside the panel), with the page's polite live region. After an action
- * of this page is answered, focus lands here, not on <body>.
+ * of this page is answered, focus lands here, not on <body>. Once the debate is finished it
+ * shows the outcome the view holds, unless `showOutcome` is false (a study page whose
+ * feedback is not after each item says only that the verdict is recorded).
  */
-export function StatusBar({ view, room, showTurn = true }: { view: DebateView; room: DebateRoomState; showTurn?: boolean }) {
+export function StatusBar({ view, room, showTurn = true, showOutcome = true }: { view: DebateView; room: DebateRoomState; showTurn?: boolean; showOutcome?: boolean }) {
   const { items, announce } = useAnnouncer();
   useDebateAnnouncements(view, room, announce);
   const ref = useRef<HTMLDivElement>(null);
@@ -97,7 +99,7 @@ export function StatusBar({ view, room, showTurn = true }: { view: DebateView; r
               Go to your judgement ↓
             </button>
           )}
-          {view.status === 'finished' && <Outcome view={view} />}
+          {view.status === 'finished' && showOutcome && <Outcome view={view} />}
         </div>
       )}
       <LiveRegion items={items} />

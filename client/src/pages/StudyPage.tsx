@@ -270,7 +270,7 @@ function StudyItem({
           <h1>{debating ? `Debate ${item.position}` : `${item.position} of ${item.total}`}</h1>
         </div>
       </header>
-      {view && <StatusBar view={view} room={room} showTurn={item.kind !== 'check'} />}
+      {view && <StatusBar view={view} room={room} showTurn={item.kind !== 'check'} showOutcome={feedback === 'afterEach'} />}
       {room.error && <ErrorBox>{room.error}</ErrorBox>}
       <Refusal refusal={room.refusal} onDismiss={room.dismissRefusal} />
       {!view && !room.error && <Loading what="the debate" />}
