@@ -5,8 +5,7 @@
  * (an original re-judged several times counts once, with its mean), and the paired
  * difference (re-judged − original) with a 95% paired bootstrap over originals.
  */
-import type { DebateHeader, TranscriptRecord } from '@arena/shared';
-import { pairedBootstrap, type PairedDifference } from '../../../shared/src/stats/paired.ts';
+import { pairedBootstrap, type DebateHeader, type PairedDifference, type TranscriptRecord } from '@arena/shared';
 import type { RejudgeMeta } from './header.ts';
 
 export interface RejudgeRow {
