@@ -201,7 +201,7 @@ export async function createArena(config: Config, options: { stores?: Stores } =
       app.use(securityHeaders(join(clientDir, 'index.html')));
       app.use('/api', api);
       if (existsSync(join(clientDir, 'index.html'))) {
-        app.use(clientFiles(clientDir, { admit }));
+        app.use(clientFiles(clientDir, { admit, mayKnow: async (id, bearer) => (await debates.summary({ bearer }, id)).ok }));
       } else {
         app.get('/', (_req, res) => {
           res.type('text').send('Oversight Arena server is running. The web client is not built: run `npm run build` (npm start does it).');

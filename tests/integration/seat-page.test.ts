@@ -47,7 +47,7 @@ describe("a seat link's page", () => {
     await room.leave(true);
   });
 
-  it('decides nothing: with a wrong token the join is refused when the socket joins', async () => {
+  it('decides nothing: with a wrong token for a public debate the join is refused when the socket joins', async () => {
     const created = await t.createDebate({ scenarioId: 'the-lantern-room', preset: 'debate' });
     const served = await page(`/debate/${created.id}/judge?token=not-the-token`);
     expect(served.reservation).not.toBeNull();
@@ -65,6 +65,22 @@ describe("a seat link's page", () => {
     }
     // An observer's link needs no token: a public debate's observer page has its reservation.
     expect((await page(`/debate/${created.id}`)).reservation).not.toBeNull();
+  });
+
+  it('is the plain page for a private debate to a stranger, as for one that does not exist; its own links get their reservation', async () => {
+    const hidden = await t.createDebate({ scenarioId: 'the-lantern-room', preset: 'debate', visibility: 'private' });
+    const judge = hidden.seats.judge!.token!;
+    const stranger = [`/debate/${hidden.id}`, `/debate/${hidden.id}/judge?token=not-a-token-of-it`];
+    const missing = ['/debate/no-such-debate', '/debate/no-such-debate/judge?token=not-a-token-of-it'];
+    for (const path of [...stranger, ...missing]) {
+      const served = await page(path);
+      expect(served.reservation, path).toBeNull();
+      expect(served.headers.get('cache-control'), path).toBe('no-cache');
+    }
+    expect((await page(stranger[0]!)).html).toBe((await page(missing[0]!)).html);
+    expect((await page(`/debate/${hidden.id}/judge?token=${judge}`)).reservation).not.toBeNull();
+    // Its judge's link opens its observer page too (the token is one of the debate's).
+    expect((await page(`/debate/${hidden.id}?token=${judge}`)).reservation).not.toBeNull();
   });
 
   it('reads its options from the path and escapes what it embeds', () => {

@@ -8,6 +8,7 @@
  *
  * A reservation decides nothing: who may take the seat is decided when the WebSocket joins
  * (the room's onAuth, access/join.ts), as for any reservation, and an unused one expires.
+ * Only a caller who may know of the debate (its summary, by the access policy) gets one.
  * The reservation goes through the matchmaker's guarded entry point (http/matchmaking.ts)
  * and the per-address connection limit, like the matchmaking request it replaces. Such a
  * page is never stored by a cache (`no-store`). A link without a token (a reload: the
@@ -53,6 +54,12 @@ export interface SeatPageDeps {
   html: string;
   /** A refusal when the request's address is at its connection limit (the matchmaking request's own check). */
   admit: (req: IncomingMessage) => { status: number; error: string } | null;
+  /**
+   * Whether the link's token (or no token, for an observer) may know of the debate, as the
+   * access policy decides for its summary: a private or hidden debate is reserved for no
+   * stranger, so the page of one and of a debate that does not exist are the same page.
+   */
+  mayKnow: (debateId: string, token: string | undefined) => Promise<boolean>;
 }
 
 /**
@@ -65,6 +72,7 @@ export async function serveSeatPage(deps: SeatPageDeps, req: Request, res: Respo
   if (!options || deps.admit(req)) return false;
   let reservation: unknown;
   try {
+    if (!(await deps.mayKnow(options.debateId, options.token))) return false;
     reservation = await (matchMaker.controller as unknown as { invokeMethod(m: string, r: string, o: unknown, a?: unknown): Promise<unknown> }).invokeMethod('joinOrCreate', ROOM_NAME, options);
   } catch {
     return false;
