@@ -7,19 +7,18 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
-import type { TranscriptRecord } from '@arena/shared';
 import { agentCatalog } from '../agent-catalog.ts';
 import { defaultAgentsConfig, loadAgentsConfig } from '../agents/registry.ts';
 import { ratingsTables, strengthTable, table } from '../report/format.ts';
 import { computeReport, type Report } from '../report/report.ts';
 import { loadScenarioPacks } from '../scenarios/load.ts';
-import type { Store } from '../store/store.ts';
 import { plannedCount, runTournament, tournamentScenarios, TOURNAMENT_FORMATS, type TournamentFormat, type TournamentSpec, type TournamentSummary } from '../tournament/tournament.ts';
 import { researcherToken, serverUrl } from './agents.ts';
 import { batchProgress } from './batch-progress.ts';
 import { readJsonLines } from './ndjson.ts';
 import { batchOptions, list, positiveInt } from './options.ts';
-import { commandStore } from './store.ts';
+import { commandStore, commandStores } from './store.ts';
+import { loadSelection } from '../report/select.ts';
 
 interface TournamentOptions {
   id: string;
@@ -49,7 +48,7 @@ function format(value: string): TournamentFormat {
 }
 
 /** The rounds and the standings as text. */
-export function formatTournament(s: Pick<TournamentSummary, 'id' | 'format' | 'rounds' | 'standings' | 'unplayedRounds'>): string {
+function formatTournament(s: Pick<TournamentSummary, 'id' | 'format' | 'rounds' | 'standings' | 'unplayedRounds'>): string {
   const out: string[] = [`Tournament ${s.id} (${s.format})`];
   for (const r of s.rounds) {
     const matches = r.matches.map((m) => `${m.a} ${fmt(m.scoreA)}–${fmt(m.scoreB)} ${m.b}`);
@@ -67,12 +66,6 @@ export function formatTournament(s: Pick<TournamentSummary, 'id' | 'format' | 'r
 }
 
 const fmt = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(1));
-
-async function tournamentRecords(store: Store, id: string): Promise<TranscriptRecord[]> {
-  const records: TranscriptRecord[] = [];
-  for await (const r of store.transcripts({ meta: { 'tournament.id': id } })) records.push(r);
-  return records;
-}
 
 export function registerTournament(program: Command): void {
   batchOptions(program.command('tournament'))
@@ -100,29 +93,28 @@ export function registerTournament(program: Command): void {
         progress.stop();
       }
       const report = opts.server ? await serverReport(opts) : await localReport(opts);
-      {
-        if (opts.html) {
-          const { htmlReport } = await import('../report/html.ts');
-          await writeFile(opts.html, await htmlReport(report, `Tournament ${opts.id}`, [formatTournament(summary)]));
-        }
-        if (opts.json) console.log(JSON.stringify({ ...summary, ratings: report.ratings, strength: report.strength }, null, 2));
-        else {
-          console.log([formatTournament(summary), ...ratingsTables(report), ...strengthTable(report)].join('\n'));
-          console.log(`\n${summary.played} played, ${summary.skipped} already stored, ${summary.failed} failed, ${summary.unfinished} unfinished of ${summary.planned} planned in ${summary.seconds.toFixed(1)} s${opts.html ? `; wrote ${opts.html}` : ''}`);
-          for (const e of summary.errors.slice(0, 10)) console.log(`  ${e.id}: ${e.error}`);
-        }
+      if (opts.html) {
+        const { htmlReport } = await import('../report/html.ts');
+        await writeFile(opts.html, await htmlReport(report, `Tournament ${opts.id}`, [formatTournament(summary)]));
+      }
+      if (opts.json) console.log(JSON.stringify({ ...summary, ratings: report.ratings, strength: report.strength }, null, 2));
+      else {
+        console.log([formatTournament(summary), ...ratingsTables(report), ...strengthTable(report)].join('\n'));
+        console.log(`\n${summary.played} played, ${summary.skipped} already stored, ${summary.failed} failed, ${summary.unfinished} unfinished of ${summary.planned} planned in ${summary.seconds.toFixed(1)} s${opts.html ? `; wrote ${opts.html}` : ''}`);
+        for (const e of summary.errors.slice(0, 10)) console.log(`  ${e.id}: ${e.error}`);
       }
       if (summary.failed) process.exitCode = 1;
     });
 }
 
-/** The report over the tournament's debates in the command's store. */
+/** The report over the tournament's debates in the command's store, selected as `arena report --tournament` selects them. */
 async function localReport(opts: TournamentOptions): Promise<Report> {
-  const store = await commandStore(opts.dataDir);
+  const stores = await commandStores(opts.dataDir);
   try {
-    return computeReport(await tournamentRecords(store, opts.id), { tournament: opts.id });
+    const filter = { tournament: opts.id };
+    return computeReport(await loadSelection(stores, filter), filter);
   } finally {
-    await store.close();
+    await stores.close();
   }
 }
 

@@ -146,14 +146,20 @@ export function prepareDebate(deps: Pick<CreateDeps, 'scenarios' | 'agentCapabil
   return header;
 }
 
+/** A new secret token for each human seat of a debate (its seat links carry them). */
+export function humanSeatTokens(header: Pick<DebateHeader, 'seats'>): Partial<Record<Seat, string>> {
+  const tokens: Partial<Record<Seat, string>> = {};
+  for (const [seat, c] of Object.entries(header.seats)) if (c.kind === 'human') tokens[seat as Seat] = newToken();
+  return tokens;
+}
+
 /**
  * Creates a live debate: checks it, gives every human seat a token, and writes
  * header, tokens and visibility in one transaction; then calls onCreated(id).
  */
 export async function createDebate(deps: CreateDeps, request: DebateRequest, visibility: Visibility): Promise<CreatedDebate> {
   const header = prepareDebate(deps, request);
-  const tokens: Partial<Record<Seat, string>> = {};
-  for (const [seat, c] of Object.entries(header.seats)) if (c.kind === 'human') tokens[seat as Seat] = newToken();
+  const tokens = humanSeatTokens(header);
   try {
     await deps.store.createDebateWithTokens(header, tokens, visibility);
   } catch (err) {

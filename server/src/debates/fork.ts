@@ -13,12 +13,13 @@ import {
   ENGINE_VERSION,
   replay,
   type DebateEvent,
+  type DebateStatus,
   type DebateHeader,
   type Seat,
   type SeatConfig,
   type TranscriptRecord,
 } from '@arena/shared';
-import { checkSeats, CreateRefused, type CreateDeps } from './create.ts';
+import { checkSeats, CreateRefused, humanSeatTokens, type CreateDeps } from './create.ts';
 import type { Store } from '../store/store.ts';
 import { newDebateId, newToken } from '../tokens.ts';
 
@@ -35,7 +36,7 @@ export interface ForkInput {
 }
 
 /** The fork of `parent` at `input.at`: its header and first events (the parent's, then `resume` when it starts mid-turn). */
-export function prepareFork(deps: Pick<CreateDeps, 'agentCapabilities' | 'makeAgent'>, parent: TranscriptRecord, input: ForkInput, now: number): { header: DebateHeader; events: DebateEvent[] } {
+export function prepareFork(deps: Pick<CreateDeps, 'agentCapabilities' | 'makeAgent'>, parent: TranscriptRecord, input: ForkInput, now: number): { header: DebateHeader; events: DebateEvent[]; status: DebateStatus } {
   const n = parent.events.length;
   if (!Number.isInteger(input.at) || input.at < 0 || input.at > n) throw new CreateRefused(400, `at: debate ${parent.header.id} has ${n} events; fork at 0 to ${n}`);
   const seats: Partial<Record<Seat, SeatConfig>> = { ...parent.header.seats };
@@ -63,7 +64,8 @@ export function prepareFork(deps: Pick<CreateDeps, 'agentCapabilities' | 'makeAg
     throw new CreateRefused(409, `debate ${parent.header.id} is over after ${input.at} events; fork at fewer`);
   }
   if (state.status === 'running') events.push({ seq: input.at, at: now, seat: 'system', action: { type: 'resume' } });
-  return { header, events };
+  // `resume` leaves a running debate running: the status is the replay's.
+  return { header, events, status: state.status };
 }
 
 /**
@@ -76,12 +78,10 @@ export async function createFork(
   input: ForkInput,
   now: number,
 ): Promise<{ header: DebateHeader; tokens: Partial<Record<Seat, string>> }> {
-  const { header, events } = prepareFork(deps, parent, input, now);
-  const state = replay(header, events);
-  const stored = await deps.store.saveTranscript({ header, events, status: state.status, verdict: null } as TranscriptRecord, 'private');
+  const { header, events, status } = prepareFork(deps, parent, input, now);
+  const stored = await deps.store.saveTranscript({ header, events, status, verdict: null } as TranscriptRecord, 'private');
   if (!stored) throw new CreateRefused(409, `debate ${header.id} exists`);
-  const tokens: Partial<Record<Seat, string>> = {};
-  for (const [seat, c] of Object.entries(header.seats)) if (c.kind === 'human') tokens[seat as Seat] = newToken();
+  const tokens = humanSeatTokens(header);
   await deps.store.setSeatTokens(header.id, tokens);
   await deps.onCreated?.(header.id);
   return { header, tokens };

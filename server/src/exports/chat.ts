@@ -4,7 +4,7 @@
  * taken, in the format those templates ask for. The chat fine-tuning, preference and
  * evaluation exports all use it.
  */
-import { answerLabel, type Action, type LegalAction, type Segment } from '@arena/shared';
+import { answerLabel, segmentText, type Action, type LegalAction, type Segment } from '@arena/shared';
 import { buildPrompt, crossInstruction } from '../agents/llm/prompts.ts';
 import type { SeatTurn } from './seat-turns.ts';
 
@@ -16,7 +16,7 @@ export interface ChatMessage {
 /** A recorded speech as a model would have written it: its words, quotes in <quote> tags. */
 export function speechText(segments: readonly Segment[]): string {
   return segments
-    .map((g) => (g.kind === 'quote' ? `<quote>${g.text}</quote>` : g.kind === 'text' ? g.text : `[pixel ${g.index}]`))
+    .map((g) => (g.kind === 'quote' ? `<quote>${g.text}</quote>` : segmentText(g)))
     .join('')
     .trim();
 }

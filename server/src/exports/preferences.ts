@@ -158,7 +158,7 @@ export interface ForkBranch {
  * The branch a finished debate makes from event `eventIndex` on: the first debater speech at
  * or after it (by `seat` when given; null when there is none).
  */
-export function branchAt(r: TranscriptRecord, eventIndex: number, bySeat?: DebaterSeat, promptsDir?: string): { branch: ForkBranch; prompt: () => ChatMessage[] } | null {
+function branchAt(r: TranscriptRecord, eventIndex: number, bySeat?: DebaterSeat, promptsDir?: string): { branch: ForkBranch; prompt: () => ChatMessage[] } | null {
   // A parent that is itself a fork may have been forked within the events it copied.
   const { turns, sides } = debateTurns(r, { inherited: true });
   const turn = turns.find((t) => t.index >= eventIndex && t.seat !== 'judge' && t.event.action.type === 'speech' && (bySeat === undefined || t.seat === bySeat));

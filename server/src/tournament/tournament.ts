@@ -9,7 +9,7 @@
  * so running a tournament again skips what is stored and pairs the same way.
  */
 import { createHash } from 'node:crypto';
-import { fitBradleyTerry, type Scenario, type TranscriptRecord } from '@arena/shared';
+import { ELO_PER_LOG, fitBradleyTerry, type Scenario, type TranscriptRecord } from '@arena/shared';
 import { matchesOf } from '../report/ratings.ts';
 import { outcomeOf } from '../report/outcomes.ts';
 import { planDebates, runPlanned, selectScenarios, type BatchOptions, type BatchSummary, type PlannedDebate } from '../selfplay/batch.ts';
@@ -124,13 +124,13 @@ function tagged(items: PlannedDebate[], meta: TournamentMeta): PlannedDebate[] {
 }
 
 /** The baseline: each debater against a copy of itself, and as consultant, over every question. */
-export function baselineDebates(spec: TournamentSpec): PlannedDebate[] {
+function baselineDebates(spec: TournamentSpec): PlannedDebate[] {
   const meta: TournamentMeta = { id: spec.id, format: spec.format, round: 0, fingerprint: fingerprintOf(spec) };
   return tagged(planDebates({ scenarios: spec.scenarios, presets: ['debate', 'consultancy'], assignments: spec.agents.map((a) => ({ debaters: [a], judge: spec.judge })), seeds: seedsOf(spec, 'base') }), meta);
 }
 
 /** A round's matches: every question × seed for each pair, the two debaters taking the correct answer in turn. */
-export function matchDebates(spec: TournamentSpec, round: number, pairs: readonly Pair[]): PlannedDebate[] {
+function matchDebates(spec: TournamentSpec, round: number, pairs: readonly Pair[]): PlannedDebate[] {
   const meta: TournamentMeta = { id: spec.id, format: spec.format, round, fingerprint: fingerprintOf(spec) };
   return tagged(planDebates({ scenarios: spec.scenarios, presets: ['debate'], assignments: pairs.map(([a, b]) => ({ debaters: [a, b], judge: spec.judge })), seeds: seedsOf(spec, `r${round}`) }), meta);
 }
@@ -141,7 +141,7 @@ export function plannedCount(spec: TournamentSpec): number {
 }
 
 /** A match's result from its stored debates. */
-export function matchResult(round: number, [a, b]: Pair, records: readonly TranscriptRecord[]): MatchResult {
+function matchResult(round: number, [a, b]: Pair, records: readonly TranscriptRecord[]): MatchResult {
   const result: MatchResult = { round, a, b, debates: 0, scoreA: 0, scoreB: 0 };
   for (const r of records) {
     const o = outcomeOf(r);
@@ -156,7 +156,7 @@ export function matchResult(round: number, [a, b]: Pair, records: readonly Trans
 }
 
 /** Standings after the rounds given: match points, debate wins, and a Bradley–Terry rating over the debates of the matches. */
-export function standingsOf(agents: readonly string[], rounds: readonly RoundResult[]): Standing[] {
+function standingsOf(agents: readonly string[], rounds: readonly RoundResult[]): Standing[] {
   const table = new Map(agents.map((agent) => [agent, { agent, points: 0, debateWins: 0, matches: 0, rating: 1500 }]));
   const games: { a: string; b: string; score: number; weight: number }[] = [];
   for (const round of rounds) {
@@ -174,7 +174,7 @@ export function standingsOf(agents: readonly string[], rounds: readonly RoundRes
     }
   }
   const fit = fitBradleyTerry([...agents], games, { prior: 1 });
-  for (const s of table.values()) s.rating = 1500 + (400 / Math.LN10) * (fit.strength.get(s.agent) ?? 0);
+  for (const s of table.values()) s.rating = 1500 + ELO_PER_LOG * (fit.strength.get(s.agent) ?? 0);
   return [...table.values()];
 }
 

@@ -5,7 +5,7 @@
  * judge turn is the last (the judge gives its final probabilities). Votes are events.
  */
 import type { Seat } from '../protocol/actions.ts';
-import type { DebateState } from './types.ts';
+import type { DebateState, Vote } from './types.ts';
 
 /** The seats that vote under these rules (none when the option is off). */
 export function voters(state: Pick<DebateState, 'header'>): Seat[] {
@@ -15,11 +15,16 @@ export function voters(state: Pick<DebateState, 'header'>): Seat[] {
   return mode === 'all' ? [...debaters, 'judge'] : debaters;
 }
 
+/** Each seat's last vote among `votes` (a vote taken back and cast again counts once, as the last), in the order each seat first voted. */
+export function lastVoteOfEachSeat(votes: readonly Vote[]): Vote[] {
+  const last = new Map<Seat, Vote>();
+  for (const v of votes) last.set(v.seat, v);
+  return [...last.values()];
+}
+
 /** Each voter's latest vote. */
-export function latestVotes(state: Pick<DebateState, 'rounds'>): Map<Seat, boolean> {
-  const latest = new Map<Seat, boolean>();
-  for (const r of state.rounds) for (const v of r.votes ?? []) latest.set(v.seat, v.end);
-  return latest;
+function latestVotes(state: Pick<DebateState, 'rounds'>): Map<Seat, boolean> {
+  return new Map(lastVoteOfEachSeat(state.rounds.flatMap((r) => r.votes ?? [])).map((v) => [v.seat, v.end]));
 }
 
 /** Whether every voter has voted to end. */

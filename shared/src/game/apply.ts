@@ -4,11 +4,11 @@ import { crossLimits, roundKindAt } from '../rules/rules.ts';
 import { log2Score, probabilityProblem, uniform } from '../scoring/scoring.ts';
 import { judgedCorrect } from '../stats/verdict.ts';
 import { opponentOf, questionsDone } from './cross.ts';
-import { voters } from './agreement.ts';
+import { lastVoteOfEachSeat, voters } from './agreement.ts';
 import { roleMayTake, roleOf, roleRefusalMessage, type Role } from './roles.ts';
 import { sidesOf } from './sides.ts';
 import { canContinue, canEnd, currentRound, legalActions, nextRoundIndex, toMove } from './turns.ts';
-import type { ApplyResult, Choice, DebateState, JudgeTurn, Question, Round, Speech, Verdict, Vote } from './types.ts';
+import type { ApplyResult, Choice, DebateState, JudgeTurn, Question, Round, Speech, Verdict } from './types.ts';
 
 const refuse = (code: Refusal['code'], message: string): ApplyResult => ({ ok: false, refusal: { code, message } });
 
@@ -90,7 +90,6 @@ function turnProblem(state: DebateState, type: 'speech' | 'judge' | 'choose' | '
     return refuse('already-spoke', 'you have already asked your question this round');
   }
   if (type === 'question' || type === 'answer') return refuse('not-your-turn', 'questions and answers belong to a cross-examination round');
-  if (role !== 'debater') return refuse('not-your-turn', 'the debaters are speaking; the judge’s turn comes when the round is complete');
   if (round.speeches.some((s) => s.seat === seat)) return refuse('already-spoke', 'you have already spoken this round');
   return refuse('not-your-turn', `it is not your turn (waiting for ${toMove(state).join(', ')})`);
 }
@@ -181,18 +180,11 @@ function completeSpeechRound(state: DebateState, now: number): DebateState {
   // Nothing of the order in which hidden speeches, questions, answers or votes arrived survives:
   // of the votes, each seat's latest in the round, debaters in speaking order, the judge last.
   const questions = round.questions ? { questions: [...round.questions].sort(bySpeaker) } : {};
-  const votes = round.votes ? { votes: latestEachSeat(round.votes).sort((a, b) => seatRank(order, a.seat) - seatRank(order, b.seat)) } : {};
+  const votes = round.votes ? { votes: lastVoteOfEachSeat(round.votes).sort((a, b) => seatRank(order, a.seat) - seatRank(order, b.seat)) } : {};
   let next = withRound(state, { ...round, speeches: [...round.speeches].sort(bySpeaker), ...questions, ...votes, complete: true });
   next = { ...next, speechRounds: next.speechRounds + 1 };
   // A schedule that ends on speeches still ends with the judge's decision.
   return openRound(next, nextRoundIndex(next, round.index) ?? round.index + 1, now);
-}
-
-/** Each seat's last vote of a round (a vote taken back and cast again counts once, as the last). */
-function latestEachSeat(votes: readonly Vote[]): Vote[] {
-  const last = new Map<Seat, Vote>();
-  for (const v of votes) last.set(v.seat, v);
-  return [...last.values()];
 }
 
 /** A seat's place when a round's votes are listed: the debaters in speaking order, then the judge. */

@@ -26,7 +26,7 @@ export function answerPoint(state: DebateState, seat: Seat): number | null {
  * action (the question to answer) of `now`. Its bytes hold nothing from after event `at`
  * but the question.
  */
-export function forkedView(now: DebateState, events: readonly DebateEvent[], seat: Seat, at: number): DebateView {
+function forkedView(now: DebateState, events: readonly DebateEvent[], seat: Seat, at: number): DebateView {
   const earlier = viewFor(replay(now.header, events.slice(0, at)), seat, { mode: 'replay' });
   const live = viewFor(now, seat);
   return { ...earlier, status: live.status, turn: live.turn, legal: live.legal };

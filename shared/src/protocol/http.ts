@@ -79,7 +79,6 @@ export interface CreatedDebate {
   observerPath: string;
 }
 
-/** GET /api/debates */
 /** One debate of a fork tree: where it branched from (null for the root). */
 export interface ForkNode {
   id: string;
@@ -98,6 +97,7 @@ export interface ForkTree {
   debates: ForkNode[];
 }
 
+/** GET /api/debates */
 export interface DebatesResponse {
   total: number;
   debates: DebateSummary[];
